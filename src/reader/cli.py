@@ -1,0 +1,473 @@
+"""The `reader` command line. Its commands and --json keys are stable (DESIGN.md).
+
+Start-up is kept lean: heavy modules are imported by the command that needs
+them, so `reader feeds` or an unchanged `reader refresh` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from reader.core.models import Article, ArticleSummary, Feed, FeedResult
+    from reader.core.service import Reader
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A user-facing error: printed as `reader: <message>`, exit code 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A terminal news reader for tech and AI news.",
+    )
+    parser.add_argument("--db", metavar="PATH", help="database file (env READER_DB)")
+    parser.add_argument("--config", metavar="PATH", help="config file (env READER_CONFIG)")
+    from reader import __version__
+
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    add = sub.add_parser("add", help="subscribe to feeds (a site's home page works too)")
+    add.add_argument("urls", nargs="+", metavar="URL")
+    add.add_argument("--tag", action="append", default=[], metavar="T", help="tag the feed")
+    add.add_argument(
+        "--no-fetch",
+        action="store_true",
+        help="subscribe to the URL as given, without fetching it now",
+    )
+    add.set_defaults(handler=cmd_add)
+
+    refresh = sub.add_parser("refresh", help="fetch new articles")
+    refresh.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="only this feed (URL or id); may repeat",
+    )
+    refresh.add_argument(
+        "--force", action="store_true", help="also fetch feeds that are backing off after errors"
+    )
+    refresh.set_defaults(handler=cmd_refresh)
+
+    feeds = sub.add_parser("feeds", help="list feeds with counts and errors")
+    feeds.add_argument("--json", action="store_true")
+    feeds.set_defaults(handler=cmd_feeds)
+
+    articles = sub.add_parser("articles", help="list articles, newest first")
+    articles.add_argument("--json", action="store_true")
+    articles.add_argument("--feed", metavar="URL", help="feed URL or id")
+    articles.add_argument("--tag", action="append", default=[], metavar="T")
+    articles.add_argument("--search", metavar="Q", help="full-text search (title and text)")
+    articles.add_argument("--unread", action="store_true")
+    articles.add_argument("--starred", action="store_true")
+    articles.add_argument("--limit", type=_positive_int, default=50, metavar="N")
+    articles.set_defaults(handler=cmd_articles)
+
+    show = sub.add_parser("show", help="one article with its full text")
+    show.add_argument("id", type=_positive_int)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_show)
+
+    tag = sub.add_parser("tag", help="add or remove article tags")
+    tag.add_argument("id", type=_positive_int)
+    tag.add_argument("tags", nargs="+", metavar="TAG")
+    tag.add_argument("--remove", action="store_true")
+    tag.set_defaults(handler=cmd_tag)
+
+    remove = sub.add_parser("remove", help="unsubscribe from a feed and delete its articles")
+    remove.add_argument("feed", metavar="URL", help="feed URL or id")
+    remove.set_defaults(handler=cmd_remove)
+
+    import_ = sub.add_parser("import", help="subscribe to the feeds of an OPML file")
+    import_.add_argument("file", metavar="FILE.opml")
+    import_.set_defaults(handler=cmd_import)
+
+    export = sub.add_parser("export", help="export subscriptions")
+    export_sub = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    export_opml = export_sub.add_parser("opml", help="subscriptions as OPML")
+    export_opml.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
+    export_opml.set_defaults(handler=cmd_export_opml)
+    return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[Reader, argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        # The app arrives with the app issue; until then the help is the front door.
+        parser.print_help()
+        return EXIT_OK
+    from reader.core.config import ConfigError, load_settings
+    from reader.core.service import AddError, NotFoundError, make_reader
+
+    try:
+        settings = load_settings(args.config, db=args.db)
+        reader = make_reader(settings)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot open the database: {exc}")
+    try:
+        return handler(reader, args)
+    except (CliError, AddError, NotFoundError) as exc:
+        return _fail(str(exc).strip("'\""))
+    except KeyboardInterrupt:
+        print("\nreader: interrupted; what finished is stored.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `reader articles | head`: the reader of our output left; not an error.
+        sys.stderr.close()
+        return EXIT_OK
+    finally:
+        reader.close()
+
+
+def _fail(message: str) -> int:
+    print(f"reader: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+# -- add / import / export ---------------------------------------------------------
+
+
+def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
+    from reader.core.service import AddError
+
+    added_ids = []
+    failed = 0
+    for url in args.urls:
+        try:
+            result = reader.add_feed(url, tags=args.tag, discover=not args.no_fetch)
+        except AddError as exc:
+            print(f"reader: cannot add {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        note = "" if result.url == url else f" (found at {url})"
+        verb = "subscribed to" if result.created else "already subscribed to"
+        print(f"{verb} {result.url}{note}")
+        added_ids.append(result.feed_id)
+    if added_ids and not args.no_fetch:
+        _run_refresh(reader, added_ids, force=True)
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
+    from reader.core.opml import OpmlError
+
+    try:
+        result = reader.import_opml(args.file)
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    except OpmlError as exc:
+        raise CliError(f"{args.file}: {exc}") from exc
+    print(
+        f"imported {args.file}: {result.added} new feeds, {result.existing} already subscribed"
+        + (f", {len(result.invalid)} skipped" if result.invalid else "")
+        + ("; `reader refresh` fetches them" if result.added else "")
+    )
+    for problem in result.invalid:
+        print(f"  skipped {problem}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export_opml(reader: Reader, args: argparse.Namespace) -> int:
+    document = reader.export_opml()
+    if args.file:
+        with open(args.file, "w", encoding="utf-8") as out:
+            out.write(document)
+        print(f"wrote {len(reader.feeds())} feeds to {args.file}", file=sys.stderr)
+    else:
+        sys.stdout.write(document)
+    return EXIT_OK
+
+
+def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
+    feed_id = reader.feed_id(args.feed)
+    feed = reader.store.feed(feed_id)
+    reader.remove_feed(feed_id)
+    print(f"removed {feed.url} and its {feed.articles} articles")
+    return EXIT_OK
+
+
+# -- refresh -----------------------------------------------------------------------
+
+
+def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
+    feed_ids = [reader.feed_id(f) for f in args.feed] if args.feed else None
+    # Naming feeds is an explicit request: fetch them even while backing off.
+    _run_refresh(reader, feed_ids, force=args.force or bool(feed_ids))
+    return EXIT_OK
+
+
+@dataclass
+class RefreshSummary:
+    feeds: int = 0
+    new: int = 0
+    updated: int = 0
+    changed_feeds: int = 0
+    not_modified: int = 0
+    extraction_failures: int = 0
+    failed: list[FeedResult] | None = None
+    skipped: list[FeedResult] | None = None
+
+
+def _run_refresh(reader: Reader, feed_ids: list[int] | None, *, force: bool) -> RefreshSummary:
+    started = time.monotonic()
+    summary = RefreshSummary(failed=[], skipped=[])
+    assert summary.failed is not None and summary.skipped is not None
+    progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    for result in reader.refresh(feed_ids, force=force):
+        summary.feeds += 1
+        summary.new += result.new
+        summary.updated += result.updated
+        summary.extraction_failures += result.extraction_failures
+        if result.status == "updated":
+            summary.changed_feeds += 1
+        elif result.status == "not_modified":
+            summary.not_modified += 1
+        elif result.status == "failed":
+            summary.failed.append(result)
+        elif result.status == "skipped":
+            summary.skipped.append(result)
+        if progress is not None:
+            progress.update(result, summary.new, len(summary.failed))
+        else:
+            print(_result_line(result), flush=True)
+    if progress is not None:
+        progress.finish()
+    elapsed = time.monotonic() - started
+    print(_summary_line(summary, elapsed))
+    for failure in summary.failed:
+        print(f"  failed  {failure.url}: {failure.error}")
+    for skipped in summary.skipped:
+        print(f"  skipped {skipped.url}: {skipped.error} (use --force to fetch now)")
+    return summary
+
+
+def _result_line(result: FeedResult) -> str:
+    name = result.url
+    if result.status == "updated":
+        detail = f"{result.new} new, {result.updated} updated"
+        if result.extraction_failures:
+            detail += f", {result.extraction_failures} kept the feed's text"
+    elif result.status in ("failed", "skipped"):
+        detail = result.error or ""
+    else:
+        detail = result.status.replace("_", " ")
+    return f"{result.status:<12} {name}  {detail}"
+
+
+def _summary_line(summary: RefreshSummary, elapsed: float) -> str:
+    failed = len(summary.failed or [])
+    parts = [
+        f"{summary.feeds} feeds in {elapsed:.1f} s",
+        f"{summary.changed_feeds} updated",
+        f"{summary.new} new articles",
+        f"{summary.updated} changed articles",
+    ]
+    if summary.not_modified:
+        parts.append(f"{summary.not_modified} not modified")
+    if summary.extraction_failures:
+        parts.append(f"{summary.extraction_failures} pages fell back to the feed's text")
+    if failed:
+        parts.append(f"{failed} failed")
+    if summary.skipped:
+        parts.append(f"{len(summary.skipped)} skipped")
+    return "refreshed " + ", ".join(parts)
+
+
+class ProgressBar:
+    """One self-rewriting stderr line: feeds done, articles extracted, failures."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+
+    def update(self, result: FeedResult, new: int, failed: int) -> None:
+        p = result.progress
+        total = max(p.feeds_total, 1)
+        width = 24
+        filled = int(width * p.feeds_done / total)
+        bar = "█" * filled + "░" * (width - filled)
+        line = (
+            f"\r{bar} {p.feeds_done}/{p.feeds_total} feeds · "
+            f"{p.pages_done}/{p.pages_total} articles extracted · {new} new"
+            + (f" · {failed} failed" if failed else "")
+            + f" · {time.monotonic() - self.started:.0f}s"
+        )
+        columns = _terminal_columns()
+        self.stream.write(line[: columns + 1] + "\x1b[K")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        self.stream.write("\r\x1b[K")
+        self.stream.flush()
+
+
+def _terminal_columns() -> int:
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns - 1
+    except OSError:
+        return 100
+
+
+# -- listing -----------------------------------------------------------------------
+
+
+def feed_json(feed: Feed) -> dict[str, Any]:
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "title": feed.title,
+        "site_url": feed.site_url,
+        "articles": feed.articles,
+        "unread": feed.unread,
+        "last_fetched": feed.last_fetched,
+        "last_error": feed.last_error,
+        "last_updated": feed.last_updated,
+        "last_warning": feed.last_warning,
+        "error_count": feed.error_count,
+        "next_fetch_after": feed.next_fetch_after,
+        "added_at": feed.added_at,
+        "tags": list(feed.tags),
+    }
+
+
+def article_json(article: ArticleSummary) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "feed_id": article.feed_id,
+        "url": article.url,
+        "title": article.title,
+        "author": article.author,
+        "published": article.published,
+        "read": article.read,
+        "starred": article.starred,
+        "tags": list(article.tags),
+        "feed_tags": list(article.feed_tags),
+        "feed_title": article.feed_title,
+        "added_at": article.added_at,
+        "extraction": article.extraction,
+    }
+
+
+def show_json(article: Article) -> dict[str, Any]:
+    data = article_json(article.summary)
+    data.update(
+        {
+            "text": article.text,
+            "text_sha": article.text_sha,
+            "updated": article.updated,
+            "site_name": article.site_name,
+            "image_url": article.image_url,
+            "extraction_error": article.extraction_error,
+            "guid": article.guid,
+        }
+    )
+    return data
+
+
+def cmd_feeds(reader: Reader, args: argparse.Namespace) -> int:
+    feeds = reader.feeds()
+    if args.json:
+        _print_json([feed_json(f) for f in feeds])
+        return EXIT_OK
+    if not feeds:
+        print("no feeds yet: `reader add URL` or `reader import FILE.opml`")
+        return EXIT_OK
+    for feed in feeds:
+        fetched = (feed.last_fetched or "never")[:16].replace("T", " ")
+        print(
+            f"{feed.id:>5}  {feed.unread:>5}/{feed.articles:<5}  {fetched}  "
+            f"{feed.title or feed.url}"
+        )
+        if feed.title:
+            print(f"{'':>26}{feed.url}")
+        if feed.last_error:
+            print(
+                f"{'':>26}error: {feed.last_error}"
+                + (f" (retry after {feed.next_fetch_after})" if feed.next_fetch_after else "")
+            )
+        elif feed.last_warning:
+            print(f"{'':>26}warning: {feed.last_warning}")
+    return EXIT_OK
+
+
+def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
+    from reader.core.store import ArticleQuery
+
+    query = ArticleQuery(
+        feed_id=reader.feed_id(args.feed) if args.feed else None,
+        tags=tuple(args.tag),
+        unread=args.unread,
+        starred=args.starred,
+        search=args.search,
+        limit=args.limit,
+    )
+    articles = reader.articles(query)
+    if args.json:
+        _print_json([article_json(a) for a in articles])
+        return EXIT_OK
+    for article in articles:
+        marks = ("*" if article.starred else " ") + (" " if article.read else "N")
+        date = (article.published or article.added_at)[:10]
+        print(f"{article.id:>6} {marks} {date}  {article.title}  ({article.feed_title})")
+    return EXIT_OK
+
+
+def cmd_show(reader: Reader, args: argparse.Namespace) -> int:
+    article = reader.article(args.id)
+    if args.json:
+        _print_json(show_json(article))
+        return EXIT_OK
+    s = article.summary
+    print(s.title)
+    byline = " · ".join(
+        part for part in (s.author, article.site_name or s.feed_title, s.published or "") if part
+    )
+    print(byline)
+    print(s.url)
+    if s.tags or s.feed_tags:
+        print("tags: " + ", ".join((*s.tags, *s.feed_tags)))
+    if article.extraction_error:
+        print(f"(text from the feed: {article.extraction_error})")
+    print()
+    print(article.text)
+    return EXIT_OK
+
+
+def cmd_tag(reader: Reader, args: argparse.Namespace) -> int:
+    reader.tag(args.id, args.tags, remove=args.remove)
+    tags = reader.article(args.id).summary.tags
+    print(f"article {args.id}: " + (", ".join(tags) if tags else "no tags"))
+    return EXIT_OK

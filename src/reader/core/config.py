@@ -1,0 +1,163 @@
+"""Settings: a TOML file read with tomllib into frozen dataclasses.
+
+Every key is documented in config.example.toml (a test loads that file). Unknown
+keys are an error rather than silently ignored, so a typo does not quietly leave
+a setting at its default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader import __version__
+
+APP_NAME = "reader"
+DB_ENV = "READER_DB"
+CONFIG_ENV = "READER_CONFIG"
+
+
+class ConfigError(ValueError):
+    """The configuration file is unreadable or has a wrong key or value."""
+
+
+@dataclass(frozen=True, slots=True)
+class StorageSettings:
+    db: str = ""  # empty: reader.db in the user data folder
+    data_dir: str = ""  # empty: the platform's user data folder
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    user_agent: str = (
+        f"reader/{__version__} (terminal feed reader; +https://pypi.org/project/reader-terminal/)"
+    )
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_response_bytes: int = 10_000_000
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSettings:
+    concurrency: int = 128
+    per_host: int = 8
+    extract: bool = True
+    extract_workers: int = 0  # 0: one per CPU core
+    extract_timeout: float = 30.0
+    backoff_base_minutes: float = 5.0
+    backoff_max_hours: float = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionSettings:
+    keep_days: int = 0  # 0: keep everything
+    keep_unread: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    storage: StorageSettings = field(default_factory=StorageSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    refresh: RefreshSettings = field(default_factory=RefreshSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+
+    def db_path(self) -> Path:
+        if self.storage.db:
+            return Path(self.storage.db).expanduser()
+        return self.data_dir() / "reader.db"
+
+    def data_dir(self) -> Path:
+        if self.storage.data_dir:
+            return Path(self.storage.data_dir).expanduser()
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def load_settings(path: str | Path | None = None, *, db: str | Path | None = None) -> Settings:
+    """Settings from `path` (or $READER_CONFIG, or the default file if it exists).
+
+    `db` (or $READER_DB) overrides the database path from the file.
+    """
+    explicit = path or os.environ.get(CONFIG_ENV)
+    config_path = Path(explicit).expanduser() if explicit else default_config_path()
+    data: Mapping[str, Any] = {}
+    if explicit or config_path.exists():
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file not found: {config_path}") from exc
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config {config_path}: {exc}") from exc
+    settings = settings_from_mapping(data, source=str(config_path))
+    db = db or os.environ.get(DB_ENV)
+    if db:
+        settings = dataclasses.replace(
+            settings, storage=dataclasses.replace(settings.storage, db=str(db))
+        )
+    return settings
+
+
+def settings_from_mapping(data: Mapping[str, Any], *, source: str = "config") -> Settings:
+    sections: dict[str, Any] = {}
+    for section in dataclasses.fields(Settings):
+        section_type = {
+            "storage": StorageSettings,
+            "http": HttpSettings,
+            "refresh": RefreshSettings,
+            "retention": RetentionSettings,
+        }[section.name]
+        values = data.get(section.name, {})
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"{source}: [{section.name}] must be a table")
+        sections[section.name] = _build_section(section_type, values, source, section.name)
+    unknown = set(data) - {f.name for f in dataclasses.fields(Settings)} - _FOREIGN_SECTIONS
+    if unknown:
+        raise ConfigError(f"{source}: unknown section(s): {', '.join(sorted(unknown))}")
+    return Settings(**sections)
+
+
+# Sections read by the app layer (key bindings, theme), not by the core.
+_FOREIGN_SECTIONS = frozenset({"keymap", "ui"})
+
+
+def _build_section(cls: type[Any], values: Mapping[str, Any], source: str, name: str) -> Any:
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{source}: unknown key [{name}] {key}")
+        default = getattr(cls(), key)
+        kwargs[key] = _coerce(value, default, f"[{name}] {key}", source)
+    return cls(**kwargs)
+
+
+def _coerce(value: Any, default: Any, where: str, source: str) -> Any:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{source}: {where} must be true or false")
+        return value
+    if isinstance(default, int | float) and not isinstance(value, bool):
+        if isinstance(value, int | float):
+            if value < 0:
+                raise ConfigError(f"{source}: {where} must not be negative")
+            return type(default)(value)
+        raise ConfigError(f"{source}: {where} must be a number")
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{source}: {where} must be a string")
+        return value
+    raise ConfigError(f"{source}: {where} has an unsupported value")

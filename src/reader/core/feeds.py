@@ -1,0 +1,281 @@
+"""Feed documents (RSS, Atom, RDF, JSON Feed) from bytes to frozen dataclasses.
+
+feedparser is only ever given bytes we fetched, with the response headers:
+given a string it would open local paths and file:// URLs (FINDINGS.md).
+Everything returned is normalised text (see textnorm), ready to store.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from reader.core.extract import html_to_text
+from reader.core.textnorm import normalize_line, strip_controls
+
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+)
+
+
+class NotAFeedError(ValueError):
+    """The document is not a feed (an HTML page, an empty body, garbage)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    key: str  # identity within the feed: guid, else link, else hash of title and date
+    guid: str
+    url: str
+    title: str
+    author: str
+    published: str | None  # ISO 8601, UTC
+    updated: str | None
+    summary_html: str
+    content_html: str
+    feed_text: str  # readable text of the feed's own content (or summary)
+    entry_hash: str  # changes when anything we store from the feed changes
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str
+    site_url: str
+    entries: tuple[ParsedEntry, ...]
+    warning: str | None  # feedparser's bozo message for a usable but broken feed
+    duplicates: int  # entries dropped because their identity repeated
+
+
+def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
+    """Parse a fetched feed document. Raises NotAFeedError when it is not one."""
+    if not content.strip():
+        raise NotAFeedError("empty response body")
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if (
+        content_type in ("application/feed+json", "application/json")
+        or content.lstrip()[:1] == b"{"
+    ):
+        return _parse_json_feed(content, url)
+    return _parse_xml_feed(content, headers, url)
+
+
+def _parse_xml_feed(content: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
+    import feedparser
+
+    response_headers = dict(headers)
+    response_headers.setdefault("content-location", url)
+    parsed = feedparser.parse(content, response_headers=response_headers, sanitize_html=True)
+    warning = None
+    if parsed.get("bozo"):
+        warning = normalize_line(str(parsed.get("bozo_exception") or "malformed feed"))
+    if not parsed.get("version") and not parsed.entries:
+        if _looks_like_html(content):
+            raise NotAFeedError("this is an HTML page, not a feed")
+        raise NotAFeedError(f"not a feed: {warning or 'no feed elements found'}")
+    feed = parsed.get("feed", {})
+    entries = [_entry_from_feedparser(entry, url) for entry in parsed.entries]
+    unique, duplicates = _dedupe(entries)
+    return ParsedFeed(
+        title=normalize_line(feed.get("title")),
+        site_url=_clean_url(feed.get("link"), url),
+        entries=unique,
+        warning=warning,
+        duplicates=duplicates,
+    )
+
+
+def _entry_from_feedparser(entry: Any, base: str) -> ParsedEntry:
+    contents = entry.get("content") or []
+    content_html = max((c.get("value") or "" for c in contents), key=len, default="")
+    summary_html = entry.get("summary") or ""
+    author = entry.get("author") or ""
+    if not author and entry.get("authors"):
+        author = ", ".join(a.get("name", "") for a in entry["authors"] if a.get("name"))
+    return _make_entry(
+        guid=entry.get("id") or "",
+        url=_clean_url(entry.get("link"), base),
+        title=entry.get("title") or "",
+        author=author,
+        published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+        updated=_iso(entry.get("updated_parsed")),
+        summary_html=summary_html,
+        content_html=content_html,
+    )
+
+
+def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
+    try:
+        data = json.loads(content)
+    except (ValueError, RecursionError) as exc:
+        raise NotAFeedError(f"invalid JSON: {exc}") from exc
+    if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
+        raise NotAFeedError("JSON document is not a JSON Feed")
+    items = data.get("items")
+    entries = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
+        author = ", ".join(
+            str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")
+        )
+        entries.append(
+            _make_entry(
+                guid=str(item.get("id") or ""),
+                url=_clean_url(item.get("url") or item.get("external_url"), url),
+                title=str(item.get("title") or ""),
+                author=author,
+                published=_iso_text(item.get("date_published") or item.get("date_modified")),
+                updated=_iso_text(item.get("date_modified")),
+                summary_html=_text_or_html(item.get("summary")),
+                content_html=str(item.get("content_html") or "")
+                or _text_or_html(item.get("content_text")),
+            )
+        )
+    unique, duplicates = _dedupe(entries)
+    return ParsedFeed(
+        title=normalize_line(str(data.get("title") or "")),
+        site_url=_clean_url(data.get("home_page_url"), url),
+        entries=unique,
+        warning=None,
+        duplicates=duplicates,
+    )
+
+
+def _make_entry(
+    *,
+    guid: str,
+    url: str,
+    title: str,
+    author: str,
+    published: str | None,
+    updated: str | None,
+    summary_html: str,
+    content_html: str,
+) -> ParsedEntry:
+    guid = normalize_line(guid)
+    title = normalize_line(title)
+    summary_html = strip_controls(summary_html)
+    content_html = strip_controls(content_html)
+    if guid:
+        key = "guid:" + guid
+    elif url:
+        key = "link:" + url
+    else:
+        key = "hash:" + _digest(title, published or "", summary_html)
+    return ParsedEntry(
+        key=key,
+        guid=guid,
+        url=url,
+        title=title,
+        author=normalize_line(author),
+        published=published,
+        updated=updated,
+        summary_html=summary_html,
+        content_html=content_html,
+        feed_text=html_to_text(content_html or summary_html),
+        entry_hash=_digest(
+            title, url, author, published or "", updated or "", summary_html, content_html
+        ),
+    )
+
+
+def _dedupe(entries: list[ParsedEntry]) -> tuple[tuple[ParsedEntry, ...], int]:
+    """Keep the first entry of each identity (feeds list the newest first)."""
+    seen: set[str] = set()
+    unique = []
+    for entry in entries:
+        if entry.key not in seen:
+            seen.add(entry.key)
+            unique.append(entry)
+    return tuple(unique), len(entries) - len(unique)
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha1(usedforsecurity=False)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _iso(value: time.struct_time | None) -> str | None:
+    if not value:
+        return None
+    try:
+        seconds = calendar.timegm(value)
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+    except (OverflowError, ValueError, TypeError):
+        return None
+
+
+def _iso_text(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    from datetime import UTC, datetime
+
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text_or_html(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    from html import escape
+
+    return escape(value)
+
+
+def _clean_url(value: Any, base: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    joined = urljoin(base, normalize_line(value))
+    return joined if joined.lower().startswith(("http://", "https://")) else ""
+
+
+def _looks_like_html(content: bytes) -> bool:
+    head = content[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+def find_feed_links(html: bytes, base_url: str) -> list[str]:
+    """Feed URLs announced by an HTML page's <link rel="alternate">, best first."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        document = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    base = base_url
+    for base_element in document.iterfind(".//base[@href]"):
+        base = urljoin(base_url, base_element.get("href", ""))
+        break
+    ranked: list[tuple[int, str]] = []
+    for link in document.iterfind(".//link[@href]"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" not in rel or kind not in FEED_TYPES:
+            continue
+        href = _clean_url(link.get("href"), base)
+        if href and href not in (u for _, u in ranked):
+            rank = 0 if "atom" in kind or "rss" in kind else 1
+            ranked.append((rank, href))
+    return [url for _, url in sorted(ranked, key=lambda pair: pair[0])]

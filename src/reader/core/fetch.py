@@ -1,0 +1,352 @@
+"""HTTP for feeds and article pages: bytes and headers in, nothing parsed here.
+
+Politeness and safety live in one place:
+- one shared httpx.AsyncClient, so connections to a host are reused;
+- a global concurrency limit and a per-host limit (asyncio semaphores);
+- connect/read timeouts plus a total deadline (a server that drips one byte a
+  second never trips a read timeout);
+- a size cap enforced while streaming, on the *decoded* body: gzip, deflate and
+  brotli are decompressed here with bounded output, so a compression bomb stops
+  at the cap instead of filling memory;
+- redirects followed by hand: only http and https, a hop limit, loop detection;
+- conditional GET (If-None-Match / If-Modified-Since) and Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+import zlib
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from reader.core.config import HttpSettings
+
+FEED_ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/feed+json, "
+    "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, "
+    "application/json;q=0.8, text/html;q=0.7, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class FetchError(Exception):
+    """A fetch that produced no usable body. `reason` is shown to the user."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        kind: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    url: str  # after redirects
+    status: int
+    content: bytes  # empty when not_modified
+    headers: Mapping[str, str]  # lower-case names
+    etag: str | None
+    last_modified: str | None
+    permanent_url: str | None  # set when every hop was a permanent redirect
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def check_url(url: str) -> str:
+    """The URL if its scheme is http(s) and it has a host, else FetchError."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        shown = parts.scheme or "no scheme"
+        raise FetchError(
+            f"unsupported URL scheme ({shown}): only http and https are fetched", kind="scheme"
+        )
+    if not parts.hostname:
+        raise FetchError(f"URL has no host: {url}", kind="scheme")
+    return url.strip()
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class _Decoder(Protocol):
+    def feed(self, data: bytes, limit: int) -> bytes: ...
+
+
+class _Identity:
+    def feed(self, data: bytes, limit: int) -> bytes:
+        return data
+
+
+class _Zlib:
+    """gzip or zlib/deflate with bounded output per call."""
+
+    def __init__(self, encoding: str) -> None:
+        # 47 = 32 + 15: zlib or gzip header auto-detected.
+        self._wbits = 47 if encoding in ("gzip", "x-gzip") else 15
+        self._inflate = zlib.decompressobj(self._wbits)
+        self._started = False
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        if not self._started and self._wbits == 15:
+            self._started = True
+            try:
+                return self._drain(data, limit)
+            except zlib.error:
+                # Some servers send raw deflate without the zlib header.
+                self._inflate = zlib.decompressobj(-15)
+        return self._drain(data, limit)
+
+    def _drain(self, data: bytes, limit: int) -> bytes:
+        # max_length is limit + 1 (never 0, which would mean "no limit").
+        out = self._inflate.decompress(data, limit + 1)
+        while self._inflate.unconsumed_tail and len(out) <= limit:
+            out += self._inflate.decompress(self._inflate.unconsumed_tail, limit + 1 - len(out))
+        return out
+
+
+class _Brotli:
+    def __init__(self) -> None:
+        import brotli
+
+        self._brotli: Any = brotli.Decompressor()
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        import brotli
+
+        try:
+            out = self._brotli.process(data, output_buffer_limit=limit + 1)
+            while len(out) <= limit and not self._brotli.can_accept_more_data():
+                out += self._brotli.process(b"", output_buffer_limit=limit + 1 - len(out))
+        except brotli.error as exc:
+            raise FetchError(f"corrupt compressed body: {exc}", kind="encoding") from exc
+        return bytes(out)
+
+
+def _decoder_for(content_encoding: str) -> _Decoder:
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if not codings:
+        return _Identity()
+    if len(codings) > 1:
+        raise FetchError(f"unsupported Content-Encoding: {content_encoding}", kind="encoding")
+    coding = codings[0]
+    if coding in ("gzip", "x-gzip", "deflate"):
+        return _Zlib(coding)
+    if coding == "br":
+        return _Brotli()
+    raise FetchError(f"unsupported Content-Encoding: {content_encoding}", kind="encoding")
+
+
+class Fetcher:
+    """Concurrent, polite HTTP GETs. Use as `async with Fetcher(...) as f`."""
+
+    def __init__(self, settings: HttpSettings, *, concurrency: int = 64, per_host: int = 8) -> None:
+        self.settings = settings
+        self._global = asyncio.Semaphore(max(1, concurrency))
+        self._per_host_limit = max(1, per_host)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._client: httpx.AsyncClient | None = None
+        self._concurrency = max(1, concurrency)
+
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=httpx.Timeout(
+                connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout, pool=None
+            ),
+            limits=httpx.Limits(
+                max_connections=self._concurrency,
+                max_keepalive_connections=self._concurrency,
+                keepalive_expiry=30.0,
+            ),
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = (urlsplit(url).hostname or "").lower()
+        sem = self._hosts.get(host)
+        if sem is None:
+            sem = self._hosts[host] = asyncio.Semaphore(self._per_host_limit)
+        return sem
+
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = FEED_ACCEPT,
+    ) -> FetchResult:
+        """GET `url`, following redirects; raises FetchError with a readable reason."""
+        try:
+            async with asyncio.timeout(self.settings.total_timeout):
+                return await self._get(url, etag, last_modified, accept)
+        except TimeoutError as exc:
+            raise FetchError(
+                f"timed out after {self.settings.total_timeout:g} s", kind="timeout"
+            ) from exc
+
+    async def _get(
+        self, url: str, etag: str | None, last_modified: str | None, accept: str
+    ) -> FetchResult:
+        assert self._client is not None, "use Fetcher as an async context manager"
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = check_url(url)
+        seen = {current}
+        permanent = True
+        for _hop in range(self.settings.max_redirects + 1):
+            async with self._global, self._host_limit(current):
+                status, response_headers, content = await self._request(current, headers)
+            if status in REDIRECT_STATUSES and "location" in response_headers:
+                target = urljoin(current, response_headers["location"])
+                try:
+                    target = check_url(target)
+                except FetchError as exc:
+                    raise FetchError(
+                        f"redirected to a forbidden URL: {exc.reason}", kind="redirect"
+                    ) from exc
+                if target in seen:
+                    raise FetchError(f"redirect loop at {target}", kind="redirect")
+                seen.add(target)
+                permanent = permanent and status in (301, 308)
+                current = target
+                continue
+            return self._result(url, current, status, response_headers, content, permanent)
+        raise FetchError(
+            f"too many redirects (more than {self.settings.max_redirects})", kind="redirect"
+        )
+
+    def _result(
+        self,
+        original: str,
+        final: str,
+        status: int,
+        headers: Mapping[str, str],
+        content: bytes,
+        permanent: bool,
+    ) -> FetchResult:
+        if status == 304:
+            pass
+        elif status >= 400 or status < 200:
+            retry_after = None
+            if status in (429, 503):
+                retry_after = parse_retry_after(headers.get("retry-after"))
+            raise FetchError(
+                f"HTTP {status} {_reason_phrase(status)}".strip(),
+                kind="http",
+                status=status,
+                retry_after=retry_after,
+            )
+        elif status in REDIRECT_STATUSES:
+            raise FetchError(f"HTTP {status} redirect without a Location", kind="redirect")
+        return FetchResult(
+            url=final,
+            status=status,
+            content=content,
+            headers=headers,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            permanent_url=final if permanent and final != original else None,
+        )
+
+    async def _request(
+        self, url: str, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
+        assert self._client is not None
+        cap = self.settings.max_response_bytes
+        try:
+            async with self._client.stream("GET", url, headers=headers) as response:
+                response_headers = {k.lower(): v for k, v in response.headers.items()}
+                status = response.status_code
+                if status == 304 or status in REDIRECT_STATUSES or status >= 400:
+                    # The body of these is never used; don't download it.
+                    return status, response_headers, b""
+                declared = response_headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > cap:
+                    raise _too_large(cap)
+                decoder = _decoder_for(response_headers.get("content-encoding", ""))
+                body = await _read_capped(response.aiter_raw(), decoder, cap)
+                return status, response_headers, body
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"timed out ({type(exc).__name__})", kind="timeout") from exc
+        except httpx.UnsupportedProtocol as exc:
+            raise FetchError(f"unsupported protocol: {exc}", kind="scheme") from exc
+        except (httpx.HTTPError, OSError) as exc:
+            raise FetchError(_network_reason(exc), kind="network") from exc
+        except zlib.error as exc:
+            raise FetchError(f"corrupt compressed body: {exc}", kind="encoding") from exc
+
+
+async def _read_capped(chunks: AsyncIterator[bytes], decoder: _Decoder, cap: int) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        data = decoder.feed(chunk, cap - size)
+        size += len(data)
+        if size > cap:
+            raise _too_large(cap)
+        parts.append(data)
+    return b"".join(parts)
+
+
+def _too_large(cap: int) -> FetchError:
+    return FetchError(f"response larger than the {cap:,} byte limit", kind="too_large")
+
+
+def _network_reason(exc: BaseException) -> str:
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect: {message}"
+    return f"network error: {message}"
+
+
+def _reason_phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,76 @@
+"""OPML subscription lists in and out.
+
+Folders (outlines that hold outlines) become feed tags, and so does a
+`category` attribute, so an export followed by an import keeps both.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reader.core.models import Feed
+from reader.core.textnorm import normalize_line
+
+
+class OpmlError(ValueError):
+    """The file is not readable OPML."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlFeed:
+    url: str
+    title: str
+    tags: tuple[str, ...]
+
+
+def parse_opml(data: bytes) -> list[OpmlFeed]:
+    try:
+        root = ET.fromstring(data)  # noqa: S314
+    except ET.ParseError as exc:
+        raise OpmlError(f"not valid OPML: {exc}") from exc
+    if root.tag.lower() != "opml":
+        raise OpmlError(f"not OPML: the root element is <{root.tag}>")
+    body = root.find("body")
+    if body is None:
+        raise OpmlError("OPML has no <body>")
+    found: dict[str, OpmlFeed] = {}
+    _collect(body, (), found)
+    return list(found.values())
+
+
+def _collect(element: ET.Element, folders: tuple[str, ...], found: dict[str, OpmlFeed]) -> None:
+    for outline in element.findall("outline"):
+        attrs = {k.lower(): v for k, v in outline.attrib.items()}
+        title = normalize_line(attrs.get("title") or attrs.get("text"))
+        url = (attrs.get("xmlurl") or "").strip()
+        if url:
+            categories = [
+                normalize_line(c).strip("/") for c in attrs.get("category", "").split(",")
+            ]
+            tags = tuple(dict.fromkeys(t for t in (*folders, *categories) if t))
+            if url in found:
+                tags = tuple(dict.fromkeys((*found[url].tags, *tags)))
+                title = found[url].title or title
+            found[url] = OpmlFeed(url=url, title=title, tags=tags)
+        else:
+            _collect(outline, (*folders, title) if title else folders, found)
+
+
+def write_opml(feeds: Iterable[Feed], *, title: str = "reader subscriptions") -> str:
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = title
+    body = ET.SubElement(root, "body")
+    for feed in feeds:
+        attrs = {"type": "rss", "text": feed.title or feed.url, "xmlUrl": feed.url}
+        if feed.title:
+            attrs["title"] = feed.title
+        if feed.site_url:
+            attrs["htmlUrl"] = feed.site_url
+        if feed.tags:
+            attrs["category"] = ",".join(feed.tags)
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

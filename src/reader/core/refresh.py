@@ -1,0 +1,260 @@
+"""The refresh pipeline: fetch → parse → fetch pages → extract, concurrently.
+
+Network work runs on one asyncio event loop with one shared HTTP client
+(connection reuse, global and per-host limits). CPU work (feedparser,
+trafilatura) runs in a process pool so both cores parse. The pipeline never
+writes: each finished feed becomes an outcome that the caller's thread stores
+in one short transaction (see service.Reader.refresh), so writes come from a
+single place and a crash leaves every feed either stored or untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from reader.core.config import Settings
+from reader.core.extract import MIN_ARTICLE_CHARS, PageExtract, extract_page
+from reader.core.feeds import NotAFeedError, ParsedEntry, ParsedFeed, parse_feed
+from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
+from reader.core.store import ArticleRecord, FeedState
+
+T = TypeVar("T")
+
+# How many feeds may be in the page-extraction phase at once. Without a bound,
+# pages of every feed interleave in the CPU queue and all feeds finish at the
+# very end; bounded, feeds complete (and are stored) steadily, so progress is
+# real and an interrupted refresh keeps what it finished.
+FEEDS_EXTRACTING_AT_ONCE = 16
+
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+
+
+@dataclass(frozen=True, slots=True)
+class NotModified:
+    state: FeedState
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    state: FeedState
+    error: str
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    state: FeedState
+    response: FetchResult
+    feed: ParsedFeed
+    records: tuple[ArticleRecord, ...]
+    extraction_failures: int
+
+
+Outcome = NotModified | Failed | Fetched
+
+
+@dataclass(slots=True)
+class Counters:
+    feeds_total: int = 0
+    feeds_done: int = 0
+    pages_total: int = 0
+    pages_done: int = 0
+
+
+def _init_worker(import_trafilatura: bool) -> None:
+    # Import in each worker up front, while the parent is still waiting on
+    # the network, rather than inside the first job.
+    import feedparser  # noqa: F401
+
+    if import_trafilatura:
+        import trafilatura  # noqa: F401
+
+
+@dataclass
+class CpuPool:
+    """A process pool created on first use and re-created if a worker dies."""
+
+    workers: int
+    extract: bool
+    _pool: ProcessPoolExecutor | None = field(default=None, init=False)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # fork: workers inherit the imported modules, so they start in
+            # milliseconds; they never touch the parent's sockets or database.
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_init_worker,
+                initargs=(self.extract,),
+            )
+        return self._pool
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor(), fn, *args)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory). Start afresh once.
+            self.shutdown()
+            return await loop.run_in_executor(self._executor(), fn, *args)
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+class Pipeline:
+    def __init__(
+        self,
+        settings: Settings,
+        known_entries: Callable[[int], tuple[dict[str, str], set[str]]],
+    ) -> None:
+        self.settings = settings
+        self.known_entries = known_entries
+        refresh = settings.refresh
+        self.fetcher = Fetcher(
+            settings.http, concurrency=refresh.concurrency, per_host=refresh.per_host
+        )
+        self.pool = CpuPool(refresh.extract_workers or os.cpu_count() or 2, refresh.extract)
+        self.counters = Counters()
+        self._extracting = asyncio.Semaphore(FEEDS_EXTRACTING_AT_ONCE)
+        self._results: asyncio.Queue[Outcome] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self, states: Sequence[FeedState]) -> None:
+        await self.fetcher.__aenter__()
+        self.counters.feeds_total = len(states)
+        for state in states:
+            self._tasks.append(asyncio.create_task(self._run_one(state)))
+
+    async def next_outcome(self) -> Outcome:
+        outcome = await self._results.get()
+        self.counters.feeds_done += 1
+        return outcome
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.fetcher.__aexit__()
+        self.pool.shutdown()
+
+    async def _run_one(self, state: FeedState) -> None:
+        try:
+            outcome = await self._refresh_feed(state)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # one feed's surprise must not stop the others
+            outcome = Failed(state, f"internal error: {type(exc).__name__}: {exc}")
+        await self._results.put(outcome)
+
+    async def _refresh_feed(self, state: FeedState) -> Outcome:
+        try:
+            response = await self.fetcher.get(
+                state.url, etag=state.etag, last_modified=state.last_modified
+            )
+        except FetchError as exc:
+            return Failed(state, exc.reason, exc.retry_after)
+        if response.not_modified:
+            return NotModified(state)
+        try:
+            feed = await self.pool.run(
+                parse_feed, response.content, dict(response.headers), response.url
+            )
+        except NotAFeedError as exc:
+            return Failed(state, str(exc))
+        except Exception as exc:
+            return Failed(state, f"cannot parse the feed: {type(exc).__name__}: {exc}")
+        hashes, pruned = self.known_entries(state.id)
+        changed = [
+            entry
+            for entry in feed.entries
+            if entry.key not in pruned and hashes.get(entry.key) != entry.entry_hash
+        ]
+        if self.settings.refresh.extract and changed:
+            self.counters.pages_total += len(changed)
+            async with self._extracting:
+                records = await asyncio.gather(*(self._from_page(e) for e in changed))
+        else:
+            records = [_record(entry, None, None) for entry in changed]
+        failures = sum(1 for r in records if r.extraction_error)
+        return Fetched(state, response, feed, tuple(records), failures)
+
+    async def _from_page(self, entry: ParsedEntry) -> ArticleRecord:
+        try:
+            return await self._extract(entry)
+        finally:
+            self.counters.pages_done += 1
+
+    async def _extract(self, entry: ParsedEntry) -> ArticleRecord:
+        if not entry.url:
+            return _record(entry, None, "the entry has no link to an article page")
+        try:
+            page = await self.fetcher.get(entry.url, accept=PAGE_ACCEPT)
+        except FetchError as exc:
+            return _record(entry, None, f"article page: {exc.reason}")
+        content_type = page.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in HTML_TYPES:
+            return _record(entry, None, f"article page is {content_type}, not HTML")
+        timeout = self.settings.refresh.extract_timeout
+        try:
+            extracted = await asyncio.wait_for(
+                self.pool.run(extract_page, page.content, page.url), timeout
+            )
+        except TimeoutError:
+            return _record(entry, None, f"extraction timed out after {timeout:g} s")
+        except Exception as exc:
+            return _record(entry, None, f"extraction failed: {type(exc).__name__}: {exc}")
+        if extracted is None:
+            return _record(entry, None, "no article text found on the page")
+        if len(extracted.text) < MIN_ARTICLE_CHARS and len(entry.feed_text) > len(extracted.text):
+            return _record(entry, extracted, "page text too short; kept the feed's content")
+        if len(entry.feed_text) > 2 * len(extracted.text):
+            return _record(entry, extracted, "the feed's content is fuller than the page's")
+        return _record(entry, extracted, None, use_page_text=True)
+
+
+def _record(
+    entry: ParsedEntry,
+    page: PageExtract | None,
+    error: str | None,
+    *,
+    use_page_text: bool = False,
+) -> ArticleRecord:
+    """An article from the feed entry, completed with what the page gave."""
+    text = page.text if (page is not None and use_page_text) else entry.feed_text
+    title = entry.title or (page.title if page else "") or _first_words(text)
+    published = entry.published
+    if published is None and page is not None and len(page.date) == 10:
+        published = page.date + "T00:00:00Z"
+    return ArticleRecord(
+        key=entry.key,
+        guid=entry.guid,
+        url=entry.url,
+        title=title,
+        author=entry.author or (page.author if page else ""),
+        published=published,
+        updated=entry.updated,
+        summary_html=entry.summary_html,
+        content_html=entry.content_html,
+        text=text,
+        entry_hash=entry.entry_hash,
+        extraction="page" if use_page_text else "feed",
+        extraction_error=error,
+        site_name=page.site_name if page else "",
+        image_url=page.image if page else "",
+    )
+
+
+def _first_words(text: str, limit: int = 80) -> str:
+    line = text.split("\n", 1)[0]
+    return line if len(line) <= limit else line[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,249 @@
+"""The facade the command line and the app call. Built by `make_reader()`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.core.config import Settings
+from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
+from reader.core.fetch import Fetcher, FetchError, check_url
+from reader.core.models import Article, ArticleSummary, Feed, FeedResult, RefreshProgress
+from reader.core.opml import parse_opml, write_opml
+from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
+from reader.core.store import ArticleQuery, NotFoundError, Store
+from reader.core.store.store import iso_after, utcnow
+
+
+class AddError(ValueError):
+    """A URL that could not be subscribed to; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    url: str  # the feed's own URL (after autodiscovery)
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    feed_id: int
+    url: str
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    existing: int
+    invalid: tuple[str, ...]
+
+
+class Reader:
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- subscribing ---------------------------------------------------------------
+
+    def discover(self, url: str) -> Discovered:
+        """The feed at `url`, or the feed an HTML page at `url` links to."""
+        try:
+            check_url(url)
+        except FetchError as exc:
+            raise AddError(exc.reason) from exc
+        return asyncio.run(self._discover(url))
+
+    async def _discover(self, url: str) -> Discovered:
+        async with Fetcher(self.settings.http, concurrency=4, per_host=2) as fetcher:
+            try:
+                response = await fetcher.get(url)
+            except FetchError as exc:
+                raise AddError(f"{url}: {exc.reason}") from exc
+            try:
+                feed = parse_feed(response.content, response.headers, response.url)
+                return Discovered(response.url, feed.title)
+            except NotAFeedError as not_feed:
+                candidates = find_feed_links(response.content, response.url)
+                if not candidates:
+                    raise AddError(
+                        f"{url}: {not_feed}, and the page links to no feed"
+                    ) from not_feed
+            errors = []
+            for candidate in candidates:
+                try:
+                    found = await fetcher.get(candidate)
+                    feed = parse_feed(found.content, found.headers, found.url)
+                    return Discovered(found.url, feed.title)
+                except (FetchError, NotAFeedError) as exc:
+                    errors.append(f"{candidate}: {exc}")
+            raise AddError(f"{url}: no working feed among the page's links ({'; '.join(errors)})")
+
+    def add_feed(self, url: str, *, tags: Sequence[str] = (), discover: bool = True) -> AddResult:
+        """Subscribe to `url` (autodiscovering from an HTML page unless told not to)."""
+        title = ""
+        if discover:
+            found = self.discover(url)
+            url, title = found.url, found.title
+        else:
+            try:
+                url = check_url(url)
+            except FetchError as exc:
+                raise AddError(exc.reason) from exc
+        feed_id, created = self.store.add_feed(url, title=title, tags=tags)
+        return AddResult(feed_id, url, created)
+
+    def remove_feed(self, feed_id: int) -> None:
+        self.store.remove_feed(feed_id)
+
+    def import_opml(self, path: str | Path) -> ImportResult:
+        feeds = parse_opml(Path(path).read_bytes())
+        added = existing = 0
+        invalid = []
+        for feed in feeds:
+            try:
+                url = check_url(feed.url)
+            except FetchError as exc:
+                invalid.append(f"{feed.url}: {exc.reason}")
+                continue
+            _, created = self.store.add_feed(url, title=feed.title, tags=feed.tags)
+            added += created
+            existing += not created
+        return ImportResult(added, existing, tuple(invalid))
+
+    def export_opml(self) -> str:
+        return write_opml(self.store.feeds())
+
+    # -- refreshing ----------------------------------------------------------------
+
+    def refresh(
+        self, feed_ids: Sequence[int] | None = None, *, force: bool = False
+    ) -> Iterator[FeedResult]:
+        """Refresh feeds, yielding one result per feed as each is stored.
+
+        Feeds backing off after errors are skipped (and reported) unless
+        `force`. Stopping the iteration early cancels the outstanding work;
+        feeds already yielded stay stored.
+        """
+        states = self.store.feed_states(feed_ids)
+        now = utcnow()
+        due = []
+        for state in states:
+            if not force and state.next_fetch_after and state.next_fetch_after > now:
+                yield FeedResult(
+                    feed_id=state.id,
+                    url=state.url,
+                    title=state.title,
+                    status="skipped",
+                    error=f"backing off after errors until {state.next_fetch_after}",
+                    next_fetch_after=state.next_fetch_after,
+                )
+            else:
+                due.append(state)
+        if not due:
+            return
+        loop = asyncio.new_event_loop()
+        pipeline = Pipeline(self.settings, self.store.known_entries)
+        try:
+            loop.run_until_complete(pipeline.start(due))
+            for _ in due:
+                outcome = loop.run_until_complete(pipeline.next_outcome())
+                yield self._store(outcome, pipeline.counters)
+        finally:
+            loop.run_until_complete(pipeline.close())
+            loop.close()
+        retention = self.settings.retention
+        self.store.prune(retention.keep_days, keep_unread=retention.keep_unread)
+
+    def _store(self, outcome: Outcome, counters: Counters) -> FeedResult:
+        state = outcome.state
+        progress = RefreshProgress(
+            counters.feeds_total, counters.feeds_done, counters.pages_total, counters.pages_done
+        )
+        if isinstance(outcome, NotModified):
+            self.store.record_not_modified(state.id)
+            return FeedResult(state.id, state.url, state.title, "not_modified", progress=progress)
+        if isinstance(outcome, Failed):
+            next_after = iso_after(
+                self._backoff_seconds(state.error_count + 1, outcome.retry_after)
+            )
+            self.store.record_failure(state.id, outcome.error, next_after)
+            return FeedResult(
+                state.id,
+                state.url,
+                state.title,
+                "failed",
+                error=outcome.error,
+                next_fetch_after=next_after,
+                progress=progress,
+            )
+        response, feed = outcome.response, outcome.feed
+        new, updated = self.store.write_feed(
+            state.id,
+            url=response.permanent_url,
+            title=feed.title or state.title,
+            site_url=feed.site_url,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            warning=feed.warning,
+            articles=outcome.records,
+        )
+        return FeedResult(
+            state.id,
+            response.permanent_url or state.url,
+            feed.title or state.title,
+            "updated" if new or updated else "unchanged",
+            new=new,
+            updated=updated,
+            warning=feed.warning,
+            extraction_failures=outcome.extraction_failures,
+            progress=progress,
+        )
+
+    def _backoff_seconds(self, error_count: int, retry_after: float | None) -> float:
+        refresh = self.settings.refresh
+        cap = refresh.backoff_max_hours * 3600
+        if retry_after is not None:
+            return min(retry_after, cap)
+        return min(refresh.backoff_base_minutes * 60.0 * 2.0 ** (error_count - 1), cap)
+
+    # -- reading -------------------------------------------------------------------
+
+    def feeds(self) -> list[Feed]:
+        return self.store.feeds()
+
+    def feed_id(self, url_or_id: str) -> int:
+        """A feed by its URL or its numeric id."""
+        if url_or_id.isdigit():
+            return self.store.feed(int(url_or_id)).id
+        return self.store.feed_id_for_url(url_or_id.strip())
+
+    def articles(self, query: ArticleQuery) -> list[ArticleSummary]:
+        return self.store.articles(query)
+
+    def article(self, article_id: int) -> Article:
+        return self.store.article(article_id)
+
+    def tag(self, article_id: int, tags: Sequence[str], *, remove: bool = False) -> None:
+        self.store.tag_article(article_id, tags, remove=remove)
+
+
+def make_reader(settings: Settings) -> Reader:
+    """The one way to build the core: the CLI, the app and the tests use it."""
+    return Reader(settings, Store(settings.db_path()))
+
+
+__all__ = [
+    "AddError",
+    "AddResult",
+    "Discovered",
+    "ImportResult",
+    "NotFoundError",
+    "Reader",
+    "make_reader",
+]

@@ -1,0 +1,534 @@
+"""The SQLite store: one connection per thread, WAL, foreign keys on.
+
+Queries use the sqlite3 connection directly (sqlite-utils runs the migrations,
+see schema.py). Every write is one short transaction; the refresh writes one
+transaction per feed, so a crash leaves every feed either fully updated or not
+touched, and the next refresh picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from reader.core.models import Article, ArticleSummary, Feed
+from reader.core.store.schema import apply_migrations, pending_migrations
+from reader.core.textnorm import normalize_line
+
+
+class NotFoundError(LookupError):
+    """No feed or article with that id or URL."""
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_after(seconds: float) -> str:
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the refresh needs to know about a feed before fetching it."""
+
+    id: int
+    url: str
+    title: str
+    etag: str | None
+    last_modified: str | None
+    error_count: int
+    next_fetch_after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One article as the refresh writes it."""
+
+    key: str
+    guid: str
+    url: str
+    title: str
+    author: str
+    published: str | None
+    updated: str | None
+    summary_html: str
+    content_html: str
+    text: str
+    entry_hash: str
+    extraction: str  # "page": extracted from the article page; "feed": the feed's content
+    extraction_error: str | None
+    site_name: str
+    image_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    feed_id: int | None = None
+    tags: tuple[str, ...] = ()
+    unread: bool = False
+    starred: bool = False
+    search: str | None = None
+    limit: int | None = 50
+    # Keyset paging: rows strictly after (sort_date, id) in date order.
+    after: tuple[str, int] | None = None
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query: every word quoted, a trailing * kept as a prefix search.
+
+    Raw user text such as `"unterminated`, `c++` or `NEAR(` would raise.
+    """
+    terms = []
+    for word in text.split():
+        prefix = word.endswith("*") and len(word) > 1
+        word = word.rstrip("*") if prefix else word
+        if not word:
+            continue
+        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms) or None
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE),
+        # so a writer never upgrades a read lock halfway and deadlocks.
+        self.conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+        if pending_migrations(self.conn):
+            apply_migrations(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- feeds ---------------------------------------------------------------------
+
+    def add_feed(self, url: str, *, title: str = "", tags: Sequence[str] = ()) -> tuple[int, bool]:
+        """Subscribe; returns (feed id, created). An existing feed gains the tags."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            created = row is None
+            if created:
+                feed_id = conn.execute(
+                    "INSERT INTO feeds (url, title, added_at) VALUES (?, ?, ?)",
+                    (url, normalize_line(title), utcnow()),
+                ).lastrowid
+            else:
+                feed_id = row[0]
+            assert feed_id is not None
+            for tag_id in self._tag_ids(conn, tags):
+                conn.execute(
+                    "INSERT OR IGNORE INTO feed_tags (feed_id, tag_id) VALUES (?, ?)",
+                    (feed_id, tag_id),
+                )
+        return feed_id, created
+
+    def remove_feed(self, feed_id: int) -> None:
+        with self.transaction() as conn:
+            if conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount == 0:
+                raise NotFoundError(f"no feed with id {feed_id}")
+
+    def feeds(self, *, feed_id: int | None = None) -> list[Feed]:
+        where = "WHERE f.id = ?" if feed_id is not None else ""
+        params: tuple[int, ...] = (feed_id,) if feed_id is not None else ()
+        rows = self.conn.execute(
+            f"""
+            SELECT f.*,
+                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS n_articles,
+                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0)
+                       AS n_unread,
+                   (SELECT group_concat(name, char(31)) FROM
+                       (SELECT t.name FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id
+                        WHERE ft.feed_id = f.id ORDER BY t.name)) AS tag_names
+            FROM feeds f {where}
+            ORDER BY lower(coalesce(f.user_title, nullif(f.title, ''), f.url)), f.id
+            """,
+            params,
+        ).fetchall()
+        return [
+            Feed(
+                id=r["id"],
+                url=r["url"],
+                title=r["user_title"] or r["title"],
+                site_url=r["site_url"],
+                articles=r["n_articles"],
+                unread=r["n_unread"],
+                added_at=r["added_at"],
+                last_fetched=r["last_fetched"],
+                last_updated=r["last_updated"],
+                last_error=r["last_error"],
+                last_warning=r["last_warning"],
+                error_count=r["error_count"],
+                next_fetch_after=r["next_fetch_after"],
+                tags=tuple(r["tag_names"].split("\x1f")) if r["tag_names"] else (),
+            )
+            for r in rows
+        ]
+
+    def feed(self, feed_id: int) -> Feed:
+        found = self.feeds(feed_id=feed_id)
+        if not found:
+            raise NotFoundError(f"no feed with id {feed_id}")
+        return found[0]
+
+    def feed_id_for_url(self, url: str) -> int:
+        row = self.conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"not subscribed to {url}")
+        return int(row[0])
+
+    def feed_states(self, feed_ids: Sequence[int] | None = None) -> list[FeedState]:
+        sql = (
+            "SELECT id, url, coalesce(user_title, title) AS title, etag, last_modified,"
+            " error_count, next_fetch_after FROM feeds"
+        )
+        rows = self.conn.execute(sql + " ORDER BY id").fetchall()
+        wanted = set(feed_ids) if feed_ids is not None else None
+        return [
+            FeedState(
+                r["id"],
+                r["url"],
+                r["title"],
+                r["etag"],
+                r["last_modified"],
+                r["error_count"],
+                r["next_fetch_after"],
+            )
+            for r in rows
+            if wanted is None or r["id"] in wanted
+        ]
+
+    # -- refresh writes ------------------------------------------------------------
+
+    def known_entries(self, feed_id: int) -> tuple[dict[str, str], set[str]]:
+        """(key -> entry_hash of stored articles, keys pruned by retention)."""
+        hashes = {
+            row[0]: row[1]
+            for row in self.conn.execute(
+                "SELECT key, entry_hash FROM articles WHERE feed_id = ?", (feed_id,)
+            )
+        }
+        pruned = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT key FROM article_tombstones WHERE feed_id = ?", (feed_id,)
+            )
+        }
+        return hashes, pruned
+
+    def record_not_modified(self, feed_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_fetched = ?, last_error = NULL, error_count = 0,"
+                " next_fetch_after = NULL WHERE id = ?",
+                (utcnow(), feed_id),
+            )
+
+    def record_failure(self, feed_id: int, error: str, next_fetch_after: str | None) -> int:
+        """Store the error on the feed; returns the new consecutive error count."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_fetched = ?, last_error = ?,"
+                " error_count = error_count + 1, next_fetch_after = ? WHERE id = ?",
+                (utcnow(), error, next_fetch_after, feed_id),
+            )
+            row = conn.execute("SELECT error_count FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def write_feed(
+        self,
+        feed_id: int,
+        *,
+        url: str | None,
+        title: str,
+        site_url: str,
+        etag: str | None,
+        last_modified: str | None,
+        warning: str | None,
+        articles: Sequence[ArticleRecord],
+    ) -> tuple[int, int]:
+        """Store a fetched feed and its new or changed articles in one transaction.
+
+        Returns (new, updated). Read state, stars and tags of updated articles
+        are kept: the upsert does not name those columns.
+        """
+        now = utcnow()
+        new = updated = 0
+        with self.transaction() as conn:
+            if url is not None:
+                # A permanent redirect: follow it from now on, unless another
+                # subscription already has that URL.
+                clash = conn.execute(
+                    "SELECT 1 FROM feeds WHERE url = ? AND id != ?", (url, feed_id)
+                ).fetchone()
+                if clash is None:
+                    conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (url, feed_id))
+            conn.execute(
+                """UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?,
+                   last_fetched = ?, last_error = NULL, last_warning = ?, error_count = 0,
+                   next_fetch_after = NULL,
+                   last_updated = CASE WHEN ? THEN ? ELSE last_updated END
+                   WHERE id = ?""",
+                (title, site_url, etag, last_modified, now, warning, bool(articles), now, feed_id),
+            )
+            for record in articles:
+                exists = conn.execute(
+                    "SELECT 1 FROM articles WHERE feed_id = ? AND key = ?", (feed_id, record.key)
+                ).fetchone()
+                published = record.published
+                sort_date = min(published, now) if published else now
+                conn.execute(
+                    """INSERT INTO articles (feed_id, key, guid, url, title, author, published,
+                        updated, added_at, sort_date, summary_html, content_html, text, text_sha,
+                        entry_hash, extraction, extraction_error, site_name, image_url)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (feed_id, key) DO UPDATE SET
+                        guid = excluded.guid, url = excluded.url, title = excluded.title,
+                        author = excluded.author, published = excluded.published,
+                        updated = excluded.updated,
+                        sort_date = CASE WHEN excluded.published IS NULL
+                                         THEN articles.sort_date ELSE excluded.sort_date END,
+                        summary_html = excluded.summary_html,
+                        content_html = excluded.content_html, text = excluded.text,
+                        text_sha = excluded.text_sha, entry_hash = excluded.entry_hash,
+                        extraction = excluded.extraction,
+                        extraction_error = excluded.extraction_error,
+                        site_name = excluded.site_name, image_url = excluded.image_url""",
+                    (
+                        feed_id,
+                        record.key,
+                        record.guid,
+                        record.url,
+                        record.title,
+                        record.author,
+                        published,
+                        record.updated,
+                        now,
+                        sort_date,
+                        record.summary_html,
+                        record.content_html,
+                        record.text,
+                        text_sha(record.text),
+                        record.entry_hash,
+                        record.extraction,
+                        record.extraction_error,
+                        record.site_name,
+                        record.image_url,
+                    ),
+                )
+                if exists:
+                    updated += 1
+                else:
+                    new += 1
+        return new, updated
+
+    def prune(self, keep_days: int, *, keep_unread: bool = True) -> int:
+        """Delete old read articles that carry no star or tag; remember their keys
+        so the next refresh does not bring them back. Returns how many went."""
+        if keep_days <= 0:
+            return 0
+        cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        unread_clause = "AND read = 1" if keep_unread else ""
+        with self.transaction() as conn:
+            doomed = f"""SELECT id FROM articles WHERE sort_date < ? AND starred = 0
+                {unread_clause}
+                AND NOT EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = articles.id)"""
+            conn.execute(
+                f"""INSERT OR IGNORE INTO article_tombstones (feed_id, key, deleted_at)
+                SELECT feed_id, key, ? FROM articles WHERE id IN ({doomed})""",
+                (utcnow(), cutoff),
+            )
+            return conn.execute(
+                f"DELETE FROM articles WHERE id IN ({doomed})",
+                (cutoff,),
+            ).rowcount
+
+    # -- reading -------------------------------------------------------------------
+
+    def articles(self, query: ArticleQuery) -> list[ArticleSummary]:
+        clauses: list[str] = []
+        params: list[object] = []
+        joins = ""
+        order = "a.sort_date DESC, a.id DESC"
+        if query.search:
+            match = fts_query(query.search)
+            if match is None:
+                return []
+            joins = "JOIN articles_fts ON articles_fts.rowid = a.id"
+            clauses.append("articles_fts MATCH ?")
+            params.append(match)
+            order = "articles_fts.rank, a.sort_date DESC, a.id DESC"
+        if query.feed_id is not None:
+            clauses.append("a.feed_id = ?")
+            params.append(query.feed_id)
+        for tag in query.tags:
+            clauses.append(
+                """(EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                           WHERE at.article_id = a.id AND t.name = ?)
+                    OR EXISTS (SELECT 1 FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id
+                           WHERE ft.feed_id = a.feed_id AND t.name = ?))"""
+            )
+            params += [tag, tag]
+        if query.unread:
+            clauses.append("a.read = 0")
+        if query.starred:
+            clauses.append("a.starred = 1")
+        if query.after is not None and not query.search:
+            clauses.append("(a.sort_date, a.id) < (?, ?)")
+            params += list(query.after)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        limit = ""
+        if query.limit is not None:
+            limit = "LIMIT ?"
+            params.append(query.limit)
+        rows = self.conn.execute(
+            f"""SELECT a.id, a.feed_id, coalesce(f.user_title, nullif(f.title, ''), f.url)
+                    AS feed_title, a.url, a.title, a.author, a.published, a.added_at, a.read,
+                    a.starred, a.extraction, a.sort_date
+                FROM articles a {joins} JOIN feeds f ON f.id = a.feed_id
+                {where} ORDER BY {order} {limit}""",
+            params,
+        ).fetchall()
+        tags = self._article_tags([r["id"] for r in rows])
+        feed_tags = self._feed_tags({r["feed_id"] for r in rows})
+        return [_summary(r, tags.get(r["id"], ()), feed_tags.get(r["feed_id"], ())) for r in rows]
+
+    def article(self, article_id: int) -> Article:
+        row = self.conn.execute(
+            """SELECT a.*, coalesce(f.user_title, nullif(f.title, ''), f.url) AS feed_title
+               FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?""",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        tags = self._article_tags([article_id]).get(article_id, ())
+        feed_tags = self._feed_tags({row["feed_id"]}).get(row["feed_id"], ())
+        return Article(
+            summary=_summary(row, tags, feed_tags),
+            text=row["text"],
+            text_sha=row["text_sha"],
+            summary_html=row["summary_html"],
+            updated=row["updated"],
+            site_name=row["site_name"],
+            image_url=row["image_url"],
+            extraction_error=row["extraction_error"],
+            guid=row["guid"],
+        )
+
+    def _article_tags(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        if not ids:
+            return {}
+        found: dict[int, list[str]] = {}
+        marks = ",".join("?" * len(ids))
+        for article_id, name in self.conn.execute(
+            f"""SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+                WHERE at.article_id IN ({marks}) ORDER BY t.name""",
+            list(ids),
+        ):
+            found.setdefault(article_id, []).append(name)
+        return {k: tuple(v) for k, v in found.items()}
+
+    def _feed_tags(self, ids: set[int]) -> dict[int, tuple[str, ...]]:
+        if not ids:
+            return {}
+        found: dict[int, list[str]] = {}
+        marks = ",".join("?" * len(ids))
+        for feed_id, name in self.conn.execute(
+            f"""SELECT ft.feed_id, t.name FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id
+                WHERE ft.feed_id IN ({marks}) ORDER BY t.name""",
+            list(ids),
+        ):
+            found.setdefault(feed_id, []).append(name)
+        return {k: tuple(v) for k, v in found.items()}
+
+    # -- article state -------------------------------------------------------------
+
+    def set_read(self, article_ids: Sequence[int], read: bool = True) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET read = ?, read_at = ? WHERE id = ?",
+                [(int(read), utcnow() if read else None, i) for i in article_ids],
+            )
+
+    def set_starred(self, article_ids: Sequence[int], starred: bool = True) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET starred = ? WHERE id = ?",
+                [(int(starred), i) for i in article_ids],
+            )
+
+    def tag_article(self, article_id: int, tags: Sequence[str], *, remove: bool = False) -> None:
+        with self.transaction() as conn:
+            if (
+                conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+                is None
+            ):
+                raise NotFoundError(f"no article with id {article_id}")
+            if remove:
+                conn.executemany(
+                    """DELETE FROM article_tags WHERE article_id = ?
+                       AND tag_id = (SELECT id FROM tags WHERE name = ?)""",
+                    [(article_id, normalize_line(t)) for t in tags],
+                )
+                return
+            for tag_id in self._tag_ids(conn, tags):
+                conn.execute(
+                    "INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)",
+                    (article_id, tag_id),
+                )
+
+    @staticmethod
+    def _tag_ids(conn: sqlite3.Connection, tags: Sequence[str]) -> list[int]:
+        ids = []
+        for raw in tags:
+            name = normalize_line(raw)
+            if not name:
+                continue
+            conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+            ids.append(conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0])
+        return ids
+
+
+def _summary(row: sqlite3.Row, tags: tuple[str, ...], feed_tags: tuple[str, ...]) -> ArticleSummary:
+    return ArticleSummary(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        feed_title=row["feed_title"],
+        url=row["url"],
+        title=row["title"],
+        author=row["author"],
+        published=row["published"],
+        added_at=row["added_at"],
+        read=bool(row["read"]),
+        starred=bool(row["starred"]),
+        tags=tags,
+        feed_tags=feed_tags,
+        extraction=row["extraction"],
+        sort_date=row["sort_date"],
+    )

@@ -1,0 +1,52 @@
+"""Canonical text: the one form every stored title and article text takes.
+
+Feed and page text is untrusted. Terminal control sequences in it could clear
+the screen or write the user's clipboard (OSC 52), so they are removed whole
+(not just their ESC byte, which would leave ``[2J`` behind) before anything is
+stored. Every later offset (entity mentions, highlights) indexes into the
+normalised text, so normalisation happens exactly once, here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings
+# (terminated by BEL or ESC \), and two-byte escapes. Their 8-bit C1 forms too.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                          # CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?  # OSC...
+    | \x1b[ -/]*[0-~]                                         # other escapes
+    """,
+    re.VERBOSE,
+)
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides
+# that can make a title display as something it is not ("Trojan source").
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+def strip_controls(value: str) -> str:
+    """Remove terminal escape sequences and control characters, keep \\n and \\t."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _ESCAPE_SEQUENCE.sub("", value)
+    return _CONTROL.sub("", value)
+
+
+def normalize_text(value: str) -> str:
+    """Article body: NFC, ``\\n`` newlines, no controls, at most one blank line in a row."""
+    value = unicodedata.normalize("NFC", strip_controls(value))
+    lines = [_SPACES.sub(" ", line).strip() for line in value.split("\n")]
+    value = "\n".join(lines)
+    return _BLANK_LINES.sub("\n\n", value).strip()
+
+
+def normalize_line(value: str | None) -> str:
+    """Titles, authors, names: one line, single spaces."""
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", strip_controls(value))
+    return " ".join(value.split())

@@ -1,0 +1,210 @@
+"""extract_page (article pages) and html_to_text (feed HTML), on small inline fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.extract import PageExtract, extract_page, html_to_text
+
+pytest.importorskip("trafilatura")
+
+BODY_PARAGRAPHS = [
+    "The harbour authority in Vellmar approved a plan on Tuesday to replace its "
+    "ageing tidal gates with a pair of lifting barriers, ending a decade of debate.",
+    "Engineers said the new barriers would close in under four minutes, against the "
+    "forty minutes the present gates need, which matters during sudden storm surges.",
+    "Construction is due to begin next spring and to last three years, during which "
+    "ferries will use a temporary pier on the northern side of the estuary.",
+    "Residents who opposed the scheme over noise from the works were promised quiet "
+    "hours at night and a fund for double glazing in the streets closest to the site.",
+]
+
+
+def article_page(*, extra_body: str = "", headline_in_body: bool = False) -> bytes:
+    paragraphs = "\n".join(f"<p>{text}</p>" for text in BODY_PARAGRAPHS)
+    headline = "<h1>Vellmar votes for new tidal barriers</h1>" if headline_in_body else ""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Vellmar votes for new tidal barriers | Coastline Herald</title>
+  <meta property="og:title" content="Vellmar votes for new tidal barriers">
+  <meta property="og:site_name" content="Coastline Herald">
+  <meta name="author" content="Ines Marwick">
+  <meta property="article:published_time" content="2026-03-14T09:30:00Z">
+</head>
+<body>
+  <header><nav><ul>
+    <li><a href="/">Home</a></li><li><a href="/politics">Politics</a></li>
+    <li><a href="/weather">Weather</a></li><li><a href="/subscribe">Subscribe now</a></li>
+  </ul></nav></header>
+  <main>
+    <article>
+      {headline}
+      {paragraphs}
+      {extra_body}
+    </article>
+    <section id="comments" class="comments">
+      <h3>Comments</h3>
+      <div class="comment"><p>Zebulon42: Total waste of taxpayer money, mark my words.</p></div>
+      <div class="comment"><p>Harbourfan: Finally! Should have happened years ago.</p></div>
+    </section>
+  </main>
+  <footer>
+    <p>Copyright 2026 Coastline Herald Media Group. All rights reserved.</p>
+    <p><a href="/privacy">Privacy policy</a> <a href="/cookies">Cookie settings</a></p>
+  </footer>
+</body>
+</html>""".encode()
+
+
+# --- extract_page -----------------------------------------------------------
+
+
+def test_extract_page_returns_article_body_in_order() -> None:
+    page = extract_page(article_page(), "https://herald.example/vellmar-barriers")
+    assert isinstance(page, PageExtract)
+    positions = [page.text.find(paragraph) for paragraph in BODY_PARAGRAPHS]
+    assert all(pos >= 0 for pos in positions), page.text
+    assert positions == sorted(positions)
+    # paragraphs stay separate lines
+    assert page.text.count("\n") >= len(BODY_PARAGRAPHS) - 1
+
+
+def test_extract_page_leaves_out_nav_footer_and_comments() -> None:
+    page = extract_page(article_page(), "https://herald.example/vellmar-barriers")
+    assert page is not None
+    for boilerplate in (
+        "Subscribe now",
+        "Weather",
+        "Zebulon42",
+        "taxpayer money",
+        "Harbourfan",
+        "All rights reserved",
+        "Cookie settings",
+    ):
+        assert boilerplate not in page.text
+
+
+def test_extract_page_metadata_from_meta_tags() -> None:
+    page = extract_page(article_page(), "https://herald.example/vellmar-barriers")
+    assert page is not None
+    assert page.title == "Vellmar votes for new tidal barriers"
+    assert page.author == "Ines Marwick"
+    assert page.date == "2026-03-14"
+    assert page.site_name == "Coastline Herald"
+
+
+def test_extract_page_drops_headline_repeated_as_first_line() -> None:
+    page = extract_page(article_page(headline_in_body=True), "https://herald.example/a")
+    assert page is not None
+    assert page.title == "Vellmar votes for new tidal barriers"
+    assert page.text.startswith(BODY_PARAGRAPHS[0])
+    assert "Vellmar votes" not in page.text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        b"",
+        b"   \n\t  \r\n ",
+        b"\x00\x01\x02\xff\xfe\x9c",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",
+        b"<html><head></head><body></body></html>",
+    ],
+    ids=["empty", "whitespace", "control-bytes", "png-bytes", "empty-document"],
+)
+def test_extract_page_none_without_article(html: bytes) -> None:
+    assert extract_page(html, "https://herald.example/x") is None
+
+
+def test_extract_page_strips_terminal_escapes() -> None:
+    hostile = (
+        "<p>The council minutes\x1b]52;c;SGVsbG8=\x07 were published in full on "
+        "Wednesday evening\x1b[2J after a request from the local newspaper.</p>"
+    )
+    page = extract_page(article_page(extra_body=hostile), "https://herald.example/minutes")
+    assert page is not None
+    assert "\x1b" not in page.text
+    assert "\x07" not in page.text
+    assert "52;c;" not in page.text
+    assert "SGVsbG8=" not in page.text
+    assert "[2J" not in page.text
+    assert "The council minutes were published in full on Wednesday evening after" in page.text
+
+
+def test_extract_page_strips_escapes_written_as_character_references() -> None:
+    hostile = (
+        "<p>The harbour pilots&#27;]52;c;SGVsbG8=&#7; will move to the new pier&#x1B;[2J "
+        "in June, and a stray&#1; control reference must not cost the page its text.</p>"
+    )
+    page = extract_page(article_page(extra_body=hostile), "https://herald.example/pilots")
+    assert page is not None
+    assert BODY_PARAGRAPHS[0] in page.text
+    assert "52;c;" not in page.text
+    assert "[2J" not in page.text
+    assert "The harbour pilots will move to the new pier in June, and a stray control" in page.text
+
+
+# --- html_to_text -------------------------------------------------------------
+
+
+def test_html_to_text_paragraphs_become_blank_line_separated() -> None:
+    assert html_to_text("<p>First paragraph.</p><p>Second paragraph.</p>") == (
+        "First paragraph.\n\nSecond paragraph."
+    )
+
+
+def test_html_to_text_br_is_a_line_break() -> None:
+    assert html_to_text("<p>line one<br>line two<br/>line three</p>") == (
+        "line one\nline two\nline three"
+    )
+
+
+def test_html_to_text_list_items_are_bulleted_blocks() -> None:
+    assert html_to_text("<p>Items:</p><ul><li>apples</li><li>pears</li></ul>") == (
+        "Items:\n\n• apples\n\n• pears"
+    )
+
+
+def test_html_to_text_drops_script_and_style_keeps_tail() -> None:
+    fragment = (
+        "<p>before</p><script>alert('x'); var a = '<p>no</p>';</script>"
+        "<style>p { color: red }</style>after"
+    )
+    text = html_to_text(fragment)
+    assert text == "before\n\nafter"
+
+
+def test_html_to_text_keeps_bracket_markup_literally() -> None:
+    fragment = "<p>Press [b]bold[/b] or [link=https://a.example]here[/link] [red]now[/]</p>"
+    assert html_to_text(fragment) == (
+        "Press [b]bold[/b] or [link=https://a.example]here[/link] [red]now[/]"
+    )
+
+
+def test_html_to_text_plain_text_passes_through_normalised() -> None:
+    assert html_to_text("Plain   summary\twith  spaces\n\n\n\nand a gap [x]") == (
+        "Plain summary with spaces\n\nand a gap [x]"
+    )
+    assert html_to_text("3 < 4 and 5 > 2") == "3 < 4 and 5 > 2"
+
+
+def test_html_to_text_decodes_entities() -> None:
+    assert html_to_text("Fish &amp; chips &lt;3 &eacute;t&eacute;") == "Fish & chips <3 été"
+
+
+@pytest.mark.parametrize("fragment", ["", "   ", "\n\t\n"])
+def test_html_to_text_empty(fragment: str) -> None:
+    assert html_to_text(fragment) == ""
+
+
+def test_html_to_text_malformed_html() -> None:
+    assert html_to_text("<p>Unclosed <b>bold<p>next one</div></span>") == (
+        "Unclosed bold\n\nnext one"
+    )
+    assert html_to_text("<div>dangling") == "dangling"
+
+
+def test_html_to_text_strips_terminal_escapes() -> None:
+    assert html_to_text("<p>safe\x1b]52;c;SGVsbG8=\x07 text\x1b[2J</p>") == "safe text"
