@@ -336,9 +336,11 @@ class ProgressBar:
 
 def _terminal_columns() -> int:
     try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns - 1
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns
     except OSError:
-        return 100
+        columns = 0
+    # A terminal that reports no size (0 columns) gets a sensible width.
+    return columns - 1 if columns > 1 else 100
 
 
 # -- listing -----------------------------------------------------------------------

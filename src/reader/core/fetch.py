@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import sys
 import time
 import zlib
 from collections.abc import AsyncIterator, Mapping
@@ -23,9 +24,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+# httpx imports its optional command-line module (which pulls in rich and
+# click, ~60 ms) whenever they are installed. The core needs neither: a None
+# entry makes that import fail fast, and httpx then skips it.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-from reader.core.config import HttpSettings
+import httpx  # noqa: E402
+
+from reader.core.config import HttpSettings  # noqa: E402
 
 FEED_ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, "

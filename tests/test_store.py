@@ -1,0 +1,190 @@
+"""The SQLite store on real temporary files: schema, FTS, tags, retention."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.core.store import ArticleQuery, ArticleRecord, NotFoundError, Store, fts_query
+from reader.core.store.schema import MIGRATIONS, apply_migrations, pending_migrations
+
+
+def record(key: str, title: str, text: str, published: str | None = None) -> ArticleRecord:
+    return ArticleRecord(
+        key=key,
+        guid=key,
+        url=f"https://example.org/{key}",
+        title=title,
+        author="",
+        published=published,
+        updated=None,
+        summary_html="",
+        content_html="",
+        text=text,
+        entry_hash=f"{key}:{title}:{text}",
+        extraction="feed",
+        extraction_error=None,
+        site_name="",
+        image_url="",
+    )
+
+
+def write(store: Store, feed_id: int, *records: ArticleRecord) -> tuple[int, int]:
+    return store.write_feed(
+        feed_id,
+        url=None,
+        title="Feed",
+        site_url="",
+        etag=None,
+        last_modified=None,
+        warning=None,
+        articles=records,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "s.db")
+
+
+def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    store = Store(tmp_path / "new.db")
+    assert pending_migrations(store.conn) == []
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    store.close()
+    # Re-opening runs nothing again and keeps the data.
+    again = Store(tmp_path / "new.db")
+    applied = again.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    assert applied == len(MIGRATIONS)
+
+
+def test_a_partly_migrated_database_upgrades_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    last = MIGRATIONS[-1][0]
+    apply_migrations(conn, stop_before=last)
+    assert pending_migrations(conn) == [last]
+    conn.close()
+    store = Store(path)
+    assert pending_migrations(store.conn) == []
+
+
+def test_deleting_a_feed_cascades_to_its_articles(store: Store) -> None:
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    write(store, feed_id, record("k1", "One", "text"))
+    store.remove_feed(feed_id)
+    assert store.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    with pytest.raises(NotFoundError):
+        store.remove_feed(feed_id)
+
+
+def test_write_counts_new_and_updated_and_keeps_user_state(store: Store) -> None:
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    assert write(store, feed_id, record("k1", "One", "first text")) == (1, 0)
+    [article] = store.articles(ArticleQuery())
+    store.set_read([article.id])
+    store.set_starred([article.id])
+    store.tag_article(article.id, ["keep"])
+    assert write(store, feed_id, record("k1", "One, revised", "second text")) == (0, 1)
+    [after] = store.articles(ArticleQuery())
+    assert (after.id, after.title, after.read, after.starred, after.tags) == (
+        article.id,
+        "One, revised",
+        True,
+        True,
+        ("keep",),
+    )
+    assert store.article(article.id).text == "second text"
+
+
+def test_full_text_search_follows_updates_and_is_safe(store: Store) -> None:
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    write(
+        store,
+        feed_id,
+        record("k1", "Chips", "Nvidia ships the H100 accelerator"),
+        record("k2", "Models", "A new language model from Mistral"),
+    )
+    assert [a.title for a in store.articles(ArticleQuery(search="nvidia"))] == ["Chips"]
+    assert [a.title for a in store.articles(ArticleQuery(search="accel*"))] == ["Chips"]
+    write(store, feed_id, record("k1", "Chips", "Rebuilt text about TPUs"))
+    assert store.articles(ArticleQuery(search="nvidia")) == []
+    assert [a.title for a in store.articles(ArticleQuery(search="TPUs"))] == ["Chips"]
+    for hostile in ['"unterminated', "c++", "NEAR(", "a OR", "-x", "^", ":", '""', "*"]:
+        store.articles(ArticleQuery(search=hostile))  # must not raise
+
+
+def test_fts_query_quotes_every_word() -> None:
+    assert fts_query('c++ "x') == '"c++" """x"'
+    assert fts_query("gpt*") == '"gpt"*'
+    assert fts_query("  ") is None
+
+
+def test_keyset_paging_walks_every_article_once(store: Store) -> None:
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    write(
+        store,
+        feed_id,
+        *[
+            record(f"k{i}", f"T{i}", "x", published=f"2026-01-{1 + i % 5:02d}T00:00:00Z")
+            for i in range(23)
+        ],
+    )
+    seen: list[int] = []
+    after = None
+    while True:
+        page = store.articles(ArticleQuery(limit=5, after=after))
+        if not page:
+            break
+        seen += [a.id for a in page]
+        after = (page[-1].sort_date, page[-1].id)
+    assert sorted(seen) == sorted(set(seen)) and len(seen) == 23
+
+
+def test_future_dates_do_not_pin_an_article_to_the_top(store: Store) -> None:
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    write(
+        store,
+        feed_id,
+        record("old", "Old", "x", published="2020-01-01T00:00:00Z"),
+        record("future", "Future", "x", published="2999-01-01T00:00:00Z"),
+    )
+    future = next(a for a in store.articles(ArticleQuery()) if a.title == "Future")
+    assert future.published == "2999-01-01T00:00:00Z"
+    assert future.sort_date < "2999"
+
+
+def test_retention_prunes_old_read_untagged_articles_and_remembers_them(store: Store) -> None:
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    old = "2000-01-01T00:00:00Z"
+    write(
+        store,
+        feed_id,
+        record("read", "R", "x", old),
+        record("unread", "U", "x", old),
+        record("tagged", "T", "x", old),
+        record("starred", "S", "x", old),
+        record("fresh", "F", "x"),
+    )
+    by_title = {a.title: a.id for a in store.articles(ArticleQuery())}
+    store.set_read([by_title[t] for t in "RTSF"])
+    store.tag_article(by_title["T"], ["keep"])
+    store.set_starred([by_title["S"]])
+    assert store.prune(30) == 1
+    assert {a.title for a in store.articles(ArticleQuery())} == {"U", "T", "S", "F"}
+    hashes, pruned = store.known_entries(feed_id)
+    assert pruned == {"read"} and "read" not in hashes
+    assert store.prune(0) == 0
+
+
+def test_feed_tags_filter_articles(store: Store) -> None:
+    ai, _ = store.add_feed("https://ai.example/feed", tags=["ai"])
+    other, _ = store.add_feed("https://other.example/feed")
+    write(store, ai, record("a", "From AI feed", "x"))
+    write(store, other, record("b", "Other", "x"))
+    [found] = store.articles(ArticleQuery(tags=("ai",)))
+    assert found.title == "From AI feed" and found.feed_tags == ("ai",)
+    assert store.feed(ai).tags == ("ai",)
