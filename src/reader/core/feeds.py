@@ -108,11 +108,17 @@ def _entry_from_feedparser(entry: Any, base: str) -> ParsedEntry:
         url=_clean_url(entry.get("link"), base),
         title=entry.get("title") or "",
         author=author,
-        published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
-        updated=_iso(entry.get("updated_parsed")),
+        published=_iso(_raw(entry, "published_parsed") or _raw(entry, "updated_parsed")),
+        updated=_iso(_raw(entry, "updated_parsed")),
         summary_html=summary_html,
         content_html=content_html,
     )
+
+
+def _raw(entry: Any, key: str) -> Any:
+    # dict.get bypasses feedparser's deprecated updated→published aliasing,
+    # which would report a publication date as an update.
+    return dict.get(entry, key)
 
 
 def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:

@@ -46,6 +46,8 @@ def _collect(element: ET.Element, folders: tuple[str, ...], found: dict[str, Opm
         title = normalize_line(attrs.get("title") or attrs.get("text"))
         url = (attrs.get("xmlurl") or "").strip()
         if url:
+            if title == url:  # exporters put the URL in text when there is no title
+                title = ""
             categories = [
                 normalize_line(c).strip("/") for c in attrs.get("category", "").split(",")
             ]

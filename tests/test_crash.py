@@ -1,0 +1,77 @@
+"""A refresh killed at a random moment leaves a consistent database (SIGKILL, no cleanup)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from loopback import LoopbackServer, rss
+
+SCRIPT = Path(sys.executable).parent / "reader"
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "reader"]
+FEEDS = 24
+ITEMS = 5
+
+
+def test_killed_refresh_leaves_each_feed_whole_or_untouched(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "crash.db"
+    config = tmp_path / "config.toml"
+    config.write_text("[refresh]\nextract = false\nconcurrency = 4\nper_host = 4\n")
+    env = {**os.environ, "READER_DB": str(db), "READER_CONFIG": str(config)}
+    urls = []
+    for n in range(FEEDS):
+        items = [
+            {"title": f"f{n} item {i}", "guid": f"f{n}-{i}", "link": f"http://x.invalid/{n}/{i}"}
+            for i in range(ITEMS)
+        ]
+        # Staggered answers, so feeds finish one after another over ~1.5 s.
+        urls.append(server.add(f"/f{n}.xml", body=rss(items), etag=f'"{n}"', delay=0.25))
+    subprocess.run([*COMMAND, "add", "--no-fetch", *urls], env=env, check=True, capture_output=True)
+
+    proc = subprocess.Popen(
+        [*COMMAND, "refresh"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 30
+    stored = 0
+    while time.monotonic() < deadline and stored == 0:
+        time.sleep(0.02)
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+                stored = conn.execute(
+                    "SELECT count(*) FROM feeds WHERE last_fetched IS NOT NULL"
+                ).fetchone()[0]
+        except sqlite3.OperationalError:
+            continue
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert stored > 0
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    rows = conn.execute(
+        """SELECT f.url, f.etag, f.last_fetched, count(a.id) FROM feeds f
+           LEFT JOIN articles a ON a.feed_id = f.id GROUP BY f.id"""
+    ).fetchall()
+    done = [r for r in rows if r[2] is not None]
+    untouched = [r for r in rows if r[2] is None]
+    assert all(r[3] == ITEMS and r[1] is not None for r in done), done
+    assert all(r[3] == 0 and r[1] is None for r in untouched), untouched
+    assert len(untouched) > 0, "the kill came after the refresh finished; make feeds slower"
+    fts_rows = conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+    assert fts_rows == sum(r[3] for r in rows)
+    conn.close()
+
+    # The next refresh picks up where the killed one stopped.
+    subprocess.run([*COMMAND, "refresh"], env=env, check=True, capture_output=True)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == FEEDS * ITEMS
+    assert (
+        conn.execute("SELECT count(*) FROM feeds WHERE last_error IS NOT NULL").fetchone()[0] == 0
+    )
