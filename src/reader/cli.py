@@ -165,11 +165,13 @@ def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
 
     added_ids = []
     failed = 0
-    for url in args.urls:
-        try:
-            result = reader.add_feed(url, tags=args.tag, discover=not args.no_fetch)
-        except AddError as exc:
-            print(f"reader: cannot add {exc}", file=sys.stderr)
+    for url, result in zip(
+        args.urls,
+        reader.add_feeds(args.urls, tags=args.tag, discover=not args.no_fetch),
+        strict=True,
+    ):
+        if isinstance(result, AddError):
+            print(f"reader: cannot add {result}", file=sys.stderr)
             failed += 1
             continue
         note = "" if result.url == url else f" (found at {url})"

@@ -53,50 +53,76 @@ class Reader:
 
     def discover(self, url: str) -> Discovered:
         """The feed at `url`, or the feed an HTML page at `url` links to."""
-        try:
-            check_url(url)
-        except FetchError as exc:
-            raise AddError(exc.reason) from exc
-        return asyncio.run(self._discover(url))
+        [found] = asyncio.run(self._discover_all([url]))
+        if isinstance(found, AddError):
+            raise found
+        return found
 
-    async def _discover(self, url: str) -> Discovered:
-        async with Fetcher(self.settings.http, concurrency=4, per_host=2) as fetcher:
+    async def _discover_all(self, urls: Sequence[str]) -> list[Discovered | AddError]:
+        refresh = self.settings.refresh
+        async with Fetcher(
+            self.settings.http, concurrency=refresh.concurrency, per_host=refresh.per_host
+        ) as fetcher:
+            return await asyncio.gather(*(self._discover_one(fetcher, url) for url in urls))
+
+    async def _discover_one(self, fetcher: Fetcher, url: str) -> Discovered | AddError:
+        try:
+            return await self._discover(fetcher, url)
+        except AddError as exc:
+            return exc
+
+    @staticmethod
+    async def _discover(fetcher: Fetcher, url: str) -> Discovered:
+        try:
+            response = await fetcher.get(url)
+        except FetchError as exc:
+            raise AddError(f"{url}: {exc.reason}") from exc
+        try:
+            feed = parse_feed(response.content, response.headers, response.url)
+            return Discovered(response.url, feed.title)
+        except NotAFeedError as not_feed:
+            candidates = find_feed_links(response.content, response.url)
+            if not candidates:
+                raise AddError(f"{url}: {not_feed}, and the page links to no feed") from not_feed
+        errors = []
+        for candidate in candidates:
             try:
-                response = await fetcher.get(url)
-            except FetchError as exc:
-                raise AddError(f"{url}: {exc.reason}") from exc
-            try:
-                feed = parse_feed(response.content, response.headers, response.url)
-                return Discovered(response.url, feed.title)
-            except NotAFeedError as not_feed:
-                candidates = find_feed_links(response.content, response.url)
-                if not candidates:
-                    raise AddError(
-                        f"{url}: {not_feed}, and the page links to no feed"
-                    ) from not_feed
-            errors = []
-            for candidate in candidates:
+                found = await fetcher.get(candidate)
+                feed = parse_feed(found.content, found.headers, found.url)
+                return Discovered(found.url, feed.title)
+            except (FetchError, NotAFeedError) as exc:
+                errors.append(f"{candidate}: {exc}")
+        raise AddError(f"{url}: no working feed among the page's links ({'; '.join(errors)})")
+
+    def add_feeds(
+        self, urls: Sequence[str], *, tags: Sequence[str] = (), discover: bool = True
+    ) -> list[AddResult | AddError]:
+        """Subscribe to each URL, discovering feeds concurrently (unless `discover`
+        is false: then each URL is taken as a feed as it is). One result per URL."""
+        found: list[Discovered | AddError] = []
+        if discover:
+            found = asyncio.run(self._discover_all(urls))
+        else:
+            for url in urls:
                 try:
-                    found = await fetcher.get(candidate)
-                    feed = parse_feed(found.content, found.headers, found.url)
-                    return Discovered(found.url, feed.title)
-                except (FetchError, NotAFeedError) as exc:
-                    errors.append(f"{candidate}: {exc}")
-            raise AddError(f"{url}: no working feed among the page's links ({'; '.join(errors)})")
+                    found.append(Discovered(check_url(url), ""))
+                except FetchError as exc:
+                    found.append(AddError(f"{url}: {exc.reason}"))
+        results: list[AddResult | AddError] = []
+        for item in found:
+            if isinstance(item, AddError):
+                results.append(item)
+                continue
+            feed_id, created = self.store.add_feed(item.url, title=item.title, tags=tags)
+            results.append(AddResult(feed_id, item.url, created))
+        return results
 
     def add_feed(self, url: str, *, tags: Sequence[str] = (), discover: bool = True) -> AddResult:
-        """Subscribe to `url` (autodiscovering from an HTML page unless told not to)."""
-        title = ""
-        if discover:
-            found = self.discover(url)
-            url, title = found.url, found.title
-        else:
-            try:
-                url = check_url(url)
-            except FetchError as exc:
-                raise AddError(exc.reason) from exc
-        feed_id, created = self.store.add_feed(url, title=title, tags=tags)
-        return AddResult(feed_id, url, created)
+        """Subscribe to one URL; raises AddError saying why it failed."""
+        [result] = self.add_feeds([url], tags=tags, discover=discover)
+        if isinstance(result, AddError):
+            raise result
+        return result
 
     def remove_feed(self, feed_id: int) -> None:
         self.store.remove_feed(feed_id)
