@@ -134,3 +134,21 @@ def test_feed_autodiscovery_from_link_elements() -> None:
         "https://site.example/blog/feed.json",
     ]
     assert find_feed_links(b"", "https://site.example/") == []
+
+
+def test_relative_ids_are_kept_as_written_whatever_url_served_the_feed() -> None:
+    doc = b"""<rss version="2.0"><channel><title>t</title>
+      <item><guid isPermaLink="false">posts/6d3bf6</guid><title>A</title></item>
+    </channel></rss>"""
+    first = parse_feed(doc, {}, "https://a.example/v1/feed.xml").entries[0]
+    moved = parse_feed(doc, {}, "https://a.example/v2/feed.xml").entries[0]
+    assert first.key == moved.key == "guid:posts/6d3bf6"
+
+
+def test_a_malformed_link_drops_the_link_not_the_feed() -> None:
+    doc = json.dumps({
+        "version": "https://jsonfeed.org/version/1",
+        "items": [{"id": "1", "url": "http://[bad", "title": "kept"}],
+    }).encode()
+    [entry] = parse_feed(doc, {}, BASE).entries
+    assert (entry.title, entry.url) == ("kept", "")

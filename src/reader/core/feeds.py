@@ -73,6 +73,15 @@ def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> ParsedFe
 
 def _parse_xml_feed(content: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
     import feedparser
+    import feedparser.mixin
+
+    # An entry's id is its identity and is kept as written. feedparser would
+    # resolve a relative one (Atom <id>, RSS <guid>) against the URL the feed
+    # came from, so the same entry got a new key whenever that URL changed (a
+    # temporary redirect elsewhere) and was stored twice. Links still resolve.
+    mixin = getattr(feedparser.mixin, "_FeedParserMixin", None)
+    if mixin is not None:
+        mixin.can_be_relative_uri = mixin.can_be_relative_uri - {"id"}
 
     response_headers = dict(headers)
     response_headers.setdefault("content-location", url)
@@ -180,7 +189,10 @@ def _make_entry(
     elif url:
         key = "link:" + url
     else:
-        key = "hash:" + _digest(title, published or "", summary_html)
+        # Title and date, so an edited summary updates the entry instead of
+        # adding a copy; the summary only when there is neither.
+        text_only = "" if title or published else summary_html
+        key = "hash:" + _digest(title, published or "", text_only)
     return ParsedEntry(
         key=key,
         guid=guid,
@@ -252,7 +264,10 @@ def _text_or_html(value: Any) -> str:
 def _clean_url(value: Any, base: str) -> str:
     if not isinstance(value, str) or not value.strip():
         return ""
-    joined = urljoin(base, normalize_line(value))
+    try:
+        joined = urljoin(base, normalize_line(value))
+    except ValueError:  # "http://[bad" (Invalid IPv6 URL): no usable link
+        return ""
     return joined if joined.lower().startswith(("http://", "https://")) else ""
 
 
