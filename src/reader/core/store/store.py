@@ -79,7 +79,9 @@ class ArticleQuery:
     starred: bool = False
     search: str | None = None
     limit: int | None = 50
-    # Keyset paging: rows strictly after (sort_date, id) in date order.
+    oldest_first: bool = False
+    # Keyset paging: rows strictly after (sort_date, id) in the query's order.
+    # Ignored with `search`, whose results are ranked by relevance.
     after: tuple[str, int] | None = None
 
 
@@ -372,18 +374,83 @@ class Store:
     # -- reading -------------------------------------------------------------------
 
     def articles(self, query: ArticleQuery) -> list[ArticleSummary]:
+        """Article summaries in the query's order (see ArticleQuery)."""
+        return self.summaries([article_id for _, article_id in self.article_keys(query)])
+
+    def article_keys(self, query: ArticleQuery) -> list[tuple[str, int]]:
+        """(sort_date, id) of the matching articles: cheap, from the indexes.
+
+        The app pages through these with `query.after` (keyset paging) and
+        loads summaries only for the rows it draws.
+        """
+        built = self._filter(query)
+        if built is None:
+            return []
+        joins, clauses, params, order = built
+        if query.after is not None and not query.search:
+            clauses.append(
+                "(a.sort_date, a.id) > (?, ?)"
+                if query.oldest_first
+                else "(a.sort_date, a.id) < (?, ?)"
+            )
+            params += list(query.after)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        limit = ""
+        if query.limit is not None:
+            limit = "LIMIT ?"
+            params.append(query.limit)
+        rows = self.conn.execute(
+            f"SELECT a.sort_date, a.id FROM articles a {joins} {where} ORDER BY {order} {limit}",
+            params,
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def count_articles(self, query: ArticleQuery) -> int:
+        built = self._filter(query)
+        if built is None:
+            return 0
+        joins, clauses, params, _ = built
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        row = self.conn.execute(f"SELECT count(*) FROM articles a {joins} {where}", params)
+        return int(row.fetchone()[0])
+
+    def summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
+        """Summaries of the given articles, in the given order (missing ids skipped)."""
+        if not ids:
+            return []
+        found: dict[int, sqlite3.Row] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"""SELECT a.id, a.feed_id, coalesce(f.user_title, nullif(f.title, ''), f.url)
+                        AS feed_title, a.url, a.title, a.author, a.published, a.added_at,
+                        a.read, a.starred, a.extraction, a.sort_date
+                    FROM articles a JOIN feeds f ON f.id = a.feed_id
+                    WHERE a.id IN ({marks})""",
+                list(chunk),
+            ):
+                found[row["id"]] = row
+        rows = [found[i] for i in ids if i in found]
+        tags = self._article_tags([r["id"] for r in rows])
+        feed_tags = self._feed_tags({r["feed_id"] for r in rows})
+        return [_summary(r, tags.get(r["id"], ()), feed_tags.get(r["feed_id"], ())) for r in rows]
+
+    def _filter(self, query: ArticleQuery) -> tuple[str, list[str], list[object], str] | None:
+        """(joins, where clauses, parameters, order) for a query; None: matches nothing."""
         clauses: list[str] = []
         params: list[object] = []
         joins = ""
-        order = "a.sort_date DESC, a.id DESC"
+        direction = "ASC" if query.oldest_first else "DESC"
+        order = f"a.sort_date {direction}, a.id {direction}"
         if query.search:
             match = fts_query(query.search)
             if match is None:
-                return []
+                return None
             joins = "JOIN articles_fts ON articles_fts.rowid = a.id"
             clauses.append("articles_fts MATCH ?")
             params.append(match)
-            order = "articles_fts.rank, a.sort_date DESC, a.id DESC"
+            order = f"articles_fts.rank, {order}"
         if query.feed_id is not None:
             clauses.append("a.feed_id = ?")
             params.append(query.feed_id)
@@ -399,25 +466,7 @@ class Store:
             clauses.append("a.read = 0")
         if query.starred:
             clauses.append("a.starred = 1")
-        if query.after is not None and not query.search:
-            clauses.append("(a.sort_date, a.id) < (?, ?)")
-            params += list(query.after)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        limit = ""
-        if query.limit is not None:
-            limit = "LIMIT ?"
-            params.append(query.limit)
-        rows = self.conn.execute(
-            f"""SELECT a.id, a.feed_id, coalesce(f.user_title, nullif(f.title, ''), f.url)
-                    AS feed_title, a.url, a.title, a.author, a.published, a.added_at, a.read,
-                    a.starred, a.extraction, a.sort_date
-                FROM articles a {joins} JOIN feeds f ON f.id = a.feed_id
-                {where} ORDER BY {order} {limit}""",
-            params,
-        ).fetchall()
-        tags = self._article_tags([r["id"] for r in rows])
-        feed_tags = self._feed_tags({r["feed_id"] for r in rows})
-        return [_summary(r, tags.get(r["id"], ()), feed_tags.get(r["feed_id"], ())) for r in rows]
+        return joins, clauses, params, order
 
     def article(self, article_id: int) -> Article:
         row = self.conn.execute(
