@@ -33,6 +33,7 @@ class Route:
     drip: float | None = None  # seconds between single body bytes
     compress: str | None = None  # "gzip": compress the body; "raw": body already encoded
     content_encoding: str | None = None  # header to send with compress="raw"
+    chunked: bool = False  # Transfer-Encoding: chunked, so no Content-Length is sent
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,15 @@ class LoopbackServer:
             def do_HEAD(self) -> None:
                 server._handle(self, head=True)
 
-        self._httpd = ThreadingHTTPServer((host, 0), _Handler)
+        class _Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # A client that hangs up (a timeout, a size cap) is expected here.
+                import sys
+
+                if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+                    super().handle_error(request, client_address)
+
+        self._httpd = _Server((host, 0), _Handler)
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -88,7 +97,8 @@ class LoopbackServer:
             return [r for r in self.requests if r.path == path]
 
     def start(self) -> LoopbackServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # A short poll interval: stop() waits up to one interval for the loop.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
@@ -150,8 +160,21 @@ class LoopbackServer:
             h.send_header("Last-Modified", route.last_modified)
         for name, value in route.headers.items():
             h.send_header(name, value)
-        h.send_header("Content-Length", str(len(body)))
+        if route.chunked and status != 304:
+            h.send_header("Transfer-Encoding", "chunked")
+        else:
+            h.send_header("Content-Length", str(len(body)))
         h.end_headers()
+        if route.chunked and status != 304 and not head:
+            step = 1 if route.drip is not None else 65536
+            for i in range(0, len(body), step):
+                piece = body[i : i + step]
+                h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                h.wfile.flush()
+                if route.drip is not None:
+                    time.sleep(route.drip)
+            h.wfile.write(b"0\r\n\r\n")
+            return
         if head or not body:
             return
         if route.drip is None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from reader.core.textnorm import normalize_line, normalize_text
+from reader.core.textnorm import normalize_line, normalize_text, strip_controls
 
 # Settings chosen on the news extraction benchmark (bench/eval_extraction.py, 91 dev
 # pages, trafilatura 2.3.1, 2026-11-28; numbers include the headline drop in
@@ -154,6 +154,10 @@ def html_to_text(fragment: str) -> str:
         return ""
     if "<" not in fragment and "&" not in fragment:
         return normalize_text(fragment)
+    # Character references to C0 controls (&#27;[2J, &#27;]52;...&#7;) become the
+    # characters and go with their whole escape sequence, as in extract_page. Left
+    # in, lxml refuses text holding them and the raw HTML would be kept as text.
+    fragment = strip_controls(_CONTROL_REFERENCE.sub(_control_character, fragment))
     import lxml.etree
     import lxml.html
 
@@ -164,6 +168,15 @@ def html_to_text(fragment: str) -> str:
     parts: list[str] = []
     _walk(root, parts)
     return normalize_text("".join(parts))
+
+
+_CONTROL_REFERENCE = re.compile(r"&#([xX][0-9a-fA-F]{1,6}|[0-9]{1,7});?")
+
+
+def _control_character(match: re.Match[str]) -> str:
+    ref = match.group(1)
+    code = int(ref[1:], 16) if ref[:1] in "xX" else int(ref)
+    return chr(code) if code < 32 and code not in (9, 10, 13) else match.group(0)
 
 
 def _walk(element: Any, parts: list[str]) -> None:

@@ -86,6 +86,10 @@ def check_url(url: str) -> str:
         )
     if not parts.hostname:
         raise FetchError(f"URL has no host: {url}", kind="scheme")
+    try:
+        parts.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError as exc:
+        raise FetchError(f"invalid URL: {exc}", kind="scheme") from exc
     return url.strip()
 
 
@@ -108,10 +112,15 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 class _Decoder(Protocol):
     def feed(self, data: bytes, limit: int) -> bytes: ...
 
+    def complete(self) -> bool: ...
+
 
 class _Identity:
     def feed(self, data: bytes, limit: int) -> bytes:
         return data
+
+    def complete(self) -> bool:
+        return True
 
 
 class _Zlib:
@@ -122,9 +131,16 @@ class _Zlib:
         self._wbits = 47 if encoding in ("gzip", "x-gzip") else 15
         self._inflate = zlib.decompressobj(self._wbits)
         self._started = False
+        self._head = b""
 
     def feed(self, data: bytes, limit: int) -> bytes:
         if not self._started and self._wbits == 15:
+            # zlib can only reject a missing header once it has two bytes; a body
+            # may arrive a byte at a time.
+            self._head += data
+            if len(self._head) < 2:
+                return b""
+            data, self._head = self._head, b""
             self._started = True
             try:
                 return self._drain(data, limit)
@@ -132,6 +148,9 @@ class _Zlib:
                 # Some servers send raw deflate without the zlib header.
                 self._inflate = zlib.decompressobj(-15)
         return self._drain(data, limit)
+
+    def complete(self) -> bool:
+        return bool(self._inflate.eof)
 
     def _drain(self, data: bytes, limit: int) -> bytes:
         # max_length is limit + 1 (never 0, which would mean "no limit").
@@ -157,6 +176,9 @@ class _Brotli:
         except brotli.error as exc:
             raise FetchError(f"corrupt compressed body: {exc}", kind="encoding") from exc
         return bytes(out)
+
+    def complete(self) -> bool:
+        return bool(self._brotli.is_finished())
 
 
 def _decoder_for(content_encoding: str) -> _Decoder:
@@ -199,6 +221,7 @@ class Fetcher:
             ),
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
             trust_env=False,
+            event_hooks={"response": [_hide_location]},
         )
         return self
 
@@ -306,9 +329,14 @@ class Fetcher:
         try:
             async with self._client.stream("GET", url, headers=headers) as response:
                 response_headers = {k.lower(): v for k, v in response.headers.items()}
+                if _HIDDEN_LOCATION in response_headers:
+                    response_headers["location"] = response_headers.pop(_HIDDEN_LOCATION)
                 status = response.status_code
                 if status == 304 or status in REDIRECT_STATUSES or status >= 400:
-                    # The body of these is never used; don't download it.
+                    # The body of these is never used. Read a small one anyway so
+                    # the connection goes back to the pool; a large one is dropped
+                    # with its connection.
+                    await _discard_body(response, response_headers)
                     return status, response_headers, b""
                 declared = response_headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > cap:
@@ -320,10 +348,42 @@ class Fetcher:
             raise FetchError(f"timed out ({type(exc).__name__})", kind="timeout") from exc
         except httpx.UnsupportedProtocol as exc:
             raise FetchError(f"unsupported protocol: {exc}", kind="scheme") from exc
+        except httpx.InvalidURL as exc:  # not an httpx.HTTPError
+            raise FetchError(f"invalid URL: {exc}", kind="scheme") from exc
         except (httpx.HTTPError, OSError) as exc:
             raise FetchError(_network_reason(exc), kind="network") from exc
         except zlib.error as exc:
             raise FetchError(f"corrupt compressed body: {exc}", kind="encoding") from exc
+
+
+# httpx parses a redirect's Location even with follow_redirects=False, and raises
+# InvalidURL (not an HTTPError) for one such as "javascript:alert(1)", so the
+# header is renamed before httpx sees it: redirects are followed by hand here.
+_HIDDEN_LOCATION = "x-reader-location"
+_DISCARD_LIMIT = 64 * 1024
+
+
+async def _hide_location(response: httpx.Response) -> None:
+    location = response.headers.get("location")
+    if location is not None:
+        del response.headers["location"]
+        response.headers[_HIDDEN_LOCATION] = location
+
+
+async def _discard_body(response: httpx.Response, headers: Mapping[str, str]) -> None:
+    """Read and drop a small body (at most 64 KiB, 1 s); never raises for it."""
+    declared = headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > _DISCARD_LIMIT:
+        return
+    read = 0
+    try:
+        async with asyncio.timeout(1.0):
+            async for chunk in response.aiter_raw():
+                read += len(chunk)
+                if read > _DISCARD_LIMIT:
+                    return
+    except (TimeoutError, httpx.HTTPError):
+        return
 
 
 async def _read_capped(chunks: AsyncIterator[bytes], decoder: _Decoder, cap: int) -> bytes:
@@ -335,6 +395,8 @@ async def _read_capped(chunks: AsyncIterator[bytes], decoder: _Decoder, cap: int
         if size > cap:
             raise _too_large(cap)
         parts.append(data)
+    if size and not decoder.complete():
+        raise FetchError("truncated compressed body", kind="encoding")
     return b"".join(parts)
 
 

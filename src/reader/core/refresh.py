@@ -192,6 +192,8 @@ class Pipeline:
     async def _from_page(self, entry: ParsedEntry) -> ArticleRecord:
         try:
             return await self._extract(entry)
+        except Exception as exc:  # never leave sibling pages running: keep the feed's text
+            return _record(entry, None, f"internal error: {type(exc).__name__}: {exc}")
         finally:
             self.counters.pages_done += 1
 
