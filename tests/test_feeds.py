@@ -146,9 +146,11 @@ def test_relative_ids_are_kept_as_written_whatever_url_served_the_feed() -> None
 
 
 def test_a_malformed_link_drops_the_link_not_the_feed() -> None:
-    doc = json.dumps({
-        "version": "https://jsonfeed.org/version/1",
-        "items": [{"id": "1", "url": "http://[bad", "title": "kept"}],
-    }).encode()
+    doc = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1",
+            "items": [{"id": "1", "url": "http://[bad", "title": "kept"}],
+        }
+    ).encode()
     [entry] = parse_feed(doc, {}, BASE).entries
     assert (entry.title, entry.url) == ("kept", "")
