@@ -16,7 +16,7 @@ def test_example_config_loads_and_documents_the_defaults() -> None:
     # The example shows every default: loading it gives the default settings.
     assert settings == Settings()
     data = tomllib.loads(example.read_text())
-    for section in ("storage", "http", "refresh", "retention"):
+    for section in ("storage", "http", "refresh", "retention", "ui"):
         declared = {f for f in getattr(Settings(), section).__dataclass_fields__}
         assert set(data[section]) == declared, f"[{section}] keys differ from the settings"
 

@@ -216,8 +216,9 @@ def cmd_export_opml(reader: Reader, args: argparse.Namespace) -> int:
 def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
     feed_id = reader.feed_id(args.feed)
     feed = reader.store.feed(feed_id)
-    reader.remove_feed(feed_id)
-    print(f"removed {feed.url} and its {feed.articles} articles")
+    deleted, kept = reader.remove_feed(feed_id)
+    kept_note = f"; kept {kept} starred or tagged articles" if kept else ""
+    print(f"removed {feed.url} and {deleted} of its articles{kept_note}")
     return EXIT_OK
 
 

@@ -61,12 +61,39 @@ class RetentionSettings:
     keep_unread: bool = True
 
 
+STARTER_FEEDS: tuple[str, ...] = (
+    "https://news.ycombinator.com/rss",
+    "https://simonwillison.net/atom/everything/",
+    "https://huggingface.co/blog/feed.xml",
+    "https://openai.com/news/rss.xml",
+    "https://deepmind.google/blog/rss.xml",
+    "https://www.technologyreview.com/feed/",
+    "https://feeds.arstechnica.com/arstechnica/index",
+    "https://techcrunch.com/category/artificial-intelligence/feed/",
+    "https://www.theverge.com/rss/index.xml",
+    "https://importai.substack.com/feed",
+    "https://www.latent.space/feed",
+    "https://rss.arxiv.org/rss/cs.AI",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UiSettings:
+    theme: str = "textual-dark"  # the first theme; a theme picked in the app is remembered
+    mark_read_on_open: bool = True
+    refresh_minutes: float = 0.0  # 0: refresh only when asked
+    starter_feeds: tuple[str, ...] = STARTER_FEEDS
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     storage: StorageSettings = field(default_factory=StorageSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    # Binding id -> keys, e.g. {"app.refresh": "f5,r"}; applied with App.set_keymap.
+    keymap: Mapping[str, str] = field(default_factory=dict)
 
     def db_path(self) -> Path:
         if self.storage.db:
@@ -111,27 +138,31 @@ def load_settings(path: str | Path | None = None, *, db: str | Path | None = Non
     return settings
 
 
+_SECTIONS: dict[str, type[Any]] = {
+    "storage": StorageSettings,
+    "http": HttpSettings,
+    "refresh": RefreshSettings,
+    "retention": RetentionSettings,
+    "ui": UiSettings,
+}
+
+
 def settings_from_mapping(data: Mapping[str, Any], *, source: str = "config") -> Settings:
-    sections: dict[str, Any] = {}
-    for section in dataclasses.fields(Settings):
-        section_type = {
-            "storage": StorageSettings,
-            "http": HttpSettings,
-            "refresh": RefreshSettings,
-            "retention": RetentionSettings,
-        }[section.name]
-        values = data.get(section.name, {})
-        if not isinstance(values, Mapping):
-            raise ConfigError(f"{source}: [{section.name}] must be a table")
-        sections[section.name] = _build_section(section_type, values, source, section.name)
-    unknown = set(data) - {f.name for f in dataclasses.fields(Settings)} - _FOREIGN_SECTIONS
+    unknown = set(data) - set(_SECTIONS) - {"keymap"}
     if unknown:
         raise ConfigError(f"{source}: unknown section(s): {', '.join(sorted(unknown))}")
-    return Settings(**sections)
-
-
-# Sections read by the app layer (key bindings, theme), not by the core.
-_FOREIGN_SECTIONS = frozenset({"keymap", "ui"})
+    sections: dict[str, Any] = {}
+    for name, section_type in _SECTIONS.items():
+        values = data.get(name, {})
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"{source}: [{name}] must be a table")
+        sections[name] = _build_section(section_type, values, source, name)
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
+    ):
+        raise ConfigError(f'{source}: [keymap] maps binding ids to keys, e.g. "app.quit" = "q"')
+    return Settings(**sections, keymap=dict(keymap))
 
 
 def _build_section(cls: type[Any], values: Mapping[str, Any], source: str, name: str) -> Any:
@@ -160,4 +191,8 @@ def _coerce(value: Any, default: Any, where: str, source: str) -> Any:
         if not isinstance(value, str):
             raise ConfigError(f"{source}: {where} must be a string")
         return value
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{source}: {where} must be a list of strings")
+        return tuple(value)
     raise ConfigError(f"{source}: {where} has an unsupported value")

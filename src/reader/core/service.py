@@ -124,8 +124,25 @@ class Reader:
             raise result
         return result
 
-    def remove_feed(self, feed_id: int) -> None:
-        self.store.remove_feed(feed_id)
+    def remove_feed(self, feed_id: int) -> tuple[int, int]:
+        """Unsubscribe; returns (articles deleted, articles kept for their tags or star)."""
+        return self.store.remove_feed(feed_id)
+
+    def add_demo(self) -> list[int]:
+        """Subscribe to the bundled demo feeds (tagged `demo`); refresh() fetches
+        them offline. Returns their feed ids."""
+        from reader.core.demo import DEMO_TAG, demo_feed_urls
+
+        return [self.store.add_feed(url, tags=[DEMO_TAG])[0] for url in demo_feed_urls()]
+
+    def remove_demo(self) -> int:
+        """Remove every demo feed and its articles; returns how many feeds went."""
+        from reader.core.demo import is_demo_url
+
+        demo = [feed.id for feed in self.store.feeds() if is_demo_url(feed.url)]
+        for feed_id in demo:
+            self.store.remove_feed(feed_id)
+        return len(demo)
 
     def import_opml(self, path: str | Path) -> ImportResult:
         feeds = parse_opml(Path(path).read_bytes())

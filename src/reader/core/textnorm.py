@@ -29,8 +29,13 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def strip_controls(value: str) -> str:
     """Remove terminal escape sequences and control characters, keep \\n and \\t."""
+    if _ANY_CONTROL.search(value) is None:  # the common case: one scan, no copies
+        return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _ESCAPE_SEQUENCE.sub("", value)
     return _CONTROL.sub("", value)
@@ -48,5 +53,8 @@ def normalize_line(value: str | None) -> str:
     """Titles, authors, names: one line, single spaces."""
     if not value:
         return ""
-    value = unicodedata.normalize("NFC", strip_controls(value))
+    if not value.isprintable():  # False for every control, format and line-break char
+        value = strip_controls(value)
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
     return " ".join(value.split())

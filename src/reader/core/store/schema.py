@@ -114,8 +114,28 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END
 """
 
+# The app: saved searches in the sidebar, remembered preferences (theme), and
+# feeds that were removed but keep the articles the user tagged or starred.
+_M0002_APP = """
+CREATE TABLE saved_searches (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    query TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE preferences (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE feeds ADD COLUMN unsubscribed_at TEXT;
+CREATE INDEX articles_by_title ON articles (lower(title), id)
+"""
+
 # (name, sql) in order. The name is what sqlite-utils records as applied.
-MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_core", _M0001_CORE),)
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001_core", _M0001_CORE),
+    ("0002_app", _M0002_APP),
+)
 
 
 def pending_migrations(conn: sqlite3.Connection) -> list[str]:

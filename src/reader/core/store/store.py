@@ -8,6 +8,7 @@ touched, and the next refresh picks up where it stopped.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -19,6 +20,38 @@ from pathlib import Path
 from reader.core.models import Article, ArticleSummary, Feed
 from reader.core.store.schema import apply_migrations, pending_migrations
 from reader.core.textnorm import normalize_line
+
+# Read state, stars and tags are not named here: an update never touches them.
+_UPSERT_ARTICLE = """
+INSERT INTO articles (feed_id, key, guid, url, title, author, published, updated, added_at,
+    sort_date, summary_html, content_html, text, text_sha, entry_hash, extraction,
+    extraction_error, site_name, image_url)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (feed_id, key) DO UPDATE SET
+    guid = excluded.guid, url = excluded.url, title = excluded.title,
+    author = excluded.author, published = excluded.published, updated = excluded.updated,
+    sort_date = CASE WHEN excluded.published IS NULL
+                     THEN articles.sort_date ELSE excluded.sort_date END,
+    summary_html = excluded.summary_html, content_html = excluded.content_html,
+    text = excluded.text, text_sha = excluded.text_sha, entry_hash = excluded.entry_hash,
+    extraction = excluded.extraction, extraction_error = excluded.extraction_error,
+    site_name = excluded.site_name, image_url = excluded.image_url
+"""
+
+
+def _existing_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT key FROM articles WHERE feed_id = ? AND key IN ({marks})",
+                [feed_id, *chunk],
+            )
+        )
+    return found
 
 
 class NotFoundError(LookupError):
@@ -132,17 +165,26 @@ class Store:
     # -- feeds ---------------------------------------------------------------------
 
     def add_feed(self, url: str, *, title: str = "", tags: Sequence[str] = ()) -> tuple[int, bool]:
-        """Subscribe; returns (feed id, created). An existing feed gains the tags."""
+        """Subscribe; returns (feed id, created). An existing feed gains the tags;
+        a removed feed that kept some articles is subscribed again."""
         with self.transaction() as conn:
-            row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
-            created = row is None
-            if created:
+            row = conn.execute(
+                "SELECT id, unsubscribed_at FROM feeds WHERE url = ?", (url,)
+            ).fetchone()
+            created = row is None or row[1] is not None
+            if row is None:
                 feed_id = conn.execute(
                     "INSERT INTO feeds (url, title, added_at) VALUES (?, ?, ?)",
                     (url, normalize_line(title), utcnow()),
                 ).lastrowid
             else:
                 feed_id = row[0]
+                if row[1] is not None:
+                    conn.execute(
+                        "UPDATE feeds SET unsubscribed_at = NULL, etag = NULL,"
+                        " last_modified = NULL WHERE id = ?",
+                        (feed_id,),
+                    )
             assert feed_id is not None
             for tag_id in self._tag_ids(conn, tags):
                 conn.execute(
@@ -151,13 +193,36 @@ class Store:
                 )
         return feed_id, created
 
-    def remove_feed(self, feed_id: int) -> None:
+    def remove_feed(self, feed_id: int) -> tuple[int, int]:
+        """Unsubscribe. Articles the user starred or tagged are kept (the feed
+        row stays, marked unsubscribed); the rest go. Returns (deleted, kept)."""
+        marked = """(a.starred = 1
+            OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id))"""
         with self.transaction() as conn:
-            if conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount == 0:
+            row = conn.execute(
+                "SELECT 1 FROM feeds WHERE id = ? AND unsubscribed_at IS NULL", (feed_id,)
+            ).fetchone()
+            if row is None:
                 raise NotFoundError(f"no feed with id {feed_id}")
+            kept = conn.execute(
+                f"SELECT count(*) FROM articles a WHERE a.feed_id = ? AND {marked}", (feed_id,)
+            ).fetchone()[0]
+            if not kept:
+                deleted = conn.execute(
+                    "SELECT count(*) FROM articles WHERE feed_id = ?", (feed_id,)
+                ).fetchone()[0]
+                conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+                return deleted, 0
+            deleted = conn.execute(
+                f"DELETE FROM articles WHERE id IN (SELECT a.id FROM articles a"
+                f" WHERE a.feed_id = ? AND NOT {marked})",
+                (feed_id,),
+            ).rowcount
+            conn.execute("UPDATE feeds SET unsubscribed_at = ? WHERE id = ?", (utcnow(), feed_id))
+            return deleted, kept
 
     def feeds(self, *, feed_id: int | None = None) -> list[Feed]:
-        where = "WHERE f.id = ?" if feed_id is not None else ""
+        where = "WHERE f.unsubscribed_at IS NULL" + (" AND f.id = ?" if feed_id else "")
         params: tuple[int, ...] = (feed_id,) if feed_id is not None else ()
         rows = self.conn.execute(
             f"""
@@ -200,7 +265,9 @@ class Store:
         return found[0]
 
     def feed_id_for_url(self, url: str) -> int:
-        row = self.conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        row = self.conn.execute(
+            "SELECT id FROM feeds WHERE url = ? AND unsubscribed_at IS NULL", (url,)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"not subscribed to {url}")
         return int(row[0])
@@ -208,7 +275,7 @@ class Store:
     def feed_states(self, feed_ids: Sequence[int] | None = None) -> list[FeedState]:
         sql = (
             "SELECT id, url, coalesce(user_title, title) AS title, etag, last_modified,"
-            " error_count, next_fetch_after FROM feeds"
+            " error_count, next_fetch_after FROM feeds WHERE unsubscribed_at IS NULL"
         )
         rows = self.conn.execute(sql + " ORDER BY id").fetchall()
         wanted = set(feed_ids) if feed_ids is not None else None
@@ -225,6 +292,65 @@ class Store:
             for r in rows
             if wanted is None or r["id"] in wanted
         ]
+
+    # -- saved searches, tags, preferences --------------------------------------------
+
+    def save_search(self, query: str, name: str = "") -> int:
+        query = normalize_line(query)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO saved_searches (name, query, created_at) VALUES (?, ?, ?)",
+                (normalize_line(name) or query, query, utcnow()),
+            )
+            row = conn.execute("SELECT id FROM saved_searches WHERE query = ?", (query,))
+            return int(row.fetchone()[0])
+
+    def saved_searches(self) -> list[tuple[int, str, str]]:
+        """(id, name, query), oldest first."""
+        rows = self.conn.execute("SELECT id, name, query FROM saved_searches ORDER BY id")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def delete_search(self, search_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
+
+    def tag_names(self) -> list[str]:
+        """Tags in use on an article or a subscribed feed, by name."""
+        rows = self.conn.execute(
+            """SELECT name FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags a
+                   WHERE a.tag_id = t.id)
+               OR EXISTS (SELECT 1 FROM feed_tags ft JOIN feeds f ON f.id = ft.feed_id
+                   WHERE ft.tag_id = t.id AND f.unsubscribed_at IS NULL)
+               ORDER BY name COLLATE NOCASE"""
+        )
+        return [r[0] for r in rows]
+
+    def preference(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM preferences WHERE key = ?", (key,))
+        found = row.fetchone()
+        return None if found is None else str(found[0])
+
+    def set_preference(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO preferences (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def mark_all_read(self, query: ArticleQuery) -> int:
+        """Mark every article matching `query` (ignoring its limit) read."""
+        ids = [i for _, i in self.article_keys(dataclasses.replace(query, limit=None))]
+        with self.transaction() as conn:
+            now = utcnow()
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(
+                    f"UPDATE articles SET read = 1, read_at = ? WHERE read = 0 AND id IN ({marks})",
+                    [now, *chunk],
+                )
+        return len(ids)
 
     # -- refresh writes ------------------------------------------------------------
 
@@ -281,7 +407,6 @@ class Store:
         are kept: the upsert does not name those columns.
         """
         now = utcnow()
-        new = updated = 0
         with self.transaction() as conn:
             if url is not None:
                 # A permanent redirect: follow it from now on, unless another
@@ -299,29 +424,12 @@ class Store:
                    WHERE id = ?""",
                 (title, site_url, etag, last_modified, now, warning, bool(articles), now, feed_id),
             )
+            stored = _existing_keys(conn, feed_id, [r.key for r in articles])
+            rows = []
             for record in articles:
-                exists = conn.execute(
-                    "SELECT 1 FROM articles WHERE feed_id = ? AND key = ?", (feed_id, record.key)
-                ).fetchone()
                 published = record.published
                 sort_date = min(published, now) if published else now
-                conn.execute(
-                    """INSERT INTO articles (feed_id, key, guid, url, title, author, published,
-                        updated, added_at, sort_date, summary_html, content_html, text, text_sha,
-                        entry_hash, extraction, extraction_error, site_name, image_url)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (feed_id, key) DO UPDATE SET
-                        guid = excluded.guid, url = excluded.url, title = excluded.title,
-                        author = excluded.author, published = excluded.published,
-                        updated = excluded.updated,
-                        sort_date = CASE WHEN excluded.published IS NULL
-                                         THEN articles.sort_date ELSE excluded.sort_date END,
-                        summary_html = excluded.summary_html,
-                        content_html = excluded.content_html, text = excluded.text,
-                        text_sha = excluded.text_sha, entry_hash = excluded.entry_hash,
-                        extraction = excluded.extraction,
-                        extraction_error = excluded.extraction_error,
-                        site_name = excluded.site_name, image_url = excluded.image_url""",
+                rows.append(
                     (
                         feed_id,
                         record.key,
@@ -342,12 +450,11 @@ class Store:
                         record.extraction_error,
                         record.site_name,
                         record.image_url,
-                    ),
+                    )
                 )
-                if exists:
-                    updated += 1
-                else:
-                    new += 1
+            conn.executemany(_UPSERT_ARTICLE, rows)
+            updated = len(stored)
+            new = len(articles) - updated
         return new, updated
 
     def prune(self, keep_days: int, *, keep_unread: bool = True) -> int:
