@@ -1,3 +1,5 @@
 from reader.cli import main
 
-raise SystemExit(main())
+# Guarded: multiprocessing's forkserver imports __main__ in its server process.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -14,6 +14,7 @@ import asyncio
 import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -93,9 +94,13 @@ class CpuPool:
         if self._pool is None:
             # fork: workers inherit the imported modules, so they start in
             # milliseconds; they never touch the parent's sockets or database.
+            # Forking a process that runs other threads (the app, a test
+            # runner) can copy a lock held by one of them, so there a fork
+            # server starts the workers instead.
+            method = "fork" if threading.active_count() == 1 else "forkserver"
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
-                mp_context=multiprocessing.get_context("fork"),
+                mp_context=multiprocessing.get_context(method),
                 initializer=_init_worker,
                 initargs=(self.extract,),
             )

@@ -141,7 +141,8 @@ class Reader:
 
         demo = [feed.id for feed in self.store.feeds() if is_demo_url(feed.url)]
         for feed_id in demo:
-            self.store.remove_feed(feed_id)
+            # Sample content: it goes whole, stars and tags included.
+            self.store.remove_feed(feed_id, purge=True)
         return len(demo)
 
     def import_opml(self, path: str | Path) -> ImportResult:

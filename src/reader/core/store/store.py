@@ -193,9 +193,10 @@ class Store:
                 )
         return feed_id, created
 
-    def remove_feed(self, feed_id: int) -> tuple[int, int]:
+    def remove_feed(self, feed_id: int, *, purge: bool = False) -> tuple[int, int]:
         """Unsubscribe. Articles the user starred or tagged are kept (the feed
-        row stays, marked unsubscribed); the rest go. Returns (deleted, kept)."""
+        row stays, marked unsubscribed) unless `purge`; the rest go.
+        Returns (deleted, kept)."""
         marked = """(a.starred = 1
             OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id))"""
         with self.transaction() as conn:
@@ -204,9 +205,13 @@ class Store:
             ).fetchone()
             if row is None:
                 raise NotFoundError(f"no feed with id {feed_id}")
-            kept = conn.execute(
-                f"SELECT count(*) FROM articles a WHERE a.feed_id = ? AND {marked}", (feed_id,)
-            ).fetchone()[0]
+            kept = (
+                0
+                if purge
+                else conn.execute(
+                    f"SELECT count(*) FROM articles a WHERE a.feed_id = ? AND {marked}", (feed_id,)
+                ).fetchone()[0]
+            )
             if not kept:
                 deleted = conn.execute(
                     "SELECT count(*) FROM articles WHERE feed_id = ?", (feed_id,)

@@ -1,0 +1,98 @@
+"""The reading pane: title, byline, link, then the article text as paragraphs.
+
+All article text goes through `Content` (plain text plus styled spans), so
+brackets in a title or a paragraph are shown as typed, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content, Span
+from textual.widgets import Static
+
+from reader.core.models import Article
+
+WORDS_PER_MINUTE = 230
+
+
+def _format_date(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:16].replace("T", " ") + (" UTC" if len(value) > 10 else "")
+
+
+def header_content(article: Article) -> Content:
+    s = article.summary
+    minutes = max(1, round(len(article.text.split()) / WORDS_PER_MINUTE))
+    byline = " · ".join(
+        part
+        for part in (
+            s.author,
+            article.site_name or s.feed_title,
+            _format_date(s.published),
+            f"{minutes} min read",
+        )
+        if part
+    )
+    title = Content(s.title or "(untitled)").stylize("bold")
+    lines = [title, Content(byline).stylize("$text-muted")]
+    if s.url:
+        lines.append(Content(s.url).stylize("$text-secondary underline"))
+    tags = (*s.tags, *s.feed_tags)
+    if tags:
+        lines.append(Content("tags: " + ", ".join(tags)).stylize("$text-accent"))
+    if article.extraction_error:
+        lines.append(
+            Content(f"Showing the feed's text: {article.extraction_error}").stylize(
+                "$text-warning italic"
+            )
+        )
+    return Content("\n").join(lines)
+
+
+def body_content(text: str, terms: re.Pattern[str] | None) -> Content:
+    """The text with search matches highlighted (offsets index the stored text)."""
+    if not text:
+        return Content("This article has no text. Press o to open it in the browser.").stylize(
+            "$text-muted italic"
+        )
+    spans = []
+    if terms is not None:
+        spans = [Span(m.start(), m.end(), "reverse $warning") for m in terms.finditer(text)]
+    return Content(text, spans=spans)
+
+
+class ReadingPane(VerticalScroll, can_focus=True):
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="reader.down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="reader.up"),
+        Binding("space", "page_down", "Page down", show=False, id="reader.page_down"),
+        Binding("b", "page_up", "Page up", show=False, id="reader.page_up"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.article: Article | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="article-header")
+        yield Static(id="article-body")
+
+    def on_mount(self) -> None:
+        self.show(None)
+
+    def show(self, article: Article | None, terms: re.Pattern[str] | None = None) -> None:
+        self.article = article
+        header = self.query_one("#article-header", Static)
+        body = self.query_one("#article-body", Static)
+        if article is None:
+            header.update(Content("No article selected").stylize("$text-muted"))
+            body.update(Content(""))
+        else:
+            header.update(header_content(article))
+            body.update(body_content(article.text, terms))
+        self.scroll_home(animate=False)

@@ -1,0 +1,134 @@
+"""The sidebar: views (All, Unread, Starred), feeds, tags and saved searches.
+
+Feed titles and tag names are untrusted: every prompt is a `Content`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.core.models import Feed
+from reader.core.store import ArticleQuery, Store
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What the article list shows, and how the sidebar names it."""
+
+    key: str  # option id: "all", "unread", "starred", "feed:3", "tag:ai", "search:2"
+    title: str
+    query: ArticleQuery
+
+
+def _count(n: int) -> Content:
+    return Content(f" {n}" if n else "").stylize("$text-muted")
+
+
+class Sidebar(OptionList):
+    BINDINGS = [
+        Binding("x,delete", "delete", "Delete", id="sidebar.delete"),
+    ]
+
+    class ViewChanged(Message):
+        def __init__(self, view: View) -> None:
+            super().__init__()
+            self.view = view
+
+    class DeleteRequested(Message):
+        def __init__(self, view: View) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+        self.views: dict[str, View] = {}
+        self.feeds: dict[int, Feed] = {}
+
+    def load(self, store: Store) -> None:
+        """(Re)build the entries from the store, keeping the highlighted one."""
+        keep = self.highlighted_option.id if self.highlighted_option is not None else "all"
+        feeds = store.feeds()
+        self.feeds = {feed.id: feed for feed in feeds}
+        unread_total = sum(f.unread for f in feeds)
+        starred = store.count_articles(ArticleQuery(starred=True))
+        views = [
+            View("all", "All articles", ArticleQuery()),
+            View("unread", "Unread", ArticleQuery(unread=True)),
+            View("starred", "Starred", ArticleQuery(starred=True)),
+        ]
+        options: list[Option | None] = [
+            Option(Content("All articles") + _count(sum(f.articles for f in feeds)), id="all"),
+            Option(Content("Unread") + _count(unread_total), id="unread"),
+            Option(Content("Starred") + _count(starred), id="starred"),
+        ]
+        if feeds:
+            options.append(self._heading("Feeds"))
+        for feed in feeds:
+            key = f"feed:{feed.id}"
+            title = feed.title or feed.url
+            views.append(View(key, title, ArticleQuery(feed_id=feed.id)))
+            prompt = Content(title)
+            if feed.last_error:
+                prompt = Content("⚠ ").stylize("$text-error") + prompt.stylize("$text-error")
+            options.append(Option(prompt + _count(feed.unread), id=key))
+        tags = store.tag_names()
+        if tags:
+            options.append(self._heading("Tags"))
+        for tag in tags:
+            key = f"tag:{tag}"
+            query = ArticleQuery(tags=(tag,))
+            views.append(View(key, f"#{tag}", query))
+            unread = store.count_articles(ArticleQuery(tags=(tag,), unread=True))
+            options.append(Option(Content(f"#{tag}") + _count(unread), id=key))
+        searches = store.saved_searches()
+        if searches:
+            options.append(self._heading("Searches"))
+        for search_id, name, text in searches:
+            key = f"search:{search_id}"
+            views.append(View(key, f"/{name}", ArticleQuery(search=text)))
+            options.append(Option(Content(f"/{name}"), id=key))
+        self.views = {view.key: view for view in views}
+        self.set_options(options)
+        try:
+            self.highlighted = self.get_option_index(keep)
+        except Exception:
+            self.highlighted = 0
+
+    @staticmethod
+    def _heading(text: str) -> Option:
+        return Option(Content(text).stylize("bold $text-muted"), disabled=True)
+
+    @property
+    def current(self) -> View:
+        option = self.highlighted_option
+        if option is not None and option.id in self.views:
+            return self.views[option.id]
+        return self.views.get("all", View("all", "All articles", ArticleQuery()))
+
+    def select_key(self, key: str) -> None:
+        try:
+            self.highlighted = self.get_option_index(key)
+        except Exception:
+            return
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_id in self.views:
+            self.post_message(self.ViewChanged(self.views[event.option_id]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option_id in self.views:
+            self.post_message(self.ViewChanged(self.views[event.option_id]))
+            self.screen.focus_next()
+
+    def action_delete(self) -> None:
+        view = self.current
+        if view.key.startswith(("feed:", "search:")):
+            self.post_message(self.DeleteRequested(view))
