@@ -187,5 +187,6 @@ def test_clear_errors_for_bad_input(cli, tmp_path: Path) -> None:  # type: ignor
     assert done.returncode == 1 and "unknown key [refresh] speed" in done.stderr
 
 
-def test_no_command_prints_help(cli) -> None:  # type: ignore[no-untyped-def]
-    assert "usage: reader" in cli().stdout
+def test_no_command_without_a_terminal_says_the_app_needs_one(cli) -> None:  # type: ignore[no-untyped-def]
+    done = cli(ok=False)
+    assert done.returncode == 1 and "the app needs a terminal" in done.stderr

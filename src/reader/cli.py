@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     from reader import __version__
 
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app with the bundled offline demo feeds loaded",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     add = sub.add_parser("add", help="subscribe to feeds (a site's home page works too)")
@@ -117,11 +122,7 @@ def _positive_int(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Callable[[Reader, argparse.Namespace], int] | None = getattr(args, "handler", None)
-    if handler is None:
-        # The app arrives with the app issue; until then the help is the front door.
-        parser.print_help()
-        return EXIT_OK
+    handler: Callable[[Reader, argparse.Namespace], int] = getattr(args, "handler", cmd_app)
     from reader.core.config import ConfigError, load_settings
     from reader.core.service import AddError, NotFoundError, make_reader
 
@@ -155,6 +156,16 @@ def _fail(message: str) -> int:
 def _print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def cmd_app(reader: Reader, args: argparse.Namespace) -> int:
+    """No command: open the app (Textual is imported only here)."""
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise CliError("the app needs a terminal; see `reader --help` for the commands")
+    from reader.tui.app import run_app
+
+    run_app(reader, demo=args.demo)
+    return EXIT_OK
 
 
 # -- add / import / export ---------------------------------------------------------

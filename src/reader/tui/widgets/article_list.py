@@ -91,7 +91,7 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(self, store: Callable[[], Store], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._store = store
-        self.query = ArticleQuery(limit=None)
+        self.view_query = ArticleQuery(limit=None)
         self._keys: list[tuple[str, int]] = []
         self._exhausted = True
         self._total = 0
@@ -107,13 +107,13 @@ class ArticleList(ScrollView, can_focus=True):
     def show(self, query: ArticleQuery, *, keep_id: int | None = None) -> None:
         """List the articles of `query`; keep the cursor on `keep_id` if it is there."""
         store = self._store()
-        self.query = dataclasses.replace(query, limit=None, after=None)
+        self.view_query = dataclasses.replace(query, limit=None, after=None)
         self._keys = []
         self._rows.clear()
         self._exhausted = False
-        total = store.count_articles(self.query)
-        self._total = min(total, SEARCH_LIMIT) if self.query.search else total
-        self._terms = _terms_pattern(self.query.search)
+        total = store.count_articles(self.view_query)
+        self._total = min(total, SEARCH_LIMIT) if self.view_query.search else total
+        self._terms = _terms_pattern(self.view_query.search)
         self.virtual_size = Size(self.size.width, self._total)
         index = self._index_of(keep_id) if keep_id is not None else None
         self.cursor = index if index is not None else (0 if self._total else -1)
@@ -125,7 +125,7 @@ class ArticleList(ScrollView, can_focus=True):
         """Re-read the view (after a refresh or a change), keeping the place."""
         current = self.current_id
         offset = self.cursor - int(self.scroll_y)
-        self.show(self.query, keep_id=current)
+        self.show(self.view_query, keep_id=current)
         if current is not None and self.cursor >= 0:
             self.scroll_to(y=max(0, self.cursor - offset), animate=False)
 
@@ -164,13 +164,13 @@ class ArticleList(ScrollView, can_focus=True):
     def _load_keys_to(self, index: int) -> None:
         store = self._store()
         while len(self._keys) <= index and not self._exhausted:
-            if self.query.search:
-                page = store.article_keys(dataclasses.replace(self.query, limit=SEARCH_LIMIT))
+            if self.view_query.search:
+                page = store.article_keys(dataclasses.replace(self.view_query, limit=SEARCH_LIMIT))
                 self._exhausted = True
             else:
                 after = self._keys[-1] if self._keys else None
                 page = store.article_keys(
-                    dataclasses.replace(self.query, after=after, limit=KEY_PAGE)
+                    dataclasses.replace(self.view_query, after=after, limit=KEY_PAGE)
                 )
                 self._exhausted = len(page) < KEY_PAGE
             self._keys.extend(page)
@@ -214,7 +214,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _row(self, summary: ArticleSummary, width: int, *, cursor: bool) -> Strip:
         base = self.rich_style
-        style = lambda name: self.get_component_rich_style(name, partial=True)  # noqa: E731
+
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(name, partial=True)
+
         weight = style("article-list--unread" if not summary.read else "article-list--read")
         meta = base + style("article-list--meta")
         date = (summary.published or summary.added_at)[:10]

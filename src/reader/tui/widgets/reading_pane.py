@@ -6,6 +6,7 @@ brackets in a title or a paragraph are shown as typed, never parsed as markup.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from textual.app import ComposeResult
@@ -55,15 +56,26 @@ def header_content(article: Article) -> Content:
 
 
 def body_content(text: str, terms: re.Pattern[str] | None) -> Content:
-    """The text with search matches highlighted (offsets index the stored text)."""
+    """The text laid out as paragraphs, search matches highlighted.
+
+    Stored text has one paragraph a line; on screen a blank line separates
+    paragraphs. Spans are found on the stored text (where every offset of
+    mentions and highlights lives) and shifted by the lines added before them.
+    """
     if not text:
         return Content("This article has no text. Press o to open it in the browser.").stylize(
             "$text-muted italic"
         )
     spans = []
     if terms is not None:
-        spans = [Span(m.start(), m.end(), "reverse $warning") for m in terms.finditer(text)]
-    return Content(text, spans=spans)
+        spans = [(m.start(), m.end(), "reverse $warning") for m in terms.finditer(text)]
+    newlines = [i for i, char in enumerate(text) if char == "\n"]
+
+    def shifted(offset: int) -> int:
+        return offset + bisect.bisect_left(newlines, offset)
+
+    display = text.replace("\n", "\n\n")
+    return Content(display, spans=[Span(shifted(a), shifted(b), st) for a, b, st in spans])
 
 
 class ReadingPane(VerticalScroll, can_focus=True):

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reader.core.models import Feed
 from reader.core.store import ArticleQuery, Store
@@ -52,7 +52,8 @@ class Sidebar(OptionList):
 
     def load(self, store: Store) -> None:
         """(Re)build the entries from the store, keeping the highlighted one."""
-        keep = self.highlighted_option.id if self.highlighted_option is not None else "all"
+        option = self.highlighted_option
+        keep = option.id if option is not None and option.id else "all"
         feeds = store.feeds()
         self.feeds = {feed.id: feed for feed in feeds}
         unread_total = sum(f.unread for f in feeds)
@@ -97,7 +98,7 @@ class Sidebar(OptionList):
         self.set_options(options)
         try:
             self.highlighted = self.get_option_index(keep)
-        except Exception:
+        except OptionDoesNotExist:
             self.highlighted = 0
 
     @staticmethod
@@ -114,7 +115,7 @@ class Sidebar(OptionList):
     def select_key(self, key: str) -> None:
         try:
             self.highlighted = self.get_option_index(key)
-        except Exception:
+        except OptionDoesNotExist:
             return
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

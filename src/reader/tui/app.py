@@ -1,0 +1,296 @@
+"""The Textual app. Built with the core from `make_reader()`: ReaderApp(reader)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from reader.core.models import FeedResult
+from reader.core.service import AddResult, ImportResult, Reader, make_reader
+from reader.tui.commands import ArticlesProvider, FeedsProvider
+from reader.tui.messages import FeedRefreshed, RefreshFinished
+from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlDialog
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.main import MainScreen
+from reader.tui.screens.welcome import WelcomeScreen
+
+THEME_PREFERENCE = "theme"
+
+
+class ReaderApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "reader"
+    COMMANDS = App.COMMANDS | {FeedsProvider, ArticlesProvider}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("r", "refresh_all", "Refresh", id="app.refresh"),
+        Binding("R", "refresh_feed", "Refresh feed", show=False, id="app.refresh_feed"),
+        Binding("a", "add_feed", "Add feed", id="app.add_feed"),
+        Binding("i", "import_opml", "Import OPML", show=False, id="app.import_opml"),
+    ]
+
+    def __init__(self, reader: Reader, *, demo: bool = False) -> None:
+        super().__init__()
+        self.reader = reader
+        self.settings = reader.settings
+        self._load_demo = demo
+        self._refresh_new = 0
+        self._refresh_failed: list[FeedResult] = []
+
+    # -- start-up ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+        saved = self.reader.store.preference(THEME_PREFERENCE)
+        theme = saved or self.settings.ui.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._load_demo:
+            self.push_screen(MainScreen())
+            self.call_after_refresh(self.load_demo)
+        elif not self.reader.store.feeds():
+            self.push_screen(WelcomeScreen(len(self.settings.ui.starter_feeds)), self._welcomed)
+        else:
+            self.push_screen(MainScreen())
+        minutes = self.settings.ui.refresh_minutes
+        if minutes > 0:
+            self.set_interval(minutes * 60, self._scheduled_refresh)
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if isinstance(name, str):
+            self.reader.store.set_preference(THEME_PREFERENCE, name)
+
+    def _main(self) -> MainScreen:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, MainScreen):
+                return screen
+        main = MainScreen()
+        self.switch_screen(main) if isinstance(self.screen, WelcomeScreen) else self.push_screen(
+            main
+        )
+        return main
+
+    def _main_if_open(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def _welcomed(self, choice: str | None) -> None:
+        actions = {
+            "add": self.action_add_feed,
+            "import": self.action_import_opml,
+            "starter": self.subscribe_starter_pack,
+            "demo": self.load_demo,
+        }
+        self.push_screen(MainScreen())
+        if choice in actions:
+            # After the main screen has mounted its widgets.
+            self.call_after_refresh(actions[choice])
+
+    # -- commands ------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh all feeds", "Fetch new articles", self.action_refresh_all)
+        yield SystemCommand(
+            "Refresh this feed", "Fetch the selected feed now", self.action_refresh_feed
+        )
+        yield SystemCommand("Add a feed", "Subscribe to a feed or site URL", self.action_add_feed)
+        yield SystemCommand(
+            "Import OPML", "Subscribe to an OPML file's feeds", self.action_import_opml
+        )
+        yield SystemCommand("Keys", "Every key and its binding id", self.action_help)
+        yield SystemCommand(
+            "Subscribe to the starter pack", "Real tech and AI feeds", self.subscribe_starter_pack
+        )
+        yield SystemCommand("Load the offline demo", "Bundled sample feeds", self.load_demo)
+        yield SystemCommand(
+            "Remove the demo", "Delete the demo feeds and their articles", self.remove_demo
+        )
+        main = self._main_if_open()
+        if main is not None:
+            for label, help_text, action in (
+                ("Search", "Full-text search (/)", main.action_search),
+                ("Save this search", "Keep the search in the sidebar", main.action_save_search),
+                ("Mark all read", "Every article in this view", main.action_mark_all_read),
+                ("Toggle read", "Mark the article read or unread", main.action_toggle_read),
+                ("Toggle star", "Star or unstar the article", main.action_toggle_star),
+                ("Next unread", "Jump to the next unread article", main.action_next_unread),
+                ("Open in browser", "Open the article's page", main.action_open_browser),
+                ("Copy link", "Copy the article's URL", main.action_copy_link),
+                ("Wide reading", "Reading pane full width (z)", main.action_toggle_wide),
+                ("Oldest first", "Toggle the list order", main.action_toggle_order),
+            ):
+                yield SystemCommand(label, help_text, action)
+
+    def jump_to_feed(self, feed_id: int) -> None:
+        self._main().select_feed(feed_id)
+
+    def jump_to_article(self, article_id: int) -> None:
+        self._main().open_article(article_id)
+
+    def action_help(self) -> None:
+        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        self.push_screen(HelpScreen(bindings, dict(self.settings.keymap)))
+
+    def action_add_feed(self) -> None:
+        def added(result: AddResult | None) -> None:
+            if result is None:
+                return
+            self.notify(f"Subscribed to {result.url}", markup=False)
+            self._main().reload_sidebar()
+            self.start_refresh([result.feed_id], force=True)
+
+        self.push_screen(AddFeedDialog(self.settings), added)
+
+    def action_import_opml(self) -> None:
+        def imported(result: ImportResult | None) -> None:
+            if result is None:
+                return
+            message = f"Imported {result.added} new feeds ({result.existing} already there)"
+            if result.invalid:
+                message += f"; skipped {len(result.invalid)} invalid entries"
+            self.notify(message, markup=False)
+            self._main().reload_sidebar()
+            if result.added:
+                self.start_refresh(None)
+
+        self.push_screen(ImportOpmlDialog(self.settings), imported)
+
+    def subscribe_starter_pack(self) -> None:
+        results = self.reader.add_feeds(self.settings.ui.starter_feeds, discover=False)
+        ids = [r.feed_id for r in results if isinstance(r, AddResult)]
+        self.notify(f"Subscribed to {len(ids)} starter feeds; fetching them now.", markup=False)
+        self._main().reload_sidebar()
+        self.start_refresh(ids, force=True)
+
+    def load_demo(self) -> None:
+        ids = self.reader.add_demo()
+        self._main().reload_sidebar()
+        self.notify("Loading the offline demo (sample feeds, fictional stories).", markup=False)
+        self.start_refresh(ids, force=True)
+
+    def remove_demo(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                removed = self.reader.remove_demo()
+                self.notify(f"Removed {removed} demo feeds.", markup=False)
+                main = self._main_if_open()
+                if main is not None:
+                    main.reload_views()
+
+        from textual.content import Content
+
+        self.push_screen(
+            ConfirmDialog(Content("Remove the demo feeds and all their articles?"), yes="Remove"),
+            answered,
+        )
+
+    # -- refreshing ----------------------------------------------------------------
+
+    def action_refresh_all(self) -> None:
+        self.start_refresh(None)
+
+    def action_refresh_feed(self) -> None:
+        main = self._main_if_open()
+        if main is None:
+            return
+        view = main.query_one("#sidebar").current  # type: ignore[attr-defined]
+        if view.key.startswith("feed:"):
+            self.start_refresh([int(view.key.split(":", 1)[1])], force=True)
+        else:
+            self.notify("Select a feed in the sidebar to refresh it alone.", markup=False)
+
+    def _scheduled_refresh(self) -> None:
+        if not any(w.group == "refresh" and w.is_running for w in self.workers):
+            self.start_refresh(None)
+
+    def start_refresh(self, feed_ids: Sequence[int] | None, *, force: bool = False) -> None:
+        self._refresh_new = 0
+        self._refresh_failed = []
+        main = self._main_if_open()
+        if main is not None:
+            main.refresh_started("Refreshing…")
+        self._refresh_worker(list(feed_ids) if feed_ids is not None else None, force)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh_worker(self, feed_ids: list[int] | None, force: bool) -> None:
+        worker = get_current_worker()
+        reader = make_reader(self.settings)  # one connection per thread
+        feeds = new = 0
+        failed: list[FeedResult] = []
+        try:
+            for result in reader.refresh(feed_ids, force=force):
+                if worker.is_cancelled:
+                    break
+                feeds += 1
+                new += result.new
+                if result.status == "failed":
+                    failed.append(result)
+                self.post_message(FeedRefreshed(result))
+        finally:
+            reader.close()
+        self.post_message(RefreshFinished(feeds, new, failed))
+
+    def on_feed_refreshed(self, message: FeedRefreshed) -> None:
+        main = self._main_if_open()
+        if main is not None:
+            main.refresh_progress(message.result)
+        if message.result.status == "failed":
+            self.notify(
+                f"{message.result.title or message.result.url}: {message.result.error}",
+                title="Feed failed",
+                severity="warning",
+                markup=False,
+            )
+
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
+        main = self._main_if_open()
+        if main is not None:
+            main.refresh_finished()
+        summary = f"Refreshed {message.feeds} feeds: {message.new} new articles"
+        if message.failed:
+            summary += f", {len(message.failed)} failed"
+        self.notify(summary, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(
+                f"{type(error).__name__}: {error}", title="Error", severity="error", markup=False
+            )
+            main = self._main_if_open()
+            if main is not None and event.worker.group == "refresh":
+                main.refresh_finished()
+
+
+def start_process_helpers() -> None:
+    """Start multiprocessing's fork server and resource tracker now.
+
+    Refreshes run in a worker thread, so their extraction processes come from
+    a fork server (see refresh.CpuPool). Both helpers pass our stderr's file
+    descriptor to their child, and once Textual runs, sys.stderr is its
+    capture object with no usable descriptor ("bad value(s) in fds_to_keep"),
+    so they are started before the app takes over the terminal.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver, resource_tracker
+
+    multiprocessing.set_forkserver_preload(["reader.core.refresh"])
+    resource_tracker.ensure_running()
+    forkserver.ensure_running()
+
+
+def run_app(reader: Reader, *, demo: bool = False) -> None:
+    start_process_helpers()
+    ReaderApp(reader, demo=demo).run()

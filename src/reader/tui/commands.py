@@ -1,0 +1,78 @@
+"""Command palette providers: jump to a feed, jump to an article.
+
+Feed and article titles are untrusted. Textual's `Matcher.highlight()` parses
+its argument as markup and the palette parses `help` as markup, so prompts are
+built here from plain `Content` and help text is escaped.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+from textual.markup import escape
+
+from reader.core.store import ArticleQuery
+
+
+def highlight(matcher: Matcher, candidate: str) -> Content:
+    """The candidate as plain text with the fuzzy-matched letters styled."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if not score:
+        return content
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class FeedsProvider(Provider):
+    """ "feed: <title>" for every subscribed feed."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        matcher = self.matcher(query)
+        for feed in app.reader.store.feeds():  # type: ignore[attr-defined]
+            name = f"feed: {feed.title or feed.url}"
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlight(matcher, name),
+                    partial(app.jump_to_feed, feed.id),  # type: ignore[attr-defined]
+                    text=name,
+                    help=escape(f"{feed.unread} unread · {feed.url}"),
+                )
+
+    async def discover(self) -> Hits:
+        app = self.app
+        for feed in app.reader.store.feeds()[:20]:  # type: ignore[attr-defined]
+            name = f"feed: {feed.title or feed.url}"
+            yield DiscoveryHit(
+                Content(name),
+                partial(app.jump_to_feed, feed.id),  # type: ignore[attr-defined]
+                text=name,
+                help=escape(f"{feed.unread} unread"),
+            )
+
+
+class ArticlesProvider(Provider):
+    """Articles whose title or text matches the typed words (full-text search)."""
+
+    async def search(self, query: str) -> Hits:
+        if len(query.strip()) < 3:
+            return
+        app = self.app
+        matcher = self.matcher(query)
+        store = app.reader.store  # type: ignore[attr-defined]
+        for article in store.articles(ArticleQuery(search=query, limit=15)):
+            title = f"article: {article.title or '(untitled)'}"
+            yield Hit(
+                max(matcher.match(title), 0.3),
+                highlight(matcher, title),
+                partial(app.jump_to_article, article.id),  # type: ignore[attr-defined]
+                text=title,
+                help=escape(f"{article.feed_title} · {(article.published or '')[:10]}"),
+            )

@@ -1,0 +1,354 @@
+"""The main screen: sidebar, article list, reading pane, search and status."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, ProgressBar, Static
+
+from reader.core.models import FeedResult
+from reader.core.store import ArticleQuery, NotFoundError, Store
+from reader.tui.screens.dialogs import ConfirmDialog
+from reader.tui.widgets.article_list import ArticleList, _terms_pattern
+from reader.tui.widgets.reading_pane import ReadingPane
+from reader.tui.widgets.sidebar import Sidebar, View
+
+RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
+MARK_READ_AFTER = 0.8  # seconds an article stays in the pane before it counts as read
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="main.search"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="main.clear_search"),
+        Binding("m", "toggle_read", "Read/unread", id="main.toggle_read"),
+        Binding("s", "toggle_star", "Star", id="main.toggle_star"),
+        Binding("n", "next_unread", "Next unread", id="main.next_unread"),
+        Binding("p", "previous_unread", "Prev unread", show=False, id="main.previous_unread"),
+        Binding("A", "mark_all_read", "Mark all read", show=False, id="main.mark_all_read"),
+        Binding("o", "open_browser", "Browser", id="main.open_browser"),
+        Binding("c", "copy_link", "Copy link", show=False, id="main.copy_link"),
+        Binding("z", "toggle_wide", "Wide", id="main.toggle_wide"),
+        Binding("O", "toggle_order", "Oldest/newest first", show=False, id="main.toggle_order"),
+        Binding("S", "save_search", "Save search", show=False, id="main.save_search"),
+        Binding("less_than_sign", "narrower", "Narrower list", show=False, id="main.narrower"),
+        Binding("greater_than_sign", "wider", "Wider list", show=False, id="main.wider"),
+        Binding("1", "focus('sidebar')", "Sidebar", show=False, id="main.focus_sidebar"),
+        Binding("2", "focus('articles')", "Articles", show=False, id="main.focus_articles"),
+        Binding("3", "focus('reader')", "Reader", show=False, id="main.focus_reader"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._search: str | None = None
+        self._oldest_first = False
+        self._last_reload = 0.0
+        self._list_width = 40
+        self._mark_timer: Timer | None = None
+
+    @property
+    def store(self) -> Store:
+        return self.app.reader.store  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="list-column"):
+                yield Input(placeholder="Search titles and text…", id="search")
+                yield Static(id="list-title")
+                yield ArticleList(lambda: self.store, id="articles")
+            yield ReadingPane(id="reader")
+        with Horizontal(id="status"):
+            yield Static(id="status-text")
+            yield ProgressBar(id="progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.query_one("#status").display = False
+        self.reload_sidebar()
+        self._show_view(self.query_one(Sidebar).current)
+        self.query_one(ArticleList).focus()
+
+    # -- views ---------------------------------------------------------------------
+
+    def reload_sidebar(self) -> None:
+        if self.is_mounted:  # before mounting, on_mount loads it
+            self.query_one(Sidebar).load(self.store)
+
+    def _query_for(self, view: View) -> ArticleQuery:
+        query = view.query
+        if self._search:
+            query = dataclasses.replace(query, search=self._search)
+        return dataclasses.replace(query, oldest_first=self._oldest_first)
+
+    def _show_view(self, view: View, *, keep_id: int | None = None) -> None:
+        articles = self.query_one(ArticleList)
+        articles.show(self._query_for(view), keep_id=keep_id)
+        self._update_title(view)
+
+    def _update_title(self, view: View) -> None:
+        articles = self.query_one(ArticleList)
+        title = Content(view.title).stylize("bold")
+        detail = f"  {articles.total:,} articles"
+        if self._search:
+            detail += f" matching “{self._search}”"
+        if self._oldest_first:
+            detail += " · oldest first"
+        self.query_one("#list-title", Static).update(title + Content(detail).stylize("$text-muted"))
+
+    @on(Sidebar.ViewChanged)
+    def _view_changed(self, event: Sidebar.ViewChanged) -> None:
+        self._show_view(event.view)
+
+    def select_feed(self, feed_id: int) -> None:
+        self.query_one(Sidebar).select_key(f"feed:{feed_id}")
+
+    def open_article(self, article_id: int) -> None:
+        """Show an article in the current view, or in All if it is not there."""
+        self.query_one(Sidebar).select_key("all")
+        self._show_view(self.query_one(Sidebar).views["all"], keep_id=article_id)
+        self._open(article_id)
+
+    # -- reading -------------------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, event: ArticleList.Highlighted) -> None:
+        self._display(event.article_id)
+
+    @on(ArticleList.Opened)
+    def _opened(self, event: ArticleList.Opened) -> None:
+        self._open(event.article_id)
+        self.query_one(ReadingPane).focus()
+
+    def _display(self, article_id: int | None, *, mark_read_after: float = MARK_READ_AFTER) -> None:
+        """Show the article; mark it read once it has stayed on screen a moment,
+        so running the cursor down the list does not mark everything read."""
+        if self._mark_timer is not None:
+            self._mark_timer.stop()
+            self._mark_timer = None
+        pane = self.query_one(ReadingPane)
+        if article_id is None:
+            pane.show(None)
+            return
+        try:
+            article = self.store.article(article_id)
+        except NotFoundError:
+            pane.show(None)
+            return
+        pane.show(article, _terms_pattern(self._search))
+        settings = self.app.reader.settings  # type: ignore[attr-defined]
+        if settings.ui.mark_read_on_open and not article.summary.read:
+            if mark_read_after <= 0:
+                self._mark_read(article_id)
+            else:
+                self._mark_timer = self.set_timer(
+                    mark_read_after, lambda: self._mark_read(article_id)
+                )
+
+    def _mark_read(self, article_id: int) -> None:
+        self._mark_timer = None
+        self.store.set_read([article_id])
+        self.query_one(ArticleList).forget(article_id)
+        self._counts_changed()
+
+    def _open(self, article_id: int) -> None:
+        self._display(article_id, mark_read_after=0)
+
+    def _counts_changed(self) -> None:
+        self.reload_sidebar()
+
+    # -- actions -------------------------------------------------------------------
+
+    def _current(self) -> int | None:
+        return self.query_one(ArticleList).current_id
+
+    def action_toggle_read(self) -> None:
+        article_id = self._current()
+        if article_id is None:
+            return
+        read = self.store.article(article_id).summary.read
+        self.store.set_read([article_id], not read)
+        self.query_one(ArticleList).forget(article_id)
+        self._counts_changed()
+
+    def action_toggle_star(self) -> None:
+        article_id = self._current()
+        if article_id is None:
+            return
+        starred = self.store.article(article_id).summary.starred
+        self.store.set_starred([article_id], not starred)
+        self.query_one(ArticleList).forget(article_id)
+        self._counts_changed()
+
+    def action_next_unread(self) -> None:
+        if not self.query_one(ArticleList).move_to_unread(1):
+            self.notify("No more unread articles in this view.", markup=False)
+
+    def action_previous_unread(self) -> None:
+        if not self.query_one(ArticleList).move_to_unread(-1):
+            self.notify("No unread articles above.", markup=False)
+
+    async def action_mark_all_read(self) -> None:
+        view = self.query_one(Sidebar).current
+        question = (
+            Content("Mark every article in ")
+            + Content(view.title).stylize("bold")
+            + Content(" as read?")
+        )
+
+        def done(answer: bool | None) -> None:
+            if answer:
+                count = self.store.mark_all_read(self._query_for(view))
+                self.query_one(ArticleList).reload()
+                self._counts_changed()
+                self.notify(f"Marked {count:,} articles read.", markup=False)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Mark read"), done)
+
+    def action_open_browser(self) -> None:
+        article_id = self._current()
+        if article_id is None:
+            return
+        url = self.store.article(article_id).summary.url
+        if url:
+            self.app.open_url(url)
+            self.notify("Opened in the browser.", markup=False)
+
+    def action_copy_link(self) -> None:
+        article_id = self._current()
+        if article_id is None:
+            return
+        url = self.store.article(article_id).summary.url
+        if url:
+            self.app.copy_to_clipboard(url)  # OSC 52: works over SSH too
+            self.notify("Link copied.", markup=False)
+
+    def action_toggle_wide(self) -> None:
+        self.toggle_class("wide")
+        if self.has_class("wide"):
+            self.query_one(ReadingPane).focus()
+
+    def action_toggle_order(self) -> None:
+        self._oldest_first = not self._oldest_first
+        self._show_view(self.query_one(Sidebar).current, keep_id=self._current())
+
+    def action_narrower(self) -> None:
+        self._resize_list(-5)
+
+    def action_wider(self) -> None:
+        self._resize_list(5)
+
+    def _resize_list(self, step: int) -> None:
+        self._list_width = max(25, min(80, self._list_width + step))
+        self.query_one("#list-column").styles.width = f"{self._list_width}%"
+
+    # -- search --------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._search = event.value.strip() or None
+        self._show_view(self.query_one(Sidebar).current)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one(ArticleList).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if self.has_class("wide"):
+            self.action_toggle_wide()
+            return
+        if not search.display:
+            return
+        search.value = ""
+        search.display = False
+        self._search = None
+        self._show_view(self.query_one(Sidebar).current, keep_id=self._current())
+        self.query_one(ArticleList).focus()
+
+    def action_save_search(self) -> None:
+        if not self._search:
+            self.notify("Search first (/), then save the search.", markup=False)
+            return
+        self.store.save_search(self._search)
+        self.reload_sidebar()
+        self.notify("Search saved in the sidebar.", markup=False)
+
+    # -- deleting ------------------------------------------------------------------
+
+    @on(Sidebar.DeleteRequested)
+    def _delete(self, event: Sidebar.DeleteRequested) -> None:
+        view = event.view
+        if view.key.startswith("search:"):
+            self.store.delete_search(int(view.key.split(":", 1)[1]))
+            self.reload_sidebar()
+            return
+        feed_id = int(view.key.split(":", 1)[1])
+        question = (
+            Content("Unsubscribe from ")
+            + Content(view.title).stylize("bold")
+            + Content("?\nIts articles are deleted, except starred or tagged ones, which are kept.")
+        )
+
+        def done(answer: bool | None) -> None:
+            if not answer:
+                return
+            deleted, kept = self.app.reader.remove_feed(feed_id)  # type: ignore[attr-defined]
+            message = f"Unsubscribed; {deleted:,} articles deleted"
+            message += f", {kept:,} starred or tagged articles kept." if kept else "."
+            self.notify(message, markup=False)
+            self.reload_sidebar()
+            self._show_view(self.query_one(Sidebar).current)
+
+        self.app.push_screen(ConfirmDialog(question, yes="Unsubscribe"), done)
+
+    # -- refresh progress ----------------------------------------------------------
+
+    def refresh_started(self, total_label: str) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#status").display = True
+        self.query_one("#status-text", Static).update(Content(total_label))
+        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+
+    def refresh_progress(self, result: FeedResult) -> None:
+        if not self.is_mounted:
+            return
+        p = result.progress
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(1, p.feeds_total), progress=p.feeds_done)
+        text = f"Refreshing: {p.feeds_done}/{p.feeds_total} feeds"
+        if p.pages_total:
+            text += f" · {p.pages_done}/{p.pages_total} articles extracted"
+        self.query_one("#status-text", Static).update(Content(text))
+        now = time.monotonic()
+        if now - self._last_reload > RELOAD_EVERY:
+            self._last_reload = now
+            self.reload_views()
+
+    def refresh_finished(self) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#status").display = False
+        self.reload_views()
+
+    def reload_views(self) -> None:
+        if not self.is_mounted:
+            return
+        self.reload_sidebar()
+        self.query_one(ArticleList).reload()
+        self._update_title(self.query_one(Sidebar).current)
