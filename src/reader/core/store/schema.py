@@ -127,8 +127,7 @@ CREATE TABLE preferences (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
-ALTER TABLE feeds ADD COLUMN unsubscribed_at TEXT;
-CREATE INDEX articles_by_title ON articles (lower(title), id)
+ALTER TABLE feeds ADD COLUMN unsubscribed_at TEXT
 """
 
 # (name, sql) in order. The name is what sqlite-utils records as applied.
