@@ -188,3 +188,15 @@ def test_feed_tags_filter_articles(store: Store) -> None:
     [found] = store.articles(ArticleQuery(tags=("ai",)))
     assert found.title == "From AI feed" and found.feed_tags == ("ai",)
     assert store.feed(ai).tags == ("ai",)
+
+
+def test_title_order_pages_through_every_article(store: Store) -> None:
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    titles = [f"{chr(ord('a') + i % 26)}{i:02d} Title" for i in range(30)]
+    write(store, feed_id, *[record(f"k{i}", t, "x") for i, t in enumerate(titles)])
+    seen: list[str] = []
+    after = None
+    while page := store.articles(ArticleQuery(limit=7, after=after, by_title=True)):
+        seen += [a.title for a in page]
+        after = (page[-1].title.lower(), page[-1].id)
+    assert seen == sorted(titles, key=str.lower)

@@ -129,7 +129,7 @@ class ReaderApp(App[None]):
                 ("Open in browser", "Open the article's page", main.action_open_browser),
                 ("Copy link", "Copy the article's URL", main.action_copy_link),
                 ("Wide reading", "Reading pane full width (z)", main.action_toggle_wide),
-                ("Oldest first", "Toggle the list order", main.action_toggle_order),
+                ("Sort", "Newest first, oldest first, by title (O)", main.action_cycle_order),
             ):
                 yield SystemCommand(label, help_text, action)
 

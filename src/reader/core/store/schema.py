@@ -127,7 +127,8 @@ CREATE TABLE preferences (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
-ALTER TABLE feeds ADD COLUMN unsubscribed_at TEXT
+ALTER TABLE feeds ADD COLUMN unsubscribed_at TEXT;
+CREATE INDEX articles_by_title ON articles (lower(title), id)
 """
 
 # (name, sql) in order. The name is what sqlite-utils records as applied.

@@ -113,7 +113,9 @@ class ArticleQuery:
     search: str | None = None
     limit: int | None = 50
     oldest_first: bool = False
-    # Keyset paging: rows strictly after (sort_date, id) in the query's order.
+    by_title: bool = False  # A to Z by title instead of by date
+    # Keyset paging: rows strictly after this (sort key, id) in the query's
+    # order, the key being the date, or the lower-cased title with by_title.
     # Ignored with `search`, whose results are ranked by relevance.
     after: tuple[str, int] | None = None
 
@@ -499,12 +501,10 @@ class Store:
         if built is None:
             return []
         joins, clauses, params, order = built
+        key = "lower(a.title)" if query.by_title else "a.sort_date"
         if query.after is not None and not query.search:
-            clauses.append(
-                "(a.sort_date, a.id) > (?, ?)"
-                if query.oldest_first
-                else "(a.sort_date, a.id) < (?, ?)"
-            )
+            ascending = query.by_title or query.oldest_first
+            clauses.append(f"({key}, a.id) {'>' if ascending else '<'} (?, ?)")
             params += list(query.after)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         limit = ""
@@ -512,7 +512,7 @@ class Store:
             limit = "LIMIT ?"
             params.append(query.limit)
         rows = self.conn.execute(
-            f"SELECT a.sort_date, a.id FROM articles a {joins} {where} ORDER BY {order} {limit}",
+            f"SELECT {key}, a.id FROM articles a {joins} {where} ORDER BY {order} {limit}",
             params,
         ).fetchall()
         return [(row[0], row[1]) for row in rows]
@@ -555,6 +555,8 @@ class Store:
         joins = ""
         direction = "ASC" if query.oldest_first else "DESC"
         order = f"a.sort_date {direction}, a.id {direction}"
+        if query.by_title:
+            order = "lower(a.title), a.id"
         if query.search:
             match = fts_query(query.search)
             if match is None:

@@ -37,7 +37,7 @@ class MainScreen(Screen[None]):
         Binding("o", "open_browser", "Browser", id="main.open_browser"),
         Binding("c", "copy_link", "Copy link", show=False, id="main.copy_link"),
         Binding("z", "toggle_wide", "Wide", id="main.toggle_wide"),
-        Binding("O", "toggle_order", "Oldest/newest first", show=False, id="main.toggle_order"),
+        Binding("O", "cycle_order", "Sort", show=False, id="main.cycle_order"),
         Binding("S", "save_search", "Save search", show=False, id="main.save_search"),
         Binding("less_than_sign", "narrower", "Narrower list", show=False, id="main.narrower"),
         Binding("greater_than_sign", "wider", "Wider list", show=False, id="main.wider"),
@@ -49,7 +49,7 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._search: str | None = None
-        self._oldest_first = False
+        self._order = "newest"  # newest, oldest, title
         self._last_reload = 0.0
         self._list_width = 40
         self._mark_timer: Timer | None = None
@@ -88,7 +88,9 @@ class MainScreen(Screen[None]):
         query = view.query
         if self._search:
             query = dataclasses.replace(query, search=self._search)
-        return dataclasses.replace(query, oldest_first=self._oldest_first)
+        return dataclasses.replace(
+            query, oldest_first=self._order == "oldest", by_title=self._order == "title"
+        )
 
     def _show_view(self, view: View, *, keep_id: int | None = None) -> None:
         articles = self.query_one(ArticleList)
@@ -101,8 +103,8 @@ class MainScreen(Screen[None]):
         detail = f"  {articles.total:,} articles"
         if self._search:
             detail += f" matching “{self._search}”"
-        if self._oldest_first:
-            detail += " · oldest first"
+        if self._order != "newest":
+            detail += " · oldest first" if self._order == "oldest" else " · by title"
         self.query_one("#list-title", Static).update(title + Content(detail).stylize("$text-muted"))
 
     @on(Sidebar.ViewChanged)
@@ -237,8 +239,10 @@ class MainScreen(Screen[None]):
         if self.has_class("wide"):
             self.query_one(ReadingPane).focus()
 
-    def action_toggle_order(self) -> None:
-        self._oldest_first = not self._oldest_first
+    def action_cycle_order(self) -> None:
+        """Newest first → oldest first → by title → newest first."""
+        orders = ["newest", "oldest", "title"]
+        self._order = orders[(orders.index(self._order) + 1) % len(orders)]
         self._show_view(self.query_one(Sidebar).current, keep_id=self._current())
 
     def action_narrower(self) -> None:
