@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,15 +13,22 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from reader.core.models import FeedResult
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.tui.screens.dialogs import ConfirmDialog
-from reader.tui.widgets.article_list import ArticleList, _terms_pattern
+from reader.tui.widgets.article_list import (
+    SEARCH_LIMIT,
+    ArticleList,
+    search_keys,
+    terms_pattern,
+)
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar, View
 
 RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
+SEARCH_DEBOUNCE = 0.15  # seconds of no typing before a search runs
 MARK_READ_AFTER = 0.8  # seconds an article stays in the pane before it counts as read
 
 
@@ -41,9 +48,9 @@ class MainScreen(Screen[None]):
         Binding("S", "save_search", "Save search", show=False, id="main.save_search"),
         Binding("less_than_sign", "narrower", "Narrower list", show=False, id="main.narrower"),
         Binding("greater_than_sign", "wider", "Wider list", show=False, id="main.wider"),
-        Binding("1", "focus('sidebar')", "Sidebar", show=False, id="main.focus_sidebar"),
-        Binding("2", "focus('articles')", "Articles", show=False, id="main.focus_articles"),
-        Binding("3", "focus('reader')", "Reader", show=False, id="main.focus_reader"),
+        Binding("1", "focus('#sidebar')", "Sidebar", show=False, id="main.focus_sidebar"),
+        Binding("2", "focus('#articles')", "Articles", show=False, id="main.focus_articles"),
+        Binding("3", "focus('#reader')", "Reader", show=False, id="main.focus_reader"),
     ]
 
     def __init__(self) -> None:
@@ -53,6 +60,7 @@ class MainScreen(Screen[None]):
         self._last_reload = 0.0
         self._list_width = 40
         self._mark_timer: Timer | None = None
+        self._search_timer: Timer | None = None
 
     @property
     def store(self) -> Store:
@@ -74,7 +82,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.query_one("#status").display = False
-        self.reload_sidebar()
+        # Not reload_sidebar(): is_mounted only turns true after this handler.
+        self.query_one(Sidebar).load(self.store)
         self._show_view(self.query_one(Sidebar).current)
         self.query_one(ArticleList).focus()
 
@@ -102,7 +111,8 @@ class MainScreen(Screen[None]):
         title = Content(view.title).stylize("bold")
         detail = f"  {articles.total:,} articles"
         if self._search:
-            detail += f" matching “{self._search}”"
+            best = " best" if articles.total >= SEARCH_LIMIT else ""
+            detail = f"  {articles.total:,}{best} matches for “{self._search}”"
         if self._order != "newest":
             detail += " · oldest first" if self._order == "oldest" else " · by title"
         self.query_one("#list-title", Static).update(title + Content(detail).stylize("$text-muted"))
@@ -146,7 +156,7 @@ class MainScreen(Screen[None]):
         except NotFoundError:
             pane.show(None)
             return
-        pane.show(article, _terms_pattern(self._search))
+        pane.show(article, terms_pattern(self._search))
         settings = self.app.reader.settings  # type: ignore[attr-defined]
         if settings.ui.mark_read_on_open and not article.summary.read:
             if mark_read_after <= 0:
@@ -265,7 +275,35 @@ class MainScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self._search = event.value.strip() or None
-        self._show_view(self.query_one(Sidebar).current)
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        if self._search is None:
+            self._show_view(self.query_one(Sidebar).current)
+            return
+        # Wait for a pause in typing, then rank the matches off the UI thread:
+        # a word found in every article takes ~0.3 s to rank at 100,000 articles.
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._start_search)
+
+    def _start_search(self) -> None:
+        self._search_timer = None
+        self._run_search(self._query_for(self.query_one(Sidebar).current))
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, query: ArticleQuery) -> None:
+        worker = get_current_worker()
+        store = Store(self.store.path)  # this thread's own connection
+        try:
+            keys = search_keys(store, query)
+        finally:
+            store.close()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_search, query, keys)
+
+    def _show_search(self, query: ArticleQuery, keys: list[tuple[str, int]]) -> None:
+        if query.search != self._search:
+            return  # the user typed on meanwhile
+        self.query_one(ArticleList).show(query, ranked=keys)
+        self._update_title(self.query_one(Sidebar).current)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:

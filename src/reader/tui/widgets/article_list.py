@@ -104,16 +104,29 @@ class ArticleList(ScrollView, can_focus=True):
     def total(self) -> int:
         return self._total
 
-    def show(self, query: ArticleQuery, *, keep_id: int | None = None) -> None:
-        """List the articles of `query`; keep the cursor on `keep_id` if it is there."""
-        store = self._store()
+    def show(
+        self,
+        query: ArticleQuery,
+        *,
+        keep_id: int | None = None,
+        ranked: list[tuple[str, int]] | None = None,
+    ) -> None:
+        """List the articles of `query`; keep the cursor on `keep_id` if it is there.
+
+        A search lists its best SEARCH_LIMIT matches by relevance; `ranked`
+        passes those keys when they were computed elsewhere (in a worker).
+        """
         self.view_query = dataclasses.replace(query, limit=None, after=None)
-        self._keys = []
         self._rows.clear()
-        self._exhausted = False
-        total = store.count_articles(self.view_query)
-        self._total = min(total, SEARCH_LIMIT) if self.view_query.search else total
-        self._terms = _terms_pattern(self.view_query.search)
+        if self.view_query.search:
+            self._keys = ranked if ranked is not None else search_keys(self._store(), query)
+            self._exhausted = True
+            self._total = len(self._keys)
+        else:
+            self._keys = []
+            self._exhausted = False
+            self._total = self._store().count_articles(self.view_query)
+        self._terms = terms_pattern(self.view_query.search)
         self.virtual_size = Size(self.size.width, self._total)
         index = self._index_of(keep_id) if keep_id is not None else None
         self.cursor = index if index is not None else (0 if self._total else -1)
@@ -164,15 +177,11 @@ class ArticleList(ScrollView, can_focus=True):
     def _load_keys_to(self, index: int) -> None:
         store = self._store()
         while len(self._keys) <= index and not self._exhausted:
-            if self.view_query.search:
-                page = store.article_keys(dataclasses.replace(self.view_query, limit=SEARCH_LIMIT))
-                self._exhausted = True
-            else:
-                after = self._keys[-1] if self._keys else None
-                page = store.article_keys(
-                    dataclasses.replace(self.view_query, after=after, limit=KEY_PAGE)
-                )
-                self._exhausted = len(page) < KEY_PAGE
+            after = self._keys[-1] if self._keys else None
+            page = store.article_keys(
+                dataclasses.replace(self.view_query, after=after, limit=KEY_PAGE)
+            )
+            self._exhausted = len(page) < KEY_PAGE
             self._keys.extend(page)
         if self._exhausted and len(self._keys) < self._total:
             # Articles went away since the count (pruned, removed): shrink.
@@ -318,7 +327,12 @@ class ArticleList(ScrollView, can_focus=True):
         return False
 
 
-def _terms_pattern(search: str | None) -> re.Pattern[str] | None:
+def search_keys(store: Store, query: ArticleQuery) -> list[tuple[str, int]]:
+    """The best SEARCH_LIMIT matches of a search, by relevance."""
+    return store.article_keys(dataclasses.replace(query, limit=SEARCH_LIMIT, after=None))
+
+
+def terms_pattern(search: str | None) -> re.Pattern[str] | None:
     if not search:
         return None
     words = [w.strip('"*') for w in search.split()]
