@@ -101,6 +101,17 @@ def build(path: Path, articles: int, feeds: int = 100) -> None:
     store.close()
 
 
+def _complete(db: Path, articles: int) -> bool:
+    """A database from an earlier run with every article (not an interrupted build)."""
+    if not db.exists():
+        return False
+    store = Store(db)
+    try:
+        return store.count_articles(ArticleQuery()) == articles
+    finally:
+        store.close()
+
+
 def timed(fn: object, *args: object) -> tuple[float, object]:
     started = time.perf_counter()
     result = fn(*args)  # type: ignore[operator]
@@ -178,7 +189,8 @@ def main() -> int:
     parser.add_argument("--db", type=Path, help="reuse or build this database file")
     args = parser.parse_args()
     db = args.db or Path(tempfile.gettempdir()) / f"reader-app-bench-{args.articles}.db"
-    if not db.exists():
+    if not _complete(db, args.articles):
+        db.unlink(missing_ok=True)
         t = time.perf_counter()
         build(db, args.articles)
         print(f"built {db} ({args.articles:,} articles) in {time.perf_counter() - t:.1f} s")
