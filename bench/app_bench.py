@@ -136,13 +136,18 @@ async def drive(settings: Settings) -> dict[str, float]:
         figures["first paint ms"] = (time.perf_counter() - started) * 1000
         figures["articles listed"] = articles.total
 
-        presses = []
+        # Wall time per press includes the test driver's own waiting for idle
+        # (it samples the clock every 1/60 s); CPU time is the work done.
+        presses, cpu = [], []
         for _ in range(300):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             await pilot.press("j")
             presses.append((time.perf_counter() - t) * 1000)
-        figures["key press median ms"] = statistics.median(presses)
-        figures["key press worst ms"] = max(presses)
+            cpu.append((time.process_time() - c) * 1000)
+        figures["key press (j) median ms, wall incl. driver waits"] = statistics.median(presses)
+        figures["key press (j) worst ms, wall"] = max(presses)
+        figures["key press (j) median CPU ms"] = statistics.median(cpu)
+        figures["key press (j) worst CPU ms"] = max(cpu)
         t = time.perf_counter()
         await pilot.press("end")
         figures["End (last row) ms"] = (time.perf_counter() - t) * 1000
@@ -189,7 +194,8 @@ def main() -> int:
     parser.add_argument("--db", type=Path, help="reuse or build this database file")
     args = parser.parse_args()
     db = args.db or Path(tempfile.gettempdir()) / f"reader-app-bench-{args.articles}.db"
-    if not _complete(db, args.articles):
+    built = not _complete(db, args.articles)
+    if built:
         db.unlink(missing_ok=True)
         t = time.perf_counter()
         build(db, args.articles)
@@ -207,11 +213,19 @@ def main() -> int:
             f"of {matches:,} matches"
         )
     store.close()
+    if built:
+        # The builder held every generated row in memory; measure the app in
+        # a fresh process so its peak RSS is the app's own.
+        import subprocess
+
+        return subprocess.call(
+            [sys.executable, __file__, "--articles", str(args.articles), "--db", str(db)]
+        )
     figures = asyncio.run(drive(settings))
     for name, value in figures.items():
         print(f"{name}: {value:,.1f}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {rss:.0f} MB")
+    print(f"peak RSS of this process: {rss:.0f} MB")
     return 0
 
 

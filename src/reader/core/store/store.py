@@ -234,13 +234,15 @@ class Store:
         rows = self.conn.execute(
             f"""
             SELECT f.*,
-                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS n_articles,
-                   (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0)
-                       AS n_unread,
+                   coalesce(counts.n_articles, 0) AS n_articles,
+                   coalesce(counts.n_unread, 0) AS n_unread,
                    (SELECT group_concat(name, char(31)) FROM
                        (SELECT t.name FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id
                         WHERE ft.feed_id = f.id ORDER BY t.name)) AS tag_names
-            FROM feeds f {where}
+            FROM feeds f
+            LEFT JOIN (SELECT feed_id, count(*) AS n_articles, sum(read = 0) AS n_unread
+                       FROM articles GROUP BY feed_id) AS counts ON counts.feed_id = f.id
+            {where}
             ORDER BY lower(coalesce(f.user_title, nullif(f.title, ''), f.url)), f.id
             """,
             params,

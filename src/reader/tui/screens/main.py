@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from reader.core.models import FeedResult
@@ -126,7 +126,10 @@ class MainScreen(Screen[None]):
 
     def open_article(self, article_id: int) -> None:
         """Show an article in the current view, or in All if it is not there."""
-        self.query_one(Sidebar).select_key("all")
+        # Without prevent(), the highlight's ViewChanged arrives after this and
+        # shows All from the top, replacing the article with the first one.
+        with self.prevent(OptionList.OptionHighlighted):
+            self.query_one(Sidebar).select_key("all")
         self._show_view(self.query_one(Sidebar).views["all"], keep_id=article_id)
         self._open(article_id)
 
