@@ -35,8 +35,12 @@ def test_killed_refresh_leaves_each_feed_whole_or_untouched(
         urls.append(server.add(f"/f{n}.xml", body=rss(items), etag=f'"{n}"', delay=0.25))
     subprocess.run([*COMMAND, "add", "--no-fetch", *urls], env=env, check=True, capture_output=True)
 
+    # --db on the command line: the worker processes show it in their cmdline too.
     proc = subprocess.Popen(
-        [*COMMAND, "refresh"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*COMMAND, "--db", str(db), "refresh"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     stored = 0
@@ -52,6 +56,11 @@ def test_killed_refresh_leaves_each_feed_whole_or_untouched(
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert stored > 0
+    # Its extraction workers go with it rather than lingering as orphans.
+    deadline = time.monotonic() + 5
+    while _processes_mentioning(str(db)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _processes_mentioning(str(db)) == []
 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -75,3 +84,18 @@ def test_killed_refresh_leaves_each_feed_whole_or_untouched(
     assert (
         conn.execute("SELECT count(*) FROM feeds WHERE last_error IS NOT NULL").fetchone()[0] == 0
     )
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for proc_dir in Path("/proc").iterdir():
+        if not proc_dir.name.isdigit():
+            continue
+        try:
+            cmdline = (proc_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (proc_dir / "stat").read_text().split()[2]
+        except OSError:
+            continue
+        if text in cmdline and state != "Z":
+            found.append(int(proc_dir.name))
+    return found

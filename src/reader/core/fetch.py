@@ -395,7 +395,7 @@ class Fetcher:
         except httpx.InvalidURL as exc:  # not an httpx.HTTPError
             raise FetchError(f"invalid URL: {exc}", kind="scheme") from exc
         except (httpx.HTTPError, OSError) as exc:
-            raise FetchError(_network_reason(exc), kind="network") from exc
+            raise FetchError(_network_reason(exc, url), kind="network") from exc
         except zlib.error as exc:
             raise FetchError(f"corrupt compressed body: {exc}", kind="encoding") from exc
 
@@ -448,11 +448,22 @@ def _too_large(cap: int) -> FetchError:
     return FetchError(f"response larger than the {cap:,} byte limit", kind="too_large")
 
 
-def _network_reason(exc: BaseException) -> str:
+def _network_reason(exc: BaseException, url: str) -> str:
+    """A sentence a user can act on, rather than the socket library's words."""
     message = str(exc) or type(exc).__name__
+    where = urlsplit(url).netloc
+    lowered = message.lower()
     if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect: {message}"
-    return f"network error: {message}"
+        if "name or service not known" in lowered or "nodename nor servname" in lowered:
+            return f"cannot find the host {urlsplit(url).hostname} (DNS lookup failed)"
+        if "all connection attempts failed" in lowered or "refused" in lowered:
+            return f"cannot connect to {where} (connection refused or unreachable)"
+        if "certificate" in lowered or "ssl" in lowered:
+            return f"TLS error with {where}: {message}"
+        return f"cannot connect to {where}: {message}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"{where} broke the HTTP exchange: {message}"
+    return f"network error with {where}: {message}"
 
 
 def _reason_phrase(status: int) -> str:

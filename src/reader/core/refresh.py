@@ -14,6 +14,7 @@ import asyncio
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -70,7 +71,29 @@ class Counters:
     pages_done: int = 0
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that started it dies.
+
+    A refresh killed with SIGKILL cannot shut its pool down, and its workers
+    would wait forever on a queue whose other end their siblings still hold.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(0)
+
+
 def _init_worker(import_trafilatura: bool) -> None:
+    _die_with_parent()
     # feedparser allocates many small objects and the default collector ran
     # often enough to cost ~15% of parse time; jobs make few cycles.
     gc.set_threshold(20_000, 20, 20)

@@ -348,8 +348,10 @@ class Store:
             )
 
     def mark_all_read(self, query: ArticleQuery) -> int:
-        """Mark every article matching `query` (ignoring its limit) read."""
-        ids = [i for _, i in self.article_keys(dataclasses.replace(query, limit=None))]
+        """Mark every unread article matching `query` (ignoring its limit) read;
+        returns how many were unread."""
+        unread = dataclasses.replace(query, limit=None, after=None, unread=True)
+        ids = [i for _, i in self.article_keys(unread)]
         with self.transaction() as conn:
             now = utcnow()
             for start in range(0, len(ids), 500):
