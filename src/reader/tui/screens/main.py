@@ -28,6 +28,7 @@ from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar, View
 
 RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
+DISPLAY_AFTER = 0.04  # seconds the cursor rests before the reading pane follows
 SEARCH_DEBOUNCE = 0.15  # seconds of no typing before a search runs
 MARK_READ_AFTER = 0.8  # seconds an article stays in the pane before it counts as read
 
@@ -61,6 +62,7 @@ class MainScreen(Screen[None]):
         self._list_width = 40
         self._mark_timer: Timer | None = None
         self._search_timer: Timer | None = None
+        self._display_timer: Timer | None = None
 
     @property
     def store(self) -> Store:
@@ -137,7 +139,12 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, event: ArticleList.Highlighted) -> None:
-        self._display(event.article_id)
+        # Holding j or k moves the cursor many rows a second: lay out the
+        # article only once the cursor rests.
+        if self._display_timer is not None:
+            self._display_timer.stop()
+        article_id = event.article_id
+        self._display_timer = self.set_timer(DISPLAY_AFTER, lambda: self._display(article_id))
 
     @on(ArticleList.Opened)
     def _opened(self, event: ArticleList.Opened) -> None:
@@ -176,6 +183,8 @@ class MainScreen(Screen[None]):
         self._counts_changed()
 
     def _open(self, article_id: int) -> None:
+        if self._display_timer is not None:
+            self._display_timer.stop()
         self._display(article_id, mark_read_after=0)
 
     def _counts_changed(self) -> None:

@@ -32,7 +32,9 @@ class WelcomeScreen(Screen[str]):
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="welcome"):
             yield Static(Content("Welcome to reader").stylize("bold $accent"), id="welcome-title")
-            yield Static(Content(WELCOME), id="welcome-text")
+            # One paragraph: the box is narrower than the source lines, so
+            # their hard breaks would leave one-word lines after each wrap.
+            yield Static(Content(" ".join(WELCOME.split())), id="welcome-text")
             yield Button("Add a feed or site URL  (a)", id="add", variant="primary")
             yield Button("Import an OPML file  (i)", id="import")
             yield Button(

@@ -18,7 +18,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -267,19 +267,30 @@ class ArticleList(ScrollView, can_focus=True):
         if self._total and not 0 <= new < self._total:
             self.cursor = max(0, min(new, self._total - 1))
             return
-        self._scroll_cursor_into_view()
-        self.refresh()
+        if self._scroll_cursor_into_view():
+            self.refresh()
+        else:
+            # Only the two rows whose cursor mark changed are drawn again.
+            top = int(self.scroll_y)
+            width = self.size.width
+            for index in (old, new):
+                if 0 <= index - top < self.size.height:
+                    self.refresh(Region(0, index - top, width, 1))
         self.post_message(self.Highlighted(self.current_id))
 
-    def _scroll_cursor_into_view(self) -> None:
+    def _scroll_cursor_into_view(self) -> bool:
+        """Scroll so the cursor row shows; True when it scrolled."""
         if self.cursor < 0:
-            return
+            return False
         top = int(self.scroll_y)
         height = max(1, self.scrollable_content_region.height)
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + height:
+            return True
+        if self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
+            return True
+        return False
 
     def action_cursor_down(self) -> None:
         if self.cursor < self._total - 1:

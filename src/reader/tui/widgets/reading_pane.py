@@ -18,6 +18,7 @@ from textual.widgets import Static
 from reader.core.models import Article
 
 WORDS_PER_MINUTE = 230
+_LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
 
 
 def _format_date(value: str | None) -> str:
@@ -69,12 +70,14 @@ def body_content(text: str, terms: re.Pattern[str] | None) -> Content:
     spans = []
     if terms is not None:
         spans = [(m.start(), m.end(), "reverse $warning") for m in terms.finditer(text)]
-    newlines = [i for i, char in enumerate(text) if char == "\n"]
+    # Feed text (not extracted from the page) can keep one blank line between
+    # paragraphs already: only a lone newline is doubled.
+    newlines = [m.start() for m in _LONE_NEWLINE.finditer(text)]
 
     def shifted(offset: int) -> int:
         return offset + bisect.bisect_left(newlines, offset)
 
-    display = text.replace("\n", "\n\n")
+    display = _LONE_NEWLINE.sub("\n\n", text)
     return Content(display, spans=[Span(shifted(a), shifted(b), st) for a, b, st in spans])
 
 

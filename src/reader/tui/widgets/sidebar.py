@@ -95,11 +95,17 @@ class Sidebar(OptionList):
             views.append(View(key, f"/{name}", ArticleQuery(search=text)))
             options.append(Option(Content(f"/{name}"), id=key))
         self.views = {view.key: view for view in views}
-        self.set_options(options)
-        try:
-            self.highlighted = self.get_option_index(keep)
-        except OptionDoesNotExist:
-            self.highlighted = 0
+        # Rebuilding re-highlights the same entry: that is no change of view, and
+        # announcing one would send the article list back to its top after every
+        # mark-read, star or refresh. Only a view that went away is announced.
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options(options)
+            try:
+                self.highlighted = self.get_option_index(keep)
+            except OptionDoesNotExist:
+                self.highlighted = 0
+        if self.current.key != keep:
+            self.post_message(self.ViewChanged(self.current))
 
     @staticmethod
     def _heading(text: str) -> Option:
