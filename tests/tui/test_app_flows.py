@@ -175,11 +175,12 @@ async def test_refresh_with_a_failing_feed(
         await pilot.press("r")
         await wait_until(pilot, lambda: any(m.startswith("Refreshed") for m in notes.messages()))
         await settle(pilot)
-        [warning] = [n for n in notes.seen if n[2] == "warning"]
-        message, title, _ = warning
-        assert title == "Feed failed"
+        [warning] = [n for n in notes.seen if n[2] == "warning" and n[1] == "Feed failed"]
+        message, _, _ = warning
         assert message.startswith("Broken Feed: ") and "500" in message
-        assert "Refreshed 2 feeds: 2 new articles, 1 failed" in notes.messages()
+        assert "Refreshed 2 feeds: 2 new articles; 1 failed (Broken Feed)" in notes.messages(
+            "warning"
+        )
         # The toast is on screen too.
         assert any(n.message == message for n in app._notifications)
 
@@ -235,7 +236,7 @@ async def test_search_narrows_the_list_and_escape_clears_it(
             search.value = hostile
             await wait_until(
                 pilot,
-                lambda q=hostile: f"matches for “{q}”" in list_title.visual.plain,  # type: ignore[union-attr]
+                lambda q=hostile: f" for “{q}”" in list_title.visual.plain,  # type: ignore[union-attr]
             )
             assert app.is_running, hostile
             assert 0 <= listed.total <= 20
@@ -528,7 +529,7 @@ async def test_hostile_titles_and_text_are_shown_literally(
         await pilot.press("r")
         await wait_until(pilot, lambda: notes.messages("warning"))
         await settle(pilot)
-        [warning] = notes.messages("warning")
+        [warning] = [m for m, title, level in notes.seen if title == "Feed failed"]
         assert warning.startswith(f"{INJECTION_FEED_SHOWN}: ")
         toasts = [n.message for n in app._notifications]
         assert warning in toasts

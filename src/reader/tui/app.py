@@ -18,6 +18,7 @@ from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlD
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.welcome import WelcomeScreen
+from reader.tui.text import plural, short_url
 
 THEME_PREFERENCE = "theme"
 
@@ -229,24 +230,29 @@ class ReaderApp(App[None]):
         reader = make_reader(self.settings)  # one connection per thread
         feeds = new = 0
         failed: list[FeedResult] = []
+        skipped: list[FeedResult] = []
         try:
             for result in reader.refresh(feed_ids, force=force):
                 if worker.is_cancelled:
                     break
-                feeds += 1
                 new += result.new
                 if result.status == "failed":
                     failed.append(result)
+                if result.status == "skipped":
+                    skipped.append(result)
+                else:
+                    feeds += 1
                 self.post_message(FeedRefreshed(result))
         finally:
             reader.close()
-        self.post_message(RefreshFinished(feeds, new, failed))
+        self.post_message(RefreshFinished(feeds, new, failed, skipped))
 
     def on_feed_refreshed(self, message: FeedRefreshed) -> None:
         main = self._main_if_open()
         if main is not None:
             main.refresh_progress(message.result)
-        if message.result.status == "failed":
+        # One toast per failure for a small refresh; a big one sums them up at the end.
+        if message.result.status == "failed" and message.result.progress.feeds_total <= 5:
             self.notify(
                 f"{message.result.title or message.result.url}: {message.result.error}",
                 title="Feed failed",
@@ -258,10 +264,17 @@ class ReaderApp(App[None]):
         main = self._main_if_open()
         if main is not None:
             main.refresh_finished()
-        summary = f"Refreshed {message.feeds} feeds: {message.new} new articles"
+        summary = f"Refreshed {plural(message.feeds, 'feed')}: {plural(message.new, 'new article')}"
         if message.failed:
-            summary += f", {len(message.failed)} failed"
-        self.notify(summary, markup=False)
+            names = ", ".join(r.title or short_url(r.url) for r in message.failed[:3])
+            more = "…" if len(message.failed) > 3 else ""
+            summary += f"; {len(message.failed)} failed ({names}{more})"
+        if message.skipped:
+            summary += (
+                f"; {plural(len(message.skipped), 'feed')} skipped while backing off after"
+                " errors (R on a feed retries it now)"
+            )
+        self.notify(summary, severity="warning" if message.failed else "information", markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:

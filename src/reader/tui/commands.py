@@ -67,10 +67,12 @@ class ArticlesProvider(Provider):
         app = self.app
         matcher = self.matcher(query)
         store = app.reader.store  # type: ignore[attr-defined]
-        for article in store.articles(ArticleQuery(search=query, limit=15)):
+        found = store.articles(ArticleQuery(search=query, limit=15))
+        for rank, article in enumerate(found):
             title = f"article: {article.title or '(untitled)'}"
             yield Hit(
-                max(matcher.match(title), 0.3),
+                # Full-text relevance decides the order (best first).
+                1.0 - rank / (len(found) + 1),
                 highlight(matcher, title),
                 partial(app.jump_to_article, article.id),  # type: ignore[attr-defined]
                 text=title,

@@ -18,8 +18,11 @@ class FeedRefreshed(Message):
 class RefreshFinished(Message):
     """The whole refresh is over."""
 
-    def __init__(self, feeds: int, new: int, failed: list[FeedResult]) -> None:
+    def __init__(
+        self, feeds: int, new: int, failed: list[FeedResult], skipped: list[FeedResult]
+    ) -> None:
         super().__init__()
         self.feeds = feeds
         self.new = new
         self.failed = failed
+        self.skipped = skipped

@@ -111,6 +111,11 @@ class ImportOpmlDialog(ModalScreen[ImportResult | None]):
         from reader.core.opml import OpmlError
 
         raw = self.query_one("#path", Input).value.strip()
+        if not raw:
+            self.query_one("#status", Static).update(
+                Content("Type the path of an OPML file first.").stylize("$text-warning")
+            )
+            return
         path = Path(raw).expanduser()
         reader = make_reader(self.settings)
         try:
@@ -136,17 +141,18 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: Content, yes: str = "Yes") -> None:
+    def __init__(self, question: Content, yes: str = "Yes", variant: str = "error") -> None:
         super().__init__()
         self.question = question
         self.yes = yes
+        self.variant = variant
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(self.question, classes="dialog-help")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes, variant="error", id="yes")
-                yield Button("Cancel", id="no")
+                yield Button(f"{self.yes}  (y)", variant=self.variant, id="yes")  # type: ignore[arg-type]
+                yield Button("Cancel  (n)", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from reader.core.models import FeedResult
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.tui.screens.dialogs import ConfirmDialog
+from reader.tui.text import plural
 from reader.tui.widgets.article_list import (
     SEARCH_LIMIT,
     ArticleList,
@@ -29,6 +30,7 @@ from reader.tui.widgets.sidebar import Sidebar, View
 
 RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
 DISPLAY_AFTER = 0.04  # seconds the cursor rests before the reading pane follows
+NARROW_BELOW = 100  # columns
 SEARCH_DEBOUNCE = 0.15  # seconds of no typing before a search runs
 MARK_READ_AFTER = 0.8  # seconds an article stays in the pane before it counts as read
 
@@ -49,7 +51,7 @@ class MainScreen(Screen[None]):
         Binding("S", "save_search", "Save search", show=False, id="main.save_search"),
         Binding("less_than_sign", "narrower", "Narrower list", show=False, id="main.narrower"),
         Binding("greater_than_sign", "wider", "Wider list", show=False, id="main.wider"),
-        Binding("1", "focus('#sidebar')", "Sidebar", show=False, id="main.focus_sidebar"),
+        Binding("1", "show_sidebar", "Sidebar", show=False, id="main.focus_sidebar"),
         Binding("2", "focus('#articles')", "Articles", show=False, id="main.focus_articles"),
         Binding("3", "focus('#reader')", "Reader", show=False, id="main.focus_reader"),
     ]
@@ -107,14 +109,37 @@ class MainScreen(Screen[None]):
         articles = self.query_one(ArticleList)
         articles.show(self._query_for(view), keep_id=keep_id)
         self._update_title(view)
+        if articles.total == 0:
+            self.query_one(ReadingPane).show(None, empty=self._empty_hint(view))
+
+    def _empty_hint(self, view: View) -> Content:
+        """What an empty view means and what to do about it."""
+        if self._search:
+            text = f"Nothing matches “{self._search}” here. Escape clears the search."
+        elif view.key == "unread":
+            text = "All caught up: no unread articles."
+        elif view.key == "starred":
+            text = "No starred articles yet. Press s on an article to star it."
+        elif view.key.startswith("feed:"):
+            feed = self.query_one(Sidebar).feeds.get(int(view.key.split(":", 1)[1]))
+            if feed is not None and feed.last_error:
+                text = f"This feed failed: {feed.last_error}. R retries it now."
+            else:
+                text = "No articles from this feed yet. R refreshes it."
+        elif not self.query_one(Sidebar).feeds:
+            text = "No feeds yet. Press a to add a feed or site URL, i to import OPML."
+        else:
+            text = "Nothing here yet. Press r to refresh."
+        return Content(text).stylize("$text-muted")
 
     def _update_title(self, view: View) -> None:
         articles = self.query_one(ArticleList)
         title = Content(view.title).stylize("bold")
-        detail = f"  {articles.total:,} articles"
+        detail = f"  {plural(articles.total, 'article')}"
         if self._search:
             best = " best" if articles.total >= SEARCH_LIMIT else ""
-            detail = f"  {articles.total:,}{best} matches for “{self._search}”"
+            detail = f"  {articles.total:,}{best} {'match' if articles.total == 1 else 'matches'}"
+            detail += f" for “{self._search}”"
         if self._order != "newest":
             detail += " · oldest first" if self._order == "oldest" else " · by title"
         self.query_one("#list-title", Static).update(title + Content(detail).stylize("$text-muted"))
@@ -166,7 +191,7 @@ class MainScreen(Screen[None]):
         except NotFoundError:
             pane.show(None)
             return
-        pane.show(article, terms_pattern(self._search))
+        pane.show(article, terms_pattern(self.query_one(ArticleList).view_query.search))
         settings = self.app.reader.settings  # type: ignore[attr-defined]
         if settings.ui.mark_read_on_open and not article.summary.read:
             if mark_read_after <= 0:
@@ -234,9 +259,9 @@ class MainScreen(Screen[None]):
                 count = self.store.mark_all_read(self._query_for(view))
                 self.query_one(ArticleList).reload()
                 self._counts_changed()
-                self.notify(f"Marked {count:,} articles read.", markup=False)
+                self.notify(f"Marked {plural(count, 'article')} read.", markup=False)
 
-        self.app.push_screen(ConfirmDialog(question, yes="Mark read"), done)
+        self.app.push_screen(ConfirmDialog(question, yes="Mark read", variant="primary"), done)
 
     def action_open_browser(self) -> None:
         article_id = self._current()
@@ -266,6 +291,19 @@ class MainScreen(Screen[None]):
         orders = ["newest", "oldest", "title"]
         self._order = orders[(orders.index(self._order) + 1) % len(orders)]
         self._show_view(self.query_one(Sidebar).current, keep_id=self._current())
+
+    def on_resize(self) -> None:
+        # Below 100 columns three panes are too cramped: the sidebar hides
+        # and 1 brings it back.
+        self.set_class(self.size.width < NARROW_BELOW, "narrow")
+
+    def action_show_sidebar(self) -> None:
+        if self.has_class("narrow"):
+            self.toggle_class("show-sidebar")
+            if not self.has_class("show-sidebar"):
+                self.query_one(ArticleList).focus()
+                return
+        self.query_one(Sidebar).focus()
 
     def action_narrower(self) -> None:
         self._resize_list(-5)

@@ -222,35 +222,37 @@ class ArticleList(ScrollView, can_focus=True):
         return self._row(summary, width, cursor=index == self.cursor)
 
     def _row(self, summary: ArticleSummary, width: int, *, cursor: bool) -> Strip:
+        # Full component styles (not partial): "$text-muted" must resolve
+        # against this widget's background, or read rows come out white.
+        style = self.get_component_rich_style
         base = self.rich_style
-
-        def style(name: str) -> Style:
-            return self.get_component_rich_style(name, partial=True)
-
         weight = style("article-list--unread" if not summary.read else "article-list--read")
-        meta = base + style("article-list--meta")
+        meta = style("article-list--meta")
         date = (summary.published or summary.added_at)[:10]
-        feed = summary.feed_title
-        feed_width = max(0, min(22, width // 4))
-        right = f" {set_cell_size(feed, feed_width)} {date} " if width > 50 else f" {date} "
+        # In a single feed's view the feed's name on every row says nothing.
+        show_feed = width > 60 and self.view_query.feed_id is None
+        feed_width = max(0, min(20, width // 5))
+        feed = _fit(summary.feed_title, feed_width) if show_feed else ""
+        right = f" {feed} {date} " if show_feed else f" {date} "
         marks = [
-            Segment("●" if not summary.read else " ", base + weight),
-            Segment("★" if summary.starred else " ", base + style("article-list--star")),
+            Segment("●" if not summary.read else " ", weight),
+            Segment("★" if summary.starred else " ", style("article-list--star")),
             Segment(" ", base),
         ]
         title_width = max(1, width - cell_len(right) - 3)
-        title = set_cell_size(summary.title or "(untitled)", title_width)
-        segments = [*marks, *self._title_segments(title, base + weight), Segment(right, meta)]
-        strip = Strip(segments).adjust_cell_length(width, base)
+        title = _fit(summary.title or "(untitled)", title_width)
+        segments = [*marks, *self._title_segments(title, weight), Segment(right, meta)]
         if cursor:
-            cursor_style = self.get_component_rich_style("article-list--cursor")
-            strip = strip.apply_style(cursor_style)
-        return strip
+            # On top of every segment's own colours, so the cursor row shows.
+            cursor_style = style("article-list--cursor")
+            segments = list(Segment.apply_style(segments, post_style=cursor_style))
+            base = base + cursor_style
+        return Strip(segments).adjust_cell_length(width, base)
 
     def _title_segments(self, title: str, style: Style) -> list[Segment]:
         if self._terms is None:
             return [Segment(title, style)]
-        match_style = style + self.get_component_rich_style("article-list--match", partial=True)
+        match_style = style + self.get_component_rich_style("article-list--match")
         segments: list[Segment] = []
         position = 0
         for found in self._terms.finditer(title):
@@ -336,6 +338,13 @@ class ArticleList(ScrollView, can_focus=True):
                 return True
             index += step
         return False
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` in exactly `width` cells, with an ellipsis when it was cut."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…" if width > 0 else ""
 
 
 def search_keys(store: Store, query: ArticleQuery) -> list[tuple[str, int]]:

@@ -87,6 +87,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", show=False, id="reader.up"),
         Binding("space", "page_down", "Page down", show=False, id="reader.page_down"),
         Binding("b", "page_up", "Page up", show=False, id="reader.page_up"),
+        Binding("escape,h,left", "back", "Back to the list", show=False, id="reader.back"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -100,12 +101,25 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.show(None)
 
-    def show(self, article: Article | None, terms: re.Pattern[str] | None = None) -> None:
+    def action_back(self) -> None:
+        screen = self.screen
+        if screen.has_class("wide"):
+            screen.remove_class("wide")
+        screen.query_one("#articles").focus()
+
+    def show(
+        self,
+        article: Article | None,
+        terms: re.Pattern[str] | None = None,
+        *,
+        empty: Content | None = None,
+    ) -> None:
+        """Show an article, or `empty` (a hint about the empty view) when there is none."""
         self.article = article
         header = self.query_one("#article-header", Static)
         body = self.query_one("#article-body", Static)
         if article is None:
-            header.update(Content("No article selected").stylize("$text-muted"))
+            header.update(empty or Content("No article selected").stylize("$text-muted"))
             body.update(Content(""))
         else:
             header.update(header_content(article))

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from reader.core.models import Feed
 from reader.core.store import ArticleQuery, Store
+from reader.tui.text import short_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ class Sidebar(OptionList):
             options.append(self._heading("Feeds"))
         for feed in feeds:
             key = f"feed:{feed.id}"
-            title = feed.title or feed.url
+            title = feed.title or short_url(feed.url)
             views.append(View(key, title, ArticleQuery(feed_id=feed.id)))
             prompt = Content(title)
             if feed.last_error:
