@@ -388,6 +388,27 @@ async def test_focus_keys_and_wide_reading(tmp_path: Path, make_app: MakeApp) ->
         assert screen.query_one(Sidebar).display
 
 
+async def test_space_reads_on_and_escape_goes_back(tmp_path: Path, make_app: MakeApp) -> None:
+    settings = app_settings(tmp_path)
+    await off_loop(seed_demo, settings)
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = app.screen
+        listed = article_list(app)
+        first = listed.current_id
+        await pilot.press("enter")
+        pane = screen.query_one(ReadingPane)
+        assert pane.has_focus and pane.article is not None and pane.article.summary.id == first
+        for _ in range(40):  # page down to the end, then one more: the next unread
+            await pilot.press("space")
+            if pane.article is not None and pane.article.summary.id != first:
+                break
+        assert listed.cursor == 1
+        assert pane.article is not None and pane.article.summary.id == listed.current_id
+        await pilot.press("escape")
+        assert listed.has_focus
+
+
 async def test_help_lists_binding_ids_and_the_keymap(tmp_path: Path, make_app: MakeApp) -> None:
     import dataclasses
 

@@ -242,6 +242,14 @@ class MainScreen(Screen[None]):
         if not self.query_one(ArticleList).move_to_unread(1):
             self.notify("No more unread articles in this view.", markup=False)
 
+    def open_next_unread(self) -> None:
+        """Space at the end of an article: the next unread one, opened."""
+        articles = self.query_one(ArticleList)
+        if articles.move_to_unread(1) and articles.current_id is not None:
+            self._open(articles.current_id)
+        else:
+            self.notify("No more unread articles in this view.", markup=False)
+
     def action_previous_unread(self) -> None:
         if not self.query_one(ArticleList).move_to_unread(-1):
             self.notify("No unread articles above.", markup=False)

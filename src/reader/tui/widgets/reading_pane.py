@@ -101,6 +101,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.show(None)
 
+    def action_page_down(self) -> None:
+        """Page down; at the end of the article, go on to the next unread one."""
+        if self.scroll_y >= self.max_scroll_y:
+            next_unread = getattr(self.screen, "open_next_unread", None)
+            if next_unread is not None:
+                next_unread()
+            return
+        super().action_page_down()
+
     def action_back(self) -> None:
         screen = self.screen
         if screen.has_class("wide"):
