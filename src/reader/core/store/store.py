@@ -609,29 +609,26 @@ class Store:
         )
 
     def _article_tags(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-        if not ids:
-            return {}
-        found: dict[int, list[str]] = {}
-        marks = ",".join("?" * len(ids))
-        for article_id, name in self.conn.execute(
-            f"""SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
-                WHERE at.article_id IN ({marks}) ORDER BY t.name""",
-            list(ids),
-        ):
-            found.setdefault(article_id, []).append(name)
-        return {k: tuple(v) for k, v in found.items()}
+        return self._tags_of("article_tags", "article_id", ids)
 
     def _feed_tags(self, ids: set[int]) -> dict[int, tuple[str, ...]]:
+        return self._tags_of("feed_tags", "feed_id", sorted(ids))
+
+    def _tags_of(
+        self, link_table: str, owner: str, ids: Sequence[int]
+    ) -> dict[int, tuple[str, ...]]:
+        """Tag names of each owner (article or feed) id, sorted; owners without tags left out."""
         if not ids:
             return {}
         found: dict[int, list[str]] = {}
         marks = ",".join("?" * len(ids))
-        for feed_id, name in self.conn.execute(
-            f"""SELECT ft.feed_id, t.name FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id
-                WHERE ft.feed_id IN ({marks}) ORDER BY t.name""",
+        # link_table and owner are one of two constant pairs, never user input.
+        for owner_id, name in self.conn.execute(
+            f"""SELECT l.{owner}, t.name FROM {link_table} l JOIN tags t ON t.id = l.tag_id
+                WHERE l.{owner} IN ({marks}) ORDER BY t.name""",
             list(ids),
         ):
-            found.setdefault(feed_id, []).append(name)
+            found.setdefault(owner_id, []).append(name)
         return {k: tuple(v) for k, v in found.items()}
 
     # -- article state -------------------------------------------------------------
