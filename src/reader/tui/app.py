@@ -57,7 +57,7 @@ class ReaderApp(App[None]):
         if self._load_demo:
             self.push_screen(MainScreen())
             self.call_after_refresh(self.load_demo)
-        elif not self.reader.store.feeds():
+        elif not self.reader.store.has_feeds():
             self.push_screen(WelcomeScreen(len(self.settings.ui.starter_feeds)), self._welcomed)
         else:
             self.push_screen(MainScreen())

@@ -267,6 +267,11 @@ class Store:
             for r in rows
         ]
 
+    def has_feeds(self) -> bool:
+        """Whether anything is subscribed (cheap: no counting)."""
+        row = self.conn.execute("SELECT 1 FROM feeds WHERE unsubscribed_at IS NULL LIMIT 1")
+        return row.fetchone() is not None
+
     def feed(self, feed_id: int) -> Feed:
         found = self.feeds(feed_id=feed_id)
         if not found:
