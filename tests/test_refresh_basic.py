@@ -28,3 +28,30 @@ def test_refresh_fetches_feed_and_article_pages(server: LoopbackServer, reader: 
     assert [r.status for r in results] == ["not_modified"]
     assert server.hits("/feed.xml")[-1].headers["if-none-match"] == '"v1"'
     assert len(server.hits("/a1")) == 1
+
+
+def test_a_page_that_failed_is_tried_again_when_the_feed_next_changes(
+    server: LoopbackServer, reader: Reader
+) -> None:
+    page = server.add("/a1", status=503, body=b"busy", content_type="text/plain")
+    body = rss([{"title": "Launch", "link": page, "guid": "a1", "description": "short teaser"}])
+    feed_url = server.add("/feed.xml", body=body)
+    reader.add_feed(feed_url, discover=False)
+    list(reader.refresh())
+    [summary] = reader.articles(ArticleQuery())
+    assert (
+        reader.article(summary.id).extraction_error == "article page: HTTP 503 Service Unavailable"
+    )
+
+    server.add(
+        "/a1", body=article_page("Launch", ["The full story. " * 30]), content_type="text/html"
+    )
+    # Unchanged entry, but its page failed last time: fetched again, updated in place.
+    [result] = list(reader.refresh())
+    assert (result.new, result.updated) == (0, 1)
+    article = reader.article(summary.id)
+    assert article.summary.extraction == "page" and article.extraction_error is None
+    assert "The full story." in article.text
+    # Once it worked, the page is not fetched again.
+    list(reader.refresh())
+    assert len(server.hits("/a1")) == 2

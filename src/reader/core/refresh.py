@@ -27,6 +27,7 @@ from reader.core.extract import MIN_ARTICLE_CHARS, PageExtract, extract_page
 from reader.core.feeds import NotAFeedError, ParsedEntry, ParsedFeed, parse_feed
 from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
 from reader.core.store import ArticleRecord, FeedState
+from reader.core.store.store import PAGE_FETCH_FAILED
 
 T = TypeVar("T")
 
@@ -235,7 +236,7 @@ class Pipeline:
         try:
             page = await self.fetcher.get(entry.url, accept=PAGE_ACCEPT)
         except FetchError as exc:
-            return _record(entry, None, f"article page: {exc.reason}")
+            return _record(entry, None, PAGE_FETCH_FAILED + exc.reason)
         content_type = page.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in HTML_TYPES:
             return _record(entry, None, f"article page is {content_type}, not HTML")

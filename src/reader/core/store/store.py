@@ -54,6 +54,11 @@ def _existing_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) 
     return found
 
 
+# The prefix of an extraction_error that says the page itself could not be
+# fetched (network, timeout, HTTP error): worth another try.
+PAGE_FETCH_FAILED = "article page: "
+
+
 class NotFoundError(LookupError):
     """No feed or article with that id or URL."""
 
@@ -371,11 +376,17 @@ class Store:
     # -- refresh writes ------------------------------------------------------------
 
     def known_entries(self, feed_id: int) -> tuple[dict[str, str], set[str]]:
-        """(key -> entry_hash of stored articles, keys pruned by retention)."""
+        """(key -> entry_hash of stored articles, keys pruned by retention).
+
+        An article whose page could not be fetched last time is listed without
+        a hash, so the next time its feed is fetched the page is tried again.
+        """
         hashes = {
-            row[0]: row[1]
+            row[0]: "" if row[2] else row[1]
             for row in self.conn.execute(
-                "SELECT key, entry_hash FROM articles WHERE feed_id = ?", (feed_id,)
+                f"""SELECT key, entry_hash, extraction_error LIKE '{PAGE_FETCH_FAILED}%'
+                    FROM articles WHERE feed_id = ?""",
+                (feed_id,),
             )
         }
         pruned = {
