@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -257,14 +257,13 @@ class RefreshSummary:
     changed_feeds: int = 0
     not_modified: int = 0
     extraction_failures: int = 0
-    failed: list[FeedResult] | None = None
-    skipped: list[FeedResult] | None = None
+    failed: list[FeedResult] = field(default_factory=list)
+    skipped: list[FeedResult] = field(default_factory=list)
 
 
 def _run_refresh(reader: Reader, feed_ids: list[int] | None, *, force: bool) -> RefreshSummary:
     started = time.monotonic()
-    summary = RefreshSummary(failed=[], skipped=[])
-    assert summary.failed is not None and summary.skipped is not None
+    summary = RefreshSummary()
     progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     for result in reader.refresh(feed_ids, force=force):
         summary.feeds += 1
@@ -308,7 +307,7 @@ def _result_line(result: FeedResult) -> str:
 
 
 def _summary_line(summary: RefreshSummary, elapsed: float) -> str:
-    failed = len(summary.failed or [])
+    failed = len(summary.failed)
     parts = [
         f"{summary.feeds} feeds in {elapsed:.1f} s",
         f"{summary.changed_feeds} updated",

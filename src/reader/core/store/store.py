@@ -16,10 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from reader.core.models import Article, ArticleSummary, Feed
 from reader.core.store.schema import apply_migrations, pending_migrations
 from reader.core.textnorm import normalize_line
+
+T = TypeVar("T")
 
 # Read state, stars and tags are not named here: an update never touches them.
 _UPSERT_ARTICLE = """
@@ -39,11 +42,16 @@ ON CONFLICT (feed_id, key) DO UPDATE SET
 """
 
 
+def _in_chunks(values: Sequence[T]) -> Iterator[tuple[list[T], str]]:
+    """Values in slices small enough for one `IN (?, ?, ...)`, with their placeholders."""
+    for start in range(0, len(values), 500):
+        chunk = list(values[start : start + 500])
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def _existing_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in _in_chunks(keys):
         found.update(
             row[0]
             for row in conn.execute(
@@ -364,9 +372,7 @@ class Store:
         ids = [i for _, i in self.article_keys(unread)]
         with self.transaction() as conn:
             now = utcnow()
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _in_chunks(ids):
                 conn.execute(
                     f"UPDATE articles SET read = 1, read_at = ? WHERE read = 0 AND id IN ({marks})",
                     [now, *chunk],
@@ -551,16 +557,14 @@ class Store:
         if not ids:
             return []
         found: dict[int, sqlite3.Row] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             for row in self.conn.execute(
                 f"""SELECT a.id, a.feed_id, coalesce(f.user_title, nullif(f.title, ''), f.url)
                         AS feed_title, a.url, a.title, a.author, a.published, a.added_at,
                         a.read, a.starred, a.extraction, a.sort_date
                     FROM articles a JOIN feeds f ON f.id = a.feed_id
                     WHERE a.id IN ({marks})""",
-                list(chunk),
+                chunk,
             ):
                 found[row["id"]] = row
         rows = [found[i] for i in ids if i in found]
@@ -634,17 +638,15 @@ class Store:
         self, link_table: str, owner: str, ids: Sequence[int]
     ) -> dict[int, tuple[str, ...]]:
         """Tag names of each owner (article or feed) id, sorted; owners without tags left out."""
-        if not ids:
-            return {}
         found: dict[int, list[str]] = {}
-        marks = ",".join("?" * len(ids))
         # link_table and owner are one of two constant pairs, never user input.
-        for owner_id, name in self.conn.execute(
-            f"""SELECT l.{owner}, t.name FROM {link_table} l JOIN tags t ON t.id = l.tag_id
-                WHERE l.{owner} IN ({marks}) ORDER BY t.name""",
-            list(ids),
-        ):
-            found.setdefault(owner_id, []).append(name)
+        for chunk, marks in _in_chunks(ids):
+            for owner_id, name in self.conn.execute(
+                f"""SELECT l.{owner}, t.name FROM {link_table} l JOIN tags t ON t.id = l.tag_id
+                    WHERE l.{owner} IN ({marks}) ORDER BY t.name""",
+                chunk,
+            ):
+                found.setdefault(owner_id, []).append(name)
         return {k: tuple(v) for k, v in found.items()}
 
     # -- article state -------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,38 +16,71 @@ from textual.widgets import Button, Input, LoadingIndicator, Static
 from reader.core.config import Settings
 from reader.core.service import AddError, AddResult, ImportResult, make_reader
 
+ResultT = TypeVar("ResultT")
 
-class AddFeedDialog(ModalScreen[AddResult | None]):
-    """Ask for a feed or site URL, discover the feed, subscribe."""
+
+class InputDialog(ModalScreen[ResultT | None], Generic[ResultT]):
+    """A one-field dialog: title, help, input, status line, action and Cancel."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    HEADING = ""
+    HELP = ""
+    PLACEHOLDER = ""
+    INPUT_ID = "value"
+    ACTION = ("OK", "ok")  # button label and id
+    SHOWS_PROGRESS = False  # a loading indicator while the action runs
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
 
     def compose(self) -> ComposeResult:
+        label, action_id = self.ACTION
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(Content("Add a feed").stylize("bold"), classes="dialog-title")
-            yield Static(
-                Content("A feed URL, or a site's address: its feed is found for you."),
-                classes="dialog-help",
-            )
-            yield Input(placeholder="https://example.org/", id="url")
-            yield LoadingIndicator(id="busy")
+            yield Static(Content(self.HEADING).stylize("bold"), classes="dialog-title")
+            yield Static(Content(self.HELP), classes="dialog-help")
+            yield Input(placeholder=self.PLACEHOLDER, id=self.INPUT_ID)
+            if self.SHOWS_PROGRESS:
+                yield LoadingIndicator(id="busy")
             yield Static(id="status", classes="dialog-status")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Add", variant="primary", id="add")
+                yield Button(label, variant="primary", id=action_id)
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#busy").display = False
-        self.query_one("#url", Input).focus()
+        if self.SHOWS_PROGRESS:
+            self.query_one("#busy").display = False
+        self.query_one(f"#{self.INPUT_ID}", Input).focus()
 
-    @on(Input.Submitted, "#url")
-    @on(Button.Pressed, "#add")
-    def add(self) -> None:
-        url = self.query_one("#url", Input).value.strip()
+    @on(Input.Submitted)
+    @on(Button.Pressed)
+    def _submitted(self, event: Input.Submitted | Button.Pressed) -> None:
+        if isinstance(event, Button.Pressed) and event.button.id != self.ACTION[1]:
+            return
+        self.submit(self.query_one(f"#{self.INPUT_ID}", Input).value.strip())
+
+    def submit(self, value: str) -> None:
+        raise NotImplementedError
+
+    def _status(self, content: Content) -> None:
+        self.query_one("#status", Static).update(content)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AddFeedDialog(InputDialog[AddResult]):
+    """Ask for a feed or site URL, discover the feed, subscribe."""
+
+    HEADING = "Add a feed"
+    HELP = "A feed URL, or a site's address: its feed is found for you."
+    PLACEHOLDER = "https://example.org/"
+    INPUT_ID = "url"
+    ACTION = ("Add", "add")
+    SHOWS_PROGRESS = True
+
+    def submit(self, url: str) -> None:
         if not url:
             self._status(Content("Type a URL first.").stylize("$text-warning"))
             return
@@ -74,65 +108,30 @@ class AddFeedDialog(ModalScreen[AddResult | None]):
         self.query_one("#add", Button).disabled = False
         self._status(Content(reason).stylize("$text-error"))
 
-    def _status(self, content: Content) -> None:
-        self.query_one("#status", Static).update(content)
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+class ImportOpmlDialog(InputDialog[ImportResult]):
+    HEADING = "Import OPML"
+    HELP = "The path of an OPML file exported from another reader."
+    PLACEHOLDER = "~/subscriptions.opml"
+    INPUT_ID = "path"
+    ACTION = ("Import", "import")
 
-
-class ImportOpmlDialog(ModalScreen[ImportResult | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__()
-        self.settings = settings
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog"):
-            yield Static(Content("Import OPML").stylize("bold"), classes="dialog-title")
-            yield Static(
-                Content("The path of an OPML file exported from another reader."),
-                classes="dialog-help",
-            )
-            yield Input(placeholder="~/subscriptions.opml", id="path")
-            yield Static(id="status", classes="dialog-status")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Import", variant="primary", id="import")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#path", Input).focus()
-
-    @on(Input.Submitted, "#path")
-    @on(Button.Pressed, "#import")
-    def do_import(self) -> None:
+    def submit(self, raw: str) -> None:
         from reader.core.opml import OpmlError
 
-        raw = self.query_one("#path", Input).value.strip()
         if not raw:
-            self.query_one("#status", Static).update(
-                Content("Type the path of an OPML file first.").stylize("$text-warning")
-            )
+            self._status(Content("Type the path of an OPML file first.").stylize("$text-warning"))
             return
-        path = Path(raw).expanduser()
         reader = make_reader(self.settings)
         try:
-            result = reader.import_opml(path)
+            result = reader.import_opml(Path(raw).expanduser())
         except (OSError, OpmlError) as exc:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.query_one("#status", Static).update(
-                Content(f"Cannot import {raw}: {message}").stylize("$text-error")
-            )
+            self._status(Content(f"Cannot import {raw}: {message}").stylize("$text-error"))
             return
         finally:
             reader.close()
         self.dismiss(result)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -204,15 +204,16 @@ class MainScreen(Screen[None]):
     def _mark_read(self, article_id: int) -> None:
         self._mark_timer = None
         self.store.set_read([article_id])
-        self.query_one(ArticleList).forget(article_id)
-        self._counts_changed()
+        self._article_changed(article_id)
 
     def _open(self, article_id: int) -> None:
         if self._display_timer is not None:
             self._display_timer.stop()
         self._display(article_id, mark_read_after=0)
 
-    def _counts_changed(self) -> None:
+    def _article_changed(self, article_id: int) -> None:
+        """Redraw its row and the sidebar counts after its read or star state changed."""
+        self.query_one(ArticleList).forget(article_id)
         self.reload_sidebar()
 
     # -- actions -------------------------------------------------------------------
@@ -226,8 +227,7 @@ class MainScreen(Screen[None]):
             return
         read = self.store.article(article_id).summary.read
         self.store.set_read([article_id], not read)
-        self.query_one(ArticleList).forget(article_id)
-        self._counts_changed()
+        self._article_changed(article_id)
 
     def action_toggle_star(self) -> None:
         article_id = self._current()
@@ -235,8 +235,7 @@ class MainScreen(Screen[None]):
             return
         starred = self.store.article(article_id).summary.starred
         self.store.set_starred([article_id], not starred)
-        self.query_one(ArticleList).forget(article_id)
-        self._counts_changed()
+        self._article_changed(article_id)
 
     def action_next_unread(self) -> None:
         if not self.query_one(ArticleList).move_to_unread(1):
@@ -266,7 +265,7 @@ class MainScreen(Screen[None]):
             if answer:
                 count = self.store.mark_all_read(self._query_for(view))
                 self.query_one(ArticleList).reload()
-                self._counts_changed()
+                self.reload_sidebar()
                 self.notify(f"Marked {plural(count, 'article')} read.", markup=False)
 
         self.app.push_screen(ConfirmDialog(question, yes="Mark read", variant="primary"), done)
