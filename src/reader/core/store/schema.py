@@ -134,10 +134,104 @@ CREATE INDEX articles_by_title ON articles (lower(title), id);
 CREATE INDEX articles_feed_read ON articles (feed_id, read)
 """
 
+# Entities: canonical entities, their mentions in article text (computed at
+# ingest, replaced whenever the text or the user's rules change), the user's
+# own rules, and which recogniser version analysed each article. Tags on an
+# article say who set them: an automatic tag (such as `ai`) never replaces or
+# removes the user's own.
+_M0003_ENTITIES = """
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    label TEXT NOT NULL,
+    UNIQUE (name, label)
+);
+CREATE INDEX entities_by_name ON entities (name COLLATE NOCASE);
+CREATE TABLE mentions (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    source TEXT NOT NULL,
+    PRIMARY KEY (article_id, start)
+) WITHOUT ROWID;
+CREATE INDEX mentions_by_entity ON mentions (entity_id, article_id);
+CREATE TABLE entity_rules (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('entity', 'alias', 'ignore')),
+    surface TEXT NOT NULL,
+    entity TEXT NOT NULL DEFAULT '',
+    label TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (kind, surface)
+);
+ALTER TABLE articles ADD COLUMN analysed_with TEXT;
+ALTER TABLE article_tags ADD COLUMN source TEXT NOT NULL DEFAULT 'user'
+    CHECK (source IN ('user', 'auto'))
+"""
+
+# Annotations: highlights (anchored by quote and position on a text version)
+# and article notes. An annotated article cannot be deleted by accident: the
+# foreign key restricts, so only an explicit purge removes annotations first.
+# Old texts that an annotation still points at are kept in article_versions.
+_M0004_ANNOTATIONS = """
+CREATE TABLE article_versions (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    text_sha TEXT NOT NULL,
+    text TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, text_sha)
+) WITHOUT ROWID;
+CREATE TABLE annotations (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE RESTRICT,
+    kind TEXT NOT NULL CHECK (kind IN ('highlight', 'note')),
+    exact TEXT NOT NULL DEFAULT '',
+    prefix TEXT NOT NULL DEFAULT '',
+    suffix TEXT NOT NULL DEFAULT '',
+    start INTEGER,
+    "end" INTEGER,
+    text_sha TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'exact'
+        CHECK (state IN ('exact', 'moved', 'fuzzy', 'orphan')),
+    score REAL NOT NULL DEFAULT 1.0,
+    note TEXT NOT NULL DEFAULT '',
+    color TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX annotations_by_article ON annotations (article_id, start);
+CREATE TABLE annotation_tags (
+    annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    PRIMARY KEY (annotation_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX annotation_tags_by_tag ON annotation_tags (tag_id, annotation_id);
+CREATE VIRTUAL TABLE annotations_fts USING fts5(
+    exact, note, content='annotations', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER annotations_fts_insert AFTER INSERT ON annotations BEGIN
+    INSERT INTO annotations_fts (rowid, exact, note) VALUES (new.id, new.exact, new.note);
+END;
+CREATE TRIGGER annotations_fts_delete AFTER DELETE ON annotations BEGIN
+    INSERT INTO annotations_fts (annotations_fts, rowid, exact, note)
+    VALUES ('delete', old.id, old.exact, old.note);
+END;
+CREATE TRIGGER annotations_fts_update AFTER UPDATE OF exact, note ON annotations BEGIN
+    INSERT INTO annotations_fts (annotations_fts, rowid, exact, note)
+    VALUES ('delete', old.id, old.exact, old.note);
+    INSERT INTO annotations_fts (rowid, exact, note) VALUES (new.id, new.exact, new.note);
+END
+"""
+
 # (name, sql) in order. The name is what sqlite-utils records as applied.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", _M0001_CORE),
     ("0002_app", _M0002_APP),
+    ("0003_entities", _M0003_ENTITIES),
+    ("0004_annotations", _M0004_ANNOTATIONS),
 )
 
 

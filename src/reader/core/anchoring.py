@@ -1,0 +1,621 @@
+"""Highlight anchors that survive a changed article text (docs ANNOTATIONS.md).
+
+An anchor keeps both W3C selectors: the quote with about 32 characters of
+context on each side, and the code-point offsets into the text it was made on.
+When re-extraction changes the text, `reanchor` places the anchor again, trying
+(first success wins) the unchanged text, the offsets mapped through a diff of
+the old version into the new one, every exact occurrence of the quote, and an
+approximate search; otherwise the anchor is an orphan.
+
+The one rule everything here serves: a highlight must never land on different
+words. An orphan is shown to the user and can be re-attached; a highlight that
+silently moved onto other words is a lie. So every step that is not an exact
+match asks for evidence (context that agrees, a diff that agrees, a clear winner
+among candidates) and gives up when the evidence is missing.
+
+Pure functions of strings; no database, no UI.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import accumulate
+from typing import Literal
+
+from rapidfuzz.distance import Indel
+
+CONTEXT = 32  # characters of prefix/suffix
+MAX_QUOTE = 4000  # cap on a highlight's length
+
+AnchorState = Literal["exact", "moved", "fuzzy", "orphan"]
+
+# Under this many characters a quote is too common to trust on its own text:
+# it also needs its context.
+SHORT_QUOTE = 16
+# From this many characters a quote found exactly once is taken as itself even
+# when its context changed entirely (a paragraph moved whole, say).
+LONG_QUOTE = 40
+# A changed quote is "the same passage" only this similar (Indel ratio of the
+# characters, as difflib's ratio) ...
+FUZZY_MIN_RATIO = 0.8
+# ... and this similar word by word, so that a number or a name changed in a
+# short quote ("rose 5% in 2023" / "rose 7% in 2024") does not pass on shared
+# letters alone.
+FUZZY_MIN_WORDS = 0.6
+# Length of the new span over the quote's for a fuzzy placement.
+FUZZY_LENGTH = (0.7, 1.4)
+# Step 4's normalised score (50 quote + 20 prefix + 20 suffix + 2 position).
+APPROX_MIN_SCORE = 0.8
+# Among several candidates, the winner must beat the runner-up by this much.
+MARGIN = 0.15
+# Inner diffs above this many tokens a side are skipped (the block then counts
+# as replaced): difflib is quadratic-ish there and such a block is a rewrite.
+_MAX_DIFF_TOKENS = 4000
+
+# Words with their trailing whitespace, single punctuation marks, whitespace:
+# diffing these keeps alignments on word boundaries and halves the token count.
+_TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    exact: str
+    prefix: str
+    suffix: str
+    start: int  # code-point offsets into the text the anchor was made on
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    start: int
+    end: int
+    state: AnchorState
+    score: float  # 1.0 for exact; confidence otherwise; 0.0 for orphan (start=end=-1 then)
+
+
+ORPHAN = Placement(-1, -1, "orphan", 0.0)
+
+
+# --- making anchors -----------------------------------------------------------
+
+
+def make_anchor(text: str, start: int, end: int) -> Anchor:
+    """Anchor a selection: trims whitespace at both ends, caps at MAX_QUOTE,
+    raises ValueError for an empty/whitespace-only or out-of-range span."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"span {start}:{end} outside a text of {len(text)} characters")
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise ValueError("empty or whitespace-only selection")
+    if end - start > MAX_QUOTE:
+        end = start + MAX_QUOTE
+        # Do not cut a letter from its accents: the quote would then end in a
+        # different character than the text shows.
+        while end > start + 1 and _is_mark(text[end]):
+            end -= 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    return Anchor(
+        exact=text[start:end],
+        prefix=text[max(0, start - CONTEXT) : start],
+        suffix=text[end : end + CONTEXT],
+        start=start,
+        end=end,
+    )
+
+
+def find_quote(text: str, quote: str, occurrence: int = 1) -> Anchor | None:
+    """Anchor the n-th exact occurrence of `quote` (used by `reader annotate ID --quote`).
+    Matching is exact after normalising whitespace runs in the quote to match the text's
+    (a quote typed on the command line with single spaces must find text with a newline)."""
+    if occurrence < 1:
+        raise ValueError("occurrence counts from 1")
+    words = quote.split()
+    if not words:
+        raise ValueError("empty quote")
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+    pos, seen = 0, 0
+    # Occurrences may overlap ("aa" twice in "aaa"), as in reanchor's search.
+    while (match := pattern.search(text, pos)) is not None:
+        seen += 1
+        if seen == occurrence:
+            return make_anchor(text, match.start(), match.end())
+        pos = match.start() + 1
+    return None
+
+
+# --- re-anchoring -------------------------------------------------------------
+
+
+def reanchor(anchor: Anchor, old_text: str | None, new_text: str) -> Placement:
+    """Place an anchor made on `old_text` (None if that version is gone) in `new_text`.
+
+    Strategy, first success wins (ANNOTATIONS.md): 1 exact (same text and the
+    slice equals the quote); 2 the offsets mapped through a diff old→new: the
+    same quote there is "moved", a similar one "fuzzy"; 3 every exact occurrence
+    of the quote, ranked by context and distance from the expected position:
+    "moved"; 4 approximate search around seeds of the quote and its context,
+    scored 50·quote + 20·prefix + 20·suffix + 2·position: "fuzzy"; 5 "orphan".
+    """
+    return reanchor_all([anchor], old_text, new_text)[0]
+
+
+def reanchor_all(anchors: Sequence[Anchor], old_text: str | None, new_text: str) -> list[Placement]:
+    """`reanchor` for every anchor of one article: the diff is computed once."""
+    if old_text is not None and old_text == new_text:
+        alignment: _Alignment | None = _IDENTITY
+    else:
+        alignment = None
+    placements = []
+    for anchor in anchors:
+        if old_text is not None and alignment is None:
+            needs_diff = old_text[anchor.start : anchor.end] == anchor.exact
+            if needs_diff:
+                alignment = _align(old_text, new_text)
+        placements.append(_place(anchor, old_text, new_text, alignment))
+    return placements
+
+
+def _place(
+    anchor: Anchor, old_text: str | None, new_text: str, alignment: _Alignment | None
+) -> Placement:
+    if not anchor.exact:
+        return ORPHAN
+    # The offsets only mean something if the anchor really was made on old_text.
+    valid = (
+        old_text is not None
+        and alignment is not None
+        and old_text[anchor.start : anchor.end] == anchor.exact
+    )
+    if valid and old_text == new_text:
+        return Placement(anchor.start, anchor.end, "exact", 1.0)
+    diff = alignment if valid else None
+    if diff is not None:
+        placed = _place_by_diff(anchor, new_text, diff)
+        if placed is not None:
+            return placed
+        expected = diff.map_nearest(anchor.start)
+    else:
+        expected = min(anchor.start, len(new_text))
+    placed, ambiguous = _place_by_quote(anchor, new_text, diff, expected)
+    if placed is not None:
+        return placed
+    if ambiguous:
+        # The quote is there more than once and nothing tells the copies apart:
+        # a look-alike found by approximate search would be a worse guess still.
+        return ORPHAN
+    return _place_approximately(anchor, new_text, diff, expected) or ORPHAN
+
+
+# --- step 2: through the diff -------------------------------------------------
+
+
+def _place_by_diff(anchor: Anchor, text: str, diff: _Alignment) -> Placement | None:
+    span = diff.map_span(anchor.start, anchor.end)
+    if span is None:
+        return None
+    start, end = _trim(text, *span)
+    if text[start:end] == anchor.exact:
+        # Both ends inside one unchanged block: the diff itself says these are
+        # the same characters. Otherwise the ends were mapped separately and a
+        # short quote could be a coincidence, so its context must agree.
+        if diff.same_block(anchor.start, anchor.end) or _context_ok(anchor, text, start, end):
+            return Placement(start, end, "moved", 1.0)
+        return None
+    return _fuzzy(anchor, text, start, end)
+
+
+# --- step 3: exact occurrences ------------------------------------------------
+
+
+def _place_by_quote(
+    anchor: Anchor, text: str, diff: _Alignment | None, expected: int
+) -> tuple[Placement | None, bool]:
+    """Returns (placement, ambiguous)."""
+    quote = anchor.exact
+    candidates: list[tuple[float, float, float, int]] = []  # (context, prefix, suffix, start)
+    pos = text.find(quote)
+    while pos >= 0 and len(candidates) < 1000:
+        end = pos + len(quote)
+        if diff is None or not diff.is_other_text(pos, end, anchor.start, anchor.end):
+            prefix_sim, suffix_sim = _context_similarity(anchor, text, pos, end)
+            candidates.append(((prefix_sim + suffix_sim) / 2, prefix_sim, suffix_sim, pos))
+        pos = text.find(quote, pos + 1)
+    if not candidates:
+        return None, False
+    candidates.sort(reverse=True)
+    context, prefix_sim, suffix_sim, start = candidates[0]
+    if len(candidates) > 1 and context - candidates[1][0] < MARGIN:
+        # Equally plausible copies: only a diff that points at one of them
+        # decides (the region around the old position maps right next to it).
+        if diff is None:
+            return None, True
+        tied = [c for c in candidates if context - c[0] < MARGIN]
+        near = [c for c in tied if abs(c[3] - expected) <= CONTEXT]
+        if len(near) != 1:
+            return None, True
+        context, prefix_sim, suffix_sim, start = near[0]
+    if not _quote_context_ok(len(quote), prefix_sim, suffix_sim, unique=len(candidates) == 1):
+        return None, len(candidates) > 1
+    # Confidence: the quote itself is certain; how sure the place is depends on context.
+    score = 0.6 + 0.4 * max(prefix_sim, suffix_sim)
+    return Placement(start, start + len(quote), "moved", score), False
+
+
+def _quote_context_ok(length: int, prefix_sim: float, suffix_sim: float, unique: bool) -> bool:
+    best = max(prefix_sim, suffix_sim)
+    if length < SHORT_QUOTE:
+        return best >= 0.75 and (prefix_sim + suffix_sim) / 2 >= 0.5
+    if length < LONG_QUOTE or not unique:
+        return best >= 0.5
+    return True
+
+
+# --- step 4: approximate search -----------------------------------------------
+
+
+def _place_approximately(
+    anchor: Anchor, text: str, diff: _Alignment | None, expected: int
+) -> Placement | None:
+    quote = anchor.exact
+    if len(quote) < 4:
+        return None
+    old_piece = anchor.prefix + quote + anchor.suffix
+    quote_at = len(anchor.prefix)
+    scored: list[tuple[float, int, int]] = []
+    for guess in _candidate_starts(anchor, text):
+        slack = max(8, len(quote) // 4)
+        window_start = max(0, guess - len(anchor.prefix) - slack)
+        window_end = min(len(text), guess + len(quote) + len(anchor.suffix) + slack)
+        local = _align(old_piece, text[window_start:window_end])
+        span = local.map_span(quote_at, quote_at + len(quote))
+        if span is None:
+            continue
+        start, end = _snap(anchor, text, span[0] + window_start, span[1] + window_start)
+        if start >= end or any(s == start and e == end for _, s, e in scored):
+            continue
+        if diff is not None and diff.is_other_text(start, end, anchor.start, anchor.end):
+            continue  # text that was already there, elsewhere: not this quote
+        score = _approx_score(anchor, text, start, end, expected)
+        if score is not None:
+            scored.append((score, start, end))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    score, start, end = scored[0]
+    if len(scored) > 1 and score - scored[1][0] < MARGIN / 3 and not _overlaps(scored[0], scored[1]):
+        return None  # two look-alikes: no way to tell which one was meant
+    return Placement(start, end, "fuzzy", score)
+
+
+def _candidate_starts(anchor: Anchor, text: str) -> list[int]:
+    """Where the quote may start: exact hits of pieces of the quote and its context."""
+    quote = anchor.exact
+    seed = min(SHORT_QUOTE, len(quote))
+    votes: dict[int, int] = {}
+
+    def vote(piece: str, offset: int) -> None:
+        if len(piece.strip()) < 6:
+            return
+        pos, hits = text.find(piece), 0
+        while pos >= 0 and hits < 20:
+            votes[pos - offset] = votes.get(pos - offset, 0) + 1
+            pos, hits = text.find(piece, pos + 1), hits + 1
+
+    pieces = min(6, max(1, len(quote) // seed))
+    step = (len(quote) - seed) / max(1, pieces - 1)
+    for i in range(pieces):
+        offset = round(i * step)
+        vote(quote[offset : offset + seed], offset)
+    tail = anchor.prefix[-SHORT_QUOTE:]
+    vote(tail, -len(tail))
+    vote(anchor.suffix[:SHORT_QUOTE], len(quote))
+    # Hits of different seeds on one passage differ by the edits' length
+    # changes: group them, so one passage is aligned once.
+    groups: list[list[int]] = []  # [start, votes]
+    radius = max(8, len(quote) // 4)
+    for start in sorted(votes):
+        if groups and start - groups[-1][0] <= radius:
+            if votes[start] > groups[-1][1]:
+                groups[-1] = [start, groups[-1][1] + votes[start]]
+            else:
+                groups[-1][1] += votes[start]
+        else:
+            groups.append([start, votes[start]])
+    groups.sort(key=lambda g: -g[1])
+    return [g[0] for g in groups[:8]]
+
+
+def _approx_score(anchor: Anchor, text: str, start: int, end: int, expected: int) -> float | None:
+    """Hypothesis-style score, or None when the span fails a hard requirement."""
+    found = text[start:end]
+    quote_sim = _similar_quote(anchor.exact, found)
+    if quote_sim is None:
+        return None
+    prefix_sim, suffix_sim = _context_similarity(anchor, text, start, end)
+    if not _context_ok_sims(len(anchor.exact), prefix_sim, suffix_sim):
+        return None
+    position = 1.0 - min(1.0, abs(start - expected) / max(1, len(text)))
+    score = (50 * quote_sim + 20 * prefix_sim + 20 * suffix_sim + 2 * position) / 92
+    return score if score >= APPROX_MIN_SCORE else None
+
+
+# --- fuzzy placement shared by steps 2 and 4 ----------------------------------
+
+
+def _fuzzy(anchor: Anchor, text: str, start: int, end: int) -> Placement | None:
+    start, end = _snap(anchor, text, start, end)
+    if start >= end:
+        return None
+    quote_sim = _similar_quote(anchor.exact, text[start:end])
+    if quote_sim is None:
+        return None
+    prefix_sim, suffix_sim = _context_similarity(anchor, text, start, end)
+    if not _context_ok_sims(len(anchor.exact), prefix_sim, suffix_sim):
+        return None
+    return Placement(start, end, "fuzzy", quote_sim)
+
+
+def _similar_quote(quote: str, found: str) -> float | None:
+    """The similarity of a changed quote, or None when it is not the same passage."""
+    if not FUZZY_LENGTH[0] <= len(found) / len(quote) <= FUZZY_LENGTH[1]:
+        return None
+    ratio = Indel.normalized_similarity(quote, found)
+    if ratio < FUZZY_MIN_RATIO:
+        return None
+    if Indel.normalized_similarity(_WORD.findall(quote), _WORD.findall(found)) < FUZZY_MIN_WORDS:
+        return None
+    return ratio
+
+
+def _context_ok(anchor: Anchor, text: str, start: int, end: int) -> bool:
+    return _context_ok_sims(len(anchor.exact), *_context_similarity(anchor, text, start, end))
+
+
+def _context_ok_sims(length: int, prefix_sim: float, suffix_sim: float) -> bool:
+    if length < SHORT_QUOTE:
+        return min(prefix_sim, suffix_sim) >= 0.5 and max(prefix_sim, suffix_sim) >= 0.75
+    return max(prefix_sim, suffix_sim) >= 0.5
+
+
+def _context_similarity(anchor: Anchor, text: str, start: int, end: int) -> tuple[float, float]:
+    """Word-level similarity of the stored context with the context at start:end.
+
+    Words, not characters: any two stretches of English share half their
+    letters, but rarely their words, so a character ratio cannot tell the
+    right context from a random one.
+    """
+    prefix = text[max(0, start - len(anchor.prefix)) : start]
+    suffix = text[end : end + len(anchor.suffix)]
+    return _words_similarity(anchor.prefix, prefix, start == 0), _words_similarity(
+        anchor.suffix, suffix, end == len(text)
+    )
+
+
+def _words_similarity(stored: str, found: str, at_edge: bool) -> float:
+    stored_words = _WORD.findall(stored)
+    if not stored_words:
+        # The quote was at the start (end) of its text: agreement only if it still is.
+        return 1.0 if at_edge or not _WORD.search(found) else 0.0
+    return Indel.normalized_similarity(stored_words, _WORD.findall(found))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _snap(anchor: Anchor, text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim whitespace; drop a partial word at either end of a changed span.
+
+    Only inwards: a fuzzy span may lose a word at its edge but never gain one it
+    did not have. A quote that began (ended) mid-word keeps its cut.
+    """
+    start, end = _trim(text, start, end)
+    began_at_word = not anchor.prefix or not _is_word(anchor.prefix[-1])
+    if began_at_word and 0 < start < end and _is_word(text[start - 1]) and _is_word(text[start]):
+        while start < end and _is_word(text[start]):
+            start += 1
+    ended_at_word = not anchor.suffix or not _is_word(anchor.suffix[0])
+    if ended_at_word and start < end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
+        while end > start and _is_word(text[end - 1]):
+            end -= 1
+    return _trim(text, start, end)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_" or _is_mark(char)
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
+def _overlaps(a: tuple[float, int, int], b: tuple[float, int, int]) -> bool:
+    return a[1] < b[2] and b[1] < a[2]
+
+
+# --- the diff -----------------------------------------------------------------
+
+
+# (equal, old start, old end, new start, new end); the ops tile both texts in order.
+_Op = tuple[bool, int, int, int, int]
+
+
+class _Alignment:
+    """A character-level diff old→new, as a list of equal and changed blocks."""
+
+    __slots__ = ("_new_starts", "_old_starts", "_ops")
+
+    def __init__(self, ops: list[_Op]) -> None:
+        self._ops = ops
+        self._old_starts = [op[1] for op in ops]
+        self._new_starts = [op[3] for op in ops]
+
+    def _op_at_old(self, pos: int) -> _Op | None:
+        """The block holding old character `pos` (zero-width inserts hold none)."""
+        i = bisect_right(self._old_starts, pos) - 1
+        if i < 0 or pos >= self._ops[i][2]:
+            return None
+        return self._ops[i]
+
+    def _op_at_new(self, pos: int) -> _Op | None:
+        i = bisect_right(self._new_starts, pos) - 1
+        if i < 0 or pos >= self._ops[i][4]:
+            return None
+        return self._ops[i]
+
+    def map_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Map old start:end into the new text, shrinking inwards over changes.
+
+        A boundary in an unchanged block maps exactly. A boundary at the edge of
+        a changed block keeps the block's new text (the quote's first or last
+        words were rewritten: the rewrite is the quote now). A boundary inside a
+        changed block moves past it, inwards: the block's new text is partly
+        context, and taking context into a highlight is the wrong-words error.
+        """
+        if start >= end:
+            return None
+        first, last = self._op_at_old(start), self._op_at_old(end - 1)
+        if first is None or last is None:
+            return None
+        equal, a0, a1, b0, b1 = first
+        new_start = b0 + start - a0 if equal else (b0 if start == a0 else b1)
+        equal, a0, a1, b0, b1 = last
+        new_end = b0 + end - a0 if equal else (b1 if end == a1 else b0)
+        if new_end <= new_start:
+            return None
+        return new_start, new_end
+
+    def same_block(self, start: int, end: int) -> bool:
+        op = self._op_at_old(start)
+        return op is not None and op[0] and end <= op[2]
+
+    def map_nearest(self, pos: int) -> int:
+        op = self._op_at_old(pos)
+        if op is None:
+            return self._ops[-1][4] if self._ops else 0
+        equal, a0, _, b0, _ = op
+        return b0 + pos - a0 if equal else b0
+
+    def is_other_text(self, start: int, end: int, old_start: int, old_end: int) -> bool:
+        """True if the diff says new start:end is old text other than old_start:old_end.
+
+        Such a span was in the old version already, somewhere else: it cannot
+        be where the anchored quote went, however alike the two read.
+        """
+        first, last = self._op_at_new(start), self._op_at_new(end - 1)
+        if first is None or last is None or not (first[0] and last[0]):
+            return False
+        mapped_start = first[1] + start - first[3]
+        mapped_end = last[1] + end - last[3]
+        return mapped_end <= old_start or mapped_start >= old_end
+
+
+_IDENTITY = _Alignment([])
+
+
+def _align(old: str, new: str) -> _Alignment:
+    ops: list[_Op] = []
+    _diff(old, 0, len(old), new, 0, len(new), 0, ops)
+    return _Alignment(_merge(ops))
+
+
+def _diff(old: str, a0: int, a1: int, new: str, b0: int, b1: int, level: int, out: list[_Op]) -> None:
+    """Diff old[a0:a1] against new[b0:b1] into `out`.
+
+    Most re-extractions change little: the common head and tail are cut off
+    first (C-speed string compares). What is left is diffed by lines
+    (paragraphs: few, mostly unique, so difflib is fast and sees moves), then
+    inside each changed run of lines by word tokens.
+    """
+    head = _common_prefix(old, a0, a1, new, b0, b1)
+    if head:
+        out.append((True, a0, a0 + head, b0, b0 + head))
+        a0, b0 = a0 + head, b0 + head
+    tail = _common_suffix(old, a0, a1, new, b0, b1)
+    tail_op: _Op | None = None
+    if tail:
+        tail_op = (True, a1 - tail, a1, b1 - tail, b1)
+        a1, b1 = a1 - tail, b1 - tail
+    if a0 < a1 or b0 < b1:
+        if a0 == a1 or b0 == b1 or level >= 2:
+            out.append((False, a0, a1, b0, b1))
+        else:
+            _diff_units(old, a0, a1, new, b0, b1, level, out)
+    if tail_op is not None:
+        out.append(tail_op)
+
+
+def _diff_units(
+    old: str, a0: int, a1: int, new: str, b0: int, b1: int, level: int, out: list[_Op]
+) -> None:
+    if level == 0:
+        old_units = old[a0:a1].splitlines(keepends=True)
+        new_units = new[b0:b1].splitlines(keepends=True)
+    else:
+        old_units = _TOKEN.findall(old, a0, a1)
+        new_units = _TOKEN.findall(new, b0, b1)
+        if len(old_units) > _MAX_DIFF_TOKENS and len(new_units) > _MAX_DIFF_TOKENS:
+            out.append((False, a0, a1, b0, b1))
+            return
+    old_at = list(accumulate((len(u) for u in old_units), initial=a0))
+    new_at = list(accumulate((len(u) for u in new_units), initial=b0))
+    matcher = SequenceMatcher(None, old_units, new_units, autojunk=False)
+    for tag, i0, i1, j0, j1 in matcher.get_opcodes():
+        if tag == "equal":
+            out.append((True, old_at[i0], old_at[i1], new_at[j0], new_at[j1]))
+        elif tag == "replace":
+            _diff(old, old_at[i0], old_at[i1], new, new_at[j0], new_at[j1], level + 1, out)
+        else:
+            out.append((False, old_at[i0], old_at[i1], new_at[j0], new_at[j1]))
+
+
+def _merge(ops: list[_Op]) -> list[_Op]:
+    """Join neighbouring blocks of one kind: a delete next to an insert is one change."""
+    merged: list[_Op] = []
+    for op in ops:
+        if op[1] == op[2] and op[3] == op[4]:
+            continue
+        if merged and merged[-1][0] == op[0]:
+            last = merged[-1]
+            merged[-1] = (op[0], last[1], op[2], last[3], op[4])
+        else:
+            merged.append(op)
+    return merged
+
+
+def _common_prefix(old: str, a0: int, a1: int, new: str, b0: int, b1: int) -> int:
+    """Length of the common start of old[a0:a1] and new[b0:b1], by bisection."""
+    lo, hi = 0, min(a1 - a0, b1 - b0)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[a0 : a0 + mid] == new[b0 : b0 + mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(old: str, a0: int, a1: int, new: str, b0: int, b1: int) -> int:
+    lo, hi = 0, min(a1 - a0, b1 - b0)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[a1 - mid : a1] == new[b1 - mid : b1]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

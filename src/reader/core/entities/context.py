@@ -1,0 +1,213 @@
+"""Names the knowledge base does not know, typed from their context.
+
+A capitalised run of words in running text becomes a PERSON when it starts
+with a known given name or follows a person's title ("CEO", "co-founder"),
+an ORG when it ends with a company word ("Labs", "Inc.") or is introduced as
+one ("startup X", "X, a company"), and a GPE before "-based". Once a person or
+company is named in full, a later bare surname ("Altman") or short name
+("Scale" after "Scale AI") means the same entity. Everything else is left
+alone: a missing highlight costs less trust than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from reader.core.entities.records import Mention
+
+# A capitalised word: letters, digits, inner hyphens, dots and apostrophes;
+# possessives and trailing punctuation are trimmed by `_clean`.
+_WORD = re.compile(r"[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃ][\w&'’.-]*")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_KEEP_DOT = frozenset({"Inc.", "Corp.", "Ltd.", "Co.", "Jr.", "Sr.", "Bros.", "Ltda."})
+# Lower-case words that may sit inside a name ("Jean de la Fontaine").
+_PARTICLES = frozenset({"de", "da", "del", "della", "di", "van", "von", "der", "den", "la", "le", "bin", "al", "dos", "du"})
+
+# Capitalised words that start sentences or are not names.
+_STOP = frozenset(
+    """A An The In On At For But And Or Nor If As By To Of It Its His Her Their Our Your My We I
+    He She They You This That These Those There Here When Where While After Before With Without
+    From Into Under Over What Why How Who Whom Whose Which Yet So Also Still Even Meanwhile
+    However Though Although Because Since Until Unlike Like Last Next New Some Many Most All
+    Both Each Every Other Such One Two Three Four Five Six Seven Eight Nine Ten First Second
+    Third Then Now Today Tomorrow Yesterday Earlier Later Instead Despite Among Between Across
+    Per Via Not No Yes Only Just More Less Much Few Several Another Any Again Once Twice Please
+    Mr Mr. Ms Ms. Mrs Mrs. Dr Dr. Prof Prof. Sen Sen. Rep Rep. St St. Gov Gov. Inc Corp Ltd
+    According Unlike Under Above Below Around During Amid Within Beyond Against Toward Towards
+    Read See Watch Update Updated Editor Note Photo Image Source Sources Getty Reuters? AP
+    January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split()
+) - {"Reuters?"}
+# Words before a person's name; the name run starts after them.
+_PERSON_TITLES = frozenset(
+    """CEO CTO CFO COO CSO CPO President Chairman Chairwoman Chair Founder Cofounder Co-founder
+    co-founder cofounder founder Chief chief executive Executive Director director Professor
+    professor Dr. Dr Mr. Mr Ms. Ms Mrs. Mrs Senator Sen. Rep. Representative Minister minister
+    Secretary secretary Judge judge Justice Commissioner commissioner Governor Gov. Mayor
+    analyst Analyst researcher Researcher scientist Scientist engineer Engineer investor
+    partner Partner head Head spokesperson spokeswoman spokesman author Author reporter
+    economist CEO-elect chairman president vice VP SVP EVP lead Lead officer Officer""".split()
+)
+_PERSON_AFTER = re.compile(r"^,? (?:said|says|told|wrote|added|noted|explained|argued|who)\b")
+_PERSON_BEFORE = re.compile(r"\b(?:said|says|according to|told by|wrote)\s$")
+_ORG_SUFFIXES = frozenset(
+    """Inc. Inc Corp. Corp Corporation Ltd. Ltd LLC LLP PLC plc GmbH AG SA S.A. NV BV Co. Labs Lab
+    AI Technologies Technology Systems Capital Ventures Partners Group Holdings Robotics Networks
+    Software Bio Biosciences Therapeutics Analytics Foundation Institute University College
+    Research Fund Bank Semiconductor Semiconductors Computing Cloud Security Studios Media Health
+    Energy Motors Dynamics Intelligence Industries Instruments Electronics Devices Microsystems
+    Digital Data Labs. Associates Advisors Management Investments Markets Exchange Agency
+    Commission Council Association Alliance Consortium Initiative Society Academy Institute""".split()
+)
+_ORG_BEFORE = re.compile(
+    r"\b(?:startup|start-up|company|firm|lab|rival|maker|developer|provider|competitor|unicorn|"
+    r"subsidiary|acquired|acquire|acquiring|acquisition of|investors?|backers?|fund|chipmaker|"
+    r"outlet|newspaper|publisher|agency|regulator|platform|vendor|partner|customers?|at|joined|"
+    r"leaving|left)\s$"
+)
+_ORG_AFTER = re.compile(
+    r"^(?:, (?:a|an|the) (?:[\w-]+ ){0,3}(?:startup|start-up|company|firm|lab|maker|developer|"
+    r"provider|unicorn|subsidiary|fund|investor|chipmaker|outlet|publisher|agency|platform|"
+    r"vendor|nonprofit|non-profit|group|consultancy)\b|-backed\b|-owned\b|-funded\b|-led\b)"
+)
+_GPE_AFTER = re.compile(r"^-based\b")
+# After a short company name at a sentence's start, a verb says it is the company.
+_VERB_AFTER = re.compile(r"^(?:'s|’s|,? (?:said|says|has|have|is|was|will|would|plans|announced|raised|released|launched|declined|did)\b)")
+_SENTENCE_END = ".!?\n:;\"“”"
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    start: int
+    end: int
+    words: tuple[str, ...]
+
+
+_COMPOUND = re.compile(r"-(?:based|backed|owned|funded|led|made|built|born)$")
+
+
+def _clean(word: str) -> str:
+    word = _COMPOUND.sub("", word)  # "San Francisco-based": the name ends before "-based"
+    word = _POSSESSIVE.sub("", word)
+    if word in _KEEP_DOT:
+        return word
+    return word.rstrip(".-'’")
+
+
+def sentence_start(text: str, pos: int) -> bool:
+    """Whether `pos` begins a sentence (only spaces, quotes or brackets before it)."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\"“‘'([—–-":
+        i -= 1
+    if i < 0:
+        return True
+    if text[i] == "\n":
+        return True
+    if text[i] in ".!?":
+        # "Mr. Altman": a title abbreviation does not end the sentence.
+        word_start = text.rfind(" ", 0, i) + 1
+        return text[word_start : i + 1] not in {"Mr.", "Ms.", "Mrs.", "Dr.", "Sen.", "Rep.", "St.", "Prof.", "Gov."}
+    return text[i] in ":;"
+
+
+def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
+    """Capitalised word runs in the parts of the text no other recogniser claimed."""
+    runs: list[_Run] = []
+    words: list[tuple[int, int, str]] = []
+
+    def flush() -> None:
+        # Drop stop words and titles from the ends; keep the run if anything is left.
+        while words and (words[0][2] in _STOP or words[0][2] in _PERSON_TITLES):
+            words.pop(0)
+        while words and (words[-1][2] in _STOP or words[-1][2] in _PERSON_TITLES):
+            words.pop()
+        if words:
+            runs.append(_Run(words[0][0], words[-1][1], tuple(w for _, _, w in words)))
+        words.clear()
+
+    for match in _WORD.finditer(text):
+        raw = match.group()
+        word = _clean(raw)
+        start, end = match.start(), match.start() + len(word)
+        if not word or not free(start, end):
+            flush()
+            continue
+        if word in _STOP or word in _PERSON_TITLES or (word.isupper() and len(word) <= 4 and word not in _ORG_SUFFIXES):
+            # Acronyms such as "AI" or "CEO" only end a run unless they are a
+            # company word that belongs to it ("Scale AI").
+            flush()
+            continue
+        if words:
+            gap = text[words[-1][1] : start]
+            particle = gap.startswith(" ") and gap.endswith(" ") and gap.strip() in _PARTICLES
+            if gap != " " and not particle:
+                flush()
+        words.append((start, end, word))
+        if len(raw) != len(word) and raw[len(word) :] not in (".",):
+            flush()  # a possessive or a trailing hyphen ends the name
+        elif raw.endswith(".") and word not in _KEEP_DOT:
+            flush()
+    flush()
+    return runs
+
+
+def find_context_names(
+    text: str,
+    free: Callable[[int, int], bool],
+    first_names: frozenset[str],
+    known: Iterable[Mention],
+) -> list[Mention]:
+    """Typed names in the unclaimed parts of `text`; `known` are the mentions
+    already found (their surnames and short names resolve later mentions)."""
+    found: list[Mention] = []
+    pending_single: list[_Run] = []
+    for run in _runs(text, free):
+        label = _type_run(text, run, first_names)
+        if label is None:
+            if len(run.words) == 1:
+                pending_single.append(run)
+            continue
+        surface = text[run.start : run.end]
+        found.append(Mention(run.start, run.end, label, surface, surface, "context"))
+
+    # Short references resolve to a name given in full in the same article.
+    short: dict[str, tuple[str, str]] = {}
+    for mention in [*known, *found]:
+        words = mention.text.split()
+        if mention.label == "PERSON" and len(words) >= 2:
+            short.setdefault(words[-1], (mention.entity, "PERSON"))
+        elif mention.label == "ORG" and len(words) == 2 and words[1] in _ORG_SUFFIXES:
+            short.setdefault(words[0], (mention.entity, "ORG"))
+    for run in pending_single:
+        word = run.words[0]
+        if word not in short:
+            continue
+        entity, label = short[word]
+        if label == "ORG" and sentence_start(text, run.start):
+            if _VERB_AFTER.match(text[run.end : run.end + 20]) is None:
+                continue
+        found.append(Mention(run.start, run.end, label, word, entity, "context"))
+    return found
+
+
+def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
+    words = run.words
+    before = text[max(0, run.start - 40) : run.start]
+    after = text[run.end : run.end + 60]
+    if len(words) >= 2 and words[-1] in _ORG_SUFFIXES:
+        return "ORG"
+    if _GPE_AFTER.match(after):
+        return "GPE"
+    if len(words) == 1:
+        return None
+    if _ORG_AFTER.match(after) or _ORG_BEFORE.search(before):
+        return "ORG"
+    if 2 <= len(words) <= 4:
+        if words[0] in first_names:
+            return "PERSON"
+        previous = before.rstrip().rsplit(" ", 1)[-1] if before.strip() else ""
+        if previous in _PERSON_TITLES or _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
+            return "PERSON"
+    return None

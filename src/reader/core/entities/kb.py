@@ -1,0 +1,105 @@
+"""The curated knowledge base: package data matched with Aho–Corasick.
+
+Each file in reader/data/entities is a TSV of `name, label, aliases, flags`.
+All surfaces go into one automaton, so matching costs one pass over the text
+whatever the number of entries. Matching is case-sensitive: in edited news
+text case is the strongest signal that "Apple" is the company and "apple"
+is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import ahocorasick
+
+from reader.core.entities.records import LABELS
+
+_KB_FILES = ("orgs.tsv", "people.tsv", "models.tsv", "products.tsv", "places.tsv")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str  # canonical name
+    label: str
+    ambiguous: bool  # the surface has another common meaning: needs context
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    automaton: ahocorasick.Automaton  # surface -> (surface length, Entry)
+    entries: dict[str, Entry]  # surface -> entry
+    families: tuple[str, ...]  # AI model family stems for the model grammar
+    first_names: frozenset[str]
+    digest: str  # changes whenever the data changes (articles are re-analysed)
+
+
+def _data_text(name: str) -> str:
+    path = resources.files("reader") / "data" / "entities" / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def _rows(text: str) -> list[list[str]]:
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(line.split("\t"))
+    return rows
+
+
+def parse_entries(text: str) -> dict[str, Entry]:
+    """Surface -> entry for one TSV file; the first entry to claim a surface keeps it."""
+    found: dict[str, Entry] = {}
+    for cols in _rows(text):
+        cols += [""] * (4 - len(cols))
+        name, label, aliases, flags = (c.strip() for c in cols[:4])
+        if not name or label not in LABELS:
+            continue
+        entry = Entry(name, label, "ambiguous" in flags.split(","))
+        for surface in [name, *aliases.split("|")]:
+            surface = surface.strip()
+            if surface and surface not in found:
+                found[surface] = entry
+    return found
+
+
+def build(entries: dict[str, Entry]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for surface, entry in entries.items():
+        automaton.add_word(surface, (len(surface), entry))
+    automaton.make_automaton()
+    return automaton
+
+
+@cache
+def knowledge_base() -> KnowledgeBase:
+    """The shipped knowledge base, loaded once per process."""
+    digest = hashlib.sha256()
+    entries: dict[str, Entry] = {}
+    for name in _KB_FILES:
+        text = _data_text(name)
+        digest.update(text.encode())
+        for surface, entry in parse_entries(text).items():
+            entries.setdefault(surface, entry)
+    families_text = _data_text("model_families.tsv")
+    names_text = _data_text("first_names.txt")
+    digest.update(families_text.encode())
+    digest.update(names_text.encode())
+    families = tuple(
+        sorted(
+            {c.strip() for row in _rows(families_text) for c in row[0].split("|") if c.strip()},
+            key=len,
+            reverse=True,
+        )
+    )
+    first_names = frozenset(
+        word for line in names_text.splitlines() if not line.startswith("#") for word in line.split()
+    )
+    return KnowledgeBase(build(entries), entries, families, first_names, digest.hexdigest()[:16])

@@ -1,0 +1,125 @@
+"""Patterns: money, percentages, dates and the AI model-name grammar.
+
+Regular expressions over the text; each match becomes a mention with the
+surface as its entity (amounts, dates) or the normalised model name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from reader.core.entities.records import Mention
+
+_MAGNITUDE = r"(?:trillion|billion|million|thousand|crore|lakh)"
+_SHORT_MAGNITUDE = r"(?:tn|bn|mn|mln|m|b|k|T|B|M|K)"
+_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SYMBOL = r"(?:US\$|U\.S\.\$|A\$|AU\$|C\$|CA\$|HK\$|NZ\$|S\$|R\$|\$|€|£|¥|₹|₩|₽|₪|CHF\s?)"
+_CODE = r"(?:USD|EUR|GBP|JPY|CNY|RMB|INR|KRW|CAD|AUD|CHF|SEK|NOK|DKK|HKD|SGD)"
+_CURRENCY_WORD = (
+    r"(?:dollars|euros|pounds(?: sterling)?|yuan|renminbi|yen|rupees|won|francs|rubles|roubles)"
+)
+_PER = r"(?:/(?:month|mo|year|yr|week|day|hour|hr|user|seat|person|head|mtok|token|GB|TB))"
+
+MONEY = re.compile(
+    rf"""(?<![\w$€£¥])(?:
+        {_SYMBOL}(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_PER}?
+      | {_CODE}\s?(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?
+      | (?:{_AMOUNT})(?:\s{_MAGNITUDE})?\s(?:{_CODE}\b|{_CURRENCY_WORD}\b)
+    )""",
+    re.VERBOSE,
+)
+
+PERCENT = re.compile(
+    rf"(?<![\w.])(?:{_AMOUNT})(?:%|\s?(?:percent|per cent)\b)(?![\w])",
+)
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
+)
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+DATE = re.compile(
+    rf"""(?<![\w-])(?:
+        {_MONTH}\s{_DAY},?\s{_YEAR}          # June 3, 2026
+      | {_DAY}\s{_MONTH},?\s{_YEAR}          # 3 June 2026
+      | {_MONTH}\s{_DAY}(?![\d,.]?\d)        # June 3
+      | {_DAY}\s{_MONTH}                     # 3 June
+      | {_MONTH}\s(?:of\s)?{_YEAR}           # June 2026
+      | Q[1-4]\s?(?:FY\s?)?'?(?:{_YEAR}|\d\d)(?!\d)   # Q3 2025, Q3 FY25
+      | (?:H[12]|[1-4]Q)\s{_YEAR}            # H1 2025
+      | (?:fiscal|FY)\s?(?:year\s)?(?:{_YEAR}|\d\d)(?!\d)   # fiscal 2025, FY25
+      | {_YEAR}-\d\d-\d\d                    # 2025-06-03
+      | {_YEAR}s                             # 1990s
+      | {_WEEKDAY}
+      | {_YEAR}
+    )(?![\w-])""",
+    re.VERBOSE,
+)
+# A month name alone is a date only where a preposition says so ("in March"),
+# so the verbs "may" and "march" are never marked.
+MONTH_ALONE = re.compile(
+    rf"\b(?:in|In|since|Since|until|by|from|through|early|late|mid-|of|last|next|this)\s"
+    rf"(?P<month>January|February|March|April|June|July|August|September|October|November|December"
+    rf"|May)(?![\w-])"
+)
+# Words after a bare year that say it is a count, not a date ("2048 GPUs").
+_COUNT_AFTER_YEAR = re.compile(
+    r"\s(?:GPUs|chips|units|tokens|people|employees|workers|servers|parameters|users|"
+    r"customers|jobs|words|points|pages|images|models|times|companies|startups|miles|"
+    r"km|kilometres|kilometers|metres|meters|feet|lines)\b"
+)
+
+_VARIANT = (
+    r"(?:Pro|Flash(?:-Lite)?|Ultra|Nano|Mini|mini|Lite|Turbo|turbo|Instruct|instruct|Chat|chat"
+    r"|Coder|Code|Vision|Sonnet|Opus|Haiku|Scout|Maverick|Behemoth|Large|Medium|Small|Max|Plus"
+    r"|Preview|preview|Thinking|Reasoner|Base|base|VL|Omni|Air|Exp|Experimental|Math|Distill|Dev"
+    r"|Schnell|Kontext|Live|Audio|Image|Realtime|realtime|Edge|high|low|it|R\+?)"
+)
+_VERSION = r"(?:[VRvr]?\d{1,3}(?:\.\d{1,3})*[a-z]?(?!\d|,\d))"
+_SIZE = r"(?:\d+x\d+(?:\.\d+)?[BM]|\d+(?:\.\d+)?[BMT](?:-A\d+(?:\.\d+)?B)?)(?![\w])"
+
+
+@cache
+def model_grammar(families: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Family + at least one version or size + variants: `Llama 3.1 405B`,
+    `Qwen2.5-72B-Instruct`, `Gemini 2.5 Pro`, `GPT-4o mini`, `DeepSeek-V3.1`."""
+    if not families:
+        return None
+    stems = "|".join(re.escape(f) for f in families)
+    part = rf"(?:{_SIZE}|{_VERSION}|{_VARIANT}(?![\w]))"
+    return re.compile(
+        rf"(?<![\w-])(?P<family>{stems})"
+        rf"(?P<tail>(?:[-\s]?{_VERSION}|[-\s]{_SIZE})(?:[-\s]{part})*"
+        rf"|(?:[-\s]{_VARIANT})+[-\s]{_VERSION}(?:[-\s]{part})*)"
+        rf"(?![\w+-])"
+    )
+
+
+def _year_is_count(text: str, end: int) -> bool:
+    return _COUNT_AFTER_YEAR.match(text, end) is not None
+
+
+def find_patterns(text: str, families: tuple[str, ...]) -> Iterator[Mention]:
+    for match in MONEY.finditer(text):
+        surface = match.group().rstrip()
+        yield Mention(match.start(), match.start() + len(surface), "MONEY", surface, surface, "pattern")
+    for match in PERCENT.finditer(text):
+        yield Mention(match.start(), match.end(), "PERCENT", match.group(), match.group(), "pattern")
+    for match in DATE.finditer(text):
+        surface = match.group()
+        if surface.isdigit() and _year_is_count(text, match.end()):
+            continue
+        yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
+    for match in MONTH_ALONE.finditer(text):
+        month = match.group("month")
+        yield Mention(match.start("month"), match.end("month"), "DATE", month, month, "pattern")
+    grammar = model_grammar(families)
+    if grammar is not None:
+        for match in grammar.finditer(text):
+            surface = match.group()
+            yield Mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")

@@ -1,0 +1,212 @@
+"""The recognisers, merged: user rules, knowledge base, patterns, context, model.
+
+Merge rules, in order:
+1. The user's entities and aliases claim their spans first; their ignores and
+   type changes apply to everything at the end.
+2. Knowledge-base and pattern matches compete: the longer span wins ("Gemini
+   2.5 Pro" over "Gemini"), then the stronger source.
+3. Context names and the optional statistical model only fill text nobody
+   claimed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+
+import ahocorasick
+
+from reader.core.entities.context import find_context_names, sentence_start
+from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
+from reader.core.entities.patterns import find_patterns
+from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
+
+# Bump when the recognisers change in a way that should re-analyse stored articles.
+RECOGNISER_VERSION = "1"
+
+_RANK = {source: i for i, source in enumerate(SOURCES)}
+# Words near an ambiguous surface that say it means something else.
+_OTHER_SENSE = re.compile(
+    r"\b(?:constellation|zodiac|horoscopes?|astrolog\w*|star sign|pies?|orchards?|juice|cider|"
+    r"fruits?|rainforest|river|basin|winds?|analysis|analyses|Monet|painter|poet|twins|"
+    r"spacecraft|capsule|NASA|Apollo)\b"
+)
+# Vocabulary that says a passage is about technology, for ambiguous surfaces.
+_TECH = re.compile(
+    r"\b(?:AI|A\.I\.|artificial intelligence|models?|LLMs?|chatbots?|software|apps?|startups?|"
+    r"compan(?:y|ies)|chips?|GPUs?|cloud|data|users|developers?|launch(?:ed|es)?|released?|"
+    r"CEO|billion|million|shares|stock|investors?|platform|device|iPhone|Google|Microsoft|"
+    r"OpenAI|Nvidia|Amazon|Meta|Apple|tech|technology|assistant|agents?|coding|code|API|"
+    r"benchmark|training|inference|subscription|revenue|valuation)\b"
+)
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _is_word_char(ch: str) -> bool:
+    return bool(_WORD_CHAR.match(ch))
+
+
+class _Claims:
+    """Spans already taken, kept sorted, for overlap checks in O(log n)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return i == 0 or self.ends[i - 1] <= start
+
+    def take(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
+class Recognizer:
+    """Finds entity mentions in plain text; build one and reuse it."""
+
+    def __init__(
+        self,
+        rules: Sequence[Rule] = (),
+        *,
+        kb: KnowledgeBase | None = None,
+        model: object | None = None,
+    ) -> None:
+        self.kb = kb or knowledge_base()
+        self.rules = tuple(rules)
+        self.model = model  # an optional statistical recogniser (see statistical.py)
+        user_entries: dict[str, Entry] = {}
+        self.relabel: dict[str, str] = {}
+        self.ignored: set[str] = set()
+        for rule in self.rules:
+            if rule.kind == "ignore":
+                self.ignored.add(rule.surface)
+            elif rule.kind == "entity":
+                self.relabel[rule.entity] = rule.label
+        known = {e.name: e.label for e in self.kb.entries.values()}
+        for rule in self.rules:
+            if rule.kind == "entity":
+                user_entries[rule.surface] = Entry(rule.entity, rule.label, False)
+            elif rule.kind == "alias":
+                label = self.relabel.get(rule.entity) or known.get(rule.entity) or "ORG"
+                user_entries.setdefault(rule.surface, Entry(rule.entity, label, False))
+        self._user: ahocorasick.Automaton | None = build(user_entries) if user_entries else None
+        rules_text = "\n".join(f"{r.kind}\t{r.surface}\t{r.entity}\t{r.label}" for r in self.rules)
+        self.digest = hashlib.sha256(
+            f"{RECOGNISER_VERSION}\n{self.kb.digest}\n{rules_text}\n{model!r}".encode()
+        ).hexdigest()[:16]
+
+    def find(self, text: str) -> list[Mention]:
+        claims = _Claims()
+        chosen: list[Mention] = []
+
+        def claim(candidates: Iterable[Mention]) -> None:
+            for mention in candidates:
+                if claims.free(mention.start, mention.end):
+                    claims.take(mention.start, mention.end)
+                    chosen.append(mention)
+
+        by_length = lambda m: (-(m.end - m.start), _RANK[m.source], m.start)  # noqa: E731
+        if self._user is not None:
+            claim(sorted(self._matches(text, self._user, "user"), key=by_length))
+        kb = [m for m in self._matches(text, self.kb.automaton, "kb")]
+        patterns = list(find_patterns(text, self.kb.families))
+        claim(sorted(kb + patterns, key=by_length))
+        claim(find_context_names(text, claims.free, self.kb.first_names, chosen))
+        if self.model is not None:
+            claim(self.model.find(text))  # type: ignore[attr-defined]
+        return sorted(self._apply_rules(chosen), key=lambda m: m.start)
+
+    def _apply_rules(self, mentions: list[Mention]) -> list[Mention]:
+        if not self.ignored and not self.relabel:
+            return mentions
+        kept = []
+        for m in mentions:
+            if m.text in self.ignored or m.entity in self.ignored:
+                continue
+            label = self.relabel.get(m.entity)
+            if label and label != m.label:
+                m = Mention(m.start, m.end, label, m.text, m.entity, m.source)
+            kept.append(m)
+        return kept
+
+    def _matches(self, text: str, automaton: ahocorasick.Automaton, source: str) -> list[Mention]:
+        found: list[Mention] = []
+        if automaton.kind != ahocorasick.AHOCORASICK:
+            return found  # nothing was added (an empty knowledge base)
+        tech_in_text: bool | None = None
+        for end_index, (length, entry) in automaton.iter(text):
+            end = end_index + 1
+            start = end - length
+            if start > 0 and _is_word_char(text[start - 1]):
+                continue
+            if end < len(text) and _is_word_char(text[end]):
+                continue
+            if entry.ambiguous:
+                if tech_in_text is None:
+                    tech_in_text = _TECH.search(text) is not None
+                if not tech_in_text or not self._accept_ambiguous(text, start, end):
+                    continue
+            surface = text[start:end]
+            found.append(Mention(start, end, entry.label, surface, entry.name, source))
+        return found
+
+    def _accept_ambiguous(self, text: str, start: int, end: int) -> bool:
+        """An ambiguous surface ("Apple", "Gemini", "Meta") needs support."""
+        after = text[end : end + 2]
+        if after.startswith("-") and after[1:].islower():
+            return False  # "Meta-analysis"
+        # Part of a longer capitalised name ("Claude Monet"): leave it to context.
+        nxt = re.match(r" ([A-Z][a-z]+)", text[end : end + 30])
+        if nxt and nxt.group(1) not in _NAME_FOLLOWERS and nxt.group(1) not in self.kb.entries:
+            return False
+        window = text[max(0, start - 120) : end + 120]
+        if _OTHER_SENSE.search(window):
+            return False
+        if sentence_start(text, start):
+            return _TECH.search(window) is not None
+        return True
+
+
+# Capitalised words that may follow a company or product name without making
+# it part of a longer name ("Apple CEO", "Meta Platforms").
+_NAME_FOLLOWERS = frozenset(
+    "CEO CTO CFO Inc Corp Platforms Intelligence Music TV Pay Watch Store Vision Pro Max Ultra "
+    "Mini Plus The A An In On At And But Or For Said".split()
+)
+
+
+_default: Recognizer | None = None
+
+
+def recognize(text: str) -> list[Mention]:
+    """Mentions in `text` with the shipped recognisers and no user rules."""
+    global _default
+    if _default is None:
+        _default = Recognizer()
+    return _default.find(text)
+
+
+def salience(mentions: Sequence[Mention], title: str, text: str) -> list[tuple[str, str, int, float]]:
+    """(entity, label, mention count, score) for followable entities, best first.
+
+    Mentions count once each; in the title five times and in the first
+    paragraph twice, since those say what a story is about.
+    """
+    lead_end = text.find("\n\n")
+    lead_end = len(text) if lead_end < 0 else lead_end
+    scores: dict[tuple[str, str], list[float]] = {}
+    for m in mentions:
+        if m.label not in NAME_LABELS:
+            continue
+        entry = scores.setdefault((m.entity, m.label), [0, 0.0])
+        entry[0] += 1
+        entry[1] += 2.0 if m.start < lead_end else 1.0
+    for (entity, _label), entry in scores.items():
+        if entity in title:
+            entry[1] += 5.0
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0][0]))
+    return [(entity, label, int(v[0]), v[1]) for (entity, label), v in ranked]

@@ -1,0 +1,100 @@
+"""AI relevance: how much an article is about artificial intelligence.
+
+A score in [0, 1] from what the story names (AI models, AI labs, AI products
+and chips: a GPU launch or a Llama release is AI news even when it never says
+"AI"), its vocabulary (in the title, the lead and the body), and the feed it
+came from. Word traps ("fashion model", "estate agent", "transformer" in a
+substation) carry no weight unless the AI sense is named nearby.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from reader.core.entities.records import Mention
+
+AI_THRESHOLD = 0.5
+
+# Terms that mean AI in any context.
+_STRONG = re.compile(
+    r"\b(?:AI|A\.I\.|AGI|artificial intelligence|machine learning|deep learning|"
+    r"large language models?|language models?|LLMs?|generative|GenAI|chatbots?|"
+    r"neural networks?|foundation models?|frontier models?|open-weights?|reasoning models?|"
+    r"AI agents?|agentic|fine-tun\w+|transformer models?|diffusion models?|multimodal|"
+    r"superintelligence|inference|training runs?|model weights|embeddings?|RLHF|"
+    r"prompt(?:s|ing)?|tokens? per second|context window|benchmarks?|GPUs?|TPUs?|"
+    r"data cent(?:er|re)s?|hallucinat\w+|copilots?|computer vision|robotics|"
+    r"speech recognition|text-to-(?:image|video|speech))\b",
+    re.IGNORECASE,
+)
+# "AI" is case-sensitive: "ai" in lower case is a word in other languages.
+_CASE_SENSITIVE = {"ai", "a.i.", "agi", "genai", "llm", "llms", "rlhf", "gpu", "gpus", "tpu", "tpus"}
+
+# Organisations whose news is AI news.
+_AI_ORG_NAMES = frozenset(
+    """OpenAI|Anthropic|DeepMind|Google DeepMind|Mistral AI|Cohere|Hugging Face|xAI|Meta AI|
+    Stability AI|Midjourney|Inflection AI|Character.AI|Perplexity|Perplexity AI|Scale AI|
+    Nvidia|Cerebras|Groq|SambaNova|CoreWeave|Together AI|Databricks|DeepSeek|Moonshot AI|
+    Zhipu AI|MiniMax|Baichuan|01.AI|StepFun|Safe Superintelligence|Thinking Machines Lab|
+    Runway|Pika|ElevenLabs|Suno|Udio|Adept|Reka|AI21 Labs|Allen Institute for AI|Ai2|
+    EleutherAI|LAION|Anysphere|Cognition|Poolside|Sakana AI|Aleph Alpha|Lambda|Figure AI|
+    Physical Intelligence|Skild AI|World Labs|Harvey|Glean|Replit|Lovable|Cursor|Windsurf|
+    Codeium|Microsoft Research|FAIR|Google Brain|Google Research|Qwen|Moonshot|Zhipu|
+    Liquid AI|Nous Research|Black Forest Labs|Luma AI|Hebbia|Sierra|Decagon|Mercor""".split("|")
+)
+_AI_ORG_NAMES = frozenset(name.strip() for name in _AI_ORG_NAMES)
+_AI_PRODUCTS = re.compile(
+    r"^(?:ChatGPT|Copilot|GitHub Copilot|Microsoft Copilot|Gemini|Claude|Meta AI|Grok|"
+    r"Perplexity|Midjourney|Sora|Cursor|Claude Code|Codex|NotebookLM|Siri|Alexa\+|"
+    r"H100|H200|B200|B100|GB200|GB300|A100|Blackwell|Hopper|MI300X|MI325X|MI350|TPU|"
+    r"Trainium|Inferentia|Gaudi|CUDA|PyTorch|TensorFlow|JAX|Hugging Face Hub|Vertex AI|"
+    r"Bedrock|Azure OpenAI|Apple Intelligence|Galaxy AI)\b"
+)
+_AI_FEED = re.compile(
+    r"\b(?:AI|A\.I\.|artificial intelligence|machine learning|ML|LLM|deep learning|"
+    r"OpenAI|Anthropic|DeepMind|Hugging Face|Mistral|arXiv|cs\.AI|cs\.LG|cs\.CL)\b",
+    re.IGNORECASE,
+)
+
+
+def _term_hits(text: str) -> int:
+    hits = 0
+    for match in _STRONG.finditer(text):
+        word = match.group()
+        if word.lower() in _CASE_SENSITIVE and not word.isupper() and word != "A.I.":
+            continue
+        hits += 1
+    return hits
+
+
+def ai_score(title: str, text: str, mentions: Sequence[Mention], feed_title: str = "") -> float:
+    """How strongly the article is about AI, from 0 (not at all) to 1."""
+    lead = text[:600]
+    words = max(len(text.split()), 1)
+    title_hits = _term_hits(title)
+    lead_hits = _term_hits(lead)
+    body_density = _term_hits(text) * 1000 / max(words, 200)
+    models = sum(1 for m in mentions if m.label == "AI_MODEL")
+    labs = sum(1 for m in mentions if m.label == "ORG" and m.entity in _AI_ORG_NAMES)
+    products = sum(
+        1 for m in mentions if m.label == "PRODUCT" and _AI_PRODUCTS.match(m.entity)
+    )
+    title_entities = sum(
+        1
+        for m in mentions
+        if (m.label == "AI_MODEL" or m.entity in _AI_ORG_NAMES) and m.entity in title
+    )
+    z = (
+        -3.0
+        + 2.2 * min(title_hits, 2)
+        + 1.2 * min(lead_hits, 3)
+        + 0.35 * min(body_density, 12.0)
+        + 0.9 * min(models, 4)
+        + 0.6 * min(labs, 5)
+        + 0.5 * min(products, 4)
+        + 1.5 * min(title_entities, 2)
+        + (0.8 if _AI_FEED.search(feed_title or "") else 0.0)
+    )
+    return round(1.0 / (1.0 + math.exp(-z)), 4)
