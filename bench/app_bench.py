@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - running from a checkout without instal
 from reader.core.config import Settings, StorageSettings, UiSettings
 from reader.core.service import make_reader
 from reader.core.store import ArticleQuery, Store
-from reader.core.store.store import text_sha
+from reader.core.store.common import text_sha
 
 WORDS = (
     "model launch funding chip agent reasoning benchmark weights startup billion policy "

@@ -205,14 +205,44 @@ def _place_by_diff(anchor: Anchor, text: str, diff: _Alignment) -> Placement | N
     if span is None:
         return None
     start, end = _trim(text, *span)
-    if text[start:end] == anchor.exact:
+    if text[start:end] == anchor.exact and _same_edges(anchor, text, start, end):
         # Both ends inside one unchanged block: the diff itself says these are
         # the same characters. Otherwise the ends were mapped separately and a
         # short quote could be a coincidence, so its context must agree.
         if diff.same_block(anchor.start, anchor.end) or _context_ok(anchor, text, start, end):
             return Placement(start, end, "moved", 1.0)
         return None
+    # The diff may have split the quote's edge from a neighbouring change (a
+    # full stop that lost its newline): the quote itself, whole, where the diff
+    # says it went is still the quote.
+    quote = anchor.exact
+    hits = []
+    pos = text.find(quote, max(0, start - len(quote)), end + len(quote))
+    while pos >= 0:
+        if (
+            pos < end
+            and start < pos + len(quote)
+            and _same_edges(anchor, text, pos, pos + len(quote))
+        ):
+            hits.append(pos)
+        pos = text.find(quote, pos + 1, end + len(quote))
+    if len(hits) == 1 and _context_ok(anchor, text, hits[0], hits[0] + len(quote)):
+        return Placement(hits[0], hits[0] + len(quote), "moved", 1.0)
     return _fuzzy(anchor, text, start, end)
+
+
+def _same_edges(anchor: Anchor, text: str, start: int, end: int) -> bool:
+    """False if a quote that began (ended) on a word boundary now cuts a word.
+
+    "one user" found inside "one users" is not the quote: the word changed.
+    """
+    if _is_word(anchor.exact[0]) and (not anchor.prefix or not _is_word(anchor.prefix[-1])):
+        if start > 0 and _is_word(text[start - 1]):
+            return False
+    if _is_word(anchor.exact[-1]) and (not anchor.suffix or not _is_word(anchor.suffix[0])):
+        if end < len(text) and _is_word(text[end]):
+            return False
+    return True
 
 
 # --- step 3: exact occurrences ------------------------------------------------
@@ -227,7 +257,9 @@ def _place_by_quote(
     pos = text.find(quote)
     while pos >= 0 and len(candidates) < 1000:
         end = pos + len(quote)
-        if diff is None or not diff.is_other_text(pos, end, anchor.start, anchor.end):
+        if not _same_edges(anchor, text, pos, end):
+            pass
+        elif diff is None or not diff.is_other_text(pos, end, anchor.start, anchor.end):
             prefix_sim, suffix_sim = _context_similarity(anchor, text, pos, end)
             candidates.append(((prefix_sim + suffix_sim) / 2, prefix_sim, suffix_sim, pos))
         pos = text.find(quote, pos + 1)
@@ -247,6 +279,10 @@ def _place_by_quote(
         context, prefix_sim, suffix_sim, start = near[0]
     if not _quote_context_ok(len(quote), prefix_sim, suffix_sim, unique=len(candidates) == 1):
         return None, len(candidates) > 1
+    if min(prefix_sim, suffix_sim) < 1.0 and _edited_in_place(anchor, text, start):
+        # Its old context is still there, whole, around other words: the quote
+        # was rewritten in place, and this copy is some other sentence.
+        return None, False
     # Confidence: the quote itself is certain; how sure the place is depends on context.
     score = 0.6 + 0.4 * max(prefix_sim, suffix_sim)
     return Placement(start, start + len(quote), "moved", score), False
@@ -255,10 +291,29 @@ def _place_by_quote(
 def _quote_context_ok(length: int, prefix_sim: float, suffix_sim: float, unique: bool) -> bool:
     best = max(prefix_sim, suffix_sim)
     if length < SHORT_QUOTE:
-        return best >= 0.75 and (prefix_sim + suffix_sim) / 2 >= 0.5
+        return min(prefix_sim, suffix_sim) >= 0.5 and (prefix_sim + suffix_sim) / 2 >= 0.75
     if length < LONG_QUOTE or not unique:
         return best >= 0.5
     return True
+
+
+def _edited_in_place(anchor: Anchor, text: str, found_at: int) -> bool:
+    """True if the quote's prefix and suffix both survive, around something else.
+
+    Looks for the end of the prefix followed, within about the quote's length,
+    by the start of the suffix, anywhere but at `found_at`.
+    """
+    tail, head = anchor.prefix[-SHORT_QUOTE:], anchor.suffix[:SHORT_QUOTE]
+    if len(tail.strip()) < 6 or len(head.strip()) < 6:
+        return False
+    reach = 2 * len(anchor.exact) + CONTEXT
+    pos = text.find(tail)
+    while pos >= 0:
+        gap = pos + len(tail)
+        if gap != found_at and text.find(head, gap, gap + reach + len(head)) >= 0:
+            return True
+        pos = text.find(tail, pos + 1)
+    return False
 
 
 # --- step 4: approximate search -----------------------------------------------
@@ -293,7 +348,11 @@ def _place_approximately(
         return None
     scored.sort(reverse=True)
     score, start, end = scored[0]
-    if len(scored) > 1 and score - scored[1][0] < MARGIN / 3 and not _overlaps(scored[0], scored[1]):
+    if (
+        len(scored) > 1
+        and score - scored[1][0] < MARGIN / 3
+        and not _overlaps(scored[0], scored[1])
+    ):
         return None  # two look-alikes: no way to tell which one was meant
     return Placement(start, end, "fuzzy", score)
 
@@ -430,7 +489,12 @@ def _snap(anchor: Anchor, text: str, start: int, end: int) -> tuple[int, int]:
         while start < end and _is_word(text[start]):
             start += 1
     ended_at_word = not anchor.suffix or not _is_word(anchor.suffix[0])
-    if ended_at_word and start < end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
+    if (
+        ended_at_word
+        and start < end < len(text)
+        and _is_word(text[end])
+        and _is_word(text[end - 1])
+    ):
         while end > start and _is_word(text[end - 1]):
             end -= 1
     return _trim(text, start, end)
@@ -534,7 +598,9 @@ def _align(old: str, new: str) -> _Alignment:
     return _Alignment(_merge(ops))
 
 
-def _diff(old: str, a0: int, a1: int, new: str, b0: int, b1: int, level: int, out: list[_Op]) -> None:
+def _diff(
+    old: str, a0: int, a1: int, new: str, b0: int, b1: int, level: int, out: list[_Op]
+) -> None:
     """Diff old[a0:a1] against new[b0:b1] into `out`.
 
     Most re-extractions change little: the common head and tail are cut off

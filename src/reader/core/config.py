@@ -86,12 +86,24 @@ class UiSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class EntitySettings:
+    # Articles scoring at least this (0..1) get the automatic AI tag.
+    ai_threshold: float = 0.5
+    ai_tag: str = "ai"  # empty: no automatic tag
+    # Feed URLs of general feeds: only their AI-relevant articles are kept.
+    ai_only_feeds: tuple[str, ...] = ()
+    # An optional spaCy pipeline (installed package name or path); empty: none.
+    model: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     storage: StorageSettings = field(default_factory=StorageSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    entities: EntitySettings = field(default_factory=EntitySettings)
     # Binding id -> keys, e.g. {"app.refresh": "f5,r"}; applied with App.set_keymap.
     keymap: Mapping[str, str] = field(default_factory=dict)
 
@@ -144,6 +156,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "refresh": RefreshSettings,
     "retention": RetentionSettings,
     "ui": UiSettings,
+    "entities": EntitySettings,
 }
 
 

@@ -86,3 +86,28 @@ class FeedResult:
     @property
     def ok(self) -> bool:
         return self.status not in ("failed", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A highlight (a span of the article's text) or an article note (no span)."""
+
+    id: int
+    uid: str  # stable across export and import: urn:uuid:...
+    article_id: int
+    kind: str  # "highlight" | "note"
+    exact: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+    note: str
+    color: str
+    tags: tuple[str, ...]
+    state: str  # "exact" | "moved" | "fuzzy" | "orphan"
+    score: float
+    text_sha: str
+    created_at: str
+    updated_at: str
+    article_title: str
+    article_url: str

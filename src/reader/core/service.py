@@ -14,7 +14,7 @@ from reader.core.models import Article, ArticleSummary, Feed, FeedResult, Refres
 from reader.core.opml import parse_opml, write_opml
 from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
-from reader.core.store.store import iso_after, utcnow
+from reader.core.store.common import iso_after, utcnow
 
 
 class AddError(ValueError):

@@ -4,7 +4,7 @@
 user's own rules. See recognizer.py for how the recognisers are merged.
 """
 
-from reader.core.entities.records import LABELS, NAME_LABELS, Mention, Rule
 from reader.core.entities.recognizer import Recognizer, recognize, salience
+from reader.core.entities.records import LABELS, NAME_LABELS, Mention, Rule
 
 __all__ = ["LABELS", "NAME_LABELS", "Mention", "Recognizer", "Rule", "recognize", "salience"]

@@ -23,7 +23,25 @@ _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃ][\w&'’.-]*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _KEEP_DOT = frozenset({"Inc.", "Corp.", "Ltd.", "Co.", "Jr.", "Sr.", "Bros.", "Ltda."})
 # Lower-case words that may sit inside a name ("Jean de la Fontaine").
-_PARTICLES = frozenset({"de", "da", "del", "della", "di", "van", "von", "der", "den", "la", "le", "bin", "al", "dos", "du"})
+_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "bin",
+        "al",
+        "dos",
+        "du",
+    }
+)
 
 # Capitalised words that start sentences or are not names.
 _STOP = frozenset(
@@ -59,7 +77,8 @@ _ORG_SUFFIXES = frozenset(
     Research Fund Bank Semiconductor Semiconductors Computing Cloud Security Studios Media Health
     Energy Motors Dynamics Intelligence Industries Instruments Electronics Devices Microsystems
     Digital Data Labs. Associates Advisors Management Investments Markets Exchange Agency
-    Commission Council Association Alliance Consortium Initiative Society Academy Institute""".split()
+    Commission Council Association Alliance Consortium Initiative Society Academy
+    Institute""".split()
 )
 _ORG_BEFORE = re.compile(
     r"\b(?:startup|start-up|company|firm|lab|rival|maker|developer|provider|competitor|unicorn|"
@@ -74,8 +93,10 @@ _ORG_AFTER = re.compile(
 )
 _GPE_AFTER = re.compile(r"^-based\b")
 # After a short company name at a sentence's start, a verb says it is the company.
-_VERB_AFTER = re.compile(r"^(?:'s|’s|,? (?:said|says|has|have|is|was|will|would|plans|announced|raised|released|launched|declined|did)\b)")
-_SENTENCE_END = ".!?\n:;\"“”"
+_VERB_AFTER = re.compile(
+    r"^(?:'s|’s|,? (?:said|says|has|have|is|was|will|would|plans|announced|raised|released|"
+    r"launched|declined|did)\b)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +129,17 @@ def sentence_start(text: str, pos: int) -> bool:
     if text[i] in ".!?":
         # "Mr. Altman": a title abbreviation does not end the sentence.
         word_start = text.rfind(" ", 0, i) + 1
-        return text[word_start : i + 1] not in {"Mr.", "Ms.", "Mrs.", "Dr.", "Sen.", "Rep.", "St.", "Prof.", "Gov."}
+        return text[word_start : i + 1] not in {
+            "Mr.",
+            "Ms.",
+            "Mrs.",
+            "Dr.",
+            "Sen.",
+            "Rep.",
+            "St.",
+            "Prof.",
+            "Gov.",
+        }
     return text[i] in ":;"
 
 
@@ -134,7 +165,11 @@ def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
         if not word or not free(start, end):
             flush()
             continue
-        if word in _STOP or word in _PERSON_TITLES or (word.isupper() and len(word) <= 4 and word not in _ORG_SUFFIXES):
+        if (
+            word in _STOP
+            or word in _PERSON_TITLES
+            or (word.isupper() and len(word) <= 4 and word not in _ORG_SUFFIXES)
+        ):
             # Acronyms such as "AI" or "CEO" only end a run unless they are a
             # company word that belongs to it ("Scale AI").
             flush()
@@ -185,9 +220,12 @@ def find_context_names(
         if word not in short:
             continue
         entity, label = short[word]
-        if label == "ORG" and sentence_start(text, run.start):
-            if _VERB_AFTER.match(text[run.end : run.end + 20]) is None:
-                continue
+        if (
+            label == "ORG"
+            and sentence_start(text, run.start)
+            and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
+        ):
+            continue
         found.append(Mention(run.start, run.end, label, word, entity, "context"))
     return found
 
@@ -208,6 +246,10 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
         if words[0] in first_names:
             return "PERSON"
         previous = before.rstrip().rsplit(" ", 1)[-1] if before.strip() else ""
-        if previous in _PERSON_TITLES or _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
+        if (
+            previous in _PERSON_TITLES
+            or _PERSON_AFTER.match(after)
+            or _PERSON_BEFORE.search(before)
+        ):
             return "PERSON"
     return None

@@ -100,6 +100,9 @@ def knowledge_base() -> KnowledgeBase:
         )
     )
     first_names = frozenset(
-        word for line in names_text.splitlines() if not line.startswith("#") for word in line.split()
+        word
+        for line in names_text.splitlines()
+        if not line.startswith("#")
+        for word in line.split()
     )
     return KnowledgeBase(build(entries), entries, families, first_names, digest.hexdigest()[:16])

@@ -63,9 +63,9 @@ DATE = re.compile(
 # A month name alone is a date only where a preposition says so ("in March"),
 # so the verbs "may" and "march" are never marked.
 MONTH_ALONE = re.compile(
-    rf"\b(?:in|In|since|Since|until|by|from|through|early|late|mid-|of|last|next|this)\s"
-    rf"(?P<month>January|February|March|April|June|July|August|September|October|November|December"
-    rf"|May)(?![\w-])"
+    r"\b(?:in|In|since|Since|until|by|from|through|early|late|mid-|of|last|next|this)\s"
+    r"(?P<month>January|February|March|April|June|July|August|September|October|November|December"
+    r"|May)(?![\w-])"
 )
 # Words after a bare year that say it is a count, not a date ("2048 GPUs").
 _COUNT_AFTER_YEAR = re.compile(
@@ -107,9 +107,13 @@ def _year_is_count(text: str, end: int) -> bool:
 def find_patterns(text: str, families: tuple[str, ...]) -> Iterator[Mention]:
     for match in MONEY.finditer(text):
         surface = match.group().rstrip()
-        yield Mention(match.start(), match.start() + len(surface), "MONEY", surface, surface, "pattern")
+        yield Mention(
+            match.start(), match.start() + len(surface), "MONEY", surface, surface, "pattern"
+        )
     for match in PERCENT.finditer(text):
-        yield Mention(match.start(), match.end(), "PERCENT", match.group(), match.group(), "pattern")
+        yield Mention(
+            match.start(), match.end(), "PERCENT", match.group(), match.group(), "pattern"
+        )
     for match in DATE.finditer(text):
         surface = match.group()
         if surface.isdigit() and _year_is_count(text, match.end()):

@@ -190,7 +190,9 @@ def recognize(text: str) -> list[Mention]:
     return _default.find(text)
 
 
-def salience(mentions: Sequence[Mention], title: str, text: str) -> list[tuple[str, str, int, float]]:
+def salience(
+    mentions: Sequence[Mention], title: str, text: str
+) -> list[tuple[str, str, int, float]]:
     """(entity, label, mention count, score) for followable entities, best first.
 
     Mentions count once each; in the title five times and in the first

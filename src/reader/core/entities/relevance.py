@@ -30,7 +30,19 @@ _STRONG = re.compile(
     re.IGNORECASE,
 )
 # "AI" is case-sensitive: "ai" in lower case is a word in other languages.
-_CASE_SENSITIVE = {"ai", "a.i.", "agi", "genai", "llm", "llms", "rlhf", "gpu", "gpus", "tpu", "tpus"}
+_CASE_SENSITIVE = {
+    "ai",
+    "a.i.",
+    "agi",
+    "genai",
+    "llm",
+    "llms",
+    "rlhf",
+    "gpu",
+    "gpus",
+    "tpu",
+    "tpus",
+}
 
 # Organisations whose news is AI news.
 _AI_ORG_NAMES = frozenset(
@@ -78,9 +90,7 @@ def ai_score(title: str, text: str, mentions: Sequence[Mention], feed_title: str
     body_density = _term_hits(text) * 1000 / max(words, 200)
     models = sum(1 for m in mentions if m.label == "AI_MODEL")
     labs = sum(1 for m in mentions if m.label == "ORG" and m.entity in _AI_ORG_NAMES)
-    products = sum(
-        1 for m in mentions if m.label == "PRODUCT" and _AI_PRODUCTS.match(m.entity)
-    )
+    products = sum(1 for m in mentions if m.label == "PRODUCT" and _AI_PRODUCTS.match(m.entity))
     title_entities = sum(
         1
         for m in mentions

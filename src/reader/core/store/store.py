@@ -9,7 +9,6 @@ touched, and the next refresh picks up where it stopped.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +17,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from reader.core.entities.records import Mention
 from reader.core.models import Article, ArticleSummary, Feed
+from reader.core.store.annotation_store import (
+    AnnotationStore,
+    annotated_articles,
+    reanchor_article,
+)
+from reader.core.store.common import (
+    NotFoundError,
+    fts_query,
+    in_chunks,
+    text_sha,
+    utcnow,
+)
+from reader.core.store.entity_store import EntityStore, write_analysis
 from reader.core.store.schema import apply_migrations, pending_migrations
 from reader.core.textnorm import normalize_line
 
@@ -42,16 +55,20 @@ ON CONFLICT (feed_id, key) DO UPDATE SET
 """
 
 
-def _in_chunks(values: Sequence[T]) -> Iterator[tuple[list[T], str]]:
-    """Values in slices small enough for one `IN (?, ?, ...)`, with their placeholders."""
-    for start in range(0, len(values), 500):
-        chunk = list(values[start : start + 500])
-        yield chunk, ",".join("?" * len(chunk))
+def _ids_for_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk, marks in in_chunks(keys):
+        for row in conn.execute(
+            f"SELECT key, id FROM articles WHERE feed_id = ? AND key IN ({marks})",
+            [feed_id, *chunk],
+        ):
+            found[row[0]] = row[1]
+    return found
 
 
 def _existing_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for chunk, marks in _in_chunks(keys):
+    for chunk, marks in in_chunks(keys):
         found.update(
             row[0]
             for row in conn.execute(
@@ -62,25 +79,15 @@ def _existing_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) 
     return found
 
 
+# What makes an article the user's: a star, a tag they set, an annotation.
+# Such articles outlive retention and unsubscribing (automatic tags do not count).
+_USER_MARKED = """a.starred = 1
+    OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.source = 'user')
+    OR EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id)"""
+
 # The prefix of an extraction_error that says the page itself could not be
 # fetched (network, timeout, HTTP error): worth another try.
 PAGE_FETCH_FAILED = "article page: "
-
-
-class NotFoundError(LookupError):
-    """No feed or article with that id or URL."""
-
-
-def utcnow() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def iso_after(seconds: float) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def text_sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,11 @@ class ArticleRecord:
     extraction_error: str | None
     site_name: str
     image_url: str
+    # Filled in by the analysis step (reader.core.analysis) before storing.
+    mentions: tuple[Mention, ...] = ()
+    ai_score: float | None = None
+    auto_tags: tuple[str, ...] = ()
+    analysed_with: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +136,7 @@ class ArticleQuery:
     unread: bool = False
     starred: bool = False
     search: str | None = None
+    entity: str | None = None  # articles mentioning this entity (canonical name)
     limit: int | None = 50
     oldest_first: bool = False
     by_title: bool = False  # A to Z by title instead of by date
@@ -133,22 +146,7 @@ class ArticleQuery:
     after: tuple[str, int] | None = None
 
 
-def fts_query(text: str) -> str | None:
-    """A safe FTS5 query: every word quoted, a trailing * kept as a prefix search.
-
-    Raw user text such as `"unterminated`, `c++` or `NEAR(` would raise.
-    """
-    terms = []
-    for word in text.split():
-        prefix = word.endswith("*") and len(word) > 1
-        word = word.rstrip("*") if prefix else word
-        if not word:
-            continue
-        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms) or None
-
-
-class Store:
+class Store(EntityStore, AnnotationStore):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
@@ -209,11 +207,10 @@ class Store:
         return feed_id, created
 
     def remove_feed(self, feed_id: int, *, purge: bool = False) -> tuple[int, int]:
-        """Unsubscribe. Articles the user starred or tagged are kept (the feed
+        """Unsubscribe. Articles the user starred, tagged or annotated are kept (the feed
         row stays, marked unsubscribed) unless `purge`; the rest go.
         Returns (deleted, kept)."""
-        marked = """(a.starred = 1
-            OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id))"""
+        marked = f"({_USER_MARKED})"
         with self.transaction() as conn:
             row = conn.execute(
                 "SELECT 1 FROM feeds WHERE id = ? AND unsubscribed_at IS NULL", (feed_id,)
@@ -227,6 +224,14 @@ class Store:
                     f"SELECT count(*) FROM articles a WHERE a.feed_id = ? AND {marked}", (feed_id,)
                 ).fetchone()[0]
             )
+            if purge:
+                # Asked for explicitly: the feed's annotations go with it
+                # (the foreign key refuses to drop annotated articles otherwise).
+                conn.execute(
+                    "DELETE FROM annotations WHERE article_id IN"
+                    " (SELECT id FROM articles WHERE feed_id = ?)",
+                    (feed_id,),
+                )
             if not kept:
                 deleted = conn.execute(
                     "SELECT count(*) FROM articles WHERE feed_id = ?", (feed_id,)
@@ -372,7 +377,7 @@ class Store:
         ids = [i for _, i in self.article_keys(unread)]
         with self.transaction() as conn:
             now = utcnow()
-            for chunk, marks in _in_chunks(ids):
+            for chunk, marks in in_chunks(ids):
                 conn.execute(
                     f"UPDATE articles SET read = 1, read_at = ? WHERE read = 0 AND id IN ({marks})",
                     [now, *chunk],
@@ -457,7 +462,9 @@ class Store:
                    WHERE id = ?""",
                 (title, site_url, etag, last_modified, now, warning, bool(articles), now, feed_id),
             )
-            stored = _existing_keys(conn, feed_id, [r.key for r in articles])
+            keys = [r.key for r in articles]
+            stored = _existing_keys(conn, feed_id, keys)
+            annotated = annotated_articles(conn, feed_id, keys)
             rows = []
             for record in articles:
                 published = record.published
@@ -486,6 +493,24 @@ class Store:
                     )
                 )
             conn.executemany(_UPSERT_ARTICLE, rows)
+            ids = _ids_for_keys(conn, feed_id, keys)
+            entity_ids: dict[tuple[str, str], int] = {}
+            for record in articles:
+                article_id = ids[record.key]
+                if record.analysed_with is not None:
+                    write_analysis(
+                        conn,
+                        article_id,
+                        record.mentions,
+                        record.ai_score,
+                        record.auto_tags,
+                        record.analysed_with,
+                        entity_ids,
+                    )
+                if article_id in annotated:
+                    # The same transaction: the new text and the annotations'
+                    # new places are stored together or not at all.
+                    reanchor_article(conn, article_id, record.text)
             updated = len(stored)
             new = len(articles) - updated
         return new, updated
@@ -496,11 +521,10 @@ class Store:
         if keep_days <= 0:
             return 0
         cutoff = (datetime.now(UTC) - timedelta(days=keep_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        unread_clause = "AND read = 1" if keep_unread else ""
+        unread_clause = "AND a.read = 1" if keep_unread else ""
         with self.transaction() as conn:
-            doomed = f"""SELECT id FROM articles WHERE sort_date < ? AND starred = 0
-                {unread_clause}
-                AND NOT EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = articles.id)"""
+            doomed = f"""SELECT a.id FROM articles a WHERE a.sort_date < ? {unread_clause}
+                AND NOT ({_USER_MARKED})"""
             conn.execute(
                 f"""INSERT OR IGNORE INTO article_tombstones (feed_id, key, deleted_at)
                 SELECT feed_id, key, ? FROM articles WHERE id IN ({doomed})""",
@@ -557,7 +581,7 @@ class Store:
         if not ids:
             return []
         found: dict[int, sqlite3.Row] = {}
-        for chunk, marks in _in_chunks(ids):
+        for chunk, marks in in_chunks(ids):
             for row in self.conn.execute(
                 f"""SELECT a.id, a.feed_id, coalesce(f.user_title, nullif(f.title, ''), f.url)
                         AS feed_title, a.url, a.title, a.author, a.published, a.added_at,
@@ -589,6 +613,12 @@ class Store:
             clauses.append("articles_fts MATCH ?")
             params.append(match)
             order = f"articles_fts.rank, {order}"
+        if query.entity:
+            clauses.append(
+                """a.id IN (SELECT m.article_id FROM mentions m WHERE m.entity_id IN
+                   (SELECT id FROM entities WHERE name = ? COLLATE NOCASE))"""
+            )
+            params.append(query.entity)
         if query.feed_id is not None:
             clauses.append("a.feed_id = ?")
             params.append(query.feed_id)
@@ -640,7 +670,7 @@ class Store:
         """Tag names of each owner (article or feed) id, sorted; owners without tags left out."""
         found: dict[int, list[str]] = {}
         # link_table and owner are one of two constant pairs, never user input.
-        for chunk, marks in _in_chunks(ids):
+        for chunk, marks in in_chunks(ids):
             for owner_id, name in self.conn.execute(
                 f"""SELECT l.{owner}, t.name FROM {link_table} l JOIN tags t ON t.id = l.tag_id
                     WHERE l.{owner} IN ({marks}) ORDER BY t.name""",

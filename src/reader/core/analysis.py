@@ -1,0 +1,68 @@
+"""Analysis of an article's text: entity mentions, AI relevance, automatic tags.
+
+Runs where the CPU work runs (the refresh's worker processes, or a worker
+thread in the app for re-analysis); the store only writes the results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reader.core.config import EntitySettings
+from reader.core.entities import Mention, Recognizer, Rule
+from reader.core.entities.relevance import ai_score
+from reader.core.entities.statistical import load_model
+from reader.core.store import ArticleRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    mentions: tuple[Mention, ...]
+    ai_score: float
+    auto_tags: tuple[str, ...]
+    digest: str  # which recognisers and rules produced it
+
+
+@lru_cache(maxsize=4)
+def recognizer_for(rules: tuple[Rule, ...], model: str = "") -> Recognizer:
+    """One recogniser per rule set, reused (building one costs a few ms)."""
+    return Recognizer(rules, model=load_model(model) if model else None)
+
+
+def analyse(
+    title: str,
+    text: str,
+    feed_title: str,
+    settings: EntitySettings,
+    rules: tuple[Rule, ...] = (),
+) -> Analysis:
+    recognizer = recognizer_for(rules, settings.model)
+    mentions = tuple(recognizer.find(text))
+    score = ai_score(title, text, mentions, feed_title)
+    tags = (settings.ai_tag,) if settings.ai_tag and score >= settings.ai_threshold else ()
+    return Analysis(mentions, score, tags, recognizer.digest)
+
+
+def analyse_records(
+    records: Sequence[ArticleRecord],
+    feed_title: str,
+    settings: EntitySettings,
+    rules: tuple[Rule, ...],
+) -> list[ArticleRecord]:
+    """The records with their analysis filled in (run in a worker process)."""
+    done = []
+    for record in records:
+        result = analyse(record.title, record.text, feed_title, settings, rules)
+        done.append(
+            dataclasses.replace(
+                record,
+                mentions=result.mentions,
+                ai_score=result.ai_score,
+                auto_tags=result.auto_tags,
+                analysed_with=result.digest,
+            )
+        )
+    return done

@@ -1,0 +1,407 @@
+"""Highlights and notes in the store, and their re-anchoring when text changes.
+
+An annotation keeps both W3C selectors (quote with context, and position) and
+the sha of the text version it is placed on. When an article's text changes,
+every highlight is placed again (reader.core.anchoring) in the same
+transaction as the new text; what cannot be placed confidently becomes an
+orphan that keeps its old position and version (kept in article_versions), so
+the user can re-attach it. Nothing here deletes an annotation unless asked.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from reader.core.anchoring import Anchor, find_quote, make_anchor, reanchor_all
+from reader.core.models import Annotation
+from reader.core.store.common import NotFoundError, fts_query, in_chunks, text_sha, utcnow
+from reader.core.textnorm import normalize_line
+
+# Highlight colours: names are stored, the app picks the colour from the theme.
+COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
+DEFAULT_COLOR = "yellow"
+
+
+def check_color(color: str) -> str:
+    color = color.strip().lower() or DEFAULT_COLOR
+    if color not in COLORS:
+        raise ValueError(f"unknown colour {color!r}; choose one of {', '.join(COLORS)}")
+    return color
+
+
+_SELECT = """SELECT n.*, a.title AS article_title, a.url AS article_url,
+    (SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM annotation_tags x
+        JOIN tags t ON t.id = x.tag_id WHERE x.annotation_id = n.id ORDER BY t.name))
+        AS tag_names
+    FROM annotations n JOIN articles a ON a.id = n.article_id"""
+
+
+def _annotation(row: sqlite3.Row) -> Annotation:
+    return Annotation(
+        id=row["id"],
+        uid=row["uid"],
+        article_id=row["article_id"],
+        kind=row["kind"],
+        exact=row["exact"],
+        prefix=row["prefix"],
+        suffix=row["suffix"],
+        start=row["start"],
+        end=row["end"],
+        note=row["note"],
+        color=row["color"],
+        tags=tuple(row["tag_names"].split("\x1f")) if row["tag_names"] else (),
+        state=row["state"],
+        score=row["score"],
+        text_sha=row["text_sha"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        article_title=row["article_title"],
+        article_url=row["article_url"],
+    )
+
+
+def annotated_articles(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) -> set[int]:
+    """Ids of the feed's articles (among `keys`) that carry highlights."""
+    found: set[int] = set()
+    for chunk, marks in in_chunks(keys):
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"""SELECT a.id FROM articles a WHERE a.feed_id = ? AND a.key IN ({marks})
+                    AND EXISTS (SELECT 1 FROM annotations n
+                                WHERE n.article_id = a.id AND n.kind = 'highlight')""",
+                [feed_id, *chunk],
+            )
+        )
+    return found
+
+
+def reanchor_article(conn: sqlite3.Connection, article_id: int, new_text: str) -> None:
+    """Place the article's highlights on its new text (inside the caller's transaction).
+
+    Called after the new text is written. Each highlight is re-anchored from
+    the version it was placed on: the previous text (saved here into
+    article_versions first) or an older kept version for an orphan.
+    """
+    new_sha = text_sha(new_text)
+    rows = conn.execute(
+        """SELECT id, exact, prefix, suffix, start, "end", text_sha FROM annotations
+           WHERE article_id = ? AND kind = 'highlight' AND text_sha != ?""",
+        (article_id, new_sha),
+    ).fetchall()
+    by_version: dict[str, list[sqlite3.Row]] = {}
+    for row in rows:
+        by_version.setdefault(row["text_sha"], []).append(row)
+    now = utcnow()
+    for sha, group in by_version.items():
+        version = conn.execute(
+            "SELECT text FROM article_versions WHERE article_id = ? AND text_sha = ?",
+            (article_id, sha),
+        ).fetchone()
+        old_text = None if version is None else str(version[0])
+        anchors = [
+            Anchor(r["exact"], r["prefix"], r["suffix"], r["start"] or 0, r["end"] or 0)
+            for r in group
+        ]
+        for row, place in zip(group, reanchor_all(anchors, old_text, new_text), strict=True):
+            if place.state == "orphan":
+                conn.execute(
+                    "UPDATE annotations SET state = 'orphan', score = 0, updated_at = ?"
+                    " WHERE id = ?",
+                    (now, row["id"]),
+                )
+                continue
+            conn.execute(
+                """UPDATE annotations SET start = ?, "end" = ?, text_sha = ?, state = ?,
+                   score = ?, updated_at = ? WHERE id = ?""",
+                (place.start, place.end, new_sha, place.state, place.score, now, row["id"]),
+            )
+    _drop_unused_versions(conn, article_id)
+
+
+def save_version(conn: sqlite3.Connection, article_id: int) -> None:
+    """Keep the article's current text while highlights point at it (before it changes)."""
+    conn.execute(
+        """INSERT OR IGNORE INTO article_versions (article_id, text_sha, text, saved_at)
+           SELECT id, text_sha, text, ? FROM articles WHERE id = ? AND EXISTS
+           (SELECT 1 FROM annotations n WHERE n.article_id = articles.id
+            AND n.kind = 'highlight')""",
+        (utcnow(), article_id),
+    )
+
+
+def _drop_unused_versions(conn: sqlite3.Connection, article_id: int) -> None:
+    conn.execute(
+        """DELETE FROM article_versions WHERE article_id = ? AND text_sha NOT IN
+           (SELECT text_sha FROM annotations WHERE article_id = ?)""",
+        (article_id, article_id),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationFilter:
+    article_id: int | None = None
+    color: str | None = None
+    tag: str | None = None
+    search: str | None = None  # full text over quotes and notes
+    state: str | None = None  # e.g. "orphan"
+    kind: str | None = None
+
+
+class AnnotationStore:
+    """Mixed into Store: highlights, notes, their tags and their anchors."""
+
+    conn: sqlite3.Connection
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # provided by Store
+
+    def _article_text(self, conn: sqlite3.Connection, article_id: int) -> tuple[str, str]:
+        row = conn.execute(
+            "SELECT text, text_sha FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        return str(row[0]), str(row[1])
+
+    def highlight(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        *,
+        note: str = "",
+        color: str = DEFAULT_COLOR,
+        tags: Sequence[str] = (),
+    ) -> Annotation:
+        """Highlight text[start:end] of the article's current text."""
+        with self.transaction() as conn:
+            text, sha = self._article_text(conn, article_id)
+            anchor = make_anchor(text, start, end)
+            return self._insert(conn, article_id, "highlight", anchor, sha, note, color, tags)
+
+    def highlight_quote(
+        self,
+        article_id: int,
+        quote: str,
+        *,
+        occurrence: int = 1,
+        note: str = "",
+        color: str = DEFAULT_COLOR,
+        tags: Sequence[str] = (),
+    ) -> Annotation:
+        """Highlight the n-th occurrence of `quote`; LookupError when it is not there."""
+        with self.transaction() as conn:
+            text, sha = self._article_text(conn, article_id)
+            anchor = find_quote(text, quote, occurrence)
+            if anchor is None:
+                raise LookupError(f"the text of article {article_id} does not contain {quote!r}")
+            return self._insert(conn, article_id, "highlight", anchor, sha, note, color, tags)
+
+    def add_note(self, article_id: int, note: str, *, tags: Sequence[str] = ()) -> Annotation:
+        """An article-level note (no span)."""
+        if not note.strip():
+            raise ValueError("an article note needs some text")
+        with self.transaction() as conn:
+            _, sha = self._article_text(conn, article_id)
+            return self._insert(conn, article_id, "note", None, sha, note, "", tags)
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        article_id: int,
+        kind: str,
+        anchor: Anchor | None,
+        sha: str,
+        note: str,
+        color: str,
+        tags: Sequence[str],
+        *,
+        uid: str | None = None,
+        state: str = "exact",
+        created_at: str | None = None,
+    ) -> Annotation:
+        now = utcnow()
+        color = check_color(color) if kind == "highlight" else ""
+        cursor = conn.execute(
+            """INSERT INTO annotations (uid, article_id, kind, exact, prefix, suffix, start,
+               "end", text_sha, state, score, note, color, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                uid or f"urn:uuid:{uuid.uuid4()}",
+                article_id,
+                kind,
+                anchor.exact if anchor else "",
+                anchor.prefix if anchor else "",
+                anchor.suffix if anchor else "",
+                anchor.start if anchor else None,
+                anchor.end if anchor else None,
+                sha,
+                state,
+                1.0 if state != "orphan" else 0.0,
+                note.replace("\r\n", "\n"),
+                color,
+                created_at or now,
+                now,
+            ),
+        )
+        annotation_id = int(cursor.lastrowid or 0)
+        self._set_tags(conn, annotation_id, tags)
+        if kind == "highlight":
+            save_version(conn, article_id)
+        return self._get(conn, annotation_id)
+
+    def _set_tags(self, conn: sqlite3.Connection, annotation_id: int, tags: Sequence[str]) -> None:
+        conn.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
+        for raw in tags:
+            name = normalize_line(raw)
+            if not name:
+                continue
+            conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+            conn.execute(
+                """INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id)
+                   SELECT ?, id FROM tags WHERE name = ?""",
+                (annotation_id, name),
+            )
+
+    def _get(self, conn: sqlite3.Connection, annotation_id: int) -> Annotation:
+        row = conn.execute(f"{_SELECT} WHERE n.id = ?", (annotation_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no annotation with id {annotation_id}")
+        return _annotation(row)
+
+    def annotation(self, annotation_id: int) -> Annotation:
+        return self._get(self.conn, annotation_id)
+
+    def update_annotation(
+        self,
+        annotation_id: int,
+        *,
+        note: str | None = None,
+        color: str | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> Annotation:
+        with self.transaction() as conn:
+            current = self._get(conn, annotation_id)
+            if note is not None:
+                conn.execute(
+                    "UPDATE annotations SET note = ? WHERE id = ?",
+                    (note.replace("\r\n", "\n"), annotation_id),
+                )
+            if color is not None and current.kind == "highlight":
+                conn.execute(
+                    "UPDATE annotations SET color = ? WHERE id = ?",
+                    (check_color(color), annotation_id),
+                )
+            if tags is not None:
+                self._set_tags(conn, annotation_id, tags)
+            conn.execute(
+                "UPDATE annotations SET updated_at = ? WHERE id = ?", (utcnow(), annotation_id)
+            )
+            return self._get(conn, annotation_id)
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT article_id FROM annotations WHERE id = ?", (annotation_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no annotation with id {annotation_id}")
+            conn.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
+            _drop_unused_versions(conn, int(row[0]))
+
+    def reattach(self, annotation_id: int, start: int, end: int) -> Annotation:
+        """Place a (typically orphaned) highlight on text[start:end] of the current text."""
+        with self.transaction() as conn:
+            current = self._get(conn, annotation_id)
+            text, sha = self._article_text(conn, current.article_id)
+            anchor = make_anchor(text, start, end)
+            conn.execute(
+                """UPDATE annotations SET kind = 'highlight', exact = ?, prefix = ?, suffix = ?,
+                   start = ?, "end" = ?, text_sha = ?, state = 'exact', score = 1,
+                   color = CASE WHEN color = '' THEN ? ELSE color END, updated_at = ?
+                   WHERE id = ?""",
+                (
+                    anchor.exact,
+                    anchor.prefix,
+                    anchor.suffix,
+                    anchor.start,
+                    anchor.end,
+                    sha,
+                    DEFAULT_COLOR,
+                    utcnow(),
+                    annotation_id,
+                ),
+            )
+            save_version(conn, current.article_id)
+            _drop_unused_versions(conn, current.article_id)
+            return self._get(conn, annotation_id)
+
+    def orphan_to_note(self, annotation_id: int) -> Annotation:
+        """Keep an orphan as an article note: the quote stays as text, the place goes."""
+        with self.transaction() as conn:
+            current = self._get(conn, annotation_id)
+            _, sha = self._article_text(conn, current.article_id)
+            conn.execute(
+                """UPDATE annotations SET kind = 'note', start = NULL, "end" = NULL,
+                   text_sha = ?, state = 'exact', score = 1, updated_at = ? WHERE id = ?""",
+                (sha, utcnow(), annotation_id),
+            )
+            _drop_unused_versions(conn, current.article_id)
+            return self._get(conn, annotation_id)
+
+    def annotations(self, where: AnnotationFilter = AnnotationFilter()) -> list[Annotation]:
+        """Annotations, by article (newest article first) then position."""
+        clauses: list[str] = []
+        params: list[object] = []
+        if where.article_id is not None:
+            clauses.append("n.article_id = ?")
+            params.append(where.article_id)
+        if where.color:
+            clauses.append("n.color = ?")
+            params.append(where.color)
+        if where.state:
+            clauses.append("n.state = ?")
+            params.append(where.state)
+        if where.kind:
+            clauses.append("n.kind = ?")
+            params.append(where.kind)
+        if where.tag:
+            clauses.append(
+                """EXISTS (SELECT 1 FROM annotation_tags x JOIN tags t ON t.id = x.tag_id
+                   WHERE x.annotation_id = n.id AND t.name = ?)"""
+            )
+            params.append(where.tag)
+        if where.search:
+            match = fts_query(where.search)
+            if match is None:
+                return []
+            clauses.append(
+                "n.id IN (SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)"
+            )
+            params.append(match)
+        sql = _SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "")
+        sql += " ORDER BY a.sort_date DESC, a.id DESC, n.kind DESC, coalesce(n.start, -1), n.id"
+        return [_annotation(r) for r in self.conn.execute(sql, params)]
+
+    def annotation_counts(self, article_ids: Sequence[int]) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for chunk, marks in in_chunks(article_ids):
+            for row in self.conn.execute(
+                f"SELECT article_id, count(*) FROM annotations WHERE article_id IN ({marks})"
+                " GROUP BY article_id",
+                chunk,
+            ):
+                found[row[0]] = row[1]
+        return found
+
+    def version_text(self, article_id: int, sha: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT text FROM article_versions WHERE article_id = ? AND text_sha = ?",
+            (article_id, sha),
+        ).fetchone()
+        return None if row is None else str(row[0])

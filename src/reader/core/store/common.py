@@ -1,0 +1,48 @@
+"""Small helpers every part of the store uses."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def in_chunks(values: Sequence[T]) -> Iterator[tuple[list[T], str]]:
+    """Values in slices small enough for one `IN (?, ?, ...)`, with their placeholders."""
+    for start in range(0, len(values), 500):
+        chunk = list(values[start : start + 500])
+        yield chunk, ",".join("?" * len(chunk))
+
+
+class NotFoundError(LookupError):
+    """No feed or article with that id or URL."""
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso_after(seconds: float) -> str:
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query: every word quoted, a trailing * kept as a prefix search.
+
+    Raw user text such as `"unterminated`, `c++` or `NEAR(` would raise.
+    """
+    terms = []
+    for word in text.split():
+        prefix = word.endswith("*") and len(word) > 1
+        word = word.rstrip("*") if prefix else word
+        if not word:
+            continue
+        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms) or None

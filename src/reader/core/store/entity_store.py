@@ -1,0 +1,215 @@
+"""Entity mentions, the user's entity rules, and automatic tags in the store."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+from reader.core.entities.records import NAME_LABELS, Mention, Rule
+from reader.core.textnorm import normalize_line
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    name: str
+    label: str
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAnalysis:
+    """An article to (re-)analyse: what the recognisers need."""
+
+    id: int
+    title: str
+    text: str
+    feed_title: str
+
+
+def write_analysis(
+    conn: sqlite3.Connection,
+    article_id: int,
+    mentions: Sequence[Mention],
+    ai_score: float | None,
+    auto_tags: Sequence[str],
+    analysed_with: str | None,
+    entity_ids: dict[tuple[str, str], int],
+) -> None:
+    """Replace an article's mentions, score and automatic tags (inside a transaction).
+
+    Only tags the analysis set (source 'auto') are replaced; a tag the user
+    set on the article stays, even one with the same name.
+    """
+    conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+    rows = []
+    for m in mentions:
+        key = (m.entity, m.label)
+        entity_id = entity_ids.get(key)
+        if entity_id is None:
+            conn.execute("INSERT OR IGNORE INTO entities (name, label) VALUES (?, ?)", key)
+            entity_id = conn.execute(
+                "SELECT id FROM entities WHERE name = ? AND label = ?", key
+            ).fetchone()[0]
+            entity_ids[key] = entity_id
+        rows.append((article_id, m.start, m.end, entity_id, m.source))
+    conn.executemany(
+        'INSERT OR REPLACE INTO mentions (article_id, start, "end", entity_id, source)'
+        " VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.execute(
+        "UPDATE articles SET ai_score = ?, analysed_with = ? WHERE id = ?",
+        (ai_score, analysed_with, article_id),
+    )
+    conn.execute("DELETE FROM article_tags WHERE article_id = ? AND source = 'auto'", (article_id,))
+    for name in auto_tags:
+        conn.execute("INSERT OR IGNORE INTO tags (name, kind) VALUES (?, 'auto')", (name,))
+        conn.execute(
+            """INSERT OR IGNORE INTO article_tags (article_id, tag_id, source)
+               SELECT ?, id, 'auto' FROM tags WHERE name = ?""",
+            (article_id, name),
+        )
+
+
+class EntityStore:
+    """Mixed into Store: the queries about entities."""
+
+    conn: sqlite3.Connection
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError  # provided by Store
+
+    def mentions(self, article_id: int) -> list[Mention]:
+        """The stored mentions of an article, in text order."""
+        rows = self.conn.execute(
+            """SELECT m.start, m."end", e.label, e.name, m.source, a.text
+               FROM mentions m JOIN entities e ON e.id = m.entity_id
+               JOIN articles a ON a.id = m.article_id
+               WHERE m.article_id = ? ORDER BY m.start""",
+            (article_id,),
+        ).fetchall()
+        return [Mention(r[0], r[1], r[2], r[5][r[0] : r[1]], r[3], r[4]) for r in rows]
+
+    def save_analysis(
+        self,
+        results: Sequence[tuple[int, Sequence[Mention], float, Sequence[str], str]],
+    ) -> None:
+        """(article id, mentions, ai score, auto tags, digest) for each re-analysed article."""
+        entity_ids: dict[tuple[str, str], int] = {}
+        with self.transaction() as conn:
+            for article_id, mentions, score, tags, digest in results:
+                if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                    write_analysis(conn, article_id, mentions, score, tags, digest, entity_ids)
+
+    def pending_analysis(
+        self, *, digest: str | None = None, ids: Sequence[int] = (), limit: int = 200
+    ) -> list[PendingAnalysis]:
+        """Articles analysed with another digest than `digest` (or the given ids)."""
+        base = """SELECT a.id, a.title, a.text,
+                      coalesce(f.user_title, nullif(f.title, ''), f.url)
+                  FROM articles a JOIN feeds f ON f.id = a.feed_id"""
+        if ids:
+            marks = ",".join("?" * len(ids))
+            rows = self.conn.execute(f"{base} WHERE a.id IN ({marks})", list(ids))
+        else:
+            rows = self.conn.execute(
+                f"{base} WHERE a.analysed_with IS NOT ? ORDER BY a.id LIMIT ?", (digest, limit)
+            )
+        return [PendingAnalysis(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def articles_mentioning(self, surfaces: Sequence[str], entities: Sequence[str]) -> list[int]:
+        """Articles whose text contains any surface (full-text phrase) or that
+        mention any of the entities: what a rule change may affect."""
+        found: set[int] = set()
+        for surface in surfaces:
+            phrase = '"' + surface.replace('"', '""') + '"'
+            try:
+                found.update(
+                    r[0]
+                    for r in self.conn.execute(
+                        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", (phrase,)
+                    )
+                )
+            except sqlite3.OperationalError:
+                continue  # a surface with no searchable words
+        for name in entities:
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    """SELECT DISTINCT m.article_id FROM mentions m JOIN entities e
+                       ON e.id = m.entity_id WHERE e.name = ?""",
+                    (name,),
+                )
+            )
+        return sorted(found)
+
+    def entity_rules(self) -> list[Rule]:
+        rows = self.conn.execute(
+            "SELECT kind, surface, entity, label FROM entity_rules ORDER BY id"
+        ).fetchall()
+        return [Rule(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def add_entity_rule(self, rule: Rule) -> None:
+        """Add or replace the user's rule for that surface and kind."""
+        surface = normalize_line(rule.surface)
+        if not surface:
+            raise ValueError("an entity rule needs a name")
+        with self.transaction() as conn:
+            conn.execute(
+                """INSERT INTO entity_rules (kind, surface, entity, label, created_at)
+                   VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                   ON CONFLICT (kind, surface) DO UPDATE SET
+                   entity = excluded.entity, label = excluded.label""",
+                (rule.kind, surface, normalize_line(rule.entity), rule.label),
+            )
+            if rule.kind == "entity":
+                # An ignore of the same name would hide the entity just added.
+                conn.execute(
+                    "DELETE FROM entity_rules WHERE kind = 'ignore' AND surface = ?", (surface,)
+                )
+
+    def delete_entity_rule(self, kind: str, surface: str) -> bool:
+        with self.transaction() as conn:
+            return (
+                conn.execute(
+                    "DELETE FROM entity_rules WHERE kind = ? AND surface = ?", (kind, surface)
+                ).rowcount
+                > 0
+            )
+
+    def entity_counts(self, *, prefix: str = "", limit: int = 50) -> list[EntityCount]:
+        """Followable entities by the number of articles mentioning them."""
+        labels = ",".join(f"'{label}'" for label in sorted(NAME_LABELS))
+        rows = self.conn.execute(
+            f"""SELECT e.name, e.label, count(DISTINCT m.article_id) AS n
+                FROM entities e JOIN mentions m ON m.entity_id = e.id
+                WHERE e.label IN ({labels}) AND e.name LIKE ? ESCAPE '\\'
+                GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?""",
+            (_like_prefix(prefix), limit),
+        ).fetchall()
+        return [EntityCount(r[0], r[1], r[2]) for r in rows]
+
+    def entity_timeline(self, name: str) -> list[tuple[str, int]]:
+        """(day, articles that day) for every day an article mentioned the entity."""
+        rows = self.conn.execute(
+            """SELECT substr(a.sort_date, 1, 10) AS day, count(DISTINCT a.id)
+               FROM articles a WHERE a.id IN (
+                   SELECT m.article_id FROM mentions m JOIN entities e ON e.id = m.entity_id
+                   WHERE e.name = ? COLLATE NOCASE)
+               GROUP BY day ORDER BY day""",
+            (name,),
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def entity_label(self, name: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT label FROM entities WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (name,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
