@@ -129,3 +129,403 @@ def load_inline(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]]]
         block.append(line.rstrip())
     flush()
     return docs
+
+
+# -- scoring ----------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Score:
+    labels: dict[str, Counts] = field(default_factory=dict)
+    typed: Counts = field(default_factory=Counts)
+    untyped: Counts = field(default_factory=Counts)
+    kinds: Counter[str] = field(default_factory=Counter)  # error kinds
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def error_kinds(gold: Iterable[Span], pred: Iterable[Span]) -> Counter[str]:
+    """Classify typed errors: wrong label (same span), boundary (overlap), spurious, missed."""
+    gold_set, pred_set = set(gold), set(pred)
+    kinds: Counter[str] = Counter()
+    gold_spans = {(s, e): lab for s, e, lab in gold_set}
+    pred_spans = {(s, e): lab for s, e, lab in pred_set}
+    for s, e, lab in pred_set - gold_set:
+        if (s, e) in gold_spans:
+            kinds[f"label {gold_spans[(s, e)]}->{lab}"] += 1
+        elif any(_overlaps((s, e), g) for g in gold_spans):
+            kinds[f"boundary {lab}"] += 1
+        else:
+            kinds[f"spurious {lab}"] += 1
+    for s, e, lab in gold_set - pred_set:
+        if (s, e) in pred_spans:
+            continue  # counted above as a wrong label
+        if any(_overlaps((s, e), p) for p in pred_spans):
+            continue  # counted above as a boundary error
+        kinds[f"missed {lab}"] += 1
+    return kinds
+
+
+def score_docs(gold_docs: Sequence[list[Span]], pred_docs: Sequence[list[Span]]) -> Score:
+    result = Score()
+    for gold, pred in zip(gold_docs, pred_docs, strict=True):
+        gold_set, pred_set = set(gold), set(pred)
+        for label in {lab for *_, lab in gold_set | pred_set}:
+            g = {x for x in gold_set if x[2] == label}
+            p = {x for x in pred_set if x[2] == label}
+            c = Counts(len(g & p), len(p - g), len(g - p))
+            result.labels.setdefault(label, Counts()).add(c)
+            result.typed.add(c)
+        g_spans = {(s, e) for s, e, _ in gold_set}
+        p_spans = {(s, e) for s, e, _ in pred_set}
+        result.untyped.add(
+            Counts(len(g_spans & p_spans), len(p_spans - g_spans), len(g_spans - p_spans))
+        )
+        result.kinds.update(error_kinds(gold_set, pred_set))
+    return result
+
+
+def print_score(name: str, score: Score, labels: Sequence[str], note: str = "") -> None:
+    print(f"\n  {name}{'  ' + note if note else ''}")
+    print(f"    {'label':<10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for label in labels:
+        c = score.labels.get(label, Counts())
+        gold, pred = c.tp + c.fn, c.tp + c.fp
+        print(f"    {label:<10} {gold:>5} {pred:>5} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f}")
+    t, u = score.typed, score.untyped
+    print(
+        f"    {'typed':<10} {t.tp + t.fn:>5} {t.tp + t.fp:>5} {t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f}  (micro)"
+    )
+    print(
+        f"    {'untyped':<10} {u.tp + u.fn:>5} {u.tp + u.fp:>5} {u.precision:6.3f} {u.recall:6.3f} {u.f1:6.3f}  (span only)"
+    )
+    common = ", ".join(f"{kind} {n}" for kind, n in score.kinds.most_common(8))
+    print(f"    most common errors: {common or 'none'}")
+
+
+def show_errors(
+    texts: Sequence[str],
+    gold_docs: Sequence[list[Span]],
+    pred_docs: Sequence[list[Span]],
+    limit: int,
+) -> None:
+    shown = 0
+    for index, (text, gold, pred) in enumerate(zip(texts, gold_docs, pred_docs, strict=True)):
+        gold_set, pred_set = set(gold), set(pred)
+        errors = [("FP", x) for x in pred_set - gold_set] + [("FN", x) for x in gold_set - pred_set]
+        for kind, (s, e, lab) in sorted(errors, key=lambda item: (item[1][0], item[0])):
+            if shown >= limit:
+                print(f"    ... (more; raise --max-errors)")
+                return
+            left = text[max(0, s - 40) : s].replace("\n", " ")
+            right = text[e : e + 40].replace("\n", " ")
+            print(f"    [{index}] {kind} {lab:<8} ...{left}[{text[s:e]}]{right}...")
+            shown += 1
+
+
+# -- systems ----------------------------------------------------------------------------
+
+
+def reader_tagger() -> Tagger:
+    from reader.core.entities import recognize
+
+    def tag(text: str) -> list[Span]:
+        return [(m.start, m.end, m.label) for m in recognize(text)]
+
+    return tag
+
+
+SPACY_MAP = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "PRODUCT": "PRODUCT",
+    "MONEY": "MONEY",
+    "DATE": "DATE",
+    "PERCENT": "PERCENT",
+}
+
+
+def spacy_tagger(model: str) -> Tagger | str:
+    """A tagger for an installed spaCy pipeline, or the reason there is none."""
+    try:
+        import spacy  # type: ignore[import-not-found]
+    except ImportError:
+        return "spaCy is not installed"
+    try:
+        nlp = spacy.load(model)
+    except OSError:
+        return f"spaCy is installed but the pipeline {model!r} is not"
+
+    def tag(text: str) -> list[Span]:
+        spans: list[Span] = []
+        for ent in nlp(text).ents:
+            label = SPACY_MAP.get(ent.label_)
+            if label is None:
+                continue
+            start = ent.start_char
+            if text[start : start + 4].lower() == "the ":
+                start += 4
+            if start < ent.end_char:
+                spans.append((start, ent.end_char, label))
+        return spans
+
+    return tag
+
+
+def run(tagger: Tagger, texts: Sequence[str]) -> tuple[list[list[Span]], float]:
+    """Predictions for every text and the cost in milliseconds per 1,000 words."""
+    tagger(texts[0] if texts else "")  # warm-up: loads the knowledge base or pipeline
+    started = time.perf_counter()
+    preds = [tagger(text) for text in texts]
+    elapsed = time.perf_counter() - started
+    words = sum(len(text.split()) for text in texts) or 1
+    return preds, elapsed * 1000 * 1000 / words
+
+
+# -- IOB corpora ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IobDoc:
+    text: str
+    gold: list[Span]
+    ignored: list[tuple[int, int]]  # gold spans of types we do not score
+
+
+def load_iob(path: Path, mapping: dict[str, str]) -> list[IobDoc]:
+    """Sentences of an IOB2 file; tokens joined with single spaces give the offsets.
+
+    Types missing from ``mapping`` are kept as ignored spans.
+    """
+    docs: list[IobDoc] = []
+    tokens: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if not tokens:
+            return
+        text_parts: list[str] = []
+        gold: list[Span] = []
+        ignored: list[tuple[int, int]] = []
+        pos = 0
+        current: tuple[int, int, str] | None = None
+
+        def close() -> None:
+            if current is None:
+                return
+            start, end, kind = current
+            if kind in mapping:
+                gold.append((start, end, mapping[kind]))
+            else:
+                ignored.append((start, end))
+
+        for token, tag in tokens:
+            if text_parts:
+                pos += 1
+            start, end = pos, pos + len(token)
+            text_parts.append(token)
+            pos = end
+            prefix, _, kind = tag.partition("-")
+            if prefix == "B" or (prefix == "I" and (current is None or current[2] != kind)):
+                close()
+                current = (start, end, kind)
+            elif prefix == "I" and current is not None:
+                current = (current[0], end, kind)
+            else:
+                close()
+                current = None
+        close()
+        docs.append(IobDoc(" ".join(text_parts), gold, ignored))
+        tokens.clear()
+
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            flush()
+            continue
+        token, _, tag = line.partition("\t")
+        tokens.append((token, tag.strip() or "O"))
+    flush()
+    return docs
+
+
+WNUT_MAP = {
+    "person": "PERSON",
+    "corporation": "ORG",
+    "group": "ORG",
+    "location": "GPE",
+    "product": "PRODUCT",
+}
+WNUT_PRED = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "PRODUCT": "PRODUCT",
+    "AI_MODEL": "PRODUCT",
+}
+CROSSNER_MAP = {
+    "person": "PERSON",
+    "politician": "PERSON",
+    "scientist": "PERSON",
+    "researcher": "PERSON",
+    "organisation": "ORG",
+    "university": "ORG",
+    "politicalparty": "ORG",
+    "country": "GPE",
+}
+CROSSNER_PRED = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE"}
+
+
+def adapt(preds: list[Span], doc: IobDoc, pred_map: dict[str, str]) -> list[Span]:
+    """Map predicted labels to the corpus's scored set; drop what cannot be judged."""
+    out: list[Span] = []
+    for s, e, label in preds:
+        mapped = pred_map.get(label)
+        if mapped is None:
+            continue
+        if any(_overlaps((s, e), span) for span in doc.ignored):
+            continue
+        out.append((s, e, mapped))
+    return out
+
+
+# -- main -------------------------------------------------------------------------------
+
+
+def evaluate_ours(args: argparse.Namespace, systems: dict[str, Tagger]) -> None:
+    try:
+        docs = load_inline(args.data)
+    except MarkupError as exc:
+        print(f"malformed markup: {exc}")
+        raise SystemExit(1) from exc
+    texts = [text for text, _ in docs]
+    gold = [spans for _, spans in docs]
+    words = sum(len(t.split()) for t in texts)
+    print(
+        f"== ours: {args.data} ({len(docs)} paragraphs, {words:,} words, {sum(map(len, gold))} entities)"
+    )
+    for name, tagger in systems.items():
+        preds, cost = run(tagger, texts)
+        print_score(name, score_docs(gold, preds), LABELS, f"{cost:.1f} ms per 1,000 words")
+        if args.show_errors:
+            show_errors(texts, gold, preds, args.max_errors)
+
+
+def evaluate_iob(
+    title: str,
+    paths: Sequence[Path],
+    mapping: dict[str, str],
+    pred_map: dict[str, str],
+    note: str,
+    args: argparse.Namespace,
+    systems: dict[str, Tagger],
+) -> None:
+    docs = [doc for path in paths for doc in load_iob(path, mapping)]
+    texts = [doc.text for doc in docs]
+    gold = [doc.gold for doc in docs]
+    labels = sorted(set(mapping.values()), key=LABELS.index)
+    print(f"\n== {title} ({len(docs)} sentences, {sum(map(len, gold))} scored entities)")
+    print(f"   {note}")
+    for name, tagger in systems.items():
+        raw, cost = run(tagger, texts)
+        preds = [adapt(p, doc, pred_map) for p, doc in zip(raw, docs, strict=True)]
+        print_score(name, score_docs(gold, preds), labels, f"{cost:.1f} ms per 1,000 words")
+        if args.show_errors:
+            show_errors(texts, gold, preds, args.max_errors)
+
+
+def evaluate_corpora(args: argparse.Namespace, systems: dict[str, Tagger]) -> None:
+    root = Path(args.corpora)
+    if not root.is_dir():
+        print(f"\n== shared NER corpora: {root} not found, skipped (pass --corpora PATH)")
+        return
+    wnut = root / "wnut17" / "emerging.test.annotated"
+    if wnut.is_file():
+        evaluate_iob(
+            "wnut17 emerging.test.annotated",
+            [wnut],
+            WNUT_MAP,
+            WNUT_PRED,
+            "person->PERSON, corporation/group->ORG, location->GPE, product->PRODUCT; "
+            "creative-work ignored;\n   our AI_MODEL predictions scored as PRODUCT; "
+            "MONEY/DATE/PERCENT predictions dropped",
+            args,
+            systems,
+        )
+    else:
+        print(f"\n== wnut17: {wnut} not found, skipped")
+    crossner = [
+        p
+        for p in (root / "crossner" / d / "test.txt" for d in ("politics", "science"))
+        if p.is_file()
+    ]
+    if crossner:
+        evaluate_iob(
+            "crossner " + " + ".join(p.parent.name for p in crossner) + " test.txt",
+            crossner,
+            CROSSNER_MAP,
+            CROSSNER_PRED,
+            "person/politician/scientist/researcher->PERSON, organisation/university/"
+            "politicalparty->ORG, country->GPE;\n   location and all other types ignored; "
+            "predictions other than PERSON/ORG/GPE dropped",
+            args,
+            systems,
+        )
+    else:
+        print(f"\n== crossner: no test.txt under {root / 'crossner'}, skipped")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="inline-labelled file")
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="shared ner folder")
+    parser.add_argument("--skip-corpora", action="store_true", help="only our labelled set")
+    parser.add_argument("--show-errors", action="store_true", help="list false positives/negatives")
+    parser.add_argument("--max-errors", type=int, default=400, help="per system and data set")
+    parser.add_argument("--spacy-model", default="en_core_web_sm", help="spaCy pipeline to compare")
+    parser.add_argument("--no-spacy", action="store_true", help="do not try spaCy")
+    args = parser.parse_args(argv)
+
+    systems: dict[str, Tagger] = {"reader.recognize": reader_tagger()}
+    if args.no_spacy:
+        print("spaCy comparison: off (--no-spacy)")
+    else:
+        spacy = spacy_tagger(args.spacy_model)
+        if isinstance(spacy, str):
+            print(f"spaCy comparison: {spacy}; only reader is scored")
+        else:
+            systems[f"spaCy {args.spacy_model}"] = spacy
+    evaluate_ours(args, systems)
+    if not args.skip_corpora:
+        evaluate_corpora(args, systems)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

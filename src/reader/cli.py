@@ -14,10 +14,12 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from reader.core.models import Article, ArticleSummary, Feed, FeedResult
+    from reader.core.entities import Mention, Rule
+    from reader.core.models import Annotation, Article, ArticleSummary, Feed, FeedResult
     from reader.core.service import Reader
 
 EXIT_OK = 0
@@ -77,7 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     articles.add_argument("--json", action="store_true")
     articles.add_argument("--feed", metavar="URL", help="feed URL or id")
     articles.add_argument("--tag", action="append", default=[], metavar="T")
-    articles.add_argument("--search", metavar="Q", help="full-text search (title and text)")
+    articles.add_argument(
+        "--search", metavar="Q", help="full-text search (title, text, highlights and notes)"
+    )
+    articles.add_argument(
+        "--entity", metavar="NAME", help="articles that mention this entity (or an alias of it)"
+    )
     articles.add_argument("--unread", action="store_true")
     articles.add_argument("--starred", action="store_true")
     articles.add_argument("--limit", type=_positive_int, default=50, metavar="N")
@@ -87,6 +94,74 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", type=_positive_int)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_show)
+
+    entities = sub.add_parser(
+        "entities", help="the entity mentions in plain text from FILE or standard input"
+    )
+    entities.add_argument("file", nargs="?", metavar="FILE", help="default: standard input")
+    entities.add_argument("--json", action="store_true")
+    entities.set_defaults(handler=cmd_entities)
+
+    entity = sub.add_parser("entity", help="your own entities and corrections; they win")
+    entity_sub = entity.add_subparsers(dest="action", metavar="ACTION", required=True)
+    e_add = entity_sub.add_parser("add", help="add an entity (or change a known one's type)")
+    e_add.add_argument("name")
+    e_add.add_argument("--label", required=True, type=str.upper, choices=LABEL_CHOICES)
+    e_add.add_argument("--alias", action="append", default=[], metavar="A")
+    e_add.set_defaults(handler=cmd_entity_add)
+    e_alias = entity_sub.add_parser("alias", help="another name for an entity")
+    e_alias.add_argument("name")
+    e_alias.add_argument("alias")
+    e_alias.set_defaults(handler=cmd_entity_alias)
+    e_type = entity_sub.add_parser("type", help="change an entity's type")
+    e_type.add_argument("name")
+    e_type.add_argument("label", type=str.upper, choices=LABEL_CHOICES)
+    e_type.set_defaults(handler=cmd_entity_type)
+    e_ignore = entity_sub.add_parser("ignore", help="never mark this text (or entity) again")
+    e_ignore.add_argument("surface")
+    e_ignore.add_argument("--undo", action="store_true", help="remove the ignore rule")
+    e_ignore.set_defaults(handler=cmd_entity_ignore)
+    e_rules = entity_sub.add_parser("rules", help="list your entity rules")
+    e_rules.add_argument("--json", action="store_true")
+    e_rules.set_defaults(handler=cmd_entity_rules)
+    e_top = entity_sub.add_parser("top", help="the most mentioned entities")
+    e_top.add_argument("--json", action="store_true")
+    e_top.add_argument("--limit", type=_positive_int, default=30, metavar="N")
+    e_top.set_defaults(handler=cmd_entity_top)
+
+    reanalyse = sub.add_parser(
+        "reanalyse", help="find entities again in articles analysed by older recognisers"
+    )
+    reanalyse.add_argument("--all", action="store_true", help="every article")
+    reanalyse.set_defaults(handler=cmd_reanalyse)
+
+    annotate = sub.add_parser("annotate", help="highlight the first occurrence of a quote")
+    annotate.add_argument("id", type=_positive_int)
+    annotate.add_argument("--quote", required=True, metavar="TEXT")
+    annotate.add_argument("--note", default="", metavar="TEXT", help="Markdown")
+    annotate.add_argument("--color", default="yellow", choices=COLOR_CHOICES)
+    annotate.add_argument("--tag", action="append", default=[], metavar="T")
+    annotate.add_argument(
+        "--occurrence", type=_positive_int, default=1, metavar="N", help="the N-th occurrence"
+    )
+    annotate.add_argument("--json", action="store_true")
+    annotate.set_defaults(handler=cmd_annotate)
+
+    note = sub.add_parser("note", help="an article-level note")
+    note.add_argument("id", type=_positive_int)
+    note.add_argument("text", help="Markdown")
+    note.add_argument("--tag", action="append", default=[], metavar="T")
+    note.add_argument("--json", action="store_true")
+    note.set_defaults(handler=cmd_note)
+
+    annotations = sub.add_parser("annotations", help="list highlights and notes")
+    annotations.add_argument("--article", type=_positive_int, metavar="ID")
+    annotations.add_argument("--color", choices=COLOR_CHOICES)
+    annotations.add_argument("--tag", metavar="T")
+    annotations.add_argument("--search", metavar="Q", help="full-text search in quotes and notes")
+    annotations.add_argument("--orphans", action="store_true", help="only orphaned highlights")
+    annotations.add_argument("--json", action="store_true")
+    annotations.set_defaults(handler=cmd_annotations)
 
     tag = sub.add_parser("tag", help="add or remove article tags")
     tag.add_argument("id", type=_positive_int)
@@ -108,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     export_opml.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
     export_opml.set_defaults(handler=cmd_export_opml)
     return parser
+
+
+LABEL_CHOICES = ("PERSON", "ORG", "PRODUCT", "AI_MODEL", "MONEY", "PERCENT", "DATE", "GPE")
+COLOR_CHOICES = ("yellow", "green", "blue", "pink", "purple")
 
 
 def _positive_int(value: str) -> int:
@@ -147,6 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     finally:
         reader.close()
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _fail(message: str) -> int:
@@ -257,6 +340,7 @@ class RefreshSummary:
     changed_feeds: int = 0
     not_modified: int = 0
     extraction_failures: int = 0
+    skipped_articles: int = 0
     failed: list[FeedResult] = field(default_factory=list)
     skipped: list[FeedResult] = field(default_factory=list)
 
@@ -270,6 +354,7 @@ def _run_refresh(reader: Reader, feed_ids: list[int] | None, *, force: bool) -> 
         summary.new += result.new
         summary.updated += result.updated
         summary.extraction_failures += result.extraction_failures
+        summary.skipped_articles += result.skipped_articles
         if result.status == "updated":
             summary.changed_feeds += 1
         elif result.status == "not_modified":
@@ -318,6 +403,8 @@ def _summary_line(summary: RefreshSummary, elapsed: float) -> str:
         parts.append(f"{summary.not_modified} not modified")
     if summary.extraction_failures:
         parts.append(f"{summary.extraction_failures} pages fell back to the feed's text")
+    if summary.skipped_articles:
+        parts.append(f"{summary.skipped_articles} articles skipped as not about AI")
     if failed:
         parts.append(f"{failed} failed")
     if summary.skipped:
@@ -402,10 +489,49 @@ def article_json(article: ArticleSummary) -> dict[str, Any]:
     }
 
 
-def show_json(article: Article) -> dict[str, Any]:
+def mention_json(mention: Mention) -> dict[str, Any]:
+    return {
+        "start": mention.start,
+        "end": mention.end,
+        "label": mention.label,
+        "text": mention.text,
+        "entity": mention.entity,
+        "source": mention.source,
+    }
+
+
+def annotation_json(annotation: Annotation) -> dict[str, Any]:
+    return {
+        "id": annotation.id,
+        "uid": annotation.uid,
+        "article_id": annotation.article_id,
+        "kind": annotation.kind,
+        "exact": annotation.exact,
+        "prefix": annotation.prefix,
+        "suffix": annotation.suffix,
+        "start": annotation.start,
+        "end": annotation.end,
+        "note": annotation.note,
+        "color": annotation.color,
+        "tags": list(annotation.tags),
+        "state": annotation.state,
+        "score": annotation.score,
+        "created_at": annotation.created_at,
+        "updated_at": annotation.updated_at,
+        "article_title": annotation.article_title,
+        "article_url": annotation.article_url,
+    }
+
+
+def show_json(
+    article: Article, mentions: Sequence[Mention], annotations: Sequence[Annotation]
+) -> dict[str, Any]:
     data = article_json(article.summary)
     data.update(
         {
+            "mentions": [mention_json(m) for m in mentions],
+            "annotations": [annotation_json(a) for a in annotations],
+            "ai_score": article.ai_score,
             "text": article.text,
             "text_sha": article.text_sha,
             "updated": article.updated,
@@ -453,6 +579,7 @@ def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
         unread=args.unread,
         starred=args.starred,
         search=args.search,
+        entity=reader.resolve_entity(args.entity) if args.entity else None,
         limit=args.limit,
     )
     articles = reader.articles(query)
@@ -467,9 +594,14 @@ def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_show(reader: Reader, args: argparse.Namespace) -> int:
+    from reader.core.entities import salience
+    from reader.core.store.annotation_store import AnnotationFilter
+
     article = reader.article(args.id)
+    mentions = reader.store.mentions(args.id)
+    annotations = reader.annotations(AnnotationFilter(article_id=args.id))
     if args.json:
-        _print_json(show_json(article))
+        _print_json(show_json(article, mentions, annotations))
         return EXIT_OK
     s = article.summary
     print(s.title)
@@ -482,8 +614,187 @@ def cmd_show(reader: Reader, args: argparse.Namespace) -> int:
         print("tags: " + ", ".join((*s.tags, *s.feed_tags)))
     if article.extraction_error:
         print(f"(text from the feed: {article.extraction_error})")
+    top = salience(mentions, s.title, article.text)[:8]
+    if top:
+        print("entities: " + ", ".join(f"{name} ({label}, {n})" for name, label, n, _ in top))
     print()
     print(article.text)
+    if annotations:
+        print()
+        print(f"{plural(len(annotations), 'annotation')}:")
+        for annotation in annotations:
+            print(_annotation_line(annotation))
+    return EXIT_OK
+
+
+def _annotation_line(a: Annotation) -> str:
+    state = "" if a.state in ("exact", "moved") else f" [{a.state}]"
+    tags = f" #{' #'.join(a.tags)}" if a.tags else ""
+    if a.kind == "note":
+        head = f"  {a.id:>5} note{tags}"
+    else:
+        quote = a.exact if len(a.exact) <= 80 else a.exact[:79] + "…"
+        head = f"  {a.id:>5} {a.color:<6} “{quote}”{state}{tags}"
+    return head + (f"\n{'':>9}{a.note}" if a.note else "")
+
+
+def cmd_entities(reader: Reader, args: argparse.Namespace) -> int:
+    if args.file:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    else:
+        text = sys.stdin.read()
+    mentions = reader.recognize(text)
+    if args.json:
+        _print_json([mention_json(m) for m in mentions])
+        return EXIT_OK
+    for m in mentions:
+        entity = f"  → {m.entity}" if m.entity != m.text else ""
+        print(f"{m.start:>7} {m.end:>7}  {m.label:<8} {m.text}{entity}")
+    return EXIT_OK
+
+
+def _apply_rule(reader: Reader, rule: Rule) -> int:
+    try:
+        affected = reader.add_entity_rule(rule)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    done = reader.reanalyse_all(affected)
+    print(f"re-analysed {plural(done, 'article')}")
+    return EXIT_OK
+
+
+def cmd_entity_add(reader: Reader, args: argparse.Namespace) -> int:
+    from reader.core.entities import Rule
+
+    for alias in args.alias:
+        reader.store.add_entity_rule(Rule("alias", alias, args.name, args.label))
+    return _apply_rule(reader, Rule("entity", args.name, args.name, args.label))
+
+
+def cmd_entity_alias(reader: Reader, args: argparse.Namespace) -> int:
+    from reader.core.entities import Rule
+
+    name = reader.resolve_entity(args.name)
+    return _apply_rule(reader, Rule("alias", args.alias, name, ""))
+
+
+def cmd_entity_type(reader: Reader, args: argparse.Namespace) -> int:
+    from reader.core.entities import Rule
+
+    name = reader.resolve_entity(args.name)
+    return _apply_rule(reader, Rule("entity", name, name, args.label))
+
+
+def cmd_entity_ignore(reader: Reader, args: argparse.Namespace) -> int:
+    from reader.core.entities import Rule
+
+    if args.undo:
+        if not reader.store.delete_entity_rule("ignore", args.surface):
+            raise CliError(f"{args.surface!r} is not ignored")
+        affected = reader.store.articles_mentioning([args.surface], [])
+        done = reader.reanalyse_all(affected)
+        print(f"re-analysed {plural(done, 'article')}")
+        return EXIT_OK
+    return _apply_rule(reader, Rule("ignore", args.surface))
+
+
+def cmd_entity_rules(reader: Reader, args: argparse.Namespace) -> int:
+    rules = reader.store.entity_rules()
+    if args.json:
+        _print_json(
+            [
+                {"kind": r.kind, "surface": r.surface, "entity": r.entity, "label": r.label}
+                for r in rules
+            ]
+        )
+        return EXIT_OK
+    if not rules:
+        print("no entity rules yet: `reader entity add NAME --label ORG`")
+    for r in rules:
+        target = f" → {r.entity}" if r.entity and r.entity != r.surface else ""
+        print(f"{r.kind:<7} {r.surface}{target} {r.label}".rstrip())
+    return EXIT_OK
+
+
+def cmd_entity_top(reader: Reader, args: argparse.Namespace) -> int:
+    counts = reader.store.entity_counts(limit=args.limit)
+    if args.json:
+        _print_json([{"entity": c.name, "label": c.label, "articles": c.articles} for c in counts])
+        return EXIT_OK
+    for c in counts:
+        print(f"{c.articles:>6}  {c.label:<8} {c.name}")
+    return EXIT_OK
+
+
+def cmd_reanalyse(reader: Reader, args: argparse.Namespace) -> int:
+    ids = reader.store.all_article_ids() if args.all else None
+    done = 0
+    for done in reader.reanalyse(ids):
+        if sys.stderr.isatty():
+            print(f"\r{done} articles", end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"re-analysed {plural(done, 'article')}")
+    return EXIT_OK
+
+
+def cmd_annotate(reader: Reader, args: argparse.Namespace) -> int:
+    try:
+        annotation = reader.annotate(
+            args.id,
+            args.quote,
+            note=args.note,
+            color=args.color,
+            tags=args.tag,
+            occurrence=args.occurrence,
+        )
+    except (LookupError, ValueError) as exc:
+        raise CliError(str(exc).strip("'\"")) from None
+    if args.json:
+        _print_json(annotation_json(annotation))
+    else:
+        print(f"highlight {annotation.id} on article {args.id}: “{annotation.exact}”")
+    return EXIT_OK
+
+
+def cmd_note(reader: Reader, args: argparse.Namespace) -> int:
+    try:
+        annotation = reader.note(args.id, args.text, tags=args.tag)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        _print_json(annotation_json(annotation))
+    else:
+        print(f"note {annotation.id} on article {args.id}")
+    return EXIT_OK
+
+
+def cmd_annotations(reader: Reader, args: argparse.Namespace) -> int:
+    from reader.core.store.annotation_store import AnnotationFilter
+
+    found = reader.annotations(
+        AnnotationFilter(
+            article_id=args.article,
+            color=args.color,
+            tag=args.tag,
+            search=args.search,
+            state="orphan" if args.orphans else None,
+        )
+    )
+    if args.json:
+        _print_json([annotation_json(a) for a in found])
+        return EXIT_OK
+    if not found:
+        print("no annotations")
+    article_id = None
+    for a in found:
+        if a.article_id != article_id:
+            article_id = a.article_id
+            print(f"{a.article_id:>6}  {a.article_title}")
+        print(_annotation_line(a))
     return EXIT_OK
 
 

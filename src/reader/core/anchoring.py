@@ -182,6 +182,9 @@ def _place(
     diff = alignment if valid else None
     if diff is not None:
         placed = _place_by_diff(anchor, new_text, diff)
+        if placed is None:
+            assert old_text is not None
+            placed = _place_by_moved_paragraph(anchor, old_text, new_text, diff)
         if placed is not None:
             return placed
         expected = diff.map_nearest(anchor.start)
@@ -204,12 +207,61 @@ def _place_by_diff(anchor: Anchor, text: str, diff: _Alignment) -> Placement | N
     span = diff.map_span(anchor.start, anchor.end)
     if span is None:
         return None
-    start, end = _trim(text, *span)
+    # Both ends inside one unchanged block: the diff itself says these are the
+    # same characters. Otherwise the ends were mapped separately and a short
+    # quote could be a coincidence, so its context must agree.
+    same_block = diff.same_block(anchor.start, anchor.end)
+    return _place_mapped(anchor, text, *span, trusted=same_block)
+
+
+def _place_by_moved_paragraph(
+    anchor: Anchor, old_text: str, text: str, diff: _Alignment
+) -> Placement | None:
+    """Step 2 for a paragraph that moved: difflib sees a deletion and an insertion.
+
+    The quote's old paragraph is looked for among the new text's paragraphs that
+    the diff left unmatched; one clearly similar paragraph is where it went, and
+    the quote is mapped through a diff of the two paragraphs. The paragraph's
+    likeness is the context here: a quote that begins a moved paragraph has a
+    new prefix, yet nothing about it changed.
+    """
+    if "\n" in anchor.exact:
+        return None
+    para_start = old_text.rfind("\n", 0, anchor.start) + 1
+    para_end = old_text.find("\n", anchor.end)
+    para_end = len(old_text) if para_end < 0 else para_end
+    paragraph = old_text[para_start:para_end]
+    if len(paragraph) < LONG_QUOTE or diff.same_block(para_start, para_end):
+        return None
+    words = _WORD.findall(paragraph)
+    scored = []
+    for start, end in diff.unmatched_lines(text):
+        if FUZZY_LENGTH[0] <= (end - start) / len(paragraph) <= FUZZY_LENGTH[1]:
+            similarity = Indel.normalized_similarity(words, _WORD.findall(text, start, end))
+            scored.append((similarity, start, end))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    similarity, start, end = scored[0]
+    if similarity < 0.7 or (len(scored) > 1 and similarity - scored[1][0] < MARGIN):
+        return None
+    local = _align(paragraph, text[start:end])
+    span = local.map_span(anchor.start - para_start, anchor.end - para_start)
+    if span is None:
+        return None
+    trusted = local.same_block(anchor.start - para_start, anchor.end - para_start)
+    return _place_mapped(
+        anchor, text, span[0] + start, span[1] + start, trusted=trusted, context_known=True
+    )
+
+
+def _place_mapped(
+    anchor: Anchor, text: str, start: int, end: int, trusted: bool, context_known: bool = False
+) -> Placement | None:
+    """Judge the span a diff mapped the quote to: moved, fuzzy or nothing."""
+    start, end = _trim(text, start, end)
     if text[start:end] == anchor.exact and _same_edges(anchor, text, start, end):
-        # Both ends inside one unchanged block: the diff itself says these are
-        # the same characters. Otherwise the ends were mapped separately and a
-        # short quote could be a coincidence, so its context must agree.
-        if diff.same_block(anchor.start, anchor.end) or _context_ok(anchor, text, start, end):
+        if trusted or context_known or _context_ok(anchor, text, start, end):
             return Placement(start, end, "moved", 1.0)
         return None
     # The diff may have split the quote's edge from a neighbouring change (a
@@ -226,9 +278,11 @@ def _place_by_diff(anchor: Anchor, text: str, diff: _Alignment) -> Placement | N
         ):
             hits.append(pos)
         pos = text.find(quote, pos + 1, end + len(quote))
-    if len(hits) == 1 and _context_ok(anchor, text, hits[0], hits[0] + len(quote)):
+    if len(hits) == 1 and (
+        context_known or _context_ok(anchor, text, hits[0], hits[0] + len(quote))
+    ):
         return Placement(hits[0], hits[0] + len(quote), "moved", 1.0)
-    return _fuzzy(anchor, text, start, end)
+    return _fuzzy(anchor, text, start, end, context_known)
 
 
 def _same_edges(anchor: Anchor, text: str, start: int, end: int) -> bool:
@@ -412,15 +466,16 @@ def _approx_score(anchor: Anchor, text: str, start: int, end: int, expected: int
 # --- fuzzy placement shared by steps 2 and 4 ----------------------------------
 
 
-def _fuzzy(anchor: Anchor, text: str, start: int, end: int) -> Placement | None:
+def _fuzzy(
+    anchor: Anchor, text: str, start: int, end: int, context_known: bool = False
+) -> Placement | None:
     start, end = _snap(anchor, text, start, end)
     if start >= end:
         return None
     quote_sim = _similar_quote(anchor.exact, text[start:end])
     if quote_sim is None:
         return None
-    prefix_sim, suffix_sim = _context_similarity(anchor, text, start, end)
-    if not _context_ok_sims(len(anchor.exact), prefix_sim, suffix_sim):
+    if not context_known and not _context_ok(anchor, text, start, end):
         return None
     return Placement(start, end, "fuzzy", quote_sim)
 
@@ -522,10 +577,11 @@ _Op = tuple[bool, int, int, int, int]
 class _Alignment:
     """A character-level diff old→new, as a list of equal and changed blocks."""
 
-    __slots__ = ("_new_starts", "_old_starts", "_ops")
+    __slots__ = ("_new_starts", "_old_starts", "_ops", "_unmatched")
 
     def __init__(self, ops: list[_Op]) -> None:
         self._ops = ops
+        self._unmatched: list[tuple[int, int]] | None = None
         self._old_starts = [op[1] for op in ops]
         self._new_starts = [op[3] for op in ops]
 
@@ -563,6 +619,16 @@ class _Alignment:
         if new_end <= new_start:
             return None
         return new_start, new_end
+
+    def unmatched_lines(self, new: str) -> list[tuple[int, int]]:
+        """Lines of the new text that are not wholly inside one unchanged block."""
+        if self._unmatched is None:
+            self._unmatched = []
+            for line in re.finditer(r"[^\n]+", new):
+                op = self._op_at_new(line.start())
+                if op is None or not op[0] or line.end() > op[4]:
+                    self._unmatched.append(line.span())
+        return self._unmatched
 
     def same_block(self, start: int, end: int) -> bool:
         op = self._op_at_old(start)

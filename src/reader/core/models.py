@@ -52,6 +52,7 @@ class Article:
     image_url: str
     extraction_error: str | None
     guid: str
+    ai_score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class FeedResult:
     error: str | None = None
     warning: str | None = None
     extraction_failures: int = 0
+    skipped_articles: int = 0  # left out by the AI-only filter of a general feed
     next_fetch_after: str | None = None
     progress: RefreshProgress = field(default_factory=lambda: RefreshProgress(0, 0, 0, 0))
 

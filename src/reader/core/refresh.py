@@ -22,7 +22,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from reader.core.analysis import analyse_records
 from reader.core.config import Settings
+from reader.core.entities import Rule
 from reader.core.extract import MIN_ARTICLE_CHARS, PageExtract, extract_page
 from reader.core.feeds import NotAFeedError, ParsedEntry, ParsedFeed, parse_feed
 from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
@@ -59,6 +61,8 @@ class Fetched:
     feed: ParsedFeed
     records: tuple[ArticleRecord, ...]
     extraction_failures: int
+    # Keys of articles left out by the AI-only filter (remembered, not refetched).
+    skipped_keys: tuple[str, ...] = ()
 
 
 Outcome = NotModified | Failed | Fetched
@@ -150,9 +154,11 @@ class Pipeline:
         self,
         settings: Settings,
         known_entries: Callable[[int], tuple[dict[str, str], set[str]]],
+        rules: tuple[Rule, ...] = (),
     ) -> None:
         self.settings = settings
         self.known_entries = known_entries
+        self.rules = rules  # the user's entity rules, for the analysis step
         refresh = settings.refresh
         self.fetcher = Fetcher(
             settings.http, concurrency=refresh.concurrency, per_host=refresh.per_host
@@ -220,7 +226,18 @@ class Pipeline:
         else:
             records = [_record(entry, None, None) for entry in changed]
         failures = sum(1 for r in records if r.extraction_error)
-        return Fetched(state, response, feed, tuple(records), failures)
+        skipped: tuple[str, ...] = ()
+        if records:
+            entities = self.settings.entities
+            records = await self.pool.run(
+                analyse_records, records, feed.title or state.title, entities, self.rules
+            )
+            if state.url in entities.ai_only_feeds:
+                skipped = tuple(
+                    r.key for r in records if (r.ai_score or 0.0) < entities.ai_threshold
+                )
+                records = [r for r in records if r.key not in skipped]
+        return Fetched(state, response, feed, tuple(records), failures, skipped)
 
     async def _from_page(self, entry: ParsedEntry) -> ArticleRecord:
         try:

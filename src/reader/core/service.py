@@ -7,13 +7,24 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.core.analysis import analyse, recognizer_for
 from reader.core.config import Settings
+from reader.core.entities import LABELS, Mention, Recognizer, Rule
+from reader.core.entities.kb import knowledge_base
 from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
 from reader.core.fetch import Fetcher, FetchError, check_url
-from reader.core.models import Article, ArticleSummary, Feed, FeedResult, RefreshProgress
+from reader.core.models import (
+    Annotation,
+    Article,
+    ArticleSummary,
+    Feed,
+    FeedResult,
+    RefreshProgress,
+)
 from reader.core.opml import parse_opml, write_opml
 from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
+from reader.core.store.annotation_store import DEFAULT_COLOR, AnnotationFilter
 from reader.core.store.common import iso_after, utcnow
 
 
@@ -192,7 +203,9 @@ class Reader:
         if not due:
             return
         loop = asyncio.new_event_loop()
-        pipeline = Pipeline(self.settings, self.store.known_entries)
+        pipeline = Pipeline(
+            self.settings, self.store.known_entries, tuple(self.store.entity_rules())
+        )
         try:
             loop.run_until_complete(pipeline.start(due))
             for _ in due:
@@ -236,6 +249,7 @@ class Reader:
             last_modified=response.last_modified,
             warning=feed.warning,
             articles=outcome.records,
+            skipped_keys=outcome.skipped_keys,
         )
         return FeedResult(
             state.id,
@@ -246,6 +260,7 @@ class Reader:
             updated=updated,
             warning=feed.warning,
             extraction_failures=outcome.extraction_failures,
+            skipped_articles=len(outcome.skipped_keys),
             progress=progress,
         )
 
@@ -275,6 +290,97 @@ class Reader:
 
     def tag(self, article_id: int, tags: Sequence[str], *, remove: bool = False) -> None:
         self.store.tag_article(article_id, tags, remove=remove)
+
+    # -- entities ------------------------------------------------------------------
+
+    def recognizer(self) -> Recognizer:
+        """The recognisers with the user's rules, as ingest uses them."""
+        return recognizer_for(tuple(self.store.entity_rules()), self.settings.entities.model)
+
+    def recognize(self, text: str) -> list[Mention]:
+        return self.recognizer().find(text)
+
+    def resolve_entity(self, name: str) -> str:
+        """The canonical name for what the user typed ("Altman", "openai")."""
+        name = name.strip()
+        for rule in self.store.entity_rules():
+            if rule.kind in ("entity", "alias") and rule.surface.lower() == name.lower():
+                return rule.entity
+        entry = knowledge_base().entries.get(name)
+        if entry is not None:
+            return entry.name
+        return self.store.entity_name(name) or name
+
+    def add_entity_rule(self, rule: Rule) -> list[int]:
+        """Store a rule; returns the articles it may change (to re-analyse)."""
+        if rule.kind != "ignore" and rule.label not in LABELS:
+            raise ValueError(f"unknown label {rule.label!r}; one of {', '.join(LABELS)}")
+        before = self.recognizer()
+        self.store.add_entity_rule(rule)
+        names = {rule.surface, rule.entity} - {""}
+        # Articles where the surface occurs, and those that mention the entity
+        # (a type change applies to every mention).
+        old = {m.entity for m in before.find(rule.surface)}
+        return self.store.articles_mentioning(sorted(names), sorted(names | old))
+
+    def reanalyse(
+        self, article_ids: Sequence[int] | None = None, *, batch: int = 200
+    ) -> Iterator[int]:
+        """Re-analyse the given articles (None: every article analysed with other
+        recognisers or rules than the current ones). Yields the running count."""
+        rules = tuple(self.store.entity_rules())
+        settings = self.settings.entities
+        digest = recognizer_for(rules, settings.model).digest
+        done = 0
+        pending_ids = list(article_ids) if article_ids is not None else None
+        while True:
+            if pending_ids is not None:
+                if not pending_ids:
+                    return
+                chunk, pending_ids = pending_ids[:batch], pending_ids[batch:]
+                todo = self.store.pending_analysis(ids=chunk)
+            else:
+                todo = self.store.pending_analysis(digest=digest, limit=batch)
+                if not todo:
+                    return
+            results = []
+            for item in todo:
+                result = analyse(item.title, item.text, item.feed_title, settings, rules)
+                results.append(
+                    (item.id, result.mentions, result.ai_score, result.auto_tags, result.digest)
+                )
+            self.store.save_analysis(results)
+            done += len(results)
+            yield done
+
+    def reanalyse_all(self, article_ids: Sequence[int] | None = None) -> int:
+        """Re-analyse to the end; returns how many articles were analysed."""
+        done = 0
+        for done in self.reanalyse(article_ids):  # noqa: B007 (the last count is the total)
+            pass
+        return done
+
+    # -- annotations ---------------------------------------------------------------
+
+    def annotate(
+        self,
+        article_id: int,
+        quote: str,
+        *,
+        note: str = "",
+        color: str = DEFAULT_COLOR,
+        tags: Sequence[str] = (),
+        occurrence: int = 1,
+    ) -> Annotation:
+        return self.store.highlight_quote(
+            article_id, quote, occurrence=occurrence, note=note, color=color, tags=tags
+        )
+
+    def note(self, article_id: int, text: str, *, tags: Sequence[str] = ()) -> Annotation:
+        return self.store.add_note(article_id, text, tags=tags)
+
+    def annotations(self, where: AnnotationFilter | None = None) -> list[Annotation]:
+        return self.store.annotations(where or AnnotationFilter())
 
 
 def make_reader(settings: Settings) -> Reader:

@@ -354,8 +354,9 @@ class AnnotationStore:
             _drop_unused_versions(conn, current.article_id)
             return self._get(conn, annotation_id)
 
-    def annotations(self, where: AnnotationFilter = AnnotationFilter()) -> list[Annotation]:
+    def annotations(self, where: AnnotationFilter | None = None) -> list[Annotation]:
         """Annotations, by article (newest article first) then position."""
+        where = where or AnnotationFilter()
         clauses: list[str] = []
         params: list[object] = []
         if where.article_id is not None:

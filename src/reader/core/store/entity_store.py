@@ -145,6 +145,9 @@ class EntityStore:
             )
         return sorted(found)
 
+    def all_article_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
+
     def entity_rules(self) -> list[Rule]:
         rows = self.conn.execute(
             "SELECT kind, surface, entity, label FROM entity_rules ORDER BY id"
@@ -202,6 +205,13 @@ class EntityStore:
             (name,),
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
+
+    def entity_name(self, name: str) -> str | None:
+        """The stored canonical spelling of an entity name, matched without case."""
+        row = self.conn.execute(
+            "SELECT name FROM entities WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (name,)
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def entity_label(self, name: str) -> str | None:
         row = self.conn.execute(

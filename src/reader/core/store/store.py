@@ -438,6 +438,7 @@ class Store(EntityStore, AnnotationStore):
         last_modified: str | None,
         warning: str | None,
         articles: Sequence[ArticleRecord],
+        skipped_keys: Sequence[str] = (),
     ) -> tuple[int, int]:
         """Store a fetched feed and its new or changed articles in one transaction.
 
@@ -511,6 +512,13 @@ class Store(EntityStore, AnnotationStore):
                     # The same transaction: the new text and the annotations'
                     # new places are stored together or not at all.
                     reanchor_article(conn, article_id, record.text)
+            # Filtered out at ingest: remembered like pruned articles, so the
+            # next refresh neither stores nor re-fetches them.
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_tombstones (feed_id, key, deleted_at)"
+                " VALUES (?, ?, ?)",
+                [(feed_id, key, now) for key in skipped_keys],
+            )
             updated = len(stored)
             new = len(articles) - updated
         return new, updated
@@ -656,6 +664,7 @@ class Store(EntityStore, AnnotationStore):
             image_url=row["image_url"],
             extraction_error=row["extraction_error"],
             guid=row["guid"],
+            ai_score=row["ai_score"],
         )
 
     def _article_tags(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
