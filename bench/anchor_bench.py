@@ -173,6 +173,7 @@ class Doc:
     spans: list[Span] = field(default_factory=list)
     # Boilerplate put on the old text for the edit to remove ("remove_start"...).
     pending_boilerplate: str | None = None
+    target_moved: bool = False
 
     def splice(self, a: int, b: int, new: str) -> None:
         """Replace text[a:b] with `new`; keep every span's truth."""
@@ -363,6 +364,12 @@ def insertion_points(doc: Doc, avoid: tuple[int, int]) -> list[int]:
 
 def edit_duplicated(rng: random.Random, doc: Doc, target: Span) -> str:
     variant = rng.choice(("pull_quote", "in_paragraph", "paragraph"))
+    if doc.target_moved:
+        # A copy of the whole paragraph (or of a quote that is the whole
+        # paragraph) after the original moved: two identical paragraphs, the
+        # copy perhaps right where the original was. Which one the reader
+        # highlighted is then unknowable, so the truth would be a coin toss.
+        variant = "in_paragraph"
     own = doc.paragraph_of(target)
     if variant == "pull_quote":
         at = rng.choice(insertion_points(doc, own))
@@ -399,6 +406,7 @@ def move_paragraph(rng: random.Random, doc: Doc, unit: tuple[int, int]) -> None:
 
 def edit_para_moved(rng: random.Random, doc: Doc, target: Span) -> str:
     move_paragraph(rng, doc, doc.paragraph_of(target))
+    doc.target_moved = True
     return "moved"
 
 

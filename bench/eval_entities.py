@@ -212,20 +212,19 @@ def score_docs(gold_docs: Sequence[list[Span]], pred_docs: Sequence[list[Span]])
     return result
 
 
+def _row(name: str, c: Counts, note: str = "") -> str:
+    gold, pred = c.tp + c.fn, c.tp + c.fp
+    figures = f"{c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f}"
+    return f"    {name:<10} {gold:>5} {pred:>5} {figures}  {note}".rstrip()
+
+
 def print_score(name: str, score: Score, labels: Sequence[str], note: str = "") -> None:
     print(f"\n  {name}{'  ' + note if note else ''}")
     print(f"    {'label':<10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}")
     for label in labels:
-        c = score.labels.get(label, Counts())
-        gold, pred = c.tp + c.fn, c.tp + c.fp
-        print(f"    {label:<10} {gold:>5} {pred:>5} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f}")
-    t, u = score.typed, score.untyped
-    print(
-        f"    {'typed':<10} {t.tp + t.fn:>5} {t.tp + t.fp:>5} {t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f}  (micro)"
-    )
-    print(
-        f"    {'untyped':<10} {u.tp + u.fn:>5} {u.tp + u.fp:>5} {u.precision:6.3f} {u.recall:6.3f} {u.f1:6.3f}  (span only)"
-    )
+        print(_row(label, score.labels.get(label, Counts())))
+    print(_row("typed", score.typed, "(micro)"))
+    print(_row("untyped", score.untyped, "(span only)"))
     common = ", ".join(f"{kind} {n}" for kind, n in score.kinds.most_common(8))
     print(f"    most common errors: {common or 'none'}")
 
@@ -242,7 +241,7 @@ def show_errors(
         errors = [("FP", x) for x in pred_set - gold_set] + [("FN", x) for x in gold_set - pred_set]
         for kind, (s, e, lab) in sorted(errors, key=lambda item: (item[1][0], item[0])):
             if shown >= limit:
-                print(f"    ... (more; raise --max-errors)")
+                print("    ... (more; raise --max-errors)")
                 return
             left = text[max(0, s - 40) : s].replace("\n", " ")
             right = text[e : e + 40].replace("\n", " ")
@@ -427,9 +426,8 @@ def evaluate_ours(args: argparse.Namespace, systems: dict[str, Tagger]) -> None:
     texts = [text for text, _ in docs]
     gold = [spans for _, spans in docs]
     words = sum(len(t.split()) for t in texts)
-    print(
-        f"== ours: {args.data} ({len(docs)} paragraphs, {words:,} words, {sum(map(len, gold))} entities)"
-    )
+    entities = sum(map(len, gold))
+    print(f"== ours: {args.data} ({len(docs)} paragraphs, {words:,} words, {entities} entities)")
     for name, tagger in systems.items():
         preds, cost = run(tagger, texts)
         print_score(name, score_docs(gold, preds), LABELS, f"{cost:.1f} ms per 1,000 words")

@@ -53,6 +53,12 @@ FUZZY_LENGTH = (0.7, 1.4)
 APPROX_MIN_SCORE = 0.8
 # Among several candidates, the winner must beat the runner-up by this much.
 MARGIN = 0.15
+# How much of the context (word similarity, each side) must agree where the
+# diff does not vouch for a placement: for most quotes, for a short quote, and
+# for a quote the text holds more than once.
+CONTEXT_AGREES = 0.5
+SHORT_CONTEXT = 0.7
+REPEATED_CONTEXT = 0.9
 # Inner diffs above this many tokens a side are skipped (the block then counts
 # as replaced): difflib is quadratic-ish there and such a block is a rewrite.
 _MAX_DIFF_TOKENS = 4000
@@ -152,137 +158,289 @@ def reanchor(anchor: Anchor, old_text: str | None, new_text: str) -> Placement:
 
 def reanchor_all(anchors: Sequence[Anchor], old_text: str | None, new_text: str) -> list[Placement]:
     """`reanchor` for every anchor of one article: the diff is computed once."""
-    if old_text is not None and old_text == new_text:
-        alignment: _Alignment | None = _IDENTITY
-    else:
-        alignment = None
+    diff: _Alignment | None = None
     placements = []
     for anchor in anchors:
-        if old_text is not None and alignment is None:
-            needs_diff = old_text[anchor.start : anchor.end] == anchor.exact
-            if needs_diff:
-                alignment = _align(old_text, new_text)
-        placements.append(_place(anchor, old_text, new_text, alignment))
+        # The offsets only mean something if the anchor really was made on old_text.
+        valid = old_text is not None and old_text[anchor.start : anchor.end] == anchor.exact
+        if not anchor.exact:
+            placements.append(ORPHAN)
+        elif valid and old_text == new_text:
+            placements.append(Placement(anchor.start, anchor.end, "exact", 1.0))
+        elif valid:
+            assert old_text is not None
+            if diff is None:
+                diff = _align(old_text, new_text)
+            placements.append(_Search(anchor, new_text, old_text, diff).place())
+        else:
+            placements.append(_Search(anchor, new_text, None, None).place())
     return placements
 
 
-def _place(
-    anchor: Anchor, old_text: str | None, new_text: str, alignment: _Alignment | None
-) -> Placement:
-    if not anchor.exact:
-        return ORPHAN
-    # The offsets only mean something if the anchor really was made on old_text.
-    valid = (
-        old_text is not None
-        and alignment is not None
-        and old_text[anchor.start : anchor.end] == anchor.exact
-    )
-    if valid and old_text == new_text:
-        return Placement(anchor.start, anchor.end, "exact", 1.0)
-    diff = alignment if valid else None
-    if diff is not None:
-        placed = _place_by_diff(anchor, new_text, diff)
-        if placed is None:
-            assert old_text is not None
-            placed = _place_by_moved_paragraph(anchor, old_text, new_text, diff)
+class _Search:
+    """Steps 2 to 5 for one anchor."""
+
+    __slots__ = ("anchor", "diff", "expected", "old", "repeated", "text")
+
+    def __init__(self, anchor: Anchor, text: str, old: str | None, diff: _Alignment | None):
+        self.anchor, self.text, self.old, self.diff = anchor, text, old, diff
+        self.expected = min(anchor.start, len(text)) if diff is None else diff.nearest(anchor.start)
+        # A quote the article says more than once is identified by its context
+        # alone, and a diff of repetitive text may pair the wrong copies (an
+        # entry of a police blotter deleted, the next one's identical phrase
+        # taking its place): such a quote needs context that agrees closely.
+        self.repeated = _occurs_twice(old if old is not None else text, anchor.exact)
+
+    def place(self) -> Placement:
+        if self.diff is not None and self.old is not None:
+            placed = self._by_diff(self.diff) or self._by_moved_paragraph(self.old, self.diff)
+            if placed is not None:
+                return placed
+        placed, ambiguous = self._by_quote()
         if placed is not None:
             return placed
-        expected = diff.map_nearest(anchor.start)
-    else:
-        expected = min(anchor.start, len(new_text))
-    placed, ambiguous = _place_by_quote(anchor, new_text, diff, expected)
-    if placed is not None:
-        return placed
-    if ambiguous:
-        # The quote is there more than once and nothing tells the copies apart:
-        # a look-alike found by approximate search would be a worse guess still.
-        return ORPHAN
-    return _place_approximately(anchor, new_text, diff, expected) or ORPHAN
+        if ambiguous:
+            # The quote is there more than once and nothing tells the copies
+            # apart: a look-alike found by approximate search is no better.
+            return ORPHAN
+        return self._approximately() or ORPHAN
 
+    # --- step 2: through the diff ---------------------------------------------
 
-# --- step 2: through the diff -------------------------------------------------
+    def _by_diff(self, diff: _Alignment) -> Placement | None:
+        anchor = self.anchor
+        span = diff.map_span(anchor.start, anchor.end)
+        if span is None:
+            return None
+        # Inside one unchanged block that reaches well past both ends: the diff
+        # itself says these are the same characters in the same surroundings.
+        # A block that barely covers the quote may be difflib pairing two
+        # copies of a common phrase, so the context must then agree.
+        before = min(SHORT_QUOTE, anchor.start)
+        after = min(SHORT_QUOTE, len(self.old or "") - anchor.end)
+        trusted = diff.same_block(anchor.start - before, anchor.end + after)
+        return self._judge_mapped(*span, trusted=trusted)
 
+    def _by_moved_paragraph(self, old: str, diff: _Alignment) -> Placement | None:
+        """Step 2 for a paragraph that moved: difflib sees a deletion and an insertion.
 
-def _place_by_diff(anchor: Anchor, text: str, diff: _Alignment) -> Placement | None:
-    span = diff.map_span(anchor.start, anchor.end)
-    if span is None:
-        return None
-    # Both ends inside one unchanged block: the diff itself says these are the
-    # same characters. Otherwise the ends were mapped separately and a short
-    # quote could be a coincidence, so its context must agree.
-    same_block = diff.same_block(anchor.start, anchor.end)
-    return _place_mapped(anchor, text, *span, trusted=same_block)
-
-
-def _place_by_moved_paragraph(
-    anchor: Anchor, old_text: str, text: str, diff: _Alignment
-) -> Placement | None:
-    """Step 2 for a paragraph that moved: difflib sees a deletion and an insertion.
-
-    The quote's old paragraph is looked for among the new text's paragraphs that
-    the diff left unmatched; one clearly similar paragraph is where it went, and
-    the quote is mapped through a diff of the two paragraphs. The paragraph's
-    likeness is the context here: a quote that begins a moved paragraph has a
-    new prefix, yet nothing about it changed.
-    """
-    if "\n" in anchor.exact:
-        return None
-    para_start = old_text.rfind("\n", 0, anchor.start) + 1
-    para_end = old_text.find("\n", anchor.end)
-    para_end = len(old_text) if para_end < 0 else para_end
-    paragraph = old_text[para_start:para_end]
-    if len(paragraph) < LONG_QUOTE or diff.same_block(para_start, para_end):
-        return None
-    words = _WORD.findall(paragraph)
-    scored = []
-    for start, end in diff.unmatched_lines(text):
-        if FUZZY_LENGTH[0] <= (end - start) / len(paragraph) <= FUZZY_LENGTH[1]:
-            similarity = Indel.normalized_similarity(words, _WORD.findall(text, start, end))
-            scored.append((similarity, start, end))
-    if not scored:
-        return None
-    scored.sort(reverse=True)
-    similarity, start, end = scored[0]
-    if similarity < 0.7 or (len(scored) > 1 and similarity - scored[1][0] < MARGIN):
-        return None
-    local = _align(paragraph, text[start:end])
-    span = local.map_span(anchor.start - para_start, anchor.end - para_start)
-    if span is None:
-        return None
-    trusted = local.same_block(anchor.start - para_start, anchor.end - para_start)
-    return _place_mapped(
-        anchor, text, span[0] + start, span[1] + start, trusted=trusted, context_known=True
-    )
-
-
-def _place_mapped(
-    anchor: Anchor, text: str, start: int, end: int, trusted: bool, context_known: bool = False
-) -> Placement | None:
-    """Judge the span a diff mapped the quote to: moved, fuzzy or nothing."""
-    start, end = _trim(text, start, end)
-    if text[start:end] == anchor.exact and _same_edges(anchor, text, start, end):
-        if trusted or context_known or _context_ok(anchor, text, start, end):
-            return Placement(start, end, "moved", 1.0)
-        return None
-    # The diff may have split the quote's edge from a neighbouring change (a
-    # full stop that lost its newline): the quote itself, whole, where the diff
-    # says it went is still the quote.
-    quote = anchor.exact
-    hits = []
-    pos = text.find(quote, max(0, start - len(quote)), end + len(quote))
-    while pos >= 0:
+        The quote's old paragraph is looked for among the new text's lines that
+        the diff left unmatched; one clearly similar paragraph is where it went,
+        and the quote is mapped through a diff of the two paragraphs. Their
+        likeness is the context here: a quote that begins a moved paragraph has
+        a new prefix, yet nothing about it changed.
+        """
+        anchor, text = self.anchor, self.text
+        if "\n" in anchor.exact:
+            return None
+        para_start = old.rfind("\n", 0, anchor.start) + 1
+        para_end = old.find("\n", anchor.end)
+        para_end = len(old) if para_end < 0 else para_end
+        paragraph = old[para_start:para_end]
         if (
-            pos < end
-            and start < pos + len(quote)
-            and _same_edges(anchor, text, pos, pos + len(quote))
+            len(paragraph) < LONG_QUOTE
+            or diff.same_block(para_start, para_end)
+            or _occurs_twice(old, paragraph)  # twins: which one moved is anyone's guess
         ):
-            hits.append(pos)
-        pos = text.find(quote, pos + 1, end + len(quote))
-    if len(hits) == 1 and (
-        context_known or _context_ok(anchor, text, hits[0], hits[0] + len(quote))
-    ):
-        return Placement(hits[0], hits[0] + len(quote), "moved", 1.0)
-    return _fuzzy(anchor, text, start, end, context_known)
+            return None
+        words = _WORD.findall(paragraph)
+        scored = []
+        for start, end in diff.unmatched_lines(text):
+            if FUZZY_LENGTH[0] <= (end - start) / len(paragraph) <= FUZZY_LENGTH[1]:
+                similarity = Indel.normalized_similarity(words, _WORD.findall(text, start, end))
+                scored.append((similarity, start, end))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        similarity, start, end = scored[0]
+        if similarity < 0.7 or (len(scored) > 1 and similarity - scored[1][0] < MARGIN):
+            return None
+        local = _align(paragraph, text[start:end])
+        quote_start, quote_end = anchor.start - para_start, anchor.end - para_start
+        span = local.map_span(quote_start, quote_end)
+        if span is None:
+            return None
+        return self._judge_mapped(
+            span[0] + start,
+            span[1] + start,
+            trusted=local.same_block(quote_start, quote_end),
+            paragraph_known=True,
+        )
+
+    def _judge_mapped(
+        self, start: int, end: int, trusted: bool, paragraph_known: bool = False
+    ) -> Placement | None:
+        """Judge the span a diff mapped the quote to: moved, fuzzy or nothing."""
+        anchor, text = self.anchor, self.text
+        quote = anchor.exact
+        start, end = _trim(text, start, end)
+        if text[start:end] == quote and _same_edges(anchor, text, start, end):
+            if trusted or paragraph_known or self._context_agrees(start, end):
+                return Placement(start, end, "moved", 1.0)
+            return None
+        # The diff may have split the quote's edge from a neighbouring change (a
+        # full stop that lost its newline): the quote itself, whole, where the
+        # diff says it went is still the quote.
+        hits = [
+            hit
+            for hit in _occurrences(text, quote, max(0, start - len(quote)), end + len(quote))
+            if hit < end and start < hit + len(quote)
+            and _same_edges(anchor, text, hit, hit + len(quote))
+        ]
+        if len(hits) == 1 and (paragraph_known or self._context_agrees(hits[0], hits[0] + len(quote))):
+            return Placement(hits[0], hits[0] + len(quote), "moved", 1.0)
+        return self._fuzzy(start, end, paragraph_known)
+
+    # --- step 3: exact occurrences --------------------------------------------
+
+    def _by_quote(self) -> tuple[Placement | None, bool]:
+        """Returns (placement, ambiguous)."""
+        anchor, text, diff = self.anchor, self.text, self.diff
+        quote = anchor.exact
+        # (context, position, start, the diff says it is other old text)
+        candidates: list[tuple[float, float, int, bool]] = []
+        for start in _occurrences(text, quote):
+            end = start + len(quote)
+            if not _same_edges(anchor, text, start, end):
+                continue  # "one user" inside "one users": the word changed
+            other = diff is not None and diff.is_other_text(start, end, anchor.start, anchor.end)
+            prefix_sim, suffix_sim = _context_similarity(anchor, text, start, end)
+            candidates.append((min(prefix_sim, suffix_sim), self._position(start), start, other))
+        own = [c for c in candidates if not c[3]]
+        if not own:
+            return None, False
+        best = max(own)
+        # A copy the diff assigns to other old text still competes here: if it
+        # looks just as right, the diff's pairing of look-alikes decided, not
+        # the evidence.
+        rivals = [c for c in candidates if c is not best and best[0] - c[0] < MARGIN]
+        if rivals:
+            # Equally plausible copies: only a diff that points next to one of
+            # them decides.
+            tied = [best, *rivals]
+            near = [c for c in tied if abs(c[2] - self.expected) <= CONTEXT]
+            if diff is None or len(near) != 1 or near[0][3]:
+                return None, True
+            best = near[0]
+        context, _, start, _ = best
+        end = start + len(quote)
+        if not self._context_agrees(start, end) or self._edited_in_place(start):
+            return None, len(candidates) > 1
+        # The quote itself is certain; how sure its place is depends on context.
+        return Placement(start, end, "moved", 0.6 + 0.4 * context), False
+
+    def _edited_in_place(self, found_at: int) -> bool:
+        """True if the quote's prefix and suffix both survive around something else.
+
+        The quote was then rewritten in place, and the copy at `found_at` is
+        another sentence that says the same (an article quoting itself).
+        """
+        anchor, text = self.anchor, self.text
+        tail, head = anchor.prefix[-SHORT_QUOTE:], anchor.suffix[:SHORT_QUOTE]
+        if len(tail.strip()) < 6 or len(head.strip()) < 6:
+            return False
+        reach = 2 * len(anchor.exact) + CONTEXT
+        found_end = found_at + len(anchor.exact)
+        for pos in _occurrences(text, tail):
+            gap = pos + len(tail)
+            head_at = text.find(head, gap, gap + reach + len(head))
+            # A gap that holds the found copy is the copy's own context (the
+            # tail may even repeat inside the quote).
+            if head_at >= 0 and not (gap <= found_end and found_at <= head_at):
+                return True
+        return False
+
+    # --- step 4: approximate search -------------------------------------------
+
+    def _approximately(self) -> Placement | None:
+        anchor, text = self.anchor, self.text
+        quote = anchor.exact
+        if len(quote) < 4:
+            return None
+        old_piece = anchor.prefix + quote + anchor.suffix
+        quote_at = len(anchor.prefix)
+        slack = max(8, len(quote) // 4)
+        found: list[tuple[float, int, int, bool]] = []  # score, start, end, acceptable
+        for guess in _candidate_starts(anchor, text):
+            window_start = max(0, guess - len(anchor.prefix) - slack)
+            window_end = min(len(text), guess + len(quote) + len(anchor.suffix) + slack)
+            local = _align(old_piece, text[window_start:window_end])
+            span = local.map_span(quote_at, quote_at + len(quote))
+            if span is None:
+                continue
+            start, end = _snap(anchor, text, span[0] + window_start, span[1] + window_start)
+            if start >= end or any(_overlaps((start, end), f[1:3]) for f in found):
+                continue
+            if text[start:end] == quote:
+                continue  # an exact copy: step 3 judged those, and declined
+            if self.diff is not None and self.diff.is_other_text(
+                start, end, anchor.start, anchor.end
+            ):
+                continue  # text that was already there, elsewhere: not this quote
+            quote_sim = _similar_quote(quote, text[start:end])
+            if quote_sim is None:
+                continue
+            prefix_sim, suffix_sim = _context_similarity(anchor, text, start, end)
+            score = (
+                50 * quote_sim + 20 * prefix_sim + 20 * suffix_sim + 2 * self._position(start)
+            ) / 92
+            found.append((score, start, end, self._context_agrees(start, end)))
+        if not found:
+            return None
+        found.sort(reverse=True)
+        score, start, end, acceptable = found[0]
+        if not acceptable or score < APPROX_MIN_SCORE:
+            return None
+        if len(found) > 1:
+            # Several passages read like the quote (a list of similar entries):
+            # only near-identical context picks one of them.
+            prefix_sim, suffix_sim = _context_similarity(anchor, text, start, end)
+            if min(prefix_sim, suffix_sim) < REPEATED_CONTEXT or score - found[1][0] < MARGIN:
+                return None
+        return Placement(start, end, "fuzzy", score)
+
+    # --- shared -----------------------------------------------------------------
+
+    def _fuzzy(self, start: int, end: int, paragraph_known: bool) -> Placement | None:
+        anchor, text = self.anchor, self.text
+        start, end = _snap(anchor, text, start, end)
+        if start >= end:
+            return None
+        quote_sim = _similar_quote(anchor.exact, text[start:end])
+        if quote_sim is None:
+            return None
+        if not paragraph_known and not self._context_agrees(start, end):
+            return None
+        return Placement(start, end, "fuzzy", quote_sim)
+
+    def _context_agrees(self, start: int, end: int) -> bool:
+        """Both sides' context agree, the more closely the less the quote says alone."""
+        if self.repeated:
+            needed = REPEATED_CONTEXT
+        elif len(self.anchor.exact) < SHORT_QUOTE:
+            needed = SHORT_CONTEXT
+        else:
+            needed = CONTEXT_AGREES
+        return min(_context_similarity(self.anchor, self.text, start, end)) >= needed
+
+    def _position(self, start: int) -> float:
+        return 1.0 - min(1.0, abs(start - self.expected) / max(1, len(self.text)))
+
+
+def _occurrences(text: str, quote: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Starts of every occurrence, overlapping ones included (at most 1000)."""
+    end = len(text) if end is None else end
+    found = []
+    pos = text.find(quote, start, end)
+    while pos >= 0 and len(found) < 1000:
+        found.append(pos)
+        pos = text.find(quote, pos + 1, end)
+    return found
+
+
+def _occurs_twice(text: str, quote: str) -> bool:
+    first = text.find(quote)
+    return first >= 0 and text.find(quote, first + 1) >= 0
 
 
 def _same_edges(anchor: Anchor, text: str, start: int, end: int) -> bool:
@@ -299,118 +457,6 @@ def _same_edges(anchor: Anchor, text: str, start: int, end: int) -> bool:
     return True
 
 
-# --- step 3: exact occurrences ------------------------------------------------
-
-
-def _place_by_quote(
-    anchor: Anchor, text: str, diff: _Alignment | None, expected: int
-) -> tuple[Placement | None, bool]:
-    """Returns (placement, ambiguous)."""
-    quote = anchor.exact
-    candidates: list[tuple[float, float, float, int]] = []  # (context, prefix, suffix, start)
-    pos = text.find(quote)
-    while pos >= 0 and len(candidates) < 1000:
-        end = pos + len(quote)
-        if not _same_edges(anchor, text, pos, end):
-            pass
-        elif diff is None or not diff.is_other_text(pos, end, anchor.start, anchor.end):
-            prefix_sim, suffix_sim = _context_similarity(anchor, text, pos, end)
-            candidates.append(((prefix_sim + suffix_sim) / 2, prefix_sim, suffix_sim, pos))
-        pos = text.find(quote, pos + 1)
-    if not candidates:
-        return None, False
-    candidates.sort(reverse=True)
-    context, prefix_sim, suffix_sim, start = candidates[0]
-    if len(candidates) > 1 and context - candidates[1][0] < MARGIN:
-        # Equally plausible copies: only a diff that points at one of them
-        # decides (the region around the old position maps right next to it).
-        if diff is None:
-            return None, True
-        tied = [c for c in candidates if context - c[0] < MARGIN]
-        near = [c for c in tied if abs(c[3] - expected) <= CONTEXT]
-        if len(near) != 1:
-            return None, True
-        context, prefix_sim, suffix_sim, start = near[0]
-    if not _quote_context_ok(len(quote), prefix_sim, suffix_sim, unique=len(candidates) == 1):
-        return None, len(candidates) > 1
-    if min(prefix_sim, suffix_sim) < 1.0 and _edited_in_place(anchor, text, start):
-        # Its old context is still there, whole, around other words: the quote
-        # was rewritten in place, and this copy is some other sentence.
-        return None, False
-    # Confidence: the quote itself is certain; how sure the place is depends on context.
-    score = 0.6 + 0.4 * max(prefix_sim, suffix_sim)
-    return Placement(start, start + len(quote), "moved", score), False
-
-
-def _quote_context_ok(length: int, prefix_sim: float, suffix_sim: float, unique: bool) -> bool:
-    best = max(prefix_sim, suffix_sim)
-    if length < SHORT_QUOTE:
-        return min(prefix_sim, suffix_sim) >= 0.5 and (prefix_sim + suffix_sim) / 2 >= 0.75
-    if length < LONG_QUOTE or not unique:
-        return best >= 0.5
-    return True
-
-
-def _edited_in_place(anchor: Anchor, text: str, found_at: int) -> bool:
-    """True if the quote's prefix and suffix both survive, around something else.
-
-    Looks for the end of the prefix followed, within about the quote's length,
-    by the start of the suffix, anywhere but at `found_at`.
-    """
-    tail, head = anchor.prefix[-SHORT_QUOTE:], anchor.suffix[:SHORT_QUOTE]
-    if len(tail.strip()) < 6 or len(head.strip()) < 6:
-        return False
-    reach = 2 * len(anchor.exact) + CONTEXT
-    pos = text.find(tail)
-    while pos >= 0:
-        gap = pos + len(tail)
-        if gap != found_at and text.find(head, gap, gap + reach + len(head)) >= 0:
-            return True
-        pos = text.find(tail, pos + 1)
-    return False
-
-
-# --- step 4: approximate search -----------------------------------------------
-
-
-def _place_approximately(
-    anchor: Anchor, text: str, diff: _Alignment | None, expected: int
-) -> Placement | None:
-    quote = anchor.exact
-    if len(quote) < 4:
-        return None
-    old_piece = anchor.prefix + quote + anchor.suffix
-    quote_at = len(anchor.prefix)
-    scored: list[tuple[float, int, int]] = []
-    for guess in _candidate_starts(anchor, text):
-        slack = max(8, len(quote) // 4)
-        window_start = max(0, guess - len(anchor.prefix) - slack)
-        window_end = min(len(text), guess + len(quote) + len(anchor.suffix) + slack)
-        local = _align(old_piece, text[window_start:window_end])
-        span = local.map_span(quote_at, quote_at + len(quote))
-        if span is None:
-            continue
-        start, end = _snap(anchor, text, span[0] + window_start, span[1] + window_start)
-        if start >= end or any(s == start and e == end for _, s, e in scored):
-            continue
-        if diff is not None and diff.is_other_text(start, end, anchor.start, anchor.end):
-            continue  # text that was already there, elsewhere: not this quote
-        score = _approx_score(anchor, text, start, end, expected)
-        if score is not None:
-            scored.append((score, start, end))
-    if not scored:
-        return None
-    scored.sort(reverse=True)
-    score, start, end = scored[0]
-    if (
-        len(scored) > 1
-        and score - scored[1][0] < MARGIN / 3
-        and not _overlaps(scored[0], scored[1])
-    ):
-        return None  # two look-alikes: no way to tell which one was meant
-    return Placement(start, end, "fuzzy", score)
-
-
 def _candidate_starts(anchor: Anchor, text: str) -> list[int]:
     """Where the quote may start: exact hits of pieces of the quote and its context."""
     quote = anchor.exact
@@ -418,12 +464,9 @@ def _candidate_starts(anchor: Anchor, text: str) -> list[int]:
     votes: dict[int, int] = {}
 
     def vote(piece: str, offset: int) -> None:
-        if len(piece.strip()) < 6:
-            return
-        pos, hits = text.find(piece), 0
-        while pos >= 0 and hits < 20:
-            votes[pos - offset] = votes.get(pos - offset, 0) + 1
-            pos, hits = text.find(piece, pos + 1), hits + 1
+        if len(piece.strip()) >= 6:
+            for pos in _occurrences(text, piece)[:20]:
+                votes[pos - offset] = votes.get(pos - offset, 0) + 1
 
     pieces = min(6, max(1, len(quote) // seed))
     step = (len(quote) - seed) / max(1, pieces - 1)
@@ -449,37 +492,6 @@ def _candidate_starts(anchor: Anchor, text: str) -> list[int]:
     return [g[0] for g in groups[:8]]
 
 
-def _approx_score(anchor: Anchor, text: str, start: int, end: int, expected: int) -> float | None:
-    """Hypothesis-style score, or None when the span fails a hard requirement."""
-    found = text[start:end]
-    quote_sim = _similar_quote(anchor.exact, found)
-    if quote_sim is None:
-        return None
-    prefix_sim, suffix_sim = _context_similarity(anchor, text, start, end)
-    if not _context_ok_sims(len(anchor.exact), prefix_sim, suffix_sim):
-        return None
-    position = 1.0 - min(1.0, abs(start - expected) / max(1, len(text)))
-    score = (50 * quote_sim + 20 * prefix_sim + 20 * suffix_sim + 2 * position) / 92
-    return score if score >= APPROX_MIN_SCORE else None
-
-
-# --- fuzzy placement shared by steps 2 and 4 ----------------------------------
-
-
-def _fuzzy(
-    anchor: Anchor, text: str, start: int, end: int, context_known: bool = False
-) -> Placement | None:
-    start, end = _snap(anchor, text, start, end)
-    if start >= end:
-        return None
-    quote_sim = _similar_quote(anchor.exact, text[start:end])
-    if quote_sim is None:
-        return None
-    if not context_known and not _context_ok(anchor, text, start, end):
-        return None
-    return Placement(start, end, "fuzzy", quote_sim)
-
-
 def _similar_quote(quote: str, found: str) -> float | None:
     """The similarity of a changed quote, or None when it is not the same passage."""
     if not FUZZY_LENGTH[0] <= len(found) / len(quote) <= FUZZY_LENGTH[1]:
@@ -492,36 +504,53 @@ def _similar_quote(quote: str, found: str) -> float | None:
     return ratio
 
 
-def _context_ok(anchor: Anchor, text: str, start: int, end: int) -> bool:
-    return _context_ok_sims(len(anchor.exact), *_context_similarity(anchor, text, start, end))
-
-
-def _context_ok_sims(length: int, prefix_sim: float, suffix_sim: float) -> bool:
-    if length < SHORT_QUOTE:
-        return min(prefix_sim, suffix_sim) >= 0.5 and max(prefix_sim, suffix_sim) >= 0.75
-    return max(prefix_sim, suffix_sim) >= 0.5
-
-
 def _context_similarity(anchor: Anchor, text: str, start: int, end: int) -> tuple[float, float]:
     """Word-level similarity of the stored context with the context at start:end.
 
     Words, not characters: any two stretches of English share half their
-    letters, but rarely their words, so a character ratio cannot tell the
-    right context from a random one.
+    letters but rarely their words. And only the context inside the quote's
+    paragraph counts, plus whether the paragraph begins (ends) there: the
+    neighbouring paragraph is not the quote's context, as it changes whenever
+    paragraphs are moved or reordered.
     """
-    prefix = text[max(0, start - len(anchor.prefix)) : start]
-    suffix = text[end : end + len(anchor.suffix)]
-    return _words_similarity(anchor.prefix, prefix, start == 0), _words_similarity(
-        anchor.suffix, suffix, end == len(text)
+    window = text[max(0, start - CONTEXT) : start]
+    prefix_sim = _side_similarity(
+        anchor.prefix.rpartition("\n")[2],
+        "\n" in anchor.prefix or len(anchor.prefix) < CONTEXT,
+        window.rpartition("\n")[2],
+        "\n" in window or start < CONTEXT,
+        from_end=True,
     )
+    window = text[end : end + CONTEXT]
+    suffix_sim = _side_similarity(
+        anchor.suffix.partition("\n")[0],
+        "\n" in anchor.suffix or len(anchor.suffix) < CONTEXT,
+        window.partition("\n")[0],
+        "\n" in window or end + CONTEXT > len(text),
+        from_end=False,
+    )
+    return prefix_sim, suffix_sim
 
 
-def _words_similarity(stored: str, found: str, at_edge: bool) -> float:
+def _side_similarity(
+    stored: str, stored_edge: bool, found: str, found_edge: bool, from_end: bool
+) -> float:
     stored_words = _WORD.findall(stored)
-    if not stored_words:
-        # The quote was at the start (end) of its text: agreement only if it still is.
-        return 1.0 if at_edge or not _WORD.search(found) else 0.0
-    return Indel.normalized_similarity(stored_words, _WORD.findall(found))
+    found_words = _WORD.findall(found)
+    if not (stored_edge and found_edge):
+        if not stored_edge and stored_words:
+            # The stored window was cut at a fixed length, most likely inside
+            # a word: that fragment says nothing.
+            stored_words = stored_words[1:] if from_end else stored_words[:-1]
+        # Compare as many words as were stored, the ones next to the quote.
+        keep = len(stored_words)
+        found_words = (found_words[-keep:] if from_end else found_words[:keep]) if keep else []
+    similarity = Indel.normalized_similarity(stored_words, found_words)
+    if stored_edge != found_edge:
+        # One paragraph ends where the other goes on: the same words next to
+        # the quote count for less.
+        similarity *= 0.75
+    return similarity
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -544,15 +573,14 @@ def _snap(anchor: Anchor, text: str, start: int, end: int) -> tuple[int, int]:
         while start < end and _is_word(text[start]):
             start += 1
     ended_at_word = not anchor.suffix or not _is_word(anchor.suffix[0])
-    if (
-        ended_at_word
-        and start < end < len(text)
-        and _is_word(text[end])
-        and _is_word(text[end - 1])
-    ):
+    if ended_at_word and start < end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
         while end > start and _is_word(text[end - 1]):
             end -= 1
     return _trim(text, start, end)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _is_word(char: str) -> bool:
@@ -561,10 +589,6 @@ def _is_word(char: str) -> bool:
 
 def _is_mark(char: str) -> bool:
     return unicodedata.category(char).startswith("M")
-
-
-def _overlaps(a: tuple[float, int, int], b: tuple[float, int, int]) -> bool:
-    return a[1] < b[2] and b[1] < a[2]
 
 
 # --- the diff -----------------------------------------------------------------
@@ -634,7 +658,7 @@ class _Alignment:
         op = self._op_at_old(start)
         return op is not None and op[0] and end <= op[2]
 
-    def map_nearest(self, pos: int) -> int:
+    def nearest(self, pos: int) -> int:
         op = self._op_at_old(pos)
         if op is None:
             return self._ops[-1][4] if self._ops else 0
@@ -653,9 +677,6 @@ class _Alignment:
         mapped_start = first[1] + start - first[3]
         mapped_end = last[1] + end - last[3]
         return mapped_end <= old_start or mapped_start >= old_end
-
-
-_IDENTITY = _Alignment([])
 
 
 def _align(old: str, new: str) -> _Alignment:

@@ -357,6 +357,102 @@ class Store(EntityStore, AnnotationStore):
         )
         return [r[0] for r in rows]
 
+    def tag_counts(self) -> list[tuple[str, str, int]]:
+        """(name, kind, articles) of every tag on an article, by name. A tag set
+        both by the user and automatically counts as the user's ('user')."""
+        rows = self.conn.execute(
+            """SELECT t.name,
+                      CASE WHEN max(at.source = 'user') THEN 'user' ELSE 'auto' END,
+                      count(*)
+               FROM tags t JOIN article_tags at ON at.tag_id = t.id
+               GROUP BY t.id ORDER BY t.name COLLATE NOCASE"""
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def rename_tag(self, old: str, new: str) -> int:
+        """Rename a tag everywhere (articles, feeds, highlights); into an existing
+        tag it is a merge. Returns how many articles carry the new name."""
+        new = normalize_line(new)
+        if not new:
+            raise ValueError("a tag needs a name")
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id FROM tags WHERE name = ?", (old,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no tag {old!r}")
+            old_id = row[0]
+            target = conn.execute("SELECT id FROM tags WHERE name = ?", (new,)).fetchone()
+            if target is None or target[0] == old_id:
+                conn.execute("UPDATE tags SET name = ? WHERE id = ?", (new, old_id))
+                new_id = old_id
+            else:
+                new_id = target[0]
+                # Merge: a user's tag stays the user's on every article.
+                conn.execute(
+                    """INSERT INTO article_tags (article_id, tag_id, source)
+                       SELECT article_id, ?, source FROM article_tags WHERE tag_id = ? AND true
+                       ON CONFLICT (article_id, tag_id) DO UPDATE SET source =
+                       CASE WHEN excluded.source = 'user' THEN 'user' ELSE source END""",
+                    (new_id, old_id),
+                )
+                for table, owner in (
+                    ("feed_tags", "feed_id"),
+                    ("annotation_tags", "annotation_id"),
+                ):
+                    conn.execute(
+                        f"INSERT OR IGNORE INTO {table} ({owner}, tag_id)"
+                        f" SELECT {owner}, ? FROM {table} WHERE tag_id = ?",
+                        (new_id, old_id),
+                    )
+                conn.execute("DELETE FROM tags WHERE id = ?", (old_id,))
+            return int(
+                conn.execute(
+                    "SELECT count(*) FROM article_tags WHERE tag_id = ?", (new_id,)
+                ).fetchone()[0]
+            )
+
+    def delete_tag(self, name: str) -> int:
+        """Remove a tag from everything; returns how many articles had it."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no tag {name!r}")
+            count = conn.execute(
+                "SELECT count(*) FROM article_tags WHERE tag_id = ?", (row[0],)
+            ).fetchone()[0]
+            conn.execute("DELETE FROM tags WHERE id = ?", (row[0],))
+            return int(count)
+
+    def tag_articles(
+        self, article_ids: Sequence[int], tags: Sequence[str], *, remove: bool = False
+    ) -> None:
+        """Add (or remove) tags on several articles in one transaction (the user's tags)."""
+        with self.transaction() as conn:
+            tag_ids = (
+                self._tag_ids(conn, tags)
+                if not remove
+                else [
+                    r[0]
+                    for t in tags
+                    for r in conn.execute(
+                        "SELECT id FROM tags WHERE name = ?", (normalize_line(t),)
+                    )
+                ]
+            )
+            for article_id in article_ids:
+                for tag_id in tag_ids:
+                    if remove:
+                        conn.execute(
+                            "DELETE FROM article_tags WHERE article_id = ? AND tag_id = ?",
+                            (article_id, tag_id),
+                        )
+                    else:
+                        conn.execute(
+                            """INSERT INTO article_tags (article_id, tag_id, source)
+                               VALUES (?, ?, 'user') ON CONFLICT (article_id, tag_id)
+                               DO UPDATE SET source = 'user'""",
+                            (article_id, tag_id),
+                        )
+
     def preference(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM preferences WHERE key = ?", (key,))
         found = row.fetchone()
@@ -705,24 +801,12 @@ class Store(EntityStore, AnnotationStore):
             )
 
     def tag_article(self, article_id: int, tags: Sequence[str], *, remove: bool = False) -> None:
-        with self.transaction() as conn:
-            if (
-                conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
-                is None
-            ):
-                raise NotFoundError(f"no article with id {article_id}")
-            if remove:
-                conn.executemany(
-                    """DELETE FROM article_tags WHERE article_id = ?
-                       AND tag_id = (SELECT id FROM tags WHERE name = ?)""",
-                    [(article_id, normalize_line(t)) for t in tags],
-                )
-                return
-            for tag_id in self._tag_ids(conn, tags):
-                conn.execute(
-                    "INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)",
-                    (article_id, tag_id),
-                )
+        if (
+            self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            is None
+        ):
+            raise NotFoundError(f"no article with id {article_id}")
+        self.tag_articles([article_id], tags, remove=remove)
 
     @staticmethod
     def _tag_ids(conn: sqlite3.Connection, tags: Sequence[str]) -> list[int]:

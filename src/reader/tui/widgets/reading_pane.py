@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Collection, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +16,9 @@ from textual.containers import VerticalScroll
 from textual.content import Content, Span
 from textual.widgets import Static
 
-from reader.core.models import Article
+from reader.core.entities import Mention
+from reader.core.models import Annotation, Article
+from reader.tui.styles import HIGHLIGHT_STYLES, LABEL_STYLES
 
 WORDS_PER_MINUTE = 230
 _LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
@@ -56,9 +59,20 @@ def header_content(article: Article) -> Content:
     return Content("\n").join(lines)
 
 
-def body_content(text: str, terms: re.Pattern[str] | None) -> Content:
-    """The text laid out as paragraphs, search matches highlighted.
+def body_content(
+    text: str,
+    terms: re.Pattern[str] | None,
+    *,
+    mentions: Sequence[Mention] = (),
+    labels: Collection[str] = (),
+    highlights: Sequence[Annotation] = (),
+    extra: Sequence[tuple[int, int, str]] = (),
+) -> Content:
+    """The text laid out as paragraphs, with its styled spans.
 
+    Entities of the given `labels` colour the text, highlights colour the
+    background, search matches are reversed, and `extra` spans (a selection,
+    a cursor) come last, so the later ones win where styles overlap.
     Stored text has one paragraph a line; on screen a blank line separates
     paragraphs. Spans are found on the stored text (where every offset of
     mentions and highlights lives) and shifted by the lines added before them.
@@ -67,9 +81,16 @@ def body_content(text: str, terms: re.Pattern[str] | None) -> Content:
         return Content("This article has no text. Press o to open it in the browser.").stylize(
             "$text-muted italic"
         )
-    spans = []
+    spans: list[tuple[int, int, str]] = []
+    for h in highlights:
+        if h.start is not None and h.end is not None and h.state != "orphan":
+            spans.append((h.start, h.end, HIGHLIGHT_STYLES.get(h.color, "on $warning-muted")))
+    for m in mentions:
+        if m.label in labels:
+            spans.append((m.start, m.end, LABEL_STYLES[m.label]))
     if terms is not None:
-        spans = [(m.start(), m.end(), "reverse $warning") for m in terms.finditer(text)]
+        spans += [(m.start(), m.end(), "reverse $warning") for m in terms.finditer(text)]
+    spans += extra
     # Feed text (not extracted from the page) can keep one blank line between
     # paragraphs already: only a lone newline is doubled.
     newlines = [m.start() for m in _LONE_NEWLINE.finditer(text)]

@@ -1,0 +1,244 @@
+"""AI relevance: reader's ai_score against hand labels over the shared feed corpus.
+
+``bench/data/ai_relevance_labels.jsonl`` holds one JSON object a line: ``file`` (path
+relative to the feeds corpus), ``entry`` (the entry's id, or its link when it has no
+id, as feedparser gives them) and ``ai`` (true when the story is substantially about
+artificial intelligence or machine learning: models, AI companies' AI work, AI chips,
+AI policy). The labels carry no titles or text: the script reads those from the corpus
+at run time, so the corpus (``../shared/corpora/feeds``, not in the repository) must be
+present; without it the script says so and exits 0.
+
+For each labelled entry the text is built as reader builds it when ingesting a feed:
+the longest ``content`` value, else the summary, through
+``reader.core.extract.html_to_text``. Then ``recognize(text)`` and
+``ai_score(title, text, mentions, feed_title)``; an entry is predicted AI when the
+score is at least ``AI_THRESHOLD``.
+
+Baseline for comparison: a plain keyword regex over the title and the plain-text
+summary (the content when there is no summary): ``\\bAI\\b`` and ``\\bA\\.I\\.`` (case
+sensitive), and, ignoring case, artificial intelligence, machine learning, deep
+learning, neural network(s), LLM(s), large language model(s), language model(s),
+chatbot(s), generative AI, GPT followed by anything, ChatGPT, OpenAI, Anthropic,
+DeepMind.
+
+Run from the repository root::
+
+    python bench/eval_ai_relevance.py
+    python bench/eval_ai_relevance.py --show-errors
+    python bench/eval_ai_relevance.py --corpus /path/to/feeds --labels other.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LABELS = REPO_ROOT / "bench/data/ai_relevance_labels.jsonl"
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared/corpora/feeds"
+
+try:
+    import reader  # noqa: F401
+except ImportError:  # not installed: run against the source tree
+    sys.path.insert(0, str(REPO_ROOT / "src"))
+
+_BASELINE_CASED = re.compile(r"\bAI\b|\bA\.I\.")
+_BASELINE = re.compile(
+    r"\b(?:artificial intelligence|machine learning|deep learning|neural networks?|LLMs?|"
+    r"large language models?|language models?|chatbots?|generative AI|GPT\S*|ChatGPT|"
+    r"OpenAI|Anthropic|DeepMind)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    file: str
+    entry: str
+    ai: bool
+    feed_title: str
+    title: str
+    summary: str  # plain text
+    text: str  # plain text, as reader stores it
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    item: Item
+    score: float
+    predicted: bool
+
+
+def baseline(item: Item) -> bool:
+    """The keyword baseline: any AI keyword in the title or summary."""
+    haystack = f"{item.title}\n{item.summary or item.text}"
+    return bool(_BASELINE_CASED.search(haystack) or _BASELINE.search(haystack))
+
+
+def _entry_key(entry: Any) -> str | None:
+    key = entry.get("id") or entry.get("link")
+    return str(key) if key else None
+
+
+def load_items(
+    labels_path: Path, corpus: Path, html_to_text: Callable[[str], str]
+) -> tuple[list[Item], list[str]]:
+    """The labelled entries with their text, and the labels that matched nothing."""
+    import feedparser
+
+    labels = [
+        json.loads(line)
+        for line in labels_path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    parsed: dict[str, Any] = {}
+    items: list[Item] = []
+    missing: list[str] = []
+    for label in labels:
+        rel = label["file"]
+        if rel not in parsed:
+            path = corpus / rel
+            parsed[rel] = feedparser.parse(str(path)) if path.is_file() else None
+        feed = parsed[rel]
+        entry = None
+        if feed is not None:
+            entry = next((e for e in feed.entries if _entry_key(e) == label["entry"]), None)
+        if entry is None:
+            missing.append(f"{rel} {label['entry']}")
+            continue
+        contents = entry.get("content") or []
+        content_html = max((c.get("value") or "" for c in contents), key=len, default="")
+        summary_html = entry.get("summary") or ""
+        items.append(
+            Item(
+                file=rel,
+                entry=label["entry"],
+                ai=bool(label["ai"]),
+                feed_title=feed.feed.get("title") or "",
+                title=entry.get("title") or "",
+                summary=html_to_text(summary_html),
+                text=html_to_text(content_html or summary_html),
+            )
+        )
+    return items, missing
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        total = self.tp + self.fp + self.fn + self.tn
+        return (self.tp + self.tn) / total if total else 0.0
+
+
+def figures(truth: Sequence[bool], predicted: Sequence[bool]) -> Figures:
+    pairs = list(zip(truth, predicted, strict=True))
+    return Figures(
+        tp=sum(t and p for t, p in pairs),
+        fp=sum(p and not t for t, p in pairs),
+        fn=sum(t and not p for t, p in pairs),
+        tn=sum(not t and not p for t, p in pairs),
+    )
+
+
+def print_row(name: str, f: Figures) -> None:
+    print(
+        f"  {name:<28} P {f.precision:.3f}  R {f.recall:.3f}  F1 {f.f1:.3f}  "
+        f"acc {f.accuracy:.3f}  (tp {f.tp}, fp {f.fp}, fn {f.fn}, tn {f.tn})"
+    )
+
+
+def show_errors(predictions: Sequence[Prediction], base: Sequence[bool]) -> None:
+    print("\nErrors of ai_score (FP: predicted AI, labelled not; FN: the reverse):")
+    for p, b in sorted(zip(predictions, base, strict=True), key=lambda x: -x[0].score):
+        if p.predicted == p.item.ai:
+            continue
+        kind = "FP" if p.predicted else "FN"
+        keyword = "kw+" if b else "kw-"
+        title = p.item.title.replace("\n", " ")[:90]
+        print(f"  {kind} {p.score:.3f} {keyword} {p.item.file} :: {title}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="feeds folder")
+    parser.add_argument("--show-errors", action="store_true", help="list misclassified entries")
+    args = parser.parse_args(argv)
+
+    if not args.corpus.is_dir():
+        print(f"feed corpus not found at {args.corpus}; skipped (pass --corpus PATH)")
+        return 0
+    from reader.core.entities import recognize
+    from reader.core.entities.relevance import AI_THRESHOLD, ai_score
+    from reader.core.extract import html_to_text
+
+    items, missing = load_items(args.labels, args.corpus, html_to_text)
+    if missing:
+        print(f"{len(missing)} labelled entries not found in the corpus (skipped):")
+        for key in missing[:10]:
+            print(f"  {key}")
+    if not items:
+        print("nothing to evaluate")
+        return 0
+
+    started = time.perf_counter()
+    predictions = []
+    for item in items:
+        mentions = recognize(item.text)
+        score = ai_score(item.title, item.text, mentions, item.feed_title)
+        predictions.append(Prediction(item, score, score >= AI_THRESHOLD))
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    base = [baseline(item) for item in items]
+    truth = [item.ai for item in items]
+
+    ai = sum(truth)
+    print(
+        f"{len(items)} labelled entries from {len({i.file for i in items})} feeds: "
+        f"{ai} AI, {len(items) - ai} not AI ({elapsed_ms / len(items):.2f} ms per entry)"
+    )
+    print_row(f"ai_score >= {AI_THRESHOLD}", figures(truth, [p.predicted for p in predictions]))
+    print_row("keyword baseline", figures(truth, base))
+    print("\nai_score at other thresholds:")
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+        print_row(
+            f"ai_score >= {threshold}", figures(truth, [p.score >= threshold for p in predictions])
+        )
+    print("\nBy corpus folder (ai_score at the threshold | keyword baseline):")
+    for folder in sorted({item.file.split("/")[0] for item in items}):
+        idx = [i for i, item in enumerate(items) if item.file.split("/")[0] == folder]
+        sub_truth = [truth[i] for i in idx]
+        print_row(f"{folder} ai_score", figures(sub_truth, [predictions[i].predicted for i in idx]))
+        print_row(f"{folder} keywords", figures(sub_truth, [base[i] for i in idx]))
+    if args.show_errors:
+        show_errors(predictions, base)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
