@@ -41,7 +41,7 @@ def analyse(
 ) -> Analysis:
     recognizer = recognizer_for(rules, settings.model)
     mentions = tuple(recognizer.find(text))
-    score = ai_score(title, text, mentions, feed_title)
+    score = ai_score(title, text, mentions, feed_title, recognizer.find(title))
     tags = (settings.ai_tag,) if settings.ai_tag and score >= settings.ai_threshold else ()
     return Analysis(mentions, score, tags, recognizer.digest)
 

@@ -196,12 +196,13 @@ class _Search:
             placed = self._by_diff(self.diff) or self._by_moved_paragraph(self.old, self.diff)
             if placed is not None:
                 return placed
-        placed, ambiguous = self._by_quote()
+        placed, declined = self._by_quote()
         if placed is not None:
             return placed
-        if ambiguous:
-            # The quote is there more than once and nothing tells the copies
-            # apart: a look-alike found by approximate search is no better.
+        if declined:
+            # The quote's exact words are there but could not be told to be
+            # this highlight (copies alike, context gone): a look-alike found by
+            # approximate search would be a worse guess still.
             return ORPHAN
         return self._approximately() or ORPHAN
 
@@ -239,7 +240,9 @@ class _Search:
         paragraph = old[para_start:para_end]
         if (
             len(paragraph) < LONG_QUOTE
-            or diff.same_block(para_start, para_end)
+            # Mostly still in place: it did not move (a copy of it may have
+            # been added, and must not be taken for it).
+            or diff.mostly_equal(para_start, para_end, new_side=False)
             or _occurs_twice(old, paragraph)  # twins: which one moved is anyone's guess
         ):
             return None
@@ -284,17 +287,20 @@ class _Search:
         hits = [
             hit
             for hit in _occurrences(text, quote, max(0, start - len(quote)), end + len(quote))
-            if hit < end and start < hit + len(quote)
+            if hit < end
+            and start < hit + len(quote)
             and _same_edges(anchor, text, hit, hit + len(quote))
         ]
-        if len(hits) == 1 and (paragraph_known or self._context_agrees(hits[0], hits[0] + len(quote))):
+        if len(hits) == 1 and (
+            paragraph_known or self._context_agrees(hits[0], hits[0] + len(quote))
+        ):
             return Placement(hits[0], hits[0] + len(quote), "moved", 1.0)
         return self._fuzzy(start, end, paragraph_known)
 
     # --- step 3: exact occurrences --------------------------------------------
 
     def _by_quote(self) -> tuple[Placement | None, bool]:
-        """Returns (placement, ambiguous)."""
+        """Returns (placement, declined): declined if candidates were found but none chosen."""
         anchor, text, diff = self.anchor, self.text, self.diff
         quote = anchor.exact
         # (context, position, start, the diff says it is other old text)
@@ -325,7 +331,7 @@ class _Search:
         context, _, start, _ = best
         end = start + len(quote)
         if not self._context_agrees(start, end) or self._edited_in_place(start):
-            return None, len(candidates) > 1
+            return None, True
         # The quote itself is certain; how sure its place is depends on context.
         return Placement(start, end, "moved", 0.6 + 0.4 * context), False
 
@@ -499,9 +505,18 @@ def _similar_quote(quote: str, found: str) -> float | None:
     ratio = Indel.normalized_similarity(quote, found)
     if ratio < FUZZY_MIN_RATIO:
         return None
-    if Indel.normalized_similarity(_WORD.findall(quote), _WORD.findall(found)) < FUZZY_MIN_WORDS:
+    quote_words, found_words = _WORD.findall(quote), _WORD.findall(found)
+    if Indel.normalized_similarity(quote_words, found_words) < FUZZY_MIN_WORDS:
+        return None
+    if sorted(filter(_has_digit, quote_words)) != sorted(filter(_has_digit, found_words)):
+        # Another number is another fact (an amount, a year, the next item of
+        # a numbered list): never the same passage, however alike the rest.
         return None
     return ratio
+
+
+def _has_digit(word: str) -> bool:
+    return any(char.isdigit() for char in word)
 
 
 def _context_similarity(anchor: Anchor, text: str, start: int, end: int) -> tuple[float, float]:
@@ -573,7 +588,12 @@ def _snap(anchor: Anchor, text: str, start: int, end: int) -> tuple[int, int]:
         while start < end and _is_word(text[start]):
             start += 1
     ended_at_word = not anchor.suffix or not _is_word(anchor.suffix[0])
-    if ended_at_word and start < end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
+    if (
+        ended_at_word
+        and start < end < len(text)
+        and _is_word(text[end])
+        and _is_word(text[end - 1])
+    ):
         while end > start and _is_word(text[end - 1]):
             end -= 1
     return _trim(text, start, end)
@@ -645,14 +665,31 @@ class _Alignment:
         return new_start, new_end
 
     def unmatched_lines(self, new: str) -> list[tuple[int, int]]:
-        """Lines of the new text that are not wholly inside one unchanged block."""
+        """Lines of the new text that are mostly not unchanged old text.
+
+        A moved paragraph is an insertion to difflib; a line that is mostly
+        unchanged text is something else (two paragraphs run together after a
+        deletion, say) and is left out.
+        """
         if self._unmatched is None:
             self._unmatched = []
             for line in re.finditer(r"[^\n]+", new):
-                op = self._op_at_new(line.start())
-                if op is None or not op[0] or line.end() > op[4]:
-                    self._unmatched.append(line.span())
+                start, end = line.span()
+                if not self.mostly_equal(start, end, new_side=True):
+                    self._unmatched.append((start, end))
         return self._unmatched
+
+    def mostly_equal(self, start: int, end: int, new_side: bool) -> bool:
+        """True if most of start:end (old or new text) lies in unchanged blocks."""
+        starts, lo, hi = (self._new_starts, 3, 4) if new_side else (self._old_starts, 1, 2)
+        count = 0
+        i = max(0, bisect_right(starts, start) - 1)
+        while i < len(self._ops) and self._ops[i][lo] < end:
+            op = self._ops[i]
+            if op[0]:
+                count += max(0, min(end, op[hi]) - max(start, op[lo]))
+            i += 1
+        return 2 * count >= end - start
 
     def same_block(self, start: int, end: int) -> bool:
         op = self._op_at_old(start)
@@ -752,7 +789,12 @@ def _merge(ops: list[_Op]) -> list[_Op]:
 
 
 def _common_prefix(old: str, a0: int, a1: int, new: str, b0: int, b1: int) -> int:
-    """Length of the common start of old[a0:a1] and new[b0:b1], by bisection."""
+    """Length of the common start of old[a0:a1] and new[b0:b1], in whole words.
+
+    Bisection on slice comparisons (C speed). The result is cut back to a word
+    boundary: "South" and "Skip" share an "S", and a diff that keeps that "S"
+    would map the start of a quote into the wrong word.
+    """
     lo, hi = 0, min(a1 - a0, b1 - b0)
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -760,10 +802,17 @@ def _common_prefix(old: str, a0: int, a1: int, new: str, b0: int, b1: int) -> in
             lo = mid
         else:
             hi = mid - 1
+    if 0 < lo and _is_word(old[a0 + lo - 1]):
+        old_next = a0 + lo < a1 and _is_word(old[a0 + lo])
+        new_next = b0 + lo < b1 and _is_word(new[b0 + lo])
+        if old_next or new_next:
+            while lo > 0 and _is_word(old[a0 + lo - 1]):
+                lo -= 1
     return lo
 
 
 def _common_suffix(old: str, a0: int, a1: int, new: str, b0: int, b1: int) -> int:
+    """Length of the common end of old[a0:a1] and new[b0:b1], in whole words."""
     lo, hi = 0, min(a1 - a0, b1 - b0)
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -771,4 +820,10 @@ def _common_suffix(old: str, a0: int, a1: int, new: str, b0: int, b1: int) -> in
             lo = mid
         else:
             hi = mid - 1
+    if 0 < lo and _is_word(old[a1 - lo]):
+        old_next = a1 - lo > a0 and _is_word(old[a1 - lo - 1])
+        new_next = b1 - lo > b0 and _is_word(new[b1 - lo - 1])
+        if old_next or new_next:
+            while lo > 0 and _is_word(old[a1 - lo]):
+                lo -= 1
     return lo

@@ -144,48 +144,50 @@ def sentence_start(text: str, pos: int) -> bool:
 
 
 def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
-    """Capitalised word runs in the parts of the text no other recogniser claimed."""
+    """Capitalised word runs in the parts of the text no other recogniser claimed.
+
+    This loop runs for every capitalised word of every article, so the common
+    case (a plain word: no hyphen, apostrophe or final dot) skips the cleaning.
+    """
     runs: list[_Run] = []
     words: list[tuple[int, int, str]] = []
 
     def flush() -> None:
-        # Drop stop words and titles from the ends; keep the run if anything is left.
-        while words and (words[0][2] in _STOP or words[0][2] in _PERSON_TITLES):
-            words.pop(0)
-        while words and (words[-1][2] in _STOP or words[-1][2] in _PERSON_TITLES):
-            words.pop()
         if words:
             runs.append(_Run(words[0][0], words[-1][1], tuple(w for _, _, w in words)))
-        words.clear()
+            words.clear()
 
     for match in _WORD.finditer(text):
         raw = match.group()
-        word = _clean(raw)
-        start, end = match.start(), match.start() + len(word)
-        if not word or not free(start, end):
+        start = match.start()
+        word = _clean(raw) if _NEEDS_CLEANING.search(raw) else raw
+        end = start + len(word)
+        if not word or word in _NOT_NAMES or not free(start, end):
+            # Stop words and titles end a run (and are never part of one).
             flush()
             continue
-        if (
-            word in _STOP
-            or word in _PERSON_TITLES
-            or (word.isupper() and len(word) <= 4 and word not in _ORG_SUFFIXES)
-        ):
-            # Acronyms such as "AI" or "CEO" only end a run unless they are a
+        if word.isupper() and len(word) <= 4 and word not in _ORG_SUFFIXES:
+            # Acronyms such as "AI" or "CEO" end a run, unless they are a
             # company word that belongs to it ("Scale AI").
             flush()
             continue
         if words:
             gap = text[words[-1][1] : start]
-            particle = gap.startswith(" ") and gap.endswith(" ") and gap.strip() in _PARTICLES
-            if gap != " " and not particle:
+            if gap != " " and not (
+                gap.startswith(" ") and gap.endswith(" ") and gap.strip() in _PARTICLES
+            ):
                 flush()
         words.append((start, end, word))
-        if len(raw) != len(word) and raw[len(word) :] not in (".",):
+        if len(raw) != len(word) and raw[len(word) :] != ".":
             flush()  # a possessive or a trailing hyphen ends the name
-        elif raw.endswith(".") and word not in _KEEP_DOT:
+        elif raw[-1] == "." and word not in _KEEP_DOT:
             flush()
     flush()
     return runs
+
+
+_NEEDS_CLEANING = re.compile(r"[-'’.]")
+_NOT_NAMES = _STOP | _PERSON_TITLES
 
 
 def find_context_names(

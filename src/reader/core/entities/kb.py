@@ -16,6 +16,7 @@ from importlib import resources
 
 import ahocorasick
 
+from reader.core.entities.patterns import family_automaton
 from reader.core.entities.records import LABELS
 
 _KB_FILES = ("orgs.tsv", "people.tsv", "models.tsv", "products.tsv", "places.tsv")
@@ -32,7 +33,7 @@ class Entry:
 class KnowledgeBase:
     automaton: ahocorasick.Automaton  # surface -> (surface length, Entry)
     entries: dict[str, Entry]  # surface -> entry
-    families: tuple[str, ...]  # AI model family stems for the model grammar
+    families: ahocorasick.Automaton | None  # AI model family stems for the model grammar
     first_names: frozenset[str]
     digest: str  # changes whenever the data changes (articles are re-analysed)
 
@@ -105,4 +106,6 @@ def knowledge_base() -> KnowledgeBase:
         if not line.startswith("#")
         for word in line.split()
     )
-    return KnowledgeBase(build(entries), entries, families, first_names, digest.hexdigest()[:16])
+    return KnowledgeBase(
+        build(entries), entries, family_automaton(families), first_names, digest.hexdigest()[:16]
+    )

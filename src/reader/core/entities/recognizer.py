@@ -41,11 +41,10 @@ _TECH = re.compile(
     r"OpenAI|Nvidia|Amazon|Meta|Apple|tech|technology|assistant|agents?|coding|code|API|"
     r"benchmark|training|inference|subscription|revenue|valuation)\b"
 )
-_WORD_CHAR = re.compile(r"\w")
 
 
 def _is_word_char(ch: str) -> bool:
-    return bool(_WORD_CHAR.match(ch))
+    return ch.isalnum() or ch == "_"
 
 
 class _Claims:
@@ -138,7 +137,7 @@ class Recognizer:
         if automaton.kind != ahocorasick.AHOCORASICK:
             return found  # nothing was added (an empty knowledge base)
         tech_in_text: bool | None = None
-        for end_index, (length, entry) in automaton.iter(text):
+        for end_index, (length, entry) in automaton.iter_long(text):
             end = end_index + 1
             start = end - length
             if start > 0 and _is_word_char(text[start - 1]):

@@ -26,7 +26,8 @@ _STRONG = re.compile(
     r"superintelligence|inference|training runs?|model weights|embeddings?|RLHF|"
     r"prompt(?:s|ing)?|tokens? per second|context window|benchmarks?|GPUs?|TPUs?|"
     r"data cent(?:er|re)s?|hallucinat\w+|copilots?|computer vision|robotics|"
-    r"speech recognition|text-to-(?:image|video|speech))\b",
+    r"speech recognition|text-to-(?:image|video|speech)|speech-to-text|ML|subagents?|"
+    r"embodied AI|vision-language|VLMs?)\b",
     re.IGNORECASE,
 )
 # "AI" is case-sensitive: "ai" in lower case is a word in other languages.
@@ -71,6 +72,19 @@ _AI_FEED = re.compile(
 )
 
 
+# People whose news is AI news.
+_AI_PEOPLE = frozenset(
+    """Sam Altman|Dario Amodei|Daniela Amodei|Demis Hassabis|Ilya Sutskever|Andrej Karpathy|
+    Yann LeCun|Geoffrey Hinton|Yoshua Bengio|Mira Murati|Mustafa Suleyman|Greg Brockman|
+    Liang Wenfeng|Arthur Mensch|Alexandr Wang|Aravind Srinivas|Fei-Fei Li|Jakub Pachocki|
+    Jan Leike|Noam Shazeer|Koray Kavukcuoglu|Jeff Dean|Andrew Ng|Emad Mostaque|
+    Kevin Weil|Nat Friedman|Daniel Gross|Jensen Huang""".split("|")
+)
+_AI_PEOPLE = frozenset(name.strip() for name in _AI_PEOPLE)
+# "AI" written next to non-Latin letters ("AI日报") has no word boundary.
+_AI_WORD = re.compile(r"(?<![A-Za-z])AI(?![A-Za-z])")
+
+
 def _term_hits(text: str) -> int:
     hits = 0
     for match in _STRONG.finditer(text):
@@ -78,33 +92,56 @@ def _term_hits(text: str) -> int:
         if word.lower() in _CASE_SENSITIVE and not word.isupper() and word != "A.I.":
             continue
         hits += 1
+    if hits == 0 and _AI_WORD.search(text):
+        hits = 1
     return hits
 
 
-def ai_score(title: str, text: str, mentions: Sequence[Mention], feed_title: str = "") -> float:
-    """How strongly the article is about AI, from 0 (not at all) to 1."""
+def _ai_entity(m: Mention) -> bool:
+    """A mention that by itself says the story is about AI."""
+    if m.label == "AI_MODEL":
+        return True
+    if m.label == "ORG":
+        return m.entity in _AI_ORG_NAMES
+    if m.label == "PRODUCT":
+        return _AI_PRODUCTS.match(m.entity) is not None
+    if m.label == "PERSON":
+        return m.entity in _AI_PEOPLE
+    return False
+
+
+def ai_score(
+    title: str,
+    text: str,
+    mentions: Sequence[Mention],
+    feed_title: str = "",
+    title_mentions: Sequence[Mention] | None = None,
+) -> float:
+    """How strongly the article is about AI, from 0 (not at all) to 1.
+
+    The title weighs most: a headline that says "AI" or names an AI model, lab,
+    product or person is an AI story. The body adds evidence by density, so a
+    passing mention in a long unrelated essay stays below the threshold.
+    `title_mentions` are the title's entities (found here when not given).
+    """
+    if title_mentions is None:
+        from reader.core.entities.recognizer import recognize
+
+        title_mentions = recognize(title)
     lead = text[:600]
     words = max(len(text.split()), 1)
     title_hits = _term_hits(title)
     lead_hits = _term_hits(lead)
     body_density = _term_hits(text) * 1000 / max(words, 200)
-    models = sum(1 for m in mentions if m.label == "AI_MODEL")
-    labs = sum(1 for m in mentions if m.label == "ORG" and m.entity in _AI_ORG_NAMES)
-    products = sum(1 for m in mentions if m.label == "PRODUCT" and _AI_PRODUCTS.match(m.entity))
-    title_entities = sum(
-        1
-        for m in mentions
-        if (m.label == "AI_MODEL" or m.entity in _AI_ORG_NAMES) and m.entity in title
-    )
+    body_entities = sum(1 for m in mentions if _ai_entity(m))
+    title_entities = sum(1 for m in title_mentions if _ai_entity(m))
     z = (
         -3.0
-        + 2.2 * min(title_hits, 2)
-        + 1.2 * min(lead_hits, 3)
-        + 0.35 * min(body_density, 12.0)
-        + 0.9 * min(models, 4)
-        + 0.6 * min(labs, 5)
-        + 0.5 * min(products, 4)
-        + 1.5 * min(title_entities, 2)
-        + (0.8 if _AI_FEED.search(feed_title or "") else 0.0)
+        + 3.5 * min(title_hits, 1)
+        + 3.5 * min(title_entities, 1)
+        + 0.9 * min(lead_hits, 3)
+        + 0.3 * min(body_density, 12.0)
+        + 0.5 * min(body_entities, 6)
+        + (1.5 if _AI_FEED.search(feed_title or "") else 0.0)
     )
     return round(1.0 / (1.0 + math.exp(-z)), 4)

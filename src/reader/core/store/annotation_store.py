@@ -143,6 +143,41 @@ def _drop_unused_versions(conn: sqlite3.Connection, article_id: int) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class NotesArticle:
+    """An article as an export of notes names it (also for unsubscribed feeds)."""
+
+    id: int
+    feed_url: str
+    feed_title: str
+    key: str
+    guid: str
+    url: str
+    title: str
+    published: str | None
+    updated: str | None
+    text_sha: str
+    user_tags: tuple[str, ...]  # the user's own, not automatic ones
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedAnnotation:
+    """An annotation restored from an export, placed on the current text by the caller."""
+
+    uid: str
+    article_id: int
+    kind: str  # "highlight" | "note"
+    anchor: Anchor | None
+    text_sha: str
+    state: str
+    score: float
+    note: str
+    color: str
+    tags: tuple[str, ...]
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class AnnotationFilter:
     article_id: int | None = None
     color: str | None = None
@@ -406,3 +441,146 @@ class AnnotationStore:
             (article_id, sha),
         ).fetchone()
         return None if row is None else str(row[0])
+
+    # -- export and import ------------------------------------------------------------
+
+    def notes_articles(self, *, tagged: bool = False) -> list[NotesArticle]:
+        """Articles with annotations (and, with `tagged`, those with user tags),
+        newest first, with what identifies them across databases."""
+        marked = "EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id)"
+        if tagged:
+            marked += (
+                " OR EXISTS (SELECT 1 FROM article_tags t"
+                " WHERE t.article_id = a.id AND t.source = 'user')"
+            )
+        rows = self.conn.execute(
+            f"""SELECT a.id, f.url AS feed_url,
+                   coalesce(f.user_title, nullif(f.title, ''), f.url) AS feed_title,
+                   a.key, a.guid, a.url, a.title, a.published, a.updated, a.text_sha,
+                   (SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM article_tags x
+                       JOIN tags t ON t.id = x.tag_id
+                       WHERE x.article_id = a.id AND x.source = 'user' ORDER BY t.name))
+                       AS tag_names
+                FROM articles a JOIN feeds f ON f.id = a.feed_id
+                WHERE {marked} ORDER BY a.sort_date DESC, a.id DESC"""
+        ).fetchall()
+        return [
+            NotesArticle(
+                id=r["id"],
+                feed_url=r["feed_url"],
+                feed_title=r["feed_title"],
+                key=r["key"],
+                guid=r["guid"],
+                url=r["url"],
+                title=r["title"],
+                published=r["published"],
+                updated=r["updated"],
+                text_sha=r["text_sha"],
+                user_tags=tuple(r["tag_names"].split("\x1f")) if r["tag_names"] else (),
+            )
+            for r in rows
+        ]
+
+    def find_article(self, url: str, *, feed_url: str = "", key: str = "") -> int | None:
+        """The article an export names: by feed URL and key when given, else by its URL
+        (the most recent one if several feeds carry it)."""
+        if feed_url and key:
+            row = self.conn.execute(
+                """SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
+                   WHERE f.url = ? AND a.key = ?""",
+                (feed_url, key),
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        if not url:
+            return None
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE url = ? ORDER BY sort_date DESC, id DESC LIMIT 1",
+            (url,),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def article_text(self, article_id: int) -> tuple[str, str]:
+        """(current text, its sha)."""
+        return self._article_text(self.conn, article_id)
+
+    def restore_annotations(
+        self,
+        annotations: Sequence[ImportedAnnotation],
+        article_tags: Sequence[tuple[int, Sequence[str]]] = (),
+    ) -> tuple[int, int, int]:
+        """Write an import in one transaction: annotations by uid (a new uid is
+        added; a known one gets the imported note, colour and tags, its place
+        is left as this database has it), and article tags as the user's own.
+        Returns (added, updated, article tags added)."""
+        added = updated = tags_added = 0
+        with self.transaction() as conn:
+            for item in annotations:
+                row = conn.execute(
+                    "SELECT id FROM annotations WHERE uid = ?", (item.uid,)
+                ).fetchone()
+                if row is None:
+                    self._import_new(conn, item)
+                    added += 1
+                    continue
+                current = self._get(conn, int(row[0]))
+                note = item.note.replace("\r\n", "\n")
+                color = check_color(item.color) if current.kind == "highlight" else current.color
+                tags = tuple(sorted({normalize_line(t) for t in item.tags} - {""}))
+                if (current.note, current.color, tuple(sorted(current.tags))) == (
+                    note,
+                    color,
+                    tags,
+                ):
+                    continue
+                conn.execute(
+                    "UPDATE annotations SET note = ?, color = ?, updated_at = ? WHERE id = ?",
+                    (note, color, utcnow(), current.id),
+                )
+                self._set_tags(conn, current.id, tags)
+                updated += 1
+            for article_id, names in article_tags:
+                for raw in names:
+                    name = normalize_line(raw)
+                    if not name:
+                        continue
+                    conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+                    tags_added += conn.execute(
+                        """INSERT INTO article_tags (article_id, tag_id, source)
+                           SELECT ?, id, 'user' FROM tags WHERE name = ?
+                           ON CONFLICT (article_id, tag_id) DO UPDATE SET source = 'user'
+                           WHERE source != 'user'""",
+                        (article_id, name),
+                    ).rowcount
+        return added, updated, tags_added
+
+    def _import_new(self, conn: sqlite3.Connection, item: ImportedAnnotation) -> None:
+        kind = item.kind if item.kind in ("highlight", "note") else "note"
+        anchor = item.anchor
+        # A note keeps a quote (an orphan turned into a note) but no place.
+        placed = anchor is not None and kind == "highlight"
+        cursor = conn.execute(
+            """INSERT INTO annotations (uid, article_id, kind, exact, prefix, suffix, start,
+               "end", text_sha, state, score, note, color, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                item.uid,
+                item.article_id,
+                kind,
+                anchor.exact if anchor else "",
+                anchor.prefix if anchor else "",
+                anchor.suffix if anchor else "",
+                anchor.start if anchor and placed else None,
+                anchor.end if anchor and placed else None,
+                item.text_sha,
+                item.state,
+                item.score,
+                item.note.replace("\r\n", "\n"),
+                check_color(item.color) if kind == "highlight" else "",
+                item.created_at,
+                item.updated_at,
+            ),
+        )
+        self._set_tags(conn, int(cursor.lastrowid or 0), item.tags)
+        if kind == "highlight":
+            save_version(conn, item.article_id)

@@ -1,0 +1,611 @@
+"""Notes out and in: Markdown for notes tools, W3C Web Annotation JSON for a round trip.
+
+Markdown (Obsidian and similar tools). Each article is one document:
+
+    ---
+    title: "…"            front matter values are JSON strings, which YAML reads as is
+    url: "…"
+    feed: "…"
+    tags: ["…"]           the user's article tags (not automatic ones)
+    published: "…"
+    exported: "…"
+    ---
+    # Title
+    ## Highlights
+    > the quote, every line prefixed, Markdown in it escaped so it shows as written
+
+    the note, Markdown as the user wrote it
+
+    [color:: yellow] #tag #other
+
+`[color:: yellow]` is a Dataview inline field (Obsidian renders it as
+"color: yellow" and Dataview can query it); an orphaned highlight (its passage
+is no longer in the article) is marked with a line saying so and
+`[state:: orphan]`. Article notes follow under "## Notes". `notes_markdown`
+joins the documents into one file whose front matter describes the export and
+whose articles are `#` sections; `notes_markdown_files` gives one file per
+article, named safely.
+
+JSON: an AnnotationCollection (`@context` http://www.w3.org/ns/anno.jsonld)
+whose `items` are Annotations: `id` is the annotation's uid; `target` has the
+article URL as `source`, a TextQuoteSelector and a TextPositionSelector, a
+TimeState with the article's date, and the colour as `styleClass` (with a
+CssStylesheet on the annotation); `body` holds TextualBody items with purpose
+`commenting` (the note, text/markdown) and `tagging` (one per tag). An article
+note targets the article (no selector; a note made from an orphan keeps its
+quote as a TextQuoteSelector). Reader extensions, ignored by other tools:
+`reader:article` (feed_url, key, guid, text_sha, title: to find the article
+again) and `reader:state` (kind, anchor state, score, text_sha of the version
+the anchor was made on). The user's article tags travel as one extra item per
+article with motivation `tagging` and `reader:state.kind` = `article-tags`.
+
+`import_notes` restores such a file: articles are matched by feed URL and key
+(from `reader:article`), else by URL; annotations by uid, so importing twice
+adds nothing; an anchor made on another version of the text is placed on the
+current text by `reanchor` (or kept as an orphan). Annotations whose article is
+not in the database are returned as `unmatched`, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reader.core.anchoring import Anchor, reanchor
+from reader.core.models import Annotation
+from reader.core.store import Store
+from reader.core.store.annotation_store import (
+    COLORS,
+    DEFAULT_COLOR,
+    AnnotationFilter,
+    ImportedAnnotation,
+    NotesArticle,
+)
+from reader.core.store.common import utcnow
+
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+ARTICLE_TAGS = "article-tags"  # reader:state.kind of the item carrying article tags
+
+# Background colours for the style classes; the app takes its own from the theme.
+_CSS = {
+    "yellow": "#fde68a",
+    "green": "#bbf7d0",
+    "blue": "#bfdbfe",
+    "pink": "#fbcfe8",
+    "purple": "#e9d5ff",
+}
+_STYLESHEET = {
+    "type": "CssStylesheet",
+    "value": " ".join(f".{name} {{ background-color: {_CSS[name]}; }}" for name in COLORS),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """An imported annotation with no article to go on: kept in the report."""
+
+    uid: str
+    url: str
+    kind: str
+    exact: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    annotations_added: int
+    updated: int
+    tags_added: int
+    unmatched: tuple[Unmatched, ...]
+
+
+def _by_article(store: Store, *, tagged: bool) -> list[tuple[NotesArticle, list[Annotation]]]:
+    grouped: dict[int, list[Annotation]] = {}
+    for annotation in store.annotations(AnnotationFilter()):
+        grouped.setdefault(annotation.article_id, []).append(annotation)
+    return [(a, grouped.get(a.id, [])) for a in store.notes_articles(tagged=tagged)]
+
+
+# -- Markdown ------------------------------------------------------------------------
+
+
+def notes_markdown(store: Store, *, exported: str | None = None) -> str:
+    """Every annotated article in one Markdown file."""
+    exported = exported or utcnow()
+    groups = _by_article(store, tagged=False)
+    head = _front_matter(
+        [
+            ("title", "Reader notes"),
+            ("exported", exported),
+            ("articles", len(groups)),
+        ]
+    )
+    sections = [_article_body(article, notes, level=1) for article, notes in groups]
+    return head + "\n" + "\n".join(sections)
+
+
+def notes_markdown_files(store: Store, *, exported: str | None = None) -> dict[str, str]:
+    """One Markdown document per annotated article: {safe file name: content}."""
+    exported = exported or utcnow()
+    files: dict[str, str] = {}
+    for article, notes in _by_article(store, tagged=False):
+        files[markdown_file_name(article.title, article.id)] = article_markdown(
+            article, notes, exported=exported
+        )
+    return files
+
+
+def article_markdown(article: NotesArticle, notes: Sequence[Annotation], *, exported: str) -> str:
+    head = _front_matter(
+        [
+            ("title", article.title),
+            ("url", article.url),
+            ("feed", article.feed_title),
+            ("tags", list(article.user_tags)),
+            ("published", article.published),
+            ("exported", exported),
+        ]
+    )
+    return head + "\n" + _article_body(article, notes, level=1, metadata=False)
+
+
+def markdown_file_name(title: str, article_id: int) -> str:
+    """A file name safe on every platform and in wiki links: words of the title and the id."""
+    words = re.sub(r"[^\w\s-]", " ", title, flags=re.UNICODE)
+    slug = "-".join(words.split()).strip("-_").lower()[:60].rstrip("-_")
+    return f"{slug or 'article'}-{article_id}.md"
+
+
+def _front_matter(fields: Iterable[tuple[str, object]]) -> str:
+    # JSON strings and lists are valid YAML flow scalars and sequences: quotes,
+    # colons, `---`, `#` and newlines in a value cannot end the block or change a type.
+    lines = ["---"]
+    for key, value in fields:
+        if value is None:
+            continue
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _article_body(
+    article: NotesArticle, notes: Sequence[Annotation], *, level: int, metadata: bool = True
+) -> str:
+    h = "#" * level
+    out = [f"{h} {_escape_inline(article.title) or 'Untitled'}", ""]
+    if metadata:
+        out += [
+            f"- url: <{article.url}>" if article.url else "- url:",
+            f"- feed: {_escape_inline(article.feed_title)}",
+        ]
+        if article.published:
+            out.append(f"- published: {article.published}")
+        if article.user_tags:
+            out.append("- tags: " + " ".join(_hashtag(t) for t in article.user_tags))
+        out.append("")
+    highlights = [n for n in notes if n.kind == "highlight"]
+    article_notes = [n for n in notes if n.kind != "highlight"]
+    if highlights:
+        out += [f"{h}# Highlights", ""]
+        for annotation in highlights:
+            out += _highlight(annotation)
+    if article_notes:
+        out += [f"{h}# Notes", ""]
+        for annotation in article_notes:
+            out += _article_note(annotation)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _highlight(a: Annotation) -> list[str]:
+    out = []
+    if a.state == "orphan":
+        out += ["*Orphaned highlight: this passage is no longer in the article's text.*", ""]
+    out += _quote_block(a.exact)
+    out.append("")
+    if a.note.strip():
+        out += [_safe_note(a.note), ""]
+    fields = [f"[color:: {a.color}]"]
+    if a.state == "orphan":
+        fields.append("[state:: orphan]")
+    out += [" ".join(fields + [_hashtag(t) for t in a.tags]), ""]
+    return out
+
+
+def _article_note(a: Annotation) -> list[str]:
+    out = []
+    if a.exact:  # a note kept from an orphaned highlight
+        out += _quote_block(a.exact) + [""]
+    out += [_safe_note(a.note), ""]
+    if a.tags:
+        out += [" ".join(_hashtag(t) for t in a.tags), ""]
+    return out
+
+
+def _quote_block(text: str) -> list[str]:
+    return [f"> {_escape_line(line)}".rstrip() for line in text.split("\n")]
+
+
+# Characters that would turn article text into Markdown (links, emphasis, code,
+# HTML, Obsidian tags, highlights, maths, tables) when quoted.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~=$&!{}])")
+_LINE_START = re.compile(r"^(\s*)([-+]|\d+[.)])(?=\s|$)")
+
+
+def _escape_inline(text: str) -> str:
+    return _INLINE_SPECIAL.sub(r"\\\1", text)
+
+
+def _escape_line(line: str) -> str:
+    """One line of quoted text shown literally: no list, heading, rule or link."""
+    escaped = _escape_inline(line)
+    match = _LINE_START.match(escaped)
+    if match:
+        marker = match.group(2)
+        escaped = (
+            match.group(1)
+            + (marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker)
+            + escaped[match.end() :]
+        )
+    elif escaped.lstrip().startswith(("-", "+")):
+        escaped = escaped.replace(escaped.lstrip()[0], "\\" + escaped.lstrip()[0], 1)
+    return escaped
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+
+
+def _safe_note(note: str) -> str:
+    """The note as written, but an unclosed code fence or HTML comment is closed,
+    so it cannot swallow the rest of the file."""
+    note = note.strip("\n")
+    fences = _FENCE.findall(note)
+    if len(fences) % 2:
+        note += "\n" + fences[-1]
+    if note.count("<!--") > note.count("-->"):
+        note += " -->"
+    return note
+
+
+def _hashtag(tag: str) -> str:
+    # Obsidian tags: letters, digits, _, -, /; no spaces.
+    return "#" + (re.sub(r"[^\w/-]+", "-", tag, flags=re.UNICODE).strip("-") or "tag")
+
+
+# -- W3C Web Annotation JSON --------------------------------------------------------
+
+
+def notes_w3c(store: Store, *, generated: str | None = None) -> dict[str, Any]:
+    """Every annotation (and the user's article tags) as an AnnotationCollection."""
+    items: list[dict[str, Any]] = []
+    for article, notes in _by_article(store, tagged=True):
+        for annotation in notes:
+            items.append(_w3c_annotation(article, annotation))
+        if article.user_tags:
+            items.append(_w3c_article_tags(article))
+    return {
+        "@context": W3C_CONTEXT,
+        "type": "AnnotationCollection",
+        "label": "reader annotations",
+        "generated": generated or utcnow(),
+        "total": len(items),
+        "items": items,
+    }
+
+
+def _reader_article(article: NotesArticle) -> dict[str, Any]:
+    return {
+        "feed_url": article.feed_url,
+        "key": article.key,
+        "guid": article.guid,
+        "text_sha": article.text_sha,
+        "title": article.title,
+    }
+
+
+def _time_state(article: NotesArticle) -> dict[str, str] | None:
+    date = article.published or article.updated
+    return {"type": "TimeState", "sourceDate": date} if date else None
+
+
+def _w3c_annotation(article: NotesArticle, a: Annotation) -> dict[str, Any]:
+    target: dict[str, Any] = {"source": article.url}
+    selectors: list[dict[str, Any]] = []
+    if a.exact:
+        selectors.append(
+            {"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix, "suffix": a.suffix}
+        )
+    if a.kind == "highlight" and a.start is not None and a.end is not None:
+        selectors.append({"type": "TextPositionSelector", "start": a.start, "end": a.end})
+    if selectors:
+        target["selector"] = selectors
+    state = _time_state(article)
+    if state:
+        target["state"] = state
+    item: dict[str, Any] = {
+        "id": a.uid,
+        "type": "Annotation",
+        "motivation": "highlighting" if a.kind == "highlight" else "commenting",
+        "created": a.created_at,
+        "modified": a.updated_at,
+    }
+    body = _bodies(a.note, a.tags)
+    if body:
+        item["body"] = body
+    if a.kind == "highlight" and a.color:
+        target["styleClass"] = a.color
+        item["stylesheet"] = _STYLESHEET
+    item["target"] = target
+    item["reader:article"] = _reader_article(article)
+    item["reader:state"] = {
+        "kind": a.kind,
+        "state": a.state,
+        "score": a.score,
+        "text_sha": a.text_sha,
+    }
+    return item
+
+
+def _bodies(note: str, tags: Sequence[str]) -> list[dict[str, Any]]:
+    body: list[dict[str, Any]] = []
+    if note:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": note,
+                "format": "text/markdown",
+            }
+        )
+    body += [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in tags]
+    return body
+
+
+def _w3c_article_tags(article: NotesArticle) -> dict[str, Any]:
+    digest = hashlib.sha256(f"{article.feed_url}\0{article.key}".encode()).hexdigest()[:32]
+    target: dict[str, Any] = {"source": article.url}
+    state = _time_state(article)
+    if state:
+        target["state"] = state
+    return {
+        "id": f"urn:reader:article-tags:{digest}",
+        "type": "Annotation",
+        "motivation": "tagging",
+        "body": _bodies("", article.user_tags),
+        "target": target,
+        "reader:article": _reader_article(article),
+        "reader:state": {"kind": ARTICLE_TAGS},
+    }
+
+
+# -- import -----------------------------------------------------------------------------
+
+
+class NotesFormatError(ValueError):
+    """Not a W3C Web Annotation document this reader can import."""
+
+
+def _items(data: Any) -> list[Mapping[str, Any]]:
+    if isinstance(data, list):
+        items: Any = data
+    elif isinstance(data, Mapping):
+        if "items" in data:
+            items = data["items"]
+        elif isinstance(data.get("first"), Mapping):  # a collection with one page
+            items = data["first"].get("items", [])
+        elif data.get("type") == "Annotation":
+            items = [data]
+        else:
+            raise NotesFormatError("no annotations in it (expected an AnnotationCollection)")
+    else:
+        raise NotesFormatError("expected a JSON object or array of annotations")
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise NotesFormatError("`items` must be a list of annotation objects")
+    return items
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    uid: str
+    url: str
+    feed_url: str
+    key: str
+    kind: str  # highlight, note or article-tags
+    anchor: Anchor | None
+    anchor_sha: str  # the text version the anchor was made on ('' unknown)
+    article_sha: str  # the article's text when exported
+    state: str
+    score: float
+    note: str
+    color: str
+    tags: tuple[str, ...]
+    created: str
+    modified: str
+
+
+def _parse(item: Mapping[str, Any]) -> _Parsed:
+    uid = _text(item.get("id"))
+    targets = _as_list(item.get("target"))
+    target: Mapping[str, Any] = next((t for t in targets if isinstance(t, Mapping)), {})
+    url = _text(target.get("source")) or next((t for t in targets if isinstance(t, str)), "")
+    quote: Mapping[str, Any] | None = None
+    position: Mapping[str, Any] | None = None
+    for selector in _as_list(target.get("selector")):
+        if not isinstance(selector, Mapping):
+            continue
+        if selector.get("type") == "TextQuoteSelector" and quote is None:
+            quote = selector
+        elif selector.get("type") == "TextPositionSelector" and position is None:
+            position = selector
+    notes: list[str] = []
+    tags: list[str] = []
+    for body in _as_list(item.get("body")):
+        if isinstance(body, str):  # a bare IRI body: nothing to keep as text
+            continue
+        if not isinstance(body, Mapping):
+            continue
+        value = _text(body.get("value"))
+        purpose = _as_list(body.get("purpose"))
+        if "tagging" in purpose:
+            if value.strip():
+                tags.append(value)
+        elif value:
+            notes.append(value)
+    if _text(item.get("bodyValue")):
+        notes.append(_text(item.get("bodyValue")))
+    extra_article = item.get("reader:article")
+    article: Mapping[str, Any] = extra_article if isinstance(extra_article, Mapping) else {}
+    extra_state = item.get("reader:state")
+    state: Mapping[str, Any] = extra_state if isinstance(extra_state, Mapping) else {}
+    anchor = None
+    if quote is not None and _text(quote.get("exact")):
+        start = position.get("start") if position else None
+        end = position.get("end") if position else None
+        valid = isinstance(start, int) and isinstance(end, int) and 0 <= start <= end
+        anchor = Anchor(
+            _text(quote.get("exact")),
+            _text(quote.get("prefix")),
+            _text(quote.get("suffix")),
+            start if valid and isinstance(start, int) else -1,
+            end if valid and isinstance(end, int) else -1,
+        )
+    kind = _text(state.get("kind"))
+    if kind not in ("highlight", "note", ARTICLE_TAGS):
+        motivations = _as_list(item.get("motivation"))
+        if anchor is not None and position is not None:
+            kind = "highlight"
+        elif "tagging" in motivations and not notes and anchor is None:
+            kind = ARTICLE_TAGS
+        elif anchor is not None and not notes:
+            kind = "highlight"
+        else:
+            kind = "note"
+    color = _text(target.get("styleClass")).strip().lower()
+    score = state.get("score")
+    return _Parsed(
+        uid=uid,
+        url=url,
+        feed_url=_text(article.get("feed_url")),
+        key=_text(article.get("key")),
+        kind=kind,
+        anchor=anchor,
+        anchor_sha=_text(state.get("text_sha")),
+        article_sha=_text(article.get("text_sha")),
+        state=_text(state.get("state")) or "exact",
+        score=float(score) if isinstance(score, int | float) else 1.0,
+        note="\n\n".join(notes),
+        color=color if color in COLORS else DEFAULT_COLOR,
+        tags=tuple(tags),
+        created=_text(item.get("created")),
+        modified=_text(item.get("modified")) or _text(item.get("created")),
+    )
+
+
+def _place(parsed: _Parsed, article_id: int, text: str, sha: str) -> ImportedAnnotation:
+    """The imported anchor on this database's current text of the article."""
+    anchor = parsed.anchor
+    created = parsed.created or utcnow()
+    common = {
+        "uid": parsed.uid,
+        "article_id": article_id,
+        "note": parsed.note,
+        "color": parsed.color,
+        "tags": parsed.tags,
+        "created_at": created,
+        "updated_at": parsed.modified or created,
+    }
+    if parsed.kind != "highlight" or anchor is None:
+        return ImportedAnnotation(
+            kind="note", anchor=anchor, text_sha=sha, state="exact", score=1.0, **common
+        )
+    state = parsed.state if parsed.state in ("exact", "moved", "fuzzy", "orphan") else "exact"
+    same_version = parsed.anchor_sha == sha or (not parsed.anchor_sha and anchor.start >= 0)
+    if state != "orphan" and same_version and text[anchor.start : anchor.end] == anchor.exact:
+        return ImportedAnnotation(
+            kind="highlight",
+            anchor=anchor,
+            text_sha=sha,
+            state=state,
+            score=parsed.score,
+            **common,
+        )
+    if state == "orphan" and parsed.article_sha == sha:
+        # The exporting database could not place it on this very text; neither can we.
+        return ImportedAnnotation(
+            kind="highlight",
+            anchor=anchor,
+            text_sha=parsed.anchor_sha,
+            state="orphan",
+            score=0.0,
+            **common,
+        )
+    place = reanchor(anchor, None, text)
+    if place.state == "orphan":
+        return ImportedAnnotation(
+            kind="highlight",
+            anchor=anchor,
+            text_sha=parsed.anchor_sha,
+            state="orphan",
+            score=0.0,
+            **common,
+        )
+    # As re-anchoring in the store does: the quote stays, the place moves.
+    moved = Anchor(anchor.exact, anchor.prefix, anchor.suffix, place.start, place.end)
+    return ImportedAnnotation(
+        kind="highlight",
+        anchor=moved,
+        text_sha=sha,
+        state=place.state,
+        score=place.score,
+        **common,
+    )
+
+
+def import_notes(store: Store, data: Any) -> ImportResult:
+    """Restore a W3C Web Annotation export (parsed JSON) onto matching articles."""
+    restored: list[ImportedAnnotation] = []
+    article_tags: list[tuple[int, Sequence[str]]] = []
+    unmatched: list[Unmatched] = []
+    texts: dict[int, tuple[str, str]] = {}
+    for item in _items(data):
+        parsed = _parse(item)
+        article_id = store.find_article(parsed.url, feed_url=parsed.feed_url, key=parsed.key)
+        if parsed.kind == ARTICLE_TAGS:
+            if article_id is None:
+                if parsed.tags:
+                    unmatched.append(
+                        Unmatched(parsed.uid, parsed.url, ARTICLE_TAGS, "", " ".join(parsed.tags))
+                    )
+            else:
+                article_tags.append((article_id, parsed.tags))
+            continue
+        if not parsed.uid or article_id is None or (parsed.anchor is None and not parsed.note):
+            unmatched.append(
+                Unmatched(
+                    parsed.uid,
+                    parsed.url,
+                    parsed.kind,
+                    parsed.anchor.exact if parsed.anchor else "",
+                    parsed.note,
+                )
+            )
+            continue
+        if article_id not in texts:
+            texts[article_id] = store.article_text(article_id)
+        text, sha = texts[article_id]
+        restored.append(_place(parsed, article_id, text, sha))
+    added, updated, tags_added = store.restore_annotations(restored, article_tags)
+    return ImportResult(added, updated, tags_added, tuple(unmatched))
