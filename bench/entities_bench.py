@@ -1,0 +1,85 @@
+"""Entity recognition speed: knowledge-base load time and CPU per 1,000 words.
+
+    python bench/entities_bench.py [--corpus PATH] [--rounds N]
+
+Texts: our labelled set (tests/data/entities_eval.txt, dense with names) and,
+when the shared corpus is present, the 91 ground-truth article texts of the
+news extraction benchmark (ordinary articles). Times are CPU time of this
+process (time.process_time), the best of several rounds, so other work on the
+machine disturbs them less. The optional statistical model is not used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from eval_entities import load_inline  # noqa: E402
+
+DEFAULT_CORPUS = Path("/work/shared/corpora/extraction/article-extraction-benchmark")
+
+
+def kb_load_ms() -> float:
+    """Load time in a fresh interpreter (the cache would hide it here)."""
+    code = (
+        "import time; t = time.perf_counter();"
+        "from reader.core.entities.kb import knowledge_base; kb = knowledge_base();"
+        "print((time.perf_counter() - t) * 1000, len(kb.entries))"
+    )
+    runs = []
+    for _ in range(5):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+        runs.append((float(out[0]), int(out[1])))
+    best = min(runs)
+    print(f"knowledge base: {best[1]:,} surfaces, loaded in {best[0]:.0f} ms (best of 5 runs)")
+    return best[0]
+
+
+def per_thousand_words(name: str, texts: list[str], rounds: int) -> None:
+    from reader.core.entities import Recognizer
+
+    recognizer = Recognizer()
+    words = sum(len(t.split()) for t in texts)
+    for text in texts[:3]:
+        recognizer.find(text)  # warm up (regex compilation, caches)
+    best = float("inf")
+    mentions = 0
+    for _ in range(rounds):
+        started = time.process_time()
+        mentions = sum(len(recognizer.find(text)) for text in texts)
+        best = min(best, time.process_time() - started)
+    print(
+        f"{name}: {len(texts)} texts, {words:,} words, {mentions:,} mentions:"
+        f" {best * 1000 / words * 1000:.2f} ms per 1,000 words"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    kb_load_ms()
+    ours = [text for text, _ in load_inline(HERE.parent / "tests/data/entities_eval.txt")]
+    per_thousand_words("labelled set (one call per paragraph)", ours, args.rounds)
+    per_thousand_words("labelled set (one long text)", ["\n".join(ours)], args.rounds)
+    truth = args.corpus / "ground-truth.json"
+    if truth.exists():
+        articles = [v["articleBody"] for v in json.loads(truth.read_text()).values()]
+        per_thousand_words("news articles (extraction benchmark)", articles, args.rounds)
+    else:
+        print(f"skipped the news articles: {truth} not found")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
