@@ -69,7 +69,9 @@ _PERSON_TITLES = frozenset(
     economist CEO-elect chairman president vice VP SVP EVP lead Lead officer Officer""".split()
 )
 _PERSON_AFTER = re.compile(r"^,? (?:said|says|told|wrote|added|noted|explained|argued|who)\b")
-_PERSON_BEFORE = re.compile(r"\b(?:said|says|according to|told by|wrote)\s$")
+_PERSON_BEFORE = re.compile(
+    r"\b(?:said|says|according to|told by|wrote|led by|founded by|co-founded by|joined by)\s$"
+)
 _ORG_SUFFIXES = frozenset(
     """Inc. Inc Corp. Corp Corporation Ltd. Ltd LLC LLP PLC plc GmbH AG SA S.A. NV BV Co. Labs Lab
     AI Technologies Technology Systems Capital Ventures Partners Group Holdings Robotics Networks
@@ -87,7 +89,7 @@ _ORG_BEFORE = re.compile(
     r"leaving|left)\s$"
 )
 _ORG_AFTER = re.compile(
-    r"^(?:, (?:a|an|the) (?:[\w-]+ ){0,3}(?:startup|start-up|company|firm|lab|maker|developer|"
+    r"^(?:, (?:a|an) (?:[\w-]+ ){0,3}(?:startup|start-up|company|firm|lab|maker|developer|"
     r"provider|unicorn|subsidiary|fund|investor|chipmaker|outlet|publisher|agency|platform|"
     r"vendor|nonprofit|non-profit|group|consultancy)\b|-backed\b|-owned\b|-funded\b|-led\b)"
 )
@@ -242,16 +244,14 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
         return "GPE"
     if len(words) == 1:
         return None
+    # A known given name, or a person's title just before, says PERSON even
+    # where the sentence also talks about companies ("angel investor X Y").
+    if 2 <= len(words) <= 4:
+        previous = before.rstrip().rsplit(" ", 1)[-1] if before.strip() else ""
+        if words[0] in first_names or previous in _PERSON_TITLES:
+            return "PERSON"
     if _ORG_AFTER.match(after) or _ORG_BEFORE.search(before):
         return "ORG"
-    if 2 <= len(words) <= 4:
-        if words[0] in first_names:
-            return "PERSON"
-        previous = before.rstrip().rsplit(" ", 1)[-1] if before.strip() else ""
-        if (
-            previous in _PERSON_TITLES
-            or _PERSON_AFTER.match(after)
-            or _PERSON_BEFORE.search(before)
-        ):
-            return "PERSON"
+    if 2 <= len(words) <= 4 and (_PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before)):
+        return "PERSON"
     return None

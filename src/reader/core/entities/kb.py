@@ -65,7 +65,9 @@ def parse_entries(text: str) -> dict[str, Entry]:
             continue
         entry = Entry(name, label, "ambiguous" in flags.split(","))
         for surface in [name, *aliases.split("|")]:
-            surface = surface.strip()
+            # "The New York Times": "The" is left out of spans (it is often
+            # lower case in running text, "the Times").
+            surface = surface.strip().removeprefix("The ")
             if surface and surface not in found:
                 found[surface] = entry
     return found

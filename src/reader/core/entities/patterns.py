@@ -113,6 +113,15 @@ _MONTH_AFTER = frozenset(
 )
 
 
+# A model the families list does not know, named the way models are:
+# Name-version plus a parameter count ("Kestrel-3 8B", "Halcyon-2 70B"), or
+# Name-version followed by "model"/"LLM".
+_UNKNOWN_MODEL = re.compile(
+    r"(?<![\w-])[A-Z][A-Za-z]{2,}(?:-[A-Z][A-Za-z]+)?-\d{1,2}(?:\.\d)?"
+    r"(?:\s\d{1,4}(?:\.\d)?[BM](?![\w-])|(?=\s(?:model|LLM|language model)s?\b))"
+)
+
+
 def _year_is_count(text: str, end: int) -> bool:
     return _COUNT_AFTER_YEAR.match(text, end) is not None
 
@@ -141,6 +150,9 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
         elif kind == "month" and _word_before(text, match.start()) in _MONTH_AFTER:
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
+    for match in _UNKNOWN_MODEL.finditer(text):
+        surface = match.group()
+        yield Mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")
     if families is None or families.kind != ahocorasick.AHOCORASICK:
         return
     # Model names: find the family stems in one Aho–Corasick pass, then match

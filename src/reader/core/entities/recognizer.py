@@ -115,6 +115,7 @@ class Recognizer:
         patterns = list(find_patterns(text, self.kb.families))
         claim(sorted(kb + patterns, key=by_length))
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen))
+        chosen = _join_of_names(text, chosen)
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         return sorted(self._apply_rules(chosen), key=lambda m: m.start)
@@ -168,6 +169,42 @@ class Recognizer:
         if sentence_start(text, start):
             return _TECH.search(window) is not None
         return True
+
+
+_ORG_HEADS = (
+    "University|Institute|Academy|Department|Ministry|Center|Centre|Court|School|College|"
+    "Bank|Council|Commission|Agency|Office|Foundation|Museum|Society|Association|Board|"
+    "Bureau|Federation|Union|Laboratory|Observatory|Hospital|Administration|Authority"
+)
+_OF_NAME = re.compile(
+    rf"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)*(?:{_ORG_HEADS})\s(?:of|for)\s"
+    rf"[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)*"
+)
+_LEADING_STOP = re.compile(r"^(?:The|A|An|In|At|By|For|From|With)\s")
+
+
+def _join_of_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "University of São Paulo", "Department of Agriculture": an institution
+    named "X of Y" is one ORG, not an ORG and a place. The pieces found inside
+    are replaced; a mention crossing the name's edges leaves it alone."""
+    for match in _OF_NAME.finditer(text):
+        start, end = match.start(), match.end()
+        lead = _LEADING_STOP.match(match.group())
+        if lead:
+            start += lead.end()
+        surface = text[start:end]
+        if surface.endswith(("’s", "'s")):
+            end -= 2
+            surface = surface[:-2]
+        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        crossing = [m for m in mentions if m.start < end and m.end > start and m not in inside]
+        if crossing or any(m.start == start and m.end == end for m in inside):
+            continue
+        if any(m.source == "user" for m in inside):
+            continue
+        mentions = [m for m in mentions if m not in inside]
+        mentions.append(Mention(start, end, "ORG", surface, surface, "context"))
+    return mentions
 
 
 # Capitalised words that may follow a company or product name without making
