@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.analysis import analyse, recognizer_for
-from reader.core.config import Settings
+from reader.core.config import ConfigError, Settings
 from reader.core.entities import LABELS, Mention, Recognizer, Rule
 from reader.core.entities.kb import knowledge_base
+from reader.core.entities.statistical import ModelError, load_model
+from reader.core.export import ImportResult as NotesImportResult
+from reader.core.export import import_notes as restore_notes
+from reader.core.export import notes_markdown, notes_markdown_files, notes_w3c
 from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
 from reader.core.fetch import Fetcher, FetchError, check_url
 from reader.core.models import (
@@ -382,9 +387,38 @@ class Reader:
     def annotations(self, where: AnnotationFilter | None = None) -> list[Annotation]:
         return self.store.annotations(where or AnnotationFilter())
 
+    def export_notes(self, fmt: str = "markdown") -> str:
+        """Every annotation as one Markdown file or W3C Web Annotation JSON ("json")."""
+        if fmt == "json":
+            document = notes_w3c(self.store)
+            return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        if fmt == "markdown":
+            return notes_markdown(self.store)
+        raise ValueError(f"unknown notes format {fmt!r}; markdown or json")
+
+    def export_notes_files(self) -> dict[str, str]:
+        """One Markdown document per annotated article: {file name: content}."""
+        return notes_markdown_files(self.store)
+
+    def import_notes(self, path: str | Path) -> NotesImportResult:
+        """Restore a W3C Web Annotation JSON export onto the matching articles.
+        Raises ValueError for a file that is not such JSON."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"not valid JSON: {exc}") from exc
+        return restore_notes(self.store, data)
+
 
 def make_reader(settings: Settings) -> Reader:
     """The one way to build the core: the CLI, the app and the tests use it."""
+    if settings.entities.model:
+        # A configured model that cannot load is a configuration error, said
+        # once here rather than as a failure of every feed in the refresh.
+        try:
+            load_model(settings.entities.model)
+        except ModelError as exc:
+            raise ConfigError(str(exc)) from None
     return Reader(settings, Store(settings.db_path()))
 
 
@@ -394,6 +428,7 @@ __all__ = [
     "Discovered",
     "ImportResult",
     "NotFoundError",
+    "NotesImportResult",
     "Reader",
     "make_reader",
 ]
