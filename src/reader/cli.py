@@ -173,15 +173,29 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("feed", metavar="URL", help="feed URL or id")
     remove.set_defaults(handler=cmd_remove)
 
-    import_ = sub.add_parser("import", help="subscribe to the feeds of an OPML file")
-    import_.add_argument("file", metavar="FILE.opml")
+    import_ = sub.add_parser(
+        "import",
+        help="subscribe to the feeds of an OPML file, or restore an annotations export (JSON)",
+    )
+    import_.add_argument("file", metavar="FILE", help="FILE.opml or FILE.json")
     import_.set_defaults(handler=cmd_import)
 
-    export = sub.add_parser("export", help="export subscriptions")
+    export = sub.add_parser("export", help="export subscriptions or notes")
     export_sub = export.add_subparsers(dest="what", metavar="WHAT", required=True)
     export_opml = export_sub.add_parser("opml", help="subscriptions as OPML")
     export_opml.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
     export_opml.set_defaults(handler=cmd_export_opml)
+    export_notes = export_sub.add_parser(
+        "notes", help="highlights and notes as Markdown or W3C Web Annotation JSON"
+    )
+    export_notes.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    export_notes.add_argument(
+        "--out",
+        metavar="PATH",
+        help="a file, or a folder (ending in /) for one Markdown file per article;"
+        " default: standard output",
+    )
+    export_notes.set_defaults(handler=cmd_export_notes)
     return parser
 
 
@@ -278,8 +292,30 @@ def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
+def _looks_like_json(path: str) -> bool:
+    """An annotations export (JSON) rather than OPML: by extension, else by content."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".json", ".jsonld"):
+        return True
+    if suffix in (".opml", ".xml"):
+        return False
+    try:
+        with open(path, "rb") as file:
+            start = file.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if start[:1] in (b"{", b"["):
+        return True
+    if start[:1] == b"<":
+        return False
+    raise CliError(f"{path}: neither an OPML file nor an annotations export (JSON)")
+
+
 def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
     from reader.core.opml import OpmlError
+
+    if _looks_like_json(args.file):
+        return _import_notes(reader, args.file)
 
     try:
         result = reader.import_opml(args.file)
@@ -294,6 +330,55 @@ def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
     )
     for problem in result.invalid:
         print(f"  skipped {problem}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _import_notes(reader: Reader, path: str) -> int:
+    try:
+        result = reader.import_notes(path)
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise CliError(f"{path}: {exc}") from exc
+    print(
+        f"imported {path}: {plural(result.annotations_added, 'annotation')} added,"
+        f" {result.updated} updated, {plural(result.tags_added, 'article tag')} added"
+        + (f", {len(result.unmatched)} unmatched" if result.unmatched else "")
+    )
+    for lost in result.unmatched:
+        # Listed in full, so nothing in the file is lost without the user knowing.
+        what = lost.exact or lost.note
+        print(
+            f"  unmatched {lost.kind} {lost.uid} on {lost.url or '(no url)'}: {what}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_export_notes(reader: Reader, args: argparse.Namespace) -> int:
+    out: str | None = args.out
+    if out and (out.endswith(("/", os.sep)) or Path(out).is_dir()):
+        if args.format != "markdown":
+            raise CliError("a folder takes one Markdown file per article; give a file for JSON")
+        folder = Path(out)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            files = reader.export_notes_files()
+            for name, content in files.items():
+                (folder / name).write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+        print(f"wrote {plural(len(files), 'file')} to {folder}", file=sys.stderr)
+        return EXIT_OK
+    document = reader.export_notes(args.format)
+    if out:
+        try:
+            Path(out).write_text(document, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        print(f"wrote {len(reader.annotations())} annotations to {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(document)
     return EXIT_OK
 
 
@@ -329,6 +414,12 @@ def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
     feed_ids = [reader.feed_id(f) for f in args.feed] if args.feed else None
     # Naming feeds is an explicit request: fetch them even while backing off.
     _run_refresh(reader, feed_ids, force=args.force or bool(feed_ids))
+    waiting = reader.store.count_unanalysed()
+    if waiting:
+        print(
+            f"{plural(waiting, 'article')} stored by an earlier version have no entities yet:"
+            " run `reader reanalyse`"
+        )
     return EXIT_OK
 
 
@@ -730,7 +821,12 @@ def cmd_entity_top(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_reanalyse(reader: Reader, args: argparse.Namespace) -> int:
-    ids = reader.store.all_article_ids() if args.all else None
+    if args.all:
+        ids: list[int] | None = reader.store.all_article_ids()
+    else:
+        # Never analysed (stored before entities existed), then any analysed
+        # by older recognisers or rules.
+        ids = None
     done = 0
     for done in reader.reanalyse(ids):
         if sys.stderr.isatty():

@@ -337,6 +337,7 @@ class Reader:
         settings = self.settings.entities
         digest = recognizer_for(rules, settings.model).digest
         done = 0
+        last_id = 0
         pending_ids = list(article_ids) if article_ids is not None else None
         while True:
             if pending_ids is not None:
@@ -345,9 +346,10 @@ class Reader:
                 chunk, pending_ids = pending_ids[:batch], pending_ids[batch:]
                 todo = self.store.pending_analysis(ids=chunk)
             else:
-                todo = self.store.pending_analysis(digest=digest, limit=batch)
+                todo = self.store.pending_analysis(digest=digest, limit=batch, after_id=last_id)
                 if not todo:
                     return
+                last_id = todo[-1].id
             results = []
             for item in todo:
                 result = analyse(item.title, item.text, item.feed_title, settings, rules)

@@ -104,9 +104,15 @@ class EntityStore:
                     write_analysis(conn, article_id, mentions, score, tags, digest, entity_ids)
 
     def pending_analysis(
-        self, *, digest: str | None = None, ids: Sequence[int] = (), limit: int = 200
+        self,
+        *,
+        digest: str | None = None,
+        ids: Sequence[int] = (),
+        limit: int = 200,
+        after_id: int = 0,
     ) -> list[PendingAnalysis]:
-        """Articles analysed with another digest than `digest` (or the given ids)."""
+        """Articles (id > after_id, in id order) analysed with another digest
+        than `digest`, or the given ids."""
         base = """SELECT a.id, a.title, a.text,
                       coalesce(f.user_title, nullif(f.title, ''), f.url)
                   FROM articles a JOIN feeds f ON f.id = a.feed_id"""
@@ -115,7 +121,8 @@ class EntityStore:
             rows = self.conn.execute(f"{base} WHERE a.id IN ({marks})", list(ids))
         else:
             rows = self.conn.execute(
-                f"{base} WHERE a.analysed_with IS NOT ? ORDER BY a.id LIMIT ?", (digest, limit)
+                f"{base} WHERE a.id > ? AND a.analysed_with IS NOT ? ORDER BY a.id LIMIT ?",
+                (after_id, digest, limit),
             )
         return [PendingAnalysis(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -144,6 +151,11 @@ class EntityStore:
                 )
             )
         return sorted(found)
+
+    def count_unanalysed(self) -> int:
+        """Articles no recogniser has seen yet (stored before this version)."""
+        row = self.conn.execute("SELECT count(*) FROM articles WHERE analysed_with IS NULL")
+        return int(row.fetchone()[0])
 
     def all_article_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM articles ORDER BY id")]
