@@ -155,9 +155,13 @@ def article_markdown(article: NotesArticle, notes: Sequence[Annotation], *, expo
 
 def markdown_file_name(title: str, article_id: int) -> str:
     """A file name safe on every platform and in wiki links: words of the title and the id."""
-    words = re.sub(r"[^\w\s-]", " ", title, flags=re.UNICODE)
-    slug = "-".join(words.split()).strip("-_").lower()[:60].rstrip("-_")
+    slug = re.sub(r"\W+", "-", title).strip("-_").lower()[:60].rstrip("-_")
     return f"{slug or 'article'}-{article_id}.md"
+
+
+_PLAIN_URL = re.compile(r"https?://[^\s<>]+")
+# Line breaks to YAML 1.1 that JSON leaves as they are.
+_YAML_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def _front_matter(fields: Iterable[tuple[str, object]]) -> str:
@@ -167,7 +171,7 @@ def _front_matter(fields: Iterable[tuple[str, object]]) -> str:
     for key, value in fields:
         if value is None:
             continue
-        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False).translate(_YAML_BREAKS)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
 
@@ -178,10 +182,8 @@ def _article_body(
     h = "#" * level
     out = [f"{h} {_escape_inline(article.title) or 'Untitled'}", ""]
     if metadata:
-        out += [
-            f"- url: <{article.url}>" if article.url else "- url:",
-            f"- feed: {_escape_inline(article.feed_title)}",
-        ]
+        url = f"<{article.url}>" if _PLAIN_URL.fullmatch(article.url) else ""
+        out += [f"- url: {url}".rstrip(), f"- feed: {_escape_inline(article.feed_title)}"]
         if article.published:
             out.append(f"- published: {article.published}")
         if article.user_tags:
@@ -218,7 +220,7 @@ def _highlight(a: Annotation) -> list[str]:
 def _article_note(a: Annotation) -> list[str]:
     out = []
     if a.exact:  # a note kept from an orphaned highlight
-        out += _quote_block(a.exact) + [""]
+        out += [*_quote_block(a.exact), ""]
     out += [_safe_note(a.note), ""]
     if a.tags:
         out += [" ".join(_hashtag(t) for t in a.tags), ""]
@@ -231,8 +233,8 @@ def _quote_block(text: str) -> list[str]:
 
 # Characters that would turn article text into Markdown (links, emphasis, code,
 # HTML, Obsidian tags, highlights, maths, tables) when quoted.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~=$&!{}])")
-_LINE_START = re.compile(r"^(\s*)([-+]|\d+[.)])(?=\s|$)")
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~=$&])")
+_NUMBERED = re.compile(r"(\d+)[.)]")
 
 
 def _escape_inline(text: str) -> str:
@@ -242,16 +244,13 @@ def _escape_inline(text: str) -> str:
 def _escape_line(line: str) -> str:
     """One line of quoted text shown literally: no list, heading, rule or link."""
     escaped = _escape_inline(line)
-    match = _LINE_START.match(escaped)
-    if match:
-        marker = match.group(2)
-        escaped = (
-            match.group(1)
-            + (marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker)
-            + escaped[match.end() :]
-        )
-    elif escaped.lstrip().startswith(("-", "+")):
-        escaped = escaped.replace(escaped.lstrip()[0], "\\" + escaped.lstrip()[0], 1)
+    stripped = escaped.lstrip()
+    indent = escaped[: len(escaped) - len(stripped)]
+    if stripped[:1] in ("-", "+"):  # a list item or a `---` rule
+        return indent + "\\" + stripped
+    numbered = _NUMBERED.match(stripped)
+    if numbered:
+        return indent + numbered.group(1) + "\\" + stripped[numbered.end(1) :]
     return escaped
 
 
@@ -335,7 +334,7 @@ def _w3c_annotation(article: NotesArticle, a: Annotation) -> dict[str, Any]:
     body = _bodies(a.note, a.tags)
     if body:
         item["body"] = body
-    if a.kind == "highlight" and a.color:
+    if a.color:  # a note made from an orphan keeps its colour for re-attaching
         target["styleClass"] = a.color
         item["stylesheet"] = _STYLESHEET
     item["target"] = target
@@ -425,6 +424,7 @@ class _Parsed:
     key: str
     kind: str  # highlight, note or article-tags
     anchor: Anchor | None
+    positioned: bool  # the anchor came with a TextPositionSelector
     anchor_sha: str  # the text version the anchor was made on ('' unknown)
     article_sha: str  # the article's text when exported
     state: str
@@ -471,26 +471,24 @@ def _parse(item: Mapping[str, Any]) -> _Parsed:
     extra_state = item.get("reader:state")
     state: Mapping[str, Any] = extra_state if isinstance(extra_state, Mapping) else {}
     anchor = None
+    start = position.get("start") if position else None
+    end = position.get("end") if position else None
+    positioned = isinstance(start, int) and isinstance(end, int) and 0 <= start <= end
     if quote is not None and _text(quote.get("exact")):
-        start = position.get("start") if position else None
-        end = position.get("end") if position else None
-        valid = isinstance(start, int) and isinstance(end, int) and 0 <= start <= end
         anchor = Anchor(
             _text(quote.get("exact")),
             _text(quote.get("prefix")),
             _text(quote.get("suffix")),
-            start if valid and isinstance(start, int) else -1,
-            end if valid and isinstance(end, int) else -1,
+            start if positioned and isinstance(start, int) else 0,
+            end if positioned and isinstance(end, int) else 0,
         )
     kind = _text(state.get("kind"))
     if kind not in ("highlight", "note", ARTICLE_TAGS):
-        motivations = _as_list(item.get("motivation"))
-        if anchor is not None and position is not None:
+        # Another tool's export: a quote makes a highlight, tags alone article tags.
+        if anchor is not None:
             kind = "highlight"
-        elif "tagging" in motivations and not notes and anchor is None:
+        elif "tagging" in _as_list(item.get("motivation")) and not notes:
             kind = ARTICLE_TAGS
-        elif anchor is not None and not notes:
-            kind = "highlight"
         else:
             kind = "note"
     color = _text(target.get("styleClass")).strip().lower()
@@ -502,12 +500,13 @@ def _parse(item: Mapping[str, Any]) -> _Parsed:
         key=_text(article.get("key")),
         kind=kind,
         anchor=anchor,
+        positioned=positioned and anchor is not None,
         anchor_sha=_text(state.get("text_sha")),
         article_sha=_text(article.get("text_sha")),
         state=_text(state.get("state")) or "exact",
         score=float(score) if isinstance(score, int | float) else 1.0,
         note="\n\n".join(notes),
-        color=color if color in COLORS else DEFAULT_COLOR,
+        color=color if color in COLORS else "",
         tags=tuple(tags),
         created=_text(item.get("created")),
         modified=_text(item.get("modified")) or _text(item.get("created")),
@@ -516,62 +515,50 @@ def _parse(item: Mapping[str, Any]) -> _Parsed:
 
 def _place(parsed: _Parsed, article_id: int, text: str, sha: str) -> ImportedAnnotation:
     """The imported anchor on this database's current text of the article."""
-    anchor = parsed.anchor
     created = parsed.created or utcnow()
-    common = {
-        "uid": parsed.uid,
-        "article_id": article_id,
-        "note": parsed.note,
-        "color": parsed.color,
-        "tags": parsed.tags,
-        "created_at": created,
-        "updated_at": parsed.modified or created,
-    }
-    if parsed.kind != "highlight" or anchor is None:
+    highlight = parsed.kind == "highlight" and parsed.anchor is not None
+    color = parsed.color or (DEFAULT_COLOR if highlight else "")
+
+    def make(
+        kind: str, anchor: Anchor | None, text_sha: str, state: str, score: float
+    ) -> ImportedAnnotation:
         return ImportedAnnotation(
-            kind="note", anchor=anchor, text_sha=sha, state="exact", score=1.0, **common
-        )
-    state = parsed.state if parsed.state in ("exact", "moved", "fuzzy", "orphan") else "exact"
-    same_version = parsed.anchor_sha == sha or (not parsed.anchor_sha and anchor.start >= 0)
-    if state != "orphan" and same_version and text[anchor.start : anchor.end] == anchor.exact:
-        return ImportedAnnotation(
-            kind="highlight",
+            uid=parsed.uid,
+            article_id=article_id,
+            kind=kind,
             anchor=anchor,
-            text_sha=sha,
+            text_sha=text_sha,
             state=state,
-            score=parsed.score,
-            **common,
+            score=score,
+            note=parsed.note,
+            color=color,
+            tags=parsed.tags,
+            created_at=created,
+            updated_at=parsed.modified or created,
         )
+
+    anchor = parsed.anchor
+    if not highlight or anchor is None:
+        return make("note", anchor, sha, "exact", 1.0)
+    state = parsed.state if parsed.state in ("exact", "moved", "fuzzy", "orphan") else "exact"
+    orphan = make("highlight", anchor, parsed.anchor_sha, "orphan", 0.0)
     if state == "orphan" and parsed.article_sha == sha:
         # The exporting database could not place it on this very text; neither can we.
-        return ImportedAnnotation(
-            kind="highlight",
-            anchor=anchor,
-            text_sha=parsed.anchor_sha,
-            state="orphan",
-            score=0.0,
-            **common,
-        )
+        return orphan
+    same_version = parsed.anchor_sha == sha or not parsed.anchor_sha
+    if (
+        state != "orphan"
+        and same_version
+        and parsed.positioned
+        and text[anchor.start : anchor.end] == anchor.exact
+    ):
+        return make("highlight", anchor, sha, state, parsed.score)
     place = reanchor(anchor, None, text)
     if place.state == "orphan":
-        return ImportedAnnotation(
-            kind="highlight",
-            anchor=anchor,
-            text_sha=parsed.anchor_sha,
-            state="orphan",
-            score=0.0,
-            **common,
-        )
+        return orphan
     # As re-anchoring in the store does: the quote stays, the place moves.
     moved = Anchor(anchor.exact, anchor.prefix, anchor.suffix, place.start, place.end)
-    return ImportedAnnotation(
-        kind="highlight",
-        anchor=moved,
-        text_sha=sha,
-        state=place.state,
-        score=place.score,
-        **common,
-    )
+    return make("highlight", moved, sha, place.state, place.score)
 
 
 def import_notes(store: Store, data: Any) -> ImportResult:

@@ -318,7 +318,9 @@ class Reader:
 
     def add_entity_rule(self, rule: Rule) -> list[int]:
         """Store a rule; returns the articles it may change (to re-analyse)."""
-        if rule.kind != "ignore" and rule.label not in LABELS:
+        # An alias may leave its label empty: it takes the entity's (see Recognizer).
+        labelled = rule.kind == "entity" or (rule.kind == "alias" and rule.label)
+        if labelled and rule.label not in LABELS:
             raise ValueError(f"unknown label {rule.label!r}; one of {', '.join(LABELS)}")
         before = self.recognizer()
         self.store.add_entity_rule(rule)

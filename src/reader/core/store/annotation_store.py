@@ -525,7 +525,7 @@ class AnnotationStore:
                     continue
                 current = self._get(conn, int(row[0]))
                 note = item.note.replace("\r\n", "\n")
-                color = check_color(item.color) if current.kind == "highlight" else current.color
+                color = check_color(item.color) if item.color else current.color
                 tags = tuple(sorted({normalize_line(t) for t in item.tags} - {""}))
                 if (current.note, current.color, tuple(sorted(current.tags))) == (
                     note,
@@ -576,7 +576,7 @@ class AnnotationStore:
                 item.state,
                 item.score,
                 item.note.replace("\r\n", "\n"),
-                check_color(item.color) if kind == "highlight" else "",
+                check_color(item.color) if item.color else "",
                 item.created_at,
                 item.updated_at,
             ),
