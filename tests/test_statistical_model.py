@@ -53,7 +53,7 @@ def test_model_named_in_settings_is_used_by_the_analysis(pipeline: Path) -> None
 
 
 def test_a_missing_model_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="never\\s+downloads"):
+    with pytest.raises(ModelError, match=r"never\s+downloads"):
         load_model(str(tmp_path / "no-such-pipeline"))
 
 
