@@ -37,9 +37,8 @@ AnchorState = Literal["exact", "moved", "fuzzy", "orphan"]
 # Under this many characters a quote is too common to trust on its own text:
 # it also needs its context.
 SHORT_QUOTE = 16
-# From this many characters a quote found exactly once is taken as itself even
-# when its context changed entirely (a paragraph moved whole, say).
-LONG_QUOTE = 40
+# A moved paragraph is recognised by its words only from this length on.
+MIN_PARAGRAPH = 40
 # A changed quote is "the same passage" only this similar (Indel ratio of the
 # characters, as difflib's ratio) ...
 FUZZY_MIN_RATIO = 0.8
@@ -54,10 +53,13 @@ APPROX_MIN_SCORE = 0.8
 # Among several candidates, the winner must beat the runner-up by this much.
 MARGIN = 0.15
 # How much of the context (word similarity, each side) must agree where the
-# diff does not vouch for a placement: for most quotes, for a short quote, and
-# for a quote the text holds more than once.
+# diff does not vouch for a placement: for most quotes (with the old version at
+# hand, and without it: then context is the only witness against an article
+# that repeats a passage), for a short quote, and for a quote the text holds
+# more than once.
 CONTEXT_AGREES = 0.5
-SHORT_CONTEXT = 0.7
+CONTEXT_AGREES_BLIND = 0.7
+SHORT_CONTEXT = 0.8
 REPEATED_CONTEXT = 0.9
 # Inner diffs above this many tokens a side are skipped (the block then counts
 # as replaced): difflib is quadratic-ish there and such a block is a rewrite.
@@ -67,6 +69,10 @@ _MAX_DIFF_TOKENS = 4000
 # diffing these keeps alignments on word boundaries and halves the token count.
 _TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
 _WORD = re.compile(r"\w+|[^\w\s]")
+# Re-extraction often changes only typography: curly quotes, dashes, ellipses.
+_PLAIN = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "…": "..."}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +165,14 @@ def reanchor(anchor: Anchor, old_text: str | None, new_text: str) -> Placement:
 def reanchor_all(anchors: Sequence[Anchor], old_text: str | None, new_text: str) -> list[Placement]:
     """`reanchor` for every anchor of one article: the diff is computed once."""
     diff: _Alignment | None = None
+    unchanged = old_text == new_text
     placements = []
     for anchor in anchors:
         # The offsets only mean something if the anchor really was made on old_text.
         valid = old_text is not None and old_text[anchor.start : anchor.end] == anchor.exact
         if not anchor.exact:
             placements.append(ORPHAN)
-        elif valid and old_text == new_text:
+        elif valid and unchanged:
             placements.append(Placement(anchor.start, anchor.end, "exact", 1.0))
         elif valid:
             assert old_text is not None
@@ -220,6 +227,16 @@ class _Search:
         before = min(SHORT_QUOTE, anchor.start)
         after = min(SHORT_QUOTE, len(self.old or "") - anchor.end)
         trusted = diff.same_block(anchor.start - before, anchor.end + after)
+        if not trusted and not self.repeated and diff.same_block(anchor.start, anchor.end):
+            # Edits right next to it. The quote, said once in the old text, is
+            # unchanged where the diff put it; if the new text has no other
+            # copy, difflib cannot have preferred a copy to it. A short quote
+            # still needs one side of its context.
+            start, end = _trim(self.text, *span)
+            trusted = not _occurs_twice(self.text, anchor.exact) and (
+                len(anchor.exact) >= SHORT_QUOTE
+                or max(_context_similarity(anchor, self.text, start, end)) >= CONTEXT_AGREES
+            )
         return self._judge_mapped(*span, trusted=trusted)
 
     def _by_moved_paragraph(self, old: str, diff: _Alignment) -> Placement | None:
@@ -239,7 +256,7 @@ class _Search:
         para_end = len(old) if para_end < 0 else para_end
         paragraph = old[para_start:para_end]
         if (
-            len(paragraph) < LONG_QUOTE
+            len(paragraph) < MIN_PARAGRAPH
             # Mostly still in place: it did not move (a copy of it may have
             # been added, and must not be taken for it).
             or diff.mostly_equal(para_start, para_end, new_side=False)
@@ -366,7 +383,8 @@ class _Search:
         old_piece = anchor.prefix + quote + anchor.suffix
         quote_at = len(anchor.prefix)
         slack = max(8, len(quote) // 4)
-        found: list[tuple[float, int, int, bool]] = []  # score, start, end, acceptable
+        # (score, start, end, context agrees)
+        found: list[tuple[float, int, int, bool]] = []
         for guess in _candidate_starts(anchor, text):
             window_start = max(0, guess - len(anchor.prefix) - slack)
             window_end = min(len(text), guess + len(quote) + len(anchor.suffix) + slack)
@@ -426,7 +444,7 @@ class _Search:
         elif len(self.anchor.exact) < SHORT_QUOTE:
             needed = SHORT_CONTEXT
         else:
-            needed = CONTEXT_AGREES
+            needed = CONTEXT_AGREES if self.diff is not None else CONTEXT_AGREES_BLIND
         return min(_context_similarity(self.anchor, self.text, start, end)) >= needed
 
     def _position(self, start: int) -> float:
@@ -436,7 +454,7 @@ class _Search:
 def _occurrences(text: str, quote: str, start: int = 0, end: int | None = None) -> list[int]:
     """Starts of every occurrence, overlapping ones included (at most 1000)."""
     end = len(text) if end is None else end
-    found = []
+    found: list[int] = []
     pos = text.find(quote, start, end)
     while pos >= 0 and len(found) < 1000:
         found.append(pos)
@@ -454,13 +472,11 @@ def _same_edges(anchor: Anchor, text: str, start: int, end: int) -> bool:
 
     "one user" found inside "one users" is not the quote: the word changed.
     """
-    if _is_word(anchor.exact[0]) and (not anchor.prefix or not _is_word(anchor.prefix[-1])):
-        if start > 0 and _is_word(text[start - 1]):
-            return False
-    if _is_word(anchor.exact[-1]) and (not anchor.suffix or not _is_word(anchor.suffix[0])):
-        if end < len(text) and _is_word(text[end]):
-            return False
-    return True
+    began_at_word = _is_word(anchor.exact[0]) and not _is_word(anchor.prefix[-1:] or " ")
+    if began_at_word and start > 0 and _is_word(text[start - 1]):
+        return False
+    ended_at_word = _is_word(anchor.exact[-1]) and not _is_word(anchor.suffix[:1] or " ")
+    return not (ended_at_word and end < len(text) and _is_word(text[end]))
 
 
 def _candidate_starts(anchor: Anchor, text: str) -> list[int]:
@@ -547,11 +563,18 @@ def _context_similarity(anchor: Anchor, text: str, start: int, end: int) -> tupl
     return prefix_sim, suffix_sim
 
 
+def _words(text: str) -> list[str]:
+    """Words and punctuation marks, with typography and case set aside."""
+    return _WORD.findall(text.translate(_PLAIN).casefold())
+
+
 def _side_similarity(
     stored: str, stored_edge: bool, found: str, found_edge: bool, from_end: bool
 ) -> float:
-    stored_words = _WORD.findall(stored)
-    found_words = _WORD.findall(found)
+    stored_words = _words(stored)
+    found_words = _words(found)
+    if stored_edge and not found_edge and not stored_words:
+        return 0.0  # a paragraph began right here, and now the text runs on
     if not (stored_edge and found_edge):
         if not stored_edge and stored_words:
             # The stored window was cut at a fixed length, most likely inside
@@ -802,7 +825,7 @@ def _common_prefix(old: str, a0: int, a1: int, new: str, b0: int, b1: int) -> in
             lo = mid
         else:
             hi = mid - 1
-    if 0 < lo and _is_word(old[a0 + lo - 1]):
+    if lo > 0 and _is_word(old[a0 + lo - 1]):
         old_next = a0 + lo < a1 and _is_word(old[a0 + lo])
         new_next = b0 + lo < b1 and _is_word(new[b0 + lo])
         if old_next or new_next:
@@ -820,7 +843,7 @@ def _common_suffix(old: str, a0: int, a1: int, new: str, b0: int, b1: int) -> in
             lo = mid
         else:
             hi = mid - 1
-    if 0 < lo and _is_word(old[a1 - lo]):
+    if lo > 0 and _is_word(old[a1 - lo]):
         old_next = a1 - lo > a0 and _is_word(old[a1 - lo - 1])
         new_next = b1 - lo > b0 and _is_word(new[b1 - lo - 1])
         if old_next or new_next:
