@@ -11,7 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from annotation_helpers import TEXT, article_id, record, write
+from records import TEXT, article_id, record, write
 from loopback import LoopbackServer, article_page, rss
 from reader.core.service import Reader
 from reader.core.store import ArticleQuery, Store

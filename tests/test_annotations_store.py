@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotation_helpers import TEXT, article_id, record, write
+from records import TEXT, article_id, record, write
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.store.annotation_store import AnnotationFilter
 

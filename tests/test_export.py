@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from annotation_helpers import TEXT, article_id, record, write
+from records import TEXT, article_id, record, write
 from reader.core.export import (
     W3C_CONTEXT,
     import_notes,

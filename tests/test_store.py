@@ -9,39 +9,12 @@ import pytest
 
 from reader.core.store import ArticleQuery, ArticleRecord, NotFoundError, Store, fts_query
 from reader.core.store.schema import MIGRATIONS, apply_migrations, pending_migrations
+from records import record as make_record
+from records import write
 
 
 def record(key: str, title: str, text: str, published: str | None = None) -> ArticleRecord:
-    return ArticleRecord(
-        key=key,
-        guid=key,
-        url=f"https://example.org/{key}",
-        title=title,
-        author="",
-        published=published,
-        updated=None,
-        summary_html="",
-        content_html="",
-        text=text,
-        entry_hash=f"{key}:{title}:{text}",
-        extraction="feed",
-        extraction_error=None,
-        site_name="",
-        image_url="",
-    )
-
-
-def write(store: Store, feed_id: int, *records: ArticleRecord) -> tuple[int, int]:
-    return store.write_feed(
-        feed_id,
-        url=None,
-        title="Feed",
-        site_url="",
-        etag=None,
-        last_modified=None,
-        warning=None,
-        articles=records,
-    )
+    return make_record(key, text, title=title, published=published)
 
 
 @pytest.fixture
