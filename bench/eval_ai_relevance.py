@@ -48,6 +48,9 @@ try:
     import reader  # noqa: F401
 except ImportError:  # not installed: run against the source tree
     sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eval_entities import Counts  # noqa: E402
 
 _BASELINE_CASED = re.compile(r"\bAI\b|\bA\.I\.")
 _BASELINE = re.compile(
@@ -130,25 +133,11 @@ def load_items(
     return items, missing
 
 
-@dataclass(frozen=True, slots=True)
-class Figures:
-    tp: int
-    fp: int
-    fn: int
-    tn: int
+@dataclass
+class Figures(Counts):
+    """Precision, recall and F1 (from eval_entities.Counts) plus true negatives."""
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    tn: int = 0
 
     @property
     def accuracy(self) -> float:
