@@ -252,3 +252,8 @@ def test_ai_relevance_uses_entities_not_only_words() -> None:
 
 def test_mention_is_a_value() -> None:
     assert Mention(0, 1, "ORG", "A", "A", "kb") == Mention(0, 1, "ORG", "A", "A", "kb")
+
+
+def test_a_known_name_inside_a_longer_code_is_not_matched() -> None:
+    assert ("FEC", "ORG") not in spans("The FEC-1 accelerator ships to OpenAI.")
+    assert ("OpenAI", "ORG") in spans("An OpenAI-backed startup raised money.")
