@@ -11,13 +11,13 @@ import textwrap
 import time
 from pathlib import Path
 
-from records import TEXT, article_id, record, write
 from loopback import LoopbackServer, article_page, rss
 from reader.core.service import Reader
 from reader.core.store import ArticleQuery, Store
 from reader.core.store.annotation_store import AnnotationFilter
 from reader.core.store.common import text_sha
 from reader.core.store.schema import MIGRATIONS, apply_migrations, pending_migrations
+from records import TEXT, article_id, record, write
 
 KEPT = "Halcyon Labs said the training run used twelve thousand accelerators over six weeks."
 REMOVED = "A spokesperson declined to say how much the training run cost the company."

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from records import TEXT, article_id, record, write
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.store.annotation_store import AnnotationFilter
+from records import TEXT, article_id, record, write
 
 FEED = "https://news.example/feed.xml"
 

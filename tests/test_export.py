@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from records import TEXT, article_id, record, write
 from reader.core.export import (
     W3C_CONTEXT,
     import_notes,
@@ -25,6 +24,7 @@ from reader.core.export import (
 )
 from reader.core.models import Annotation
 from reader.core.store import Store
+from records import TEXT, article_id, record, write
 
 SCRIPT = Path(sys.executable).parent / "reader"
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "reader"]

@@ -12,7 +12,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.models import FeedResult
 from reader.core.service import AddResult, ImportResult, Reader, make_reader
-from reader.tui.commands import ArticlesProvider, FeedsProvider
+from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
+from reader.tui.entity_theme import entity_variables
 from reader.tui.messages import FeedRefreshed, RefreshFinished
 from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlDialog
 from reader.tui.screens.help import HelpScreen
@@ -26,7 +27,7 @@ THEME_PREFERENCE = "theme"
 class ReaderApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {FeedsProvider, ArticlesProvider}
+    COMMANDS = App.COMMANDS | {FeedsProvider, ArticlesProvider, EntitiesProvider}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -64,6 +65,12 @@ class ReaderApp(App[None]):
         minutes = self.settings.ui.refresh_minutes
         if minutes > 0:
             self.set_interval(minutes * 60, self._scheduled_refresh)
+
+    def get_css_variables(self) -> dict[str, str]:
+        variables = super().get_css_variables()
+        variables.update(entity_variables(variables))
+        self.theme_variables = variables
+        return variables
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
@@ -131,6 +138,34 @@ class ReaderApp(App[None]):
                 ("Copy link", "Copy the article's URL", main.action_copy_link),
                 ("Wide reading", "Reading pane full width (z)", main.action_toggle_wide),
                 ("Sort", "Newest first, oldest first, by title (O)", main.action_cycle_order),
+                ("Annotations", "Every highlight and note (@)", main.action_all_annotations),
+                (
+                    "Annotations panel",
+                    "The article's highlights and notes (H)",
+                    main.action_toggle_annotations,
+                ),
+                ("Tags", "Tag the article, or the marked ones (t)", main.action_edit_tags),
+                ("Article note", "A note on the whole article (N)", main.action_article_note),
+                (
+                    "Entity panel",
+                    "The article's entities, to follow or correct (E)",
+                    main.action_entity_panel,
+                ),
+                (
+                    "Entity colours",
+                    "Colour entities in the text or not (e)",
+                    main.action_toggle_entities,
+                ),
+                (
+                    "Entity colours by type",
+                    "Choose which types are coloured (L)",
+                    main.action_entity_labels,
+                ),
+                (
+                    "Correct an entity",
+                    "Set a name's type, add an alias, ignore a name (C)",
+                    main.action_correct_entity,
+                ),
             ):
                 yield SystemCommand(label, help_text, action)
 
@@ -139,6 +174,9 @@ class ReaderApp(App[None]):
 
     def jump_to_article(self, article_id: int) -> None:
         self._main().open_article(article_id)
+
+    def follow_entity(self, name: str) -> None:
+        self._main().follow_entity(name)
 
     def action_help(self) -> None:
         bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]

@@ -1,4 +1,4 @@
-"""Command palette providers: jump to a feed, jump to an article.
+"""Command palette providers: jump to a feed, an article, or follow an entity.
 
 Feed and article titles are untrusted. Textual's `Matcher.highlight()` parses
 its argument as markup and the palette parses `help` as markup, so prompts are
@@ -14,6 +14,9 @@ from textual.content import Content
 from textual.markup import escape
 
 from reader.core.store import ArticleQuery
+from reader.core.store.entity_store import EntityCount
+from reader.tui.styles import LABEL_NAMES
+from reader.tui.text import plural
 
 
 def highlight(matcher: Matcher, candidate: str) -> Content:
@@ -78,3 +81,44 @@ class ArticlesProvider(Provider):
                 text=title,
                 help=escape(f"{article.feed_title} · {(article.published or '')[:10]}"),
             )
+
+
+class EntitiesProvider(Provider):
+    """ "entity: <name>" for the entities in the store; choosing one follows it."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        matcher = self.matcher(query)
+        store = app.reader.store  # type: ignore[attr-defined]
+        # The names starting with what was typed, then the most mentioned ones
+        # for fuzzy matches ("zhen" finds Zhenlan Labs among thousands).
+        typed = query.strip().removeprefix("entity:").strip()
+        candidates = store.entity_counts(prefix=typed, limit=30) if typed else []
+        seen = {entity.name for entity in candidates}
+        candidates += [e for e in store.entity_counts(limit=200) if e.name not in seen]
+        for entity in candidates:
+            name = f"entity: {entity.name}"
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlight(matcher, name),
+                    partial(app.follow_entity, entity.name),  # type: ignore[attr-defined]
+                    text=name,
+                    help=escape(_entity_help(entity)),
+                )
+
+    async def discover(self) -> Hits:
+        app = self.app
+        for entity in app.reader.store.entity_counts(limit=20):  # type: ignore[attr-defined]
+            name = f"entity: {entity.name}"
+            yield DiscoveryHit(
+                Content(name),
+                partial(app.follow_entity, entity.name),  # type: ignore[attr-defined]
+                text=name,
+                help=escape(_entity_help(entity)),
+            )
+
+
+def _entity_help(entity: EntityCount) -> str:
+    return f"{LABEL_NAMES.get(entity.label, entity.label)} · {plural(entity.articles, 'article')}"

@@ -2,21 +2,23 @@
 
 Entities colour the text (foreground) and highlights colour the background,
 so both show where they overlap. Only theme variables are used, so every
-built-in theme keeps them readable (the $text-* shades are made for text on
-the theme's background; the *-muted shades for backgrounds under text).
+built-in theme keeps them readable (the *-muted shades are made for
+backgrounds under text; the $entity-* colours are the theme's own text colours
+brought to a readable contrast, see entity_theme.py). Labels that share a hue
+in some theme differ by weight or decoration.
 """
 
 from __future__ import annotations
 
 LABEL_STYLES: dict[str, str] = {
-    "PERSON": "$text-accent",
-    "ORG": "$text-primary",
-    "PRODUCT": "$text-secondary",
-    "AI_MODEL": "bold $text-warning",
-    "MONEY": "bold $text-success",
-    "PERCENT": "$text-success",
+    "PERSON": "$entity-person",
+    "ORG": "$entity-org",
+    "PRODUCT": "$entity-product",
+    "AI_MODEL": "bold $entity-ai-model",
+    "MONEY": "bold $entity-money",
+    "PERCENT": "$entity-percent",
     "DATE": "italic $text-muted",
-    "GPE": "underline $text-secondary",
+    "GPE": "underline $entity-gpe",
 }
 
 LABEL_NAMES: dict[str, str] = {

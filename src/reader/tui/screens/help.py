@@ -11,13 +11,18 @@ from textual.widgets import Static
 
 from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog
 from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar
 
 
 def binding_groups(app_bindings: list[Binding]) -> list[tuple[str, list[Binding]]]:
+    from reader.tui.screens.annotating import AnnotatingScreen
+    from reader.tui.screens.annotations import AnnotationsScreen
+    from reader.tui.screens.highlight_dialog import AnnotationDialog
     from reader.tui.screens.main import MainScreen
     from reader.tui.screens.welcome import WelcomeScreen
+    from reader.tui.widgets.annotations_panel import AnnotationsPanel
 
     def of(cls: type) -> list[Binding]:
         return [b for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding)]
@@ -25,9 +30,14 @@ def binding_groups(app_bindings: list[Binding]) -> list[tuple[str, list[Binding]
     return [
         ("Everywhere", app_bindings),
         ("Main screen", of(MainScreen)),
+        ("Tags and annotations", of(AnnotatingScreen)),
+        ("Annotations panel", of(AnnotationsPanel)),
+        ("All annotations", of(AnnotationsScreen)),
+        ("Highlight and note dialog", of(AnnotationDialog)),
         ("Article list", of(ArticleList)),
         ("Reading pane", of(ReadingPane)),
         ("Sidebar", of(Sidebar)),
+        ("Entity panel", of(EntityPanel)),
         ("Welcome", of(WelcomeScreen)),
         ("Dialogs", of(AddFeedDialog) + of(ConfirmDialog)),
     ]
@@ -70,6 +80,10 @@ class HelpScreen(ModalScreen[None]):
 def _key_name(key: str) -> str:
     names = {
         "slash": "/",
+        "at": "@",
+        "plus": "+",
+        "left_curly_bracket": "{",
+        "right_curly_bracket": "}",
         "question_mark": "?",
         "less_than_sign": "<",
         "greater_than_sign": ">",

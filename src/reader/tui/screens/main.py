@@ -10,14 +10,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from reader.core.entities import Rule
 from reader.core.models import FeedResult
+from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery, NotFoundError, Store
+from reader.tui.screens.annotating import AnnotatingScreen
 from reader.tui.screens.dialogs import ConfirmDialog
+from reader.tui.screens.entity_dialogs import (
+    CorrectionDialog,
+    EntityLabelsDialog,
+    describe_rule,
+)
 from reader.tui.text import plural
 from reader.tui.widgets.article_list import (
     SEARCH_LIMIT,
@@ -25,6 +32,9 @@ from reader.tui.widgets.article_list import (
     search_keys,
     terms_pattern,
 )
+from reader.tui.widgets.entity_header import EntityHeader
+from reader.tui.widgets.entity_legend import EntityColours
+from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar, View
 
@@ -35,7 +45,7 @@ SEARCH_DEBOUNCE = 0.15  # seconds of no typing before a search runs
 MARK_READ_AFTER = 0.8  # seconds an article stays in the pane before it counts as read
 
 
-class MainScreen(Screen[None]):
+class MainScreen(AnnotatingScreen):
     BINDINGS = [
         Binding("slash", "search", "Search", id="main.search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="main.clear_search"),
@@ -54,6 +64,10 @@ class MainScreen(Screen[None]):
         Binding("1", "show_sidebar", "Sidebar", show=False, id="main.focus_sidebar"),
         Binding("2", "focus('#articles')", "Articles", show=False, id="main.focus_articles"),
         Binding("3", "focus('#reader')", "Reader", show=False, id="main.focus_reader"),
+        Binding("E", "entity_panel", "Entities", id="main.entity_panel"),
+        Binding("e", "toggle_entities", "Entity colours", show=False, id="main.toggle_entities"),
+        Binding("L", "entity_labels", "Entity labels", show=False, id="main.entity_labels"),
+        Binding("C", "correct_entity", "Correct entity", show=False, id="main.correct_entity"),
     ]
 
     def __init__(self) -> None:
@@ -65,10 +79,8 @@ class MainScreen(Screen[None]):
         self._mark_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._display_timer: Timer | None = None
-
-    @property
-    def store(self) -> Store:
-        return self.app.reader.store  # type: ignore[attr-defined,no-any-return]
+        self._followed: View | None = None  # the entity view, over the sidebar's
+        self._unfollow_to: int | None = None  # the article open before following
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -76,8 +88,11 @@ class MainScreen(Screen[None]):
             with Vertical(id="list-column"):
                 yield Input(placeholder="Search titles and text…", id="search")
                 yield Static(id="list-title")
+                yield EntityHeader(id="entity-header")
                 yield ArticleList(lambda: self.store, id="articles")
-            yield ReadingPane(id="reader")
+            with Vertical(id="reading-column"):
+                yield ReadingPane(id="reader")
+                yield EntityPanel(id="entity-panel")
         with Horizontal(id="status"):
             yield Static(id="status-text")
             yield ProgressBar(id="progress", show_eta=False)
@@ -86,9 +101,12 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.query_one("#status").display = False
+        self.query_one(EntityHeader).display = False
+        self.query_one(EntityPanel).display = False
+        self.query_one(ReadingPane).entity_colours = EntityColours.load(self.store)
         # Not reload_sidebar(): is_mounted only turns true after this handler.
         self.query_one(Sidebar).load(self.store)
-        self._show_view(self.query_one(Sidebar).current)
+        self._show_view(self.current_view)
         self.query_one(ArticleList).focus()
 
     # -- views ---------------------------------------------------------------------
@@ -96,6 +114,11 @@ class MainScreen(Screen[None]):
     def reload_sidebar(self) -> None:
         if self.is_mounted:  # before mounting, on_mount loads it
             self.query_one(Sidebar).load(self.store)
+
+    @property
+    def current_view(self) -> View:
+        """The followed entity's articles, or else the sidebar's view."""
+        return self._followed or self.query_one(Sidebar).current
 
     def _query_for(self, view: View) -> ArticleQuery:
         query = view.query
@@ -111,6 +134,7 @@ class MainScreen(Screen[None]):
         self._update_title(view)
         if articles.total == 0:
             self.query_one(ReadingPane).show(None, empty=self._empty_hint(view))
+            self.query_one(EntityPanel).show(None, ())
 
     def _empty_hint(self, view: View) -> Content:
         """What an empty view means and what to do about it."""
@@ -146,6 +170,7 @@ class MainScreen(Screen[None]):
 
     @on(Sidebar.ViewChanged)
     def _view_changed(self, event: Sidebar.ViewChanged) -> None:
+        self._drop_follow()
         self._show_view(event.view)
 
     def select_feed(self, feed_id: int) -> None:
@@ -155,6 +180,7 @@ class MainScreen(Screen[None]):
         """Show an article in the current view, or in All if it is not there."""
         # Without prevent(), the highlight's ViewChanged arrives after this and
         # shows All from the top, replacing the article with the first one.
+        self._drop_follow()
         with self.prevent(OptionList.OptionHighlighted):
             self.query_one(Sidebar).select_key("all")
         self._show_view(self.query_one(Sidebar).views["all"], keep_id=article_id)
@@ -183,6 +209,7 @@ class MainScreen(Screen[None]):
             self._mark_timer.stop()
             self._mark_timer = None
         pane = self.query_one(ReadingPane)
+        self.query_one(EntityPanel).show(None, ())
         if article_id is None:
             pane.show(None)
             return
@@ -191,7 +218,14 @@ class MainScreen(Screen[None]):
         except NotFoundError:
             pane.show(None)
             return
-        pane.show(article, terms_pattern(self.query_one(ArticleList).view_query.search))
+        mentions = self.store.mentions(article_id)
+        pane.show(
+            article,
+            terms_pattern(self.query_one(ArticleList).view_query.search),
+            mentions=mentions,
+            highlights=self.article_annotations(article_id),
+        )
+        self.query_one(EntityPanel).show(article, mentions)
         settings = self.app.reader.settings  # type: ignore[attr-defined]
         if settings.ui.mark_read_on_open and not article.summary.read:
             if mark_read_after <= 0:
@@ -254,7 +288,7 @@ class MainScreen(Screen[None]):
             self.notify("No unread articles above.", markup=False)
 
     async def action_mark_all_read(self) -> None:
-        view = self.query_one(Sidebar).current
+        view = self.current_view
         question = (
             Content("Mark every article in ")
             + Content(view.title).stylize("bold")
@@ -297,7 +331,7 @@ class MainScreen(Screen[None]):
         """Newest first → oldest first → by title → newest first."""
         orders = ["newest", "oldest", "title"]
         self._order = orders[(orders.index(self._order) + 1) % len(orders)]
-        self._show_view(self.query_one(Sidebar).current, keep_id=self._current())
+        self._show_view(self.current_view, keep_id=self._current())
 
     def on_resize(self) -> None:
         # Below 100 columns three panes are too cramped: the sidebar hides
@@ -322,6 +356,125 @@ class MainScreen(Screen[None]):
         self._list_width = max(25, min(80, self._list_width + step))
         self.query_one("#list-column").styles.width = f"{self._list_width}%"
 
+    # -- entities ------------------------------------------------------------------
+
+    def follow_entity(self, name: str, label: str = "") -> None:
+        """List every article that mentions the entity; Escape goes back."""
+        if self._followed is None:
+            self._unfollow_to = self._current()
+        self._followed = View(f"entity:{name}", name, ArticleQuery(entity=name))
+        header = self.query_one(EntityHeader)
+        header.show(label or self.store.entity_label(name) or "", self.store.entity_timeline(name))
+        header.display = True
+        # Every article that mentions it, not those of a search that was open.
+        search = self.query_one("#search", Input)
+        with self.prevent(Input.Changed):
+            search.value = ""
+        search.display = False
+        self._search = None
+        self._show_view(self._followed, keep_id=self._current())
+        self.query_one(ArticleList).focus()
+
+    def unfollow_entity(self) -> None:
+        """Back to the view the entity was followed from, on the article open then."""
+        if self._followed is not None:
+            self._drop_follow()
+            self._show_view(self.current_view, keep_id=self._unfollow_to)
+
+    def _drop_follow(self) -> None:
+        self._followed = None
+        self.query_one(EntityHeader).display = False
+
+    @on(EntityPanel.Follow)
+    def _follow_from_panel(self, event: EntityPanel.Follow) -> None:
+        self.follow_entity(event.entity.name, event.entity.label)
+
+    def action_entity_panel(self) -> None:
+        """Open the entity panel (or focus it); close it when it has the focus."""
+        panel = self.query_one(EntityPanel)
+        if panel.display and panel.has_focus:
+            self._close_panel()
+        else:
+            panel.display = True
+            panel.focus()
+
+    @on(EntityPanel.Closed)
+    def _close_panel(self) -> None:
+        self.query_one(EntityPanel).display = False
+        self.query_one(ReadingPane).focus()
+
+    def _set_colours(self, colours: EntityColours) -> None:
+        colours.save(self.store)
+        self.query_one(ReadingPane).set_entities(colours)
+
+    def action_toggle_entities(self) -> None:
+        colours = self.query_one(ReadingPane).entity_colours
+        self._set_colours(dataclasses.replace(colours, on=not colours.on))
+
+    def action_entity_labels(self) -> None:
+        def chosen(colours: EntityColours | None) -> None:
+            if colours is not None:
+                self._set_colours(colours)
+
+        colours = self.query_one(ReadingPane).entity_colours
+        self.app.push_screen(EntityLabelsDialog(colours), chosen)
+
+    def action_correct_entity(self) -> None:
+        self.app.push_screen(CorrectionDialog(), self._correct)
+
+    @on(EntityPanel.Correct)
+    def _correct_from_panel(self, event: EntityPanel.Correct) -> None:
+        entity = event.entity
+        if entity is None:
+            dialog = CorrectionDialog()
+        elif event.kind == "alias":
+            dialog = CorrectionDialog("alias", means=entity.name, label=entity.label)
+        else:
+            dialog = CorrectionDialog(event.kind, entity.name, label=entity.label)
+        self.app.push_screen(dialog, self._correct)
+
+    def _correct(self, rule: Rule | None) -> None:
+        if rule is not None:
+            self._apply_rule(rule)
+
+    @work(thread=True, group="entities", exit_on_error=False)
+    def _apply_rule(self, rule: Rule) -> None:
+        # Re-analysing can touch thousands of articles: off the UI thread, on
+        # this thread's own connection. Errors reach the app's worker handler.
+        reader = make_reader(self.app.reader.settings)  # type: ignore[attr-defined]
+        try:
+            if rule.kind == "alias":
+                rule = self._alias_rule(reader, rule)
+            done = reader.reanalyse_all(reader.add_entity_rule(rule))
+        finally:
+            reader.close()
+        self.app.call_from_thread(self._rule_applied, rule, done)
+
+    @staticmethod
+    def _alias_rule(reader: Reader, rule: Rule) -> Rule:
+        """The alias pointing at the entity's canonical name, with its type."""
+        entity = reader.resolve_entity(rule.entity)
+        label = reader.store.entity_label(entity) or next(
+            (m.label for m in reader.recognize(entity) if m.entity == entity), rule.label
+        )
+        if not label:
+            raise ValueError(f"{entity} is not a known entity: choose its type")
+        return Rule("alias", rule.surface, entity, label)
+
+    def _rule_applied(self, rule: Rule, done: int) -> None:
+        self.notify(f"{describe_rule(rule)} Re-analysed {plural(done, 'article')}.", markup=False)
+        pane = self.query_one(ReadingPane)
+        if pane.article is not None:
+            mentions = self.store.mentions(pane.article.summary.id)
+            pane.set_entities(mentions=mentions)
+            self.query_one(EntityPanel).show(pane.article, mentions)
+        if self._followed is not None:
+            name = self._followed.title
+            header = self.query_one(EntityHeader)
+            header.show(self.store.entity_label(name) or "", self.store.entity_timeline(name))
+        self.query_one(ArticleList).reload()
+        self._update_title(self.current_view)
+
     # -- search --------------------------------------------------------------------
 
     def action_search(self) -> None:
@@ -335,7 +488,7 @@ class MainScreen(Screen[None]):
         if self._search_timer is not None:
             self._search_timer.stop()
         if self._search is None:
-            self._show_view(self.query_one(Sidebar).current)
+            self._show_view(self.current_view)
             return
         # Wait for a pause in typing, then rank the matches off the UI thread:
         # a word found in every article takes ~0.3 s to rank at 100,000 articles.
@@ -343,7 +496,7 @@ class MainScreen(Screen[None]):
 
     def _start_search(self) -> None:
         self._search_timer = None
-        self._run_search(self._query_for(self.query_one(Sidebar).current))
+        self._run_search(self._query_for(self.current_view))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run_search(self, query: ArticleQuery) -> None:
@@ -360,7 +513,7 @@ class MainScreen(Screen[None]):
         if query.search != self._search:
             return  # the user typed on meanwhile
         self.query_one(ArticleList).show(query, ranked=keys)
-        self._update_title(self.query_one(Sidebar).current)
+        self._update_title(self.current_view)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -372,11 +525,12 @@ class MainScreen(Screen[None]):
             self.action_toggle_wide()
             return
         if not search.display:
+            self.unfollow_entity()
             return
         search.value = ""
         search.display = False
         self._search = None
-        self._show_view(self.query_one(Sidebar).current, keep_id=self._current())
+        self._show_view(self.current_view, keep_id=self._current())
         self.query_one(ArticleList).focus()
 
     def action_save_search(self) -> None:
@@ -411,7 +565,7 @@ class MainScreen(Screen[None]):
             message += f", {kept:,} starred or tagged articles kept." if kept else "."
             self.notify(message, markup=False)
             self.reload_sidebar()
-            self._show_view(self.query_one(Sidebar).current)
+            self._show_view(self.current_view)
 
         self.app.push_screen(ConfirmDialog(question, yes="Unsubscribe"), done)
 
@@ -450,4 +604,4 @@ class MainScreen(Screen[None]):
             return
         self.reload_sidebar()
         self.query_one(ArticleList).reload()
-        self._update_title(self.query_one(Sidebar).current)
+        self._update_title(self.current_view)

@@ -43,6 +43,8 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="list.first"),
         Binding("end,G", "last", "Last", show=False, id="list.last"),
         Binding("enter", "open", "Open", id="list.open"),
+        Binding("v", "toggle_mark", "Mark", show=False, id="list.mark"),
+        Binding("V", "clear_marks", "Clear marks", show=False, id="list.clear_marks"),
     ]
 
     COMPONENT_CLASSES = {
@@ -52,6 +54,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--meta",
         "article-list--match",
         "article-list--star",
+        "article-list--marked",
     }
 
     DEFAULT_CSS = """
@@ -69,6 +72,7 @@ class ArticleList(ScrollView, can_focus=True):
         & > .article-list--meta { color: $text-muted; }
         & > .article-list--match { background: $warning 30%; }
         & > .article-list--star { color: $warning; }
+        & > .article-list--marked { color: $text-accent; text-style: bold; }
     }
     """
 
@@ -97,6 +101,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._total = 0
         self._rows: OrderedDict[int, ArticleSummary] = OrderedDict()
         self._terms: re.Pattern[str] | None = None
+        # Articles marked for a command on several at once (tagging); a set,
+        # so drawing a row costs one lookup.
+        self.marked: set[int] = set()
 
     # -- data ----------------------------------------------------------------------
 
@@ -237,7 +244,9 @@ class ArticleList(ScrollView, can_focus=True):
         marks = [
             Segment("●" if not summary.read else " ", weight),
             Segment("★" if summary.starred else " ", style("article-list--star")),
-            Segment(" ", base),
+            Segment("✓", style("article-list--marked"))
+            if summary.id in self.marked
+            else Segment(" ", base),
         ]
         title_width = max(1, width - cell_len(right) - 3)
         title = _fit(summary.title or "(untitled)", title_width)
@@ -317,6 +326,19 @@ class ArticleList(ScrollView, can_focus=True):
     def action_open(self) -> None:
         if self.current_id is not None:
             self.post_message(self.Opened(self.current_id))
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the article and move on, so holding v marks a run."""
+        article_id = self.current_id
+        if article_id is None:
+            return
+        self.marked ^= {article_id}
+        self.refresh()
+        self.action_cursor_down()
+
+    def action_clear_marks(self) -> None:
+        self.marked.clear()
+        self.refresh()
 
     def on_click(self, event: object) -> None:
         y = getattr(event, "y", None)

@@ -6,7 +6,6 @@ brackets in a title or a paragraph are shown as typed, never parsed as markup.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Collection, Sequence
 
@@ -14,14 +13,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content, Span
+from textual.geometry import Region, Spacing
+from textual.message import Message
 from textual.widgets import Static
 
 from reader.core.entities import Mention
 from reader.core.models import Annotation, Article
 from reader.tui.styles import HIGHLIGHT_STYLES, LABEL_STYLES
+from reader.tui.widgets.entity_legend import EntityColours, legend_content
+from reader.tui.widgets.text_cursor import (
+    DisplayText,
+    line_of,
+    move_line,
+    next_paragraph,
+    next_word,
+    visual_lines,
+    word_at,
+)
 
 WORDS_PER_MINUTE = 230
-_LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
 
 
 def _format_date(value: str | None) -> str:
@@ -91,19 +101,44 @@ def body_content(
     if terms is not None:
         spans += [(m.start(), m.end(), "reverse $warning") for m in terms.finditer(text)]
     spans += extra
-    # Feed text (not extracted from the page) can keep one blank line between
-    # paragraphs already: only a lone newline is doubled.
-    newlines = [m.start() for m in _LONE_NEWLINE.finditer(text)]
-
-    def shifted(offset: int) -> int:
-        return offset + bisect.bisect_left(newlines, offset)
-
-    display = _LONE_NEWLINE.sub("\n\n", text)
-    return Content(display, spans=[Span(shifted(a), shifted(b), st) for a, b, st in spans])
+    layout = DisplayText(text)
+    shifted = layout.to_display
+    return Content(layout.display, spans=[Span(shifted(a), shifted(b), st) for a, b, st in spans])
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
+    # The selection keys come first: they act while a cursor is in the text
+    # (check_action) and otherwise let the same keys scroll and go back.
     BINDINGS = [
+        Binding("v", "select", "Select", id="reader.select"),
+        Binding("w", "word(1)", "Next word", show=False, id="reader.next_word"),
+        Binding("b", "word(-1)", "Previous word", show=False, id="reader.previous_word"),
+        Binding("W", "word(1, True)", "Extend a word", show=False, id="reader.extend_word"),
+        Binding("B", "word(-1, True)", "Extend back", show=False, id="reader.extend_back"),
+        Binding("j,down", "line(1)", "Next line", show=False, id="reader.next_line"),
+        Binding("k,up", "line(-1)", "Previous line", show=False, id="reader.previous_line"),
+        Binding(
+            "J,shift+down", "line(1, True)", "Extend down", show=False, id="reader.extend_down"
+        ),
+        Binding("K,shift+up", "line(-1, True)", "Extend up", show=False, id="reader.extend_up"),
+        Binding(
+            "right_curly_bracket",
+            "paragraph(1)",
+            "Next paragraph",
+            show=False,
+            id="reader.next_paragraph",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "paragraph(-1)",
+            "Previous paragraph",
+            show=False,
+            id="reader.previous_paragraph",
+        ),
+        Binding("enter", "annotate", "Highlight", id="reader.highlight"),
+        Binding("h", "highlight_mouse", "Highlight mouse selection", id="reader.highlight_mouse"),
+        Binding("d,delete", "delete_highlight", "Delete highlight", id="reader.delete_highlight"),
+        Binding("escape", "cancel_selection", "Cancel selection", id="reader.cancel_selection"),
         Binding("j,down", "scroll_down", "Scroll down", show=False, id="reader.down"),
         Binding("k,up", "scroll_up", "Scroll up", show=False, id="reader.up"),
         Binding("space", "page_down", "Page down", show=False, id="reader.page_down"),
@@ -111,12 +146,36 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("escape,h,left", "back", "Back to the list", show=False, id="reader.back"),
     ]
 
+    class Annotate(Message):
+        """Highlight stored text[start:end], or edit `annotation` (the one under the cursor)."""
+
+        def __init__(self, start: int, end: int, annotation: Annotation | None) -> None:
+            super().__init__()
+            self.start = start
+            self.end = end
+            self.annotation = annotation
+
+    class DeleteHighlight(Message):
+        def __init__(self, annotation: Annotation) -> None:
+            super().__init__()
+            self.annotation = annotation
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
+        self.highlights: list[Annotation] = []
+        self.mentions: Sequence[Mention] = ()
+        self.entity_colours = EntityColours()
+        self._terms: re.Pattern[str] | None = None
+        self._layout = DisplayText("")
+        # The keyboard selection, in stored offsets: the cursor's word and,
+        # once extending, the mark where the selection began.
+        self.cursor: int | None = None
+        self.mark: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
+        yield Static(id="entity-legend")
         yield Static(id="article-body")
 
     def on_mount(self) -> None:
@@ -131,6 +190,170 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return
         super().action_page_down()
 
+    # -- selecting -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("word", "line", "paragraph", "annotate", "cancel_selection"):
+            return self.cursor is not None
+        if action == "delete_highlight":
+            return self.cursor is not None and self.highlight_at_cursor() is not None
+        if action == "highlight_mouse":
+            return self.article is not None and self._body.text_selection is not None
+        return True
+
+    @property
+    def _body(self) -> Static:
+        return self.query_one("#article-body", Static)
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected stored text as (start, end): the cursor's word, or
+        every word from the mark's to the cursor's."""
+        if self.cursor is None:
+            return None
+        text = self._layout.text
+        start, end = word_at(text, self.cursor)
+        if self.mark is not None:
+            mark_start, mark_end = word_at(text, self.mark)
+            start, end = min(start, mark_start), max(end, mark_end)
+        return start, end
+
+    def highlight_at_cursor(self) -> Annotation | None:
+        if self.cursor is None:
+            return None
+        for annotation in self.highlights:
+            if annotation.start is None or annotation.end is None or annotation.state == "orphan":
+                continue
+            if annotation.start <= self.cursor < annotation.end:
+                return annotation
+        return None
+
+    def action_select(self) -> None:
+        """First press: a cursor on the first word in view; then start or stop extending."""
+        if self.article is None or not self.article.text:
+            return
+        if self.cursor is None:
+            self.cursor = self._first_visible_word()
+        else:
+            self.mark = None if self.mark is not None else self.cursor
+        self._selection_changed()
+
+    def action_word(self, step: int, extend: bool = False) -> None:
+        self._move(next_word(self._layout.text, self._cursor(), step), extend)
+
+    def action_line(self, step: int, extend: bool = False) -> None:
+        self._move(move_line(self._layout, self._width(), self._cursor(), step), extend)
+
+    def action_paragraph(self, step: int) -> None:
+        self._move(next_paragraph(self._layout.text, self._cursor(), step), False)
+
+    def action_cancel_selection(self) -> None:
+        self.cursor = self.mark = None
+        self._selection_changed()
+
+    def action_annotate(self) -> None:
+        existing = self.highlight_at_cursor() if self.mark is None else None
+        selection = self.selection
+        if selection is not None:
+            self.post_message(self.Annotate(*selection, existing))
+
+    def action_highlight_mouse(self) -> None:
+        selected = self._body.text_selection
+        if selected is None:
+            return
+        start = self._layout.from_screen(selected.start) if selected.start else 0
+        end = self._layout.from_screen(selected.end) if selected.end else len(self._layout.text)
+        self.screen.clear_selection()
+        if end > start and self._layout.text[start:end].strip():
+            self.post_message(self.Annotate(start, end, None))
+
+    def action_delete_highlight(self) -> None:
+        annotation = self.highlight_at_cursor()
+        if annotation is not None:
+            self.post_message(self.DeleteHighlight(annotation))
+
+    def place_cursor(self, offset: int) -> None:
+        """Put the cursor on the word at `offset` and scroll to it (a jump to a
+        highlight from a list: Enter then edits it, d deletes it)."""
+        self.cursor, self.mark = offset, None
+        self._selection_changed()
+
+    def set_highlights(self, highlights: list[Annotation]) -> None:
+        """Show the article's highlights again (after one was added, edited or deleted)."""
+        self.highlights = highlights
+        self._render_body()
+
+    def refresh_header(self, article: Article) -> None:
+        """Show the article's header again (its tags changed), keeping the place."""
+        self.article = article
+        self.query_one("#article-header", Static).update(header_content(article))
+
+    def _cursor(self) -> int:
+        return self.cursor if self.cursor is not None else self._first_visible_word()
+
+    def _move(self, offset: int, extend: bool) -> None:
+        if extend and self.mark is None:
+            self.mark = self._cursor()
+        self.cursor = offset
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self._render_body()
+        self.refresh_bindings()
+        if self.cursor is not None:
+            self._scroll_to_offset(self.cursor)
+
+    def _width(self) -> int:
+        return max(1, self._body.content_region.width)
+
+    def _row_of(self, offset: int) -> int:
+        starts = visual_lines(self._layout.display, self._width())
+        return self._body.virtual_region.y + line_of(starts, self._layout.to_display(offset))
+
+    def _scroll_to_offset(self, offset: int) -> None:
+        row = self._row_of(offset)
+        self.scroll_to_region(Region(0, row, 1, 1), animate=False, spacing=Spacing(2, 0, 2, 0))
+
+    def _first_visible_word(self) -> int:
+        layout = self._layout
+        starts = visual_lines(layout.display, self._width())
+        top = int(self.scroll_y) - self._body.virtual_region.y
+        for start in starts[max(0, top) :]:
+            if layout.display[start : start + 1].strip():
+                return word_at(layout.text, layout.to_stored(start))[0]
+        return word_at(layout.text, 0)[0]
+
+    def _render_body(self) -> None:
+        if self.article is None:
+            return
+        selection = self.selection
+        extra = [(*selection, "reverse")] if selection is not None else []
+        self._body.update(
+            body_content(
+                self.article.text,
+                self._terms,
+                mentions=self.mentions,
+                labels=self.entity_colours.labels,
+                highlights=self.highlights,
+                extra=extra,
+            )
+        )
+
+    def _render_legend(self) -> None:
+        legend = self.query_one("#entity-legend", Static)
+        legend.update(legend_content(self.mentions, self.entity_colours))
+        legend.display = self.article is not None and bool(self.mentions)
+
+    def set_entities(
+        self, colours: EntityColours | None = None, mentions: Sequence[Mention] | None = None
+    ) -> None:
+        """Colour entities again after a toggle (`colours`) or a correction
+        (`mentions`), keeping the reader's place and selection."""
+        self.entity_colours = colours or self.entity_colours
+        self.mentions = self.mentions if mentions is None else mentions
+        self._render_body()
+        self._render_legend()
+
     def action_back(self) -> None:
         screen = self.screen
         if screen.has_class("wide"):
@@ -143,9 +366,28 @@ class ReadingPane(VerticalScroll, can_focus=True):
         terms: re.Pattern[str] | None = None,
         *,
         empty: Content | None = None,
+        highlights: list[Annotation] | None = None,
+        mentions: Sequence[Mention] = (),
     ) -> None:
-        """Show an article, or `empty` (a hint about the empty view) when there is none."""
+        """Show an article, or `empty` (a hint about the empty view) when there is none.
+
+        The same article shown again (the list's cursor settling on the article
+        just opened) keeps the reader's place and selection.
+        """
+        same = (
+            article is not None
+            and self.article is not None
+            and article.summary.id == self.article.summary.id
+            and article.text == self.article.text
+        )
         self.article = article
+        self.highlights = highlights or []
+        self.mentions = mentions
+        self._terms = terms
+        self._layout = DisplayText(article.text if article is not None else "")
+        if not same:
+            self.cursor = self.mark = None
+        self.refresh_bindings()
         header = self.query_one("#article-header", Static)
         body = self.query_one("#article-body", Static)
         if article is None:
@@ -153,5 +395,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             body.update(Content(""))
         else:
             header.update(header_content(article))
-            body.update(body_content(article.text, terms))
-        self.scroll_home(animate=False)
+            self._render_body()
+        self._render_legend()
+        if not same:
+            self.scroll_home(animate=False)

@@ -5,6 +5,7 @@ Feed titles and tag names are untrusted: every prompt is a `Content`.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -34,6 +35,8 @@ def _count(n: int) -> Content:
 class Sidebar(OptionList):
     BINDINGS = [
         Binding("x,delete", "delete", "Delete", id="sidebar.delete"),
+        Binding("f2", "rename_tag", "Rename tag", show=False, id="sidebar.rename_tag"),
+        Binding("plus", "add_to_filter", "Add tag to filter", show=False, id="sidebar.tag_filter"),
     ]
 
     class ViewChanged(Message):
@@ -46,10 +49,20 @@ class Sidebar(OptionList):
             super().__init__()
             self.view = view
 
+    class TagRequested(Message):
+        """Rename or delete (`action`) the tag `name`."""
+
+        def __init__(self, name: str, action: str) -> None:
+            super().__init__()
+            self.name = name
+            self.action = action
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
         self.views: dict[str, View] = {}
         self.feeds: dict[int, Feed] = {}
+        # Tags combined with `+`: the "tags" view lists articles with all of them.
+        self.tag_filter: tuple[str, ...] = ()
 
     def load(self, store: Store) -> None:
         """(Re)build the entries from the store, keeping the highlighted one."""
@@ -80,14 +93,28 @@ class Sidebar(OptionList):
                 prompt = Content("⚠ ").stylize("$text-error") + prompt.stylize("$text-error")
             options.append(Option(prompt + _count(feed.unread), id=key))
         tags = store.tag_names()
+        # Tags only analysis set (ai, say) are muted and marked, apart from the user's.
+        automatic = {name for name, kind, _ in store.tag_counts() if kind == "auto"}
+        self.tag_filter = tuple(t for t in self.tag_filter if t in tags)
         if tags:
             options.append(self._heading("Tags"))
+        if len(self.tag_filter) > 1:
+            title = " + ".join(f"#{t}" for t in self.tag_filter)
+            query = ArticleQuery(tags=self.tag_filter)
+            views.append(View("tags", title, query))
+            unread = store.count_articles(dataclasses.replace(query, unread=True))
+            options.append(Option(Content(title).stylize("bold") + _count(unread), id="tags"))
         for tag in tags:
             key = f"tag:{tag}"
             query = ArticleQuery(tags=(tag,))
             views.append(View(key, f"#{tag}", query))
             unread = store.count_articles(ArticleQuery(tags=(tag,), unread=True))
-            options.append(Option(Content(f"#{tag}") + _count(unread), id=key))
+            prompt = Content(f"#{tag}")
+            if tag in automatic:
+                prompt = prompt.stylize("italic $text-muted") + Content(" ⚙").stylize("$text-muted")
+            if tag in self.tag_filter:
+                prompt = Content("+").stylize("bold $text-accent") + prompt
+            options.append(Option(prompt + _count(unread), id=key))
         searches = store.saved_searches()
         if searches:
             options.append(self._heading("Searches"))
@@ -140,3 +167,23 @@ class Sidebar(OptionList):
         view = self.current
         if view.key.startswith(("feed:", "search:")):
             self.post_message(self.DeleteRequested(view))
+        elif view.key.startswith("tag:"):
+            self.post_message(self.TagRequested(view.key.split(":", 1)[1], "delete"))
+
+    def action_rename_tag(self) -> None:
+        if self.current.key.startswith("tag:"):
+            self.post_message(self.TagRequested(self.current.key.split(":", 1)[1], "rename"))
+
+    def action_add_to_filter(self) -> None:
+        """Add the highlighted tag to the combined tag filter (or take it out) and show it."""
+        key = self.current.key
+        if not key.startswith("tag:"):
+            return
+        tag = key.split(":", 1)[1]
+        if tag in self.tag_filter:
+            self.tag_filter = tuple(t for t in self.tag_filter if t != tag)
+        else:
+            self.tag_filter += (tag,)
+        store = self.app.reader.store  # type: ignore[attr-defined]
+        self.load(store)
+        self.select_key("tags" if len(self.tag_filter) > 1 else key)

@@ -1,0 +1,71 @@
+"""Entity colours made for the current theme.
+
+Each label takes its hue from one of the theme's text colours. Those are not
+all readable for body text: textual-light's $text-accent and $text-warning
+reach a contrast of 3.3 on its background, atom-one-light's $text-success 3.2.
+So each colour is darkened (light themes) or lightened (dark themes) until it
+reaches WCAG AA for body text, and the app offers them as CSS variables
+($entity-person, ...) that LABEL_STYLES refers to.
+"""
+
+from __future__ import annotations
+
+from textual.color import Color, ColorParseError
+
+MIN_CONTRAST = 4.5  # WCAG AA for body text
+STEP = 0.04
+
+# label -> the theme text colour its hue comes from. PERSON and AI_MODEL need
+# different ones: textual-dark and textual-light have $accent == $warning.
+LABEL_BASES: dict[str, str] = {
+    "PERSON": "text-accent",
+    "ORG": "text-primary",
+    "PRODUCT": "text-secondary",
+    "AI_MODEL": "text-error",
+    "MONEY": "text-success",
+    "PERCENT": "text-success",
+    "GPE": "text-secondary",
+}
+
+
+def variable_name(label: str) -> str:
+    return "entity-" + label.lower().replace("_", "-")
+
+
+def _luminance(colour: Color) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+
+
+def contrast(a: Color, b: Color) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable(colour: Color, background: Color) -> Color:
+    """`colour`, darkened or lightened away from the background until it reads."""
+    dark_background = background.brightness < 0.5
+    for _ in range(int(1 / STEP)):
+        if contrast(colour, background) >= MIN_CONTRAST:
+            break
+        colour = colour.lighten(STEP) if dark_background else colour.darken(STEP)
+    return colour
+
+
+def entity_variables(variables: dict[str, str]) -> dict[str, str]:
+    """The $entity-* variables for a theme's generated variables."""
+    result: dict[str, str] = {}
+    for label, base in LABEL_BASES.items():
+        value = variables[base]
+        try:
+            background = Color.parse(variables["background"])
+            colour = Color.parse(value)
+        except ColorParseError:
+            # ANSI themes name terminal colours: the terminal decides.
+            result[variable_name(label)] = value
+            continue
+        result[variable_name(label)] = readable(colour, background).hex
+    return result

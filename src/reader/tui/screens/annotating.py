@@ -1,0 +1,276 @@
+"""The main screen's tags and annotations: tag editing (one article or the
+marked ones), tag renames and deletes from the sidebar, highlights and notes
+from the reading pane, the annotations panel and the all-annotations screen.
+
+MainScreen is built on this class, which keeps the annotation flows apart
+from the reading and list code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+
+from reader.core.models import Annotation
+from reader.core.store import Store
+from reader.core.store.annotation_store import AnnotationFilter
+from reader.tui.screens.annotations import AnnotationsScreen
+from reader.tui.screens.dialogs import ConfirmDialog
+from reader.tui.screens.highlight_dialog import AnnotationDialog, AnnotationEdit, shorten
+from reader.tui.screens.tag_editor import RenameTagDialog, TagEditor
+from reader.tui.text import plural
+from reader.tui.widgets.annotations_panel import AnnotationsPanel
+from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.reading_pane import ReadingPane
+from reader.tui.widgets.sidebar import Sidebar
+
+
+class AnnotatingScreen(Screen[None]):
+    BINDINGS = [
+        Binding("t", "edit_tags", "Tags", id="main.tags"),
+        Binding("N", "article_note", "Note", show=False, id="main.article_note"),
+        Binding("H", "toggle_annotations", "Annotations", id="main.annotations_panel"),
+        Binding("at", "all_annotations", "All annotations", show=False, id="main.all_annotations"),
+    ]
+
+    @property
+    def store(self) -> Store:
+        return self.app.reader.store  # type: ignore[attr-defined,no-any-return]
+
+    def _pane(self) -> ReadingPane:
+        return self.query_one(ReadingPane)
+
+    def _panel(self) -> AnnotationsPanel | None:
+        panels = self.query(AnnotationsPanel)
+        return panels.first() if panels else None
+
+    def article_annotations(self, article_id: int) -> list[Annotation]:
+        """The article's annotations, for the reading pane; the panel shows them too."""
+        annotations = self.store.annotations(AnnotationFilter(article_id=article_id))
+        panel = self._panel()
+        if panel is not None:
+            panel.show(annotations)
+        return annotations
+
+    def _annotations_changed(self) -> None:
+        pane = self._pane()
+        if pane.article is not None:
+            pane.set_highlights(self.article_annotations(pane.article.summary.id))
+
+    def _confirm_delete(self, annotation: Annotation) -> None:
+        what = annotation.exact if annotation.kind == "highlight" else annotation.note
+        question = Content("Delete this annotation?\n") + Content(
+            "“" + shorten(what, 120) + "”"
+        ).stylize("italic")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.store.delete_annotation(annotation.id)
+                self._pane().action_cancel_selection()
+                self._annotations_changed()
+
+        self.app.push_screen(ConfirmDialog(question, yes="Delete"), answered)
+
+    # -- highlights and notes --------------------------------------------------------
+
+    @on(ReadingPane.Annotate)
+    def _annotate(self, event: ReadingPane.Annotate) -> None:
+        article = self._pane().article
+        if article is None:
+            return
+        article_id = article.summary.id
+        existing = event.annotation
+        start, end = event.start, event.end
+
+        def done(edit: AnnotationEdit | None) -> None:
+            if edit is None:
+                return
+            if existing is not None:
+                self.store.update_annotation(
+                    existing.id, note=edit.note, color=edit.color, tags=edit.tags
+                )
+            else:
+                self.store.highlight(
+                    article_id, start, end, note=edit.note, color=edit.color, tags=edit.tags
+                )
+            self._pane().action_cancel_selection()
+            self._annotations_changed()
+
+        self._edit(existing, article.text[start:end], done)
+
+    def _edit(
+        self,
+        existing: Annotation | None,
+        quote: str | None,
+        done: Callable[[AnnotationEdit | None], None],
+    ) -> None:
+        names = self.store.tag_names()
+        if existing is None:
+            dialog = AnnotationDialog(quote, names)
+        else:
+            dialog = AnnotationDialog(
+                existing.exact if existing.kind == "highlight" else None,
+                names,
+                color=existing.color,
+                note=existing.note,
+                tags=existing.tags,
+                editing=True,
+            )
+        self.app.push_screen(dialog, done)
+
+    @on(ReadingPane.DeleteHighlight)
+    def _delete_highlight(self, event: ReadingPane.DeleteHighlight) -> None:
+        self._confirm_delete(event.annotation)
+
+    def action_article_note(self) -> None:
+        article = self._pane().article
+        if article is None:
+            self.notify("Open an article first.", markup=False)
+            return
+        article_id = article.summary.id
+
+        def done(edit: AnnotationEdit | None) -> None:
+            if edit is not None and (edit.note or edit.tags):
+                self.store.add_note(article_id, edit.note, tags=edit.tags)
+                self._annotations_changed()
+
+        self._edit(None, None, done)
+
+    # -- the panel ------------------------------------------------------------------
+
+    async def action_toggle_annotations(self) -> None:
+        panel = self._panel()
+        if panel is not None:
+            focused = panel.has_focus
+            await panel.remove()
+            if focused:
+                self._pane().focus()
+            return
+        panel = AnnotationsPanel(id="annotations-panel")
+        # Under the article, so the text keeps its width (the sidebar and the
+        # list leave no room for a third column at 120 or 80 columns).
+        pane = self._pane()
+        if isinstance(pane.parent, Widget):
+            await pane.parent.mount(panel, after=pane)
+        self._annotations_changed()
+        if self._pane().article is None:
+            panel.show([])
+        panel.focus()
+
+    @on(AnnotationsPanel.Chosen)
+    def _chosen(self, event: AnnotationsPanel.Chosen) -> None:
+        annotation = event.annotation
+        pane = self._pane()
+        if event.action == "delete":
+            self._confirm_delete(annotation)
+        elif event.action == "keep":
+            self.store.orphan_to_note(annotation.id)
+            self._annotations_changed()
+        elif event.action == "reattach":
+            selection = pane.selection
+            if selection is None:
+                self.notify(
+                    "Select the text first: v in the article, then move; then r here.",
+                    markup=False,
+                )
+                return
+            self.store.reattach(annotation.id, *selection)
+            pane.action_cancel_selection()
+            self._annotations_changed()
+        elif annotation.start is not None and annotation.end is not None:
+            if annotation.state != "orphan":
+                pane.place_cursor(annotation.start)
+                pane.focus()
+        else:
+            self._edit_from_panel(annotation)
+
+    def _edit_from_panel(self, annotation: Annotation) -> None:
+        def done(edit: AnnotationEdit | None) -> None:
+            if edit is not None:
+                self.store.update_annotation(
+                    annotation.id, note=edit.note, color=edit.color, tags=edit.tags
+                )
+                self._annotations_changed()
+
+        self._edit(annotation, None, done)
+
+    # -- all annotations ------------------------------------------------------------
+
+    def action_all_annotations(self) -> None:
+        def chosen(annotation: Annotation | None) -> None:
+            if annotation is None:
+                return
+            self.app.jump_to_article(annotation.article_id)  # type: ignore[attr-defined]
+            pane = self._pane()
+            pane.focus()
+            if annotation.start is not None and annotation.state != "orphan":
+                # After the layout, when the pane knows its width and lines.
+                self.call_after_refresh(pane.place_cursor, annotation.start)
+
+        self.app.push_screen(AnnotationsScreen(self.store), chosen)
+
+    # -- tags -----------------------------------------------------------------------
+
+    def action_edit_tags(self) -> None:
+        articles = self.query_one(ArticleList)
+        ids = sorted(articles.marked) or (
+            [articles.current_id] if articles.current_id is not None else []
+        )
+        if not ids:
+            return
+        summaries = self.store.summaries(ids)
+        shared = [t for t in summaries[0].tags if all(t in s.tags for s in summaries)]
+
+        def done(change: tuple[list[str], list[str]] | None) -> None:
+            if change is None:
+                return
+            added, removed = change
+            if added:
+                self.store.tag_articles(ids, added)
+            if removed:
+                self.store.tag_articles(ids, removed, remove=True)
+            articles.marked.clear()
+            self._tags_changed()
+            if len(ids) > 1:
+                self.notify(f"Tagged {plural(len(ids), 'article')}.", markup=False)
+
+        self.app.push_screen(TagEditor(len(ids), shared, self.store.tag_names()), done)
+
+    def _tags_changed(self) -> None:
+        self.query_one(Sidebar).load(self.store)
+        self.query_one(ArticleList).reload()
+        pane = self._pane()
+        if pane.article is not None:
+            pane.refresh_header(self.store.article(pane.article.summary.id))
+
+    @on(Sidebar.TagRequested)
+    def _tag_requested(self, event: Sidebar.TagRequested) -> None:
+        name = event.name
+        if event.action == "rename":
+
+            def renamed(new: str | None) -> None:
+                if new:
+                    self.store.rename_tag(name, new)
+                    self._tags_changed()
+                    self.query_one(Sidebar).select_key(f"tag:{new}")
+
+            self.app.push_screen(RenameTagDialog(name, self.store.tag_names()), renamed)
+            return
+
+        def deleted(yes: bool | None) -> None:
+            if yes:
+                count = self.store.delete_tag(name)
+                self.notify(f"Removed #{name} from {plural(count, 'article')}.", markup=False)
+                self._tags_changed()
+
+        question = (
+            Content("Delete the tag ")
+            + Content(f"#{name}").stylize("bold")
+            + Content(" from every article and highlight?")
+        )
+        self.app.push_screen(ConfirmDialog(question, yes="Delete"), deleted)

@@ -1,0 +1,123 @@
+"""Every annotation across articles, grouped by article, filtered by colour,
+tag and text (full-text over quotes and notes)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
+
+from reader.core.models import Annotation
+from reader.core.store import Store
+from reader.core.store.annotation_store import COLORS, AnnotationFilter
+from reader.tui.screens.highlight_dialog import swatch
+from reader.tui.text import plural
+from reader.tui.widgets.annotations_panel import annotation_prompt
+
+FILTER_DEBOUNCE = 0.15  # seconds of no typing before the list is filtered again
+ANY_COLOR = "any"
+
+
+def parse_filter(value: str) -> tuple[str | None, str | None]:
+    """(tag, search) from the filter's words: one `#tag`, the rest searched."""
+    tag = None
+    words: list[str] = []
+    for word in value.split():
+        if word.startswith("#") and len(word) > 1 and tag is None:
+            tag = word[1:]
+        else:
+            words.append(word)
+    return tag, " ".join(words) or None
+
+
+class AnnotationsScreen(Screen[Annotation | None]):
+    """Dismissed with the annotation to open, or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="all_annotations.close"),
+        Binding("slash", "focus('#annotation-filter')", "Filter", id="all_annotations.filter"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.found: dict[str, Annotation] = {}
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Annotations").stylize("bold"), id="annotations-title")
+        yield Input(
+            placeholder="Search quotes and notes; #tag filters by tag",
+            id="annotation-filter",
+        )
+        with RadioSet(id="color-filter"):
+            yield RadioButton("any colour", value=True, name=ANY_COLOR)
+            for color in COLORS:
+                yield RadioButton(swatch(color) + Content(f" {color}"), name=color)
+        yield OptionList(markup=False, id="all-annotations")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#all-annotations").focus()
+
+    @property
+    def filter(self) -> AnnotationFilter:
+        tag, search = parse_filter(self.query_one("#annotation-filter", Input).value)
+        pressed = self.query_one("#color-filter", RadioSet).pressed_button
+        color = pressed.name if pressed is not None and pressed.name != ANY_COLOR else None
+        return AnnotationFilter(color=color, tag=tag, search=search)
+
+    def reload(self) -> None:
+        annotations = self.store.annotations(self.filter)
+        self.found = {str(a.id): a for a in annotations}
+        options: list[Option | None] = []
+        article_id: int | None = None
+        for annotation in annotations:
+            if annotation.article_id != article_id:
+                article_id = annotation.article_id
+                title = annotation.article_title or "(untitled)"
+                options.append(Option(Content(title).stylize("bold $text-primary"), disabled=True))
+            options.append(Option(annotation_prompt(annotation, 90), id=str(annotation.id)))
+        if not options:
+            options.append(
+                Option(Content("No annotations match.").stylize("$text-muted"), disabled=True)
+            )
+        results = self.query_one("#all-annotations", OptionList)
+        results.set_options(options)
+        results.highlighted = next(
+            (i for i, option in enumerate(results.options) if not option.disabled), None
+        )
+        count = Content(f"  {plural(len(annotations), 'annotation')}").stylize("$text-muted")
+        self.query_one("#annotations-title", Static).update(
+            Content("Annotations").stylize("bold") + count
+        )
+
+    @on(Input.Changed, "#annotation-filter")
+    def _typed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(FILTER_DEBOUNCE, self.reload)
+
+    @on(Input.Submitted, "#annotation-filter")
+    def _submitted(self) -> None:
+        self.reload()
+        self.query_one("#all-annotations").focus()
+
+    @on(RadioSet.Changed, "#color-filter")
+    def _color(self) -> None:
+        self.reload()
+
+    @on(OptionList.OptionSelected, "#all-annotations")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        annotation = self.found.get(event.option_id or "")
+        if annotation is not None:
+            self.dismiss(annotation)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

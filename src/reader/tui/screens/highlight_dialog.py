@@ -1,0 +1,110 @@
+"""The dialog that makes or edits a highlight or an article note: colour, a
+Markdown note and tags. The quote is article text: it is shown as `Content`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
+
+from reader.core.store.annotation_store import COLORS
+from reader.tui.styles import HIGHLIGHT_STYLES
+from reader.tui.widgets.tag_input import TagInput
+
+QUOTE_SHOWN = 240  # characters of the quote shown above the note
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationEdit:
+    color: str
+    note: str
+    tags: list[str]
+
+
+def swatch(color: str) -> Content:
+    return Content("  ").stylize(HIGHLIGHT_STYLES.get(color, "on $warning-muted"))
+
+
+def shorten(text: str, length: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class AnnotationDialog(ModalScreen[AnnotationEdit | None]):
+    """A highlight (with `quote`) or an article note (quote None): no colour then."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="annotation.cancel"),
+        Binding("ctrl+s", "save", "Save", id="annotation.save"),
+    ]
+
+    def __init__(
+        self,
+        quote: str | None,
+        tag_names: Sequence[str],
+        *,
+        color: str = COLORS[0],
+        note: str = "",
+        tags: Sequence[str] = (),
+        editing: bool = False,
+    ) -> None:
+        super().__init__()
+        self.quote = quote
+        self.tag_names = tag_names
+        self.color = color
+        self.note = note
+        self.tags = tags
+        self.editing = editing
+
+    def compose(self) -> ComposeResult:
+        kind = "highlight" if self.quote is not None else "article note"
+        heading = f"{'Edit' if self.editing else 'New'} {kind}"
+        with Vertical(id="annotation-dialog", classes="dialog"):
+            yield Static(Content(heading).stylize("bold"), classes="dialog-title")
+            if self.quote is not None:
+                quote = Content("“" + shorten(self.quote, QUOTE_SHOWN) + "”")
+                yield Static(quote.stylize("italic"), id="quote", classes="dialog-help")
+                with RadioSet(id="colors"):
+                    for color in COLORS:
+                        yield RadioButton(
+                            swatch(color) + Content(f" {color}"),
+                            value=color == self.color,
+                            name=color,
+                        )
+            yield Static(Content("Note (Markdown)").stylize("$text-muted"))
+            yield TextArea(self.note, language="markdown", id="note", soft_wrap=True)
+            yield Static(Content("Tags").stylize("$text-muted"))
+            yield TagInput(self.tag_names, self.tags, id="tags")
+            yield Static(
+                Content("Ctrl+S saves · Escape cancels · → accepts a tag completion").stylize(
+                    "$text-muted"
+                ),
+                classes="dialog-status",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save  (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", TextArea).focus()
+
+    @on(Button.Pressed, "#save")
+    @on(TagInput.Submitted, "#tags")
+    def action_save(self) -> None:
+        color = self.color
+        if self.quote is not None:
+            pressed = self.query_one("#colors", RadioSet).pressed_button
+            color = pressed.name if pressed is not None and pressed.name else color
+        note = self.query_one("#note", TextArea).text.strip()
+        self.dismiss(AnnotationEdit(color, note, self.query_one("#tags", TagInput).tags))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,69 @@
+"""Which entity labels are coloured, and the legend line that says so."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.content import Content
+
+from reader.core.entities import LABELS, Mention
+from reader.core.store import Store
+from reader.tui.styles import LABEL_NAMES, LABEL_STYLES
+
+COLOUR_PREFERENCE = "entities.colour"  # "on" or "off"
+# The labels turned off, not those turned on, so a label added in a later
+# version starts coloured.
+HIDDEN_PREFERENCE = "entities.hidden"
+
+
+@dataclass(frozen=True, slots=True)
+class EntityColours:
+    """The user's entity colouring: all on or off, and the labels left plain."""
+
+    on: bool = True
+    hidden: frozenset[str] = frozenset()
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """The labels to colour now."""
+        return frozenset(LABELS) - self.hidden if self.on else frozenset()
+
+    @classmethod
+    def load(cls, store: Store) -> EntityColours:
+        hidden = store.preference(HIDDEN_PREFERENCE) or ""
+        return cls(
+            on=store.preference(COLOUR_PREFERENCE) != "off",
+            hidden=frozenset(label for label in hidden.split(",") if label in LABELS),
+        )
+
+    def save(self, store: Store) -> None:
+        store.set_preference(COLOUR_PREFERENCE, "on" if self.on else "off")
+        store.set_preference(HIDDEN_PREFERENCE, ",".join(sorted(self.hidden)))
+
+
+def label_content(label: str) -> Content:
+    """A label's readable name in the label's own colour."""
+    return Content(LABEL_NAMES.get(label, label)).stylize(LABEL_STYLES.get(label, ""))
+
+
+def legend_content(mentions: Sequence[Mention], colours: EntityColours) -> Content:
+    """One entry per label found in the article, with its count; labels left
+    plain are struck through, so the legend also shows what the toggles hide."""
+    counts = Counter(m.label for m in mentions)
+    if not counts:
+        return Content("")
+    if not colours.on:
+        return Content("Entity colours off (e turns them on)").stylize("$text-muted")
+    parts: list[Content] = []
+    for label in LABELS:
+        if not counts[label]:
+            continue
+        count = Content(f" {counts[label]}").stylize("$text-muted")
+        if label in colours.hidden:
+            name = Content(LABEL_NAMES[label]).stylize("$text-muted strike")
+        else:
+            name = label_content(label)
+        parts.append(name + count)
+    return Content("  ").join(parts)
