@@ -257,3 +257,9 @@ def test_mention_is_a_value() -> None:
 def test_a_known_name_inside_a_longer_code_is_not_matched() -> None:
     assert ("FEC", "ORG") not in spans("The FEC-1 accelerator ships to OpenAI.")
     assert ("OpenAI", "ORG") in spans("An OpenAI-backed startup raised money.")
+
+
+def test_company_name_without_its_company_word() -> None:
+    found = recognize("Cobalt Ridge Data filed to list. Later, Cobalt Ridge reported revenue.")
+    short = [m for m in found if m.text == "Cobalt Ridge"]
+    assert short and short[0].entity == "Cobalt Ridge Data"

@@ -201,36 +201,40 @@ def find_context_names(
     """Typed names in the unclaimed parts of `text`; `known` are the mentions
     already found (their surnames and short names resolve later mentions)."""
     found: list[Mention] = []
-    pending_single: list[_Run] = []
+    untyped: list[_Run] = []
     for run in _runs(text, free):
         label = _type_run(text, run, first_names)
         if label is None:
-            if len(run.words) == 1:
-                pending_single.append(run)
+            untyped.append(run)
             continue
         surface = text[run.start : run.end]
         found.append(Mention(run.start, run.end, label, surface, surface, "context"))
 
-    # Short references resolve to a name given in full in the same article.
+    # Short references resolve to a name given in full in the same article:
+    # a person's surname, and a company's name without its company word
+    # ("Scale" for "Scale AI", "Cobalt Ridge" for "Cobalt Ridge Data").
     short: dict[str, tuple[str, str]] = {}
     for mention in [*known, *found]:
         words = mention.text.split()
         if mention.label == "PERSON" and len(words) >= 2:
             short.setdefault(words[-1], (mention.entity, "PERSON"))
-        elif mention.label == "ORG" and len(words) == 2 and words[1] in _ORG_SUFFIXES:
-            short.setdefault(words[0], (mention.entity, "ORG"))
-    for run in pending_single:
-        word = run.words[0]
-        if word not in short:
+        elif mention.label == "ORG" and len(words) >= 2 and words[-1] in _ORG_SUFFIXES:
+            short.setdefault(" ".join(words[:-1]), (mention.entity, "ORG"))
+    for run in untyped:
+        name = " ".join(run.words)
+        if name not in short:
             continue
-        entity, label = short[word]
+        entity, label = short[name]
         if (
             label == "ORG"
+            and len(run.words) == 1
             and sentence_start(text, run.start)
             and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
         ):
             continue
-        found.append(Mention(run.start, run.end, label, word, entity, "context"))
+        found.append(
+            Mention(run.start, run.end, label, text[run.start : run.end], entity, "context")
+        )
     return found
 
 

@@ -48,7 +48,9 @@ def label_content(label: str) -> Content:
     return Content(LABEL_NAMES.get(label, label)).stylize(LABEL_STYLES.get(label, ""))
 
 
-def legend_content(mentions: Sequence[Mention], colours: EntityColours) -> Content:
+def legend_content(
+    mentions: Sequence[Mention], colours: EntityColours, width: int = 0
+) -> Content:
     """One entry per label found in the article, with its count; labels left
     plain are struck through, so the legend also shows what the toggles hide."""
     counts = Counter(m.label for m in mentions)
@@ -61,9 +63,23 @@ def legend_content(mentions: Sequence[Mention], colours: EntityColours) -> Conte
         if not counts[label]:
             continue
         count = Content(f" {counts[label]}").stylize("$text-muted")
-        if label in colours.hidden:
-            name = Content(LABEL_NAMES[label]).stylize("$text-muted strike")
-        else:
-            name = label_content(label)
+        text = LABEL_NAMES[label]
+        style = "$text-muted strike" if label in colours.hidden else LABEL_STYLES[label]
+        name = Content(text).stylize(style)
         parts.append(name + count)
-    return Content("  ").join(parts)
+    return _lines(parts, width)
+
+
+def _lines(parts: list[Content], width: int) -> Content:
+    """Entries joined by two spaces, broken into lines between entries only
+    (Textual would wrap inside one, between a label and its count)."""
+    lines: list[list[Content]] = [[]]
+    used = 0
+    for part in parts:
+        need = part.cell_length + (2 if lines[-1] else 0)
+        if width > 0 and lines[-1] and used + need > width:
+            lines.append([])
+            used, need = 0, part.cell_length
+        lines[-1].append(part)
+        used += need
+    return Content("\n").join(Content("  ").join(line) for line in lines)

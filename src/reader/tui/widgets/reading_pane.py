@@ -341,8 +341,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _render_legend(self) -> None:
         legend = self.query_one("#entity-legend", Static)
-        legend.update(legend_content(self.mentions, self.entity_colours))
+        width = self.scrollable_content_region.width
+        if not self.show_vertical_scrollbar:
+            # A long article brings the scrollbar right after this update.
+            width -= self.styles.scrollbar_size_vertical
+        legend.update(legend_content(self.mentions, self.entity_colours, width))
         legend.display = self.article is not None and bool(self.mentions)
+
+    def on_resize(self) -> None:
+        self._render_legend()  # its lines break between entries, for this width
 
     def set_entities(
         self, colours: EntityColours | None = None, mentions: Sequence[Mention] | None = None
