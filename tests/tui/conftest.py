@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from reader.core.config import Settings
 from reader.core.service import Reader, make_reader
 from reader.tui.app import ReaderApp
+from tui.helpers import app_settings, seed_demo
+
+THEME = "textual-dark"
+FIXED_NOW = "2027-01-01T00:00:00Z"  # after every demo date: the list sorts by publication
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -37,3 +42,26 @@ def make_app() -> Iterator[Callable[..., ReaderApp]]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seeded rows get the same added/fetched times on every run."""
+    import reader.core.service
+    import reader.core.store.annotation_store
+    import reader.core.store.store
+
+    modules = (reader.core.store.store, reader.core.store.annotation_store, reader.core.service)
+    for module in modules:
+        monkeypatch.setattr(module, "utcnow", lambda: FIXED_NOW)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, fixed_clock: None) -> Settings:
+    return app_settings(tmp_path, theme=THEME)
+
+
+@pytest.fixture
+def demo(settings: Settings) -> Settings:
+    seed_demo(settings)
+    return settings

@@ -16,22 +16,19 @@ from reader.tui.screens.main import MainScreen
 from reader.tui.screens.tag_editor import TagEditor
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
 from tui.helpers import core, wait_until
-from tui.test_snapshots import (  # noqa: F401 (fixtures used by name)
+from tui.snapshots import (
     SIZE,
     MakeApp,
     Snap,
-    demo,
-    fixed_clock,
     keys,
     on_screen,
     open_article,
-    settings,
     then,
 )
 
 
 @pytest.fixture
-def annotated(demo: Settings) -> tuple[Settings, int]:  # noqa: F811
+def annotated(demo: Settings) -> tuple[Settings, int]:
     """The newest article with a highlight of each kind of state and a note."""
     with core(demo) as reader:
         store = reader.store
@@ -51,7 +48,7 @@ def panel_open(pilot: Pilot[Any]) -> Any:
     return wait_until(pilot, lambda: bool(pilot.app.screen.query(AnnotationsPanel)))
 
 
-def test_highlight_dialog(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:  # noqa: F811
+def test_highlight_dialog(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:
     run_before = then(
         on_screen(MainScreen), keys("enter", "v", "W", "W", "enter"), on_screen(AnnotationDialog)
     )
@@ -74,6 +71,6 @@ def test_all_annotations(
     assert snap_compare(make_app(seeded), terminal_size=SIZE, run_before=run_before)
 
 
-def test_tag_editor(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:  # noqa: F811
+def test_tag_editor(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:
     run_before = then(on_screen(MainScreen), keys("t", *"ai, l"), on_screen(TagEditor))
     assert snap_compare(make_app(demo), terminal_size=SIZE, run_before=run_before)

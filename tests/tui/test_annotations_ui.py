@@ -35,13 +35,6 @@ MakeApp = Callable[..., ReaderApp]
 SIZE = (160, 50)
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Settings:
-    settings = app_settings(tmp_path)
-    seed_demo(settings)
-    return settings
-
-
 def ids_in_order(settings: Settings) -> list[int]:
     with core(settings) as reader:
         return [a.id for a in reader.articles(ArticleQuery(limit=None))]

@@ -4,7 +4,6 @@ entity, and corrections re-analysed in the background."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from textual.content import Content
@@ -21,19 +20,12 @@ from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.entity_header import EntityHeader, weekly
 from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.reading_pane import ReadingPane
-from tui.helpers import Notes, app_settings, core, screen_text, seed_demo, settle, wait_until
+from tui.helpers import Notes, core, screen_text, settle, wait_until
 
 pytestmark = pytest.mark.anyio
 
 MakeApp = Callable[..., ReaderApp]
 SIZE = (140, 45)
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Settings:
-    settings = app_settings(tmp_path)
-    seed_demo(settings)
-    return settings
 
 
 def richest_article(settings: Settings) -> tuple[int, list[Mention]]:

@@ -15,14 +15,11 @@ from reader.core.store import ArticleQuery
 from reader.tui.app import ReaderApp
 from reader.tui.screens.main import MainScreen
 from tui.helpers import core
-from tui.test_snapshots import (  # noqa: F401 (fixtures used by name)
+from tui.snapshots import (
     SIZE,
-    demo,
-    fixed_clock,
     keys,
     on_screen,
     open_article,
-    settings,
     then,
 )
 
@@ -44,17 +41,17 @@ def focus_reader() -> Callable[[Pilot[Any]], Awaitable[None]]:
     return keys("3")
 
 
-def test_entity_colours(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:  # noqa: F811
+def test_entity_colours(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:
     run_before = then(on_screen(MainScreen), open_article(halcyon_id(demo)), focus_reader())
     assert snap_compare(make_app(demo), terminal_size=SIZE, run_before=run_before)
 
 
-def test_entity_panel(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:  # noqa: F811
+def test_entity_panel(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:
     run_before = then(on_screen(MainScreen), open_article(halcyon_id(demo)), keys("E"))
     assert snap_compare(make_app(demo), terminal_size=SIZE, run_before=run_before)
 
 
-def test_follow_entity(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:  # noqa: F811
+def test_follow_entity(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:
     # The demo's most mentioned name: several articles, a trend over weeks.
     with core(demo) as reader:
         [top] = reader.store.entity_counts(limit=1)

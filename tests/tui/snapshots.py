@@ -1,0 +1,73 @@
+"""What the snapshot tests share: the terminal size, and steps that bring the
+app to a steady state (no animation, no blinking cursor, workers done) before
+it is drawn. The seeded, fixed-clock databases are fixtures in conftest.py."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from reader.tui.app import ReaderApp
+from reader.tui.screens.main import MainScreen
+from reader.tui.widgets.article_list import ArticleList
+from tui.helpers import pane_follows_cursor, wait_until
+
+SIZE = (120, 40)
+KILN = "Kiln 0.9 [beta] fixes C++ [/usr/lib]"  # a demo title with brackets
+
+Snap = Callable[..., bool]
+MakeApp = Callable[..., ReaderApp]
+RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def steady(app: ReaderApp) -> None:
+    """No animation and no blinking cursor anywhere on screen."""
+    app.animation_level = "none"
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+
+
+def then(*steps: Callable[[Pilot[Any]], Awaitable[None]]) -> RunBefore:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, ReaderApp)
+        await pilot.pause()
+        steady(app)
+        for step in steps:
+            await step(pilot)
+            await pilot.pause()
+            steady(app)
+        await app.workers.wait_for_complete()
+        if any(isinstance(screen, MainScreen) for screen in app.screen_stack):
+            await wait_until(pilot, pane_follows_cursor(app))
+        await pilot.pause()
+
+    return run_before
+
+
+def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def press(pilot: Pilot[Any]) -> None:
+        await pilot.press(*pressed)
+
+    return press
+
+
+def on_screen(kind: type) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def wait(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind))
+
+    return wait
+
+
+def open_article(article_id: int) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def jump(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, ReaderApp)
+        app.jump_to_article(article_id)
+        await pilot.pause()
+        assert app.screen.query_one(ArticleList).current_id == article_id
+
+    return jump
