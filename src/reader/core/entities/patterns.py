@@ -117,7 +117,9 @@ _MONTH_AFTER = frozenset(
 # Name-version plus a parameter count ("Kestrel-3 8B", "Halcyon-2 70B"), or
 # Name-version followed by "model"/"LLM".
 _UNKNOWN_MODEL = re.compile(
-    r"(?<![\w-])[A-Z][A-Za-z]{2,}(?:-[A-Z][A-Za-z]+)?-\d{1,2}(?:\.\d)?"
+    # The capital comes first and the look-behind after it (checking the
+    # character before it), so the engine can skip quickly to capitals.
+    r"[A-Z](?<![\w-].)[A-Za-z]{2,}(?:-[A-Z][A-Za-z]+)?-\d{1,2}(?:\.\d)?"
     r"(?:\s\d{1,4}(?:\.\d)?[BM](?![\w-])|(?=\s(?:model|LLM|language model)s?\b))"
 )
 
