@@ -197,3 +197,16 @@ def test_orphan_to_note_keeps_the_quote_and_note(store: Store) -> None:
     assert (note.exact, note.note, note.tags) == ("independent replication", "n", ("t",))
     assert store.version_text(aid, old_sha) is None
     assert [a.id for a in store.annotations(AnnotationFilter(kind="note"))] == [annotation_id]
+
+
+def test_article_search_also_finds_the_users_notes_first(store: Store, article: int) -> None:
+    feed_id = store.feeds()[0].id
+    write(store, feed_id, record("a2", "A story that says zeppelin in its own text."))
+    other = article_id(store, feed_id, "a2")
+    assert [a.id for a in store.articles(ArticleQuery(search="zeppelin"))] == [other]
+    store.add_note(article, "Compare with the zeppelin piece")
+    # The article with the user's own note ranks before the one that only mentions it.
+    assert [a.id for a in store.articles(ArticleQuery(search="zeppelin"))] == [article, other]
+    assert store.count_articles(ArticleQuery(search="zeppelin")) == 2
+    store.highlight_quote(other, "zeppelin")
+    assert store.count_articles(ArticleQuery(search="zeppelin")) == 2  # one row per article
