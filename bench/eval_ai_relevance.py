@@ -12,7 +12,7 @@ For each labelled entry the text is built as reader builds it when ingesting a f
 the longest ``content`` value, else the summary, through
 ``reader.core.extract.html_to_text``. Then ``recognize(text)`` and
 ``ai_score(title, text, mentions, feed_title)``; an entry is predicted AI when the
-score is at least ``AI_THRESHOLD``.
+score is at least the default ``[entities] ai_threshold``.
 
 Baseline for comparison: a plain keyword regex over the title and the plain-text
 summary (the content when there is no summary): ``\\bAI\\b`` and ``\\bA\\.I\\.`` (case
@@ -183,8 +183,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.corpus.is_dir():
         print(f"feed corpus not found at {args.corpus}; skipped (pass --corpus PATH)")
         return 0
+    from reader.core.config import EntitySettings
     from reader.core.entities import recognize
-    from reader.core.entities.relevance import AI_THRESHOLD, ai_score
+    from reader.core.entities.relevance import ai_score
+
+    AI_THRESHOLD = EntitySettings().ai_threshold
     from reader.core.extract import html_to_text
 
     items, missing = load_items(args.labels, args.corpus, html_to_text)

@@ -254,7 +254,7 @@ def test_upgrading_a_released_database_keeps_everything(tmp_path: Path) -> None:
     assert store.preference("theme") == "nord"
     # Tags from before the upgrade are the user's: they survive an automatic re-tagging.
     assert store.tag_counts() == [("ai", "user", 1), ("keep", "user", 1)]
-    store.save_analysis([(3, [], 0.0, [], "digest")])
+    store.save_analysis([(3, store.article(3).text_sha, [], 0.0, [], "digest")])
     assert store.article(3).summary.tags == ("ai",)
 
     # The new features work on the upgraded database.

@@ -210,3 +210,44 @@ def test_article_search_also_finds_the_users_notes_first(store: Store, article: 
     assert store.count_articles(ArticleQuery(search="zeppelin")) == 2
     store.highlight_quote(other, "zeppelin")
     assert store.count_articles(ArticleQuery(search="zeppelin")) == 2  # one row per article
+
+
+def test_each_text_change_is_diffed_from_the_version_the_highlight_was_on(
+    store: Store, article: int
+) -> None:
+    feed_id = store.feeds()[0].id
+    made = store.highlight_quote(article, "open-weight model")
+    first = "Breaking: " + TEXT
+    write(store, feed_id, record("a1", first))
+    moved = store.annotation(made.id)
+    assert moved.state == "moved" and first[moved.start : moved.end] == "open-weight model"  # type: ignore[index]
+    # The second change removes the passage: an orphan whose text is kept.
+    write(store, feed_id, record("a1", first.replace("a new open-weight model", "something")))
+    orphan = store.annotation(made.id)
+    assert orphan.state == "orphan"
+    assert store.version_text(article, orphan.text_sha) == first
+
+
+def test_a_highlight_on_text_that_changed_meanwhile_is_refused(store: Store, article: int) -> None:
+    seen = store.article(article)
+    start = seen.text.index("open-weight")
+    write(store, store.feeds()[0].id, record("a1", "Changed: " + TEXT))
+    with pytest.raises(ValueError, match="changed since"):
+        store.highlight(article, start, start + 11, text_sha=seen.text_sha)
+    assert store.annotations() == []
+    current = store.article(article)
+    start = current.text.index("open-weight")
+    made = store.highlight(article, start, start + 11, text_sha=current.text_sha)
+    assert made.exact == "open-weight"
+
+
+def test_tag_names_cannot_hold_commas_or_a_leading_hash(store: Store, article: int) -> None:
+    store.tag_articles([article], ["#ai", "a,b"])
+    assert store.article(article).summary.tags == ("a b", "ai")
+    made = store.add_note(article, "", tags=["#todo"])  # a note may be just a tag
+    assert made.tags == ("todo",)
+
+
+def test_notes_and_quotes_lose_terminal_controls(store: Store, article: int) -> None:
+    made = store.add_note(article, "evil \x1b]52;c;aGk=\x07 note\r\nline two")
+    assert made.note == "evil  note\nline two"

@@ -219,3 +219,24 @@ def test_ai_only_feeds_skip_other_articles_at_ingest(
     other = make_cli(tmp_path / "other")
     other("add", feed_url)
     assert len(articles(other)) == 3
+
+
+def test_reanalysis_of_a_text_that_changed_meanwhile_is_not_stored(tmp_path: Path) -> None:
+    from reader.core.entities import Mention
+    from reader.core.store import Store
+    from records import article_id, record, write
+
+    store = Store(tmp_path / "r.db")
+    feed_id, _ = store.add_feed("https://news.example/feed.xml")
+    write(store, feed_id, record("a1", "OpenAI said so."))
+    aid = article_id(store, feed_id, "a1")
+    [pending] = store.pending_analysis(ids=[aid])
+    write(store, feed_id, record("a1", "Changed: OpenAI said so."))  # a refresh meanwhile
+    stale = Mention(0, 6, "ORG", "OpenAI", "OpenAI", "kb")
+    assert store.save_analysis([(aid, pending.text_sha, [stale], 0.9, [], "d")]) == 0
+    assert store.mentions(aid) == []
+    [fresh] = store.pending_analysis(ids=[aid])
+    good = Mention(9, 15, "ORG", "OpenAI", "OpenAI", "kb")
+    assert store.save_analysis([(aid, fresh.text_sha, [good], 0.9, [], "d")]) == 1
+    assert [m.text for m in store.mentions(aid)] == ["OpenAI"]
+    store.close()

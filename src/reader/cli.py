@@ -199,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Spelled out so the parser is built without importing the recognisers (a
+# fast start); tests/test_cli_entities.py checks they equal LABELS and COLORS.
 LABEL_CHOICES = ("PERSON", "ORG", "PRODUCT", "AI_MODEL", "MONEY", "PERCENT", "DATE", "GPE")
 COLOR_CHOICES = ("yellow", "green", "blue", "pink", "purple")
 
@@ -345,13 +347,13 @@ def _import_notes(reader: Reader, path: str) -> int:
         f" {result.updated} updated, {plural(result.tags_added, 'article tag')} added"
         + (f", {len(result.unmatched)} unmatched" if result.unmatched else "")
     )
+    from reader.core.textnorm import strip_controls
+
     for lost in result.unmatched:
-        # Listed in full, so nothing in the file is lost without the user knowing.
-        what = lost.exact or lost.note
-        print(
-            f"  unmatched {lost.kind} {lost.uid} on {lost.url or '(no url)'}: {what}",
-            file=sys.stderr,
-        )
+        # Listed in full, so nothing in the file is lost without the user
+        # knowing; the file's text is not trusted with the terminal.
+        line = f"  unmatched {lost.kind} {lost.uid} on {lost.url or '(no url)'}: "
+        print(strip_controls(line + (lost.exact or lost.note)), file=sys.stderr)
     return EXIT_OK
 
 
@@ -600,8 +602,9 @@ def annotation_json(annotation: Annotation) -> dict[str, Any]:
         "exact": annotation.exact,
         "prefix": annotation.prefix,
         "suffix": annotation.suffix,
-        "start": annotation.start,
-        "end": annotation.end,
+        # Offsets index the current `text`; an orphan's old place does not.
+        "start": None if annotation.state == "orphan" else annotation.start,
+        "end": None if annotation.state == "orphan" else annotation.end,
         "note": annotation.note,
         "color": annotation.color,
         "tags": list(annotation.tags),
@@ -747,12 +750,14 @@ def cmd_entities(reader: Reader, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _apply_rule(reader: Reader, rule: Rule) -> int:
+def _apply_rule(reader: Reader, *rules: Rule) -> int:
+    affected: set[int] = set()
     try:
-        affected = reader.add_entity_rule(rule)
+        for rule in rules:
+            affected.update(reader.add_entity_rule(rule))
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    done = reader.reanalyse_all(affected)
+    done = reader.reanalyse_all(sorted(affected))
     print(f"re-analysed {plural(done, 'article')}")
     return EXIT_OK
 
@@ -760,9 +765,9 @@ def _apply_rule(reader: Reader, rule: Rule) -> int:
 def cmd_entity_add(reader: Reader, args: argparse.Namespace) -> int:
     from reader.core.entities import Rule
 
-    for alias in args.alias:
-        reader.store.add_entity_rule(Rule("alias", alias, args.name, args.label))
-    return _apply_rule(reader, Rule("entity", args.name, args.name, args.label))
+    rules = [Rule("entity", args.name, args.name, args.label)]
+    rules += [Rule("alias", alias, args.name, args.label) for alias in args.alias]
+    return _apply_rule(reader, *rules)
 
 
 def cmd_entity_alias(reader: Reader, args: argparse.Namespace) -> int:

@@ -238,8 +238,12 @@ class Pipeline:
                 analyse_records, records, feed.title or state.title, entities, self.rules
             )
             if state.url in entities.ai_only_feeds:
+                # Only new articles are left out: one already stored (kept
+                # from before the filter) keeps getting its updates.
                 skipped = tuple(
-                    r.key for r in records if (r.ai_score or 0.0) < entities.ai_threshold
+                    r.key
+                    for r in records
+                    if (r.ai_score or 0.0) < entities.ai_threshold and r.key not in hashes
                 )
                 records = [r for r in records if r.key not in skipped]
         return Fetched(state, response, feed, tuple(records), failures, skipped)

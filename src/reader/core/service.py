@@ -356,10 +356,16 @@ class Reader:
             for item in todo:
                 result = analyse(item.title, item.text, item.feed_title, settings, rules)
                 results.append(
-                    (item.id, result.mentions, result.ai_score, result.auto_tags, result.digest)
+                    (
+                        item.id,
+                        item.text_sha,
+                        result.mentions,
+                        result.ai_score,
+                        result.auto_tags,
+                        result.digest,
+                    )
                 )
-            self.store.save_analysis(results)
-            done += len(results)
+            done += self.store.save_analysis(results)
             yield done
 
     def reanalyse_all(self, article_ids: Sequence[int] | None = None) -> int:

@@ -49,6 +49,18 @@ def normalize_text(value: str) -> str:
     return _BLANK_LINES.sub("\n\n", value).strip()
 
 
+def normalize_tag(value: str | None) -> str:
+    """A tag name: one line, no leading '#', no commas (the app and the CLI
+    take several tags separated by commas, so a comma cannot be in one)."""
+    return normalize_line((value or "").replace(",", " ")).lstrip("#").strip()
+
+
+def normalize_note(value: str) -> str:
+    """A note or a quote the user keeps: no controls (imports come from files
+    others wrote), `\n` newlines, Unicode NFC."""
+    return unicodedata.normalize("NFC", strip_controls(value.replace("\r\n", "\n")))
+
+
 def normalize_line(value: str | None) -> str:
     """Titles, authors, names: one line, single spaces."""
     if not value:

@@ -7,13 +7,15 @@ built here from plain `Content` and help text is escaped.
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
+from pathlib import Path
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from reader.core.store import ArticleQuery
+from reader.core.store import ArticleQuery, Store
 from reader.core.store.entity_store import EntityCount
 from reader.tui.styles import LABEL_NAMES
 from reader.tui.text import plural
@@ -83,8 +85,24 @@ class ArticlesProvider(Provider):
             )
 
 
+def _most_mentioned(path: Path, limit: int) -> list[EntityCount]:
+    """Counted over every mention (seconds on a large archive): run in a thread,
+    with its own connection, once each time the palette opens."""
+    store = Store(path)
+    try:
+        return store.entity_counts(limit=limit)
+    finally:
+        store.close()
+
+
 class EntitiesProvider(Provider):
     """ "entity: <name>" for the entities in the store; choosing one follows it."""
+
+    _top: list[EntityCount] = []
+
+    async def startup(self) -> None:
+        path = self.app.reader.store.path  # type: ignore[attr-defined]
+        self._top = await asyncio.to_thread(_most_mentioned, path, 200)
 
     async def search(self, query: str) -> Hits:
         app = self.app
@@ -95,7 +113,7 @@ class EntitiesProvider(Provider):
         typed = query.strip().removeprefix("entity:").strip()
         candidates = store.entity_counts(prefix=typed, limit=30) if typed else []
         seen = {entity.name for entity in candidates}
-        candidates += [e for e in store.entity_counts(limit=200) if e.name not in seen]
+        candidates += [e for e in self._top if e.name not in seen]
         for entity in candidates:
             name = f"entity: {entity.name}"
             score = matcher.match(name)
@@ -110,7 +128,7 @@ class EntitiesProvider(Provider):
 
     async def discover(self) -> Hits:
         app = self.app
-        for entity in app.reader.store.entity_counts(limit=20):  # type: ignore[attr-defined]
+        for entity in self._top[:20]:
             name = f"entity: {entity.name}"
             yield DiscoveryHit(
                 Content(name),

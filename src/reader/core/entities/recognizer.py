@@ -117,6 +117,10 @@ class Recognizer:
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen))
         chosen = _join_of_names(text, chosen)
         if self.model is not None:
+            # The joined names replaced pieces: the model fills what is left.
+            claims = _Claims()
+            for mention in sorted(chosen, key=lambda m: m.start):
+                claims.take(mention.start, mention.end)
             claim(self.model.find(text))  # type: ignore[attr-defined]
         return sorted(self._apply_rules(chosen), key=lambda m: m.start)
 
@@ -248,7 +252,7 @@ def salience(
         entry[0] += 1
         entry[1] += 2.0 if m.start < lead_end else 1.0
     for (entity, _label), entry in scores.items():
-        if entity in title:
+        if re.search(rf"(?<!\w){re.escape(entity)}(?!\w)", title):  # "Meta", not "Metaverse"
             entry[1] += 5.0
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0][0]))
     return [(entity, label, int(v[0]), v[1]) for (entity, label), v in ranked]

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 
 from reader.core.entities.records import Mention
 
-AI_THRESHOLD = 0.5
-
 # Terms that mean AI in any context.
 _STRONG = re.compile(
     r"\b(?:AI|A\.I\.|AGI|artificial intelligence|machine learning|deep learning|"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from reader.core.anchoring import Anchor, find_quote, make_anchor, reanchor_all
 from reader.core.models import Annotation
 from reader.core.store.common import NotFoundError, fts_query, in_chunks, text_sha, utcnow
-from reader.core.textnorm import normalize_line
+from reader.core.textnorm import normalize_line, normalize_note, normalize_tag
 
 # Highlight colours: names are stored, the app picks the colour from the theme.
 COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
@@ -177,6 +177,14 @@ class ImportedAnnotation:
     updated_at: str
 
 
+def _check_version(current: str, expected: str | None) -> None:
+    if expected is not None and expected != current:
+        raise ValueError(
+            "The article's text changed since it was opened (a refresh updated it);"
+            " select the passage again."
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class AnnotationFilter:
     article_id: int | None = None
@@ -212,10 +220,14 @@ class AnnotationStore:
         note: str = "",
         color: str = DEFAULT_COLOR,
         tags: Sequence[str] = (),
+        text_sha: str | None = None,
     ) -> Annotation:
-        """Highlight text[start:end] of the article's current text."""
+        """Highlight text[start:end] of the article's current text. With
+        `text_sha` (the version the offsets were taken on) the highlight is
+        refused if the text changed since: the offsets would be other words."""
         with self.transaction() as conn:
             text, sha = self._article_text(conn, article_id)
+            _check_version(sha, text_sha)
             anchor = make_anchor(text, start, end)
             return self._insert(conn, article_id, "highlight", anchor, sha, note, color, tags)
 
@@ -239,8 +251,8 @@ class AnnotationStore:
 
     def add_note(self, article_id: int, note: str, *, tags: Sequence[str] = ()) -> Annotation:
         """An article-level note (no span)."""
-        if not note.strip():
-            raise ValueError("an article note needs some text")
+        if not note.strip() and not any(normalize_tag(t) for t in tags):
+            raise ValueError("an article note needs some text or a tag")
         with self.transaction() as conn:
             _, sha = self._article_text(conn, article_id)
             return self._insert(conn, article_id, "note", None, sha, note, "", tags)
@@ -278,7 +290,7 @@ class AnnotationStore:
                 sha,
                 state,
                 1.0 if state != "orphan" else 0.0,
-                note.replace("\r\n", "\n"),
+                normalize_note(note),
                 color,
                 created_at or now,
                 now,
@@ -293,7 +305,7 @@ class AnnotationStore:
     def _set_tags(self, conn: sqlite3.Connection, annotation_id: int, tags: Sequence[str]) -> None:
         conn.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
         for raw in tags:
-            name = normalize_line(raw)
+            name = normalize_tag(raw)
             if not name:
                 continue
             conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
@@ -325,7 +337,7 @@ class AnnotationStore:
             if note is not None:
                 conn.execute(
                     "UPDATE annotations SET note = ? WHERE id = ?",
-                    (note.replace("\r\n", "\n"), annotation_id),
+                    (normalize_note(note), annotation_id),
                 )
             if color is not None and current.kind == "highlight":
                 conn.execute(
@@ -349,11 +361,15 @@ class AnnotationStore:
             conn.execute("DELETE FROM annotations WHERE id = ?", (annotation_id,))
             _drop_unused_versions(conn, int(row[0]))
 
-    def reattach(self, annotation_id: int, start: int, end: int) -> Annotation:
-        """Place a (typically orphaned) highlight on text[start:end] of the current text."""
+    def reattach(
+        self, annotation_id: int, start: int, end: int, *, text_sha: str | None = None
+    ) -> Annotation:
+        """Place a (typically orphaned) highlight on text[start:end] of the current
+        text (refused, like `highlight`, if `text_sha` is not the current version)."""
         with self.transaction() as conn:
             current = self._get(conn, annotation_id)
             text, sha = self._article_text(conn, current.article_id)
+            _check_version(sha, text_sha)
             anchor = make_anchor(text, start, end)
             conn.execute(
                 """UPDATE annotations SET kind = 'highlight', exact = ?, prefix = ?, suffix = ?,
@@ -524,9 +540,9 @@ class AnnotationStore:
                     added += 1
                     continue
                 current = self._get(conn, int(row[0]))
-                note = item.note.replace("\r\n", "\n")
+                note = normalize_note(item.note)
                 color = check_color(item.color) if item.color else current.color
-                tags = tuple(sorted({normalize_line(t) for t in item.tags} - {""}))
+                tags = tuple(sorted({normalize_tag(t) for t in item.tags} - {""}))
                 if (current.note, current.color, tuple(sorted(current.tags))) == (
                     note,
                     color,
@@ -541,7 +557,7 @@ class AnnotationStore:
                 updated += 1
             for article_id, names in article_tags:
                 for raw in names:
-                    name = normalize_line(raw)
+                    name = normalize_tag(raw)
                     if not name:
                         continue
                     conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
@@ -564,18 +580,19 @@ class AnnotationStore:
                "end", text_sha, state, score, note, color, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
-                item.uid,
+                normalize_line(item.uid),
                 item.article_id,
                 kind,
-                anchor.exact if anchor else "",
-                anchor.prefix if anchor else "",
-                anchor.suffix if anchor else "",
+                # Files written elsewhere: no terminal controls in what is shown.
+                normalize_note(anchor.exact) if anchor else "",
+                normalize_note(anchor.prefix) if anchor else "",
+                normalize_note(anchor.suffix) if anchor else "",
                 anchor.start if anchor and placed else None,
                 anchor.end if anchor and placed else None,
                 item.text_sha,
                 item.state,
                 item.score,
-                item.note.replace("\r\n", "\n"),
+                normalize_note(item.note),
                 check_color(item.color) if item.color else "",
                 item.created_at,
                 item.updated_at,

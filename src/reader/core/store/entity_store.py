@@ -26,6 +26,7 @@ class PendingAnalysis:
     title: str
     text: str
     feed_title: str
+    text_sha: str  # the analysis is stored only if the text is still this one
 
 
 def write_analysis(
@@ -83,25 +84,38 @@ class EntityStore:
 
     def mentions(self, article_id: int) -> list[Mention]:
         """The stored mentions of an article, in text order."""
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,))
+        found = row.fetchone()
+        if found is None:
+            return []
+        text = str(found[0])
         rows = self.conn.execute(
-            """SELECT m.start, m."end", e.label, e.name, m.source, a.text
+            """SELECT m.start, m."end", e.label, e.name, m.source
                FROM mentions m JOIN entities e ON e.id = m.entity_id
-               JOIN articles a ON a.id = m.article_id
                WHERE m.article_id = ? ORDER BY m.start""",
             (article_id,),
         ).fetchall()
-        return [Mention(r[0], r[1], r[2], r[5][r[0] : r[1]], r[3], r[4]) for r in rows]
+        return [Mention(r[0], r[1], r[2], text[r[0] : r[1]], r[3], r[4]) for r in rows]
 
     def save_analysis(
         self,
-        results: Sequence[tuple[int, Sequence[Mention], float, Sequence[str], str]],
-    ) -> None:
-        """(article id, mentions, ai score, auto tags, digest) for each re-analysed article."""
+        results: Sequence[tuple[int, str, Sequence[Mention], float, Sequence[str], str]],
+    ) -> int:
+        """(article id, text sha, mentions, ai score, auto tags, digest) for each
+        re-analysed article. An article whose text changed since it was read
+        (a refresh ran meanwhile, and analysed the new text itself) is left
+        alone, so no mention points into a text it was not found in. Returns
+        how many were stored."""
         entity_ids: dict[tuple[str, str], int] = {}
+        stored = 0
         with self.transaction() as conn:
-            for article_id, mentions, score, tags, digest in results:
-                if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+            for article_id, sha, mentions, score, tags, digest in results:
+                row = conn.execute("SELECT text_sha FROM articles WHERE id = ?", (article_id,))
+                current = row.fetchone()
+                if current is not None and current[0] == sha:
                     write_analysis(conn, article_id, mentions, score, tags, digest, entity_ids)
+                    stored += 1
+        return stored
 
     def pending_analysis(
         self,
@@ -114,7 +128,7 @@ class EntityStore:
         """Articles (id > after_id, in id order) analysed with another digest
         than `digest`, or the given ids."""
         base = """SELECT a.id, a.title, a.text,
-                      coalesce(f.user_title, nullif(f.title, ''), f.url)
+                      coalesce(f.user_title, nullif(f.title, ''), f.url), a.text_sha
                   FROM articles a JOIN feeds f ON f.id = a.feed_id"""
         if ids:
             marks = ",".join("?" * len(ids))
@@ -124,7 +138,7 @@ class EntityStore:
                 f"{base} WHERE a.id > ? AND a.analysed_with IS NOT ? ORDER BY a.id LIMIT ?",
                 (after_id, digest, limit),
             )
-        return [PendingAnalysis(r[0], r[1], r[2], r[3]) for r in rows]
+        return [PendingAnalysis(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def articles_mentioning(self, surfaces: Sequence[str], entities: Sequence[str]) -> list[int]:
         """Articles whose text contains any surface (full-text phrase) or that

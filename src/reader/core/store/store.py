@@ -23,6 +23,7 @@ from reader.core.store.annotation_store import (
     AnnotationStore,
     annotated_articles,
     reanchor_article,
+    save_version,
 )
 from reader.core.store.common import (
     NotFoundError,
@@ -33,7 +34,7 @@ from reader.core.store.common import (
 )
 from reader.core.store.entity_store import EntityStore, write_analysis
 from reader.core.store.schema import apply_migrations, pending_migrations
-from reader.core.textnorm import normalize_line
+from reader.core.textnorm import normalize_line, normalize_tag
 
 T = TypeVar("T")
 
@@ -372,7 +373,7 @@ class Store(EntityStore, AnnotationStore):
     def rename_tag(self, old: str, new: str) -> int:
         """Rename a tag everywhere (articles, feeds, highlights); into an existing
         tag it is a merge. Returns how many articles carry the new name."""
-        new = normalize_line(new)
+        new = normalize_tag(new)
         if not new:
             raise ValueError("a tag needs a name")
         with self.transaction() as conn:
@@ -433,9 +434,7 @@ class Store(EntityStore, AnnotationStore):
                 else [
                     r[0]
                     for t in tags
-                    for r in conn.execute(
-                        "SELECT id FROM tags WHERE name = ?", (normalize_line(t),)
-                    )
+                    for r in conn.execute("SELECT id FROM tags WHERE name = ?", (normalize_tag(t),))
                 ]
             )
             for article_id in article_ids:
@@ -589,6 +588,11 @@ class Store(EntityStore, AnnotationStore):
                         record.image_url,
                     )
                 )
+            for article_id in annotated:
+                # The text the highlights are placed on, before it is replaced:
+                # re-anchoring diffs it against the new text, and an orphan
+                # keeps pointing at it.
+                save_version(conn, article_id)
             conn.executemany(_UPSERT_ARTICLE, rows)
             ids = _ids_for_keys(conn, feed_id, keys)
             entity_ids: dict[tuple[str, str], int] = {}
@@ -818,7 +822,7 @@ class Store(EntityStore, AnnotationStore):
     def _tag_ids(conn: sqlite3.Connection, tags: Sequence[str]) -> list[int]:
         ids = []
         for raw in tags:
-            name = normalize_line(raw)
+            name = normalize_tag(raw)
             if not name:
                 continue
             conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))

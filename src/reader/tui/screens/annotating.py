@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from reader.core.models import Annotation
-from reader.core.store import Store
+from reader.core.store import NotFoundError, Store
 from reader.core.store.annotation_store import AnnotationFilter
 from reader.tui.screens.annotations import AnnotationsScreen
 from reader.tui.screens.dialogs import ConfirmDialog
@@ -90,14 +90,25 @@ class AnnotatingScreen(Screen[None]):
         def done(edit: AnnotationEdit | None) -> None:
             if edit is None:
                 return
-            if existing is not None:
-                self.store.update_annotation(
-                    existing.id, note=edit.note, color=edit.color, tags=edit.tags
-                )
-            else:
-                self.store.highlight(
-                    article_id, start, end, note=edit.note, color=edit.color, tags=edit.tags
-                )
+            try:
+                if existing is not None:
+                    self.store.update_annotation(
+                        existing.id, note=edit.note, color=edit.color, tags=edit.tags
+                    )
+                else:
+                    # The offsets are on the text the user saw; the store
+                    # refuses them if a refresh changed it meanwhile.
+                    self.store.highlight(
+                        article_id,
+                        start,
+                        end,
+                        note=edit.note,
+                        color=edit.color,
+                        tags=edit.tags,
+                        text_sha=article.text_sha,
+                    )
+            except (ValueError, NotFoundError) as exc:
+                self.notify(str(exc), severity="warning", markup=False)
             self._pane().action_cancel_selection()
             self._annotations_changed()
 
@@ -135,7 +146,7 @@ class AnnotatingScreen(Screen[None]):
         article_id = article.summary.id
 
         def done(edit: AnnotationEdit | None) -> None:
-            if edit is not None and (edit.note or edit.tags):
+            if edit is not None and (edit.note.strip() or edit.tags):
                 self.store.add_note(article_id, edit.note, tags=edit.tags)
                 self._annotations_changed()
 
@@ -179,7 +190,15 @@ class AnnotatingScreen(Screen[None]):
                     markup=False,
                 )
                 return
-            self.store.reattach(annotation.id, *selection)
+            article = pane.article
+            try:
+                self.store.reattach(
+                    annotation.id,
+                    *selection,
+                    text_sha=article.text_sha if article is not None else None,
+                )
+            except (ValueError, NotFoundError) as exc:
+                self.notify(str(exc), severity="warning", markup=False)
             pane.action_cancel_selection()
             self._annotations_changed()
         elif annotation.start is not None and annotation.end is not None:
@@ -221,9 +240,12 @@ class AnnotatingScreen(Screen[None]):
         ids = sorted(articles.marked) or (
             [articles.current_id] if articles.current_id is not None else []
         )
+        # Marked articles may have gone since (unsubscribed, pruned).
+        summaries = self.store.summaries(ids)
+        ids = [s.id for s in summaries]
+        articles.marked.intersection_update(ids)
         if not ids:
             return
-        summaries = self.store.summaries(ids)
         shared = [t for t in summaries[0].tags if all(t in s.tags for s in summaries)]
 
         def done(change: tuple[list[str], list[str]] | None) -> None:
@@ -255,7 +277,11 @@ class AnnotatingScreen(Screen[None]):
 
             def renamed(new: str | None) -> None:
                 if new:
-                    self.store.rename_tag(name, new)
+                    try:
+                        self.store.rename_tag(name, new)
+                    except (ValueError, NotFoundError) as exc:
+                        self.notify(str(exc), severity="warning", markup=False)
+                        return
                     self._tags_changed()
                     self.query_one(Sidebar).select_key(f"tag:{new}")
 

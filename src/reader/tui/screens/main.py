@@ -209,14 +209,15 @@ class MainScreen(AnnotatingScreen):
             self._mark_timer.stop()
             self._mark_timer = None
         pane = self.query_one(ReadingPane)
-        self.query_one(EntityPanel).show(None, ())
         if article_id is None:
             pane.show(None)
+            self.query_one(EntityPanel).show(None, ())
             return
         try:
             article = self.store.article(article_id)
         except NotFoundError:
             pane.show(None)
+            self.query_one(EntityPanel).show(None, ())
             return
         mentions = self.store.mentions(article_id)
         pane.show(
@@ -396,6 +397,7 @@ class MainScreen(AnnotatingScreen):
             self._close_panel()
         else:
             panel.display = True
+            panel.rebuild()
             panel.focus()
 
     @on(EntityPanel.Closed)
@@ -554,7 +556,10 @@ class MainScreen(AnnotatingScreen):
         question = (
             Content("Unsubscribe from ")
             + Content(view.title).stylize("bold")
-            + Content("?\nIts articles are deleted, except starred or tagged ones, which are kept.")
+            + Content(
+                "?\nIts articles are deleted, except starred, tagged or annotated ones,"
+                " which are kept."
+            )
         )
 
         def done(answer: bool | None) -> None:
@@ -562,7 +567,7 @@ class MainScreen(AnnotatingScreen):
                 return
             deleted, kept = self.app.reader.remove_feed(feed_id)  # type: ignore[attr-defined]
             message = f"Unsubscribed; {deleted:,} articles deleted"
-            message += f", {kept:,} starred or tagged articles kept." if kept else "."
+            message += f", {kept:,} starred, tagged or annotated articles kept." if kept else "."
             self.notify(message, markup=False)
             self.reload_sidebar()
             self._show_view(self.current_view)

@@ -48,9 +48,7 @@ def label_content(label: str) -> Content:
     return Content(LABEL_NAMES.get(label, label)).stylize(LABEL_STYLES.get(label, ""))
 
 
-def legend_content(
-    mentions: Sequence[Mention], colours: EntityColours, width: int = 0
-) -> Content:
+def legend_content(mentions: Sequence[Mention], colours: EntityColours, width: int = 0) -> Content:
     """One entry per label found in the article, with its count; labels left
     plain are struck through, so the legend also shows what the toggles hide."""
     counts = Counter(m.label for m in mentions)

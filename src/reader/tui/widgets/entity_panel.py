@@ -75,10 +75,20 @@ class EntityPanel(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
         self.entities: list[Salient] = []
+        self._shown: tuple[Article | None, Sequence[Mention]] = (None, ())
         self.border_title = "Entities"
 
     def show(self, article: Article | None, mentions: Sequence[Mention]) -> None:
-        """List the article's entities, keeping the highlighted one if it is still there."""
+        """List the article's entities, keeping the highlighted one if it is still there.
+
+        While the panel is hidden this only remembers them: rebuilding a hidden
+        list on every cursor move cost a layout pass per key press."""
+        self._shown = (article, mentions)
+        if self.display:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        article, mentions = self._shown
         kept = self.current
         self.entities = salient_entities(article, mentions) if article is not None else []
         self.clear_options()

@@ -334,7 +334,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 self._terms,
                 mentions=self.mentions,
                 labels=self.entity_colours.labels,
-                highlights=self.highlights,
+                # Only highlights placed on this very text: offsets on another
+                # version would colour other words.
+                highlights=[h for h in self.highlights if h.text_sha == self.article.text_sha],
                 extra=extra,
             )
         )
@@ -387,6 +389,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             and article.summary.id == self.article.summary.id
             and article.text == self.article.text
         )
+        bindings_before = (self.article is None, self.cursor is None)
         self.article = article
         self.highlights = highlights or []
         self.mentions = mentions
@@ -394,7 +397,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._layout = DisplayText(article.text if article is not None else "")
         if not same:
             self.cursor = self.mark = None
-        self.refresh_bindings()
+        if (self.article is None, self.cursor is None) != bindings_before:
+            # Only then can the footer's keys change; redrawing it on every
+            # article cost more than the rest of a cursor move.
+            self.refresh_bindings()
         header = self.query_one("#article-header", Static)
         body = self.query_one("#article-body", Static)
         if article is None:
