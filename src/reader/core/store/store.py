@@ -717,16 +717,25 @@ class Store(EntityStore, AnnotationStore):
             match = fts_query(query.search)
             if match is None:
                 return None
-            # Words in the article, or in the user's highlights and notes on it;
-            # a match in the user's own words ranks first.
-            joins = """JOIN (SELECT id, min(rank) AS rank FROM (
-                    SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?
-                    UNION ALL
-                    SELECT n.article_id, -1e9 FROM annotations_fts
-                    JOIN annotations n ON n.id = annotations_fts.rowid
-                    WHERE annotations_fts MATCH ?) GROUP BY id) AS hit ON hit.id = a.id"""
-            params += [match, match]
-            order = f"hit.rank, {order}"
+            noted = self.conn.execute(
+                "SELECT 1 FROM annotations_fts WHERE annotations_fts MATCH ? LIMIT 1", (match,)
+            ).fetchone()
+            if noted is None:  # no highlight or note has the words: the fast path
+                joins = "JOIN articles_fts ON articles_fts.rowid = a.id"
+                clauses.append("articles_fts MATCH ?")
+                params.append(match)
+                order = f"articles_fts.rank, {order}"
+            else:
+                # Words in the article, or in the user's highlights and notes on
+                # it; a match in the user's own words ranks first.
+                joins = """JOIN (SELECT id, min(rank) AS rank FROM (
+                        SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?
+                        UNION ALL
+                        SELECT n.article_id, -1e9 FROM annotations_fts
+                        JOIN annotations n ON n.id = annotations_fts.rowid
+                        WHERE annotations_fts MATCH ?) GROUP BY id) AS hit ON hit.id = a.id"""
+                params += [match, match]
+                order = f"hit.rank, {order}"
         if query.entity:
             clauses.append(
                 """a.id IN (SELECT m.article_id FROM mentions m WHERE m.entity_id IN
