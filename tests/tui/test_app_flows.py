@@ -351,8 +351,9 @@ async def test_removing_a_feed_keeps_starred_and_tagged_articles(
         await pilot.press("y")
         await pilot.pause()
 
-        assert "Unsubscribed; 2 articles deleted, 2 starred, tagged or annotated articles kept." in (
-            notes.messages()
+        assert (
+            "Unsubscribed; 2 articles deleted, 2 starred, tagged or annotated articles kept."
+            in (notes.messages())
         )
         store = app.reader.store
         assert store.feeds() == []

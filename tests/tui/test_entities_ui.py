@@ -241,3 +241,22 @@ async def test_changing_a_type_from_the_prompt(demo: Settings, make_app: MakeApp
         assert now and {m.label for m in now} == {new_label}
         shown = [style for text, style in coloured(app) if text == target.text]
         assert LABEL_STYLES[new_label] in shown
+
+
+async def test_correcting_the_selected_text(demo: Settings, make_app: MakeApp) -> None:
+    article_id, _ = richest_article(demo)
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_article(app, article_id)
+        pane = app.screen.query_one(ReadingPane)
+        pane.focus()
+        await pilot.press("v", "v", "W")  # a cursor, then a two-word selection
+        await pilot.pause()
+        selection = pane.selection
+        assert selection is not None and pane.article is not None
+        expected = " ".join(pane.article.text[selection[0] : selection[1]].split())
+        assert len(expected.split()) == 2
+        await pilot.press("C")
+        await wait_until(pilot, lambda: isinstance(app.screen, CorrectionDialog))
+        assert app.screen.query_one("#name", Input).value == expected

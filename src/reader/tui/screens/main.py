@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 
 from textual import on, work
@@ -43,6 +44,9 @@ DISPLAY_AFTER = 0.04  # seconds the cursor rests before the reading pane follows
 NARROW_BELOW = 100  # columns
 SEARCH_DEBOUNCE = 0.15  # seconds of no typing before a search runs
 MARK_READ_AFTER = 0.8  # seconds an article stays in the pane before it counts as read
+
+
+_CORRECTIONS = threading.Lock()
 
 
 class MainScreen(AnnotatingScreen):
@@ -422,7 +426,14 @@ class MainScreen(AnnotatingScreen):
         self.app.push_screen(EntityLabelsDialog(colours), chosen)
 
     def action_correct_entity(self) -> None:
-        self.app.push_screen(CorrectionDialog(), self._correct)
+        """The correction form; with text selected in the article, for that text
+        (add it as an entity, an alias, or ignore it)."""
+        pane = self.query_one(ReadingPane)
+        selection = pane.selection
+        name = ""
+        if selection is not None and pane.article is not None:
+            name = " ".join(pane.article.text[selection[0] : selection[1]].split())
+        self.app.push_screen(CorrectionDialog(name=name), self._correct)
 
     @on(EntityPanel.Correct)
     def _correct_from_panel(self, event: EntityPanel.Correct) -> None:
@@ -444,12 +455,15 @@ class MainScreen(AnnotatingScreen):
         # Re-analysing can touch thousands of articles: off the UI thread, on
         # this thread's own connection. Errors reach the app's worker handler.
         reader = make_reader(self.app.reader.settings)  # type: ignore[attr-defined]
-        try:
-            if rule.kind == "alias":
-                rule = self._alias_rule(reader, rule)
-            done = reader.reanalyse_all(reader.add_entity_rule(rule))
-        finally:
-            reader.close()
+        # One correction at a time: a later rule's results must not be
+        # overwritten by an earlier, slower re-analysis.
+        with _CORRECTIONS:
+            try:
+                if rule.kind == "alias":
+                    rule = self._alias_rule(reader, rule)
+                done = reader.reanalyse_all(reader.add_entity_rule(rule))
+            finally:
+                reader.close()
         self.app.call_from_thread(self._rule_applied, rule, done)
 
     @staticmethod
