@@ -149,10 +149,10 @@ class Recognizer:
                 continue
             if end < len(text) and _is_word_char(text[end]):
                 continue
-            if text[end : end + 1] == "-" and (
-                text[end + 1 : end + 2].isdigit() or text[end + 1 : end + 2].isupper()
-            ):
-                continue  # part of a longer code or name ("FEC-1" is not the FEC)
+            if text[end : end + 1] == "-" and text[end + 1 : end + 2].isdigit():
+                # Part of a code ("FEC-1" is not the FEC). A name before a
+                # capital stays ("MiniMax-Hailuo": MiniMax made it).
+                continue
             if entry.ambiguous:
                 if tech_in_text is None:
                     tech_in_text = _TECH.search(text) is not None
