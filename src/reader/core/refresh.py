@@ -22,8 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from reader.core.analysis import analyse_records
-from reader.core.config import Settings
+from reader.core.config import EntitySettings, Settings
 from reader.core.entities import Rule
 from reader.core.extract import MIN_ARTICLE_CHARS, PageExtract, extract_page
 from reader.core.feeds import NotAFeedError, ParsedEntry, ParsedFeed, parse_feed
@@ -235,7 +234,7 @@ class Pipeline:
         if records:
             entities = self.settings.entities
             records = await self.pool.run(
-                analyse_records, records, feed.title or state.title, entities, self.rules
+                _analyse, records, feed.title or state.title, entities, self.rules
             )
             if state.url in entities.ai_only_feeds:
                 # Only new articles are left out: one already stored (kept
@@ -282,6 +281,19 @@ class Pipeline:
         if len(entry.feed_text) > 2 * len(extracted.text):
             return _record(entry, extracted, "the feed's content is fuller than the page's")
         return _record(entry, extracted, None, use_page_text=True)
+
+
+def _analyse(
+    records: Sequence[ArticleRecord],
+    feed_title: str,
+    settings: EntitySettings,
+    rules: tuple[Rule, ...],
+) -> list[ArticleRecord]:
+    """In a worker process: the recognisers are imported there, not by the
+    command line (an unchanged refresh never needs them)."""
+    from reader.core.analysis import analyse_records
+
+    return analyse_records(records, feed_title, settings, rules)
 
 
 def _record(

@@ -7,15 +7,10 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.core.analysis import analyse, recognizer_for
 from reader.core.config import ConfigError, Settings
-from reader.core.entities import LABELS, Mention, Recognizer, Rule
-from reader.core.entities.kb import knowledge_base
-from reader.core.entities.statistical import ModelError, load_model
-from reader.core.export import ImportResult as NotesImportResult
-from reader.core.export import import_notes as restore_notes
-from reader.core.export import notes_markdown, notes_markdown_files, notes_w3c
+from reader.core.entities import LABELS, Mention, Rule
 from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
 from reader.core.fetch import Fetcher, FetchError, check_url
 from reader.core.models import (
@@ -31,6 +26,10 @@ from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.store.annotation_store import DEFAULT_COLOR, AnnotationFilter
 from reader.core.store.common import iso_after, utcnow
+
+if TYPE_CHECKING:
+    from reader.core.entities.recognizer import Recognizer
+    from reader.core.export import ImportResult as NotesImportResult
 
 
 class AddError(ValueError):
@@ -300,6 +299,8 @@ class Reader:
 
     def recognizer(self) -> Recognizer:
         """The recognisers with the user's rules, as ingest uses them."""
+        from reader.core.analysis import recognizer_for
+
         return recognizer_for(tuple(self.store.entity_rules()), self.settings.entities.model)
 
     def recognize(self, text: str) -> list[Mention]:
@@ -311,6 +312,8 @@ class Reader:
         for rule in self.store.entity_rules():
             if rule.kind in ("entity", "alias") and rule.surface.lower() == name.lower():
                 return rule.entity
+        from reader.core.entities.kb import knowledge_base
+
         entry = knowledge_base().entries.get(name)
         if entry is not None:
             return entry.name
@@ -337,6 +340,8 @@ class Reader:
         recognisers or rules than the current ones). Yields the running count."""
         rules = tuple(self.store.entity_rules())
         settings = self.settings.entities
+        from reader.core.analysis import analyse, recognizer_for
+
         digest = recognizer_for(rules, settings.model).digest
         done = 0
         last_id = 0
@@ -399,6 +404,8 @@ class Reader:
 
     def export_notes(self, fmt: str = "markdown") -> str:
         """Every annotation as one Markdown file or W3C Web Annotation JSON ("json")."""
+        from reader.core.export import notes_markdown, notes_w3c
+
         if fmt == "json":
             document = notes_w3c(self.store)
             return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -408,16 +415,20 @@ class Reader:
 
     def export_notes_files(self) -> dict[str, str]:
         """One Markdown document per annotated article: {file name: content}."""
+        from reader.core.export import notes_markdown_files
+
         return notes_markdown_files(self.store)
 
     def import_notes(self, path: str | Path) -> NotesImportResult:
         """Restore a W3C Web Annotation JSON export onto the matching articles.
         Raises ValueError for a file that is not such JSON."""
+        from reader.core.export import import_notes
+
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"not valid JSON: {exc}") from exc
-        return restore_notes(self.store, data)
+        return import_notes(self.store, data)
 
 
 def make_reader(settings: Settings) -> Reader:
@@ -426,6 +437,8 @@ def make_reader(settings: Settings) -> Reader:
         # A configured model that cannot load is a configuration error, said
         # once here rather than as a failure of every feed in the refresh.
         try:
+            from reader.core.entities.statistical import ModelError, load_model
+
             load_model(settings.entities.model)
         except ModelError as exc:
             raise ConfigError(str(exc)) from None
@@ -438,7 +451,6 @@ __all__ = [
     "Discovered",
     "ImportResult",
     "NotFoundError",
-    "NotesImportResult",
     "Reader",
     "make_reader",
 ]

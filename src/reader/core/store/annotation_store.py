@@ -15,11 +15,14 @@ import uuid
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from reader.core.anchoring import Anchor, find_quote, make_anchor, reanchor_all
 from reader.core.models import Annotation
 from reader.core.store.common import NotFoundError, fts_query, in_chunks, text_sha, utcnow
 from reader.core.textnorm import normalize_line, normalize_note, normalize_tag
+
+if TYPE_CHECKING:
+    from reader.core.anchoring import Anchor
 
 # Highlight colours: names are stored, the app picks the colour from the theme.
 COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
@@ -87,6 +90,8 @@ def reanchor_article(conn: sqlite3.Connection, article_id: int, new_text: str) -
     the version it was placed on: the previous text (saved here into
     article_versions first) or an older kept version for an orphan.
     """
+    from reader.core.anchoring import Anchor, reanchor_all  # only when text changes
+
     new_sha = text_sha(new_text)
     rows = conn.execute(
         """SELECT id, exact, prefix, suffix, start, "end", text_sha FROM annotations
@@ -225,6 +230,8 @@ class AnnotationStore:
         """Highlight text[start:end] of the article's current text. With
         `text_sha` (the version the offsets were taken on) the highlight is
         refused if the text changed since: the offsets would be other words."""
+        from reader.core.anchoring import make_anchor  # imported when first needed
+
         with self.transaction() as conn:
             text, sha = self._article_text(conn, article_id)
             _check_version(sha, text_sha)
@@ -242,6 +249,8 @@ class AnnotationStore:
         tags: Sequence[str] = (),
     ) -> Annotation:
         """Highlight the n-th occurrence of `quote`; LookupError when it is not there."""
+        from reader.core.anchoring import find_quote
+
         with self.transaction() as conn:
             text, sha = self._article_text(conn, article_id)
             anchor = find_quote(text, quote, occurrence)
@@ -366,6 +375,8 @@ class AnnotationStore:
     ) -> Annotation:
         """Place a (typically orphaned) highlight on text[start:end] of the current
         text (refused, like `highlight`, if `text_sha` is not the current version)."""
+        from reader.core.anchoring import make_anchor
+
         with self.transaction() as conn:
             current = self._get(conn, annotation_id)
             text, sha = self._article_text(conn, current.article_id)

@@ -162,6 +162,7 @@ class Store(EntityStore, AnnotationStore):
         self.conn.execute("PRAGMA busy_timeout = 30000")
         if pending_migrations(self.conn):
             apply_migrations(self.conn)
+        self._entity_ids: dict[tuple[str, str], int] = {}  # (name, label) -> id
 
     def close(self) -> None:
         self.conn.close()
@@ -595,7 +596,7 @@ class Store(EntityStore, AnnotationStore):
                 save_version(conn, article_id)
             conn.executemany(_UPSERT_ARTICLE, rows)
             ids = _ids_for_keys(conn, feed_id, keys)
-            entity_ids: dict[tuple[str, str], int] = {}
+            entity_ids = dict(self._entity_ids)
             for record in articles:
                 article_id = ids[record.key]
                 if record.analysed_with is not None:
@@ -621,6 +622,9 @@ class Store(EntityStore, AnnotationStore):
             )
             updated = len(stored)
             new = len(articles) - updated
+        # Committed: these ids exist now (entities are never deleted), so the
+        # next feeds skip looking them up. Not kept if the transaction failed.
+        self._entity_ids = entity_ids
         return new, updated
 
     def prune(self, keep_days: int, *, keep_unread: bool = True) -> int:
