@@ -223,39 +223,43 @@ class Pipeline:
             for entry in feed.entries
             if entry.key not in pruned and hashes.get(entry.key) != entry.entry_hash
         ]
+        feed_title = feed.title or state.title
         if self.settings.refresh.extract and changed:
             self.counters.pages_total += len(changed)
             async with self._extracting:
-                records = await asyncio.gather(*(self._from_page(e) for e in changed))
+                records = await asyncio.gather(*(self._from_page(e, feed_title) for e in changed))
         else:
             records = [_record(entry, None, None) for entry in changed]
         failures = sum(1 for r in records if r.extraction_error)
         skipped: tuple[str, ...] = ()
-        if records:
-            entities = self.settings.entities
-            records = await self.pool.run(
-                _analyse, records, feed.title or state.title, entities, self.rules
+        entities = self.settings.entities
+        # Pages were analysed with their extraction; the rest (the feed's own
+        # text) in one batch.
+        waiting = [r for r in records if r.analysed_with is None]
+        if waiting:
+            analysed = await self.pool.run(_analyse, waiting, feed_title, entities, self.rules)
+            by_key = {r.key: r for r in analysed}
+            records = [by_key.get(r.key, r) for r in records]
+        if records and state.url in entities.ai_only_feeds:
+            # Only new articles are left out: one already stored (kept from
+            # before the filter) keeps getting its updates.
+            skipped = tuple(
+                r.key
+                for r in records
+                if (r.ai_score or 0.0) < entities.ai_threshold and r.key not in hashes
             )
-            if state.url in entities.ai_only_feeds:
-                # Only new articles are left out: one already stored (kept
-                # from before the filter) keeps getting its updates.
-                skipped = tuple(
-                    r.key
-                    for r in records
-                    if (r.ai_score or 0.0) < entities.ai_threshold and r.key not in hashes
-                )
-                records = [r for r in records if r.key not in skipped]
+            records = [r for r in records if r.key not in skipped]
         return Fetched(state, response, feed, tuple(records), failures, skipped)
 
-    async def _from_page(self, entry: ParsedEntry) -> ArticleRecord:
+    async def _from_page(self, entry: ParsedEntry, feed_title: str) -> ArticleRecord:
         try:
-            return await self._extract(entry)
+            return await self._extract(entry, feed_title)
         except Exception as exc:  # never leave sibling pages running: keep the feed's text
             return _record(entry, None, f"internal error: {type(exc).__name__}: {exc}")
         finally:
             self.counters.pages_done += 1
 
-    async def _extract(self, entry: ParsedEntry) -> ArticleRecord:
+    async def _extract(self, entry: ParsedEntry, feed_title: str) -> ArticleRecord:
         if not entry.url:
             return _record(entry, None, "the entry has no link to an article page")
         try:
@@ -267,20 +271,44 @@ class Pipeline:
             return _record(entry, None, f"article page is {content_type}, not HTML")
         timeout = self.settings.refresh.extract_timeout
         try:
-            extracted = await asyncio.wait_for(
-                self.pool.run(extract_page, page.content, page.url), timeout
+            return await asyncio.wait_for(
+                self.pool.run(
+                    _page_record,
+                    entry,
+                    page.content,
+                    page.url,
+                    feed_title,
+                    self.settings.entities,
+                    self.rules,
+                ),
+                timeout,
             )
         except TimeoutError:
             return _record(entry, None, f"extraction timed out after {timeout:g} s")
         except Exception as exc:
             return _record(entry, None, f"extraction failed: {type(exc).__name__}: {exc}")
-        if extracted is None:
-            return _record(entry, None, "no article text found on the page")
-        if len(extracted.text) < MIN_ARTICLE_CHARS and len(entry.feed_text) > len(extracted.text):
-            return _record(entry, extracted, "page text too short; kept the feed's content")
-        if len(entry.feed_text) > 2 * len(extracted.text):
-            return _record(entry, extracted, "the feed's content is fuller than the page's")
-        return _record(entry, extracted, None, use_page_text=True)
+
+
+def _page_record(
+    entry: ParsedEntry,
+    content: bytes,
+    url: str,
+    feed_title: str,
+    settings: EntitySettings,
+    rules: tuple[Rule, ...],
+) -> ArticleRecord:
+    """In a worker process: extract the page, choose the text, analyse it. One
+    task per page, so the article travels between processes once."""
+    extracted = extract_page(content, url)
+    if extracted is None:
+        record = _record(entry, None, "no article text found on the page")
+    elif len(extracted.text) < MIN_ARTICLE_CHARS and len(entry.feed_text) > len(extracted.text):
+        record = _record(entry, extracted, "page text too short; kept the feed's content")
+    elif len(entry.feed_text) > 2 * len(extracted.text):
+        record = _record(entry, extracted, "the feed's content is fuller than the page's")
+    else:
+        record = _record(entry, extracted, None, use_page_text=True)
+    return _analyse([record], feed_title, settings, rules)[0]
 
 
 def _analyse(
