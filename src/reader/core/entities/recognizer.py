@@ -184,22 +184,26 @@ _ORG_HEADS = (
     "Bank|Council|Commission|Agency|Office|Foundation|Museum|Society|Association|Board|"
     "Bureau|Federation|Union|Laboratory|Observatory|Hospital|Administration|Authority"
 )
-_OF_NAME = re.compile(
-    rf"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)*(?:{_ORG_HEADS})\s(?:of|for)\s"
-    rf"[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)*"
-)
-_LEADING_STOP = re.compile(r"^(?:The|A|An|In|At|By|For|From|With)\s")
+# Found by the head word ("... University of X"), then widened to the
+# capitalised words before it: starting the search at every capital of the
+# text cost more than the rest of the context rules.
+_OF_HEAD = re.compile(rf"\b(?:{_ORG_HEADS})\s(?:of|for)\s[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)*")
+_WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
+_LEADING_STOP = re.compile(r"(?:The|A|An|In|At|By|For|From|With)\s")  # used with match()
 
 
 def _join_of_names(text: str, mentions: list[Mention]) -> list[Mention]:
     """ "University of São Paulo", "Department of Agriculture": an institution
     named "X of Y" is one ORG, not an ORG and a place. The pieces found inside
     are replaced; a mention crossing the name's edges leaves it alone."""
-    for match in _OF_NAME.finditer(text):
+    for match in _OF_HEAD.finditer(text):
         start, end = match.start(), match.end()
-        lead = _LEADING_STOP.match(match.group())
+        before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
+        if before is not None:
+            start = before.start()
+        lead = _LEADING_STOP.match(text, start, end)
         if lead:
-            start += lead.end()
+            start = lead.end()
         surface = text[start:end]
         if surface.endswith(("’s", "'s")):
             end -= 2
