@@ -14,6 +14,7 @@ from reader.core.models import FeedResult
 from reader.core.service import AddResult, ImportResult, Reader, make_reader
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
 from reader.tui.entity_theme import entity_variables
+from reader.tui.highlight_theme import highlight_variables
 from reader.tui.messages import FeedRefreshed, RefreshFinished
 from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlDialog
 from reader.tui.screens.help import HelpScreen
@@ -69,6 +70,7 @@ class ReaderApp(App[None]):
     def get_css_variables(self) -> dict[str, str]:
         variables = super().get_css_variables()
         variables.update(entity_variables(variables))
+        variables.update(highlight_variables(variables))
         self.theme_variables = variables
         return variables
 

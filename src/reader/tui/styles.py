@@ -32,10 +32,7 @@ LABEL_NAMES: dict[str, str] = {
     "GPE": "place",
 }
 
+# Shades made per theme by highlight_theme.py.
 HIGHLIGHT_STYLES: dict[str, str] = {
-    "yellow": "on $warning-muted",
-    "green": "on $success-muted",
-    "blue": "on $primary-muted",
-    "pink": "on $error-muted",
-    "purple": "on $accent-muted",
+    name: f"on $highlight-{name}" for name in ("yellow", "green", "blue", "pink", "purple")
 }

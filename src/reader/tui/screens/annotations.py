@@ -56,7 +56,7 @@ class AnnotationsScreen(Screen[Annotation | None]):
             id="annotation-filter",
         )
         with RadioSet(id="color-filter"):
-            yield RadioButton("any colour", value=True, name=ANY_COLOR)
+            yield RadioButton("any", value=True, name=ANY_COLOR)
             for color in COLORS:
                 yield RadioButton(swatch(color) + Content(f" {color}"), name=color)
         yield OptionList(markup=False, id="all-annotations")

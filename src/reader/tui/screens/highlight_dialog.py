@@ -29,7 +29,7 @@ class AnnotationEdit:
 
 
 def swatch(color: str) -> Content:
-    return Content("  ").stylize(HIGHLIGHT_STYLES.get(color, "on $warning-muted"))
+    return Content("  ").stylize(HIGHLIGHT_STYLES.get(color, "on $highlight-yellow"))
 
 
 def shorten(text: str, length: int) -> str:

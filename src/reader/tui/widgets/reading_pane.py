@@ -94,7 +94,7 @@ def body_content(
     spans: list[tuple[int, int, str]] = []
     for h in highlights:
         if h.start is not None and h.end is not None and h.state != "orphan":
-            spans.append((h.start, h.end, HIGHLIGHT_STYLES.get(h.color, "on $warning-muted")))
+            spans.append((h.start, h.end, HIGHLIGHT_STYLES.get(h.color, "on $highlight-yellow")))
     for m in mentions:
         if m.label in labels:
             spans.append((m.start, m.end, LABEL_STYLES[m.label]))
