@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.core.models import Annotation
-from reader.core.store.common import NotFoundError, fts_query, in_chunks, text_sha, utcnow
+from reader.core.store.common import (
+    NotFoundError,
+    fts_query,
+    in_chunks,
+    tag_ids,
+    text_sha,
+    utcnow,
+)
 from reader.core.textnorm import normalize_line, normalize_note, normalize_tag
 
 if TYPE_CHECKING:
@@ -313,16 +320,10 @@ class AnnotationStore:
 
     def _set_tags(self, conn: sqlite3.Connection, annotation_id: int, tags: Sequence[str]) -> None:
         conn.execute("DELETE FROM annotation_tags WHERE annotation_id = ?", (annotation_id,))
-        for raw in tags:
-            name = normalize_tag(raw)
-            if not name:
-                continue
-            conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
-            conn.execute(
-                """INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id)
-                   SELECT ?, id FROM tags WHERE name = ?""",
-                (annotation_id, name),
-            )
+        conn.executemany(
+            "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+            [(annotation_id, tag_id) for tag_id in tag_ids(conn, tags)],
+        )
 
     def _get(self, conn: sqlite3.Connection, annotation_id: int) -> Annotation:
         row = conn.execute(f"{_SELECT} WHERE n.id = ?", (annotation_id,)).fetchone()
@@ -567,17 +568,12 @@ class AnnotationStore:
                 self._set_tags(conn, current.id, tags)
                 updated += 1
             for article_id, names in article_tags:
-                for raw in names:
-                    name = normalize_tag(raw)
-                    if not name:
-                        continue
-                    conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+                for tag_id in tag_ids(conn, names):
                     tags_added += conn.execute(
                         """INSERT INTO article_tags (article_id, tag_id, source)
-                           SELECT ?, id, 'user' FROM tags WHERE name = ?
-                           ON CONFLICT (article_id, tag_id) DO UPDATE SET source = 'user'
-                           WHERE source != 'user'""",
-                        (article_id, name),
+                           VALUES (?, ?, 'user') ON CONFLICT (article_id, tag_id)
+                           DO UPDATE SET source = 'user' WHERE source != 'user'""",
+                        (article_id, tag_id),
                     ).rowcount
         return added, updated, tags_added
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
+
+from reader.core.textnorm import normalize_tag
 
 T = TypeVar("T")
 
@@ -46,3 +49,16 @@ def fts_query(text: str) -> str | None:
             continue
         terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
     return " ".join(terms) or None
+
+
+def tag_ids(conn: sqlite3.Connection, names: Sequence[str]) -> list[int]:
+    """Ids of the named tags (normalised, empty names skipped), creating the
+    missing ones as the user's. Inside the caller's transaction."""
+    ids = []
+    for raw in names:
+        name = normalize_tag(raw)
+        if not name:
+            continue
+        conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+        ids.append(int(conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0]))
+    return ids

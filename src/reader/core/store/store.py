@@ -29,6 +29,7 @@ from reader.core.store.common import (
     NotFoundError,
     fts_query,
     in_chunks,
+    tag_ids,
     text_sha,
     utcnow,
 )
@@ -201,7 +202,7 @@ class Store(EntityStore, AnnotationStore):
                         (feed_id,),
                     )
             assert feed_id is not None
-            for tag_id in self._tag_ids(conn, tags):
+            for tag_id in tag_ids(conn, tags):
                 conn.execute(
                     "INSERT OR IGNORE INTO feed_tags (feed_id, tag_id) VALUES (?, ?)",
                     (feed_id, tag_id),
@@ -429,8 +430,8 @@ class Store(EntityStore, AnnotationStore):
     ) -> None:
         """Add (or remove) tags on several articles in one transaction (the user's tags)."""
         with self.transaction() as conn:
-            tag_ids = (
-                self._tag_ids(conn, tags)
+            chosen = (
+                tag_ids(conn, tags)
                 if not remove
                 else [
                     r[0]
@@ -439,7 +440,7 @@ class Store(EntityStore, AnnotationStore):
                 ]
             )
             for article_id in article_ids:
-                for tag_id in tag_ids:
+                for tag_id in chosen:
                     if remove:
                         conn.execute(
                             "DELETE FROM article_tags WHERE article_id = ? AND tag_id = ?",
@@ -830,17 +831,6 @@ class Store(EntityStore, AnnotationStore):
         ):
             raise NotFoundError(f"no article with id {article_id}")
         self.tag_articles([article_id], tags, remove=remove)
-
-    @staticmethod
-    def _tag_ids(conn: sqlite3.Connection, tags: Sequence[str]) -> list[int]:
-        ids = []
-        for raw in tags:
-            name = normalize_tag(raw)
-            if not name:
-                continue
-            conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
-            ids.append(conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0])
-        return ids
 
 
 def _summary(row: sqlite3.Row, tags: tuple[str, ...], feed_tags: tuple[str, ...]) -> ArticleSummary:
