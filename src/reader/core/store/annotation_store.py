@@ -22,6 +22,7 @@ from reader.core.store.common import (
     NotFoundError,
     fts_query,
     in_chunks,
+    joined_names,
     tag_ids,
     text_sha,
     utcnow,
@@ -63,7 +64,7 @@ def _annotation(row: sqlite3.Row) -> Annotation:
         end=row["end"],
         note=row["note"],
         color=row["color"],
-        tags=tuple(row["tag_names"].split("\x1f")) if row["tag_names"] else (),
+        tags=joined_names(row["tag_names"]),
         state=row["state"],
         score=row["score"],
         text_sha=row["text_sha"],
@@ -504,7 +505,7 @@ class AnnotationStore:
                 published=r["published"],
                 updated=r["updated"],
                 text_sha=r["text_sha"],
-                user_tags=tuple(r["tag_names"].split("\x1f")) if r["tag_names"] else (),
+                user_tags=joined_names(r["tag_names"]),
             )
             for r in rows
         ]

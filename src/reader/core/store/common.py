@@ -62,3 +62,8 @@ def tag_ids(conn: sqlite3.Connection, names: Sequence[str]) -> list[int]:
         conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
         ids.append(int(conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0]))
     return ids
+
+
+def joined_names(value: str | None) -> tuple[str, ...]:
+    """The names a query packed with `group_concat(name, char(31))`."""
+    return tuple(value.split("\x1f")) if value else ()

@@ -29,6 +29,7 @@ from reader.core.store.common import (
     NotFoundError,
     fts_query,
     in_chunks,
+    joined_names,
     tag_ids,
     text_sha,
     utcnow,
@@ -283,7 +284,7 @@ class Store(EntityStore, AnnotationStore):
                 last_warning=r["last_warning"],
                 error_count=r["error_count"],
                 next_fetch_after=r["next_fetch_after"],
-                tags=tuple(r["tag_names"].split("\x1f")) if r["tag_names"] else (),
+                tags=joined_names(r["tag_names"]),
             )
             for r in rows
         ]
