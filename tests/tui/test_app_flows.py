@@ -290,11 +290,20 @@ async def test_read_star_next_unread_and_mark_all_read(tmp_path: Path, make_app:
         await pilot.press("y")
         await pilot.pause()
         assert store.count_articles(ArticleQuery(unread=True)) == 0
-        assert "Marked 18 articles read." in notes.messages()
+        assert "Marked 18 articles read. Press u to undo." in notes.messages()
         assert sidebar_prompts(app)["unread"] == "Unread"
         assert not any(listed.summary_at(i).read is False for i in range(20))  # type: ignore[union-attr]
         await pilot.press("n")
         assert "No more unread articles in this view." in notes.messages()
+
+        # u undoes it: the same 18 are unread again, the two read before stay read.
+        await pilot.press("u")
+        assert store.count_articles(ArticleQuery(unread=True)) == 18
+        assert store.article(first).summary.read
+        assert "Marked 18 articles unread again." in notes.messages()
+        assert sidebar_prompts(app)["unread"] == "Unread 18"
+        await pilot.press("u")
+        assert "Nothing to undo." in notes.messages()
 
 
 async def test_keymap_override_moves_the_star_key(tmp_path: Path, make_app: MakeApp) -> None:

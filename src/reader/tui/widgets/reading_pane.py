@@ -160,6 +160,13 @@ class ReadingPane(VerticalScroll, can_focus=True):
             super().__init__()
             self.annotation = annotation
 
+    class Reading(Message):
+        """The pane took the focus with an article in it: the reader reads it."""
+
+        def __init__(self, article_id: int) -> None:
+            super().__init__()
+            self.article_id = article_id
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
@@ -180,6 +187,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self.show(None)
+
+    def on_focus(self) -> None:
+        if self.article is not None:
+            self.post_message(self.Reading(self.article.summary.id))
 
     def action_page_down(self) -> None:
         """Page down; at the end of the article, go on to the next unread one."""
@@ -364,10 +375,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._render_legend()
 
     def action_back(self) -> None:
-        screen = self.screen
-        if screen.has_class("wide"):
-            screen.remove_class("wide")
-        screen.query_one("#articles").focus()
+        # The screen shows the list again when it takes the focus.
+        self.screen.query_one("#articles").focus()
 
     def show(
         self,
