@@ -15,7 +15,8 @@ from dataclasses import dataclass
 SINGLE_PANE_BELOW = 100  # columns: list or article, not both
 SIDEBAR = 24
 TEXT_MIN, TEXT_MAX = 60, 80  # characters per line of article text
-TEXT_FLOOR = 40  # the text column when the sidebar is asked for in a medium terminal
+TEXT_SHARED = 50  # the text gives up to this much for a list of LIST_MIN (sidebar asked for)
+TEXT_FLOOR = 40  # never less text than this beside the list
 LIST_MIN = 36  # the list's width before the sidebar is shown without asking
 LIST_COMFORT = 50  # the text grows past TEXT_MIN only while the list keeps this
 LIST_FLOOR = 24  # the list is never narrower than this beside the article
@@ -52,7 +53,9 @@ def panes(width: int, *, sidebar: bool, reading: bool, list_shift: int = 0) -> P
     if width < SINGLE_PANE_BELOW:
         return Panes(side, width - side, 0)
     room = width - side
-    reader = max(TEXT_MIN, min(TEXT_MAX, room - LIST_COMFORT - READER_CHROME)) + READER_CHROME
-    reader -= list_shift
+    text = max(TEXT_MIN, min(TEXT_MAX, room - LIST_COMFORT - READER_CHROME))
+    # The sidebar asked for where it does not fit: the list and the text share the loss.
+    text = min(text, max(TEXT_SHARED, room - LIST_MIN - READER_CHROME))
+    reader = text + READER_CHROME - list_shift
     reader = max(TEXT_FLOOR + READER_CHROME, min(reader, room - LIST_FLOOR))
     return Panes(side, room - reader, reader)

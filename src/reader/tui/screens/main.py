@@ -32,6 +32,7 @@ from reader.tui.text import plural
 from reader.tui.widgets.article_list import (
     SEARCH_LIMIT,
     ArticleList,
+    as_typed,
     search_keys,
     terms_pattern,
 )
@@ -78,7 +79,8 @@ class MainScreen(AnnotatingScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._search: str | None = None
+        self._search: str | None = None  # as typed, for the title and saving
+        self._search_query: str | None = None  # what runs: the word being typed as a prefix
         self._order = "newest"  # newest, oldest, title
         self._last_reload = 0.0
         self._list_shift = 0  # columns moved from the article to the list with < and >
@@ -130,8 +132,8 @@ class MainScreen(AnnotatingScreen):
 
     def _query_for(self, view: View) -> ArticleQuery:
         query = view.query
-        if self._search:
-            query = dataclasses.replace(query, search=self._search)
+        if self._search_query:
+            query = dataclasses.replace(query, search=self._search_query)
         return dataclasses.replace(
             query, oldest_first=self._order == "oldest", by_title=self._order == "title"
         )
@@ -454,6 +456,7 @@ class MainScreen(AnnotatingScreen):
         if self._followed is None:
             self._unfollow_to = self._current()
         self._followed = View(f"entity:{name}", name, ArticleQuery(entity=name))
+        self.query_one(ReadingPane).set_followed(name)
         header = self.query_one(EntityHeader)
         header.show(label or self.store.entity_label(name) or "", self.store.entity_timeline(name))
         header.display = True
@@ -462,7 +465,7 @@ class MainScreen(AnnotatingScreen):
         with self.prevent(Input.Changed):
             search.value = ""
         search.display = False
-        self._search = None
+        self._search = self._search_query = None
         self._show_view(self._followed, keep_id=self._current())
         self.query_one(ArticleList).focus()
 
@@ -474,6 +477,7 @@ class MainScreen(AnnotatingScreen):
 
     def _drop_follow(self) -> None:
         self._followed = None
+        self.query_one(ReadingPane).set_followed(None)
         self.query_one(EntityHeader).display = False
 
     @on(EntityPanel.Follow)
@@ -589,6 +593,7 @@ class MainScreen(AnnotatingScreen):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self._search = event.value.strip() or None
+        self._search_query = as_typed(event.value)
         if self._search_timer is not None:
             self._search_timer.stop()
         if self._search is None:
@@ -614,7 +619,7 @@ class MainScreen(AnnotatingScreen):
             self.app.call_from_thread(self._show_search, query, keys)
 
     def _show_search(self, query: ArticleQuery, keys: list[tuple[str, int]]) -> None:
-        if query.search != self._search:
+        if query.search != self._search_query:
             return  # the user typed on meanwhile
         self.query_one(ArticleList).show(query, ranked=keys)
         self._update_title(self.current_view)
@@ -633,7 +638,7 @@ class MainScreen(AnnotatingScreen):
             return
         search.value = ""
         search.display = False
-        self._search = None
+        self._search = self._search_query = None
         self._show_view(self.current_view, keep_id=self._current())
         self.query_one(ArticleList).focus()
 
@@ -691,9 +696,9 @@ class MainScreen(AnnotatingScreen):
         p = result.progress
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(1, p.feeds_total), progress=p.feeds_done)
-        text = f"Refreshing: {p.feeds_done}/{p.feeds_total} feeds"
+        text = f"Refreshing: {p.feeds_done}/{plural(p.feeds_total, 'feed')}"
         if p.pages_total:
-            text += f" · {p.pages_done}/{p.pages_total} articles extracted"
+            text += f" · {p.pages_done}/{plural(p.pages_total, 'article')} extracted"
         self.query_one("#status-text", Static).update(Content(text))
         now = time.monotonic()
         if now - self._last_reload > RELOAD_EVERY:
@@ -710,5 +715,8 @@ class MainScreen(AnnotatingScreen):
         if not self.is_mounted:
             return
         self.reload_sidebar()
-        self.query_one(ArticleList).reload()
+        articles = self.query_one(ArticleList)
+        articles.reload()
         self._update_title(self.current_view)
+        if articles.total == 0:  # its articles went away: say why, not "No article selected"
+            self.query_one(ReadingPane).show(None, empty=self._empty_hint(self.current_view))
