@@ -62,6 +62,9 @@ class AnnotationsScreen(Screen[Annotation | None]):
         yield Input(
             placeholder="Search quotes and notes; #tag filters by tag",
             id="annotation-filter",
+            # A letter typed in the list comes here: it must add to the text,
+            # not replace it selected.
+            select_on_focus=False,
         )
         with RadioSet(id="color-filter"):
             yield RadioButton("any", value=True, name=ANY_COLOR)
