@@ -110,4 +110,6 @@ async def test_typing_on_the_annotations_screen_filters(demo: Settings, make_app
         await pilot.press("enter")  # Enter opens the list's choice
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
         pane = app.screen.query_one(ReadingPane)
-        await wait_until(pilot, lambda: pane.article is not None and pane.article.summary.id == second)
+        await wait_until(
+            pilot, lambda: pane.article is not None and pane.article.summary.id == second
+        )

@@ -127,7 +127,9 @@ async def test_opening_reading_and_paging_past_the_end_mark_read(
         # n from the focused pane: the next unread article is read there.
         shown = pane.article.summary.id
         await pilot.press("n")
-        await wait_until(pilot, lambda: pane.article is not None and pane.article.summary.id != shown)
+        await wait_until(
+            pilot, lambda: pane.article is not None and pane.article.summary.id != shown
+        )
         assert pane.has_focus and is_read(app, pane.article.summary.id)
 
 
