@@ -25,21 +25,15 @@ from tui.helpers import (
     wait_until,
 )
 from tui.snapshots import (
-    KILN,
     SIZE,
     MakeApp,
     Snap,
     keys,
+    kiln_id,
     on_screen,
     open_article,
     then,
 )
-
-
-def kiln_id(settings: Settings) -> int:
-    with core(settings) as reader:
-        [kiln] = [a for a in reader.articles(ArticleQuery(limit=None)) if a.title.startswith(KILN)]
-        return kiln.id
 
 
 def test_welcome(snap_compare: Snap, make_app: MakeApp, settings: Settings) -> None:
