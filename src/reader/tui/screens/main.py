@@ -397,7 +397,6 @@ class MainScreen(AnnotatingScreen):
         width = self.size.width
         if width <= 0:
             return
-        self.set_class(self.single_pane, "single")
         widths = panes(
             width,
             sidebar=self._sidebar_shown(),
