@@ -173,3 +173,25 @@ async def test_one_panel_at_a_time_and_the_article_stays(
         await pilot.press("E", "E")
         await pilot.pause()
         assert not entities.display
+
+
+async def test_wider_and_narrower_list(demo: Settings, make_app: MakeApp) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await wait_until(pilot, pane_follows_cursor(app))
+        listed = app.screen.query_one("#list-column")
+        start = listed.region.width
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert listed.region.width == start + 5
+        # Five columns from the text (the two kept for a scrollbar stay when it is not needed).
+        assert TEXT_MAX - 5 <= text_width(app) <= TEXT_MAX - 3
+        # Far past the limit, then one step back: it moves at once.
+        await pilot.press(*["less_than_sign"] * 40)
+        await pilot.pause()
+        narrowest = listed.region.width
+        assert narrowest < start and text_width(app) == TEXT_MAX  # the text stays at most 80
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert listed.region.width == narrowest + 5

@@ -20,7 +20,7 @@ from reader.core.entities import Rule
 from reader.core.models import FeedResult
 from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery, NotFoundError, Store
-from reader.tui.layout import SINGLE_PANE_BELOW, panes, sidebar_fits
+from reader.tui.layout import SINGLE_PANE_BELOW, Panes, panes, sidebar_fits
 from reader.tui.screens.annotating import AnnotatingScreen
 from reader.tui.screens.dialogs import ConfirmDialog
 from reader.tui.screens.entity_dialogs import (
@@ -392,17 +392,19 @@ class MainScreen(AnnotatingScreen):
     def _sidebar_shown(self) -> bool:
         return self._sidebar if self._sidebar is not None else sidebar_fits(self.size.width)
 
-    def _lay_out(self) -> None:
-        """Share the width between the panes (see layout.py)."""
-        width = self.size.width
-        if width <= 0:
-            return
-        widths = panes(
-            width,
+    def _widths(self) -> Panes:
+        return panes(
+            self.size.width,
             sidebar=self._sidebar_shown(),
             reading=self.has_class("wide"),
             list_shift=self._list_shift,
         )
+
+    def _lay_out(self) -> None:
+        """Share the width between the panes (see layout.py)."""
+        if self.size.width <= 0:
+            return
+        widths = self._widths()
         for selector, cells in (
             ("#sidebar", widths.sidebar),
             ("#list-column", widths.list),
@@ -445,7 +447,11 @@ class MainScreen(AnnotatingScreen):
         self._resize_list(5)
 
     def _resize_list(self, step: int) -> None:
-        self._list_shift = max(-40, min(80, self._list_shift + step))
+        before = self._widths()
+        self._list_shift += step
+        if self._widths() == before:  # at a limit: no shift is stored that shows nothing
+            self._list_shift -= step
+            return
         self._lay_out()
 
     # -- entities ------------------------------------------------------------------
