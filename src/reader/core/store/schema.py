@@ -229,12 +229,25 @@ CREATE TRIGGER annotations_fts_update AFTER UPDATE OF exact, note ON annotations
 END
 """
 
+# Per-site boilerplate learning (reader.core.site_boilerplate): which pages of a
+# host carried a paragraph, by fingerprint only, capped at the few pages that
+# make it boilerplate. WITHOUT ROWID: the key is the whole row.
+_M0005_SITE_PARAGRAPHS = """
+CREATE TABLE site_paragraphs (
+    host TEXT NOT NULL,
+    paragraph INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    PRIMARY KEY (host, paragraph, page)
+) WITHOUT ROWID
+"""
+
 # (name, sql) in order. The name is what sqlite-utils records as applied.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", _M0001_CORE),
     ("0002_app", _M0002_APP),
     ("0003_entities", _M0003_ENTITIES),
     ("0004_annotations", _M0004_ANNOTATIONS),
+    ("0005_site_paragraphs", _M0005_SITE_PARAGRAPHS),
 )
 
 
