@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from loopback import LoopbackServer, article_page, rss
-
 from reader.core.service import Reader
 from reader.core.site_boilerplate import (
     MIN_PAGES,
