@@ -123,8 +123,6 @@ def extract_page(html: bytes, url: str | None = None) -> PageExtract | None:
         html,
     )
     document = trafilatura.bare_extraction(html, url=url, **TRAFILATURA_OPTIONS)
-    if document is None:
-        return None
     text = normalize_text(getattr(document, "text", None) or "")
     if len(text) < SHORT_PRECISION_CHARS:
         text = _balanced_if_fuller(trafilatura, html, url, text)

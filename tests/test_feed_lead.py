@@ -1,0 +1,66 @@
+"""trim_to_feed: the feed's lead and a full-content feed's end bound the page text."""
+
+from __future__ import annotations
+
+from loopback import LoopbackServer, article_page, rss
+
+from reader.core.feed_lead import MAX_TRIMMED_WORDS, trim_to_feed
+from reader.core.service import Reader
+from reader.core.store import ArticleQuery
+
+BODY = [
+    "The harbour authority approved a plan on Tuesday to replace the ageing tidal gates "
+    "with a pair of lifting barriers, ending a decade of debate. The vote was close.",
+    "Engineers said the new barriers would close in under four minutes, against the "
+    "forty minutes the present gates need during sudden storm surges.",
+    "Construction is due to begin next spring and to last three years, during which "
+    "ferries will use a temporary pier on the northern side of the estuary.",
+]
+LEAD = "The harbour authority approved a plan on Tuesday to replace the ageing tidal gates."
+ABOVE = ["By Ines Marwick", "14 March 2026, 09:30", "Photo: the old gates at low tide"]
+BELOW = ["More from the coast", "Ferry fares rise again", "Lighthouse reopens to visitors"]
+
+
+def page_text(above: list[str], below: list[str]) -> str:
+    return "\n".join([*above, *BODY, *below])
+
+
+def test_lines_above_the_feeds_lead_go() -> None:
+    assert trim_to_feed(page_text(ABOVE, []), LEAD) == "\n".join(BODY)
+    # A summary is not the whole article: what follows the body stays.
+    assert trim_to_feed(page_text(ABOVE, BELOW), LEAD) == "\n".join([*BODY, *BELOW])
+
+
+def test_a_full_content_feed_also_marks_the_end() -> None:
+    feed_text = "\n\n".join(BODY)
+    assert trim_to_feed(page_text(ABOVE, BELOW), feed_text) == "\n".join(BODY)
+
+
+def test_nothing_changes_when_the_feed_does_not_say_where_the_article_is() -> None:
+    text = page_text(ABOVE, BELOW)
+    assert trim_to_feed(text, "") == text
+    assert trim_to_feed(text, "Read about the new barriers.") == text  # too short to anchor
+    assert trim_to_feed(text, "A different story about the airport and its runway plans.") == text
+    # The lead far down the page: the body is not cut to reach it.
+    long_above = [f"Paragraph {i} of an introduction that is part of the story." for i in range(7)]
+    assert sum(len(line.split()) for line in long_above) > MAX_TRIMMED_WORDS
+    text = page_text(long_above, [])
+    assert trim_to_feed(text, LEAD) == text
+
+
+def test_refresh_starts_the_article_at_the_feeds_lead(
+    server: LoopbackServer, reader: Reader
+) -> None:
+    page = server.add(
+        "/a1", body=article_page("Tidal barriers", [*ABOVE, *BODY]), content_type="text/html"
+    )
+    feed_url = server.add(
+        "/feed.xml",
+        body=rss([{"title": "Tidal barriers", "link": page, "guid": "a1", "description": LEAD}]),
+    )
+    reader.add_feed(feed_url, discover=False)
+    list(reader.refresh())
+    [summary] = reader.articles(ArticleQuery())
+    article = reader.article(summary.id)
+    assert article.summary.extraction == "page"
+    assert article.text == "\n".join(BODY)
