@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from loopback import LoopbackServer, article_page, rss
-
 from reader.core.feed_lead import MAX_TRIMMED_WORDS, trim_to_feed
 from reader.core.service import Reader
 from reader.core.store import ArticleQuery
