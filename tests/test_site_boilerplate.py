@@ -8,6 +8,8 @@ from loopback import LoopbackServer, article_page, rss
 from reader.core.service import Reader
 from reader.core.site_boilerplate import (
     MIN_PAGES,
+    MIN_SHARE,
+    boilerplate_threshold,
     paragraph_key,
     paragraph_keys,
     remove_boilerplate,
@@ -52,10 +54,13 @@ def test_fingerprints_ignore_case_and_spacing_but_not_words() -> None:
     assert paragraph_key("Subscribe to our weekly digest") != paragraph_key(
         "Subscribe to our daily digest"
     )
-    # Too short to say anything about a site: never learned.
-    assert paragraph_key("Share") is None
-    assert paragraph_keys("First paragraph here.\nFirst paragraph here.\nShare") == (
-        paragraph_key("First paragraph here."),
+    # Headings and code lines repeat across a blog's posts as their own text:
+    # never learned.
+    assert paragraph_key("Introduction") is None
+    assert paragraph_key("Getting started with the API") is not None
+    assert paragraph_key('response = client.generate(prompt="a harbour at dawn")') is None
+    assert paragraph_keys("A first paragraph here.\nA first paragraph here.\nShare") == (
+        paragraph_key("A first paragraph here."),
     )
     assert site_of("https://www.Example.com/a/b") == "example.com"
     assert site_of("not a url") == ""
@@ -77,7 +82,8 @@ def test_a_paragraph_becomes_boilerplate_only_on_enough_distinct_pages(tmp_path:
     store = Store(tmp_path / "reader.db")
     quote = paragraph_key("A passage one article quotes, and its follow-up quotes again.")
     template = paragraph_key(NEWSLETTER)
-    assert quote is not None and template is not None
+    box = paragraph_key("Listen to the Tidewater podcast every Friday morning.")
+    assert quote is not None and template is not None and box is not None
     with store.transaction() as conn:
         # The quote on two pages; the same page re-read many times counts once.
         for _ in range(5):
@@ -91,15 +97,17 @@ def test_a_paragraph_becomes_boilerplate_only_on_enough_distinct_pages(tmp_path:
     assert MIN_PAGES == 3
     assert store.site_boilerplate("https://news.example/d") == {template}
     assert site_boilerplate(store.conn, "https://other.example/y") == frozenset()
-    # Rows stop growing once a paragraph is known to be boilerplate.
+    # Many pages later, three pages no longer make a template: it must also be
+    # on a quarter of the site's pages.
+    assert MIN_SHARE == 0.25
     with store.transaction() as conn:
-        remember_site_paragraphs(
-            conn, [(f"https://news.example/p{i}", [template]) for i in range(9)]
-        )
-    count = store.conn.execute(
-        "SELECT COUNT(*) FROM site_paragraphs WHERE paragraph = ?", (template,)
-    ).fetchone()[0]
-    assert count == MIN_PAGES
+        remember_site_paragraphs(conn, [(f"https://news.example/p{i}", [quote]) for i in range(9)])
+    assert store.site_boilerplate("https://news.example/d") == {quote, template}  # 12 pages
+    with store.transaction() as conn:
+        remember_site_paragraphs(conn, [(f"https://news.example/q{i}", [box]) for i in range(30)])
+    assert boilerplate_threshold(42) == 11
+    # quote on 11 of 42 pages, the other box on 30: both; template on 3: no longer.
+    assert store.site_boilerplate("https://news.example/d") == {quote, box}
     store.close()
 
 

@@ -229,10 +229,15 @@ CREATE TRIGGER annotations_fts_update AFTER UPDATE OF exact, note ON annotations
 END
 """
 
-# Per-site boilerplate learning (reader.core.site_boilerplate): which pages of a
-# host carried a paragraph, by fingerprint only, capped at the few pages that
-# make it boilerplate. WITHOUT ROWID: the key is the whole row.
+# Per-site boilerplate learning (reader.core.site_boilerplate): the pages read
+# of each host and which of them carried a paragraph, by fingerprint only.
+# WITHOUT ROWID: the key is the whole row.
 _M0005_SITE_PARAGRAPHS = """
+CREATE TABLE site_pages (
+    host TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    PRIMARY KEY (host, page)
+) WITHOUT ROWID;
 CREATE TABLE site_paragraphs (
     host TEXT NOT NULL,
     paragraph INTEGER NOT NULL,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from reader.core.site_boilerplate import MIN_PAGES, page_key, site_of
+from reader.core.site_boilerplate import boilerplate_threshold, page_key, site_of
 
 
 def remember_site_paragraphs(
@@ -13,35 +13,35 @@ def remember_site_paragraphs(
 ) -> None:
     """Record (page URL, paragraph fingerprints) of freshly extracted pages.
 
-    A paragraph already seen on ``MIN_PAGES`` pages of its host is not recorded
-    again: more rows would not change the verdict, and the table stays at one
-    row per paragraph for the text that is each article's own.
+    Keyed by page, so a page read again (its entry was updated) is counted once.
     """
-    rows: list[tuple[str, int, int, str, int, int]] = []
+    page_rows: list[tuple[str, int]] = []
+    paragraph_rows: list[tuple[str, int, int]] = []
     for url, paragraphs in pages:
         host = site_of(url)
         if not host:
             continue
         page = page_key(url)
-        rows.extend((host, paragraph, page, host, paragraph, MIN_PAGES) for paragraph in paragraphs)
+        page_rows.append((host, page))
+        paragraph_rows.extend((host, paragraph, page) for paragraph in paragraphs)
+    conn.executemany("INSERT OR IGNORE INTO site_pages (host, page) VALUES (?, ?)", page_rows)
     conn.executemany(
-        """INSERT OR IGNORE INTO site_paragraphs (host, paragraph, page)
-           SELECT ?, ?, ? WHERE (SELECT COUNT(*) FROM site_paragraphs
-                                 WHERE host = ? AND paragraph = ?) < ?""",
-        rows,
+        "INSERT OR IGNORE INTO site_paragraphs (host, paragraph, page) VALUES (?, ?, ?)",
+        paragraph_rows,
     )
 
 
 def site_boilerplate(conn: sqlite3.Connection, url: str) -> frozenset[int]:
-    """Fingerprints of the paragraphs that ``MIN_PAGES`` pages of the URL's host share."""
+    """Fingerprints of the paragraphs that enough pages of the URL's host share."""
     host = site_of(url)
     if not host:
         return frozenset()
+    (pages,) = conn.execute("SELECT COUNT(*) FROM site_pages WHERE host = ?", (host,)).fetchone()
     return frozenset(
         row[0]
         for row in conn.execute(
             "SELECT paragraph FROM site_paragraphs WHERE host = ?"
             " GROUP BY paragraph HAVING COUNT(*) >= ?",
-            (host, MIN_PAGES),
+            (host, boilerplate_threshold(pages)),
         )
     )
