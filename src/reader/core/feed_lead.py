@@ -47,7 +47,7 @@ def trim_to_feed(text: str, feed_text: str) -> str:
         return text
     paragraphs = text.split("\n")
     feed_paragraphs = [p for p in feed_text.split("\n") if _WORD.search(p)]
-    start = _lead_index(paragraphs, _first_sentence(feed_paragraphs[0]))
+    start = _lead_index(paragraphs, first_sentence(feed_paragraphs[0]))
     end = len(paragraphs)
     page_words = len(_WORD.findall(text))
     if len(_WORD.findall(feed_text)) >= FULL_CONTENT_SHARE * page_words:
@@ -102,7 +102,8 @@ def _last_index(paragraphs: list[str], sentence: str) -> int | None:
     return None
 
 
-def _first_sentence(paragraph: str) -> str:
+def first_sentence(paragraph: str) -> str:
+    """The paragraph up to its first sentence end."""
     return _SENTENCE_END.split(paragraph.strip(), maxsplit=1)[0]
 
 
