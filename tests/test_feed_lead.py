@@ -35,9 +35,24 @@ def test_a_full_content_feed_also_marks_the_end() -> None:
     assert trim_to_feed(page_text(ABOVE, BELOW), feed_text) == "\n".join(BODY)
 
 
+def test_a_feed_that_cuts_the_article_short_does_not_mark_its_end() -> None:
+    # Most of the article, but the feed stops early: what the page has after the
+    # feed's last sentence is the rest of the article.
+    rest = ["The council will vote again in May.", "Ferries keep running meanwhile."]
+    text = "\n".join([*BODY, *rest])
+    for mark in ("…", " […]", "... Continue reading"):
+        cut = "\n\n".join([*BODY[:2], BODY[2][:90] + mark])
+        assert trim_to_feed(text, cut) == text
+    # A long paragraph after the feed's end is article text, not a teaser.
+    long_rest = " ".join(["The council will vote again in May on the final design."] * 3)
+    text = "\n".join([*BODY, long_rest])
+    assert trim_to_feed(text, "\n\n".join(BODY)) == text
+
+
 def test_nothing_changes_when_the_feed_does_not_say_where_the_article_is() -> None:
     text = page_text(ABOVE, BELOW)
     assert trim_to_feed(text, "") == text
+    assert trim_to_feed(text, " … ") == text
     assert trim_to_feed(text, "Read about the new barriers.") == text  # too short to anchor
     assert trim_to_feed(text, "A different story about the airport and its runway plans.") == text
     # The lead far down the page: the body is not cut to reach it.

@@ -14,7 +14,7 @@ of its word pairs in one paragraph), and no more than ``MAX_TRIMMED_WORDS`` word
 are ever cut at either end, so a mismatch cannot take the article's body. The
 benchmark pages come without feeds, so this was checked on the tuned half with
 stand-ins: the first sentence of the true article text as the summary trimmed
-10 pages (F1 0.978 -> 0.979), the true text as full content 20 pages (-> 0.982);
+10 pages (F1 0.978 -> 0.979), the true text as full content 20 pages (-> 0.981);
 no page lost article text in either (bench/eval_extraction.py --feed-stand-ins).
 """
 
@@ -35,6 +35,12 @@ MIN_ANCHOR_WORDS = 6
 MIN_PAIR_SHARE = 0.6
 # Only the first (last) few paragraphs are searched for the anchor.
 SEARCH_PARAGRAPHS = 8
+# What follows the article's end is teaser headlines, credits and share lines:
+# a longer paragraph there is more likely article text that a feed cut short.
+MAX_TAIL_PARAGRAPH_WORDS = 25
+# A feed whose content ends like this cut the article short: its last
+# paragraph is not the article's end.
+_TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|continue reading|read more)\W*$", re.IGNORECASE)
 # The feed counts as carrying the full article when it has at least this share
 # of the page's words; only then does its last paragraph mark the end.
 FULL_CONTENT_SHARE = 0.6
@@ -47,10 +53,13 @@ def trim_to_feed(text: str, feed_text: str) -> str:
         return text
     paragraphs = text.split("\n")
     feed_paragraphs = [p for p in feed_text.split("\n") if _WORD.search(p)]
+    if not feed_paragraphs:
+        return text
     start = _lead_index(paragraphs, first_sentence(feed_paragraphs[0]))
     end = len(paragraphs)
     page_words = len(_WORD.findall(text))
-    if len(_WORD.findall(feed_text)) >= FULL_CONTENT_SHARE * page_words:
+    full = len(_WORD.findall(feed_text)) >= FULL_CONTENT_SHARE * page_words
+    if full and not _TRUNCATED.search(feed_paragraphs[-1]):
         last = _last_index(paragraphs, _last_sentence(feed_paragraphs[-1]))
         if last is not None and last >= start:
             end = last + 1
@@ -96,8 +105,9 @@ def _last_index(paragraphs: list[str], sentence: str) -> int | None:
     for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 1 - SEARCH_PARAGRAPHS), -1):
         if _matches(paragraphs[index], anchor):
             return index
-        skipped += len(_WORD.findall(paragraphs[index]))
-        if skipped > MAX_TRIMMED_WORDS:
+        words = len(_WORD.findall(paragraphs[index]))
+        skipped += words
+        if skipped > MAX_TRIMMED_WORDS or words > MAX_TAIL_PARAGRAPH_WORDS:
             return None
     return None
 
