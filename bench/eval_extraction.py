@@ -11,8 +11,9 @@ ground-truth article text, scrapinghub/article-extraction-benchmark), three syst
 Halves: our settings were chosen on the benchmark's pages at even positions of
 the sorted id list (the "tuned" half, the only one in the shared corpus); the
 pages at odd positions are the "unseen" half. Given the full benchmark (181
-pages), the script reports both halves side by side; given the tuned half only,
-it says so. Never tune on the unseen half.
+pages), the script reports both halves side by side; given one half only, it
+reports that half (``--half unseen`` to name a folder holding only the unseen
+pages). Never tune on the unseen half.
 
 ``--feed-stand-ins`` (tuned half only) also scores the feed-guided trimming of
 the refresh (reader.core.feed_lead) with stand-ins for a feed, since the pages
@@ -145,10 +146,11 @@ def load_corpus(corpus: Path) -> list[Page]:
 FULL_CORPUS_PAGES = 150
 
 
-def halves(pages: list[Page]) -> list[tuple[str, list[Page]]]:
-    """("tuned", even positions) and ("unseen", odd positions) of the sorted ids."""
+def halves(pages: list[Page], single: str = "tuned") -> list[tuple[str, list[Page]]]:
+    """("tuned", even positions) and ("unseen", odd positions) of the sorted ids;
+    a corpus holding one half only is that half, named by ``single``."""
     if len(pages) < FULL_CORPUS_PAGES:
-        return [("tuned", pages)]
+        return [(single, pages)]
     ordered = sorted(pages, key=lambda p: p.page_id)
     return [("tuned", ordered[0::2]), ("unseen", ordered[1::2])]
 
@@ -220,6 +222,13 @@ def main(argv: list[str] | None = None) -> int:
         "default: %(default)s",
     )
     parser.add_argument(
+        "--half",
+        choices=("tuned", "unseen"),
+        default="tuned",
+        help="which half a corpus of one half is (default: %(default)s); "
+        "a full corpus is split by position",
+    )
+    parser.add_argument(
         "--feed-stand-ins",
         action="store_true",
         help="also score the feed-guided trimming with stand-ins for a feed (tuned half)",
@@ -239,9 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     import trafilatura
 
     print(f"corpus: {corpus} ({len(pages)} pages), trafilatura {trafilatura.__version__}")
-    parts = halves(pages)
+    parts = halves(pages, args.half)
     if len(parts) == 1:
-        print("only the tuned half is here: no figure for unseen pages")
+        print(f"only the {args.half} half is here (--half names it)")
     for name, part in parts:
         print(f"\n{name} half ({len(part)} pages)")
         results = [
@@ -250,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             evaluate("reader extract_page", reader_pipeline, part),
         ]
         print(format_table(results))
-    if args.feed_stand_ins:
+    if args.feed_stand_ins and parts[0][0] == "tuned":
         tuned = parts[0][1]
         truths = {page.html: page.truth for page in tuned}
         print(f"\nfeed-guided trimming, stand-ins for a feed, tuned half ({len(tuned)} pages)")
