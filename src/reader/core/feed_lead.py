@@ -59,7 +59,8 @@ def trim_to_feed(text: str, feed_text: str) -> str:
     end = len(paragraphs)
     page_words = len(_WORD.findall(text))
     full = len(_WORD.findall(feed_text)) >= FULL_CONTENT_SHARE * page_words
-    if full and not _TRUNCATED.search(feed_paragraphs[-1]):
+    # The tail only: the pattern backtracks over a run of punctuation.
+    if full and not _TRUNCATED.search(feed_paragraphs[-1][-40:]):
         last = _last_index(paragraphs, _last_sentence(feed_paragraphs[-1]))
         if last is not None and last >= start:
             end = last + 1
