@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from loopback import LoopbackServer, article_page, rss
 from reader.core.feed_lead import MAX_TRIMMED_WORDS, trim_to_feed
 from reader.core.service import Reader
@@ -78,3 +83,44 @@ def test_refresh_starts_the_article_at_the_feeds_lead(
     article = reader.article(summary.id)
     assert article.summary.extraction == "page"
     assert article.text == "\n".join(BODY)
+
+
+# Page and feed text are untrusted: whatever they hold, trimming only ever takes
+# whole paragraphs off the ends, and never more than the cap at either end.
+_WORDS = re.compile(r"\w+")
+
+
+# Page furniture and article text in words of their own, so the feed's sentences
+# match the article's paragraphs and not the furniture around them, with sentence
+# ends and truncation marks among them. Only a few percent of the generated pages
+# get trimmed (the 60-word cap has its own example test above); the rest check
+# that nothing else ever changes.
+def _paragraphs(words: list[str]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.lists(st.sampled_from(words), max_size=30).map(" ".join), max_size=6)
+
+
+_FURNITURE = ["by", "staff", "photo:", "updated", "share", "…"]
+_ARTICLE = ["tide", "gate", "vote", "…", "sea.", "x\n", "Go!"]
+
+
+@given(
+    above=_paragraphs(_FURNITURE),
+    body=_paragraphs(_ARTICLE),
+    below=_paragraphs(_FURNITURE),
+    feed=_paragraphs(_ARTICLE),
+    feed_is_the_article=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_trimming_keeps_a_contiguous_run_of_the_pages_paragraphs(
+    above: list[str],
+    body: list[str],
+    below: list[str],
+    feed: list[str],
+    feed_is_the_article: bool,
+) -> None:
+    text = "\n".join(line.replace("\n", " ") for line in [*above, *body, *below])
+    result = trim_to_feed(text, "\n\n".join(body if feed_is_the_article else feed))
+    at = text.find(result)
+    assert at >= 0, "not a run of the page's own text"
+    assert len(_WORDS.findall(text[:at])) <= MAX_TRIMMED_WORDS
+    assert len(_WORDS.findall(text[at + len(result) :])) <= MAX_TRIMMED_WORDS
