@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from loopback import LoopbackServer, article_page, rss
@@ -17,6 +18,7 @@ from reader.core.site_boilerplate import (
 )
 from reader.core.store import ArticleQuery, Store
 from reader.core.store.site_store import remember_site_paragraphs, site_boilerplate
+from records import record, write
 
 NEWSLETTER = "Sign our petition for better harbours and get the Tidewater weekly digest free."
 STORIES = [
@@ -150,3 +152,24 @@ def test_refresh_learns_a_sites_boilerplate_and_drops_it_from_later_pages(
     # been stored when this page was read, so the quote is still article text.
     assert quote in text
     assert STORIES[3][0] in text and STORIES[3][1] in text
+
+
+def test_pruned_articles_take_their_pages_out_of_the_learning(tmp_path: Path) -> None:
+    store = Store(tmp_path / "reader.db")
+    template = paragraph_key(NEWSLETTER)
+    assert template is not None
+    feed_id, _ = store.add_feed("https://news.example/feed")
+    old = "2000-01-01T00:00:00Z"
+    records = [
+        dataclasses.replace(record(f"k{i}", published=old), site_paragraphs=(template,))
+        for i in range(3)
+    ]
+    write(store, feed_id, *records)
+    assert store.site_boilerplate("https://news.example/next") == {template}
+    store.set_read([a.id for a in store.articles(ArticleQuery())])
+    assert store.prune(30) == 3
+    # The site's old template left with its old articles.
+    assert store.site_boilerplate("https://news.example/next") == frozenset()
+    assert store.conn.execute("SELECT COUNT(*) FROM site_paragraphs").fetchone()[0] == 0
+    assert store.conn.execute("SELECT COUNT(*) FROM site_pages").fetchone()[0] == 0
+    store.close()

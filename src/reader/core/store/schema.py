@@ -231,7 +231,8 @@ END
 
 # Per-site boilerplate learning (reader.core.site_boilerplate): the pages read
 # of each host and which of them carried a paragraph, by fingerprint only.
-# WITHOUT ROWID: the key is the whole row.
+# WITHOUT ROWID: the key is the whole row; page before paragraph, so a pruned
+# article's page is forgotten by its key prefix.
 _M0005_SITE_PARAGRAPHS = """
 CREATE TABLE site_pages (
     host TEXT NOT NULL,
@@ -242,7 +243,7 @@ CREATE TABLE site_paragraphs (
     host TEXT NOT NULL,
     paragraph INTEGER NOT NULL,
     page INTEGER NOT NULL,
-    PRIMARY KEY (host, paragraph, page)
+    PRIMARY KEY (host, page, paragraph)
 ) WITHOUT ROWID
 """
 

@@ -31,6 +31,15 @@ def remember_site_paragraphs(
     )
 
 
+def forget_site_pages(conn: sqlite3.Connection, urls: Sequence[str]) -> None:
+    """Forget pruned pages: the learning follows the archive, so a site's old
+    template leaves with its old articles."""
+    rows = [(site_of(url), page_key(url)) for url in urls]
+    rows = [row for row in rows if row[0]]
+    conn.executemany("DELETE FROM site_paragraphs WHERE host = ? AND page = ?", rows)
+    conn.executemany("DELETE FROM site_pages WHERE host = ? AND page = ?", rows)
+
+
 def site_boilerplate(conn: sqlite3.Connection, url: str) -> frozenset[int]:
     """Fingerprints of the paragraphs that enough pages of the URL's host share."""
     host = site_of(url)

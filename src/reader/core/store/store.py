@@ -36,7 +36,11 @@ from reader.core.store.common import (
 )
 from reader.core.store.entity_store import EntityStore, write_analysis
 from reader.core.store.schema import apply_migrations, pending_migrations
-from reader.core.store.site_store import remember_site_paragraphs, site_boilerplate
+from reader.core.store.site_store import (
+    forget_site_pages,
+    remember_site_paragraphs,
+    site_boilerplate,
+)
 from reader.core.textnorm import normalize_line, normalize_tag
 
 T = TypeVar("T")
@@ -656,6 +660,13 @@ class Store(EntityStore, AnnotationStore):
                 SELECT feed_id, key, ? FROM articles WHERE id IN ({doomed})""",
                 (utcnow(), cutoff),
             )
+            urls = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT url FROM articles WHERE id IN ({doomed})", (cutoff,)
+                )
+            ]
+            forget_site_pages(conn, urls)
             return conn.execute(
                 f"DELETE FROM articles WHERE id IN ({doomed})",
                 (cutoff,),
