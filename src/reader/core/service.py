@@ -208,7 +208,10 @@ class Reader:
             return
         loop = asyncio.new_event_loop()
         pipeline = Pipeline(
-            self.settings, self.store.known_entries, tuple(self.store.entity_rules())
+            self.settings,
+            self.store.known_entries,
+            tuple(self.store.entity_rules()),
+            site_boilerplate=self.store.site_boilerplate,
         )
         try:
             loop.run_until_complete(pipeline.start(due))

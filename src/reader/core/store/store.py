@@ -36,6 +36,11 @@ from reader.core.store.common import (
 )
 from reader.core.store.entity_store import EntityStore, write_analysis
 from reader.core.store.schema import apply_migrations, pending_migrations
+from reader.core.store.site_store import (
+    forget_site_pages,
+    remember_site_paragraphs,
+    site_boilerplate,
+)
 from reader.core.textnorm import normalize_line, normalize_tag
 
 T = TypeVar("T")
@@ -130,6 +135,10 @@ class ArticleRecord:
     ai_score: float | None = None
     auto_tags: tuple[str, ...] = ()
     analysed_with: str | None = None
+    # Fingerprints of the page's paragraphs as extracted, before the site's
+    # known boilerplate was removed (reader.core.site_boilerplate): what the
+    # archive learns the site's template from. Empty when no page was read.
+    site_paragraphs: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -506,6 +515,10 @@ class Store(EntityStore, AnnotationStore):
         }
         return hashes, pruned
 
+    def site_boilerplate(self, url: str) -> frozenset[int]:
+        """Paragraph fingerprints that pages of the URL's site share (its template)."""
+        return site_boilerplate(self.conn, url)
+
     def record_not_modified(self, feed_id: int) -> None:
         with self.transaction() as conn:
             conn.execute(
@@ -615,6 +628,9 @@ class Store(EntityStore, AnnotationStore):
                     # The same transaction: the new text and the annotations'
                     # new places are stored together or not at all.
                     reanchor_article(conn, article_id, record.text)
+            remember_site_paragraphs(
+                conn, [(r.url, r.site_paragraphs) for r in articles if r.site_paragraphs]
+            )
             # Filtered out at ingest: remembered like pruned articles, so the
             # next refresh neither stores nor re-fetches them.
             conn.executemany(
@@ -644,6 +660,13 @@ class Store(EntityStore, AnnotationStore):
                 SELECT feed_id, key, ? FROM articles WHERE id IN ({doomed})""",
                 (utcnow(), cutoff),
             )
+            urls = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT url FROM articles WHERE id IN ({doomed})", (cutoff,)
+                )
+            ]
+            forget_site_pages(conn, urls)
             return conn.execute(
                 f"DELETE FROM articles WHERE id IN ({doomed})",
                 (cutoff,),
