@@ -175,7 +175,7 @@ def test_remove_demo_keeps_the_users_highlights_notes_tags_and_stars(reader: Rea
     assert reader.annotations()[0].state != "orphan"
 
     # Loading the demo again brings the rest back; the kept articles are not doubled.
-    _, results = refreshed(reader)
+    refreshed(reader)
     assert len(reader.articles(ArticleQuery(limit=None))) == 20
     assert {a.id for a in reader.annotations()} == {highlight.id, note.id}
 
