@@ -137,7 +137,11 @@ def load_settings(path: str | Path | None = None, *, db: str | Path | None = Non
     explicit = path or os.environ.get(CONFIG_ENV)
     config_path = Path(explicit).expanduser() if explicit else default_config_path()
     data: Mapping[str, Any] = {}
-    if explicit or config_path.exists():
+    try:
+        present = bool(explicit) or config_path.exists()
+    except OSError as exc:  # a folder on the way that we may not enter
+        raise ConfigError(f"cannot read config {config_path}: {exc.strerror or exc}") from exc
+    if present:
         try:
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
