@@ -318,7 +318,7 @@ def test_a_write_during_another_write_waits_then_says_busy(
     finally:
         other.execute("ROLLBACK")
         other.close()
-    code, out, _ = run(capsys, "--config", str(config), "tag", str(article_id), "later")
+    code, _, _ = run(capsys, "--config", str(config), "tag", str(article_id), "later")
     assert code == 0 and "later" in seeded.article(article_id).summary.tags
 
 
