@@ -349,7 +349,9 @@ class ReaderApp(App[None]):
         self.crash = error
         super()._handle_exception(error)
         if not self.show_tracebacks:
-            # Text: the message may quote a feed, never parsed as markup.
+            # Text: the message may quote a feed, never parsed as markup; one
+            # line, not wrapped at the console's width.
+            self.error_console.soft_wrap = True
             self._exit_renderables[:] = [Text(f"reader: {unexpected(error)}")]
 
 
