@@ -281,7 +281,10 @@ class Reader:
         cap = refresh.backoff_max_hours * 3600
         if retry_after is not None:
             return min(retry_after, cap)
-        return min(refresh.backoff_base_minutes * 60.0 * 2.0 ** (error_count - 1), cap)
+        # The doubling stops at 2**64: a feed failing for years (error_count
+        # past 1024) would otherwise overflow the float and crash the refresh.
+        doublings = min(error_count - 1, 64)
+        return min(refresh.backoff_base_minutes * 60.0 * 2.0**doublings, cap)
 
     # -- reading -------------------------------------------------------------------
 
