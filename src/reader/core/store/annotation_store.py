@@ -11,6 +11,7 @@ the user can re-attach it. Nothing here deletes an annotation unless asked.
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -37,6 +38,7 @@ COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
 DEFAULT_COLOR = "yellow"
 # Annotations written per transaction by an import (see restore_annotations).
 RESTORE_BATCH = 500
+BATCH_PAUSE = 0.05  # seconds between batches, for other writers
 
 
 def check_color(color: str) -> str:
@@ -563,6 +565,9 @@ class AnnotationStore:
                     outcome = self._restore_one(conn, item)
                     added += outcome == "added"
                     updated += outcome == "updated"
+            # A writer waiting on the lock polls every 100 ms at worst; without
+            # a pause the next batch would take the lock back first, every time.
+            time.sleep(BATCH_PAUSE)
         for first in range(0, len(article_tags), batch):
             with self.transaction() as conn:
                 for article_id, names in article_tags[first : first + batch]:
