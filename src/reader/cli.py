@@ -314,7 +314,7 @@ def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
         strict=True,
     ):
         if isinstance(result, AddError):
-            print(f"reader: cannot add {result}", file=sys.stderr)
+            _fail(f"cannot add {result}")  # one line, no terminal controls
             failed += 1
             continue
         note = "" if result.url == url else f" (found at {url})"
