@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -397,3 +400,47 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(
     assert debug.returncode == 1
     assert "Traceback (most recent call last)" in debug.stderr
     assert debug.stderr.splitlines()[-1].startswith("reader: unexpected error")
+
+
+def test_an_app_crash_is_one_line_and_a_non_zero_exit_code(seeded: Reader) -> None:
+    """The whole app in a terminal: its database loses a table under it (another
+    program, a damaged disk). The crash is one line and exit code 1, not 0."""
+    path = seeded.store.path
+    main_fd, child = pty.openpty()
+    env = {**os.environ, "READER_DB": str(path), "TERM": "xterm-256color"}
+    app = subprocess.Popen(
+        [str(SCRIPT)], stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
+    )
+    os.close(child)
+    screen = b""
+
+    def read_for(seconds: float, until: bytes = b"") -> None:
+        nonlocal screen
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not (until and until in screen):
+            if select.select([main_fd], [], [], 0.1)[0]:
+                try:
+                    screen += os.read(main_fd, 65536)
+                except OSError:  # the app exited and closed the terminal
+                    return
+
+    try:
+        read_for(30, until=b"palette")  # the footer is drawn: the app is up
+        with sqlite3.connect(path) as conn:
+            conn.execute("ALTER TABLE articles RENAME TO gone")
+        for key in (b"2", b"j", b"j"):
+            os.write(main_fd, key)
+            read_for(0.5)
+        app.wait(timeout=30)
+        read_for(1)
+    finally:
+        if app.poll() is None:
+            app.kill()
+        os.close(main_fd)
+    assert app.returncode == 1
+    shown = screen.decode(errors="replace")
+    assert (
+        "reader: unexpected error (OperationalError: no such table: articles);"
+        " rerun with --debug to see the traceback\r\n"
+    ) in shown
+    assert "Traceback" not in shown
