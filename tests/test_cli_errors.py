@@ -249,9 +249,10 @@ def test_read_only_database(tmp_path: Path) -> None:
         ("[refresh]\nper_host = 2.5", "must be a whole number, not 2.5"),
         ("[entities]\nai_threshold = 7", "must be at most 1"),
         ("[storage]\nbusy_timeout = -inf", "must be a finite number, not -inf"),
+        ('[storage]\ndb = "a\\u0000b"', "[storage] db must not contain a NUL character"),
     ],
 )
-def test_config_numbers_that_cannot_work(
+def test_config_values_that_cannot_work(
     capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path, setting: str, message: str
 ) -> None:
     config = tmp_path / "config.toml"

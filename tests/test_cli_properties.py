@@ -79,6 +79,7 @@ class Marks:
     user_tags: frozenset[tuple[int, str]]
     starred: frozenset[int]
     feeds: frozenset[str]
+    feed_tags: frozenset[tuple[str, str]]
 
 
 def marks(path: Path) -> Marks:
@@ -95,6 +96,12 @@ def marks(path: Path) -> Marks:
             frozenset(r[0] for r in conn.execute("SELECT id FROM articles WHERE starred = 1")),
             frozenset(
                 r[0] for r in conn.execute("SELECT url FROM feeds WHERE unsubscribed_at IS NULL")
+            ),
+            frozenset(
+                conn.execute(
+                    "SELECT f.url, t.name FROM feed_tags l JOIN feeds f ON f.id = l.feed_id"
+                    " JOIN tags t ON t.id = l.tag_id WHERE f.unsubscribed_at IS NULL"
+                )
             ),
         )
     finally:
@@ -164,6 +171,7 @@ def assert_kept(
     assert before.starred <= after.starred
     if not may_unsubscribe:
         assert before.feeds <= after.feeds
+        assert before.feed_tags <= after.feed_tags
 
 
 # -- URLs --------------------------------------------------------------------------------

@@ -38,8 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="reader",
         description="A terminal news reader for tech and AI news.",
     )
-    parser.add_argument("--db", metavar="PATH", help="database file (env READER_DB)")
-    parser.add_argument("--config", metavar="PATH", help="config file (env READER_CONFIG)")
+    parser.add_argument("--db", type=_path, metavar="PATH", help="database file (env READER_DB)")
+    parser.add_argument(
+        "--config", type=_path, metavar="PATH", help="config file (env READER_CONFIG)"
+    )
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback of an unexpected error"
     )
@@ -103,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     entities = sub.add_parser(
         "entities", help="the entity mentions in plain text from FILE or standard input"
     )
-    entities.add_argument("file", nargs="?", metavar="FILE", help="default: standard input")
+    entities.add_argument(
+        "file", nargs="?", type=_path, metavar="FILE", help="default: standard input"
+    )
     entities.add_argument("--json", action="store_true")
     entities.set_defaults(handler=cmd_entities)
 
@@ -182,13 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="subscribe to the feeds of an OPML file, or restore an annotations export (JSON)",
     )
-    import_.add_argument("file", metavar="FILE", help="FILE.opml or FILE.json")
+    import_.add_argument("file", type=_path, metavar="FILE", help="FILE.opml or FILE.json")
     import_.set_defaults(handler=cmd_import)
 
     export = sub.add_parser("export", help="export subscriptions or notes")
     export_sub = export.add_subparsers(dest="what", metavar="WHAT", required=True)
     export_opml = export_sub.add_parser("opml", help="subscriptions as OPML")
-    export_opml.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
+    export_opml.add_argument(
+        "file", nargs="?", type=_path, metavar="FILE", help="default: standard output"
+    )
     export_opml.set_defaults(handler=cmd_export_opml)
     export_notes = export_sub.add_parser(
         "notes", help="highlights and notes as Markdown or W3C Web Annotation JSON"
@@ -196,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_notes.add_argument("--format", choices=("markdown", "json"), default="markdown")
     export_notes.add_argument(
         "--out",
+        type=_path,
         metavar="PATH",
         help="a file, or a folder (ending in /) for one Markdown file per article;"
         " default: standard output",
@@ -224,6 +231,13 @@ def _positive_int(value: str) -> int:
     if number > _LARGEST:
         raise argparse.ArgumentTypeError(f"must be at most {_LARGEST}: {value}")
     return number
+
+
+def _path(value: str) -> str:
+    # No file name holds a NUL; the OS calls would raise ValueError on it.
+    if "\x00" in value:
+        raise argparse.ArgumentTypeError("a path cannot contain a NUL character")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -234,6 +234,8 @@ def _coerce(value: Any, default: Any, where: str, source: str) -> Any:
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(f"{source}: {where} must be a string")
+        if "\x00" in value:  # no path, name or tag holds one; file APIs raise on it
+            raise ConfigError(f"{source}: {where} must not contain a NUL character")
         return value
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
