@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.core.config import load_settings
+from reader.core.config import Settings, StorageSettings, load_settings
 from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery
 
@@ -36,11 +36,21 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-@pytest.fixture
-def seeded(db: Path) -> Iterator[Reader]:
-    """A database with the offline demo: 20 articles, one tagged and annotated."""
-    reader = make_reader(load_settings())
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline demo (20 articles) in a closed database, refreshed once."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    reader = make_reader(Settings(storage=StorageSettings(db=str(path))))
     list(reader.refresh(reader.add_demo()))
+    reader.close()
+    return path
+
+
+@pytest.fixture
+def seeded(db: Path, demo_db: Path) -> Iterator[Reader]:
+    """This test's own copy of the demo database, as READER_DB."""
+    shutil.copyfile(demo_db, db)
+    reader = make_reader(load_settings())
     yield reader
     reader.close()
 
@@ -326,7 +336,9 @@ def test_a_write_during_another_write_waits_then_says_busy(
     assert code == 0 and "later" in seeded.article(article_id).summary.tags
 
 
-def test_a_big_annotation_import_commits_in_batches(seeded: Reader, tmp_path: Path) -> None:
+def test_a_big_annotation_import_commits_in_batches(
+    seeded: Reader, demo_db: Path, tmp_path: Path
+) -> None:
     from reader.core.store.annotation_store import RESTORE_BATCH
 
     article_id = first_article(seeded)
@@ -337,9 +349,9 @@ def test_a_big_annotation_import_commits_in_batches(seeded: Reader, tmp_path: Pa
     export = tmp_path / "notes.json"
     export.write_text(seeded.export_notes("json"), encoding="utf-8")
 
+    shutil.copyfile(demo_db, tmp_path / "fresh.db")
     fresh = make_reader(load_settings(db=tmp_path / "fresh.db"))
     try:
-        list(fresh.refresh(fresh.add_demo()))
         statements: list[str] = []
         fresh.store.conn.set_trace_callback(statements.append)
         result = fresh.import_notes(export)

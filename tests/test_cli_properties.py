@@ -523,7 +523,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
 
 
 @settings(
-    max_examples=100,
+    max_examples=70,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
