@@ -16,7 +16,7 @@ from reader.core.store import ArticleQuery
 from reader.tui.app import ReaderApp
 from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlDialog
 from reader.tui.screens.main import MainScreen
-from tui.helpers import Notes, app_settings, core, settle, wait_until
+from tui.helpers import Notes, app_settings, core, screen_text, settle, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -57,6 +57,11 @@ async def test_add_feed_dialog_shows_a_bad_url_at_once(
         assert not dialog.query_one("#add", Button).disabled
         assert not dialog.query_one("#busy").display
         assert app.reader.store.feeds() == []
+        # All of it on screen, wrapped, not cut after the first line.
+        status = dialog.query_one("#status", Static)
+        needed = -(-len(status.visual.plain) // status.size.width)  # type: ignore[union-attr]
+        assert status.size.height >= needed
+        assert shown.split()[-1] in screen_text(app)
 
 
 async def test_opml_with_a_bad_url_imports_the_rest_and_names_it(
