@@ -9,6 +9,7 @@ touched, and the next refresh picks up where it stopped.
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -158,21 +159,46 @@ class ArticleQuery:
     after: tuple[str, int] | None = None
 
 
+def create_private(path: Path) -> None:
+    """Create the database file 0600 and the folders it needs 0700, whatever the
+    umask: it holds what the user reads and writes. SQLite gives its -wal and
+    -shm files the database file's mode. An existing file or folder is left as it is."""
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.chmod(0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.fchmod(fd, 0o600)
+    os.close(fd)
+
+
 class Store(EntityStore, AnnotationStore):
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(self.path)
         # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE),
-        # so a writer never upgrades a read lock halfway and deadlocks.
-        self.conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-        if pending_migrations(self.conn):
-            apply_migrations(self.conn)
+        # so a writer never upgrades a read lock halfway and deadlocks. Another
+        # process's write is waited for up to busy_timeout seconds.
+        self.conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None)
+        try:
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            if pending_migrations(self.conn):
+                apply_migrations(self.conn)
+        except BaseException:
+            self.conn.close()  # a file that is not a database: no open handle left behind
+            raise
         self._entity_ids: dict[tuple[str, str], int] = {}  # (name, label) -> id
 
     def close(self) -> None:
