@@ -34,7 +34,7 @@ from reader.core.store.common import (
     text_sha,
     utcnow,
 )
-from reader.core.store.entity_store import EntityStore, write_analysis
+from reader.core.store.entity_store import Analysis, EntityStore, write_analyses
 from reader.core.store.schema import apply_migrations, pending_migrations
 from reader.core.textnorm import normalize_line, normalize_tag
 
@@ -44,8 +44,8 @@ T = TypeVar("T")
 _UPSERT_ARTICLE = """
 INSERT INTO articles (feed_id, key, guid, url, title, author, published, updated, added_at,
     sort_date, summary_html, content_html, text, text_sha, entry_hash, extraction,
-    extraction_error, site_name, image_url)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    extraction_error, site_name, image_url, ai_score, analysed_with)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (feed_id, key) DO UPDATE SET
     guid = excluded.guid, url = excluded.url, title = excluded.title,
     author = excluded.author, published = excluded.published, updated = excluded.updated,
@@ -54,7 +54,11 @@ ON CONFLICT (feed_id, key) DO UPDATE SET
     summary_html = excluded.summary_html, content_html = excluded.content_html,
     text = excluded.text, text_sha = excluded.text_sha, entry_hash = excluded.entry_hash,
     extraction = excluded.extraction, extraction_error = excluded.extraction_error,
-    site_name = excluded.site_name, image_url = excluded.image_url
+    site_name = excluded.site_name, image_url = excluded.image_url,
+    ai_score = CASE WHEN excluded.analysed_with IS NULL
+                    THEN articles.ai_score ELSE excluded.ai_score END,
+    analysed_with = CASE WHEN excluded.analysed_with IS NULL
+                         THEN articles.analysed_with ELSE excluded.analysed_with END
 """
 
 
@@ -589,6 +593,8 @@ class Store(EntityStore, AnnotationStore):
                         record.extraction_error,
                         record.site_name,
                         record.image_url,
+                        record.ai_score,
+                        record.analysed_with,
                     )
                 )
             for article_id in annotated:
@@ -599,18 +605,19 @@ class Store(EntityStore, AnnotationStore):
             conn.executemany(_UPSERT_ARTICLE, rows)
             ids = _ids_for_keys(conn, feed_id, keys)
             entity_ids = dict(self._entity_ids)
+            write_analyses(
+                conn,
+                [
+                    Analysis(ids[r.key], r.mentions, r.ai_score, r.auto_tags, r.analysed_with)
+                    for r in articles
+                    if r.analysed_with is not None
+                ],
+                entity_ids,
+                fresh=frozenset(ids[key] for key in keys if key not in stored),
+                scored=True,
+            )
             for record in articles:
                 article_id = ids[record.key]
-                if record.analysed_with is not None:
-                    write_analysis(
-                        conn,
-                        article_id,
-                        record.mentions,
-                        record.ai_score,
-                        record.auto_tags,
-                        record.analysed_with,
-                        entity_ids,
-                    )
                 if article_id in annotated:
                     # The same transaction: the new text and the annotations'
                     # new places are stored together or not at all.
