@@ -135,8 +135,9 @@ def rss_documents(draw: st.DrawFn) -> bytes:
         if draw(st.booleans()):
             parts.append(f"<description>{escape(draw(TEXT))}</description>")
         if draw(st.booleans()):
-            parts.append(f"<content:encoded><![CDATA[{draw(TEXT).replace(']]>', '')}]]>"
-                         "</content:encoded>")
+            parts.append(
+                f"<content:encoded><![CDATA[{draw(TEXT).replace(']]>', '')}]]></content:encoded>"
+            )
         if draw(st.booleans()):
             parts.append(f"<dc:creator>{escape(draw(TEXT))}</dc:creator>")
         if draw(st.booleans()):
