@@ -32,6 +32,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 import httpx  # noqa: E402
 
+from reader.core import urls  # noqa: E402
 from reader.core.config import HttpSettings  # noqa: E402
 from reader.core.demo import DEMO_ORIGIN, DemoTransport  # noqa: E402
 
@@ -41,7 +42,6 @@ FEED_ACCEPT = (
     "application/json;q=0.8, text/html;q=0.7, */*;q=0.5"
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-ALLOWED_SCHEMES = frozenset({"http", "https"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
@@ -79,20 +79,11 @@ class FetchResult:
 
 
 def check_url(url: str) -> str:
-    """The URL if its scheme is http(s) and it has a host, else FetchError."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        shown = parts.scheme or "no scheme"
-        raise FetchError(
-            f"unsupported URL scheme ({shown}): only http and https are fetched", kind="scheme"
-        )
-    if not parts.hostname:
-        raise FetchError(f"URL has no host: {url}", kind="scheme")
+    """The URL if its scheme is http(s) and it has a valid host, else FetchError."""
     try:
-        parts.port  # noqa: B018 - raises ValueError when out of range
-    except ValueError as exc:
-        raise FetchError(f"invalid URL: {exc}", kind="scheme") from exc
-    return url.strip()
+        return urls.check_url(url)
+    except urls.UrlError as exc:
+        raise FetchError(str(exc), kind="scheme") from None
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

@@ -11,6 +11,7 @@ single place and a crash leaves every feed either stored or untouched.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import multiprocessing
 import os
@@ -25,8 +26,10 @@ from typing import Any, TypeVar
 from reader.core.config import EntitySettings, Settings
 from reader.core.entities import Rule
 from reader.core.extract import MIN_ARTICLE_CHARS, PageExtract, extract_page
+from reader.core.feed_lead import trim_to_feed
 from reader.core.feeds import NotAFeedError, ParsedEntry, ParsedFeed, parse_feed
 from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
+from reader.core.site_boilerplate import paragraph_keys, remove_boilerplate, site_of
 from reader.core.store import ArticleRecord, FeedState
 from reader.core.store.store import PAGE_FETCH_FAILED
 
@@ -159,10 +162,15 @@ class Pipeline:
         settings: Settings,
         known_entries: Callable[[int], tuple[dict[str, str], set[str]]],
         rules: tuple[Rule, ...] = (),
+        site_boilerplate: Callable[[str], frozenset[int]] | None = None,
     ) -> None:
         self.settings = settings
         self.known_entries = known_entries
         self.rules = rules  # the user's entity rules, for the analysis step
+        # Per-site boilerplate learned from the archive, read once per host and
+        # refresh (pages stored during this refresh teach the next one).
+        self._site_boilerplate = site_boilerplate
+        self._boilerplate_by_host: dict[str, frozenset[int]] = {}
         refresh = settings.refresh
         self.fetcher = Fetcher(
             settings.http, concurrency=refresh.concurrency, per_host=refresh.per_host
@@ -280,6 +288,7 @@ class Pipeline:
                     feed_title,
                     self.settings.entities,
                     self.rules,
+                    self._boilerplate_for(entry.url),
                 ),
                 timeout,
             )
@@ -287,6 +296,14 @@ class Pipeline:
             return _record(entry, None, f"extraction timed out after {timeout:g} s")
         except Exception as exc:
             return _record(entry, None, f"extraction failed: {type(exc).__name__}: {exc}")
+
+    def _boilerplate_for(self, url: str) -> frozenset[int]:
+        if self._site_boilerplate is None:
+            return frozenset()
+        host = site_of(url)
+        if host not in self._boilerplate_by_host:
+            self._boilerplate_by_host[host] = self._site_boilerplate(url)
+        return self._boilerplate_by_host[host]
 
 
 def _page_record(
@@ -296,10 +313,19 @@ def _page_record(
     feed_title: str,
     settings: EntitySettings,
     rules: tuple[Rule, ...],
+    boilerplate: frozenset[int] = frozenset(),
 ) -> ArticleRecord:
     """In a worker process: extract the page, choose the text, analyse it. One
     task per page, so the article travels between processes once."""
     extracted = extract_page(content, url)
+    learned: tuple[int, ...] = ()
+    if extracted is not None:
+        # What the site repeats is learned from the text as extracted; then the
+        # site's known template and the lines outside the feed's own start and
+        # end are taken off (reader.core.site_boilerplate, reader.core.feed_lead).
+        learned = paragraph_keys(extracted.text)
+        text = remove_boilerplate(extracted.text, boilerplate, entry.feed_text)
+        extracted = dataclasses.replace(extracted, text=trim_to_feed(text, entry.feed_text))
     if extracted is None:
         record = _record(entry, None, "no article text found on the page")
     elif len(extracted.text) < MIN_ARTICLE_CHARS and len(entry.feed_text) > len(extracted.text):
@@ -308,6 +334,7 @@ def _page_record(
         record = _record(entry, extracted, "the feed's content is fuller than the page's")
     else:
         record = _record(entry, extracted, None, use_page_text=True)
+    record = dataclasses.replace(record, site_paragraphs=learned)
     return _analyse([record], feed_title, settings, rules)[0]
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from reader.core.config import ConfigError, Settings
 from reader.core.entities import LABELS, Mention, Rule
 from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
-from reader.core.fetch import Fetcher, FetchError, check_url
+from reader.core.fetch import Fetcher, FetchError
 from reader.core.models import (
     Annotation,
     Article,
@@ -26,6 +26,8 @@ from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.store.annotation_store import DEFAULT_COLOR, AnnotationFilter
 from reader.core.store.common import iso_after, utcnow
+from reader.core.textnorm import normalize_tag
+from reader.core.urls import UrlError, check_url, shown, typed_url
 
 if TYPE_CHECKING:
     from reader.core.entities.recognizer import Recognizer
@@ -114,15 +116,19 @@ class Reader:
     ) -> list[AddResult | AddError]:
         """Subscribe to each URL, discovering feeds concurrently (unless `discover`
         is false: then each URL is taken as a feed as it is). One result per URL."""
+        # What the user typed is checked first, so a malformed address is one
+        # clear error and the others go on (`example.org` means https).
         found: list[Discovered | AddError] = []
-        if discover:
-            found = asyncio.run(self._discover_all(urls))
-        else:
-            for url in urls:
-                try:
-                    found.append(Discovered(check_url(url), ""))
-                except FetchError as exc:
-                    found.append(AddError(f"{url}: {exc.reason}"))
+        valid: list[str] = []
+        for url in urls:
+            try:
+                valid.append(typed_url(url))
+                found.append(Discovered(valid[-1], ""))
+            except UrlError as exc:
+                found.append(AddError(f"{shown(url)}: {exc}"))
+        if discover and valid:
+            discovered = iter(asyncio.run(self._discover_all(valid)))
+            found = [item if isinstance(item, AddError) else next(discovered) for item in found]
         results: list[AddResult | AddError] = []
         for item in found:
             if isinstance(item, AddError):
@@ -150,15 +156,17 @@ class Reader:
 
         return [self.store.add_feed(url, tags=[DEMO_TAG])[0] for url in demo_feed_urls()]
 
-    def remove_demo(self) -> int:
-        """Remove every demo feed and its articles; returns how many feeds went."""
+    def remove_demo(self) -> tuple[int, int]:
+        """Unsubscribe from every demo feed; returns (feeds removed, articles kept).
+
+        As with any unsubscribing, articles the user starred, tagged or
+        annotated stay: highlights and notes are the user's work even on
+        sample stories."""
         from reader.core.demo import is_demo_url
 
         demo = [feed.id for feed in self.store.feeds() if is_demo_url(feed.url)]
-        for feed_id in demo:
-            # Sample content: it goes whole, stars and tags included.
-            self.store.remove_feed(feed_id, purge=True)
-        return len(demo)
+        kept = sum(self.store.remove_feed(feed_id)[1] for feed_id in demo)
+        return len(demo), kept
 
     def import_opml(self, path: str | Path) -> ImportResult:
         feeds = parse_opml(Path(path).read_bytes())
@@ -167,8 +175,8 @@ class Reader:
         for feed in feeds:
             try:
                 url = check_url(feed.url)
-            except FetchError as exc:
-                invalid.append(f"{feed.url}: {exc.reason}")
+            except UrlError as exc:
+                invalid.append(f"{shown(feed.url)}: {exc}")
                 continue
             _, created = self.store.add_feed(url, title=feed.title, tags=feed.tags)
             added += created
@@ -208,7 +216,10 @@ class Reader:
             return
         loop = asyncio.new_event_loop()
         pipeline = Pipeline(
-            self.settings, self.store.known_entries, tuple(self.store.entity_rules())
+            self.settings,
+            self.store.known_entries,
+            tuple(self.store.entity_rules()),
+            site_boilerplate=self.store.site_boilerplate,
         )
         try:
             loop.run_until_complete(pipeline.start(due))
@@ -273,7 +284,10 @@ class Reader:
         cap = refresh.backoff_max_hours * 3600
         if retry_after is not None:
             return min(retry_after, cap)
-        return min(refresh.backoff_base_minutes * 60.0 * 2.0 ** (error_count - 1), cap)
+        # The doubling stops at 2**64: a feed failing for years (error_count
+        # past 1024) would otherwise overflow the float and crash the refresh.
+        doublings = min(error_count - 1, 64)
+        return min(refresh.backoff_base_minutes * 60.0 * 2.0**doublings, cap)
 
     # -- reading -------------------------------------------------------------------
 
@@ -283,6 +297,8 @@ class Reader:
     def feed_id(self, url_or_id: str) -> int:
         """A feed by its URL or its numeric id."""
         if url_or_id.isdigit():
+            if int(url_or_id) > MAX_ID:  # SQLite integers stop there
+                raise NotFoundError(f"no feed with id {url_or_id}")
             return self.store.feed(int(url_or_id)).id
         return self.store.feed_id_for_url(url_or_id.strip())
 
@@ -293,7 +309,7 @@ class Reader:
         return self.store.article(article_id)
 
     def tag(self, article_id: int, tags: Sequence[str], *, remove: bool = False) -> None:
-        self.store.tag_article(article_id, tags, remove=remove)
+        self.store.tag_article(article_id, check_tags(tags), remove=remove)
 
     # -- entities ------------------------------------------------------------------
 
@@ -393,11 +409,11 @@ class Reader:
         occurrence: int = 1,
     ) -> Annotation:
         return self.store.highlight_quote(
-            article_id, quote, occurrence=occurrence, note=note, color=color, tags=tags
+            article_id, quote, occurrence=occurrence, note=note, color=color, tags=check_tags(tags)
         )
 
     def note(self, article_id: int, text: str, *, tags: Sequence[str] = ()) -> Annotation:
-        return self.store.add_note(article_id, text, tags=tags)
+        return self.store.add_note(article_id, text, tags=check_tags(tags))
 
     def annotations(self, where: AnnotationFilter | None = None) -> list[Annotation]:
         return self.store.annotations(where or AnnotationFilter())
@@ -428,7 +444,22 @@ class Reader:
             data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"not valid JSON: {exc}") from exc
+        except RecursionError:
+            raise ValueError("not an annotations export: nested too deeply") from None
         return import_notes(self.store, data)
+
+
+# The largest id SQLite can store; a bigger number names no feed or article.
+MAX_ID = 2**63 - 1
+
+
+def check_tags(tags: Sequence[str]) -> list[str]:
+    """The tags as given, or ValueError naming one that is empty once normalised
+    (`''`, `'#'`, `','`): it would otherwise be dropped without a word."""
+    for tag in tags:
+        if not normalize_tag(tag):
+            raise ValueError(f"not a tag: {tag!r} is empty once '#' and commas are removed")
+    return list(tags)
 
 
 def make_reader(settings: Settings) -> Reader:
@@ -442,7 +473,7 @@ def make_reader(settings: Settings) -> Reader:
             load_model(settings.entities.model)
         except ModelError as exc:
             raise ConfigError(str(exc)) from None
-    return Reader(settings, Store(settings.db_path()))
+    return Reader(settings, Store(settings.db_path(), busy_timeout=settings.storage.busy_timeout))
 
 
 __all__ = [

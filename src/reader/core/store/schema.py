@@ -229,12 +229,31 @@ CREATE TRIGGER annotations_fts_update AFTER UPDATE OF exact, note ON annotations
 END
 """
 
+# Per-site boilerplate learning (reader.core.site_boilerplate): the pages read
+# of each host and which of them carried a paragraph, by fingerprint only.
+# WITHOUT ROWID: the key is the whole row; page before paragraph, so a pruned
+# article's page is forgotten by its key prefix.
+_M0005_SITE_PARAGRAPHS = """
+CREATE TABLE site_pages (
+    host TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    PRIMARY KEY (host, page)
+) WITHOUT ROWID;
+CREATE TABLE site_paragraphs (
+    host TEXT NOT NULL,
+    paragraph INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    PRIMARY KEY (host, page, paragraph)
+) WITHOUT ROWID
+"""
+
 # (name, sql) in order. The name is what sqlite-utils records as applied.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", _M0001_CORE),
     ("0002_app", _M0002_APP),
     ("0003_entities", _M0003_ENTITIES),
     ("0004_annotations", _M0004_ANNOTATIONS),
+    ("0005_site_paragraphs", _M0005_SITE_PARAGRAPHS),
 )
 
 
