@@ -49,6 +49,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 LEAD_CHARS = 400
 DEFAULT_LABELS = REPO_ROOT / "bench/data/ai_relevance_labels.jsonl"
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared/corpora/feeds"
+DEFAULT_ORIGINAL = REPO_ROOT / "bench/data/ai_relevance_original.jsonl"
 
 try:
     import reader  # noqa: F401
@@ -77,7 +78,6 @@ class Item:
     summary: str  # plain text
     text: str  # plain text, as reader stores it
 
-
     @property
     def lead(self) -> str:
         """The lead as a headline-and-lead set shows it: the summary, else the text, cut."""
@@ -102,7 +102,8 @@ MODES: tuple[tuple[str, bool, bool], ...] = (
 
 def inputs(item: Item, lead_only: bool, feed_shown: bool) -> tuple[str, str, str]:
     """(title, text, feed title) of an entry read in one of the MODES."""
-    return (item.title, item.lead if lead_only else item.text, item.feed_title if feed_shown else "")
+    text = item.lead if lead_only else item.text
+    return (item.title, text, item.feed_title if feed_shown else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,55 +207,49 @@ def show_errors(predictions: Sequence[Prediction], base: Sequence[bool]) -> None
         print(f"  {kind} {p.score:.3f} {keyword} {p.item.file} :: {title}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="feeds folder")
-    parser.add_argument("--show-errors", action="store_true", help="list misclassified entries")
-    parser.add_argument(
-        "--mode",
-        choices=[m[0] for m in MODES],
-        default="lead-hidden",
-        help="the mode for thresholds, folders and errors (default: lead-hidden)",
-    )
-    args = parser.parse_args(argv)
+def load_original(path: Path) -> list[Item]:
+    """Headlines and leads written for this project (no corpus needed): hard cases by category."""
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            items.append(
+                Item(
+                    file=f"original/{row['category']}",
+                    entry=row["title"],
+                    ai=bool(row["ai"]),
+                    feed_title="",
+                    title=row["title"],
+                    summary=row["lead"],
+                    text=row["lead"],
+                )
+            )
+    return items
 
-    if not args.corpus.is_dir():
-        print(f"feed corpus not found at {args.corpus}; skipped (pass --corpus PATH)")
-        return 0
+
+def report(items: Sequence[Item], args: argparse.Namespace, group: Callable[[Item], str]) -> None:
+    """Figures per mode beside the keyword baseline, then for `args.mode` in detail."""
     from reader.core.config import EntitySettings
     from reader.core.entities import recognize
-    from reader.core.entities.relevance import ai_score
+    from reader.core.entities.relevance import ai_features, ai_score, score_features
 
-    AI_THRESHOLD = EntitySettings().ai_threshold
-    from reader.core.extract import html_to_text
-
-    items, missing = load_items(args.labels, args.corpus, html_to_text)
-    if missing:
-        print(f"{len(missing)} labelled entries not found in the corpus (skipped):")
-        for key in missing[:10]:
-            print(f"  {key}")
-    if not items:
-        print("nothing to evaluate")
-        return 0
-
-    from reader.core.entities.relevance import ai_features, score_features
-
+    threshold = EntitySettings().ai_threshold
     truth = [item.ai for item in items]
     ai = sum(truth)
     print(
-        f"{len(items)} labelled entries from {len({i.file for i in items})} feeds: "
+        f"{len(items)} labelled entries from {len({i.file for i in items})} sources: "
         f"{ai} AI, {len(items) - ai} not AI"
     )
-    print(f"ai_score >= {AI_THRESHOLD} (the default threshold) | keyword baseline, per mode:")
+    print(f"ai_score >= {threshold} (the default threshold) | keyword baseline, per mode:")
     chosen: list[Prediction] = []
+    chosen_base: list[bool] = []
     for mode, lead_only, feed_shown in MODES:
         started = time.perf_counter()
         predictions = []
         for item in items:
             title, text, feed_title = inputs(item, lead_only, feed_shown)
             score = ai_score(title, text, recognize(text), feed_title)
-            predictions.append(Prediction(item, score, score >= AI_THRESHOLD))
+            predictions.append(Prediction(item, score, score >= threshold))
         elapsed_ms = (time.perf_counter() - started) * 1000
         base = [baseline(item, lead_only) for item in items]
         print_row(f"{mode} ai_score", figures(truth, [p.predicted for p in predictions]))
@@ -270,16 +265,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"relevance alone (no recogniser), full text: {elapsed_ms / len(items):.3f} ms per entry")
 
     print(f"\nai_score at other thresholds ({args.mode}):")
-    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
-        print_row(f"ai_score >= {threshold}", figures(truth, [p.score >= threshold for p in chosen]))
-    print(f"\nBy corpus folder ({args.mode}: ai_score at the threshold | keyword baseline):")
-    for folder in sorted({item.file.split("/")[0] for item in items}):
-        idx = [i for i, item in enumerate(items) if item.file.split("/")[0] == folder]
+    for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+        print_row(f"ai_score >= {t}", figures(truth, [p.score >= t for p in chosen]))
+    print(f"\nBy group ({args.mode}: ai_score at the threshold | keyword baseline):")
+    for name in sorted({group(item) for item in items}):
+        idx = [i for i, item in enumerate(items) if group(item) == name]
         sub_truth = [truth[i] for i in idx]
-        print_row(f"{folder} ai_score", figures(sub_truth, [chosen[i].predicted for i in idx]))
-        print_row(f"{folder} keywords", figures(sub_truth, [chosen_base[i] for i in idx]))
+        print_row(f"{name} ai_score", figures(sub_truth, [chosen[i].predicted for i in idx]))
+        print_row(f"{name} keywords", figures(sub_truth, [chosen_base[i] for i in idx]))
     if args.show_errors:
         show_errors(chosen, chosen_base)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="feeds folder")
+    parser.add_argument(
+        "--original",
+        type=Path,
+        default=DEFAULT_ORIGINAL,
+        help="headlines and leads written for the project (scored too; no corpus needed)",
+    )
+    parser.add_argument("--show-errors", action="store_true", help="list misclassified entries")
+    parser.add_argument(
+        "--mode",
+        choices=[m[0] for m in MODES],
+        default="lead-hidden",
+        help="the mode for thresholds, groups and errors (default: lead-hidden)",
+    )
+    args = parser.parse_args(argv)
+
+    if args.original.is_file():
+        print(f"== {args.original.name}: hard cases written for the project")
+        report(load_original(args.original), args, lambda item: item.file)
+        print()
+    if not args.corpus.is_dir():
+        print(f"feed corpus not found at {args.corpus}; skipped (pass --corpus PATH)")
+        return 0
+    from reader.core.extract import html_to_text
+
+    items, missing = load_items(args.labels, args.corpus, html_to_text)
+    if missing:
+        print(f"{len(missing)} labelled entries not found in the corpus (skipped):")
+        for key in missing[:10]:
+            print(f"  {key}")
+    if not items:
+        print("nothing to evaluate")
+        return 0
+    print(f"== {args.labels.name}: feed entries from the corpus")
+    report(items, args, lambda item: item.file.split("/")[0])
     return 0
 
 

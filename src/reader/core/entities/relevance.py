@@ -87,9 +87,9 @@ def parse_vocabulary(text: str) -> Vocabulary:
             cased.setdefault(surface, kind)
     # Headlines and leads written all in lower case ("anthropic's claude ...") lose the
     # case rules; there the cased AI names are matched in lower case as strong evidence.
-    lowered = {
-        s.lower(): "strong" for s, kind in cased.items() if kind in ("strong", "name")
-    } | {s.lower(): "stop" for s, kind in cased.items() if kind == "stop"}
+    lowered = {s.lower(): "strong" for s, kind in cased.items() if kind in ("strong", "name")} | {
+        s.lower(): "stop" for s, kind in cased.items() if kind == "stop"
+    }
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
     return Vocabulary(
         _automaton(cased), _automaton(folded), _automaton(lowered), frozenset(tiers), digest
@@ -123,7 +123,7 @@ def _word_end(text: str, end: int) -> int | None:
 
 
 def _matches(automaton: ahocorasick.Automaton, haystack: str) -> list[tuple[int, int, str]]:
-    found = []
+    found: list[tuple[int, int, str]] = []
     if len(automaton) == 0:
         return found
     for last, (length, kind) in automaton.iter(haystack):
@@ -280,7 +280,8 @@ def relevance_digest() -> str:
 def score_features(features: dict[str, float], model: Weights | None = None) -> float:
     model = model or weights()
     z = model.bias + sum(model.weights[name] * features[name] for name in FEATURES)
-    return round(1.0 / (1.0 + math.exp(-z)), 4)
+    # Never quite 1: `ai_threshold = 1.0` means no automatic tag at all.
+    return min(round(1.0 / (1.0 + math.exp(-z)), 4), 0.9999)
 
 
 def ai_score(
