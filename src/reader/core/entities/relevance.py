@@ -43,6 +43,22 @@ _AI_FEED = re.compile(
 # A capitalised word after a `name` ("Claude Monet", "Gemini Observatory").
 _NEXT_WORD = re.compile(r"(?:'s|’s|s)?[ \t]+([A-Z][\w.+-]*)")
 _WORD = re.compile(r"[^\W\d_]+")
+# Shapes no word list can hold. A lab's name with "AI" glued on in camel case
+# ("OpenAI", "CrewAI", "NovelAI"; all-capital words such as "THAI" are not camel
+# case). A model's size in parameters: "70B-parameter", "a 7B model", or inside a
+# model's identifier ("Qwen3-72B-Instruct", "Llama-3.1-8B"; not "F-35B", not "$3B").
+_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b[A-Z]?[a-z]{2,}(?:[A-Z][a-z]+)*AI\b"), "strong"),
+    (
+        re.compile(
+            r"(?<![\w$€£¥.,])\d{1,4}(?:\.\d{1,2})?[BMT]"
+            r"(?:[- ]param(?:eter)?s?\b|(?= (?:\w+ ){0,2}models?\b))"
+        ),
+        "strong",
+    ),
+    (re.compile(r"\b[A-Za-z][\w.]*[A-Za-z][\w.]*-\d{1,4}(?:\.\d{1,2})?[BM]\b"), "strong"),
+    (re.compile(r"(?<![\w$€£¥.,-])\d{1,4}(?:\.\d{1,2})?B(?![\w+$])"), "weak"),
+)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -159,6 +175,8 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
     """The AI vocabulary in `text`, longest match first, stops and guards applied."""
     vocab = vocabulary()
     found = _matches(vocab.cased, text) + _matches(vocab.folded, text.lower())
+    for pattern, kind in _SHAPES:
+        found += [(m.start(), m.end(), kind) for m in pattern.finditer(text)]
     if text and not any(ch.isupper() for ch in text):
         found += _matches(vocab.lowered, text)
     found.sort(key=lambda m: (m[0], m[0] - m[1]))
