@@ -18,6 +18,7 @@ the development labels (bench/train_ai_relevance.py) and ship as package data.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
@@ -43,22 +44,9 @@ _AI_FEED = re.compile(
 # A capitalised word after a `name` ("Claude Monet", "Gemini Observatory").
 _NEXT_WORD = re.compile(r"(?:'s|’s|s)?[ \t]+([A-Z][\w.+-]*)")
 _WORD = re.compile(r"[^\W\d_]+")
-# Shapes no word list can hold. A lab's name with "AI" glued on in camel case
-# ("OpenAI", "CrewAI", "NovelAI"; all-capital words such as "THAI" are not camel
-# case). A model's size in parameters: "70B-parameter", "a 7B model", or inside a
-# model's identifier ("Qwen3-72B-Instruct", "Llama-3.1-8B"; not "F-35B", not "$3B").
-_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b[A-Z]?[a-z]{2,}(?:[A-Z][a-z]+)*AI\b"), "strong"),
-    (
-        re.compile(
-            r"(?<![\w$€£¥.,])\d{1,4}(?:\.\d{1,2})?[BMT]"
-            r"(?:[- ]param(?:eter)?s?\b|(?= (?:\w+ ){0,2}models?\b))"
-        ),
-        "strong",
-    ),
-    (re.compile(r"\b[A-Za-z][\w.]*[A-Za-z][\w.]*-\d{1,4}(?:\.\d{1,2})?[BM]\b"), "strong"),
-    (re.compile(r"(?<![\w$€£¥.,-])\d{1,4}(?:\.\d{1,2})?B(?![\w+$])"), "weak"),
-)
+# A model's size in parameters followed by what says it is one ("70B-parameter",
+# "a 7B open model").
+_SIZE_CONTEXT = re.compile(r"[- ]param(?:eter)?s?\b| (?:[\w-]+ ){0,2}models?\b")
 
 
 def _is_word_char(ch: str) -> bool:
@@ -171,14 +159,83 @@ def _name_kind(text: str, start: int, end: int, tiers: frozenset[str], headline:
     return "weak" if headline else "stop"
 
 
+def _occurrences(text: str, literal: str) -> list[int]:
+    """Where `literal` occurs (str.find runs in C; a regex led by a character class
+    would try every position of the text)."""
+    found = []
+    i = text.find(literal)
+    while i != -1:
+        found.append(i)
+        i = text.find(literal, i + 1)
+    return found
+
+
+def _camel_case_labs(text: str) -> list[tuple[int, int, str]]:
+    """A lab's name with "AI" glued on in camel case: "OpenAI", "CrewAI", "NovelAI"
+    (never an all-capital word such as "THAI" or "MAIN")."""
+    found = []
+    for i in _occurrences(text, "AI"):
+        if i < 2 or not text[i - 1].islower() or _word_end(text, i + 2) is None:
+            continue
+        start = i
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+        if (start == 0 or not _is_word_char(text[start - 1])) and text[start:i].isalpha():
+            found.append((start, i + 2, "strong"))
+    return found
+
+
+def _parameter_sizes(text: str) -> list[tuple[int, int, str]]:
+    """A model's size in parameters. Strong inside a model's identifier
+    ("Qwen3-72B-Instruct", "Llama-3.1-8B") or said to be one ("70B-parameter",
+    "a 7B model"); a bare "70B" is weak. Not money ("$3B") nor "F-35B"."""
+    found = []
+    for unit in ("B", "M"):
+        for i in _occurrences(text, unit):
+            end = i + 1
+            if i == 0 or not text[i - 1].isdigit() or (end < len(text) and text[end] in "+$"):
+                continue
+            if end < len(text) and _is_word_char(text[end]):
+                continue
+            start = i
+            while start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
+                start -= 1
+            if not 1 <= i - start <= 5 or text[start] == ".":
+                continue
+            before = text[start - 1] if start > 0 else " "
+            if before == "-":
+                stem = start - 1
+                while stem > 0 and (_is_word_char(text[stem - 1]) or text[stem - 1] == "."):
+                    stem -= 1
+                if sum(ch.isalpha() for ch in text[stem : start - 1]) >= 2:
+                    found.append((stem, end, "strong"))
+            elif not _is_word_char(before) and before not in "$€£¥.,":
+                if _SIZE_CONTEXT.match(text, end):
+                    found.append((start, end, "strong"))
+                elif unit == "B":
+                    found.append((start, end, "weak"))
+    return found
+
+
+def _lower_case_matches(vocab: Vocabulary, text: str) -> list[tuple[int, int, str]]:
+    """Cased AI names in paragraphs written all in lower case ("anthropic's claude"),
+    where the case rules cannot apply; a lead in lower case may sit above a body
+    in ordinary case."""
+    found: list[tuple[int, int, str]] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        if paragraph.islower():
+            found += [(s + offset, e + offset, k) for s, e, k in _matches(vocab.lowered, paragraph)]
+        offset += len(paragraph) + 1
+    return found
+
+
 def find_terms(text: str, headline: bool = False) -> list[Hit]:
     """The AI vocabulary in `text`, longest match first, stops and guards applied."""
     vocab = vocabulary()
     found = _matches(vocab.cased, text) + _matches(vocab.folded, text.lower())
-    for pattern, kind in _SHAPES:
-        found += [(m.start(), m.end(), kind) for m in pattern.finditer(text)]
-    if text and not any(ch.isupper() for ch in text):
-        found += _matches(vocab.lowered, text)
+    found += _camel_case_labs(text) + _parameter_sizes(text)
+    found += _lower_case_matches(vocab, text)
     found.sort(key=lambda m: (m[0], m[0] - m[1]))
     hits = []
     last_end = -1
@@ -194,25 +251,17 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
     return hits
 
 
-def _paragraph_hits(text: str) -> list[Hit]:
-    """find_terms per paragraph, so a lead written in lower case under a normal body
-    (or the reverse) gets the rules of its own case."""
-    hits: list[Hit] = []
-    offset = 0
-    for paragraph in text.split("\n"):
-        hits += [Hit(h.start + offset, h.end + offset, h.kind) for h in find_terms(paragraph)]
-        offset += len(paragraph) + 1
-    return hits
-
-
 def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
-    """AI model mentions the vocabulary did not already count."""
-    covered = [(h.start, h.end) for h in hits]
-    return [
-        m
-        for m in mentions
-        if m.label == "AI_MODEL" and not any(s < m.end and m.start < e for s, e in covered)
-    ]
+    """AI model mentions the vocabulary did not already count (hits are sorted)."""
+    starts = [h.start for h in hits]
+    found = []
+    for m in mentions:
+        if m.label != "AI_MODEL":
+            continue
+        i = bisect.bisect_left(starts, m.end)  # hits starting before the mention ends
+        if i == 0 or hits[i - 1].end <= m.start:
+            found.append(m)
+    return found
 
 
 FEATURES = (
@@ -243,7 +292,7 @@ def ai_features(
     only when strong evidence (a strong word or an AI model) is present.
     """
     title_hits = find_terms(title, headline=True)
-    text_hits = _paragraph_hits(text)
+    text_hits = find_terms(text)
     strong = {"title": 0.0, "lead": 0.0, "body": 0.0}
     weak = dict.fromkeys(strong, 0.0)
     hardware = dict.fromkeys(strong, 0.0)
