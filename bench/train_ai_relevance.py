@@ -131,10 +131,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"fitted on {len(items)} entries x {len(MODES)} modes: bias {b:.3f}")
     for name, value in zip(names, w, strict=True):
         print(f"  {name:<16} {value:.3f}")
-    print(f"\nin-sample (dev), ai_score >= {threshold}:")
-    for m, (mode, _, _) in enumerate(MODES):
-        scores = predict(rows[m], b, w)
-        print_row(mode, figures(truth, [s >= threshold for s in scores]))
+    written = [item.file.startswith("original/") for item in items]
+
+    def show(title: str, scores: np.ndarray) -> None:
+        """Figures per mode, for the corpus entries and the written cases apart."""
+        for part, keep in (("corpus", False), ("written", True)):
+            idx = [i for i in range(len(items)) if written[i] == keep]
+            print(f"\n{title}, {part} entries ({len(idx)}), ai_score >= {threshold}:")
+            for m, (mode, _, _) in enumerate(MODES):
+                predicted = [scores[m, i] >= threshold for i in idx]
+                print_row(mode, figures([truth[i] for i in idx], predicted))
+
+    show("in-sample", np.stack([predict(rows[m], b, w) for m in range(len(MODES))]))
 
     if args.cv:
         feeds = sorted({item.file for item in items})
@@ -145,12 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             fb, fw = fit_modes(rows, y, train)
             for m in range(len(MODES)):
                 held_out[m, test] = predict(rows[m, test], fb, fw)
-        print(
-            f"\nleave-one-feed-out ({len(feeds)} folds; the written cases are one fold per"
-            f" category), ai_score >= {threshold}:"
-        )
-        for m, (mode, _, _) in enumerate(MODES):
-            print_row(mode, figures(truth, [s >= threshold for s in held_out[m]]))
+        show(f"leave-one-feed-out ({len(feeds)} folds, written cases by category)", held_out)
 
     if args.write:
         data = {

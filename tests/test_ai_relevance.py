@@ -249,3 +249,18 @@ def test_longer_entries_win_and_stops_hide_the_words_inside() -> None:
     assert vocab.digest != parse_vocabulary(vocab_text + "GPU\thardware\n").digest
     assert terms("Type inference in Rust") == []
     assert terms("LLM inference at scale") == [("LLM inference", "strong")]
+
+
+def test_model_names_that_are_ordinary_words_need_the_model_shape() -> None:
+    # The recogniser's model grammar reads "Granite 4" as a model; relevance does
+    # not take an ordinary word with a number as AI evidence on its own...
+    assert score("Granite 4 worktops are back in fashion", "Kitchens go grey again.") < THRESHOLD
+    # ...but a model written as models are, or a distinctive family, counts.
+    assert score("Microsoft releases Phi-5", "") >= THRESHOLD
+    assert score("Hunyuan 3 launches", "") >= THRESHOLD
+
+
+def test_parameter_sizes_are_evidence_but_not_money() -> None:
+    assert ("7B", "strong") in terms("a 7B model for phones")
+    assert ("Qwen3-72B", "strong") in terms("Qwen3-72B-Instruct")
+    assert terms("the company raised $3B") == [] and terms("F-35B jets") == []

@@ -251,15 +251,24 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
     return hits
 
 
+# An AI model written as models are: a hyphen before the version ("Phi-4", "Hermes-3").
+_MODEL_SHAPE = re.compile(r"[A-Za-z]-\d")
+
+
 def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
-    """AI model mentions the vocabulary did not already count (hits are sorted)."""
+    """AI model mentions that are strong evidence the vocabulary did not already count
+    (`hits` are sorted and do not overlap). A mention built on a weak family name
+    ("Granite 4", "Genie 3": ordinary words with a number) counts only when written
+    as models are ("Granite-4", "Phi-4")."""
     starts = [h.start for h in hits]
     found = []
     for m in mentions:
         if m.label != "AI_MODEL":
             continue
-        i = bisect.bisect_left(starts, m.end)  # hits starting before the mention ends
+        i = bisect.bisect_left(starts, m.end)  # the last hit starting before the mention ends
         if i == 0 or hits[i - 1].end <= m.start:
+            found.append(m)
+        elif hits[i - 1].kind == "weak" and _MODEL_SHAPE.search(m.text):
             found.append(m)
     return found
 
