@@ -266,9 +266,8 @@ def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
         if m.label != "AI_MODEL":
             continue
         i = bisect.bisect_left(starts, m.end)  # the last hit starting before the mention ends
-        if i == 0 or hits[i - 1].end <= m.start:
-            found.append(m)
-        elif hits[i - 1].kind == "weak" and _MODEL_SHAPE.search(m.text):
+        uncounted = i == 0 or hits[i - 1].end <= m.start
+        if uncounted or (hits[i - 1].kind == "weak" and _MODEL_SHAPE.search(m.text)):
             found.append(m)
     return found
 
