@@ -251,15 +251,16 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
     return hits
 
 
-# An AI model written as models are: a hyphen before the version ("Phi-4", "Hermes-3").
-_MODEL_SHAPE = re.compile(r"[A-Za-z]-\d")
+# An AI model written as models are: a hyphen before the version or a dotted version
+# ("Phi-4", "Hermes-3", "SAM 3.1"; not "Genie 3").
+_MODEL_SHAPE = re.compile(r"[A-Za-z]-\d|\d\.\d")
 
 
 def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
     """AI model mentions that are strong evidence the vocabulary did not already count
     (`hits` are sorted and do not overlap). A mention built on a weak family name
     ("Granite 4", "Genie 3": ordinary words with a number) counts only when written
-    as models are ("Granite-4", "Phi-4")."""
+    as models are ("Granite-4", "Phi-4", "SAM 3.1")."""
     starts = [h.start for h in hits]
     found = []
     for m in mentions:
