@@ -203,6 +203,14 @@ def test_ambiguous_names_in_the_ai_sense() -> None:
     assert terms("The Gemini Observatory opened.") == []
 
 
+def test_names_in_title_case_headlines() -> None:
+    # Every word is capitalised in a title-case headline: a verb or a product word after
+    # the name keeps it the AI product, a surname does not.
+    assert score("Gemini Gets A Memory Upgrade", "") >= THRESHOLD
+    assert score("Introducing The Claude Developer Platform", "") >= THRESHOLD
+    assert score("Claude Lelouch Returns With A New Film", "") < THRESHOLD
+
+
 def test_weak_words_need_strong_evidence() -> None:
     assert score("Agents, tokens and benchmarks", "Inference and embeddings.") < THRESHOLD
     assert (
