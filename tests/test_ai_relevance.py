@@ -270,5 +270,7 @@ def test_model_names_that_are_ordinary_words_need_the_model_shape() -> None:
 
 def test_parameter_sizes_are_evidence_but_not_money() -> None:
     assert ("7B", "strong") in terms("a 7B model for phones")
-    assert ("Qwen3-72B", "strong") in terms("Qwen3-72B-Instruct")
+    assert ("Qwen3-72B", "strong") in terms("Qwen3-72B-Base")
+    assert ("Orion 2.5 Flash", "strong") in terms("Orion 2.5 Flash is out")
+    assert terms("The iPhone 17 Pro and Flash floods") == []
     assert terms("the company raised $3B") == [] and terms("F-35B jets") == []

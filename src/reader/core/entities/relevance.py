@@ -217,6 +217,28 @@ def _parameter_sizes(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# Tier words that follow only AI models' versions ("Orion 2.5 Flash", "Sable-4 Coder",
+# "Qwen3-32B-Instruct"); "Pro", "Ultra" and "Mini" also follow phones and laptops.
+_MODEL_TIERS = ("Coder", "Instruct", "Thinking", "Flash")
+_BEFORE_TIER = re.compile(r"[A-Z][\w.]*[- ]v?\d{1,3}(?:\.\d{1,2})?[BM]?[- ]$")
+
+
+def _versioned_models(text: str) -> list[tuple[int, int, str]]:
+    """A name, a version and a model tier: an AI model's name even when unknown."""
+    found = []
+    for tier in _MODEL_TIERS:
+        for i in _occurrences(text, tier):
+            end = _word_end(text, i + len(tier))
+            if end is None:
+                continue
+            before = _BEFORE_TIER.search(text, max(0, i - 40), i)
+            if before is not None and (
+                before.start() == 0 or not _is_word_char(text[before.start() - 1])
+            ):
+                found.append((before.start(), end, "strong"))
+    return found
+
+
 def _lower_case_matches(vocab: Vocabulary, text: str) -> list[tuple[int, int, str]]:
     """Cased AI names in paragraphs written all in lower case ("anthropic's claude"),
     where the case rules cannot apply; a lead in lower case may sit above a body
@@ -234,7 +256,7 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
     """The AI vocabulary in `text`, longest match first, stops and guards applied."""
     vocab = vocabulary()
     found = _matches(vocab.cased, text) + _matches(vocab.folded, text.lower())
-    found += _camel_case_labs(text) + _parameter_sizes(text)
+    found += _camel_case_labs(text) + _parameter_sizes(text) + _versioned_models(text)
     found += _lower_case_matches(vocab, text)
     found.sort(key=lambda m: (m[0], m[0] - m[1]))
     hits = []
