@@ -8,6 +8,8 @@ differ from the hard cases the weights were fitted on
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.core.entities import recognize
 from reader.core.entities.relevance import (
@@ -274,3 +276,24 @@ def test_parameter_sizes_are_evidence_but_not_money() -> None:
     assert ("Orion 2.5 Flash", "strong") in terms("Orion 2.5 Flash is out")
     assert terms("The iPhone 17 Pro and Flash floods") == []
     assert terms("the company raised $3B") == [] and terms("F-35B jets") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("AIMLBaiml0123456789 -.$'’\nQwenFlashCoderClaude日é")),
+        max_size=120,
+    ),
+    st.text(max_size=200),
+)
+def test_any_text_scores_between_zero_and_one(title: str, text: str) -> None:
+    found = score(title, text)
+    assert 0.0 <= found < 1.0
+    for hit in find_terms(text):
+        assert 0 <= hit.start < hit.end <= len(text)
+
+
+def test_offsets_survive_letters_that_lower_to_two() -> None:
+    text = "İstanbul hosts a summit on large language models"
+    (hit,) = [h for h in find_terms(text) if h.kind == "strong"]
+    assert text[hit.start : hit.end] == "large language models"

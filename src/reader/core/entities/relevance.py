@@ -252,10 +252,18 @@ def _lower_case_matches(vocab: Vocabulary, text: str) -> list[tuple[int, int, st
     return found
 
 
+def _lower(text: str) -> str:
+    """`text` in lower case with its offsets kept ("İ" lowers to two code points)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
 def find_terms(text: str, headline: bool = False) -> list[Hit]:
     """The AI vocabulary in `text`, longest match first, stops and guards applied."""
     vocab = vocabulary()
-    found = _matches(vocab.cased, text) + _matches(vocab.folded, text.lower())
+    found = _matches(vocab.cased, text) + _matches(vocab.folded, _lower(text))
     found += _camel_case_labs(text) + _parameter_sizes(text) + _versioned_models(text)
     found += _lower_case_matches(vocab, text)
     found.sort(key=lambda m: (m[0], m[0] - m[1]))
