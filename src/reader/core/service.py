@@ -356,9 +356,9 @@ class Reader:
         recognisers or rules than the current ones). Yields the running count."""
         rules = tuple(self.store.entity_rules())
         settings = self.settings.entities
-        from reader.core.analysis import analyse, recognizer_for
+        from reader.core.analysis import analyse, analysis_digest, recognizer_for
 
-        digest = recognizer_for(rules, settings.model).digest
+        digest = analysis_digest(recognizer_for(rules, settings.model).digest)
         done = 0
         last_id = 0
         pending_ids = list(article_ids) if article_ids is not None else None
