@@ -26,6 +26,7 @@ from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.store.annotation_store import DEFAULT_COLOR, AnnotationFilter
 from reader.core.store.common import iso_after, utcnow
+from reader.core.textnorm import strip_controls
 
 if TYPE_CHECKING:
     from reader.core.entities.recognizer import Recognizer
@@ -233,13 +234,15 @@ class Reader:
             next_after = iso_after(
                 self._backoff_seconds(state.error_count + 1, outcome.retry_after)
             )
-            self.store.record_failure(state.id, outcome.error, next_after)
+            # An error may quote the server or the document (a parser's message).
+            error = strip_controls(outcome.error)
+            self.store.record_failure(state.id, error, next_after)
             return FeedResult(
                 state.id,
                 state.url,
                 state.title,
                 "failed",
-                error=outcome.error,
+                error=error,
                 next_fetch_after=next_after,
                 progress=progress,
             )
