@@ -43,8 +43,10 @@ def address_kind(address: str) -> str | None:
         return LOOPBACK
     if ip.is_link_local:
         return LINK_LOCAL
-    if ip.is_private:
+    if ip.is_reserved:  # 240.0.0.0/4 and unassigned IPv6 ranges
+        return RESERVED
+    if ip.is_private:  # RFC 1918, unique local IPv6, documentation ranges
         return PRIVATE
-    if not ip.is_global:  # shared (100.64.0.0/10), reserved, documentation ranges
+    if not ip.is_global:  # shared address space (100.64.0.0/10), ...
         return RESERVED
     return None

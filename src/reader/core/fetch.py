@@ -340,7 +340,7 @@ class Fetcher:
         for hop in range(self.settings.max_redirects + 1):
             guarded = hop > 0 or linked_from is not None
             if guarded:
-                await self._refuse_local_target(current, network, redirected=hop > 0)
+                await self.refuse_local_target(current, network, redirected=hop > 0)
             async with self._global, self._host_limit(current):
                 status, response_headers, content, peer = await self._request(current, headers)
             if guarded:
@@ -375,9 +375,7 @@ class Fetcher:
         mode = self.settings.private_addresses
         return kind is None or mode == "always" or (mode == "feed-network" and kind == network)
 
-    async def _refuse_local_target(
-        self, url: str, network: str | None, *, redirected: bool
-    ) -> None:
+    async def refuse_local_target(self, url: str, network: str | None, *, redirected: bool) -> None:
         """FetchError if `url`'s host resolves to a local address this fetch may not reach."""
         if self.settings.private_addresses == "always":
             return
