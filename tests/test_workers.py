@@ -66,6 +66,17 @@ def test_the_limit_counts_from_the_start_of_the_job_not_the_wait() -> None:
     assert asyncio.run(scenario()) == [None, None]
 
 
+def test_a_slow_start_is_not_charged_to_the_first_job() -> None:
+    async def scenario() -> int:
+        workers = WorkerPool(1, time.sleep, (1.0,))  # an initializer that takes 1 s
+        try:
+            return await workers.run(int, "7", limit=0.3)
+        finally:
+            workers.close()
+
+    assert asyncio.run(scenario()) == 7
+
+
 def test_urgent_jobs_go_before_waiting_ones() -> None:
     async def scenario() -> tuple[float, float]:
         workers = pool()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import socket
 import ssl
 import sys
@@ -263,6 +264,7 @@ class Fetcher:
         self._global = asyncio.Semaphore(max(1, concurrency))
         self._per_host_limit = max(1, per_host)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._resolved: dict[str, list[str]] = {}
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> Fetcher:
@@ -379,25 +381,33 @@ class Fetcher:
         """FetchError if `url`'s host resolves to a local address this fetch may not reach."""
         if self.settings.private_addresses == "always":
             return
-        parts = urlsplit(url)
-        host = parts.hostname or ""
+        host = urlsplit(url).hostname or ""
         if urlsplit(DEMO_ORIGIN).hostname == host:
             return  # the bundled demo never leaves the process
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host,
-                parts.port or (443 if parts.scheme == "https" else 80),
-                type=socket.SOCK_STREAM,
-            )
-        except (OSError, UnicodeError) as exc:
-            raise FetchError(
-                f"cannot find the host {host} (DNS lookup failed)", kind="network"
-            ) from exc
-        for info in infos:
-            address = str(info[4][0])
+        for address in await self._addresses(host):
             kind = address_kind(address)
             if not self._local_allowed(kind, network):
                 raise _local_refused(host, address, kind, redirected)
+
+    async def _addresses(self, host: str) -> list[str]:
+        """The IP addresses `host` resolves to, looked up once per Fetcher: a
+        feed's pages are mostly on one host, and the address each connection
+        really reached is checked again after the request anyway."""
+        try:
+            return [str(ipaddress.ip_address(host))]  # a literal: nothing to look up
+        except ValueError:
+            pass
+        if host not in self._resolved:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, None, type=socket.SOCK_STREAM
+                )
+            except (OSError, UnicodeError) as exc:
+                raise FetchError(
+                    f"cannot find the host {host} (DNS lookup failed)", kind="network"
+                ) from exc
+            self._resolved[host] = sorted({str(info[4][0]) for info in infos})
+        return self._resolved[host]
 
     def _refuse_local_peer(
         self, url: str, peer: str | None, network: str | None, *, redirected: bool

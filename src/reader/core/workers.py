@@ -25,7 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, ForkServerContext
 
 T = TypeVar("T")
 
@@ -38,10 +41,16 @@ class WorkerLostError(Exception):
     """The worker process ended in the middle of the job (killed, out of memory)."""
 
 
+# How long a new worker may take to start (fork server, imports) before it is
+# given up. Generous: a busy machine, a cold disk.
+STARTUP_LIMIT = 120.0
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
+    ready: bool = False  # it said so once its initializer ran
 
 
 def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
@@ -50,6 +59,7 @@ def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[A
     # interruption and ends its workers, which must not print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     initializer(*initargs)
+    conn.send(True)  # ready: the first job's time limit starts after this
     while True:
         try:
             fn, args = conn.recv()
@@ -90,6 +100,7 @@ class WorkerPool:
         self._urgent: deque[asyncio.Future[_Worker]] = deque()
         self._waiting: deque[asyncio.Future[_Worker]] = deque()
         self._closed = False
+        self._context: ForkContext | ForkServerContext | None = None
 
     async def run(self, fn: Callable[..., T], *args: Any, limit: float, urgent: bool = False) -> T:
         """fn(*args) in a worker; JobTimeoutError after `limit` seconds of work."""
@@ -124,11 +135,14 @@ class WorkerPool:
         # Forking a process that runs other threads (the app, a test runner)
         # can copy a lock held by one of them, so there a fork server starts
         # the workers instead.
-        context = (
-            multiprocessing.get_context("fork")
-            if threading.active_count() == 1
-            else multiprocessing.get_context("forkserver")
-        )
+        # Chosen once per pool, at its first worker, as the refresh starts.
+        if self._context is None:
+            self._context = (
+                multiprocessing.get_context("fork")
+                if threading.active_count() == 1
+                else multiprocessing.get_context("forkserver")
+            )
+        context = self._context
         parent_end, child_end = context.Pipe()
         process = context.Process(
             target=_serve,
@@ -189,8 +203,17 @@ class WorkerPool:
     async def _call(
         self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...], limit: float
     ) -> tuple[bool, Any]:
-        loop = asyncio.get_running_loop()
+        if not worker.ready:
+            # Its start-up (imports, the knowledge base) is not the job's time.
+            await self._answer(worker, STARTUP_LIMIT, "starting a worker")
+            worker.ready = True
         worker.conn.send((fn, args))
+        reply: tuple[bool, Any] = await self._answer(worker, limit, "stopped")
+        return reply
+
+    async def _answer(self, worker: _Worker, limit: float, what: str) -> Any:
+        """The worker's next message, waiting at most `limit` seconds for it."""
+        loop = asyncio.get_running_loop()
         answered: asyncio.Future[None] = loop.create_future()
 
         def readable() -> None:
@@ -203,13 +226,12 @@ class WorkerPool:
             async with asyncio.timeout(limit):
                 await answered
         except TimeoutError:
-            raise JobTimeoutError(f"stopped after {limit:g} s") from None
+            raise JobTimeoutError(f"{what} after {limit:g} s") from None
         finally:
             loop.remove_reader(fd)
         try:
-            reply: tuple[bool, Any] = worker.conn.recv()
+            return worker.conn.recv()
         except (EOFError, OSError):
             worker.process.join(1.0)
             code = worker.process.exitcode
             raise WorkerLostError(f"the worker process ended (exit code {code})") from None
-        return reply
