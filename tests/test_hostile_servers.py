@@ -21,7 +21,7 @@ import pytest
 
 from loopback import LoopbackServer, article_page, rss
 from reader.core.addresses import address_kind
-from reader.core.fetch import Fetcher, FetchError, FetchResult
+from reader.core.fetch import Fetcher, FetchError
 from reader.core.service import Reader
 from reader.core.store import ArticleQuery
 from test_hostile_feeds import (  # the suite's fixture and helpers
@@ -306,10 +306,6 @@ def test_address_kinds(address: str, kind: str | None) -> None:
     assert address_kind(address) == kind
 
 
-def fetcher_result(network: str | None) -> FetchResult:
-    return FetchResult("http://feed.invalid/", 200, b"", {}, None, None, None, network)
-
-
 @pytest.mark.parametrize(
     ("mode", "target", "feed_network", "refused"),
     [
@@ -351,6 +347,16 @@ def test_local_targets_are_judged_after_resolution(
             asyncio.run(judge())
         assert caught.value.kind == "address"
         assert "[http] private_addresses" in caught.value.reason
+
+
+def test_the_private_addresses_setting_takes_one_of_its_words() -> None:
+    from reader.core.config import ConfigError, settings_from_mapping
+
+    for mode in ("feed-network", "always", "never"):
+        http = settings_from_mapping({"http": {"private_addresses": mode}}).http
+        assert http.private_addresses == mode
+    with pytest.raises(ConfigError, match="must be one of feed-network, always, never"):
+        settings_from_mapping({"http": {"private_addresses": "sometimes"}})
 
 
 def local_links(server: LoopbackServer) -> list[dict[str, str]]:
