@@ -69,7 +69,10 @@ def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[A
             reply: tuple[bool, Any] = (True, fn(*args))
         except Exception as exc:
             reply = (False, _portable(exc))
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            conn.send((False, RuntimeError(f"the job's result cannot be sent back: {exc}")))
 
 
 def _portable(exc: Exception) -> Exception:
@@ -134,8 +137,8 @@ class WorkerPool:
         # milliseconds; they never touch the parent's sockets or database.
         # Forking a process that runs other threads (the app, a test runner)
         # can copy a lock held by one of them, so there a fork server starts
-        # the workers instead.
-        # Chosen once per pool, at its first worker, as the refresh starts.
+        # the workers instead. Chosen once, at the pool's first worker, as
+        # the refresh starts (later, its own DNS lookups run in threads).
         if self._context is None:
             self._context = (
                 multiprocessing.get_context("fork")
