@@ -405,6 +405,24 @@ def test_a_feed_on_a_local_network_keeps_its_local_pages(
     assert len(server.hits("/admin?a=1")) == len(server.hits("/admin?a=2")) == 1
 
 
+def test_a_page_announcing_a_local_feed_is_held_to_the_same_rule(
+    server: LoopbackServer, make: MakeReader
+) -> None:
+    from reader.core.service import AddError
+
+    server.add("/feed.xml", body=rss([{"title": "Found", "guid": "f"}]))
+    page = server.add(
+        "/home",
+        body=b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+        b"</head><body>Home</body></html>",
+        content_type="text/html",
+    )
+    with pytest.raises(AddError, match=re.escape("127.0.0.1 is a loopback address")):
+        make(http={"private_addresses": "never"}).add_feed(page)
+    assert server.hits("/feed.xml") == []
+    assert make().add_feed(page).url == server.url("/feed.xml")  # the default: same network
+
+
 def test_redirects_to_local_addresses_are_refused(server: LoopbackServer, make: MakeReader) -> None:
     server.add("/real.xml", body=rss([{"title": "Moved", "guid": "m"}]))
     moved = server.add("/moved.xml", status=302, headers={"Location": "/real.xml"})

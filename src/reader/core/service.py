@@ -103,7 +103,8 @@ class Reader:
         errors = []
         for candidate in candidates:
             try:
-                found = await fetcher.get(candidate)
+                # The page chose these links: held to the rules of a feed's links.
+                found = await fetcher.get(candidate, linked_from=response)
                 feed = parse_feed(found.content, found.headers, found.url)
                 return Discovered(found.url, feed.title)
             except (FetchError, NotAFeedError) as exc:
