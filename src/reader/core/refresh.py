@@ -2,7 +2,8 @@
 
 Network work runs on one asyncio event loop with one shared HTTP client
 (connection reuse, global and per-host limits). CPU work (feedparser,
-trafilatura) runs in a process pool so both cores parse. The pipeline never
+trafilatura, entity analysis) runs in worker processes (workers.WorkerPool) so
+both cores parse, each job under a time limit that ends its worker. The pipeline never
 writes: each finished feed becomes an outcome that the caller's thread stores
 in one short transaction (see service.Reader.refresh), so writes come from a
 single place and a crash leaves every feed either stored or untouched.
