@@ -268,6 +268,25 @@ def test_slow_extraction_is_stopped_at_its_limit(server: LoopbackServer, make: M
     assert multiprocessing.active_children() == []
 
 
+def test_slow_feed_parsing_is_stopped_at_its_limit(
+    server: LoopbackServer, make: MakeReader
+) -> None:
+    # 10,000 items: seconds of feedparser, far past a 0.5 s limit.
+    big = rss([{"title": f"Item {i}", "guid": f"g{i}"} for i in range(10_000)])
+    url = server.add("/big.xml", body=big)
+    reader = make(parse_timeout=0.5)
+    start = time.monotonic()
+    big_id, good_id = subscribe(reader, url, add_good_feed(server))
+    results = refresh(reader)
+    elapsed = time.monotonic() - start
+    assert_good_stored(reader, results, good_id)
+    assert results[big_id].status == "failed"
+    assert results[big_id].error == "parsing the feed took longer than 0.5 s; stopped"
+    assert feed(reader, big_id).articles == 0
+    assert elapsed < 10, f"refresh took {elapsed:.1f} s"
+    assert multiprocessing.active_children() == []
+
+
 # -- links and redirects to local addresses ---------------------------------------------------
 
 
