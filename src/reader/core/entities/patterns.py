@@ -22,10 +22,34 @@ _CURRENCY_WORD = (
     r"(?:dollars|euros|pounds(?: sterling)?|yuan|renminbi|yen|rupees|won|francs|rubles|roubles)"
 )
 _PER = r"(?:/(?:month|mo|year|yr|week|day|hour|hr|user|seat|person|head|mtok|token|GB|TB))"
+# A price with its unit is one amount: "$2 per million input tokens", "$4.29
+# per hour", "$0.003/min", "$15/M output tokens". The rate words are a closed
+# list, so "$200 a month" and "$5 each" stay plain amounts.
+_RATE_UNIT = (
+    r"(?:(?:input|output|cached|prompt|completion)\s)?(?:tokens?|characters?|words?|images?"
+    r"|requests?|queries|calls?|pages?|seconds?|minutes?|hours?|days?|weeks?|months?|years?"
+    r"|users?|seats?|GPU[- ]hours?|GB|TB|kWh)"
+)
+_RATE = (
+    r"(?:\sper\s(?:(?:1,000,000|1,000|1M|1K|million|thousand|hundred|billion|one\smillion)\s)?"
+    rf"{_RATE_UNIT}\b"
+    r"|/(?:1M|M|1K|K|million|mtok|MTok)?\s?(?:(?:input|output)\s)?tokens?\b"
+    r"|/(?:1M|M|1K|K|MTok|mtok)\b(?:\s(?:input|output)\stokens\b)?"
+    r"|/(?:min|sec|s|h|GPU-hour|image|request|call|query|page|minute|second)\b"
+    rf"|{_PER})"
+)
+# Rough amounts in words: "tens of millions of dollars", "billions of euros".
+# Searched on its own, and only when the text has "...ions of"/"...ands of":
+# starting it at every lower-case "t", "h", "m" or "b" would cost more.
+_ROUGH = (
+    r"(?:(?:tens|hundreds)\sof\s)?(?:thousands|millions|billions|trillions)\sof\s"
+    r"(?:(?:US|U\.S\.|Canadian|Australian|Hong\sKong|Singapore)\s)?(?:dollars|euros|pounds|yuan|yen)\b"
+)
+ROUGH_MONEY = re.compile(rf"(?<![\w-]){_ROUGH}")
 
 MONEY = re.compile(
     rf"""(?<![\w$€£¥])(?:
-        {_SYMBOL}(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_PER}?
+        {_SYMBOL}(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_RATE}?
       | {_CODE}\s?(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?
       | (?:{_AMOUNT})(?:\s{_MAGNITUDE})?\s(?:{_CODE}\b|{_CURRENCY_WORD}\b)
     )""",
@@ -69,22 +93,33 @@ _COUNT_AFTER_YEAR = re.compile(
 )
 
 _VARIANT = (
-    r"(?:Pro|Flash(?:-Lite)?|Ultra|Nano|Mini|mini|Lite|Turbo|turbo|Instruct|instruct|Chat|chat"
-    r"|Coder|Code|Vision|Sonnet|Opus|Haiku|Scout|Maverick|Behemoth|Large|Medium|Small|Max|Plus"
-    r"|Preview|preview|Thinking|Reasoner|Base|base|VL|Omni|Air|Exp|Experimental|Math|Distill|Dev"
-    r"|Schnell|Kontext|Live|Audio|Image|Realtime|realtime|Edge|high|low|it|R\+?)"
+    r"(?:Pro|pro|Flash(?:-Lite)?|flash(?:-lite)?|Ultra|Nano|nano|Mini|mini|Lite|lite|Turbo|turbo"
+    r"|Instruct|instruct|Chat|chat|Coder|coder|Code|Vision|Sonnet|sonnet|Opus|opus|Haiku|haiku"
+    r"|Scout|Maverick|Behemoth|Large|large|Medium|medium|Small|small|Max|max|Plus|Preview|preview"
+    r"|Thinking|thinking|Reasoner|Reasoning|Base|base|VL|Omni|Air|Exp|exp|Experimental|Math"
+    r"|Distill|Dev|Schnell|Kontext|Live|Audio|Image|Realtime|realtime|Edge|high|low|it|Next|next"
+    r"|Lightning|Transcribe|Fast|fast|Heavy|Codex|codex|Spark|latest|R\+?)"
+)
+# Tier words that name a model after a family stem without any version:
+# "Devstral Small", "Gemini Flash", "Mistral Large", "Qwen Coder".
+_TIER = (
+    r"(?:Pro|Flash(?:-Lite)?|Lite|Ultra|Nano|Mini|Turbo|Large|Medium|Small|Sonnet|Opus|Haiku"
+    r"|Coder|Instruct|Thinking|Scout|Maverick|Next)"
 )
 _VERSION = r"(?:[VRvr]?\d{1,3}(?:\.\d{1,3})*[a-z]?(?!\d|,\d))"
 _SIZE = r"(?:\d+x\d+(?:\.\d+)?[BM]|\d+(?:\.\d+)?[BMT](?:-A\d+(?:\.\d+)?B)?)(?![\w])"
+# A dated snapshot after a hyphen: "-2024-08-06", "-0613", "-20250514", "-05-06".
+_DATED = r"(?<=-)(?:20\d\d-\d\d-\d\d|20\d{6}|\d{4}|\d\d-\d\d)(?![\w])"
 
 
-_PART = rf"(?:{_SIZE}|{_VERSION}|{_VARIANT}(?![\w]))"
+_PART = rf"(?:{_DATED}|{_SIZE}|{_VERSION}|{_VARIANT}(?![\w]))"
 # What follows a family stem: at least a version or a size, then variants:
 # `Llama 3.1 405B`, `Qwen2.5-72B-Instruct`, `Gemini 2.5 Pro`, `GPT-4o mini`,
-# `DeepSeek-V3.1`, `Claude Sonnet 4`.
+# `DeepSeek-V3.1`, `Claude Sonnet 4`; or a tier word alone (`Mistral Large`).
 _MODEL_TAIL = re.compile(
     rf"(?:(?:[-\s]?{_VERSION}|[-\s]{_SIZE})(?:[-\s]{_PART})*"
-    rf"|(?:[-\s]{_VARIANT})+[-\s]{_VERSION}(?:[-\s]{_PART})*)"
+    rf"|(?:[-\s]{_VARIANT})+[-\s]{_VERSION}(?:[-\s]{_PART})*"
+    rf"|[-\s]{_TIER}(?![\w])(?:[-\s]{_PART})*)"
     rf"(?![\w+-])"
 )
 
@@ -152,6 +187,10 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
         elif kind == "month" and _word_before(text, match.start()) in _MONTH_AFTER:
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
+    if "ions of " in text or "ands of " in text:
+        for match in ROUGH_MONEY.finditer(text):
+            surface = match.group()
+            yield Mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
     for match in _UNKNOWN_MODEL.finditer(text):
         surface = match.group()
         yield Mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")

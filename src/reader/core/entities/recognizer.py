@@ -20,6 +20,7 @@ import ahocorasick
 
 from reader.core.entities.context import find_context_names, sentence_start
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
+from reader.core.entities.normalize import fold
 from reader.core.entities.patterns import find_patterns
 from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
 
@@ -99,6 +100,19 @@ class Recognizer:
         ).hexdigest()[:16]
 
     def find(self, text: str) -> list[Mention]:
+        """Mentions with offsets into `text`; matching runs on its folded copy
+        (plain hyphens, spaces and apostrophes: see normalize.py)."""
+        folded = fold(text)
+        mentions = self._find(folded.text)
+        if folded.text == text:
+            return mentions
+        out = []
+        for m in mentions:
+            start, end = folded.span(m.start, m.end)
+            out.append(Mention(start, end, m.label, text[start:end], m.entity, m.source))
+        return out
+
+    def _find(self, text: str) -> list[Mention]:
         claims = _Claims()
         chosen: list[Mention] = []
 
@@ -141,7 +155,10 @@ class Recognizer:
         found: list[Mention] = []
         if automaton.kind != ahocorasick.AHOCORASICK:
             return found  # nothing was added (an empty knowledge base)
-        tech_in_text: bool | None = None
+        ambiguous: list[Mention] = []
+        # Where the text names a tech company, model or product without doubt:
+        # evidence for the ambiguous surfaces near it ("Anthropic ... Claude").
+        evidence: list[int] = []
         for end_index, (length, entry) in automaton.iter_long(text):
             end = end_index + 1
             start = end - length
@@ -153,16 +170,21 @@ class Recognizer:
                 # Part of a code ("FEC-1" is not the FEC). A name before a
                 # capital stays ("MiniMax-Hailuo": MiniMax made it).
                 continue
+            mention = Mention(start, end, entry.label, text[start:end], entry.name, source)
             if entry.ambiguous:
-                if tech_in_text is None:
-                    tech_in_text = _TECH.search(text) is not None
-                if not tech_in_text or not self._accept_ambiguous(text, start, end):
-                    continue
-            surface = text[start:end]
-            found.append(Mention(start, end, entry.label, surface, entry.name, source))
+                ambiguous.append(mention)
+                continue
+            if entry.label in _TECH_LABELS:
+                evidence.append(start)
+            found.append(mention)
+        if ambiguous:
+            in_text = bool(evidence) or _TECH.search(text) is not None
+            for mention in ambiguous:
+                if in_text and self._accept_ambiguous(text, mention.start, mention.end, evidence):
+                    found.append(mention)
         return found
 
-    def _accept_ambiguous(self, text: str, start: int, end: int) -> bool:
+    def _accept_ambiguous(self, text: str, start: int, end: int, evidence: list[int]) -> bool:
         """An ambiguous surface ("Apple", "Gemini", "Meta") needs support."""
         after = text[end : end + 2]
         if after.startswith("-") and after[1:].islower():
@@ -175,8 +197,16 @@ class Recognizer:
         if _OTHER_SENSE.search(window):
             return False
         if sentence_start(text, start):
-            return _TECH.search(window) is not None
+            i = bisect.bisect_left(evidence, start - _EVIDENCE_REACH)
+            near = i < len(evidence) and evidence[i] <= end + _EVIDENCE_REACH
+            return near or _TECH.search(window) is not None
         return True
+
+
+# Labels of unambiguous knowledge-base names that make a passage a tech one,
+# and how far (in characters) such a name supports an ambiguous one.
+_TECH_LABELS = frozenset({"ORG", "PRODUCT", "AI_MODEL"})
+_EVIDENCE_REACH = 400
 
 
 _ORG_HEADS = (

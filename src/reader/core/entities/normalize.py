@@ -1,0 +1,69 @@
+"""Unicode normalisation before matching, with offsets that index the original.
+
+News text spells the same name with different code points: "GPT‑5.2" with a
+non-breaking hyphen (U+2011), "Meta’s" with a curly apostrophe, "Claude"
+after a no-break space, "ＧＰＴ" in full-width forms copied from East Asian
+sources. The knowledge base and the patterns are written with plain ASCII
+punctuation, so they are matched against a folded copy of the text.
+
+Most foldings replace one code point by one, so offsets in the folded text are
+offsets in the original and nothing needs mapping. A few characters are
+invisible and are dropped (soft hyphen, zero-width space and joiners); only
+text that holds one of them pays for an offset table.
+"""
+
+from __future__ import annotations
+
+import re
+
+# One code point for one: hyphens and dashes that join words, spaces that are
+# spaces, apostrophes and primes, and the full-width ASCII block.
+_ONE_FOR_ONE: dict[int, int] = {
+    0x2010: ord("-"),  # hyphen
+    0x2011: ord("-"),  # non-breaking hyphen
+    0x2012: ord("-"),  # figure dash
+    0x2212: ord("-"),  # minus sign
+    0xFE63: ord("-"),  # small hyphen-minus
+    0x00A0: ord(" "),  # no-break space
+    0x2007: ord(" "),  # figure space
+    0x2009: ord(" "),  # thin space
+    0x200A: ord(" "),  # hair space
+    0x202F: ord(" "),  # narrow no-break space
+    0x2002: ord(" "),
+    0x2003: ord(" "),
+    0x3000: ord(" "),  # ideographic space
+    0x2019: ord("'"),  # right single quotation mark, used as the apostrophe
+    0x02BC: ord("'"),  # modifier letter apostrophe
+    0x2032: ord("'"),  # prime
+    **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)},  # full-width ASCII
+}
+# Invisible characters that may sit inside a word ("Anthro\u00adpic").
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+class Folded:
+    """The folded text and the way back to offsets in the original."""
+
+    __slots__ = ("original", "text", "_offsets")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        folded = original.translate(_ONE_FOR_ONE)
+        self._offsets: list[int] | None = None
+        if _INVISIBLE.search(folded):
+            kept = [i for i, ch in enumerate(folded) if not _INVISIBLE.match(ch)]
+            self._offsets = [*kept, len(folded)]
+            folded = _INVISIBLE.sub("", folded)
+        self.text = folded
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the original for the folded text's `start:end`."""
+        if self._offsets is None:
+            return start, end
+        if end <= start:
+            return self._offsets[start], self._offsets[start]
+        return self._offsets[start], self._offsets[end - 1] + 1
+
+
+def fold(text: str) -> Folded:
+    return Folded(text)
