@@ -44,7 +44,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 class Folded:
     """The folded text and the way back to offsets in the original."""
 
-    __slots__ = ("original", "text", "_offsets")
+    __slots__ = ("_offsets", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
