@@ -68,7 +68,39 @@ _PERSON_TITLES = frozenset(
     partner Partner head Head spokesperson spokeswoman spokesman author Author reporter
     economist CEO-elect chairman president vice VP SVP EVP lead Lead officer Officer""".split()
 )
-_PERSON_AFTER = re.compile(r"^,? (?:said|says|told|wrote|added|noted|explained|argued|who)\b")
+# A person's role nouns, for appositions: "Dana Whitcombe, the chief executive
+# of Meridian Labs", "Étienne Marchand, Tessellate's chief scientist", "Aiko
+# Hanamura, a roboticist".
+_ROLE = (
+    r"(?:chief|CEO|CTO|CFO|COO|founder|co-?founder|president|chair(?:man|woman)?|director"
+    r"|head|professor|researcher|scientist|engineer|economist|analyst|lawyer|attorney"
+    r"|investor|entrepreneur|executive|developer|designer|writer|journalist|author|physicist"
+    r"|mathematician|roboticist|spokes(?:person|woman|man)|minister|secretary|senator"
+    r"|governor|mayor|partner|vice|principal|lecturer|student|fellow|manager|leader"
+    r"|officer|adviser|advisor|consultant|reporter|editor|commissioner|judge)"
+)
+_PERSON_AFTER = re.compile(
+    r"^(?:,? (?:said|says|told|wrote|added|noted|explained|argued|who)\b"
+    r"|, (?:a|an|the|its|their|his|her|[A-Z][\w&.-]*(?: [A-Z][\w&.-]*)?'s) "
+    rf"(?:[\w-]+ ){{0,3}}?{_ROLE}s?\b)"
+)
+# "X's chief executive", "X's first model": X is an organisation.
+_ORG_POSSESSIVE = re.compile(
+    r"^'s (?:(?:chief|co-?founder|founder|president|chair|board|shares|stock|valuation|"
+    r"investors|employees|staff|researchers|engineers|headquarters|revenue|first|latest|"
+    r"flagship|new)\b|CEO|CTO|CFO)"
+)
+# Words before a single capitalised word that introduce it as an
+# organisation ("the start-up Parallax"); stricter than for longer names.
+_ORG_BEFORE_ONE = frozenset("startup start-up company firm lab chipmaker unicorn".split())
+# "its first model, Vesper-0", "a model called Kestrel", "its browser, Comet":
+# what the text says a thing is gives its label.
+_THING_BEFORE = re.compile(
+    r"(?:(?P<model>(?:language |foundation |reasoning |world |frontier |AI |open-weight )?"
+    r"(?:model|LLM))|(?P<product>app|browser|assistant|chatbot|chip|accelerator|processor"
+    r"|product|tool|platform|device|agent|robot|service|headset|glasses|phone|laptop))"
+    r"s?,? (?:called |named |dubbed |known as )?$"
+)
 # The word (or two) just before a name that introduce a person or a company;
 # looked up in sets (a regex searched over the text before every name cost
 # more than the rest of the typing).
@@ -80,7 +112,7 @@ _ORG_SUFFIXES = frozenset(
     AI Technologies Technology Systems Capital Ventures Partners Group Holdings Robotics Networks
     Software Bio Biosciences Therapeutics Analytics Foundation Institute University College
     Research Fund Bank Semiconductor Semiconductors Computing Cloud Security Studios Media Health
-    Energy Motors Dynamics Intelligence Industries Instruments Electronics Devices Microsystems
+    Energy Motors Dynamics Intelligence Industries Compute Instruments Electronics Devices Microsystems
     Digital Data Labs. Associates Advisors Management Investments Markets Exchange Agency
     Commission Council Association Alliance Consortium Initiative Society Academy
     Institute""".split()
@@ -223,9 +255,13 @@ def find_context_names(
         surface = text[run.start : run.end]
         found.append(Mention(run.start, run.end, label, surface, surface, "context"))
 
+    untyped = _coordinated_people(text, untyped, [*known, *found], found)
+
     # Short references resolve to a name given in full in the same article:
     # a person's surname, and a company's name without its company word
-    # ("Scale" for "Scale AI", "Cobalt Ridge" for "Cobalt Ridge Data").
+    # ("Scale" for "Scale AI", "Cobalt Ridge" for "Cobalt Ridge Data"). A
+    # name typed once by its context ("Parallax, a start-up") keeps its type
+    # wherever else it appears.
     short: dict[str, tuple[str, str]] = {}
     for mention in [*known, *found]:
         words = mention.text.split()
@@ -233,22 +269,64 @@ def find_context_names(
             short.setdefault(words[-1], (mention.entity, "PERSON"))
         elif mention.label == "ORG" and len(words) >= 2 and words[-1] in _ORG_SUFFIXES:
             short.setdefault(" ".join(words[:-1]), (mention.entity, "ORG"))
+    same: dict[str, tuple[str, str]] = {}
+    for i, mention in enumerate(found):
+        if mention.text in short and len(mention.text.split()) == 1:
+            # "Tessellate's chief scientist" after "Tessellate Research".
+            entity, label = short[mention.text]
+            if label == mention.label:
+                found[i] = mention = Mention(
+                    mention.start, mention.end, label, mention.text, entity, "context"
+                )
+        same.setdefault(mention.text, (mention.entity, mention.label))
     for run in untyped:
         name = " ".join(run.words)
-        if name not in short:
-            continue
-        entity, label = short[name]
-        if (
-            label == "ORG"
-            and len(run.words) == 1
-            and sentence_start(text, run.start)
-            and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
-        ):
+        if name in same:
+            entity, label = same[name]
+        elif name in short:
+            entity, label = short[name]
+            if (
+                label == "ORG"
+                and len(run.words) == 1
+                and sentence_start(text, run.start)
+                and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
+            ):
+                continue
+        else:
             continue
         found.append(
             Mention(run.start, run.end, label, text[run.start : run.end], entity, "context")
         )
     return found
+
+
+# "Her co-founders are Benedikt Ruhl, ..., and Aiko Hanamura": the names a
+# sentence lists after these words are people.
+_PEOPLE_LIST = re.compile(
+    r"\b(?:co-?founders|founders|partners|authors|researchers|executives|investors)"
+    r" (?:are|were|include|included|including)\b"
+)
+
+
+def _coordinated_people(
+    text: str, untyped: list[_Run], known: list[Mention], found: list[Mention]
+) -> list[_Run]:
+    """Two- or three-word names joined by "and" to a person, or listed after
+    "co-founders are", are people too; returns the runs still untyped."""
+    person_ends = {m.end for m in known if m.label == "PERSON"}
+    left = []
+    for run in untyped:
+        if 2 <= len(run.words) <= 3 and all(w[0].isupper() and w[1:].islower() for w in run.words):
+            before = text[max(0, run.start - 160) : run.start]
+            joined = before.endswith((" and ", ", ", ", and "))
+            sentence = re.split(r"[.!?;]\s", before)[-1]
+            gap = len(" and ")
+            if joined and (run.start - gap in person_ends or _PEOPLE_LIST.search(sentence)):
+                surface = text[run.start : run.end]
+                found.append(Mention(run.start, run.end, "PERSON", surface, surface, "context"))
+                continue
+        left.append(run)
+    return left
 
 
 def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
@@ -259,12 +337,21 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
         return "ORG"
     if _GPE_AFTER.match(after):
         return "GPE"
+    if len(words) <= 2:
+        thing = _THING_BEFORE.search(before)
+        if thing is not None and thing.start() > 0 and before[thing.start() - 1] == " ":
+            return "AI_MODEL" if thing.group("model") else "PRODUCT"
     if len(words) == 1:
+        # One word is a name only when the text says what it is.
+        if _ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after.replace("’", "'")):
+            return "ORG"
+        if _introduced_by(before, _ORG_BEFORE_ONE):
+            return "ORG"
         return None
     # A known given name, or a person's title just before, says PERSON even
     # where the sentence also talks about companies ("angel investor X Y").
     if 2 <= len(words) <= 4:
-        previous = before.rstrip().rsplit(" ", 1)[-1] if before.strip() else ""
+        previous = before.rstrip().rsplit(" ", 1)[-1].rstrip(",") if before.strip() else ""
         if words[0] in first_names or previous in _PERSON_TITLES:
             return "PERSON"
     if _ORG_AFTER.match(after) or _introduced_by(before, _ORG_BEFORE):
