@@ -112,7 +112,8 @@ _ORG_SUFFIXES = frozenset(
     AI Technologies Technology Systems Capital Ventures Partners Group Holdings Robotics Networks
     Software Bio Biosciences Therapeutics Analytics Foundation Institute University College
     Research Fund Bank Semiconductor Semiconductors Computing Cloud Security Studios Media Health
-    Energy Motors Dynamics Intelligence Industries Compute Instruments Electronics Devices Microsystems
+    Energy Motors Dynamics Intelligence Industries Compute Instruments Electronics Devices
+    Microsystems
     Digital Data Labs. Associates Advisors Management Investments Markets Exchange Agency
     Commission Council Association Alliance Consortium Initiative Society Academy
     Institute""".split()
