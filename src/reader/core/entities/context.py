@@ -95,12 +95,36 @@ _ORG_POSSESSIVE = re.compile(
 _ORG_BEFORE_ONE = frozenset("startup start-up company firm lab chipmaker unicorn".split())
 # "its first model, Vesper-0", "a model called Kestrel", "its browser, Comet":
 # what the text says a thing is gives its label.
-_THING_BEFORE = re.compile(
-    r"(?:(?P<model>(?:language |foundation |reasoning |world |frontier |AI |open-weight )?"
-    r"(?:model|LLM))|(?P<product>app|browser|assistant|chatbot|chip|accelerator|processor"
-    r"|product|tool|platform|device|agent|robot|service|headset|glasses|phone|laptop))"
-    r"s?,? (?:called |named |dubbed |known as )?$"
+_MODEL_NOUNS = frozenset("model models LLM LLMs".split())
+_PRODUCT_NOUNS = frozenset(
+    """app apps browser browsers assistant assistants chatbot chatbots chip chips accelerator
+    accelerators processor processors product products tool tools platform platforms device
+    devices agent agents robot robots service services headset headsets glasses phone phones
+    laptop laptops""".split()
 )
+_NAMING_WORDS = frozenset("called named dubbed as".split())
+
+
+def _thing_before(before: str) -> str | None:
+    """AI_MODEL or PRODUCT when the words before a name say what it is: "its
+    first model, Vesper-0", "a model called Kestrel", "its browser, Comet".
+    (Word look-ups: a regex searched before every name cost too much.)"""
+    words = before.rsplit(None, 3)[-3:]
+    if not words or not before.endswith(" "):
+        return None
+    last = words[-1]
+    if last in _NAMING_WORDS and len(words) >= 2:
+        last = words[-2] if last != "as" or len(words) < 3 else words[-3]
+    elif not last.endswith(","):
+        return None  # "the model Vesper" is too weak; "the model, Vesper" is not
+    last = last.rstrip(",")
+    if last in _MODEL_NOUNS:
+        return "AI_MODEL"
+    if last in _PRODUCT_NOUNS:
+        return "PRODUCT"
+    return None
+
+
 # The word (or two) just before a name that introduce a person or a company;
 # looked up in sets (a regex searched over the text before every name cost
 # more than the rest of the typing).
@@ -234,6 +258,11 @@ def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
     return runs
 
 
+def is_stop_word(word: str) -> bool:
+    """A capitalised word that starts sentences but never a name ("When", "The")."""
+    return word in _STOP
+
+
 _NEEDS_CLEANING = re.compile(r"[-'’.]")
 _NOT_NAMES = _STOP | _PERSON_TITLES
 
@@ -309,6 +338,9 @@ _PEOPLE_LIST = re.compile(
 )
 
 
+_SENTENCE_END = re.compile(r"[.!?;]\s")
+
+
 def _coordinated_people(
     text: str, untyped: list[_Run], known: list[Mention], found: list[Mention]
 ) -> list[_Run]:
@@ -320,7 +352,7 @@ def _coordinated_people(
         if 2 <= len(run.words) <= 3 and all(w[0].isupper() and w[1:].islower() for w in run.words):
             before = text[max(0, run.start - 160) : run.start]
             joined = before.endswith((" and ", ", ", ", and "))
-            sentence = re.split(r"[.!?;]\s", before)[-1]
+            sentence = _SENTENCE_END.split(before)[-1]
             gap = len(" and ")
             if joined and (run.start - gap in person_ends or _PEOPLE_LIST.search(sentence)):
                 surface = text[run.start : run.end]
@@ -338,13 +370,13 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
         return "ORG"
     if _GPE_AFTER.match(after):
         return "GPE"
-    if len(words) <= 2:
-        thing = _THING_BEFORE.search(before)
-        if thing is not None and thing.start() > 0 and before[thing.start() - 1] == " ":
-            return "AI_MODEL" if thing.group("model") else "PRODUCT"
+    if len(words) <= 2 and before.endswith((", ", "d ", "as ")):
+        thing = _thing_before(before)
+        if thing is not None:
+            return thing
     if len(words) == 1:
         # One word is a name only when the text says what it is.
-        if _ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after.replace("’", "'")):
+        if _ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after):
             return "ORG"
         if _introduced_by(before, _ORG_BEFORE_ONE):
             return "ORG"

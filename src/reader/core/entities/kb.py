@@ -10,7 +10,7 @@ is not.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -36,6 +36,8 @@ class KnowledgeBase:
     families: ahocorasick.Automaton | None  # AI model family stems for the model grammar
     first_names: frozenset[str]
     digest: str  # changes whenever the data changes (articles are re-analysed)
+    # One-word surfaces by their lower-case form, for names written in capitals.
+    folded: dict[str, Entry] = field(default_factory=dict)
 
 
 def _data_text(name: str) -> str:
@@ -108,6 +110,15 @@ def knowledge_base() -> KnowledgeBase:
         if not line.startswith("#")
         for word in line.split()
     )
+    folded: dict[str, Entry] = {}
+    for surface, entry in entries.items():
+        if " " not in surface and len(surface) >= 4:
+            folded.setdefault(surface.lower(), entry)
     return KnowledgeBase(
-        build(entries), entries, family_automaton(families), first_names, digest.hexdigest()[:16]
+        build(entries),
+        entries,
+        family_automaton(families),
+        first_names,
+        digest.hexdigest()[:16],
+        folded,
     )

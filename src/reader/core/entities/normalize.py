@@ -14,6 +14,7 @@ text that holds one of them pays for an offset table.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # One code point for one: hyphens and dashes that join words, spaces that are
@@ -39,30 +40,45 @@ _ONE_FOR_ONE: dict[int, int] = {
 }
 # Invisible characters that may sit inside a word ("Anthro\u00adpic").
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Whether a text needs folding at all: most do not, and a regex scan of the
+# text costs far less than str.translate with a table.
+_FOLDABLE = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in sorted(_ONE_FOR_ONE)) + "]|" + _INVISIBLE.pattern
+)
 
 
 class Folded:
     """The folded text and the way back to offsets in the original."""
 
-    __slots__ = ("_offsets", "original", "text")
+    __slots__ = ("_dropped", "original", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        folded = original.translate(_ONE_FOR_ONE)
-        self._offsets: list[int] | None = None
+        # For each dropped character, the offset in the folded text where it
+        # was: an offset maps back by adding how many were dropped up to it.
+        self._dropped: list[int] = []
+        if _FOLDABLE.search(original) is None:
+            self.text = original
+            return
+        # A few distinct characters replaced one by one: str.translate looks
+        # every character of the text up in a table, which costs more.
+        folded = original
+        for ch in set(_FOLDABLE.findall(original)):
+            if ord(ch) in _ONE_FOR_ONE:
+                folded = folded.replace(ch, chr(_ONE_FOR_ONE[ord(ch)]))
         if _INVISIBLE.search(folded):
-            kept = [i for i, ch in enumerate(folded) if not _INVISIBLE.match(ch)]
-            self._offsets = [*kept, len(folded)]
+            self._dropped = [m.start() - k for k, m in enumerate(_INVISIBLE.finditer(folded))]
             folded = _INVISIBLE.sub("", folded)
         self.text = folded
 
+    def _back(self, offset: int) -> int:
+        return offset + bisect.bisect_right(self._dropped, offset)
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the original for the folded text's `start:end`."""
-        if self._offsets is None:
+        if not self._dropped:
             return start, end
-        if end <= start:
-            return self._offsets[start], self._offsets[start]
-        return self._offsets[start], self._offsets[end - 1] + 1
+        return self._back(start), self._back(max(start, end - 1)) + (end > start)
 
 
 def fold(text: str) -> Folded:

@@ -18,6 +18,12 @@ from collections.abc import Iterable, Sequence
 
 import ahocorasick
 
+from reader.core.entities.afterpass import (
+    bracketed_acronyms,
+    capitalised_names,
+    join_institutions,
+    tier_names,
+)
 from reader.core.entities.context import find_context_names, sentence_start
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
@@ -25,7 +31,7 @@ from reader.core.entities.patterns import find_patterns
 from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "1"
+RECOGNISER_VERSION = "2"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
@@ -129,12 +135,15 @@ class Recognizer:
         patterns = list(find_patterns(text, self.kb.families))
         claim(sorted(kb + patterns, key=by_length))
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen))
-        chosen = _join_of_names(text, chosen)
+        chosen = join_institutions(text, chosen)
+        # The joined names replaced pieces: the later passes fill what is left.
+        claims = _Claims()
+        for mention in sorted(chosen, key=lambda m: m.start):
+            claims.take(mention.start, mention.end)
+        claim(bracketed_acronyms(text, chosen, claims.free))
+        claim(capitalised_names(text, self.kb.folded, claims.free))
+        claim(tier_names(text, chosen, claims.free))
         if self.model is not None:
-            # The joined names replaced pieces: the model fills what is left.
-            claims = _Claims()
-            for mention in sorted(chosen, key=lambda m: m.start):
-                claims.take(mention.start, mention.end)
             claim(self.model.find(text))  # type: ignore[attr-defined]
         return sorted(self._apply_rules(chosen), key=lambda m: m.start)
 
@@ -190,7 +199,7 @@ class Recognizer:
         if after.startswith("-") and after[1:].islower():
             return False  # "Meta-analysis"
         # Part of a longer capitalised name ("Claude Monet"): leave it to context.
-        nxt = re.match(r" ([A-Z][a-z]+)", text[end : end + 30])
+        nxt = _NEXT_WORD.match(text, end, end + 30)
         if nxt and nxt.group(1) not in _NAME_FOLLOWERS and nxt.group(1) not in self.kb.entries:
             return False
         window = text[max(0, start - 120) : end + 120]
@@ -203,50 +212,11 @@ class Recognizer:
         return True
 
 
+_NEXT_WORD = re.compile(r" ([A-Z][a-z]+)")
 # Labels of unambiguous knowledge-base names that make a passage a tech one,
 # and how far (in characters) such a name supports an ambiguous one.
 _TECH_LABELS = frozenset({"ORG", "PRODUCT", "AI_MODEL"})
 _EVIDENCE_REACH = 400
-
-
-_ORG_HEADS = (
-    "University|Institute|Academy|Department|Ministry|Center|Centre|Court|School|College|"
-    "Bank|Council|Commission|Agency|Office|Foundation|Museum|Society|Association|Board|"
-    "Bureau|Federation|Union|Laboratory|Observatory|Hospital|Administration|Authority"
-)
-# Found by the head word ("... University of X"), then widened to the
-# capitalised words before it: starting the search at every capital of the
-# text cost more than the rest of the context rules.
-_OF_HEAD = re.compile(rf"\b(?:{_ORG_HEADS})\s(?:of|for)\s[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)*")
-_WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
-_LEADING_STOP = re.compile(r"(?:The|A|An|In|At|By|For|From|With)\s")  # used with match()
-
-
-def _join_of_names(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "University of São Paulo", "Department of Agriculture": an institution
-    named "X of Y" is one ORG, not an ORG and a place. The pieces found inside
-    are replaced; a mention crossing the name's edges leaves it alone."""
-    for match in _OF_HEAD.finditer(text):
-        start, end = match.start(), match.end()
-        before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
-        if before is not None:
-            start = before.start()
-        lead = _LEADING_STOP.match(text, start, end)
-        if lead:
-            start = lead.end()
-        surface = text[start:end]
-        if surface.endswith(("’s", "'s")):
-            end -= 2
-            surface = surface[:-2]
-        inside = [m for m in mentions if start <= m.start and m.end <= end]
-        crossing = [m for m in mentions if m.start < end and m.end > start and m not in inside]
-        if crossing or any(m.start == start and m.end == end for m in inside):
-            continue
-        if any(m.source == "user" for m in inside):
-            continue
-        mentions = [m for m in mentions if m not in inside]
-        mentions.append(Mention(start, end, "ORG", surface, surface, "context"))
-    return mentions
 
 
 # Capitalised words that may follow a company or product name without making

@@ -1,0 +1,219 @@
+"""Passes over the merged mentions that need every recogniser's answer first.
+
+- Institutions are one name across their connectors: "Centre for Data Ethics
+  and Innovation", "Office of the Director of National Intelligence", "Ohio
+  State University" (a place's name followed by an institution's).
+- An acronym in brackets right after a name is the same entity ("Centre for
+  Data Ethics and Innovation (CDEI)"), and so is every later use of it.
+- A company name the knowledge base knows, written in capitals ("NVIDIA",
+  "SAMSUNG"), is that company.
+- A model family's tier named alone ("Sonnet", "Flash 2.5") once the article
+  has named the family or its maker.
+
+Each pass only fills text no mention claims, or replaces the pieces of one
+longer name; none of them can remove a name found by the knowledge base.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from reader.core.entities.context import is_stop_word
+from reader.core.entities.kb import Entry
+from reader.core.entities.records import Mention
+
+_ORG_HEADS = (
+    "University|Institute|Academy|Department|Ministry|Center|Centre|Court|School|College|"
+    "Bank|Council|Commission|Agency|Office|Foundation|Museum|Society|Association|Board|"
+    "Bureau|Federation|Union|Laboratory|Laboratories|Observatory|Hospital|Administration|"
+    "Authority|Force|Committee|Service|Services|Network|Fund|Trust|Forum|Alliance|"
+    "Organization|Organisation|Secretariat|Directorate|Initiative|Coalition|Partnership|"
+    "Consortium|Program|Programme|Project|Council|Tribunal|Parliament|Assembly|Court"
+)
+_HEAD_WORDS = frozenset(_ORG_HEADS.split("|"))
+_CAP = r"[A-Z][\w'’-]*"
+# "Head of|for|on [the] Name ..." where the name's words may be joined by
+# "and", "&", "of", "for" or "the": "Task Force on Climate and AI".
+_OF_HEAD = re.compile(
+    rf"\b(?:{_ORG_HEADS})\s(?:of|for|on)\s(?:the\s)?{_CAP}"
+    rf"(?:\s{_CAP}|\s(?:and|&|of|for|on)\s(?:the\s)?{_CAP})*"
+)
+# "Ohio State University", "Harvard Medical School": capitalised words and
+# then the institution word.
+# (Found by the head word and widened to the words before it, as above:
+# a regex starting at every capital costs more.)
+_HEADS_AFTER = ("University", "College", "Polytechnic", "Hospital", "School", "Institute")
+_HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s[A-Z])")
+# Where an "X of Y" name may be: a connector and a capital. Searched first,
+# with the head word looked up in a set: an alternation of head words tried
+# at every word boundary cost more than all the other passes together.
+_CONNECTOR_CAP = re.compile(r" (?:of|for|on) (?:the )?[A-Z]")
+_WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
+_AND = re.compile(r"\s(?:and|&)\s(?:the\s)?")
+
+
+def _institution_heads(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """Matches of `pattern` at the head words present in `text`."""
+    found = []
+    if pattern is _OF_HEAD:
+        for conn in _CONNECTOR_CAP.finditer(text):
+            word_start = text.rfind(" ", 0, conn.start()) + 1
+            if text[word_start : conn.start()] in _HEAD_WORDS:
+                match = pattern.match(text, word_start)
+                if match is not None:
+                    found.append(match)
+    elif any(word in text for word in _HEADS_AFTER):
+        found = list(pattern.finditer(text))
+    return found
+
+
+def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One ORG for "X of Y" and "X University" names; the pieces inside go."""
+    # Where a name the knowledge base knows starts: "and" before one ends the
+    # institution's name ("University of Oxford and Google" is two names).
+    starts = {m.start for m in mentions if m.source in ("kb", "user")}
+    for pattern in (_OF_HEAD, _HEAD_AFTER):
+        pos = 0
+        for match in _institution_heads(text, pattern):
+            start, end = match.start(), match.end()
+            if start < pos:
+                continue
+            for conn in _AND.finditer(text, start, end):
+                if conn.end() in starts and conn.start() > start:
+                    end = conn.start()
+                    break
+            pos = end  # a name cut short leaves the rest to search
+            before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
+            if before is not None:
+                # Not across a sentence's end ("SAMSUNG. When Harvard ...").
+                stop = text.rfind(". ", before.start(), start)
+                start = before.start() if stop < 0 else stop + 2
+            while True:  # leading sentence words are not part of the name
+                word_end = text.find(" ", start, end)
+                if word_end < 0 or not is_stop_word(text[start:word_end]):
+                    break
+                start = word_end + 1
+            surface = text[start:end]
+            if surface.endswith(("’s", "'s")):
+                end -= 2
+                surface = surface[:-2]
+            if " " not in surface:
+                continue
+            inside = [m for m in mentions if start <= m.start and m.end <= end]
+            crossing = [m for m in mentions if m.start < end and m.end > start and m not in inside]
+            if crossing or any(m.start == start and m.end == end for m in inside):
+                continue
+            if any(m.source == "user" for m in inside):
+                continue
+            if pattern is _HEAD_AFTER and not inside:
+                continue  # nothing to join: left to the context rules
+            mentions = [m for m in mentions if m not in inside]
+            mentions.append(Mention(start, end, "ORG", surface, surface, "context"))
+            starts.add(start)
+    return mentions
+
+
+_ACRONYM = re.compile(r" \(([A-Z][A-Z0-9&.-]{1,9})\)")
+
+
+def bracketed_acronyms(
+    text: str, mentions: list[Mention], free: Callable[[int, int], bool]
+) -> list[Mention]:
+    """The acronym in "Name (ACR)" and its later uses, as the named entity."""
+    if " (" not in text:
+        return []
+    ends = {m.end: m for m in mentions if m.label in ("ORG", "PRODUCT", "AI_MODEL", "GPE")}
+    found: list[Mention] = []
+    learned: dict[str, Mention] = {}
+    for match in _ACRONYM.finditer(text):
+        named = ends.get(match.start())
+        start, end = match.span(1)
+        if named is None or not free(start, end) or len(named.text) <= end - start:
+            continue
+        acronym = match.group(1)
+        found.append(Mention(start, end, named.label, acronym, named.entity, "context"))
+        learned.setdefault(acronym, named)
+    if learned:
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, learned)) + r")(?![\w-])")
+        taken = {m.start for m in found}
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if start in taken or not free(start, end):
+                continue
+            named = learned[match.group()]
+            found.append(Mention(start, end, named.label, match.group(), named.entity, "context"))
+    return found
+
+
+_CAPITALS = re.compile(r"[A-Z][A-Z0-9&]{3,}")
+
+
+def capitalised_names(
+    text: str, folded: dict[str, Entry], free: Callable[[int, int], bool]
+) -> list[Mention]:
+    """Companies and products the knowledge base knows, written in capitals."""
+    found = []
+    for match in _CAPITALS.finditer(text):
+        word = match.group()
+        start, end = match.span()
+        if (start and (text[start - 1].isalnum() or text[start - 1] in "-_")) or (
+            end < len(text) and (text[end].isalnum() or text[end] in "-_")
+        ):
+            continue
+        entry = folded.get(word.lower())
+        if entry is None or entry.ambiguous or entry.label not in ("ORG", "PRODUCT"):
+            continue
+        if free(match.start(), match.end()):
+            found.append(Mention(match.start(), match.end(), entry.label, word, entry.name, "kb"))
+    return found
+
+
+# A tier word, the family it belongs to and the makers whose name also
+# introduces it ("Anthropic ... Opus is the largest").
+_TIERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Sonnet": ("Claude", ("Anthropic",)),
+    "Opus": ("Claude", ("Anthropic",)),
+    "Haiku": ("Claude", ("Anthropic",)),
+    "Flash": ("Gemini", ("Google", "Google DeepMind", "DeepMind")),
+    "Flash-Lite": ("Gemini", ("Google", "Google DeepMind", "DeepMind")),
+    "Nano": ("Gemini", ("Google", "Google DeepMind", "DeepMind")),
+    "Scout": ("Llama", ("Meta",)),
+    "Maverick": ("Llama", ("Meta",)),
+    "Behemoth": ("Llama", ("Meta",)),
+}
+_TIER_WORD = re.compile(
+    r"(?<![\w-])(?:" + "|".join(sorted(_TIERS, key=len, reverse=True)) + r")"
+    r"(?:[ -]\d+(?:\.\d+)?(?![\w.]\d))?(?![\w-])(?! [A-Z])"
+)
+
+
+_TIER_VERSION = re.compile(r"[ -]\d")
+
+
+def tier_names(
+    text: str, mentions: list[Mention], free: Callable[[int, int], bool]
+) -> list[Mention]:
+    """Tiers named alone after the family or its maker was named earlier."""
+    if not any(m.label == "AI_MODEL" for m in mentions):
+        return []
+    if not any(tier in text for tier in _TIERS):
+        return []
+    found = []
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for match in _TIER_WORD.finditer(text):
+        start, end = match.span()
+        if not free(start, end):
+            continue
+        surface = match.group()
+        tier = _TIER_VERSION.split(surface)[0]
+        family, makers = _TIERS[tier]
+        earlier = [m for m in ordered if m.end <= start]
+        models = [m for m in earlier if m.label == "AI_MODEL" and family in m.entity]
+        if not models and not any(m.label == "ORG" and m.entity in makers for m in earlier):
+            continue  # the family or its maker must come first
+        # "Sonnet" alone is the Sonnet named last; "Sonnet 4.5" is its own.
+        same_tier = [m.entity for m in models if tier in m.entity]
+        entity = same_tier[-1] if surface == tier and same_tier else f"{family} {surface}"
+        found.append(Mention(start, end, "AI_MODEL", surface, entity, "context"))
+    return found
