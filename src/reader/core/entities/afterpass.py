@@ -43,7 +43,15 @@ _OF_HEAD = re.compile(
 # then the institution word.
 # (Found by the head word and widened to the words before it, as above:
 # a regex starting at every capital costs more.)
-_HEADS_AFTER = ("University", "College", "Polytechnic", "Hospital", "School", "Institute")
+_HEADS_AFTER = (
+    "University",
+    "College",
+    "Polytechnic",
+    "Hospital",
+    "School",
+    "Institute",
+    "Department",
+)
 _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s[A-Z])")
 # Where an "X of Y" name may be: a connector and a capital. Searched first,
 # with the head word looked up in a set: an alternation of head words tried
@@ -51,6 +59,12 @@ _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s
 _CONNECTOR_CAP = re.compile(r" (?:of|for|on) (?:the )?[A-Z]")
 _WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
 _AND = re.compile(r"\s(?:and|&)\s(?:the\s)?")
+
+
+def _ends_sentence(text: str, dot: int) -> bool:
+    """Whether the full stop at `dot` ends a sentence, not "U.S." or "St."."""
+    word = text[text.rfind(" ", 0, dot) + 1 : dot + 1]
+    return "." not in word[:-1] and word not in ("St.", "Mr.", "Ms.", "Dr.", "Inc.", "Corp.")
 
 
 def _institution_heads(text: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
@@ -87,8 +101,10 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
             before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
             if before is not None:
                 # Not across a sentence's end ("SAMSUNG. When Harvard ...").
-                stop = text.rfind(". ", before.start(), start)
-                start = before.start() if stop < 0 else stop + 2
+                start = before.start()
+                stop = text.rfind(". ", start, match.start())
+                if stop >= 0 and _ends_sentence(text, stop):
+                    start = stop + 2
             while True:  # leading sentence words are not part of the name
                 word_end = text.find(" ", start, end)
                 if word_end < 0 or not is_stop_word(text[start:word_end]):

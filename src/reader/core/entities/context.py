@@ -286,6 +286,22 @@ def find_context_names(
         found.append(Mention(run.start, run.end, label, surface, surface, "context"))
 
     untyped = _coordinated_people(text, untyped, [*known, *found], found)
+    # "Lowell, Massachusetts", "Long Beach, California": a place before a
+    # known region is a place.
+    region_starts = {m.start for m in known if m.label == "GPE"}
+    if region_starts:
+        places = [
+            run
+            for run in untyped
+            if len(run.words) <= 3
+            and text.startswith(", ", run.end)
+            and run.end + 2 in region_starts
+            and not sentence_start(text, run.start)
+        ]
+        for run in places:
+            surface = text[run.start : run.end]
+            found.append(Mention(run.start, run.end, "GPE", surface, surface, "context"))
+        untyped = [run for run in untyped if run not in places]
 
     # Short references resolve to a name given in full in the same article:
     # a person's surname, and a company's name without its company word

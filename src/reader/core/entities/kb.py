@@ -65,14 +65,26 @@ def parse_entries(text: str) -> dict[str, Entry]:
         name, label, aliases, flags = (c.strip() for c in cols[:4])
         if not name or label not in LABELS:
             continue
-        entry = Entry(name, label, "ambiguous" in flags.split(","))
+        ambiguous = "ambiguous" in flags.split(",")
+        entry = Entry(name, label, ambiguous)
+        plain = Entry(name, label, False)
         for surface in [name, *aliases.split("|")]:
             # "The New York Times": "The" is left out of spans (it is often
             # lower case in running text, "the Times").
             surface = surface.strip().removeprefix("The ")
             if surface and surface not in found:
-                found[surface] = entry
+                found[surface] = entry if ambiguous and _word_like(surface) else plain
     return found
+
+
+def _word_like(surface: str) -> bool:
+    """Whether a surface of an ambiguous entry can be an ordinary word.
+
+    The flag is for the entry's one-word names ("Apple", "Mistral", "US",
+    "o3"); its longer or marked names ("Mistral AI", "United States",
+    "Apple Inc.", "U.S.") mean the entity wherever they appear.
+    """
+    return " " not in surface and (surface.isalpha() or len(surface) <= 3)
 
 
 def build(entries: dict[str, Entry]) -> ahocorasick.Automaton:
