@@ -39,6 +39,16 @@ class KnowledgeBase:
     # One-word surfaces by their lower-case form, for names written in capitals.
     folded: dict[str, Entry] = field(default_factory=dict)
 
+    def by_lower_surface(self) -> dict[str, Entry]:
+        """Every surface by its lower-case form (what a user types to follow
+        an entity); built on first use, the first entry for a form wins."""
+        if not self._lower:
+            for surface, entry in self.entries.items():
+                self._lower.setdefault(surface.lower(), entry)
+        return self._lower
+
+    _lower: dict[str, Entry] = field(default_factory=dict)
+
 
 def _data_text(name: str) -> str:
     path = resources.files("reader") / "data" / "entities" / name
