@@ -234,7 +234,7 @@ def test_ai_only_feeds_skip_other_articles_at_ingest(
     # Every entry of the feed changes; the skipped article does not come back.
     items = [
         {"title": TITLES[k], "link": server.url(f"/{k}"), "guid": k, "description": "v2"}
-        for k in STORIES
+        for k in MIXED
     ]
     server.add("/feed.xml", body=rss(items, title="Mixed news"))
     again = run("refresh")
