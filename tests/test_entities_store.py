@@ -72,7 +72,11 @@ def make_cli(tmp_path: Path, config: str = "") -> Run:
     return run
 
 
-def serve(server: LoopbackServer, keys: tuple[str, ...] = ("funding", "models", "council")) -> str:
+# The stories of the mixed feed most tests serve.
+MIXED = ("funding", "models", "council")
+
+
+def serve(server: LoopbackServer, keys: tuple[str, ...] = MIXED) -> str:
     items = []
     for n, key in enumerate(keys):
         page = server.add(
