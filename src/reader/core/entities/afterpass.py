@@ -233,3 +233,62 @@ def tier_names(
         entity = same_tier[-1] if surface == tier and same_tier else f"{family} {surface}"
         found.append(Mention(start, end, "AI_MODEL", surface, entity, "context"))
     return found
+
+
+def join_makers(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "Google Gemini 2.5 Pro", "Meta Llama 3.1", "OpenAI o3": a maker's name
+    right before its model's is part of how the model is named, so the two
+    are one AI_MODEL (docs/labelling.md). A possessive or any word between
+    ("OpenAI's GPT-5") keeps them apart."""
+    models = {m.start: m for m in mentions if m.label == "AI_MODEL"}
+    if not models:
+        return mentions
+    joined: list[Mention] = []
+    gone: set[Mention] = set()
+    for maker in mentions:
+        if maker.label != "ORG" or maker.source == "user":
+            continue
+        model = models.get(maker.end + 1)
+        if model is None or text[maker.end] != " " or model.source == "user":
+            continue
+        surface = text[maker.start : model.end]
+        joined.append(
+            Mention(maker.start, model.end, "AI_MODEL", surface, model.entity, model.source)
+        )
+        gone.update((maker, model))
+    if not joined:
+        return mentions
+    return [m for m in mentions if m not in gone] + joined
+
+
+# Between two amounts, what makes them one range: "$5 million to $10 million".
+_RANGE_GAPS = frozenset({" to ", "–", "-", " – ", "—"})
+_COMPANY_TAIL = re.compile(r", (?:Inc\.|Inc\b|Ltd\.|LLC\b|Corp\.|Co\.)")
+
+
+def join_ranges_and_tails(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One span for a range of amounts ("$5 million to $10 million", "20% to
+    30%") and for a company with its ", Inc." ("Apple, Inc.")."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    out: list[Mention] = []
+    for m in ordered:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and m.label == prev.label
+            and m.label in ("MONEY", "PERCENT")
+            and text[prev.end : m.start] in _RANGE_GAPS
+        ):
+            surface = text[prev.start : m.end]
+            out[-1] = Mention(prev.start, m.end, m.label, surface, surface, prev.source)
+            continue
+        if m.label == "ORG" and text.startswith(", ", m.end):
+            tail = _COMPANY_TAIL.match(text, m.end)
+            if tail is not None and not any(
+                o.start < tail.end() and o.end > m.end for o in ordered
+            ):
+                m = Mention(
+                    m.start, tail.end(), "ORG", text[m.start : tail.end()], m.entity, m.source
+                )
+        out.append(m)
+    return out

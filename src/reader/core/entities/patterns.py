@@ -49,15 +49,18 @@ ROUGH_MONEY = re.compile(rf"(?<![\w-]){_ROUGH}")
 
 MONEY = re.compile(
     rf"""(?<![\w$€£¥])(?:
-        {_SYMBOL}(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_RATE}?
+        {_SYMBOL}(?:{_AMOUNT})(?:[–-](?:{_AMOUNT})(?=\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b))?
+        (?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_RATE}?
       | {_CODE}\s?(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?
       | (?:{_AMOUNT})(?:\s{_MAGNITUDE})?\s(?:{_CODE}\b|{_CURRENCY_WORD}\b)
     )""",
     re.VERBOSE,
 )
 
+# "49%", "6.2 percent", "20–30%" (a range is one span), "30 percentage points".
 PERCENT = re.compile(
-    rf"(?<![\w.])(?:{_AMOUNT})(?:%|\s?(?:percent|per\scent)\b)(?![\w])",
+    rf"(?<![\w.])(?:{_AMOUNT})(?:[–-](?:{_AMOUNT}))?"
+    rf"(?:%|\s?(?:percent|per\scent|percentage\spoints?)\b)(?![\w])",
 )
 
 _MONTH = (

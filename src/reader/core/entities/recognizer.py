@@ -22,6 +22,8 @@ from reader.core.entities.afterpass import (
     bracketed_acronyms,
     capitalised_names,
     join_institutions,
+    join_makers,
+    join_ranges_and_tails,
     tier_names,
 )
 from reader.core.entities.context import find_context_names, sentence_start
@@ -145,6 +147,7 @@ class Recognizer:
         claim(tier_names(text, chosen, claims.free))
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
+        chosen = join_ranges_and_tails(text, join_makers(text, chosen))
         return sorted(self._apply_rules(chosen), key=lambda m: m.start)
 
     def _apply_rules(self, mentions: list[Mention]) -> list[Mention]:
