@@ -186,25 +186,33 @@ def capitalised_names(
 
 
 # A tier word, the family it belongs to and the makers whose name also
-# introduces it ("Anthropic ... Opus is the largest").
+# introduces it ("Anthropic ... Opus is the largest"). Tiers that are also
+# ordinary words are taken only with a version ("Large 3").
 _TIERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Sonnet": ("Claude", ("Anthropic",)),
     "Opus": ("Claude", ("Anthropic",)),
     "Haiku": ("Claude", ("Anthropic",)),
+    "Fable": ("Claude", ("Anthropic",)),
+    "Mythos": ("Claude", ("Anthropic",)),
     "Flash": ("Gemini", ("Google", "Google DeepMind", "DeepMind")),
     "Flash-Lite": ("Gemini", ("Google", "Google DeepMind", "DeepMind")),
     "Nano": ("Gemini", ("Google", "Google DeepMind", "DeepMind")),
     "Scout": ("Llama", ("Meta",)),
     "Maverick": ("Llama", ("Meta",)),
     "Behemoth": ("Llama", ("Meta",)),
+    "Sol": ("GPT", ("OpenAI",)),
+    "Terra": ("GPT", ("OpenAI",)),
+    "Luna": ("GPT", ("OpenAI",)),
+    "Large": ("Mistral", ("Mistral AI",)),
+    "Medium": ("Mistral", ("Mistral AI",)),
+    "Small": ("Mistral", ("Mistral AI",)),
 }
+_NEEDS_VERSION = frozenset({"Large", "Medium", "Small", "Nano"})
 _TIER_WORD = re.compile(
     r"(?<![\w-])(?:" + "|".join(sorted(_TIERS, key=len, reverse=True)) + r")"
-    r"(?:[ -]\d+(?:\.\d+)?(?![\w.]\d))?(?![\w-])(?! [A-Z])"
+    r"(?:[ -]\d+(?:\.\d+)?(?![\w.]\d))?(?: Preview)?(?![\w-])(?! [A-Z])"
 )
-
-
-_TIER_VERSION = re.compile(r"[ -]\d")
+_TIER_VERSION = re.compile(r"[ -]\d| Preview")
 
 
 def tier_names(
@@ -216,18 +224,20 @@ def tier_names(
     if not any(tier in text for tier in _TIERS):
         return []
     found = []
-    ordered = sorted(mentions, key=lambda m: m.start)
     for match in _TIER_WORD.finditer(text):
         start, end = match.span()
         if not free(start, end):
             continue
         surface = match.group()
         tier = _TIER_VERSION.split(surface)[0]
+        if tier in _NEEDS_VERSION and tier == surface:
+            continue
         family, makers = _TIERS[tier]
-        earlier = [m for m in ordered if m.end <= start]
-        models = [m for m in earlier if m.label == "AI_MODEL" and family in m.entity]
-        if not models and not any(m.label == "ORG" and m.entity in makers for m in earlier):
-            continue  # the family or its maker must come first
+        # The family or its maker named in the same text, before or after
+        # ("beating Opus's score ... Claude Opus 4 ...").
+        models = [m for m in mentions if m.label == "AI_MODEL" and family in m.entity]
+        if not models and not any(m.label == "ORG" and m.entity in makers for m in mentions):
+            continue
         # "Sonnet" alone is the Sonnet named last; "Sonnet 4.5" is its own.
         same_tier = [m.entity for m in models if tier in m.entity]
         entity = same_tier[-1] if surface == tier and same_tier else f"{family} {surface}"

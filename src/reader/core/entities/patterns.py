@@ -101,7 +101,8 @@ _VARIANT = (
     r"|Scout|Maverick|Behemoth|Large|large|Medium|medium|Small|small|Max|max|Plus|Preview|preview"
     r"|Thinking|thinking|Reasoner|Reasoning|Base|base|VL|Omni|Air|Exp|exp|Experimental|Math"
     r"|Distill|Dev|Schnell|Kontext|Live|Audio|Image|Realtime|realtime|Edge|high|low|it|Next|next"
-    r"|Lightning|Transcribe|Fast|fast|Heavy|Codex|codex|Spark|latest|R\+?)"
+    r"|Lightning|Transcribe|Fast|fast|Heavy|Codex|codex|Spark|latest|Instant|Sol|Terra|Luna|Fold"
+    r"|Flip|XL|SE|R\+?)"
 )
 # Tier words that name a model after a family stem without any version:
 # "Devstral Small", "Gemini Flash", "Mistral Large", "Qwen Coder".
@@ -124,6 +125,17 @@ _MODEL_TAIL = re.compile(
     rf"|(?:[-\s]{_VARIANT})+[-\s]{_VERSION}(?:[-\s]{_PART})*"
     rf"|[-\s]{_TIER}(?![\w])(?:[-\s]{_PART})*)"
     rf"(?![\w+-])"
+)
+
+
+# After a model or product the knowledge base knows, a version and variants
+# make a newer one: "Mistral OCR 4", "iPhone 17 Pro", "CUDA 12.8", "Whisper
+# large-v3". Not a count ("TikTok 30 minutes a day").
+VERSION_TAIL = re.compile(
+    rf"(?:(?:[-\s]{_VERSION}|[-\s]{_SIZE})(?:[-\s]{_PART})*"
+    rf"|(?:[-\s]{_VARIANT})+[-\s]{_VERSION}(?:[-\s]{_PART})*)"
+    r"(?![\w+-])(?!%|\s(?:minutes|hours|days|weeks|months|years|times|percent|million|billion"
+    r"|users|people|per|of)\b)"
 )
 
 

@@ -29,7 +29,7 @@ from reader.core.entities.afterpass import (
 from reader.core.entities.context import find_context_names, sentence_start
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
-from reader.core.entities.patterns import find_patterns
+from reader.core.entities.patterns import VERSION_TAIL, find_patterns
 from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
@@ -136,6 +136,9 @@ class Recognizer:
         kb = [m for m in self._matches(text, self.kb.automaton, "kb")]
         patterns = list(find_patterns(text, self.kb.families))
         claim(sorted(kb + patterns, key=by_length))
+        # Tiers named alone ("Sonnet") before the context rules, which would
+        # take "said Mythos Preview" for a person.
+        claim(tier_names(text, chosen, claims.free))
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen))
         chosen = join_institutions(text, chosen)
         # The joined names replaced pieces: the later passes fill what is left.
@@ -144,7 +147,6 @@ class Recognizer:
             claims.take(mention.start, mention.end)
         claim(bracketed_acronyms(text, chosen, claims.free))
         claim(capitalised_names(text, self.kb.folded, claims.free))
-        claim(tier_names(text, chosen, claims.free))
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         chosen = join_ranges_and_tails(text, join_makers(text, chosen))
@@ -178,11 +180,20 @@ class Recognizer:
                 continue
             if end < len(text) and _is_word_char(text[end]):
                 continue
+            name = entry.name
+            if entry.label in _VERSIONED and text[end : end + 1] in _TAIL_STARTS:
+                tail = VERSION_TAIL.match(text, end)
+                if tail is not None:
+                    end, name = tail.end(), text[start : tail.end()]
             if text[end : end + 1] == "-" and text[end + 1 : end + 2].isdigit():
                 # Part of a code ("FEC-1" is not the FEC). A name before a
                 # capital stays ("MiniMax-Hailuo": MiniMax made it).
                 continue
-            mention = Mention(start, end, entry.label, text[start:end], entry.name, source)
+            if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+                continue  # the second half of a compound name ("NVLink-Sharp")
+            if entry.name.startswith("The ") and text[max(0, start - 4) : start] not in _THE:
+                continue  # "The Information" is named with its article
+            mention = Mention(start, end, entry.label, text[start:end], name, source)
             if entry.ambiguous:
                 ambiguous.append(mention)
                 continue
@@ -201,6 +212,8 @@ class Recognizer:
         after = text[end : end + 2]
         if after.startswith("-") and after[1:].islower():
             return False  # "Meta-analysis"
+        if after[:1] == " " and after[1:].isdigit():
+            return False  # "Figure 6", "Table 2"
         # Part of a longer capitalised name ("Claude Monet"): leave it to context.
         nxt = _NEXT_WORD.match(text, end, end + 30)
         if nxt and nxt.group(1) not in _NAME_FOLLOWERS and nxt.group(1) not in self.kb.entries:
@@ -216,6 +229,10 @@ class Recognizer:
 
 
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]+)")
+# Labels whose names take a version after them, and what a version starts with.
+_VERSIONED = frozenset({"AI_MODEL", "PRODUCT"})
+_TAIL_STARTS = frozenset(" -")
+_THE = frozenset({"the ", "The "})
 # Labels of unambiguous knowledge-base names that make a passage a tech one,
 # and how far (in characters) such a name supports an ambiguous one.
 _TECH_LABELS = frozenset({"ORG", "PRODUCT", "AI_MODEL"})
