@@ -51,6 +51,11 @@ _HEADS_AFTER = (
     "School",
     "Institute",
     "Department",
+    "Fund",
+    "Foundation",
+    "Coalition",
+    "Alliance",
+    "Consortium",
 )
 _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s[A-Z])")
 # Where an "X of Y" name may be: a connector and a capital. Searched first,
@@ -102,9 +107,11 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
             if before is not None:
                 # Not across a sentence's end ("SAMSUNG. When Harvard ...").
                 start = before.start()
-                stop = text.rfind(". ", start, match.start())
-                if stop >= 0 and _ends_sentence(text, stop):
-                    start = stop + 2
+                stop = text.find(". ", start, match.start())
+                while stop >= 0:
+                    if _ends_sentence(text, stop):
+                        start = stop + 2
+                    stop = text.find(". ", stop + 2, match.start())
             while True:  # leading sentence words are not part of the name
                 word_end = text.find(" ", start, end)
                 if word_end < 0 or not is_stop_word(text[start:word_end]):
@@ -300,5 +307,29 @@ def join_ranges_and_tails(text: str, mentions: list[Mention]) -> list[Mention]:
                 m = Mention(
                     m.start, tail.end(), "ORG", text[m.start : tail.end()], m.entity, m.source
                 )
+        out.append(m)
+    return out
+
+
+# Words that make a known company's name a unit of it: "Hitachi Energy",
+# "OpenAI Foundation", "Nvidia Research".
+_UNIT_WORDS = frozenset(
+    """Energy Capital Ventures Research Labs Lab Foundation Health Bank Motors Semiconductor
+    Electronics Technologies Group Holdings Securities Financial Pharma Robotics Studios
+    Entertainment Communications Systems Solutions Partners Investments Networks""".split()
+)
+_UNIT_AFTER = re.compile(r" ([A-Z][a-z]+)(?![\w-])(?! [A-Z])")
+
+
+def company_units(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A known company followed by a unit word is one ORG ("Hitachi Energy")."""
+    starts = {m.start for m in mentions}
+    out = []
+    for m in mentions:
+        if m.label == "ORG" and m.source == "kb":
+            unit = _UNIT_AFTER.match(text, m.end)
+            if unit is not None and unit.group(1) in _UNIT_WORDS and unit.start(1) not in starts:
+                surface = text[m.start : unit.end()]
+                m = Mention(m.start, unit.end(), "ORG", surface, surface, "kb")
         out.append(m)
     return out

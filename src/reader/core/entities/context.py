@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention
 
 # A capitalised word: letters, digits, inner hyphens, dots and apostrophes;
@@ -102,6 +103,12 @@ _PRODUCT_NOUNS = frozenset(
     devices agent agents robot robots service services headset headsets glasses phone phones
     laptop laptops""".split()
 )
+# A made-up word: letters with a digit ("Go1", "FX-9") or a capital inside a
+# lower-case word ("DeepMind"); not an acronym ("AI").
+_CODE_LIKE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)|^(?=.*[a-z]).+[A-Z]")
+_DETERMINERS = frozenset(
+    "a an the its their his her our new first latest flagship own second next".split()
+)
 _NAMING_WORDS = frozenset("called named dubbed as".split())
 
 
@@ -117,6 +124,8 @@ def _thing_before(before: str) -> str | None:
         last = words[-2] if last != "as" or len(words) < 3 else words[-3]
     elif not last.endswith(","):
         return None  # "the model Vesper" is too weak; "the model, Vesper" is not
+    elif not any(w in _DETERMINERS or w.endswith(("'s", "’s")) for w in words[:-1]):
+        return None  # "its browser, Comet", not "not chips, Rahman said"
     last = last.rstrip(",")
     if last in _MODEL_NOUNS:
         return "AI_MODEL"
@@ -159,9 +168,13 @@ def _introduced_by(before: str, words: frozenset[str]) -> bool:
 
 
 _ORG_AFTER = re.compile(
-    r"^(?:, (?:a|an) (?:[\w-]+ ){0,3}(?:startup|start-up|company|firm|lab|maker|developer|"
-    r"provider|unicorn|subsidiary|fund|investor|chipmaker|outlet|publisher|agency|platform|"
-    r"vendor|nonprofit|non-profit|group|consultancy)\b|-backed\b|-owned\b|-funded\b|-led\b)"
+    r"^(?:, (?:a|an|the|its|[A-Z][\w.-]*'s) (?:[\w-]+ ){0,3}(?:startup|start-up|company|firm"
+    r"|lab|maker|developer|provider|unicorn|subsidiary|fund|investor|chipmaker|outlet|publisher"
+    r"|agency|platform|vendor|nonprofit|non-profit|group|consultancy|bank|lender|insurer"
+    r"|retailer|carrier|operator|manufacturer|automaker|carmaker|airline|broker|regulator"
+    r"|university|institute|foundation|conglomerate|giant|railway|utility|integrator"
+    r"|distributor|studio|label|organi[sz]ation|association|union|charity|think tank)s?\b"
+    r"|-backed\b|-owned\b|-funded\b|-led\b)"
 )
 _GPE_AFTER = re.compile(r"^-based\b")
 # After a short company name at a sentence's start, a verb says it is the company.
@@ -282,8 +295,13 @@ def find_context_names(
         if label is None:
             untyped.append(run)
             continue
-        surface = text[run.start : run.end]
-        found.append(Mention(run.start, run.end, label, surface, surface, "context"))
+        end = run.end
+        if label in ("AI_MODEL", "PRODUCT") and text[end : end + 1] in (" ", "-"):
+            tail = VERSION_TAIL.match(text, end)  # "a vision model, Pomona-Vision 3"
+            if tail is not None and free(end, tail.end()):
+                end = tail.end()
+        surface = text[run.start : end]
+        found.append(Mention(run.start, end, label, surface, surface, "context"))
 
     untyped = _coordinated_people(text, untyped, [*known, *found], found)
     # "Lowell, Massachusetts", "Long Beach, California": a place before a
@@ -390,6 +408,13 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
         thing = _thing_before(before)
         if thing is not None:
             return thing
+    if len(words) == 1 and _CODE_LIKE.search(words[0]):
+        # "the Go1 robot dog", "its FX-9 chip": a made-up word before what it is.
+        noun = after[1:].split(" ", 1)[0].rstrip(".,;:") if after.startswith(" ") else ""
+        if noun in _MODEL_NOUNS:
+            return "AI_MODEL"
+        if noun in _PRODUCT_NOUNS:
+            return "PRODUCT"
     if len(words) == 1:
         # One word is a name only when the text says what it is.
         if _ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after):

@@ -37,6 +37,7 @@ _ONE_FOR_ONE: dict[int, int] = {
     0x02BC: ord("'"),  # modifier letter apostrophe
     0x2032: ord("'"),  # prime
     **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)},  # full-width ASCII
+    0x1D54F: ord("X"),  # the double-struck X that X (Twitter) writes its name with
 }
 # Invisible characters that may sit inside a word ("Anthro\u00adpic").
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")

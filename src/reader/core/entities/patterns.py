@@ -99,7 +99,7 @@ _VARIANT = (
     r"(?:Pro|pro|Flash(?:-Lite)?|flash(?:-lite)?|Ultra|Nano|nano|Mini|mini|Lite|lite|Turbo|turbo"
     r"|Instruct|instruct|Chat|chat|Coder|coder|Code|Vision|Sonnet|sonnet|Opus|opus|Haiku|haiku"
     r"|Scout|Maverick|Behemoth|Large|large|Medium|medium|Small|small|Max|max|Plus|Preview|preview"
-    r"|Thinking|thinking|Reasoner|Reasoning|Base|base|VL|Omni|Air|Exp|exp|Experimental|Math"
+    r"|Thinking|thinking|Reasoner|Reasoning|Base|VL|Omni|Air|Exp|exp|Experimental|Math"
     r"|Distill|Dev|Schnell|Kontext|Live|Audio|Image|Realtime|realtime|Edge|high|low|it|Next|next"
     r"|Lightning|Transcribe|Fast|fast|Heavy|Codex|codex|Spark|latest|Instant|Sol|Terra|Luna|Fold"
     r"|Flip|XL|SE|R\+?)"

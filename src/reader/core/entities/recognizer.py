@@ -21,6 +21,7 @@ import ahocorasick
 from reader.core.entities.afterpass import (
     bracketed_acronyms,
     capitalised_names,
+    company_units,
     join_institutions,
     join_makers,
     join_ranges_and_tails,
@@ -140,7 +141,7 @@ class Recognizer:
         # take "said Mythos Preview" for a person.
         claim(tier_names(text, chosen, claims.free))
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen))
-        chosen = join_institutions(text, chosen)
+        chosen = join_institutions(text, company_units(text, chosen))
         # The joined names replaced pieces: the later passes fill what is left.
         claims = _Claims()
         for mention in sorted(chosen, key=lambda m: m.start):
