@@ -110,7 +110,7 @@ _TIER = (
     r"(?:Pro|Flash(?:-Lite)?|Lite|Ultra|Nano|Mini|Turbo|Large|Medium|Small|Sonnet|Opus|Haiku"
     r"|Coder|Instruct|Thinking|Scout|Maverick|Next)"
 )
-_VERSION = r"(?:[VRvr]?\d{1,3}(?:\.\d{1,3})*[a-z]?(?!\d|,\d))"
+_VERSION = r"(?:(?:[A-Z]|[vr])?\d{1,3}(?:\.\d{1,3})*[a-z]?(?!\d|,\d))"
 _SIZE = r"(?:\d+x\d+(?:\.\d+)?[BM]|\d+(?:\.\d+)?[BMT](?:-A\d+(?:\.\d+)?B)?)(?![\w])"
 # A dated snapshot after a hyphen: "-2024-08-06", "-0613", "-20250514", "-05-06".
 _DATED = r"(?<=-)(?:20\d\d-\d\d-\d\d|20\d{6}|\d{4}|\d\d-\d\d)(?![\w])"
