@@ -58,10 +58,10 @@ _HEADS_AFTER = (
     "Consortium",
 )
 _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s[A-Z])")
-# Where an "X of Y" name may be: a connector and a capital. Searched first,
-# with the head word looked up in a set: an alternation of head words tried
-# at every word boundary cost more than all the other passes together.
-_CONNECTOR_CAP = re.compile(r" (?:of|for|on) (?:the )?[A-Z]")
+# Where an "X of Y" name may be: after a connector. Found with str.find and
+# the head word before it looked up in a set: an alternation of head words
+# tried at every word boundary cost more than all the other passes together.
+_CONNECTORS = (" of ", " for ", " on ")
 _WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
 _AND = re.compile(r"\s(?:and|&)\s(?:the\s)?")
 
@@ -76,14 +76,25 @@ def _institution_heads(text: str, pattern: re.Pattern[str]) -> list[re.Match[str
     """Matches of `pattern` at the head words present in `text`."""
     found = []
     if pattern is _OF_HEAD:
-        for conn in _CONNECTOR_CAP.finditer(text):
-            word_start = text.rfind(" ", 0, conn.start()) + 1
-            if text[word_start : conn.start()] in _HEAD_WORDS:
-                match = pattern.match(text, word_start)
-                if match is not None:
-                    found.append(match)
-    elif any(word in text for word in _HEADS_AFTER):
-        found = list(pattern.finditer(text))
+        for connector in _CONNECTORS:
+            at = text.find(connector)
+            while at >= 0:
+                word_start = text.rfind(" ", 0, at) + 1
+                if text[word_start:at] in _HEAD_WORDS:
+                    match = pattern.match(text, word_start)
+                    if match is not None:
+                        found.append(match)
+                at = text.find(connector, at + 1)
+    else:
+        for head in _HEADS_AFTER:
+            at = text.find(head)
+            while at >= 0:
+                if at and text[at - 1] == " ":
+                    match = pattern.match(text, at)
+                    if match is not None:
+                        found.append(match)
+                at = text.find(head, at + 1)
+    found.sort(key=lambda m: m.start())
     return found
 
 

@@ -120,17 +120,17 @@ def _thing_before(before: str) -> str | None:
     if not words or not before.endswith(" "):
         return None
     last = words[-1]
-    if last in _NAMING_WORDS and len(words) >= 2:
+    named = last in _NAMING_WORDS and len(words) >= 2
+    if named:
         last = words[-2] if last != "as" or len(words) < 3 else words[-3]
     elif not last.endswith(","):
         return None  # "the model Vesper" is too weak; "the model, Vesper" is not
-    elif not any(w in _DETERMINERS or w.endswith(("'s", "’s")) for w in words[:-1]):
-        return None  # "its browser, Comet", not "not chips, Rahman said"
     last = last.rstrip(",")
-    if last in _MODEL_NOUNS:
-        return "AI_MODEL"
-    if last in _PRODUCT_NOUNS:
-        return "PRODUCT"
+    label = "AI_MODEL" if last in _MODEL_NOUNS else "PRODUCT" if last in _PRODUCT_NOUNS else None
+    if label is None or named:
+        return label
+    if any(w in _DETERMINERS or w.endswith(("'s", "’s")) for w in words[:-1]):
+        return label  # "its browser, Comet", not "not chips, Rahman said"
     return None
 
 
@@ -306,14 +306,14 @@ def find_context_names(
     untyped = _coordinated_people(text, untyped, [*known, *found], found)
     # "Lowell, Massachusetts", "Long Beach, California": a place before a
     # known region is a place.
-    region_starts = {m.start for m in known if m.label == "GPE"}
-    if region_starts:
+    before_region = {m.start - 2 for m in known if m.label == "GPE"}
+    if before_region:
         places = [
             run
             for run in untyped
-            if len(run.words) <= 3
+            if run.end in before_region
             and text.startswith(", ", run.end)
-            and run.end + 2 in region_starts
+            and len(run.words) <= 3
             and not sentence_start(text, run.start)
         ]
         for run in places:
@@ -408,19 +408,23 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
         thing = _thing_before(before)
         if thing is not None:
             return thing
-    if len(words) == 1 and _CODE_LIKE.search(words[0]):
-        # "the Go1 robot dog", "its FX-9 chip": a made-up word before what it is.
-        noun = after[1:].split(" ", 1)[0].rstrip(".,;:") if after.startswith(" ") else ""
-        if noun in _MODEL_NOUNS:
-            return "AI_MODEL"
-        if noun in _PRODUCT_NOUNS:
-            return "PRODUCT"
     if len(words) == 1:
-        # One word is a name only when the text says what it is.
-        if _ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after):
+        # One word is a name only when the text says what it is. Most runs
+        # are one plain word, so the cheap tests on the next character come
+        # first.
+        word, first = words[0], after[:1]
+        if first == " ":
+            if not (word.isalpha() and word.istitle()) and _CODE_LIKE.search(word):
+                # "the Go1 robot dog", "its FX-9 chip": a made-up word before what it is.
+                noun = after[1:].split(" ", 1)[0].rstrip(".,;:")
+                if noun in _MODEL_NOUNS:
+                    return "AI_MODEL"
+                if noun in _PRODUCT_NOUNS:
+                    return "PRODUCT"
+        elif first in ",'-" and (_ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after)):
             return "ORG"
-        if _introduced_by(before, _ORG_BEFORE_ONE):
-            return "ORG"
+        if before.endswith(" ") and before[before.rfind(" ", 0, -1) + 1 : -1] in _ORG_BEFORE_ONE:
+            return "ORG"  # "the start-up Parallax"
         return None
     # A known given name, or a person's title just before, says PERSON even
     # where the sentence also talks about companies ("angel investor X Y").

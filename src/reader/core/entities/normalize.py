@@ -58,13 +58,14 @@ class Folded:
         # For each dropped character, the offset in the folded text where it
         # was: an offset maps back by adding how many were dropped up to it.
         self._dropped: list[int] = []
-        if _FOLDABLE.search(original) is None:
+        present = set() if original.isascii() else set(_FOLDABLE.findall(original))
+        if not present:
             self.text = original
             return
         # A few distinct characters replaced one by one: str.translate looks
         # every character of the text up in a table, which costs more.
         folded = original
-        for ch in set(_FOLDABLE.findall(original)):
+        for ch in present:
             if ord(ch) in _ONE_FOR_ONE:
                 folded = folded.replace(ch, chr(_ONE_FOR_ONE[ord(ch)]))
         if _INVISIBLE.search(folded):
