@@ -345,3 +345,47 @@ def test_continents_regions_and_languages_are_not_entities() -> None:
 def test_a_name_with_the_needs_its_article() -> None:
     assert found("The Information reported it.") == [("Information", "ORG")]
     assert found("Clinical Information Extraction was studied by Nvidia.") == [("Nvidia", "ORG")]
+
+
+def test_people_by_title_or_first_name_and_places_that_look_like_people() -> None:
+    text = (
+        "Executive Producer Tanya Simon left. Correspondent Scott Pelley said Nick's memo was"
+        " unfair, and Bari said so too. They met at Marina Bay, by a pilot at Lakeshore General"
+        " Hospital."
+    )
+    result = found(text)
+    for expected in [
+        ("Tanya Simon", "PERSON"),
+        ("Scott Pelley", "PERSON"),
+        ("Nick", "PERSON"),
+        ("Bari", "PERSON"),
+        ("Lakeshore General Hospital", "ORG"),
+    ]:
+        assert expected in result
+    assert not any(surface.startswith("Marina") for surface, _ in result)
+
+
+def test_unit_prices_by_any_noun_but_not_large_amounts() -> None:
+    text = "It costs $4 per problem and $12 per share; fines reach $1 million per violation."
+    assert found(text) == [
+        ("$4 per problem", "MONEY"),
+        ("$12 per share", "MONEY"),
+        ("$1 million", "MONEY"),
+    ]
+
+
+def test_acronyms_inside_longer_names_are_not_the_organisation() -> None:
+    assert found("On SEC-Bench Pro the model scored well; NVLink-Sharp helped.") == [
+        ("NVLink", "PRODUCT")
+    ]
+
+
+def test_new_family_names_and_their_tiers() -> None:
+    text = "Claude Fable 5 beats GPT-5.6; Fable 5 is cheaper and runs on Nvidia RTX PCs."
+    assert found(text) == [
+        ("Claude Fable 5", "AI_MODEL"),
+        ("GPT-5.6", "AI_MODEL"),
+        ("Fable 5", "AI_MODEL"),
+        ("Nvidia", "ORG"),
+        ("RTX", "PRODUCT"),
+    ]

@@ -67,8 +67,14 @@ _PERSON_TITLES = frozenset(
     Secretary secretary Judge judge Justice Commissioner commissioner Governor Gov. Mayor
     analyst Analyst researcher Researcher scientist Scientist engineer Engineer investor
     partner Partner head Head spokesperson spokeswoman spokesman author Author reporter
-    economist CEO-elect chairman president vice VP SVP EVP lead Lead officer Officer""".split()
+    economist CEO-elect chairman president vice VP SVP EVP lead Lead officer Officer
+    Producer producer Correspondent correspondent anchor host editor Reps. Sens. general
+    Admiral Lieutenant Colonel Sergeant Ambassador ambassador Chancellor chancellor premier
+    Councilmember councilmember actor actress singer rapper comedian billionaire
+    entrepreneur""".split()
 )
+# (Titles end a run of capitalised words, so capitalised words that are also
+# parts of names, "General" in "Lakeshore General Hospital", stay out.)
 # A person's role nouns, for appositions: "Dana Whitcombe, the chief executive
 # of Meridian Labs", "Étienne Marchand, Tessellate's chief scientist", "Aiko
 # Hanamura, a roboticist".
@@ -102,6 +108,17 @@ _PRODUCT_NOUNS = frozenset(
     accelerators processor processors product products tool tools platform platforms device
     devices agent agents robot robots service services headset headsets glasses phone phones
     laptop laptops""".split()
+)
+# Last words that make a capitalised run a place, not a person ("Marina Bay").
+_PLACE_WORDS = frozenset(
+    """Bay Beach Park Street Avenue Road Square Bridge Island Islands Lake River Valley Hill
+    Hills Mountain Mountains Harbor Harbour Point Springs Falls Heights Gardens Garden County
+    Canyon Creek Coast Port Plaza Boulevard Lane Station Airport Tower Hall Center Centre
+    Museum Ranch Forest Desert Sea Ocean Peninsula Strait Gulf""".split()
+)
+# After a lone given name, what says it is a person ("Nick's memo", "Bari said").
+_FIRST_NAME_ALONE = re.compile(
+    r"(?:'s|’s) [a-z]|,? (?:said|says|told|wrote|added|asked|noted|explained|argued|replied)\b"
 )
 # A made-up word: letters with a digit ("Go1", "FX-9") or a capital inside a
 # lower-case word ("DeepMind"); not an acronym ("AI").
@@ -425,14 +442,18 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
             return "ORG"
         if before.endswith(" ") and before[before.rfind(" ", 0, -1) + 1 : -1] in _ORG_BEFORE_ONE:
             return "ORG"  # "the start-up Parallax"
+        if word in first_names and _FIRST_NAME_ALONE.match(after):
+            return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
         return None
     # A known given name, or a person's title just before, says PERSON even
     # where the sentence also talks about companies ("angel investor X Y").
-    if 2 <= len(words) <= 4:
+    if 2 <= len(words) <= 4 and words[-1] not in _PLACE_WORDS:
         previous = before.rstrip().rsplit(" ", 1)[-1].rstrip(",") if before.strip() else ""
         if words[0] in first_names or previous in _PERSON_TITLES:
             return "PERSON"
-    if _ORG_AFTER.match(after) or _introduced_by(before, _ORG_BEFORE):
+    if _ORG_AFTER.match(after) or (
+        words[-1] not in _PLACE_WORDS and _introduced_by(before, _ORG_BEFORE)
+    ):
         return "ORG"
     if 2 <= len(words) <= 4 and (
         _PERSON_AFTER.match(after) or _introduced_by(before, _PERSON_BEFORE)

@@ -33,11 +33,15 @@ _RATE_UNIT = (
 _RATE = (
     r"(?:\sper\s(?:(?:1,000,000|1,000|1M|1K|million|thousand|hundred|billion|one\smillion)\s)?"
     rf"{_RATE_UNIT}\b"
+    r"|\sper\s(?!cent\b)[a-z]{3,}\b(?!\sof\b)"  # "$4 per problem", "per share"
     r"|/(?:1M|M|1K|K|million|mtok|MTok)?\s?(?:(?:input|output)\s)?tokens?\b"
     r"|/(?:1M|M|1K|K|MTok|mtok)\b(?:\s(?:input|output)\stokens\b)?"
     r"|/(?:min|sec|s|h|GPU-hour|image|request|call|query|page|minute|second)\b"
     rf"|{_PER})"
 )
+# A rate by any noun ("per problem"), kept only on unit prices (no magnitude).
+_GENERIC_RATE = re.compile(rf" per (?!(?:\S+ ){{0,2}}{_RATE_UNIT}\b)")
+_LARGE = re.compile(rf"\d\s?(?:{_MAGNITUDE}|{_SHORT_MAGNITUDE})\b")
 # Rough amounts in words: "tens of millions of dollars", "billions of euros".
 # Searched on its own, and only when the text has "...ions of"/"...ands of":
 # starting it at every lower-case "t", "h", "m" or "b" would cost more.
@@ -49,7 +53,7 @@ ROUGH_MONEY = re.compile(rf"(?<![\w-]){_ROUGH}")
 
 MONEY = re.compile(
     rf"""(?<![\w$€£¥])(?:
-        {_SYMBOL}(?:{_AMOUNT})(?:[–-](?:{_AMOUNT})(?=\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b))?
+        {_SYMBOL}(?:{_AMOUNT})(?:[–-](?:{_AMOUNT})(?![\w.]))?
         (?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_RATE}?
       | {_CODE}\s?(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?
       | (?:{_AMOUNT})(?:\s{_MAGNITUDE})?\s(?:{_CODE}\b|{_CURRENCY_WORD}\b)
@@ -191,6 +195,10 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
         surface = match.group()
         if kind == "money":
             surface = surface.rstrip()
+            per = surface.find(" per ")
+            if per > 0 and _GENERIC_RATE.search(surface, per) and _LARGE.search(surface, 0, per):
+                # "$1 million per violation" is an amount, not a unit price.
+                surface = surface[:per]
             yield Mention(
                 match.start(), match.start() + len(surface), "MONEY", surface, surface, "pattern"
             )

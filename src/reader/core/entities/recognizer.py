@@ -192,6 +192,12 @@ class Recognizer:
                 continue
             if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
                 continue  # the second half of a compound name ("NVLink-Sharp")
+            if (
+                text[end : end + 1] == "-"
+                and text[end + 1 : end + 2].isupper()
+                and text[start:end].isupper()
+            ):
+                continue  # an acronym inside a longer name ("SEC-Bench")
             if entry.name.startswith("The ") and text[max(0, start - 4) : start] not in _THE:
                 continue  # "The Information" is named with its article
             mention = Mention(start, end, entry.label, text[start:end], name, source)
