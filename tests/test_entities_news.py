@@ -389,3 +389,13 @@ def test_new_family_names_and_their_tiers() -> None:
         ("Nvidia", "ORG"),
         ("RTX", "PRODUCT"),
     ]
+
+
+def test_first_authors_of_papers_and_years_inside_event_names() -> None:
+    text = "Hu et al. recommended LoRA at CES 2026 in Las Vegas; in 2025 CBS reported it."
+    assert found(text) == [
+        ("Hu", "PERSON"),
+        ("Las Vegas", "GPE"),
+        ("2025", "DATE"),
+        ("CBS", "ORG"),
+    ]

@@ -444,6 +444,8 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
             return "ORG"  # "the start-up Parallax"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
             return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
+        if after.startswith(" et al"):
+            return "PERSON"  # a paper's first author: "Hu et al."
         return None
     # A known given name, or a person's title just before, says PERSON even
     # where the sentence also talks about companies ("angel investor X Y").

@@ -178,6 +178,15 @@ _UNKNOWN_MODEL = re.compile(
 )
 
 
+def _after_acronym(text: str, start: int) -> bool:
+    """A year that is part of an event's or a test's name: "CES 2026", "AIME 2024"."""
+    word = text[max(0, start - 8) : start]
+    if not word.endswith(" "):
+        return False
+    word = word[:-1].rsplit(" ", 1)[-1]
+    return len(word) >= 2 and word.isalpha() and word.isupper()
+
+
 def _year_is_count(text: str, end: int) -> bool:
     return _COUNT_AFTER_YEAR.match(text, end) is not None
 
@@ -205,7 +214,9 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
         elif kind == "percent":
             yield Mention(match.start(), match.end(), "PERCENT", surface, surface, "pattern")
         elif kind == "date":
-            if surface.isdigit() and _year_is_count(text, match.end()):
+            if surface.isdigit() and (
+                _year_is_count(text, match.end()) or _after_acronym(text, match.start())
+            ):
                 continue
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
         elif kind == "month" and _word_before(text, match.start()) in _MONTH_AFTER:
