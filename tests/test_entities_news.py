@@ -399,3 +399,18 @@ def test_first_authors_of_papers_and_years_inside_event_names() -> None:
         ("2025", "DATE"),
         ("CBS", "ORG"),
     ]
+
+
+def test_states_and_parties_named_with_of() -> None:
+    text = (
+        "The Kingdom of England and the Liberal Party of Australia met the Republic of Korea"
+        " and the Democratic Party. The Kingdom of England and Kingdom of Scotland merged."
+    )
+    assert found(text) == [
+        ("Kingdom of England", "GPE"),
+        ("Liberal Party of Australia", "ORG"),
+        ("Republic of Korea", "GPE"),
+        ("Democratic Party", "ORG"),
+        ("Kingdom of England", "GPE"),
+        ("Kingdom of Scotland", "GPE"),
+    ]

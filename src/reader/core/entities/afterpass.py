@@ -29,15 +29,18 @@ _ORG_HEADS = (
     "Bureau|Federation|Union|Laboratory|Laboratories|Observatory|Hospital|Administration|"
     "Authority|Force|Committee|Service|Services|Network|Fund|Trust|Forum|Alliance|"
     "Organization|Organisation|Secretariat|Directorate|Initiative|Coalition|Partnership|"
-    "Consortium|Program|Programme|Project|Council|Tribunal|Parliament|Assembly|Court"
+    "Consortium|Program|Programme|Project|Council|Tribunal|Parliament|Assembly|Court|Party|"
+    "Kingdom|Republic|Duchy|Principality|Emirate|Sultanate|Commonwealth"
 )
+# Heads whose "X of Y" is a state, not an organisation: "Kingdom of England".
+_GPE_HEADS = frozenset("Kingdom Republic Duchy Principality Emirate Sultanate Commonwealth".split())
 _HEAD_WORDS = frozenset(_ORG_HEADS.split("|"))
 _CAP = r"[A-Z][\w'’-]*"
 # "Head of|for|on [the] Name ..." where the name's words may be joined by
 # "and", "&", "of", "for" or "the": "Task Force on Climate and AI".
 _OF_HEAD = re.compile(
     rf"\b(?:{_ORG_HEADS})\s(?:of|for|on)\s(?:the\s)?{_CAP}"
-    rf"(?:\s{_CAP}|\s(?:and|&|of|for|on)\s(?:the\s)?{_CAP})*"
+    rf"(?:\s{_CAP}|\s(?:and|&)\s{_CAP}|\s(?:of|for|on)\s(?:the\s)?{_CAP})*"
 )
 # "Ohio State University", "Harvard Medical School": capitalised words and
 # then the institution word.
@@ -63,7 +66,7 @@ _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s
 # tried at every word boundary cost more than all the other passes together.
 _CONNECTORS = (" of ", " for ", " on ")
 _WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
-_AND = re.compile(r"\s(?:and|&)\s(?:the\s)?")
+_AND = re.compile(r"\s(?:and|&)\s")
 
 
 def _ends_sentence(text: str, dot: int) -> bool:
@@ -110,7 +113,10 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
             if start < pos:
                 continue
             for conn in _AND.finditer(text, start, end):
-                if conn.end() in starts and conn.start() > start:
+                # "... and Google" (a known name) or "... and Kingdom of Scotland"
+                # (another institution) is where this name ends.
+                next_word = text[conn.end() : end].split(" ", 1)[0]
+                if conn.start() > start and (conn.end() in starts or next_word in _HEAD_WORDS):
                     end = conn.start()
                     break
             pos = end  # a name cut short leaves the rest to search
@@ -143,7 +149,8 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
             if pattern is _HEAD_AFTER and not inside:
                 continue  # nothing to join: left to the context rules
             mentions = [m for m in mentions if m not in inside]
-            mentions.append(Mention(start, end, "ORG", surface, surface, "context"))
+            label = "GPE" if match.group().split(" ", 1)[0] in _GPE_HEADS else "ORG"
+            mentions.append(Mention(start, end, label, surface, surface, "context"))
             starts.add(start)
     return mentions
 

@@ -166,7 +166,7 @@ _ORG_SUFFIXES = frozenset(
     Microsystems
     Digital Data Labs. Associates Advisors Management Investments Markets Exchange Agency
     Commission Council Association Alliance Consortium Initiative Society Academy
-    Institute""".split()
+    Institute Party""".split()
 )
 _ORG_BEFORE = frozenset(
     """startup start-up company firm lab rival maker developer provider competitor unicorn
