@@ -414,3 +414,8 @@ def test_states_and_parties_named_with_of() -> None:
         ("Kingdom of England", "GPE"),
         ("Kingdom of Scotland", "GPE"),
     ]
+
+
+def test_middle_initials_keep_a_name_together() -> None:
+    text = "President John F. Kennedy met George H. W. Bush. It was Plan B. Then it ended."
+    assert found(text) == [("John F. Kennedy", "PERSON"), ("George H. W. Bush", "PERSON")]

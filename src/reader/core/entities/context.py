@@ -268,6 +268,17 @@ def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
             # Stop words and titles end a run (and are never part of one).
             flush()
             continue
+        if (
+            len(raw) == 2
+            and raw[1] == "."
+            and text[start + 2 : start + 3] == " "
+            and text[start + 3 : start + 4].isupper()
+            and (not words or text[words[-1][1] : start] == " ")
+        ):
+            # A middle initial keeps the name going: "John F. Kennedy",
+            # "George H. W. Bush".
+            words.append((start, start + 2, raw))
+            continue
         if word.isupper() and len(word) <= 4 and word not in _ORG_SUFFIXES:
             # Acronyms such as "AI" or "CEO" end a run, unless they are a
             # company word that belongs to it ("Scale AI").
