@@ -245,14 +245,18 @@ def sentence_start(text: str, pos: int) -> bool:
     return text[i] in ":;"
 
 
-def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
-    """Capitalised word runs in the parts of the text no other recogniser claimed.
+def _runs(text: str, taken: list[tuple[int, int]]) -> list[_Run]:
+    """Capitalised word runs in the parts of the text no other recogniser
+    claimed (`taken`: the claimed spans, sorted and not overlapping).
 
     This loop runs for every capitalised word of every article, so the common
-    case (a plain word: no hyphen, apostrophe or final dot) skips the cleaning.
+    case (a plain word: no hyphen, apostrophe or final dot) skips the cleaning,
+    and claims are checked by walking `taken` along with the words.
     """
     runs: list[_Run] = []
     words: list[tuple[int, int, str]] = []
+    claim = 0  # the first claimed span that does not end before the current word
+    claims = len(taken)
 
     def flush() -> None:
         if words:
@@ -264,7 +268,9 @@ def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
         start = match.start()
         word = _clean(raw) if _NEEDS_CLEANING.search(raw) else raw
         end = start + len(word)
-        if not word or word in _NOT_NAMES or not free(start, end):
+        while claim < claims and taken[claim][1] <= start:
+            claim += 1
+        if not word or word in _NOT_NAMES or (claim < claims and taken[claim][0] < end):
             # Stop words and titles end a run (and are never part of one).
             flush()
             continue
@@ -318,7 +324,9 @@ def find_context_names(
     already found (their surnames and short names resolve later mentions)."""
     found: list[Mention] = []
     untyped: list[_Run] = []
-    for run in _runs(text, free):
+    known = list(known)
+    taken = sorted((m.start, m.end) for m in known)
+    for run in _runs(text, taken):
         label = _type_run(text, run, first_names)
         if label is None:
             untyped.append(run)
