@@ -178,6 +178,23 @@ _UNKNOWN_MODEL = re.compile(
 )
 
 
+def _rough_amounts(text: str) -> Iterator[re.Match[str]]:
+    """ "tens of millions of dollars": found from "illions of"/"housands of"
+    with str.find, then matched there (a regex scan of the text cost more)."""
+    for key in ("illions of ", "housands of "):
+        at = text.find(key)
+        while at >= 0:
+            start = text.rfind(" ", 0, at) + 1
+            for prefix in ("tens of ", "hundreds of "):
+                if text.endswith(prefix, 0, start):
+                    start -= len(prefix)
+                    break
+            match = ROUGH_MONEY.match(text, start)
+            if match is not None:
+                yield match
+            at = text.find(key, at + 1)
+
+
 def _after_acronym(text: str, start: int) -> bool:
     """A year that is part of an event's or a test's name: "CES 2026", "AIME 2024"."""
     word = text[max(0, start - 8) : start]
@@ -221,10 +238,9 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
         elif kind == "month" and _word_before(text, match.start()) in _MONTH_AFTER:
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
-    if "ions of " in text or "ands of " in text:
-        for match in ROUGH_MONEY.finditer(text):
-            surface = match.group()
-            yield Mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
+    for match in _rough_amounts(text):
+        surface = match.group()
+        yield Mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
     for match in _UNKNOWN_MODEL.finditer(text):
         surface = match.group()
         yield Mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")
