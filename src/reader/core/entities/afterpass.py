@@ -7,11 +7,14 @@
   Data Ethics and Innovation (CDEI)"), and so is every later use of it.
 - A company name the knowledge base knows, written in capitals ("NVIDIA",
   "SAMSUNG"), is that company.
-- A model family's tier named alone ("Sonnet", "Flash 2.5") once the article
-  has named the family or its maker.
+- A model family's tier named alone ("Sonnet", "Opus 4.8", "Large 3") once
+  the text names the family or its maker.
+- A maker named right before its model is part of the model's name ("Google
+  Gemini 2.5 Pro"); a known company before a unit word is one organisation
+  ("Hitachi Energy"); ranges of amounts and ", Inc." are one span.
 
 Each pass only fills text no mention claims, or replaces the pieces of one
-longer name; none of them can remove a name found by the knowledge base.
+longer name with that name.
 """
 
 from __future__ import annotations
