@@ -249,6 +249,7 @@ _TIERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Medium": ("Mistral", ("Mistral AI",)),
     "Small": ("Mistral", ("Mistral AI",)),
 }
+_DISTINCT_TIERS = frozenset({"Sonnet", "Opus", "Haiku", "Fable", "Mythos"})
 _NEEDS_VERSION = frozenset({"Large", "Medium", "Small", "Nano"})
 _TIER_WORD = re.compile(
     r"(?<![\w-])(?:" + "|".join(sorted(_TIERS, key=len, reverse=True)) + r")"
@@ -276,9 +277,14 @@ def tier_names(
             continue
         family, makers = _TIERS[tier]
         # The family or its maker named in the same text, before or after
-        # ("beating Opus's score ... Claude Opus 4 ...").
+        # ("beating Opus's score ... Claude Opus 4 ..."); a distinctive tier
+        # with its version needs only some model named ("surpasses Opus 4.8").
         models = [m for m in mentions if m.label == "AI_MODEL" and family in m.entity]
-        if not models and not any(m.label == "ORG" and m.entity in makers for m in mentions):
+        if (
+            not models
+            and not any(m.label == "ORG" and m.entity in makers for m in mentions)
+            and not (tier in _DISTINCT_TIERS and surface != tier)
+        ):
             continue
         # "Sonnet" alone is the Sonnet named last; "Sonnet 4.5" is its own.
         same_tier = [m.entity for m in models if tier in m.entity]
@@ -288,11 +294,11 @@ def tier_names(
 
 
 def join_makers(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "Google Gemini 2.5 Pro", "Meta Llama 3.1", "OpenAI o3": a maker's name
-    right before its model's is part of how the model is named, so the two
-    are one AI_MODEL (docs/labelling.md). A possessive or any word between
+    """ "Google Gemini 2.5 Pro", "Meta Llama 3.1", "OpenAI o3", "NVIDIA Hopper":
+    a maker's name right before its model's or product's is part of how it is
+    named, so the two are one mention (docs/labelling.md). A possessive or any word between
     ("OpenAI's GPT-5") keeps them apart."""
-    models = {m.start: m for m in mentions if m.label == "AI_MODEL"}
+    models = {m.start: m for m in mentions if m.label in ("AI_MODEL", "PRODUCT")}
     if not models:
         return mentions
     joined: list[Mention] = []
@@ -305,7 +311,7 @@ def join_makers(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         surface = text[maker.start : model.end]
         joined.append(
-            Mention(maker.start, model.end, "AI_MODEL", surface, model.entity, model.source)
+            Mention(maker.start, model.end, model.label, surface, model.entity, model.source)
         )
         gone.update((maker, model))
     if not joined:
@@ -333,7 +339,8 @@ def join_ranges_and_tails(text: str, mentions: list[Mention]) -> list[Mention]:
             and m.label == prev.label
             and m.label in ("MONEY", "PERCENT")
             and text[prev.end : m.start] in _RANGE_GAPS
-        ):
+            and not (text[prev.end : m.start] == " to " and text.endswith("from ", 0, prev.start))
+        ):  # "from 15.1% to 24.9%" is a change, two amounts
             surface = text[prev.start : m.end]
             out[-1] = Mention(prev.start, m.end, m.label, surface, surface, prev.source)
             continue

@@ -64,12 +64,13 @@ MONEY = re.compile(
 # "49%", "6.2 percent", "20–30%" (a range is one span), "30 percentage points".
 PERCENT = re.compile(
     rf"(?<![\w.])(?:{_AMOUNT})(?:[–-](?:{_AMOUNT}))?"
-    rf"(?:%|\s?(?:percent|per\scent|percentage\spoints?)\b)(?![\w])",
+    rf"(?:%|\s?(?:percent|per\scent|percentage\spoints?)\b|pp\b)(?![\w])",
 )
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?=\s\d))"  # "Feb 12th"
 )
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
@@ -87,6 +88,7 @@ DATE = re.compile(
       | (?:fiscal|FY)\s?(?:year\s)?(?:{_YEAR}|\d\d)(?!\d)   # fiscal 2025, FY25
       | {_YEAR}-\d\d-\d\d                    # 2025-06-03
       | {_YEAR}s                             # 1990s
+      | (?:[1-9]|1\d|2[01])(?:st|nd|rd|th)[\s-][Cc]entury   # the 21st century
       | {_WEEKDAY}
       | {_YEAR}
     )(?![\w-])""",
@@ -103,8 +105,8 @@ _VARIANT = (
     r"(?:Pro|pro|Flash(?:-Lite)?|flash(?:-lite)?|Ultra|Nano|nano|Mini|mini|Lite|lite|Turbo|turbo"
     r"|Instruct|instruct|Chat|chat|Coder|coder|Code|Vision|Sonnet|sonnet|Opus|opus|Haiku|haiku"
     r"|Scout|Maverick|Behemoth|Large|large|Medium|medium|Small|small|Max|max|Plus|Preview|preview"
-    r"|Thinking|thinking|Reasoner|Reasoning|Base|VL|Omni|Air|Exp|exp|Experimental|Math"
-    r"|Distill|Dev|Schnell|Kontext|Live|Audio|Image|Realtime|realtime|Edge|high|low|it|Next|next"
+    r"|Thinking|Reasoner|Reasoning|Base|VL|Omni|Air|Exp|exp|Experimental|Math"
+    r"|Distill|Dev|Schnell|Kontext|Live|Audio|Image|Realtime|realtime|Edge|it|Next|next"
     r"|Lightning|Transcribe|Fast|fast|Heavy|Codex|codex|Spark|latest|Instant|Sol|Terra|Luna|Fold"
     r"|Flip|XL|SE|R\+?)"
 )
@@ -120,7 +122,10 @@ _SIZE = r"(?:\d+x\d+(?:\.\d+)?[BM]|\d+(?:\.\d+)?[BMT](?:-A\d+(?:\.\d+)?B)?)(?![\
 _DATED = r"(?<=-)(?:20\d\d-\d\d-\d\d|20\d{6}|\d{4}|\d\d-\d\d)(?![\w])"
 
 
-_PART = rf"(?:{_DATED}|{_SIZE}|{_VERSION}|{_VARIANT}(?![\w]))"
+# Lower-case settings that belong to a name only when hyphenated: "o3-mini-high"
+# is a model, "Seed-Prover 1.5 high" is a model at its high setting.
+_HYPHEN_VARIANT = r"(?<=-)(?:high|low|thinking|instant)(?![\w])"
+_PART = rf"(?:{_DATED}|{_HYPHEN_VARIANT}|{_SIZE}|{_VERSION}|{_VARIANT}(?![\w]))"
 # What follows a family stem: at least a version or a size, then variants:
 # `Llama 3.1 405B`, `Qwen2.5-72B-Instruct`, `Gemini 2.5 Pro`, `GPT-4o mini`,
 # `DeepSeek-V3.1`, `Claude Sonnet 4`; or a tier word alone (`Mistral Large`).
@@ -232,7 +237,9 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
             yield Mention(match.start(), match.end(), "PERCENT", surface, surface, "pattern")
         elif kind == "date":
             if surface.isdigit() and (
-                _year_is_count(text, match.end()) or _after_acronym(text, match.start())
+                _year_is_count(text, match.end())
+                or _after_acronym(text, match.start())
+                or text.endswith("Act of ", 0, match.start())  # a law's name
             ):
                 continue
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
