@@ -430,3 +430,15 @@ def test_states_and_parties_named_with_of() -> None:
 def test_middle_initials_keep_a_name_together() -> None:
     text = "President John F. Kennedy met George H. W. Bush. It was Plan B. Then it ended."
     assert found(text) == [("John F. Kennedy", "PERSON"), ("George H. W. Bush", "PERSON")]
+
+
+def test_a_company_that_only_starts_a_longer_name_is_not_marked() -> None:
+    text = (
+        "It beats Deepgram Nova on accuracy and runs on Nvidia GPUs with CUDA 12.8+ on"
+        " FATE-H/X. Perspectives on Socially Shared Cognition was cited by Nvidia."
+    )
+    assert found(text) == [
+        ("Nvidia", "ORG"),
+        ("CUDA 12.8+", "PRODUCT"),
+        ("Nvidia", "ORG"),
+    ]

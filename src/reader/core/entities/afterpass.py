@@ -378,3 +378,34 @@ def company_units(text: str, mentions: list[Mention]) -> list[Mention]:
                 m = Mention(m.start, unit.end(), "ORG", surface, surface, "kb")
         out.append(m)
     return out
+
+
+# A known company's name followed by a capitalised word nobody recognised and
+# then a lower-case word: "Deepgram Nova on accuracy", "Qualcomm IVD in a
+# setting". The company names something longer (a model, a data set, a test),
+# so the company alone would be a wrong mention. Title-case text ("OpenAI
+# Launches New Model") is left alone.
+_UNKNOWN_AFTER = re.compile(r" ([A-Z][\w-]*)(?=[ ,.;:)]+[a-z(]|[,.;:)]?$)")
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s$")
+_NOT_PART_OF_A_NAME = frozenset(
+    "CEO CTO CFO COO Inc Corp Ltd LLC AI The A An In On At And But Or For Said".split()
+)
+
+
+def drop_prefix_makers(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop a knowledge-base company that is only the start of a longer name."""
+    starts = {m.start for m in mentions}
+    kept = []
+    for m in mentions:
+        if m.label == "ORG" and m.source == "kb" and text[m.end : m.end + 1] == " ":
+            after = _UNKNOWN_AFTER.match(text, m.end, m.end + 40)
+            if (
+                after is not None
+                and after.start(1) not in starts
+                and after.group(1) not in _NOT_PART_OF_A_NAME
+                and not is_stop_word(after.group(1))
+                and not _PLURAL_ACRONYM.match(after.group(1))  # "Nvidia GPUs"
+            ):
+                continue
+        kept.append(m)
+    return kept

@@ -143,7 +143,7 @@ _MODEL_TAIL = re.compile(
 VERSION_TAIL = re.compile(
     rf"(?:(?:[-\s]{_VERSION}|[-\s]{_SIZE})(?:[-\s]{_PART})*"
     rf"|(?:[-\s]{_VARIANT})+[-\s]{_VERSION}(?:[-\s]{_PART})*)"
-    r"(?![\w+-])(?!%|\s(?:minutes|hours|days|weeks|months|years|times|percent|million|billion"
+    r"\+?(?![\w+-])(?!%|\s(?:minutes|hours|days|weeks|months|years|times|percent|million|billion"
     r"|users|people|per|of)\b)"
 )
 

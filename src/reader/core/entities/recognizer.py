@@ -22,12 +22,13 @@ from reader.core.entities.afterpass import (
     bracketed_acronyms,
     capitalised_names,
     company_units,
+    drop_prefix_makers,
     join_institutions,
     join_makers,
     join_ranges_and_tails,
     tier_names,
 )
-from reader.core.entities.context import find_context_names, sentence_start
+from reader.core.entities.context import find_context_names, is_stop_word, sentence_start
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
 from reader.core.entities.patterns import VERSION_TAIL, find_patterns
@@ -150,7 +151,7 @@ class Recognizer:
         claim(capitalised_names(text, self.kb.folded, claims.free))
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
-        chosen = join_ranges_and_tails(text, join_makers(text, chosen))
+        chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))
         return sorted(self._apply_rules(chosen), key=lambda m: m.start)
 
     def _apply_rules(self, mentions: list[Mention]) -> list[Mention]:
@@ -190,8 +191,8 @@ class Recognizer:
                 # Part of a code ("FEC-1" is not the FEC). A name before a
                 # capital stays ("MiniMax-Hailuo": MiniMax made it).
                 continue
-            if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
-                continue  # the second half of a compound name ("NVLink-Sharp")
+            if start > 1 and text[start - 1] in "-/" and text[start - 2].isalnum():
+                continue  # the second half of a compound name ("NVLink-Sharp", "FATE-H/X")
             if (
                 text[end : end + 1] == "-"
                 and text[end + 1 : end + 2].isupper()
@@ -225,6 +226,9 @@ class Recognizer:
         nxt = _NEXT_WORD.match(text, end, end + 30)
         if nxt and nxt.group(1) not in _NAME_FOLLOWERS and nxt.group(1) not in self.kb.entries:
             return False
+        prev = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
+        if prev and not is_stop_word(prev.group(1)) and not sentence_start(text, prev.start(1)):
+            return False  # inside a longer capitalised title ("Socially Shared Cognition")
         window = text[max(0, start - 120) : end + 120]
         if _OTHER_SENSE.search(window):
             return False
@@ -236,6 +240,7 @@ class Recognizer:
 
 
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]+)")
+_PREVIOUS_WORD = re.compile(r"([A-Z][a-z]+) $")
 # Labels whose names take a version after them, and what a version starts with.
 _VERSIONED = frozenset({"AI_MODEL", "PRODUCT"})
 _TAIL_STARTS = frozenset(" -")
