@@ -398,7 +398,7 @@ def drop_prefix_makers(text: str, mentions: list[Mention]) -> list[Mention]:
     kept = []
     for m in mentions:
         if m.label == "ORG" and m.source == "kb" and text[m.end : m.end + 1] == " ":
-            after = _UNKNOWN_AFTER.match(text, m.end, m.end + 40)
+            after = _UNKNOWN_AFTER.match(text, m.end)
             if (
                 after is not None
                 and after.start(1) not in starts
