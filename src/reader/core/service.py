@@ -333,10 +333,13 @@ class Reader:
                 return rule.entity
         from reader.core.entities.kb import knowledge_base
 
-        entry = knowledge_base().entries.get(name)
+        kb = knowledge_base()
+        entry = kb.entries.get(name) or kb.by_lower_surface().get(name.lower())
         if entry is not None:
             return entry.name
-        return self.store.entity_name(name) or name
+        # A name stored from the articles, then a surname or a short name of
+        # one ("zuckerberg", "scale").
+        return self.store.entity_name(name) or self.store.entity_by_name_part(name) or name
 
     def add_entity_rule(self, rule: Rule) -> list[int]:
         """Store a rule; returns the articles it may change (to re-analyse)."""
