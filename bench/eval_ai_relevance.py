@@ -26,9 +26,15 @@ learning, neural network(s), LLM(s), large language model(s), language model(s),
 chatbot(s), generative AI, GPT followed by anything, ChatGPT, OpenAI, Anthropic,
 DeepMind.
 
+``--set test`` scores the frozen test set instead (``bench/data/ai_relevance_test_*``:
+599 headlines and leads from 53 feeds and 71 news sites that the dev labels do not
+use, labelled twice; see docs/labelling.md), read through ``bench/label_sets.py``
+from ``--corpora``. It is for reporting only: errors are not listed for it.
+
 Run from the repository root::
 
     python bench/eval_ai_relevance.py
+    python bench/eval_ai_relevance.py --set test --corpora ../shared/corpora
     python bench/eval_ai_relevance.py --show-errors --mode lead-hidden
     python bench/eval_ai_relevance.py --corpus /path/to/feeds --labels other.jsonl
 """
@@ -284,6 +290,36 @@ def report(items: Sequence[Item], args: argparse.Namespace, group: Callable[[Ite
         show_errors(chosen, chosen_base)
 
 
+def report_test(args: argparse.Namespace) -> int:
+    """The frozen test set, read from the corpora through its references."""
+    import label_sets
+    from reader.core.extract import html_to_text
+
+    data = REPO_ROOT / "bench/data"
+    loaded = label_sets.load_relevance(
+        args.corpora,
+        data / "ai_relevance_test_refs.jsonl",
+        data / "ai_relevance_test_labels.jsonl",
+    )
+    if not loaded:
+        return 0
+    items = [
+        Item(
+            file=item.source,
+            entry=item.id,
+            ai=item.ai,
+            feed_title=item.feed_title,
+            title=item.title,
+            summary=item.lead,
+            text=(html_to_text(item.html) if item.html else "") or item.lead,
+        )
+        for item in loaded
+    ]
+    print("== the frozen test set (ai_relevance_test_labels.jsonl)")
+    report(items, args, lambda item: "feeds" if item.file.startswith("feeds/") else "pages")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
@@ -301,7 +337,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="lead-hidden",
         help="the mode for thresholds, groups and errors (default: lead-hidden)",
     )
+    parser.add_argument(
+        "--set", choices=("dev", "test"), default="dev", help="dev: the studied labels (default)"
+    )
+    parser.add_argument(
+        "--corpora", type=Path, default=REPO_ROOT.parent / "shared/corpora", help="for --set test"
+    )
     args = parser.parse_args(argv)
+    if args.set == "test":
+        if args.show_errors:
+            parser.error("the test set is scored, not studied: --show-errors is for dev only")
+        return report_test(args)
 
     if args.original.is_file():
         print(f"== {args.original.name}: hard cases written for the project")
