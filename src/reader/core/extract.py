@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from reader.core.pickling import as_tuple
 from reader.core.textnorm import normalize_line, normalize_text, strip_controls
 
 # Settings chosen on the news extraction benchmark (bench/eval_extraction.py, 91 dev
@@ -93,6 +94,8 @@ def _balanced_if_fuller(trafilatura: Any, html: bytes, url: str | None, text: st
     balanced = trafilatura.extract(html, url=url, **BALANCED_OPTIONS)
     fuller = normalize_text(balanced or "")
     return fuller if len(fuller) >= 2 * len(text) else text
+
+
 class PageTooComplexError(ValueError):
     """A page with more markup than extraction can handle in reasonable time."""
 
@@ -105,6 +108,8 @@ class PageExtract:
     date: str
     site_name: str
     image: str
+
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
 
 
 def extract_page(html: bytes, url: str | None = None) -> PageExtract | None:

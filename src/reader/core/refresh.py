@@ -182,52 +182,57 @@ class Pipeline:
         if response.not_modified:
             return NotModified(state)
         limit = self.settings.refresh.parse_timeout
+        hashes, pruned = self.known_entries(state.id)
+        extract = self.settings.refresh.extract
+        entities = self.settings.entities
+        # One job parses the feed, keeps the new and changed entries and, when
+        # the feed's own text is what gets stored, analyses them too: the
+        # articles cross between the processes once.
+        job = (response.content, dict(response.headers), response.url, hashes, pruned, state.title)
         try:
-            feed = await self.pool.run(
-                parse_feed,
-                response.content,
-                dict(response.headers),
-                response.url,
-                limit=limit,
-                urgent=True,
-            )
+            try:
+                feed, analysed = await self.pool.run(
+                    _read_feed, *job, None if extract else (entities, self.rules),
+                    limit=limit, urgent=True,
+                )  # fmt: skip
+            except (JobTimeoutError, WorkerLostError):
+                if extract:
+                    raise
+                # Parsing alone may fit: the articles are then stored unanalysed
+                # rather than lost (`reader reanalyse` finds them).
+                feed, analysed = await self.pool.run(
+                    _read_feed, *job, None, limit=limit, urgent=True
+                )
         except NotAFeedError as exc:
             return Failed(state, str(exc))
         except JobTimeoutError:
             return Failed(state, f"parsing the feed took longer than {limit:g} s; stopped")
         except Exception as exc:
             return Failed(state, f"cannot parse the feed: {type(exc).__name__}: {exc}")
-        hashes, pruned = self.known_entries(state.id)
-        changed = [
-            entry
-            for entry in feed.entries
-            if entry.key not in pruned and hashes.get(entry.key) != entry.entry_hash
-        ]
+        changed = feed.entries
         feed_title = feed.title or state.title
-        if self.settings.refresh.extract and changed:
+        if extract and changed:
             self.counters.pages_total += len(changed)
             async with self._extracting:
                 records = await asyncio.gather(
                     *(self._from_page(e, feed_title, response) for e in changed)
                 )
         else:
-            records = [_record(entry, None, None) for entry in changed]
+            records = list(analysed) or [_record(entry, None, None) for entry in changed]
         failures = sum(1 for r in records if r.extraction_error)
-        skipped: tuple[str, ...] = ()
-        entities = self.settings.entities
-        # Pages were analysed with their extraction; the rest (the feed's own
-        # text) in one batch.
-        waiting = [r for r in records if r.analysed_with is None]
+        # Pages were analysed with their extraction; articles whose page could
+        # not be read keep the feed's text, analysed here in one batch.
+        waiting = [r for r in records if r.analysed_with is None] if extract else []
         if waiting:
             try:
-                analysed = await self.pool.run(
+                done = await self.pool.run(
                     _analyse, waiting, feed_title, entities, self.rules, limit=limit, urgent=True
                 )
             except (JobTimeoutError, WorkerLostError):
-                # Stored unanalysed rather than lost: `reader reanalyse` finds them.
-                analysed = []
-            by_key = {r.key: r for r in analysed}
+                done = []  # stored unanalysed rather than lost: `reader reanalyse` finds them
+            by_key = {r.key: r for r in done}
             records = [by_key.get(r.key, r) for r in records]
+        skipped: tuple[str, ...] = ()
         if records and state.url in entities.ai_only_feeds:
             # Only new articles are left out: one already stored (kept from
             # before the filter) keeps getting its updates.
@@ -320,6 +325,31 @@ def _page_record(
         record = _record(entry, extracted, None, use_page_text=True)
     record = dataclasses.replace(record, site_paragraphs=learned)
     return _analyse([record], feed_title, settings, rules)[0]
+
+
+def _read_feed(
+    content: bytes,
+    headers: dict[str, str],
+    url: str,
+    hashes: dict[str, str],
+    pruned: set[str],
+    fallback_title: str,
+    analysis: tuple[EntitySettings, tuple[Rule, ...]] | None,
+) -> tuple[ParsedFeed, tuple[ArticleRecord, ...]]:
+    """In a worker process: the feed with only its new and changed entries,
+    and, given `analysis`, those entries as analysed records of the feed's text."""
+    feed = parse_feed(content, headers, url)
+    changed = tuple(
+        entry
+        for entry in feed.entries
+        if entry.key not in pruned and hashes.get(entry.key) != entry.entry_hash
+    )
+    feed = dataclasses.replace(feed, entries=changed)
+    if analysis is None or not changed:
+        return feed, ()
+    settings, rules = analysis
+    records = [_record(entry, None, None) for entry in changed]
+    return feed, tuple(_analyse(records, feed.title or fallback_title, settings, rules))
 
 
 def _analyse(

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from reader.core.entities.records import Mention
 from reader.core.models import Article, ArticleSummary, Feed
+from reader.core.pickling import as_tuple
 from reader.core.store.annotation_store import (
     AnnotationStore,
     annotated_articles,
@@ -150,6 +151,8 @@ class ArticleRecord:
     # known boilerplate was removed (reader.core.site_boilerplate): what the
     # archive learns the site's template from. Empty when no page was read.
     site_paragraphs: tuple[int, ...] = ()
+
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
 
 
 @dataclass(frozen=True, slots=True)
