@@ -726,6 +726,14 @@ def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
         limit=args.limit,
     )
     articles = reader.articles(query)
+    if not articles and args.entity:
+        # Say why the list is empty (on stderr: --json output stays a list).
+        looked_for = "" if query.entity == args.entity.strip() else f" (as {query.entity!r})"
+        print(
+            f"reader: no articles mention {args.entity.strip()!r}{looked_for}"
+            + (" with these filters" if _has_other_filters(args) else ""),
+            file=sys.stderr,
+        )
     if args.json:
         _print_json([article_json(a) for a in articles])
         return EXIT_OK
@@ -734,6 +742,10 @@ def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
         date = (article.published or article.added_at)[:10]
         print(f"{article.id:>6} {marks} {date}  {article.title}  ({article.feed_title})")
     return EXIT_OK
+
+
+def _has_other_filters(args: argparse.Namespace) -> bool:
+    return bool(args.feed or args.tag or args.unread or args.starred or args.search)
 
 
 def cmd_show(reader: Reader, args: argparse.Namespace) -> int:

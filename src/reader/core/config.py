@@ -27,6 +27,11 @@ class ConfigError(ValueError):
     """The configuration file is unreadable or has a wrong key or value."""
 
 
+PRIVATE_ADDRESS_MODES = ("feed-network", "always", "never")
+# String settings that take one of a few words.
+_CHOICES: dict[str, tuple[str, ...]] = {"[http] private_addresses": PRIVATE_ADDRESS_MODES}
+
+
 @dataclass(frozen=True, slots=True)
 class StorageSettings:
     db: str = ""  # empty: reader.db in the user data folder
@@ -45,6 +50,10 @@ class HttpSettings:
     total_timeout: float = 60.0
     max_response_bytes: int = 10_000_000
     max_redirects: int = 5
+    # Article pages and redirects to loopback, private, link-local or multicast
+    # addresses: "feed-network" (only from a feed on that kind of network),
+    # "always" or "never". See PRIVATE_ADDRESS_MODES.
+    private_addresses: str = "feed-network"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,7 @@ class RefreshSettings:
     extract: bool = True
     extract_workers: int = 0  # 0: one per CPU core
     extract_timeout: float = 30.0
+    parse_timeout: float = 60.0  # one feed's parsing, and its articles' analysis
     backoff_base_minutes: float = 5.0
     backoff_max_hours: float = 24.0
 
@@ -239,6 +249,8 @@ def _coerce(value: Any, default: Any, where: str, source: str) -> Any:
             raise ConfigError(f"{source}: {where} must be a string")
         if "\x00" in value:  # no path, name or tag holds one; file APIs raise on it
             raise ConfigError(f"{source}: {where} must not contain a NUL character")
+        if where in _CHOICES and value not in _CHOICES[where]:
+            raise ConfigError(f"{source}: {where} must be one of {', '.join(_CHOICES[where])}")
         return value
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from reader.core.pickling import as_tuple
 from reader.core.textnorm import normalize_line, normalize_text, strip_controls
 
 # Settings chosen on the news extraction benchmark (bench/eval_extraction.py, 91 dev
@@ -34,6 +35,13 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "favor_precision": True,
     "with_metadata": True,
 }
+
+# trafilatura's time grows with the square of the paragraphs in an <article>:
+# `<p>a b</p>` x 20,000 (40,000 tags) takes 2 s here, x 30,000 8 s, x 200,000
+# minutes, and such a page is only 2 MB. The longest of the 91 real news pages
+# of the extraction benchmark has 3,229 tags ("<"); a page with more is not read
+# at all (the worker's time limit stops anything slow that stays under it).
+MAX_PAGE_TAGS = 40_000
 
 # Below this many characters trafilatura's text is more likely a cookie banner
 # or teaser than the article; the caller then prefers the feed's own content.
@@ -88,6 +96,10 @@ def _balanced_if_fuller(trafilatura: Any, html: bytes, url: str | None, text: st
     return fuller if len(fuller) >= 2 * len(text) else text
 
 
+class PageTooComplexError(ValueError):
+    """A page with more markup than extraction can handle in reasonable time."""
+
+
 @dataclass(frozen=True, slots=True)
 class PageExtract:
     text: str
@@ -97,6 +109,8 @@ class PageExtract:
     site_name: str
     image: str
 
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
+
 
 def extract_page(html: bytes, url: str | None = None) -> PageExtract | None:
     """Main text and metadata of an article page, or None when there is none."""
@@ -104,6 +118,11 @@ def extract_page(html: bytes, url: str | None = None) -> PageExtract | None:
 
     if not html.strip():
         return None
+    tags = html.count(b"<")  # a cheap upper bound on the elements, before any parsing
+    if tags > MAX_PAGE_TAGS:
+        raise PageTooComplexError(
+            f"article page too complex to extract ({tags:,} tags, limit {MAX_PAGE_TAGS:,})"
+        )
 
     # Terminal escapes go before parsing: the HTML parser drops their ESC and BEL
     # bytes, and normalize_text could then no longer see "]52;c;..." (OSC 52

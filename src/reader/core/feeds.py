@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from reader.core.extract import html_to_text
 from reader.core.feeds_fast import RawFeed, parse_plain_feed
+from reader.core.pickling import as_tuple
 from reader.core.textnorm import normalize_line, strip_controls
 
 FEED_TYPES = (
@@ -49,6 +50,8 @@ class ParsedEntry:
     feed_text: str  # readable text of the feed's own content (or summary)
     entry_hash: str  # changes when anything we store from the feed changes
 
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
@@ -57,6 +60,8 @@ class ParsedFeed:
     entries: tuple[ParsedEntry, ...]
     warning: str | None  # feedparser's bozo message for a usable but broken feed
     duplicates: int  # entries dropped because their identity repeated
+
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
 
 
 def parse_feed(content: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:

@@ -203,7 +203,7 @@ def _rss(root: Any) -> RawFeed:
         elif tag == "link":
             if link is not None:
                 raise Declined
-            link = _text(child)
+            link = _link(_text(child))
         elif tag == f"{{{ATOM}}}link" and child.get("rel") in ("self", "hub", "next"):
             continue
         elif not isinstance(tag, str) or (tag.startswith("{") and not _harmless(child)):
@@ -241,7 +241,7 @@ def _rss_item(item: Any) -> RawEntry:
         summary = content  # feedparser fills the summary from the content
     return RawEntry(
         guid=_text(guid) if guid is not None else "",
-        url=_text(link),
+        url=_link(_text(link)),
         title=_plain(_text(fields["title"])) if "title" in fields else "",
         author=by,
         published=published,
@@ -267,7 +267,7 @@ def _atom(root: Any) -> RawFeed:
             if child.get("rel", "alternate") == "alternate":
                 if link is not None:
                     raise Declined
-                link = child.get("href") or ""
+                link = _link(child.get("href") or "")
         elif not isinstance(tag, str) or not tag.startswith(f"{{{ATOM}}}"):
             raise Declined
     return RawFeed(title or "", link or "", tuple(_atom_entry(e) for e in entries))
@@ -291,7 +291,7 @@ def _atom_entry(entry: Any) -> RawEntry:
                 continue
             if link is not None:
                 raise Declined
-            link = child.get("href") or ""
+            link = _link(child.get("href") or "")
             continue
         if tag in _ATOM_ENTRY_IGNORED:
             continue
@@ -328,6 +328,13 @@ def _atom_entry(entry: Any) -> RawEntry:
         summary_html=summary_value,
         content_html=content_value,
     )
+
+
+def _link(value: str) -> str:
+    # feedparser drops or keeps whitespace inside a URL by rules of its own.
+    if any(c.isspace() for c in value):
+        raise Declined
+    return value
 
 
 def _rfc822(value: str) -> str:

@@ -26,7 +26,7 @@ from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.store.annotation_store import DEFAULT_COLOR, AnnotationFilter
 from reader.core.store.common import iso_after, utcnow
-from reader.core.textnorm import normalize_tag
+from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
 
 if TYPE_CHECKING:
@@ -104,7 +104,8 @@ class Reader:
         errors = []
         for candidate in candidates:
             try:
-                found = await fetcher.get(candidate)
+                # The page chose these links: held to the rules of a feed's links.
+                found = await fetcher.get(candidate, linked_from=response)
                 feed = parse_feed(found.content, found.headers, found.url)
                 return Discovered(found.url, feed.title)
             except (FetchError, NotAFeedError) as exc:
@@ -244,13 +245,15 @@ class Reader:
             next_after = iso_after(
                 self._backoff_seconds(state.error_count + 1, outcome.retry_after)
             )
-            self.store.record_failure(state.id, outcome.error, next_after)
+            # An error may quote the server or the document (a parser's message).
+            error = strip_controls(outcome.error)
+            self.store.record_failure(state.id, error, next_after)
             return FeedResult(
                 state.id,
                 state.url,
                 state.title,
                 "failed",
-                error=outcome.error,
+                error=error,
                 next_fetch_after=next_after,
                 progress=progress,
             )
@@ -330,10 +333,13 @@ class Reader:
                 return rule.entity
         from reader.core.entities.kb import knowledge_base
 
-        entry = knowledge_base().entries.get(name)
+        kb = knowledge_base()
+        entry = kb.entries.get(name) or kb.by_lower_surface().get(name.lower())
         if entry is not None:
             return entry.name
-        return self.store.entity_name(name) or name
+        # A name stored from the articles, then a surname or a short name of
+        # one ("zuckerberg", "scale").
+        return self.store.entity_name(name) or self.store.entity_by_name_part(name) or name
 
     def add_entity_rule(self, rule: Rule) -> list[int]:
         """Store a rule; returns the articles it may change (to re-analyse)."""
@@ -356,9 +362,9 @@ class Reader:
         recognisers or rules than the current ones). Yields the running count."""
         rules = tuple(self.store.entity_rules())
         settings = self.settings.entities
-        from reader.core.analysis import analyse, recognizer_for
+        from reader.core.analysis import analyse, analysis_digest, recognizer_for
 
-        digest = recognizer_for(rules, settings.model).digest
+        digest = analysis_digest(recognizer_for(rules, settings.model).digest)
         done = 0
         last_id = 0
         pending_ids = list(article_ids) if article_ids is not None else None

@@ -373,7 +373,7 @@ def start_process_helpers() -> None:
     """Start multiprocessing's fork server and resource tracker now.
 
     Refreshes run in a worker thread, so their extraction processes come from
-    a fork server (see refresh.CpuPool). Both helpers pass our stderr's file
+    a fork server (see workers.WorkerPool). Both helpers pass our stderr's file
     descriptor to their child, and once Textual runs, sys.stderr is its
     capture object with no usable descriptor ("bad value(s) in fds_to_keep"),
     so they are started before the app takes over the terminal.

@@ -24,6 +24,7 @@ from reader.core.store.common import (
     fts_query,
     in_chunks,
     joined_names,
+    shown,
     tag_ids,
     text_sha,
     utcnow,
@@ -74,8 +75,8 @@ def _annotation(row: sqlite3.Row) -> Annotation:
         text_sha=row["text_sha"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
-        article_title=row["article_title"],
-        article_url=row["article_url"],
+        article_title=shown(row["article_title"]),
+        article_url=shown(row["article_url"]),
     )
 
 

@@ -267,6 +267,19 @@ class EntityStore:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    def entity_by_name_part(self, part: str) -> str | None:
+        """The most mentioned entity whose name starts or ends with the word(s)
+        `part`, without case: "zuckerberg" for "Mark Zuckerberg", "scale" for
+        "Scale AI"."""
+        escaped = _like_escape(part.strip())
+        row = self.conn.execute(
+            """SELECT e.name FROM entities e JOIN mentions m ON m.entity_id = e.id
+               WHERE e.name LIKE ? ESCAPE '\\' OR e.name LIKE ? ESCAPE '\\'
+               GROUP BY e.id ORDER BY count(*) DESC, e.name LIMIT 1""",
+            ("% " + escaped, escaped + " %"),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def entity_label(self, name: str) -> str | None:
         row = self.conn.execute(
             "SELECT label FROM entities WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (name,)
@@ -274,6 +287,9 @@ class EntityStore:
         return None if row is None else str(row[0])
 
 
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like_prefix(prefix: str) -> str:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
+    return _like_escape(prefix) + "%"

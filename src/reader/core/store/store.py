@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from reader.core.entities.records import Mention
 from reader.core.models import Article, ArticleSummary, Feed
+from reader.core.pickling import as_tuple
 from reader.core.store.annotation_store import (
     AnnotationStore,
     annotated_articles,
@@ -31,6 +32,7 @@ from reader.core.store.common import (
     fts_query,
     in_chunks,
     joined_names,
+    shown,
     tag_ids,
     text_sha,
     utcnow,
@@ -149,6 +151,8 @@ class ArticleRecord:
     # known boilerplate was removed (reader.core.site_boilerplate): what the
     # archive learns the site's template from. Empty when no page was read.
     site_paragraphs: tuple[int, ...] = ()
+
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,16 +320,16 @@ class Store(EntityStore, AnnotationStore):
         return [
             Feed(
                 id=r["id"],
-                url=r["url"],
-                title=r["user_title"] or r["title"],
-                site_url=r["site_url"],
+                url=shown(r["url"]),
+                title=shown(r["user_title"] or r["title"]),
+                site_url=shown(r["site_url"]),
                 articles=r["n_articles"],
                 unread=r["n_unread"],
                 added_at=r["added_at"],
                 last_fetched=r["last_fetched"],
                 last_updated=r["last_updated"],
-                last_error=r["last_error"],
-                last_warning=r["last_warning"],
+                last_error=shown(r["last_error"]),
+                last_warning=shown(r["last_warning"]),
                 error_count=r["error_count"],
                 next_fetch_after=r["next_fetch_after"],
                 tags=joined_names(r["tag_names"]),
@@ -362,8 +366,8 @@ class Store(EntityStore, AnnotationStore):
         return [
             FeedState(
                 r["id"],
-                r["url"],
-                r["title"],
+                shown(r["url"]),
+                shown(r["title"]),
                 r["etag"],
                 r["last_modified"],
                 r["error_count"],
@@ -864,14 +868,14 @@ class Store(EntityStore, AnnotationStore):
         feed_tags = self._feed_tags({row["feed_id"]}).get(row["feed_id"], ())
         return Article(
             summary=_summary(row, tags, feed_tags),
-            text=row["text"],
+            text=shown(row["text"]),
             text_sha=row["text_sha"],
-            summary_html=row["summary_html"],
+            summary_html=shown(row["summary_html"]),
             updated=row["updated"],
-            site_name=row["site_name"],
-            image_url=row["image_url"],
-            extraction_error=row["extraction_error"],
-            guid=row["guid"],
+            site_name=shown(row["site_name"]),
+            image_url=shown(row["image_url"]),
+            extraction_error=shown(row["extraction_error"]),
+            guid=shown(row["guid"]),
             ai_score=row["ai_score"],
         )
 
@@ -925,10 +929,10 @@ def _summary(row: sqlite3.Row, tags: tuple[str, ...], feed_tags: tuple[str, ...]
     return ArticleSummary(
         id=row["id"],
         feed_id=row["feed_id"],
-        feed_title=row["feed_title"],
-        url=row["url"],
-        title=row["title"],
-        author=row["author"],
+        feed_title=shown(row["feed_title"]),
+        url=shown(row["url"]),
+        title=shown(row["title"]),
+        author=shown(row["author"]),
         published=row["published"],
         added_at=row["added_at"],
         read=bool(row["read"]),
