@@ -91,6 +91,9 @@ def test_a_plain_atom_feed_takes_the_fast_path_and_matches_feedparser() -> None:
         rss(ITEM.replace("<link>http://example.org/a</link>", "")),
         # text that feedparser would re-decode as UTF-8 (double-encoded)
         rss(ITEM.replace("Chips", "Chips \u00e2\u0080\u0094")),
+        # C1 code points, which feedparser turns into Windows-1252 characters
+        rss(ITEM.replace("Chips", "Chips &#128;")),
+        rss(ITEM.replace("Full text", "Full\u0085text")),
         b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id>'
         b"<link href='http://e.org/1'/><content type='xhtml'><div>x</div></content></entry></feed>",
     ],

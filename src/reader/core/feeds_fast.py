@@ -62,6 +62,9 @@ _W3CDTF = re.compile(
 )
 _LATIN1_ONLY = re.compile(r"[\x00-\xff]*")
 _SAFE_TEXT = re.compile(r"[^\r]*", re.S)  # a text field feedparser passes through as is
+# feedparser maps these C1 code points to the Windows-1252 characters they
+# stand for in mis-encoded feeds (U+0080 -> "€", U+0085 -> "…"), in every text.
+_C1 = re.compile(r"[\x80-\x9f]")
 
 
 class Declined(Exception):
@@ -139,6 +142,8 @@ def _text(element: Any) -> str:
     if len(element):
         raise Declined
     value = (element.text or "").strip()
+    if _C1.search(value):
+        raise Declined
     if not value.isascii() and _LATIN1_ONLY.fullmatch(value):
         # feedparser re-decodes such text as UTF-8 when it can (a repair of
         # double-encoded feeds); where that would succeed, it is its call.
