@@ -41,6 +41,13 @@ def both(content: bytes, headers: dict[str, str]) -> tuple[object, object]:
     return fast, slow
 
 
+def atom(entry_link: str, feed_link: str = "") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Lab</title>{feed_link}<entry><id>1</id><title>x</title>{entry_link}</entry></feed>"
+    ).encode()
+
+
 ITEM = (
     "<item><title>Chips &amp; models</title><link>http://example.org/a</link>"
     "<guid isPermaLink='false'>a-1</guid><description>&lt;p&gt;Lead&lt;/p&gt;</description>"
@@ -96,6 +103,14 @@ def test_a_plain_atom_feed_takes_the_fast_path_and_matches_feedparser() -> None:
         rss(ITEM.replace("Full text", "Full\u0085text")),
         b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id>'
         b"<link href='http://e.org/1'/><content type='xhtml'><div>x</div></content></entry></feed>",
+        # links feedparser does not take as the page (not HTML), resolves (empty)
+        # or takes although the fast path would skip them (rel in capitals)
+        atom("<link type='application/atom+xml' href='http://e.org/1'/>"),
+        atom("<link href=''/>"),
+        atom(
+            "<link href='http://e.org/1'/>",
+            feed_link="<link rel='Alternate' href='http://e.org/'/>",
+        ),
     ],
 )
 def test_documents_it_is_not_sure_about_go_to_feedparser(content: bytes) -> None:

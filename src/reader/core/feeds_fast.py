@@ -269,10 +269,11 @@ def _atom(root: Any) -> RawFeed:
                 raise Declined
             title = _atom_text(child)
         elif tag == f"{{{ATOM}}}link":
-            if child.get("rel", "alternate") == "alternate":
+            href = _atom_link(child)
+            if href is not None:
                 if link is not None:
                     raise Declined
-                link = _link(child.get("href") or "")
+                link = href
         elif not isinstance(tag, str) or not tag.startswith(f"{{{ATOM}}}"):
             raise Declined
     return RawFeed(title or "", link or "", tuple(_atom_entry(e) for e in entries))
@@ -292,11 +293,12 @@ def _atom_entry(entry: Any) -> RawEntry:
     for child in entry:
         tag = child.tag
         if tag == f"{{{ATOM}}}link":
-            if child.get("rel", "alternate") != "alternate":
+            href = _atom_link(child)
+            if href is None:
                 continue
             if link is not None:
                 raise Declined
-            link = _link(child.get("href") or "")
+            link = href
             continue
         if tag in _ATOM_ENTRY_IGNORED:
             continue
@@ -333,6 +335,23 @@ def _atom_entry(entry: Any) -> RawEntry:
         summary_html=summary_value,
         content_html=content_value,
     )
+
+
+def _atom_link(element: Any) -> str | None:
+    """The href of an alternate HTML link, None for a link of another kind.
+
+    feedparser compares rel and type case-insensitively, takes an alternate
+    link as the page only when its type is HTML, reads a missing href from the
+    element's text and resolves an empty one against the feed's URL."""
+    rel = element.get("rel", "alternate")
+    if rel != "alternate":
+        if rel.strip().lower() == "alternate":
+            raise Declined
+        return None
+    href = element.get("href")
+    if not href or element.get("type", "text/html") != "text/html":
+        raise Declined
+    return _link(href)
 
 
 def _link(value: str) -> str:
