@@ -111,6 +111,17 @@ def test_a_plain_atom_feed_takes_the_fast_path_and_matches_feedparser() -> None:
             "<link href='http://e.org/1'/>",
             feed_link="<link rel='Alternate' href='http://e.org/'/>",
         ),
+        # entries (and a title) feedparser finds where the fast path does not
+        # look: it would lose them
+        rss(ITEM + "<Item><title>Second</title><link>http://example.org/b</link></Item>"),
+        rss(ITEM + '<x:wrap xmlns:x="http://x.example/"><item/></x:wrap>'),
+        rss(ITEM + "<atom:entry/>"),
+        rss(ITEM.replace("<category>AI</category>", "<atom:entry/>")),
+        rss(ITEM, channel="<Title>Site</Title><link>http://example.org/</link>"),
+        atom(
+            "<link href='http://e.org/1'/>",
+            feed_link="<Entry><link href='http://e.org/2'/></Entry>",
+        ),
     ],
 )
 def test_documents_it_is_not_sure_about_go_to_feedparser(content: bytes) -> None:

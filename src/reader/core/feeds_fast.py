@@ -51,6 +51,19 @@ _ATOM_ENTRY_READ = frozenset(
     for name in ("id", "title", "link", "author", "published", "updated", "summary", "content")
 )
 _ATOM_ENTRY_IGNORED = frozenset({f"{{{ATOM}}}category"})
+# Feed-level elements that cannot set a field we read. feedparser lower-cases
+# element names, so only these exact spellings are passed over: "<Title>" or
+# "<ITEM>" under the channel is its title or an entry to feedparser.
+_RSS_CHANNEL_IGNORED = frozenset(
+    "description language copyright managingEditor webMaster pubDate lastBuildDate category"
+    " generator docs cloud ttl image rating textInput skipHours skipDays".split()
+)
+_ATOM_FEED_IGNORED = frozenset(
+    f"{{{ATOM}}}{name}"
+    for name in "author category contributor generator icon id logo rights subtitle updated".split()
+)
+# Local names that make an entry in feedparser, in any namespace and case.
+_ENTRY_NAMES = frozenset({"item", "entry"})
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 _RFC822 = re.compile(
@@ -137,6 +150,16 @@ def _no_base(element: Any) -> None:
             raise Declined
 
 
+def _entries_only_at(root: Any, parent: Any, tag: str) -> None:
+    """Declined unless every element feedparser takes as an entry is a `tag`
+    child of `parent`, the only ones this module reads: one elsewhere (inside
+    an extension, an Atom entry in an RSS channel) would be an entry lost."""
+    for node in root.iter():
+        local = node.tag.rsplit("}", 1)[-1].lower()
+        if local in _ENTRY_NAMES and not (node.tag == tag and node.getparent() is parent):
+            raise Declined
+
+
 def _text(element: Any) -> str:
     """An element's text with no child elements (mixed content is feedparser's)."""
     if len(element):
@@ -195,6 +218,7 @@ def _rss(root: Any) -> RawFeed:
     if len(root) != 1 or root[0].tag != "channel" or root[0].attrib:
         raise Declined
     channel = root[0]
+    _entries_only_at(root, channel, "item")
     title = link = None
     items = []
     for child in channel:
@@ -211,9 +235,12 @@ def _rss(root: Any) -> RawFeed:
             link = _link(_text(child))
         elif tag == f"{{{ATOM}}}link" and child.get("rel") in ("self", "hub", "next"):
             continue
-        elif not isinstance(tag, str) or (tag.startswith("{") and not _harmless(child)):
+        elif tag.startswith("{"):
             # Namespaced elements (atom:link, itunes:*) and nested titles can
             # set the feed's title or link in feedparser.
+            if not _harmless(child):
+                raise Declined(tag)
+        elif tag not in _RSS_CHANNEL_IGNORED:
             raise Declined(tag)
     return RawFeed(title or "", link or "", tuple(_rss_item(item) for item in items))
 
@@ -258,6 +285,7 @@ def _rss_item(item: Any) -> RawEntry:
 
 def _atom(root: Any) -> RawFeed:
     _no_base(root)
+    _entries_only_at(root, root, f"{{{ATOM}}}entry")
     title = link = None
     entries = []
     for child in root:
@@ -274,7 +302,7 @@ def _atom(root: Any) -> RawFeed:
                 if link is not None:
                     raise Declined
                 link = href
-        elif not isinstance(tag, str) or not tag.startswith(f"{{{ATOM}}}"):
+        elif tag not in _ATOM_FEED_IGNORED:
             raise Declined
     return RawFeed(title or "", link or "", tuple(_atom_entry(e) for e in entries))
 
