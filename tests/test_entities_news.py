@@ -199,6 +199,15 @@ def test_institutions_with_connectors_and_their_acronyms() -> None:
     }
 
 
+def test_a_long_run_of_capitalised_words_and_connectors_is_not_one_name() -> None:
+    # Hostile text: unbounded, each head word's name ran to the end of the run
+    # (time growing with its square); no real institution is this long.
+    from reader.core.entities.afterpass import MAX_NAME_CHARS
+
+    text = "Centre for Alpha and Beta of Gamma " * 50
+    assert all(m.end - m.start < MAX_NAME_CHARS for m in recognize(text))
+
+
 def test_a_known_name_after_and_ends_the_institution() -> None:
     text = "Researchers at the University of Oxford and Google found it."
     assert found(text) == [("University of Oxford", "ORG"), ("Google", "ORG")]

@@ -47,6 +47,12 @@ _OF_HEAD = re.compile(
     rf"\b(?:{_ORG_HEADS})\s(?:of|for|on)\s(?:the\s)?{_CAP}"
     rf"(?:\s{_CAP}|\s(?:and|&)\s{_CAP}|\s(?:of|for|on)\s(?:the\s)?{_CAP})*"
 )
+# The longest "X of Y" name looked for. Unbounded, each head's match ran to the
+# end of a run of capitalised words and connectors, so a text made of such a
+# run took time growing with its square (175 KB: 11 s); with the bound it is
+# linear. Real names are far shorter ("Department of Electrical Engineering
+# and Computer Science of the Massachusetts Institute of Technology": 103).
+MAX_NAME_CHARS = 200
 # "Ohio State University", "Harvard Medical School": capitalised words and
 # then the institution word.
 # (Found by the head word and widened to the words before it, as above:
@@ -106,7 +112,7 @@ def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[st
         if start and text[start - 1] not in ' \n("“':
             continue  # inside a word
         if with_connector:
-            match = _OF_HEAD.match(text, start)
+            match = _OF_HEAD.match(text, start, start + MAX_NAME_CHARS)
             if match is not None:
                 of_heads.append(match)
         else:
@@ -136,6 +142,8 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
                 if conn.start() > start and (conn.end() in starts or next_word in _HEAD_WORDS):
                     end = conn.start()
                     break
+            if end - start >= MAX_NAME_CHARS:
+                continue  # cut off at the bound: a run of words, not one name
             pos = end  # a name cut short leaves the rest to search
             before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
             if before is not None:
