@@ -37,6 +37,7 @@ def test_refresh_section_has_the_documented_keys() -> None:
         ({"http": {"total_timeout": -1}}, "must not be negative"),
         ({"http": {"user_agent": 5}}, "must be a string"),
         ({"bogus": {}}, "unknown section"),
+        ({"storage": {"busy_timeout": 3e6}}, "[storage] busy_timeout must be at most 86400"),
     ],
 )
 def test_bad_settings_are_named(data: dict[str, object], message: str) -> None:
@@ -68,3 +69,12 @@ def test_missing_or_broken_config_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_default_paths_follow_xdg(tmp_path: Path) -> None:
     # conftest points XDG_DATA_HOME into tmp_path.
     assert load_settings().db_path() == tmp_path / "xdg-data" / "reader" / "reader.db"
+
+
+def test_the_longest_busy_timeout_allowed_still_makes_sqlite_wait(tmp_path: Path) -> None:
+    from reader.core.store import Store
+
+    longest = settings_from_mapping({"storage": {"busy_timeout": 86_400}}).storage.busy_timeout
+    store = Store(tmp_path / "r.db", busy_timeout=longest)
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 86_400_000
+    store.close()

@@ -199,6 +199,29 @@ def test_institutions_with_connectors_and_their_acronyms() -> None:
     }
 
 
+def test_a_long_run_of_capitalised_words_and_connectors_is_not_one_name() -> None:
+    # Hostile text: unbounded, each head word's name ran to the end of the run
+    # (time growing with its square); no real institution is this long.
+    from reader.core.entities.afterpass import MAX_NAME_CHARS
+
+    text = "Centre for Alpha and Beta of Gamma " * 50
+    assert all(m.end - m.start < MAX_NAME_CHARS for m in recognize(text))
+
+
+def test_thousands_of_institution_names_are_found_in_linear_time() -> None:
+    # Hostile text (a feed can send it): each candidate name used to scan every
+    # mention found so far, 6,000 names ~25 s. A guard against that, not a
+    # speed target: the bound is generous for a busy machine.
+    import time
+
+    text = "Ohio State University, " * 6000
+    began = time.process_time()
+    mentions = recognize(text)
+    assert time.process_time() - began < 5
+    assert len(mentions) == 6000
+    assert {(m.text, m.label) for m in mentions} == {("Ohio State University", "ORG")}
+
+
 def test_a_known_name_after_and_ends_the_institution() -> None:
     text = "Researchers at the University of Oxford and Google found it."
     assert found(text) == [("University of Oxford", "ORG"), ("Google", "ORG")]

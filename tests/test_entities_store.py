@@ -270,3 +270,37 @@ def test_reanalysis_of_a_text_that_changed_meanwhile_is_not_stored(tmp_path: Pat
     assert store.save_analysis([(aid, fresh.text_sha, [good], 0.9, [], "d")]) == 1
     assert [m.text for m in store.mentions(aid)] == ["OpenAI"]
     store.close()
+
+
+def test_a_changed_text_whose_analysis_failed_keeps_no_stale_mentions(tmp_path: Path) -> None:
+    """A refresh whose analysis job timed out stores the new text unanalysed:
+    the old mentions (offsets into the old text) go, and `reanalyse` finds it."""
+    import dataclasses
+
+    from reader.core.entities import Mention
+    from reader.core.store import Store
+    from records import article_id, record, write
+
+    store = Store(tmp_path / "r.db")
+    feed_id, _ = store.add_feed("https://news.example/feed.xml")
+    mention = Mention(0, 6, "ORG", "OpenAI", "OpenAI", "kb")
+    analysed = dataclasses.replace(
+        record("a1", "OpenAI said so."),
+        mentions=(mention,),
+        ai_score=0.9,
+        auto_tags=("ai",),
+        analysed_with="d",
+    )
+    write(store, feed_id, analysed)
+    aid = article_id(store, feed_id, "a1")
+    assert store.pending_analysis(digest="d") == []
+    # The same article again with a longer text and no analysis (it timed out).
+    write(store, feed_id, record("a1", "Changed at length: OpenAI said so."))
+    assert store.mentions(aid) == []
+    assert [p.id for p in store.pending_analysis(digest="d")] == [aid]
+    # An unchanged text keeps its analysis when the analysis fails.
+    write(store, feed_id, analysed)
+    write(store, feed_id, dataclasses.replace(record("a1", "OpenAI said so."), title="New title"))
+    assert [m.text for m in store.mentions(aid)] == ["OpenAI"]
+    assert store.pending_analysis(digest="d") == []
+    store.close()

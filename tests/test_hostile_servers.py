@@ -300,6 +300,9 @@ def test_slow_feed_parsing_is_stopped_at_its_limit(
         ("::", "loopback"),
         ("::ffff:127.0.0.1", "loopback"),  # IPv4-mapped IPv6
         ("64:ff9b::7f00:1", "loopback"),  # NAT64 of 127.0.0.1
+        ("2002:7f00:1::1", "loopback"),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::", "link-local"),  # 6to4 of 169.254.169.254
+        ("fec0::1", "private"),  # site-local (deprecated)
         ("10.1.2.3", "private"),
         ("172.16.0.1", "private"),
         ("172.31.255.255", "private"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from reader.core.models import Feed
-from reader.core.opml import OpmlError, parse_opml, write_opml
+from reader.core.opml import MAX_FOLDER_TAGS, OpmlError, parse_opml, write_opml
 
 
 def feed(url: str, title: str = "", tags: tuple[str, ...] = ()) -> Feed:
@@ -64,3 +64,17 @@ def test_entity_expansion_bombs_are_refused() -> None:
       ]><opml><body><outline text="&i;" xmlUrl="https://x.example/"/></body></opml>"""
     with pytest.raises(OpmlError):
         parse_opml(bomb)
+
+
+def test_only_the_outer_folder_levels_become_tags() -> None:
+    # Each level used to copy every folder above it: 40,000 levels, 44 s.
+    depth = 2_000
+    data = (
+        "<opml><body>"
+        + "".join(f'<outline text="f{i}">' for i in range(depth))
+        + '<outline xmlUrl="https://example.org/feed"/>'
+        + "</outline>" * depth
+        + "</body></opml>"
+    ).encode()
+    [feed] = parse_opml(data)
+    assert feed.tags == tuple(f"f{i}" for i in range(MAX_FOLDER_TAGS))

@@ -32,8 +32,12 @@ def address_kind(address: str) -> str | None:
         address.split("%", 1)[0]  # fe80::1%eth0: the zone does not change the kind
     )
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local:  # fec0::/10, deprecated but still routed as local
+            return PRIVATE
         if ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
+        elif ip.sixtofour is not None:  # 6to4 (2002::/16) carries the IPv4 address
+            ip = ip.sixtofour
         elif ip in _NAT64:
             ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     if ip.is_multicast:

@@ -219,6 +219,9 @@ _LIMITS: dict[str, float] = {
     "[refresh] backoff_max_hours": 87_600,  # ten years
     "[ui] refresh_minutes": 525_600,
     "[entities] ai_threshold": 1.0,
+    # SQLite takes it in milliseconds as a C int: past ~24.8 days it wraps and
+    # a command would not wait at all.
+    "[storage] busy_timeout": 86_400,  # a day
 }
 
 

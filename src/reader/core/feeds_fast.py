@@ -51,6 +51,19 @@ _ATOM_ENTRY_READ = frozenset(
     for name in ("id", "title", "link", "author", "published", "updated", "summary", "content")
 )
 _ATOM_ENTRY_IGNORED = frozenset({f"{{{ATOM}}}category"})
+# Feed-level elements that cannot set a field we read. feedparser lower-cases
+# element names, so only these exact spellings are passed over: "<Title>" or
+# "<ITEM>" under the channel is its title or an entry to feedparser.
+_RSS_CHANNEL_IGNORED = frozenset(
+    "description language copyright managingEditor webMaster pubDate lastBuildDate category"
+    " generator docs cloud ttl image rating textInput skipHours skipDays".split()
+)
+_ATOM_FEED_IGNORED = frozenset(
+    f"{{{ATOM}}}{name}"
+    for name in "author category contributor generator icon id logo rights subtitle updated".split()
+)
+# Local names that make an entry in feedparser, in any namespace and case.
+_ENTRY_NAMES = frozenset({"item", "entry"})
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 _RFC822 = re.compile(
@@ -62,6 +75,9 @@ _W3CDTF = re.compile(
 )
 _LATIN1_ONLY = re.compile(r"[\x00-\xff]*")
 _SAFE_TEXT = re.compile(r"[^\r]*", re.S)  # a text field feedparser passes through as is
+# feedparser maps these C1 code points to the Windows-1252 characters they
+# stand for in mis-encoded feeds (U+0080 -> "€", U+0085 -> "…"), in every text.
+_C1 = re.compile(r"[\x80-\x9f]")
 
 
 class Declined(Exception):
@@ -134,11 +150,23 @@ def _no_base(element: Any) -> None:
             raise Declined
 
 
+def _entries_only_at(root: Any, parent: Any, tag: str) -> None:
+    """Declined unless every element feedparser takes as an entry is a `tag`
+    child of `parent`, the only ones this module reads: one elsewhere (inside
+    an extension, an Atom entry in an RSS channel) would be an entry lost."""
+    for node in root.iter():
+        local = node.tag.rsplit("}", 1)[-1].lower()
+        if local in _ENTRY_NAMES and not (node.tag == tag and node.getparent() is parent):
+            raise Declined
+
+
 def _text(element: Any) -> str:
     """An element's text with no child elements (mixed content is feedparser's)."""
     if len(element):
         raise Declined
     value = (element.text or "").strip()
+    if _C1.search(value):
+        raise Declined
     if not value.isascii() and _LATIN1_ONLY.fullmatch(value):
         # feedparser re-decodes such text as UTF-8 when it can (a repair of
         # double-encoded feeds); where that would succeed, it is its call.
@@ -190,6 +218,7 @@ def _rss(root: Any) -> RawFeed:
     if len(root) != 1 or root[0].tag != "channel" or root[0].attrib:
         raise Declined
     channel = root[0]
+    _entries_only_at(root, channel, "item")
     title = link = None
     items = []
     for child in channel:
@@ -206,9 +235,12 @@ def _rss(root: Any) -> RawFeed:
             link = _link(_text(child))
         elif tag == f"{{{ATOM}}}link" and child.get("rel") in ("self", "hub", "next"):
             continue
-        elif not isinstance(tag, str) or (tag.startswith("{") and not _harmless(child)):
+        elif tag.startswith("{"):
             # Namespaced elements (atom:link, itunes:*) and nested titles can
             # set the feed's title or link in feedparser.
+            if not _harmless(child):
+                raise Declined(tag)
+        elif tag not in _RSS_CHANNEL_IGNORED:
             raise Declined(tag)
     return RawFeed(title or "", link or "", tuple(_rss_item(item) for item in items))
 
@@ -253,6 +285,7 @@ def _rss_item(item: Any) -> RawEntry:
 
 def _atom(root: Any) -> RawFeed:
     _no_base(root)
+    _entries_only_at(root, root, f"{{{ATOM}}}entry")
     title = link = None
     entries = []
     for child in root:
@@ -264,11 +297,12 @@ def _atom(root: Any) -> RawFeed:
                 raise Declined
             title = _atom_text(child)
         elif tag == f"{{{ATOM}}}link":
-            if child.get("rel", "alternate") == "alternate":
+            href = _atom_link(child)
+            if href is not None:
                 if link is not None:
                     raise Declined
-                link = _link(child.get("href") or "")
-        elif not isinstance(tag, str) or not tag.startswith(f"{{{ATOM}}}"):
+                link = href
+        elif tag not in _ATOM_FEED_IGNORED:
             raise Declined
     return RawFeed(title or "", link or "", tuple(_atom_entry(e) for e in entries))
 
@@ -287,11 +321,12 @@ def _atom_entry(entry: Any) -> RawEntry:
     for child in entry:
         tag = child.tag
         if tag == f"{{{ATOM}}}link":
-            if child.get("rel", "alternate") != "alternate":
+            href = _atom_link(child)
+            if href is None:
                 continue
             if link is not None:
                 raise Declined
-            link = _link(child.get("href") or "")
+            link = href
             continue
         if tag in _ATOM_ENTRY_IGNORED:
             continue
@@ -328,6 +363,23 @@ def _atom_entry(entry: Any) -> RawEntry:
         summary_html=summary_value,
         content_html=content_value,
     )
+
+
+def _atom_link(element: Any) -> str | None:
+    """The href of an alternate HTML link, None for a link of another kind.
+
+    feedparser compares rel and type case-insensitively, takes an alternate
+    link as the page only when its type is HTML, reads a missing href from the
+    element's text and resolves an empty one against the feed's URL."""
+    rel = element.get("rel", "alternate")
+    if rel != "alternate":
+        if rel.strip().lower() == "alternate":
+            raise Declined
+        return None
+    href = element.get("href")
+    if not href or element.get("type", "text/html") != "text/html":
+        raise Declined
+    return _link(href)
 
 
 def _link(value: str) -> str:

@@ -1,7 +1,9 @@
 """OPML subscription lists in and out.
 
 Folders (outlines that hold outlines) become feed tags, and so does a
-`category` attribute, so an export followed by an import keeps both.
+`category` attribute, so an export followed by an import keeps both. Only the
+first MAX_FOLDER_TAGS folder levels do: each level copied the list of folders
+above it, so a file nested 40,000 deep (700 KB) took 44 s and gigabytes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from reader.core.textnorm import normalize_line
 
 class OpmlError(ValueError):
     """The file is not readable OPML."""
+
+
+MAX_FOLDER_TAGS = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +66,7 @@ def _add_feed(
     title = normalize_line(attrs.get("title") or attrs.get("text"))
     url = (attrs.get("xmlurl") or "").strip()
     if not url:
-        return (*folders, title) if title else folders
+        return (*folders, title) if title and len(folders) < MAX_FOLDER_TAGS else folders
     if title == url:  # exporters put the URL in text when there is no title
         title = ""
     categories = [normalize_line(c).strip("/") for c in attrs.get("category", "").split(",")]

@@ -19,6 +19,7 @@ longer name with that name.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
@@ -47,6 +48,12 @@ _OF_HEAD = re.compile(
     rf"\b(?:{_ORG_HEADS})\s(?:of|for|on)\s(?:the\s)?{_CAP}"
     rf"(?:\s{_CAP}|\s(?:and|&)\s{_CAP}|\s(?:of|for|on)\s(?:the\s)?{_CAP})*"
 )
+# The longest "X of Y" name looked for. Unbounded, each head's match ran to the
+# end of a run of capitalised words and connectors, so a text made of such a
+# run took time growing with its square (175 KB: 11 s); with the bound it is
+# linear. Real names are far shorter ("Department of Electrical Engineering
+# and Computer Science of the Massachusetts Institute of Technology": 103).
+MAX_NAME_CHARS = 200
 # "Ohio State University", "Harvard Medical School": capitalised words and
 # then the institution word.
 # (Found by the head word and widened to the words before it, as above:
@@ -106,7 +113,7 @@ def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[st
         if start and text[start - 1] not in ' \n("“':
             continue  # inside a word
         if with_connector:
-            match = _OF_HEAD.match(text, start)
+            match = _OF_HEAD.match(text, start, start + MAX_NAME_CHARS)
             if match is not None:
                 of_heads.append(match)
         else:
@@ -123,6 +130,11 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
     # Where a name the knowledge base knows starts: "and" before one ends the
     # institution's name ("University of Oxford and Google" is two names).
     starts = {m.start for m in mentions if m.source in ("kb", "user")}
+    # Sorted by start, so each candidate name looks only at the mentions near
+    # it (a bisection), not at all of them: a text of thousands of
+    # "Ohio State University" took time growing with its square (176 KB: 44 s).
+    mentions = sorted(mentions, key=_start)
+    longest = max((m.end - m.start for m in mentions), default=0)
     for pattern, matches in zip((_OF_HEAD, _HEAD_AFTER), _institution_heads(text), strict=True):
         pos = 0
         for match in matches:
@@ -136,6 +148,8 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
                 if conn.start() > start and (conn.end() in starts or next_word in _HEAD_WORDS):
                     end = conn.start()
                     break
+            if end - start >= MAX_NAME_CHARS:
+                continue  # cut off at the bound: a run of words, not one name
             pos = end  # a name cut short leaves the rest to search
             before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
             if before is not None:
@@ -157,19 +171,30 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
                 surface = surface[:-2]
             if " " not in surface:
                 continue
-            inside = [m for m in mentions if start <= m.start and m.end <= end]
-            crossing = [m for m in mentions if m.start < end and m.end > start and m not in inside]
+            # Every mention overlapping [start, end) starts after start - longest.
+            low = bisect.bisect_left(mentions, start - longest, key=_start)
+            high = bisect.bisect_left(mentions, end, key=_start)
+            near = mentions[low:high]
+            inside = [m for m in near if start <= m.start and m.end <= end]
+            crossing = [m for m in near if m.start < end and m.end > start and m not in inside]
             if crossing or any(m.start == start and m.end == end for m in inside):
                 continue
             if any(m.source == "user" for m in inside):
                 continue
             if pattern is _HEAD_AFTER and not inside:
                 continue  # nothing to join: left to the context rules
-            mentions = [m for m in mentions if m not in inside]
+            mentions[low:high] = [m for m in near if m not in inside]
             label = "GPE" if match.group().split(" ", 1)[0] in _GPE_HEADS else "ORG"
-            mentions.append(Mention(start, end, label, surface, surface, "context"))
+            bisect.insort(
+                mentions, Mention(start, end, label, surface, surface, "context"), key=_start
+            )
+            longest = max(longest, end - start)
             starts.add(start)
     return mentions
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
 
 
 _ACRONYM = re.compile(r" \(([A-Z][A-Z0-9&.-]{1,9})\)")

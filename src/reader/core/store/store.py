@@ -68,11 +68,15 @@ ON CONFLICT (feed_id, key) DO UPDATE SET
     text = excluded.text, text_sha = excluded.text_sha, entry_hash = excluded.entry_hash,
     extraction = excluded.extraction, extraction_error = excluded.extraction_error,
     site_name = excluded.site_name, image_url = excluded.image_url,
-    ai_score = CASE WHEN excluded.analysed_with IS NULL
-                    THEN articles.ai_score ELSE excluded.ai_score END,
-    analysed_with = CASE WHEN excluded.analysed_with IS NULL
-                         THEN articles.analysed_with ELSE excluded.analysed_with END
+    ai_score = CASE WHEN excluded.analysed_with IS NOT NULL THEN excluded.ai_score
+                    WHEN excluded.text_sha = articles.text_sha THEN articles.ai_score END,
+    analysed_with = CASE WHEN excluded.analysed_with IS NOT NULL THEN excluded.analysed_with
+                         WHEN excluded.text_sha = articles.text_sha THEN articles.analysed_with END
 """
+# An article stored without analysis (its analysis job timed out) keeps the
+# old analysis only while its text is the same: a new text makes it
+# unanalysed (NULL above), so `reader reanalyse` finds it, and its old
+# mentions, offsets into the old text, go (Store.write_feed).
 
 
 def _ids_for_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) -> dict[str, int]:
@@ -664,6 +668,20 @@ class Store(EntityStore, AnnotationStore):
                 fresh=frozenset(ids[key] for key in keys if key not in stored),
                 scored=True,
             )
+            unanalysed = [
+                ids[r.key] for r in articles if r.analysed_with is None and r.key in stored
+            ]
+            for chunk, marks in in_chunks(unanalysed):
+                emptied = conn.execute(
+                    f"SELECT id FROM articles WHERE id IN ({marks}) AND analysed_with IS NULL",
+                    chunk,
+                )
+                write_analyses(
+                    conn,
+                    [Analysis(article_id, (), None, (), None) for (article_id,) in emptied],
+                    entity_ids,
+                    scored=True,
+                )
             for record in articles:
                 article_id = ids[record.key]
                 if article_id in annotated:
