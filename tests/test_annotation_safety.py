@@ -199,7 +199,7 @@ def test_upgrading_a_released_database_keeps_everything(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     apply_migrations(conn, stop_before="0003_entities")
-    assert pending_migrations(conn) == ["0003_entities", "0004_annotations"]
+    assert pending_migrations(conn)[:2] == ["0003_entities", "0004_annotations"]
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(
         "INSERT INTO feeds (id, url, title, added_at) VALUES"
@@ -242,7 +242,7 @@ def test_upgrading_a_released_database_keeps_everything(tmp_path: Path) -> None:
 
     store = Store(path)
     assert pending_migrations(store.conn) == []
-    assert [m[0] for m in MIGRATIONS][-2:] == ["0003_entities", "0004_annotations"]
+    assert [m[0] for m in MIGRATIONS][2:4] == ["0003_entities", "0004_annotations"]
     articles = {a.id: a for a in store.articles(ArticleQuery(limit=None))}
     assert set(articles) == {1, 2, 3}
     assert (articles[1].read, articles[1].starred, articles[1].tags) == (True, False, ("keep",))

@@ -36,6 +36,7 @@ from reader.core.store.common import (
 )
 from reader.core.store.entity_store import EntityStore, write_analysis
 from reader.core.store.schema import apply_migrations, pending_migrations
+from reader.core.stories.grouping import assign_stories
 from reader.core.textnorm import normalize_line, normalize_tag
 
 T = TypeVar("T")
@@ -615,6 +616,9 @@ class Store(EntityStore, AnnotationStore):
                     # The same transaction: the new text and the annotations'
                     # new places are stored together or not at all.
                     reanchor_article(conn, article_id, record.text)
+            # Stories are found as articles arrive, with their text and entities
+            # stored: in this transaction, so a story never misses an article.
+            assign_stories(conn, [ids[record.key] for record in articles])
             # Filtered out at ingest: remembered like pruned articles, so the
             # next refresh neither stores nor re-fetches them.
             conn.executemany(

@@ -1,0 +1,260 @@
+"""Grouping articles into stories as they are stored.
+
+A story is a connected group of articles where each is linked to another by
+`same_story`: a near-duplicate (the same text, lightly edited, other
+headline, boilerplate added or cut) or a different write-up of the same event
+(some shared text, the same salient entities, close in time). The decision
+for a pair depends only on the two articles, and a new article that links
+two stories merges them, so the grouping is the same whatever order the
+articles arrive in.
+
+No all-pairs work: a new article meets its candidates through two indexes
+in SQLite, the LSH bands of its MinHash signature (story_bands) and its
+salient entities within a time window (story_entities), then each candidate
+is checked by estimated Jaccard similarity and entity agreement.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from reader.core.entities.records import NAME_LABELS
+from reader.core.store.common import in_chunks, utcnow
+from reader.core.stories.signature import band_keys, signature, similarity
+
+# Estimated Jaccard of word 3-shingles above which two texts are copies of one
+# another. Unrelated articles score under 0.05; copies with paragraphs cut,
+# boilerplate added and a rewritten headline stay above 0.4 (bench/eval_stories.py).
+NEAR_DUPLICATE = 0.4
+# Different write-ups of one event share less text (quotes, the announcement's
+# wording): a lower bar, but only with the same salient entities and close in time.
+SAME_EVENT_TEXT = 0.2
+SAME_EVENT_ENTITIES = 2  # at least this many shared salient entities...
+SAME_EVENT_OVERLAP = 0.6  # ...making at least this share of the smaller set
+SAME_EVENT_WINDOW = timedelta(hours=48)
+# Copies of an article are republished for days (newsletters, aggregators).
+NEAR_DUPLICATE_WINDOW = timedelta(days=14)
+# An edited article stays in its story while it still resembles a member at
+# this lower bar, so a correction does not move it back and forth.
+KEEP_AFTER_EDIT = 0.25
+SALIENT_ENTITIES = 6
+
+_NAME_LABELS = tuple(sorted(NAME_LABELS))
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What the pair test needs to know about one article."""
+
+    article_id: int
+    signature: bytes | None
+    entities: frozenset[int]
+    when: datetime
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def same_story(a: Member, b: Member, *, text_bar: float = NEAR_DUPLICATE) -> bool:
+    """Whether two articles report the same news. Symmetric, and a function of
+    the two articles alone, which keeps the grouping order-independent."""
+    if a.signature is None or b.signature is None:
+        return False
+    gap = abs(a.when - b.when)
+    sim = similarity(a.signature, b.signature)
+    if sim >= text_bar and gap <= NEAR_DUPLICATE_WINDOW:
+        return True
+    shared = len(a.entities & b.entities)
+    smaller = min(len(a.entities), len(b.entities))
+    return (
+        sim >= SAME_EVENT_TEXT
+        and gap <= SAME_EVENT_WINDOW
+        and shared >= SAME_EVENT_ENTITIES
+        and shared >= SAME_EVENT_OVERLAP * smaller
+    )
+
+
+def salient_entities(conn: sqlite3.Connection, article_id: int) -> frozenset[int]:
+    """The named entities an article is most about: the most mentioned, ties
+    broken by name (not id, which depends on the order articles arrived in)."""
+    marks = ",".join("?" * len(_NAME_LABELS))
+    rows = conn.execute(
+        f"""SELECT e.id FROM mentions m JOIN entities e ON e.id = m.entity_id
+            WHERE m.article_id = ? AND e.label IN ({marks})
+            GROUP BY e.id ORDER BY count(*) DESC, e.name, e.label LIMIT ?""",
+        (article_id, *_NAME_LABELS, SALIENT_ENTITIES),
+    )
+    return frozenset(row[0] for row in rows)
+
+
+def _members(conn: sqlite3.Connection, article_ids: Iterable[int]) -> list[Member]:
+    ids = sorted(set(article_ids))
+    entities: dict[int, set[int]] = {}
+    found: list[Member] = []
+    for chunk, marks in in_chunks(ids):
+        for article_id, entity_id in conn.execute(
+            f"SELECT article_id, entity_id FROM story_entities WHERE article_id IN ({marks})",
+            chunk,
+        ):
+            entities.setdefault(article_id, set()).add(entity_id)
+        for article_id, packed, when in conn.execute(
+            f"""SELECT article_id, signature, sort_date FROM story_articles
+                WHERE article_id IN ({marks}) ORDER BY article_id""",
+            chunk,
+        ):
+            found.append(
+                Member(article_id, packed, frozenset(entities.get(article_id, ())), _parse(when))
+            )
+    return found
+
+
+def _candidates(conn: sqlite3.Connection, member: Member, bands: Sequence[int]) -> set[int]:
+    found: set[int] = set()
+    for chunk, marks in in_chunks(bands):
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT article_id FROM story_bands WHERE band IN ({marks})", chunk
+            )
+        )
+    if len(member.entities) >= SAME_EVENT_ENTITIES:
+        marks = ",".join("?" * len(member.entities))
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"""SELECT article_id FROM story_entities
+                    WHERE entity_id IN ({marks}) AND sort_date BETWEEN ? AND ?
+                    GROUP BY article_id HAVING count(*) >= ?""",
+                (
+                    *sorted(member.entities),
+                    _stamp(member.when - SAME_EVENT_WINDOW),
+                    _stamp(member.when + SAME_EVENT_WINDOW),
+                    SAME_EVENT_ENTITIES,
+                ),
+            )
+        )
+    found.discard(member.article_id)
+    return found
+
+
+def _story_of(conn: sqlite3.Connection, article_ids: Iterable[int]) -> dict[int, int]:
+    ids = sorted(set(article_ids))
+    found: dict[int, int] = {}
+    for chunk, marks in in_chunks(ids):
+        for article_id, story_id in conn.execute(
+            f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})",
+            chunk,
+        ):
+            found[article_id] = story_id
+    return found
+
+
+def _drop_if_empty(conn: sqlite3.Connection, story_id: int) -> None:
+    conn.execute(
+        """DELETE FROM stories WHERE id = ? AND NOT EXISTS
+           (SELECT 1 FROM story_articles WHERE story_id = ?)""",
+        (story_id, story_id),
+    )
+
+
+def assign_stories(conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
+    """Put each stored (new or changed) article in its story, inside the
+    caller's transaction. Articles are taken in id order so one batch is
+    handled the same way every time."""
+    for article_id in sorted(set(article_ids)):
+        _assign(conn, article_id)
+
+
+def _assign(conn: sqlite3.Connection, article_id: int) -> None:
+    row = conn.execute(
+        "SELECT title, text, sort_date FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    if row is None:
+        return
+    title, text, sort_date = row[0], row[1], row[2]
+    member = Member(
+        article_id,
+        signature(f"{title}\n{text}"),
+        salient_entities(conn, article_id),
+        _parse(sort_date),
+    )
+    before = conn.execute(
+        "SELECT story_id, signature, sort_date FROM story_articles WHERE article_id = ?",
+        (article_id,),
+    ).fetchone()
+    if before is not None:
+        [old] = _members(conn, [article_id])
+        if old == member:
+            return  # an update that changed neither the text nor its entities
+    # Leave the indexes while looking, so the article does not find itself.
+    conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM story_entities WHERE article_id = ?", (article_id,))
+    bands = band_keys(member.signature) if member.signature is not None else []
+    candidates = _members(conn, _candidates(conn, member, bands))
+    linked = {m.article_id for m in candidates if same_story(member, m)}
+    stories = set(_story_of(conn, linked).values())
+    current: int | None = None
+    if before is not None:
+        current = int(before[0])
+        others = _members(
+            conn,
+            [
+                r[0]
+                for r in conn.execute(
+                    "SELECT article_id FROM story_articles WHERE story_id = ? AND article_id != ?",
+                    (current, article_id),
+                )
+            ],
+        )
+        # An edited article keeps its story unless it clearly no longer matches:
+        # alone in it, or still resembling one of the others at the lower bar.
+        if not others or any(same_story(member, m, text_bar=KEEP_AFTER_EDIT) for m in others):
+            stories.add(current)
+    if stories:
+        target = min(stories)
+        merged = sorted(stories - {target})
+        for chunk, marks in in_chunks(merged):
+            conn.execute(
+                f"UPDATE story_articles SET story_id = ? WHERE story_id IN ({marks})",
+                [target, *chunk],
+            )
+            conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
+    else:
+        target = int(
+            conn.execute("INSERT INTO stories (created_at) VALUES (?)", (utcnow(),)).lastrowid or 0
+        )
+    conn.execute(
+        """INSERT INTO story_articles (article_id, story_id, signature, sort_date)
+           VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
+           story_id = excluded.story_id, signature = excluded.signature,
+           sort_date = excluded.sort_date""",
+        (article_id, target, member.signature, sort_date),
+    )
+    if current is not None and current != target:
+        _drop_if_empty(conn, current)
+    conn.executemany(
+        "INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
+        [(band, article_id) for band in bands],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO story_entities (entity_id, sort_date, article_id) VALUES (?, ?, ?)",
+        [(entity_id, sort_date, article_id) for entity_id in sorted(member.entities)],
+    )
+
+
+def ungrouped_articles(conn: sqlite3.Connection, limit: int) -> list[int]:
+    """Articles stored before stories existed (an upgraded database), oldest first."""
+    rows = conn.execute(
+        """SELECT a.id FROM articles a WHERE NOT EXISTS
+           (SELECT 1 FROM story_articles s WHERE s.article_id = a.id) ORDER BY a.id LIMIT ?""",
+        (limit,),
+    )
+    return [row[0] for row in rows]

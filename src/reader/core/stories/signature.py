@@ -1,0 +1,104 @@
+"""Text signatures for finding the same news told twice: word shingles, a
+MinHash signature, and the LSH band keys that index it.
+
+The signature is a one-permutation MinHash (one hash per shingle, the
+minimum kept in each of `BINS` bins, empty bins filled from their right
+neighbour), so an article costs one hash per shingle rather than one per
+shingle and bin. The fraction of equal bins of two signatures estimates the
+Jaccard similarity of their shingle sets.
+
+Everything here is stable across processes and Python versions (blake2b and
+plain integer arithmetic, no `hash()`): signatures and band keys are stored.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import unicodedata
+from array import array
+from hashlib import blake2b
+
+SHINGLE_WORDS = 3
+BINS = 120
+ROWS_PER_BAND = 3
+BANDS = BINS // ROWS_PER_BAND
+# Fewer shingles than this and a text says too little to match on (a bare
+# headline such as "Weekly roundup" must not join every other one).
+MIN_SHINGLES = 25
+
+_WORD = re.compile(r"\w+")
+_MASK32 = 0xFFFFFFFF
+_MERSENNE61 = (1 << 61) - 1
+_PACK = struct.Struct(f"<{BINS}I")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of the normalised text (punctuation and case ignored)."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def shingle_hashes(text: str) -> set[int]:
+    """64-bit hashes of the text's overlapping runs of SHINGLE_WORDS words."""
+    found = words(text)
+    if len(found) < SHINGLE_WORDS:
+        return set()
+    return {
+        int.from_bytes(
+            blake2b(" ".join(found[i : i + SHINGLE_WORDS]).encode(), digest_size=8).digest(),
+            "little",
+        )
+        for i in range(len(found) - SHINGLE_WORDS + 1)
+    }
+
+
+def signature(text: str) -> bytes | None:
+    """The packed MinHash signature, or None for a text too short to match on."""
+    hashes = shingle_hashes(text)
+    if len(hashes) < MIN_SHINGLES:
+        return None
+    minima: list[int | None] = [None] * BINS
+    for h in hashes:
+        slot = h % BINS
+        value = (h // BINS) & _MASK32
+        current = minima[slot]
+        if current is None or value < current:
+            minima[slot] = value
+    filled: list[int] = []
+    for slot in range(BINS):
+        # Densification: an empty bin borrows the next filled bin's value,
+        # mixed with the distance so borrowed values rarely equal real ones.
+        for distance in range(BINS):
+            found = minima[(slot + distance) % BINS]
+            if found is not None:
+                filled.append((found + distance * 0x9E3779B1) & _MASK32)
+                break
+    return _PACK.pack(*filled)
+
+
+def unpack(packed: bytes) -> array[int]:
+    values = array("I")
+    values.frombytes(packed)
+    return values
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two signatures' shingle sets."""
+    same = sum(1 for x, y in zip(unpack(a), unpack(b), strict=True) if x == y)
+    return same / BINS
+
+
+def band_keys(packed: bytes) -> list[int]:
+    """One key per band (its index and its rows), fitting a signed 64-bit column.
+
+    Two texts share a band key with probability 1 - (1 - J^r)^b for Jaccard
+    J: with r=3, b=40, about 0.85 at J=0.35, 0.996 at J=0.5 and 0.04 at 0.1.
+    """
+    values = unpack(packed)
+    keys = []
+    for band in range(BANDS):
+        key = band + 1
+        for value in values[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]:
+            key = (key * 0x100000001B3 + value + 1) % _MERSENNE61
+        keys.append(key)
+    return keys
