@@ -244,9 +244,11 @@ CREATE TABLE story_articles (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     story_id INTEGER NOT NULL REFERENCES stories(id),
     signature BLOB,
+    shingles INTEGER NOT NULL DEFAULT 0,
     sort_date TEXT NOT NULL
 );
 CREATE INDEX story_articles_by_story ON story_articles (story_id, article_id);
+CREATE INDEX story_articles_by_date ON story_articles (sort_date);
 CREATE TABLE story_bands (
     band INTEGER NOT NULL,
     article_id INTEGER NOT NULL,

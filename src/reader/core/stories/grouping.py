@@ -23,12 +23,24 @@ from datetime import UTC, datetime, timedelta
 
 from reader.core.entities.records import NAME_LABELS
 from reader.core.store.common import in_chunks, utcnow
-from reader.core.stories.signature import band_keys, signature, similarity
+from reader.core.stories.signature import (
+    band_keys,
+    containment,
+    shingle_hashes,
+    signature_of,
+    similarity,
+)
 
 # Estimated Jaccard of word 3-shingles above which two texts are copies of one
 # another. Unrelated articles score under 0.05; copies with paragraphs cut,
 # boilerplate added and a rewritten headline stay above 0.4 (bench/eval_stories.py).
 NEAR_DUPLICATE = 0.4
+# A copy cut to its first paragraphs (a newsletter's retelling, a feed's
+# excerpt) scores lower, but nearly all of it is inside the full text. A
+# roundup quoting a line from several stories contains little of each and
+# stays under CONTAINED_JACCARD, so it does not chain those stories together.
+CONTAINED = 0.8
+CONTAINED_JACCARD = 0.25
 # Different write-ups of one event share less text (quotes, the announcement's
 # wording): a lower bar, but only with the same salient entities and close in time.
 SAME_EVENT_TEXT = 0.2
@@ -51,6 +63,7 @@ class Member:
 
     article_id: int
     signature: bytes | None
+    shingles: int  # how many distinct shingles the signature summarises
     entities: frozenset[int]
     when: datetime
 
@@ -70,7 +83,10 @@ def same_story(a: Member, b: Member, *, text_bar: float = NEAR_DUPLICATE) -> boo
         return False
     gap = abs(a.when - b.when)
     sim = similarity(a.signature, b.signature)
-    if sim >= text_bar and gap <= NEAR_DUPLICATE_WINDOW:
+    if gap <= NEAR_DUPLICATE_WINDOW and (
+        sim >= text_bar
+        or (sim >= CONTAINED_JACCARD and containment(sim, a.shingles, b.shingles) >= CONTAINED)
+    ):
         return True
     shared = len(a.entities & b.entities)
     smaller = min(len(a.entities), len(b.entities))
@@ -105,13 +121,19 @@ def _members(conn: sqlite3.Connection, article_ids: Iterable[int]) -> list[Membe
             chunk,
         ):
             entities.setdefault(article_id, set()).add(entity_id)
-        for article_id, packed, when in conn.execute(
-            f"""SELECT article_id, signature, sort_date FROM story_articles
+        for article_id, packed, shingles, when in conn.execute(
+            f"""SELECT article_id, signature, shingles, sort_date FROM story_articles
                 WHERE article_id IN ({marks}) ORDER BY article_id""",
             chunk,
         ):
             found.append(
-                Member(article_id, packed, frozenset(entities.get(article_id, ())), _parse(when))
+                Member(
+                    article_id,
+                    packed,
+                    shingles,
+                    frozenset(entities.get(article_id, ())),
+                    _parse(when),
+                )
             )
     return found
 
@@ -180,9 +202,11 @@ def _assign(conn: sqlite3.Connection, article_id: int) -> None:
     if row is None:
         return
     title, text, sort_date = row[0], row[1], row[2]
+    hashes = shingle_hashes(f"{title}\n{text}")
     member = Member(
         article_id,
-        signature(f"{title}\n{text}"),
+        signature_of(hashes),
+        len(hashes),
         salient_entities(conn, article_id),
         _parse(sort_date),
     )
@@ -232,11 +256,11 @@ def _assign(conn: sqlite3.Connection, article_id: int) -> None:
             conn.execute("INSERT INTO stories (created_at) VALUES (?)", (utcnow(),)).lastrowid or 0
         )
     conn.execute(
-        """INSERT INTO story_articles (article_id, story_id, signature, sort_date)
-           VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
+        """INSERT INTO story_articles (article_id, story_id, signature, shingles, sort_date)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
            story_id = excluded.story_id, signature = excluded.signature,
-           sort_date = excluded.sort_date""",
-        (article_id, target, member.signature, sort_date),
+           shingles = excluded.shingles, sort_date = excluded.sort_date""",
+        (article_id, target, member.signature, member.shingles, sort_date),
     )
     if current is not None and current != target:
         _drop_if_empty(conn, current)

@@ -54,7 +54,10 @@ def shingle_hashes(text: str) -> set[int]:
 
 def signature(text: str) -> bytes | None:
     """The packed MinHash signature, or None for a text too short to match on."""
-    hashes = shingle_hashes(text)
+    return signature_of(shingle_hashes(text))
+
+
+def signature_of(hashes: set[int]) -> bytes | None:
     if len(hashes) < MIN_SHINGLES:
         return None
     minima: list[int | None] = [None] * BINS
@@ -86,6 +89,15 @@ def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two signatures' shingle sets."""
     same = sum(1 for x, y in zip(unpack(a), unpack(b), strict=True) if x == y)
     return same / BINS
+
+
+def containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """The share of the smaller shingle set found in the other, from their
+    Jaccard similarity and sizes: |A & B| = J (|A| + |B|) / (1 + J)."""
+    smaller = min(size_a, size_b)
+    if smaller <= 0:
+        return 0.0
+    return min(1.0, jaccard * (size_a + size_b) / ((1.0 + jaccard) * smaller))
 
 
 def band_keys(packed: bytes) -> list[int]:
