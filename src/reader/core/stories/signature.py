@@ -82,7 +82,8 @@ def unpack(packed: bytes) -> array[int]:
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two signatures' shingle sets."""
     # map() with operator.eq runs the 120 comparisons in C (~6x a generator).
-    return sum(map(eq, unpack(a), unpack(b))) / BINS
+    same: int = sum(map(eq, unpack(a), unpack(b)))
+    return same / BINS
 
 
 def containment(jaccard: float, size_a: int, size_b: int) -> float:
