@@ -1,0 +1,100 @@
+"""The stories, story and digest screens: snapshots with the deterministic
+set-up of test_snapshots.py (120x40, fixed theme and clock, demo seeded
+before start), plus a syndicated copy of two demo articles on another feed."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from reader.core.analysis import analyse_records
+from reader.core.config import EntitySettings, Settings
+from reader.core.store import ArticleQuery
+from reader.tui.screens.main import MainScreen
+from reader.tui.screens.stories import DigestScreen, StoriesScreen, StoryScreen
+from reader.tui.widgets.article_list import ArticleList
+from records import record
+from tui.helpers import core, wait_until
+from tui.snapshots import SIZE, MakeApp, Snap, keys, on_screen, then
+
+
+@pytest.fixture
+def syndicated(demo: Settings) -> Settings:
+    """The two newest demo articles copied by a wire feed (boilerplate added,
+    another headline); a demo company followed. (Without page extraction the
+    demo's texts are the feeds' short summaries: nothing is cut from them.)"""
+    with core(demo) as reader:
+        store = reader.store
+        feed_id, _ = store.add_feed("https://wire.example/feed", title="Example Wire")
+        copies = []
+        for n, summary in enumerate(reader.articles(ArticleQuery(limit=2))):
+            text = "Republished from our partners.\n\n" + reader.article(summary.id).text
+            copies.append(
+                dataclasses.replace(
+                    record(f"copy{n}", text, published=summary.published),
+                    title=f"Wire: {summary.title}",
+                )
+            )
+        store.write_feed(
+            feed_id,
+            url=None,
+            title="Example Wire",
+            site_url="",
+            etag=None,
+            last_modified=None,
+            warning=None,
+            articles=analyse_records(copies, "Example Wire", EntitySettings(), ()),
+        )
+        reader.follow("Halcyon AI")
+    return demo
+
+
+def test_stories_list_expanded(snap_compare: Snap, make_app: MakeApp, syndicated: Settings) -> None:
+    run_before = then(on_screen(MainScreen), keys("T"), on_screen(StoriesScreen), keys("enter"))
+    assert snap_compare(make_app(syndicated), terminal_size=SIZE, run_before=run_before)
+
+
+def test_story_sources_side_by_side(
+    snap_compare: Snap, make_app: MakeApp, syndicated: Settings
+) -> None:
+    run_before = then(
+        on_screen(MainScreen),
+        keys("T"),
+        on_screen(StoriesScreen),
+        keys("v"),
+        on_screen(StoryScreen),
+    )
+    assert snap_compare(make_app(syndicated), terminal_size=SIZE, run_before=run_before)
+
+
+def test_digest(snap_compare: Snap, make_app: MakeApp, syndicated: Settings) -> None:
+    # Everything (0): the demo's dates are fixed in the past.
+    run_before = then(on_screen(MainScreen), keys("D"), on_screen(DigestScreen), keys("0"))
+    assert snap_compare(make_app(syndicated), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.anyio
+async def test_choosing_an_article_of_a_story_opens_it(
+    make_app: MakeApp, syndicated: Settings
+) -> None:
+    app = make_app(syndicated)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("T")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, StoriesScreen) and bool(app.screen.stories)
+        )
+        screen = app.screen
+        assert isinstance(screen, StoriesScreen)
+        [story, *_] = screen.stories
+        assert story.sources[-1] == "Example Wire" and len(story.articles) == 2
+        await pilot.press("enter", "down", "down", "enter")  # expand, the copy, open it
+        copy_id = story.articles[1].id
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, MainScreen)
+                and app.screen.query_one(ArticleList).current_id == copy_id
+            ),
+        )
