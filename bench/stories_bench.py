@@ -5,12 +5,12 @@
    earlier article on another feed, each with ~8 entity mentions drawn from a
    skewed list of 400 names: the total write time, the part spent grouping
    (assign_stories, timed around the real call), and that part per article.
-2. The same 300 new articles stored into that 6,000-article database and into
-   one of 100,000 (``--large``): grouping time per article must not grow with
-   the archive. The large archive is filled in bulk (articles, their story
-   rows, LSH bands and entity index rows, written directly with the real
-   signature and band functions) because grouping 100,000 articles one by one
-   would take minutes of a shared machine.
+2. The same 300 new articles stored into an archive of 6,000 and one of
+   100,000 (``--large``), both with 200 articles a day: grouping time per
+   article must not grow with the archive. The archives are filled in bulk
+   (articles, story rows, LSH bands and entity index rows written directly,
+   see bulk_fill) because grouping 100,000 articles one by one would take
+   many minutes of a shared machine.
 
 Wall time (perf_counter) and CPU time of this process (process_time) are
 printed; CPU time is the steadier figure on a busy machine.
@@ -36,9 +36,10 @@ import reader.core.store.store as store_module
 from reader.core.entities.records import Mention
 from reader.core.store import ArticleRecord, Store
 from reader.core.stories.grouping import SALIENT_ENTITIES
-from reader.core.stories.signature import band_keys, signature_of
+from reader.core.stories.signature import BANDS, BINS
 
 WORDS_PER_ARTICLE = 600
+ARTICLES_A_DAY = 200
 FEED_SIZE = 20
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -140,8 +141,11 @@ def write_feeds(store: Store, gen: Generator, count: int, prefix: str, span_days
 def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
     """`count` archived articles with their story index rows, written directly.
 
-    Their signatures come from random shingle sets (unrelated articles, as most
-    of an archive is) rather than generated text, to fill 100,000 in a minute.
+    An archive is mostly unrelated articles: each gets a random signature and
+    random band keys (what unrelated texts have: no band in common), and its
+    salient entities drawn like the new articles' (as salient_entities()
+    picks them: most mentioned first, ties by name). Filling 100,000 this way
+    takes a minute instead of grouping them one by one.
     """
     conn = store.conn
     feed_id, _ = store.add_feed("https://archive.example/feed")
@@ -162,23 +166,18 @@ def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
                    VALUES (?, ?, ?, ?, ?, ?)""",
                 (feed_id, f"bulk{n}", f"Bulk {n}", when, when, "archived"),
             ).lastrowid
-            hashes = {rng.getrandbits(32) for _ in range(WORDS_PER_ARTICLE)}
-            packed = signature_of(hashes)
-            assert packed is not None
             story_id = conn.execute(
                 "INSERT INTO stories (created_at) VALUES (?)", (when,)
             ).lastrowid
             conn.execute(
                 """INSERT INTO story_articles (article_id, story_id, signature, shingles,
                    sort_date) VALUES (?, ?, ?, ?, ?)""",
-                (article_id, story_id, packed, len(hashes), when),
+                (article_id, story_id, rng.randbytes(4 * BINS), WORDS_PER_ARTICLE, when),
             )
             conn.executemany(
                 "INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
-                [(band, article_id) for band in band_keys(packed)],
+                [(rng.getrandbits(61), article_id) for _ in range(BANDS)],
             )
-            # The salient entities as salient_entities() picks them (the
-            # mentions table itself is not read when grouping new articles).
             counts = Counter(m.entity for m in gen.mentions())
             salient = sorted(counts, key=lambda name: (-counts[name], name))[:SALIENT_ENTITIES]
             conn.executemany(
@@ -213,28 +212,33 @@ def main() -> int:
         small = Store(Path(tmp) / "small.db")
         timed(
             f"{args.articles} articles in {args.articles // FEED_SIZE} feeds",
-            lambda: write_feeds(small, gen, args.articles, "f", 30),
+            lambda: write_feeds(small, gen, args.articles, "f", args.articles // ARTICLES_A_DAY),
             timer,
             args.articles,
         )
         stories = small.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
         print(f"  {stories} stories")
-        large = Store(Path(tmp) / "large.db")
-        started = time.perf_counter()
-        bulk_fill(large, Generator(2), args.large, 300)
-        print(f"bulk fill of {args.large} articles: {time.perf_counter() - started:.0f} s")
-        for name, store, span in ((f"{args.articles}", small, 30), (f"{args.large}", large, 300)):
-            gen_new = Generator(3)
+        small.close()
+        # The same number of articles a day in both archives (as a reader
+        # with the same feeds has, a month in or years in), new ones among them.
+        for size in (args.articles, args.large):
+            archive = Store(Path(tmp) / f"archive{size}.db")
+            started = time.perf_counter()
+            span = max(1, size // ARTICLES_A_DAY)
+            bulk_fill(archive, Generator(2), size, span)
+            print(
+                f"archive of {size} articles ({span} days): filled in"
+                f" {time.perf_counter() - started:.0f} s"
+            )
             timed(
-                f"{args.new} new articles into {name}",
-                lambda store=store, gen_new=gen_new, span=span: write_feeds(
-                    store, gen_new, args.new, "new", span
+                f"{args.new} new articles into {size}",
+                lambda archive=archive, span=span: write_feeds(
+                    archive, Generator(3), args.new, "new", span
                 ),
                 timer,
                 args.new,
             )
-        small.close()
-        large.close()
+            archive.close()
     return 0
 
 
