@@ -1,0 +1,483 @@
+"""Select the paragraphs and feed items that labellers mark (issue 10's held-out sets).
+
+Deterministic: the same corpora give the same files. Writes, outside the repository,
+the labellers' files (``ner_dev.txt``, ``ner_test.txt``, ``rel_test.txt``) and, in the
+repository, their references only (``bench/data/*_refs.jsonl``: where each item lives
+and the sha1 of its text; never the text). See docs/labelling.md for the guideline.
+
+Sources are chosen so that the test sets share no source with what was studied:
+
+- entity dev: the AI-lab feeds whose items are already in the relevance dev labels
+  (xAI, Mistral, OpenAI research, Thinking Machines, Pirate Wires);
+- entity test: other sites only: Hacker News entries that appear only in the feed's
+  snapshots (not in the feed file the relevance dev labels come from), each linked
+  site a source; Anthropic's research and red-team feeds; the extraction benchmark's
+  news pages, each site a source;
+- relevance test: feed files with no item in ``bench/data/ai_relevance_labels.jsonl``
+  (items whose link or title also appears in a dev-labelled feed are dropped), plus
+  the extraction benchmark's pages (title + lead).
+
+Run from the repository root::
+
+    python bench/make_label_sets.py /work/shared/corpora --out /work/wt/labelwork
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from label_sets import (
+    PAGES_PATH,
+    body_paragraphs,
+    collapse,
+    html_paragraphs,
+    read_feed,
+    read_ground_truth,
+    relevance_text,
+    sha1,
+    write_jsonl,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA = REPO_ROOT / "bench/data"
+DEV_RELEVANCE = DATA / "ai_relevance_labels.jsonl"
+OXSMW = "feeds/tech-ai/0xsmw-ai-feeds/feeds/"
+
+NER_DEV_FEEDS = [
+    OXSMW + "feed_xai_news.xml",
+    OXSMW + "feed_mistral_news.xml",
+    OXSMW + "feed_openai_research.xml",
+    OXSMW + "feed_thinkingmachines.xml",
+    OXSMW + "feed_piratewires.xml",
+]
+NER_TEST_FEEDS = [OXSMW + "feed_anthropic_research.xml", OXSMW + "feed_anthropic_red.xml"]
+# Full-text feeds of other sites with no item in the relevance dev labels.
+NER_TEST_BLOG_FEEDS = [
+    "feeds/tech-ai/rsparser-site-feeds/" + name
+    for name in (
+        "allthis.atom",
+        "dcrainmaker.xml",
+        "natasha.xml",
+        "russcox.atom",
+        "monkeydom.rss",
+        "OneFootTsunami.atom",
+        "manton.rss",
+        "489.rss",
+        "EMarley.rss",
+        "donthitsave.xml",
+    )
+] + [
+    "feeds/realworld/node-feedparser/feeds/intertwingly.atom",
+    "feeds/realworld/rss-parser-js/input/feedburner.atom",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_cloudflare.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_element_io.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_wirecutter.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_rps.xml",
+    "feeds/realworld/feed-rs/atom/atom_example_7.xml",
+    "feeds/realworld/feed-rs/rss1/rss_1.0_example_2.xml",
+]
+HN_SNAPSHOTS = "feeds/tech-ai/snapshots/0xsmw_feed_hackernews"
+HN_FEED = OXSMW + "feed_hackernews.xml"
+
+# Feed files with no item in the relevance dev labels: English, real publications.
+# Test fixtures of parsers (spec examples, "Example Feed", empty or one-line items),
+# non-English feeds and copies of a dev feed (tpm-with-*-base.atom, xml2js-options.rss,
+# the JSON twins of Daring Fireball and Scripting News) are left out.
+RELEVANCE_FEEDS = [
+    OXSMW + "feed_anthropic_red.xml",
+    OXSMW + "feed_anthropic_research.xml",
+    OXSMW + "feed_openai_alignment.xml",
+    OXSMW + "feed_ai_research.xml",
+    OXSMW + "feed_steve_jobs_archive_stories.xml",
+    "feeds/tech-ai/ai-news-direct/feeds/anthropic_news.xml",
+    "feeds/tech-ai/ai-news-direct/feeds/anthropic_research.xml",
+    "feeds/tech-ai/ai-news-direct/feeds/bytedance_seed_research.xml",
+    "feeds/tech-ai/ai-news-direct/feeds/github_trends_daily.xml",
+    "feeds/tech-ai/ai-news-direct/feeds/github_trends_weekly.xml",
+    "feeds/tech-ai/ai-news-direct/feeds/github_trends_monthly.xml",
+    "feeds/tech-ai/ai-news-direct/feeds/huggingface_trending_datasets.xml",
+    "feeds/tech-ai/rsparser-site-feeds/489.rss",
+    "feeds/tech-ai/rsparser-site-feeds/4fsodonline.atom",
+    "feeds/tech-ai/rsparser-site-feeds/EMarley.rss",
+    "feeds/tech-ai/rsparser-site-feeds/OneFootTsunami.atom",
+    "feeds/tech-ai/rsparser-site-feeds/allthis.atom",
+    "feeds/tech-ai/rsparser-site-feeds/dcrainmaker.xml",
+    "feeds/tech-ai/rsparser-site-feeds/donthitsave.xml",
+    "feeds/tech-ai/rsparser-site-feeds/expertopinionent.atom",
+    "feeds/tech-ai/rsparser-site-feeds/manton.rss",
+    "feeds/tech-ai/rsparser-site-feeds/monkeydom.rss",
+    "feeds/tech-ai/rsparser-site-feeds/natasha.xml",
+    "feeds/tech-ai/rsparser-site-feeds/russcox.atom",
+    "feeds/tech-ai/rsparser-site-feeds/scriptingNews.rss",
+    "feeds/tech-ai/rsparser-site-feeds/theomnishow.rss",
+    "feeds/tech-ai/rsparser-site-feeds/pxlnv.json",
+    "feeds/tech-ai/rsparser-site-feeds/3960.json",
+    "feeds/tech-ai/rsparser-site-feeds/curt.json",
+    "feeds/tech-ai/rsparser-site-feeds/rose.json",
+    "feeds/tech-ai/rsparser-site-feeds/inessential.json",
+    "feeds/realworld/node-feedparser/feeds/intertwingly.atom",
+    "feeds/realworld/rss-parser-js/input/feedburner.atom",
+    "feeds/realworld/rss-parser-js/input/itunes-missing-image.rss",
+    "feeds/realworld/rss-parser-js/input/craigslist.rss",
+    "feeds/realworld/feed-rs/atom/atom_mediarss_reddit_1.xml",
+    "feeds/realworld/feed-rs/atom/atom_example_2.xml",
+    "feeds/realworld/feed-rs/atom/atom_example_3.xml",
+    "feeds/realworld/feed-rs/atom/atom_example_4.xml",
+    "feeds/realworld/feed-rs/atom/atom_example_5.xml",
+    "feeds/realworld/feed-rs/atom/atom_example_7.xml",
+    "feeds/realworld/feed-rs/atom/atom_example_reddit.xml",
+    "feeds/realworld/feed-rs/atom/atom_mediarss_youtube_1.xml",
+    "feeds/realworld/feed-rs/atom/atom_scattered.xml",
+    "feeds/realworld/feed-rs/rss1/rss_1.0_debian.xml",
+    "feeds/realworld/feed-rs/rss1/rss_1.0_example_2.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_bbc.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_ch9.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_cloudflare.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_dbengines.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_element_io.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_example_2.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_example_3.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_reddit.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_rps.xml",
+    "feeds/realworld/feed-rs/rss2/rss_2.0_wirecutter.xml",
+    "feeds/realworld/node-feedparser/feeds/mediacontent-dupes.xml",
+    "feeds/realworld/node-feedparser/feeds/relative-channel-image-url.xml",
+]
+PER_FEED = 25  # no feed may dominate the relevance set
+PER_PODCAST = 10  # podcast episode lists and classified ads: a few are enough
+
+NER_DEV_SIZE = 60
+NER_TEST_SIZE = 320
+MIN_DENSITY = 6
+PER_ARTICLE = 3
+PER_SITE = {"ner_dev": 12, "page": 6, "feed": 6}
+MIN_WORDS, MAX_WORDS = 40, 200
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\d,.]*%?|\$[\d,.]+")
+_STOPWORDS = frozenset("the a an of to and in on for is was that with by as at from it".split())
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_CODE = re.compile(r"[{};=<>]|\(\)|::|=>")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    ref: dict[str, Any]
+    text: str
+    words: int
+    density: float  # estimated entity mentions per paragraph; used only to rank
+
+
+def estimated_mentions(text: str) -> int:
+    """A crude, recogniser-independent count of name-like and numeric token runs.
+
+    Runs of capitalised words (not a sentence's first word, not long ALL_CAPS code
+    words), currency amounts, percentages and years. Used only to prefer entity-dense
+    paragraphs; ranking by our own recogniser would bias the test towards what it
+    already finds.
+    """
+    runs = 0
+    in_run = False
+    sentence_start = True
+    for token in text.split():
+        core = token.strip("\"'“”‘’()[],;:.!?")
+        named = bool(core) and (
+            (core[0].isupper() and "_" not in core and not (core.isupper() and len(core) > 5))
+            or core[0] in "$€£"
+            or core.endswith("%")
+            or bool(_YEAR.fullmatch(core))
+        )
+        # A capitalised first word says nothing (names there are rare enough to lose),
+        # nor does "I".
+        if named and (sentence_start or core in ("I", "I’ve", "I'm", "I’m", "I've")):
+            named = False
+        if named and not in_run:
+            runs += 1
+        in_run = named
+        sentence_start = token.endswith((".", "!", "?", ":", "”", '"'))
+    return runs
+
+
+def usable(text: str) -> bool:
+    """English prose of the right length, no code, nothing that clashes with markup."""
+    words = _WORD.findall(text)
+    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+        return False
+    if "[[" in text or "]]" in text or "|" in text or text.startswith("#"):
+        return False
+    if len(_CODE.findall(text)) > 2:
+        return False
+    return english(text)
+
+
+def english(text: str) -> bool:
+    words = _WORD.findall(text)
+    return bool(words) and sum(w.lower() in _STOPWORDS for w in words) / len(words) >= 0.12
+
+
+def site(url: str) -> str:
+    host = urlsplit(url).netloc.lower().split(":")[0]
+    return host.removeprefix("www.")
+
+
+def feed_candidates(corpora: Path, path: str, keys: Iterable[str] | None = None) -> list[Candidate]:
+    """Usable paragraphs of a feed's entries (all entries, or those with the given keys)."""
+    wanted = set(keys) if keys is not None else None
+    out: list[Candidate] = []
+    for entry in read_feed(corpora / path).entries:
+        if wanted is not None and entry.key not in wanted:
+            continue
+        for index, text in enumerate(html_paragraphs(entry.html)):
+            if usable(text):
+                ref = {
+                    "corpus": "feed",
+                    "path": path,
+                    "entry": entry.key,
+                    "para": index,
+                    "source": site(entry.link) or path,
+                    "sha1": sha1(text),
+                }
+                out.append(Candidate(ref, text, len(text.split()), estimated_mentions(text)))
+    return out
+
+
+def hn_snapshot_paths(corpora: Path) -> dict[str, str]:
+    """Hacker News entries seen only in snapshots: key -> the first snapshot holding it."""
+    studied = {e.key for e in read_feed(corpora / HN_FEED).entries}
+    first: dict[str, str] = {}
+    for file in sorted((corpora / HN_SNAPSHOTS).glob("*.xml")):
+        rel = str(file.relative_to(corpora))
+        for entry in read_feed(file).entries:
+            if entry.key not in studied and entry.key not in first:
+                first[entry.key] = rel
+    return first
+
+
+def page_candidates(corpora: Path) -> list[Candidate]:
+    out: list[Candidate] = []
+    for page, truth in sorted(read_ground_truth(corpora).items()):
+        for index, text in enumerate(body_paragraphs(truth.get("articleBody") or "")):
+            if usable(text):
+                ref = {
+                    "corpus": "page",
+                    "path": PAGES_PATH,
+                    "page": page,
+                    "para": index,
+                    "source": site(truth.get("url") or "") or PAGES_PATH,
+                    "sha1": sha1(text),
+                }
+                out.append(Candidate(ref, text, len(text.split()), estimated_mentions(text)))
+    return out
+
+
+def pick(candidates: Sequence[Candidate], size: int, per_source: int) -> list[Candidate]:
+    """The densest paragraphs, at most PER_ARTICLE per article and per_source per site.
+
+    Round-robin over sources (densest first within each) so that many sources are
+    represented before any one fills up.
+    """
+    by_source: dict[str, list[Candidate]] = defaultdict(list)
+    for c in sorted(candidates, key=lambda c: (-c.density, c.ref["sha1"])):
+        by_source[c.ref["source"]].append(c)
+    chosen: list[Candidate] = []
+    per_article: Counter[str] = Counter()
+    taken: Counter[str] = Counter()
+    seen_text: set[str] = set()
+    while len(chosen) < size:
+        progressed = False
+        for source in sorted(by_source):
+            queue = by_source[source]
+            while queue and taken[source] < per_source:
+                c = queue.pop(0)
+                article = f"{c.ref['path']}#{c.ref.get('entry') or c.ref.get('page')}"
+                if per_article[article] >= PER_ARTICLE or c.ref["sha1"] in seen_text:
+                    continue
+                chosen.append(c)
+                seen_text.add(c.ref["sha1"])
+                per_article[article] += 1
+                taken[source] += 1
+                progressed = True
+                break
+            if len(chosen) >= size:
+                break
+        if not progressed:
+            break
+    return chosen
+
+
+def ner_block(item_id: str, c: Candidate) -> str:
+    where = c.ref.get("entry") or c.ref.get("page")
+    return (
+        f"# id: {item_id}\n"
+        f"# ref: {c.ref['path']} | {where} | para {c.ref['para']} | source {c.ref['source']}\n"
+        f"{c.text}\n"
+    )
+
+
+def write_ner(name: str, chosen: Sequence[Candidate], out: Path) -> list[dict[str, Any]]:
+    refs: list[dict[str, Any]] = []
+    blocks: list[str] = []
+    for number, c in enumerate(chosen, 1):
+        item_id = f"{name.replace('_', '-')}-{number:04d}"
+        refs.append({"id": item_id, **c.ref})
+        blocks.append(ner_block(item_id, c))
+    header = (
+        f"# {name}: {len(chosen)} paragraphs from {len({c.ref['source'] for c in chosen})} "
+        "sources. Mark entities inline as [[surface|LABEL]] following docs/labelling.md.\n"
+        "# Change nothing else in the paragraph line; keep the # lines.\n"
+    )
+    (out / f"{name}.txt").write_text(header + "\n" + "\n".join(blocks), encoding="utf-8")
+    write_jsonl(DATA / f"{name}_refs.jsonl", refs)
+    return refs
+
+
+def dev_relevance_keys(corpora: Path) -> tuple[set[str], set[str], set[str]]:
+    """Files, entry keys/links and titles of the relevance dev set."""
+    labels = [json.loads(x) for x in DEV_RELEVANCE.read_text(encoding="utf-8").splitlines() if x]
+    files = {label["file"] for label in labels}
+    keys: set[str] = set()
+    titles: set[str] = set()
+    for rel in files:
+        path = corpora / "feeds" / rel
+        if path.is_file():
+            for e in read_feed(path).entries:
+                keys.update(k for k in (e.key, e.link) if k)
+                if e.title.strip():
+                    titles.add(collapse(e.title).lower())
+    return files, keys, titles
+
+
+def relevance_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, str, str]]]:
+    dev_files, dev_keys, dev_titles = dev_relevance_keys(corpora)
+    chosen: list[tuple[dict[str, Any], tuple[str, str, str]]] = []
+    seen: set[str] = set()
+    for path in RELEVANCE_FEEDS:
+        assert path.removeprefix("feeds/") not in dev_files, path
+        file = corpora / path
+        if not file.is_file():
+            print(f"  missing feed {path}; skipped")
+            continue
+        cap = PER_PODCAST if "itunes" in path or "craigslist" in path else PER_FEED
+        taken = 0
+        for entry in read_feed(file).entries:
+            if taken >= cap:
+                break
+            ref = {"corpus": "feed", "path": path, "entry": entry.key, "source": path}
+            found = relevance_text(corpora, ref)
+            if found is None:
+                continue
+            _, title, lead_text, _ = found
+            dup = {entry.key, entry.link, title.lower()}
+            if not title or dup & (dev_keys | dev_titles | seen):
+                continue
+            seen |= dup - {""}
+            chosen.append(({**ref, "sha1": sha1(title + "\n" + lead_text)}, found[:3]))
+            taken += 1
+    for page, truth in sorted(read_ground_truth(corpora).items()):
+        ref = {"corpus": "page", "path": PAGES_PATH, "page": page}
+        ref["source"] = site(truth.get("url") or "") or PAGES_PATH
+        found = relevance_text(corpora, ref)
+        if found is None or not found[1] or not english(found[2]):
+            continue
+        _, title, lead_text, _ = found
+        chosen.append(({**ref, "sha1": sha1(title + "\n" + lead_text)}, found[:3]))
+    return chosen
+
+
+def write_relevance(
+    items: Sequence[tuple[dict[str, Any], tuple[str, str, str]]], out: Path
+) -> None:
+    refs: list[dict[str, Any]] = []
+    blocks: list[str] = []
+    for number, (ref, (feed_title, title, lead_text)) in enumerate(items, 1):
+        item_id = f"rel-test-{number:04d}"
+        refs.append({"id": item_id, **ref})
+        where = ref.get("entry") or ref.get("page")
+        blocks.append(
+            f"# id: {item_id}\n# ref: {ref['path']} | {where}\n"
+            f"feed: {feed_title or '(web page, no feed)'}\n"
+            f"title: {title}\nlead: {lead_text}\nai: \n"
+        )
+    header = (
+        f"# rel_test: {len(items)} items. Answer each 'ai:' line with yes or no, following\n"
+        "# docs/labelling.md (AI relevance). Judge the title and lead; the feed line is context.\n"
+    )
+    (out / "rel_test.txt").write_text(header + "\n" + "\n".join(blocks), encoding="utf-8")
+    write_jsonl(DATA / "ai_relevance_test_refs.jsonl", refs)
+
+
+def summary(name: str, sources: Sequence[str]) -> None:
+    counts = Counter(sources)
+    print(f"{name}: {len(sources)} items from {len(counts)} sources")
+    for source, n in sorted(counts.items()):
+        print(f"  {n:3d}  {source}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpora", type=Path, help="the shared corpora folder")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT.parent / "labelwork")
+    args = parser.parse_args(argv)
+    corpora: Path = args.corpora
+    if not (corpora / "feeds").is_dir() or not (corpora / PAGES_PATH).is_dir():
+        print(f"corpora not found at {corpora} (need feeds/ and {PAGES_PATH}); skipped")
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    dev_pool = [
+        c
+        for path in NER_DEV_FEEDS
+        for c in feed_candidates(corpora, path)
+        if c.density >= MIN_DENSITY
+    ]
+    dev = pick(dev_pool, NER_DEV_SIZE, PER_SITE["ner_dev"])
+    dev_sources = {c.ref["source"] for c in dev}
+
+    test_pool = [c for path in NER_TEST_FEEDS for c in feed_candidates(corpora, path)]
+    blog_pool = [c for path in NER_TEST_BLOG_FEEDS for c in feed_candidates(corpora, path)]
+    hn: dict[str, list[str]] = defaultdict(list)
+    for key, path in hn_snapshot_paths(corpora).items():
+        hn[path].append(key)
+    hn_pool = [c for path, keys in sorted(hn.items()) for c in feed_candidates(corpora, path, keys)]
+    pages = page_candidates(corpora)
+    # Only entity-dense paragraphs: real prose has far fewer names per paragraph than
+    # the estimate suggests (headings, figure names and code words are capitalised too).
+    clean = [
+        c
+        for c in test_pool + blog_pool + hn_pool + pages
+        if c.ref["source"] not in dev_sources and c.density >= MIN_DENSITY
+    ]
+    anthropic = pick([c for c in clean if c.ref["source"] == "anthropic.com"], 40, 40)
+    rest = [c for c in clean if c.ref["source"] != "anthropic.com"]
+    feeds_chosen = pick([c for c in rest if c.ref["corpus"] == "feed"], 170, PER_SITE["feed"])
+    page_chosen = pick([c for c in rest if c.ref["corpus"] == "page"], 150, PER_SITE["page"])
+    test = anthropic + feeds_chosen + page_chosen
+    test = test[:NER_TEST_SIZE]
+    assert not dev_sources & {c.ref["source"] for c in test}
+
+    write_ner("ner_dev", dev, args.out)
+    write_ner("ner_test", test, args.out)
+    rel = relevance_items(corpora)
+    write_relevance(rel, args.out)
+
+    summary("ner_dev", [c.ref["source"] for c in dev])
+    print(f"  estimated mentions {sum(c.density for c in dev):.0f}")
+    summary("ner_test", [c.ref["source"] for c in test])
+    print(f"  estimated mentions {sum(c.density for c in test):.0f}")
+    summary("rel_test", [r["source"] for r, _ in rel])
+    print(f"written to {args.out} and {DATA}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
