@@ -174,9 +174,10 @@ def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
                    sort_date) VALUES (?, ?, ?, ?, ?)""",
                 (article_id, story_id, rng.randbytes(4 * BINS), WORDS_PER_ARTICLE, when),
             )
+            day = datetime.fromisoformat(when[:19]).toordinal()
             conn.executemany(
-                "INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
-                [(rng.getrandbits(61), article_id) for _ in range(BANDS)],
+                "INSERT OR IGNORE INTO story_bands (band, day, article_id) VALUES (?, ?, ?)",
+                [(rng.getrandbits(61), day, article_id) for _ in range(BANDS)],
             )
             counts = Counter(m.entity for m in gen.mentions())
             salient = sorted(counts, key=lambda name: (-counts[name], name))[:SALIENT_ENTITIES]

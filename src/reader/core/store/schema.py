@@ -249,10 +249,13 @@ CREATE TABLE story_articles (
 );
 CREATE INDEX story_articles_by_story ON story_articles (story_id, article_id);
 CREATE INDEX story_articles_by_date ON story_articles (sort_date);
+-- day: the article's date as a day number, so a lookup reads only the band's
+-- rows within the matching window however large the archive grows.
 CREATE TABLE story_bands (
     band INTEGER NOT NULL,
+    day INTEGER NOT NULL,
     article_id INTEGER NOT NULL,
-    PRIMARY KEY (band, article_id)
+    PRIMARY KEY (band, day, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX story_bands_by_article ON story_bands (article_id);
 CREATE TABLE story_entities (

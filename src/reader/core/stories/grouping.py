@@ -142,11 +142,17 @@ def _members(conn: sqlite3.Connection, article_ids: Iterable[int]) -> list[Membe
 
 def _candidates(conn: sqlite3.Connection, member: Member, bands: Sequence[int]) -> set[int]:
     found: set[int] = set()
+    # Only the window a copy can be in: unrelated articles that share a band by
+    # chance grow with the archive, the articles of a few weeks do not.
+    day = member.when.toordinal()
+    reach = NEAR_DUPLICATE_WINDOW.days + 1
     for chunk, marks in in_chunks(bands):
         found.update(
             row[0]
             for row in conn.execute(
-                f"SELECT article_id FROM story_bands WHERE band IN ({marks})", chunk
+                f"""SELECT article_id FROM story_bands
+                    WHERE band IN ({marks}) AND day BETWEEN ? AND ?""",
+                [*chunk, day - reach, day + reach],
             )
         )
     if len(member.entities) >= SAME_EVENT_ENTITIES:
@@ -273,9 +279,10 @@ def _assign(conn: sqlite3.Connection, article_id: int) -> None:
     )
     if current is not None and current != target:
         _drop_if_empty(conn, current)
+    day = member.when.toordinal()
     conn.executemany(
-        "INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)",
-        [(band, article_id) for band in bands],
+        "INSERT OR IGNORE INTO story_bands (band, day, article_id) VALUES (?, ?, ?)",
+        [(band, day, article_id) for band in bands],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO story_entities (entity_id, sort_date, article_id) VALUES (?, ?, ?)",
