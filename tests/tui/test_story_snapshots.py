@@ -5,9 +5,11 @@ before start), plus a syndicated copy of two demo articles on another feed."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
+from loopback import LoopbackServer, rss
 from reader.core.analysis import analyse_records
 from reader.core.config import EntitySettings, Settings
 from reader.core.store import ArticleQuery
@@ -15,7 +17,8 @@ from reader.tui.screens.main import MainScreen
 from reader.tui.screens.stories import DigestScreen, StoriesScreen, StoryScreen
 from reader.tui.widgets.article_list import ArticleList
 from records import record
-from tui.helpers import core, wait_until
+from story_texts import CHIP, ROBOTS, body
+from tui.helpers import Notes, app_settings, core, wait_until
 from tui.snapshots import SIZE, MakeApp, Snap, keys, on_screen, then
 
 
@@ -98,3 +101,36 @@ async def test_choosing_an_article_of_a_story_opens_it(
                 and app.screen.query_one(ArticleList).current_id == copy_id
             ),
         )
+
+
+@pytest.mark.anyio
+async def test_a_refresh_in_the_app_says_which_followed_entities_appeared(
+    tmp_path: Path, make_app: MakeApp, server: LoopbackServer
+) -> None:
+    entries = [
+        {
+            "title": "Nvidia unveils Vera",
+            "guid": "v1",
+            "link": "https://news.example/v1",
+            "description": body(CHIP),
+        },
+        {
+            "title": "Robots",
+            "guid": "r1",
+            "link": "https://news.example/r1",
+            "description": body(ROBOTS),
+        },
+    ]
+    url = server.add("/wire.xml", body=rss(entries, title="Wire"))
+    settings = app_settings(tmp_path)
+    with core(settings) as reader:
+        reader.store.add_feed(url, title="Wire")
+        reader.follow("Nvidia")
+        reader.follow("Tessellate")  # in no article: not named
+    app = make_app(settings)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: any(t == "Followed" for _, t, _ in notes.seen))
+    assert [m for m, t, _ in notes.seen if t == "Followed"] == ["Nvidia (1 article)"]

@@ -12,6 +12,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.models import FeedResult
 from reader.core.service import AddResult, ImportResult, Reader, make_reader
+from reader.core.store.common import utcnow
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
 from reader.tui.entity_theme import entity_variables
 from reader.tui.highlight_theme import highlight_variables
@@ -293,6 +294,7 @@ class ReaderApp(App[None]):
         feeds = new = 0
         failed: list[FeedResult] = []
         skipped: list[FeedResult] = []
+        started = utcnow()
         try:
             for result in reader.refresh(feed_ids, force=force):
                 if worker.is_cancelled:
@@ -305,6 +307,10 @@ class ReaderApp(App[None]):
                 else:
                     feeds += 1
                 self.post_message(FeedRefreshed(result))
+            appeared = reader.followed_appeared(started)
+            if appeared:
+                said = ", ".join(f"{name} ({plural(n, 'article')})" for name, n in appeared)
+                self.call_from_thread(self.notify, said, title="Followed", markup=False)
         finally:
             reader.close()
         self.post_message(RefreshFinished(feeds, new, failed, skipped))
