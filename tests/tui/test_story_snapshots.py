@@ -16,6 +16,7 @@ from reader.core.store import ArticleQuery
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.stories import DigestScreen, StoriesScreen, StoryScreen
 from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.sidebar import Sidebar
 from records import record
 from story_texts import CHIP, ROBOTS, body
 from tui.helpers import Notes, app_settings, core, wait_until
@@ -134,3 +135,33 @@ async def test_a_refresh_in_the_app_says_which_followed_entities_appeared(
         await pilot.press("r")
         await wait_until(pilot, lambda: any(t == "Followed" for _, t, _ in notes.seen))
     assert [m for m, t, _ in notes.seen if t == "Followed"] == ["Nvidia (1 article)"]
+
+
+@pytest.mark.anyio
+async def test_followed_entities_in_the_sidebar_count_new_stories(
+    make_app: MakeApp, syndicated: Settings
+) -> None:
+    with core(syndicated) as reader:
+        # Followed long ago: every demo story about Halcyon AI is new.
+        with reader.store.transaction() as conn:
+            conn.execute("UPDATE follows SET seen_at = '2020-01-01T00:00:00Z'")
+        [follow] = reader.following()
+        assert follow.new_stories > 0
+    app = make_app(syndicated)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        sidebar = app.screen.query_one(Sidebar)
+        key = f"follow:{follow.id}"
+        prompt = sidebar.get_option(key).prompt
+        assert str(prompt) == f"Halcyon AI {follow.new_stories} new"
+        sidebar.focus()
+        sidebar.select_key(key)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: str(sidebar.get_option(key).prompt) == "Halcyon AI")
+        listed = app.screen.query_one(ArticleList)
+        await wait_until(pilot, lambda: listed.current_id is not None)
+        current = listed.current_id
+    with core(syndicated) as reader:
+        assert reader.following()[0].new_stories == 0
+        shown = {a.id for a in reader.articles(ArticleQuery(entity="Halcyon AI", limit=None))}
+    assert current in shown
