@@ -8,6 +8,8 @@ import json
 import os
 import subprocess
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -38,17 +40,25 @@ def run(tmp_path: Path) -> Run:
     return run
 
 
-def _serve(server: LoopbackServer, path: str, title: str, items: list[tuple[str, str, str]]) -> str:
+def _serve(
+    server: LoopbackServer,
+    path: str,
+    title: str,
+    items: list[tuple[str, str, str]],
+    hours_ago: int = 2,
+) -> str:
+    # Dated within the last day, so `--since 1d` finds them.
+    when = format_datetime(datetime.now(UTC) - timedelta(hours=hours_ago))
     entries = [
         {
             "title": headline,
             "guid": guid,
             "link": f"https://news.example/{guid}",
             "description": text,
+            "pubDate": when,
         }
         for guid, headline, text in items
     ]
-    # No dates: stored as of now, so `--since 1d` finds them.
     return server.add(path, body=rss(entries, title=title))
 
 
@@ -59,7 +69,9 @@ def test_stories_follow_and_digest(run: Run, server: LoopbackServer, tmp_path: P
         "Wire",
         [("w1", "Nvidia unveils Vera", body(CHIP)), ("w2", "Robots raise money", body(ROBOTS))],
     )
-    daily = _serve(server, "/daily.xml", "Daily", [("d1", "Vera arrives", syndicated(CHIP))])
+    daily = _serve(
+        server, "/daily.xml", "Daily", [("d1", "Vera arrives", syndicated(CHIP))], hours_ago=1
+    )
     other = _serve(server, "/other.xml", "Markets", [("o1", "Nvidia results", body(EARNINGS))])
     run("add", "--no-fetch", wire, daily, other)
     assert run("follow", "Nvidia").stdout == "following entity 'Nvidia'\n"

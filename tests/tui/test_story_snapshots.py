@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import reader.core.stories.watchlist as watchlist_module
 from loopback import LoopbackServer, rss
 from reader.core.analysis import analyse_records
 from reader.core.config import EntitySettings, Settings
@@ -19,6 +20,7 @@ from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.sidebar import Sidebar
 from records import record
 from story_texts import CHIP, ROBOTS, body
+from tui.conftest import FIXED_NOW
 from tui.helpers import Notes, app_settings, core, wait_until
 from tui.snapshots import SIZE, MakeApp, Snap, keys, on_screen, then
 
@@ -51,6 +53,8 @@ def syndicated(demo: Settings) -> Settings:
             articles=analyse_records(copies, "Example Wire", EntitySettings(), ()),
         )
         reader.follow("Halcyon AI")
+        with store.transaction() as conn:  # looked at when the demo was stored
+            conn.execute("UPDATE follows SET seen_at = ?", (FIXED_NOW,))
     return demo
 
 
@@ -139,8 +143,10 @@ async def test_a_refresh_in_the_app_says_which_followed_entities_appeared(
 
 @pytest.mark.anyio
 async def test_followed_entities_in_the_sidebar_count_new_stories(
-    make_app: MakeApp, syndicated: Settings
+    make_app: MakeApp, syndicated: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The seeded articles were stored at the fixed clock's time: look at them then.
+    monkeypatch.setattr(watchlist_module, "utcnow", lambda: FIXED_NOW)
     with core(syndicated) as reader:
         # Followed long ago: every demo story about Halcyon AI is new.
         with reader.store.transaction() as conn:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from reader.core.entities.records import NAME_LABELS
@@ -53,6 +53,10 @@ NEAR_DUPLICATE_WINDOW = timedelta(days=14)
 # this lower bar, so a correction does not move it back and forth.
 KEEP_AFTER_EDIT = 0.25
 SALIENT_ENTITIES = 6
+# At most this many candidates from each index, the most similar first (most
+# bands or entities shared). Only a flood of near-identical or templated
+# articles in one window reaches it; it bounds the work per article there.
+MAX_CANDIDATES = 300
 
 _NAME_LABELS = tuple(sorted(NAME_LABELS))
 
@@ -66,6 +70,7 @@ class Member:
     shingles: int  # how many distinct shingles the signature summarises
     entities: frozenset[int]
     when: datetime
+    story_id: int = field(default=0, compare=False)  # 0: not stored in a story yet
 
 
 def _parse(stamp: str) -> datetime:
@@ -123,8 +128,8 @@ def _members(conn: sqlite3.Connection, article_ids: Iterable[int]) -> list[Membe
             chunk,
         ):
             entities.setdefault(article_id, set()).add(entity_id)
-        for article_id, packed, shingles, when in conn.execute(
-            f"""SELECT article_id, signature, shingles, sort_date FROM story_articles
+        for article_id, packed, shingles, when, story_id in conn.execute(
+            f"""SELECT article_id, signature, shingles, sort_date, story_id FROM story_articles
                 WHERE article_id IN ({marks}) ORDER BY article_id""",
             chunk,
         ):
@@ -135,6 +140,7 @@ def _members(conn: sqlite3.Connection, article_ids: Iterable[int]) -> list[Membe
                     shingles,
                     frozenset(entities.get(article_id, ())),
                     _parse(when),
+                    story_id,
                 )
             )
     return found
@@ -151,8 +157,9 @@ def _candidates(conn: sqlite3.Connection, member: Member, bands: Sequence[int]) 
             row[0]
             for row in conn.execute(
                 f"""SELECT article_id FROM story_bands
-                    WHERE band IN ({marks}) AND day BETWEEN ? AND ?""",
-                [*chunk, day - reach, day + reach],
+                    WHERE band IN ({marks}) AND day BETWEEN ? AND ?
+                    GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?""",
+                [*chunk, day - reach, day + reach, MAX_CANDIDATES],
             )
         )
     if len(member.entities) >= SAME_EVENT_ENTITIES:
@@ -167,7 +174,8 @@ def _candidates(conn: sqlite3.Connection, member: Member, bands: Sequence[int]) 
                     GROUP BY se.article_id
                     HAVING count(*) >= ? AND count(*) >= ? * min(?,
                         (SELECT count(*) FROM story_entities x
-                         WHERE x.article_id = se.article_id))""",
+                         WHERE x.article_id = se.article_id))
+                    ORDER BY count(*) DESC, se.article_id LIMIT ?""",
                 (
                     *sorted(member.entities),
                     _stamp(member.when - SAME_EVENT_WINDOW),
@@ -175,22 +183,11 @@ def _candidates(conn: sqlite3.Connection, member: Member, bands: Sequence[int]) 
                     SAME_EVENT_ENTITIES,
                     SAME_EVENT_OVERLAP,
                     len(member.entities),
+                    MAX_CANDIDATES,
                 ),
             )
         )
     found.discard(member.article_id)
-    return found
-
-
-def _story_of(conn: sqlite3.Connection, article_ids: Iterable[int]) -> dict[int, int]:
-    ids = sorted(set(article_ids))
-    found: dict[int, int] = {}
-    for chunk, marks in in_chunks(ids):
-        for article_id, story_id in conn.execute(
-            f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})",
-            chunk,
-        ):
-            found[article_id] = story_id
     return found
 
 
@@ -237,9 +234,16 @@ def _assign(conn: sqlite3.Connection, article_id: int) -> None:
     conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM story_entities WHERE article_id = ?", (article_id,))
     bands = band_keys(member.signature) if member.signature is not None else []
-    candidates = _members(conn, _candidates(conn, member, bands))
-    linked = {m.article_id for m in candidates if same_story(member, m)}
-    stories = set(_story_of(conn, linked).values())
+    by_story: dict[int, list[Member]] = {}
+    for candidate in _members(conn, _candidates(conn, member, bands)):
+        by_story.setdefault(candidate.story_id, []).append(candidate)
+    # One link joins a whole story: stop at the first member that matches, so
+    # a large story costs one or two comparisons, not one per member.
+    stories = {
+        story_id
+        for story_id, group in by_story.items()
+        if any(same_story(member, m) for m in group)
+    }
     current: int | None = None
     if before is not None:
         current = int(before[0])

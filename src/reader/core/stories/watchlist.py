@@ -41,10 +41,19 @@ def mark_seen(conn: sqlite3.Connection, follow_id: int) -> None:
     conn.execute("UPDATE follows SET seen_at = ? WHERE id = ?", (utcnow(), follow_id))
 
 
-def stories_about(conn: sqlite3.Connection, kind: str, name: str, since: str | None) -> list[int]:
-    """Ids of the stories with an article dated at or after `since` that
-    mentions the entity (kind "entity") or matches the search ("search")."""
-    after = "AND s.sort_date >= ?" if since else ""
+def stories_about(
+    conn: sqlite3.Connection, kind: str, name: str, since: str | None, *, stored: bool = False
+) -> list[int]:
+    """Ids of the stories with an article dated at or after `since` (with
+    `stored`: stored after then, whatever its date) that mentions the entity
+    (kind "entity") or matches the search ("search")."""
+    after = ""
+    if since:
+        after = (
+            "AND s.article_id IN (SELECT id FROM articles WHERE added_at > ?)"
+            if stored
+            else "AND s.sort_date >= ?"
+        )
     extra: tuple[str, ...] = (since,) if since else ()
     if kind == "entity":
         rows = conn.execute(
@@ -68,12 +77,15 @@ def stories_about(conn: sqlite3.Connection, kind: str, name: str, since: str | N
 
 
 def follows(conn: sqlite3.Connection) -> list[Follow]:
-    """Everything followed, in the order it was followed, with new-story counts."""
+    """Everything followed, in the order it was followed, with the counts of
+    stories that gained an article since the user last looked."""
     rows = conn.execute(
         "SELECT id, kind, name, created_at, seen_at FROM follows ORDER BY id"
     ).fetchall()
     return [
-        Follow(r[0], r[1], r[2], r[3], r[4], len(stories_about(conn, r[1], r[2], r[4])))
+        Follow(
+            r[0], r[1], r[2], r[3], r[4], len(stories_about(conn, r[1], r[2], r[4], stored=True))
+        )
         for r in rows
     ]
 
