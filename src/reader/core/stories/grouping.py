@@ -44,7 +44,9 @@ CONTAINED_JACCARD = 0.25
 # Different write-ups of one event share less text (quotes, the announcement's
 # wording): a lower bar, but only with the same salient entities and close in time.
 SAME_EVENT_TEXT = 0.2
-SAME_EVENT_ENTITIES = 2  # at least this many shared salient entities...
+# At least this many shared salient entities (two is too easy for short texts
+# about the same few big names: every feed summary would be a candidate)...
+SAME_EVENT_ENTITIES = 3
 SAME_EVENT_OVERLAP = 0.6  # ...making at least this share of the smaller set
 SAME_EVENT_WINDOW = timedelta(hours=48)
 # Copies of an article are republished for days (newsletters, aggregators).

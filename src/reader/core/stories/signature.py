@@ -20,7 +20,6 @@ import re
 import struct
 import unicodedata
 from array import array
-from operator import eq
 from zlib import crc32
 
 BINS = 120
@@ -81,9 +80,11 @@ def unpack(packed: bytes) -> array[int]:
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two signatures' shingle sets."""
-    # map() with operator.eq runs the 120 comparisons in C (~6x a generator).
-    same: int = sum(map(eq, unpack(a), unpack(b)))
-    return same / BINS
+    # XOR the two signatures as integers: an equal bin becomes a zero 32-bit
+    # lane, and the lanes are counted in C (several times faster than zip()).
+    xor = int.from_bytes(a, "little") ^ int.from_bytes(b, "little")
+    lanes = memoryview(xor.to_bytes(len(a), "little")).cast("I").tolist()
+    return lanes.count(0) / BINS
 
 
 def containment(jaccard: float, size_a: int, size_b: int) -> float:
