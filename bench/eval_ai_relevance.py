@@ -14,6 +14,11 @@ the longest ``content`` value, else the summary, through
 ``ai_score(title, text, mentions, feed_title)``; an entry is predicted AI when the
 score is at least the default ``[entities] ai_threshold``.
 
+Four ways of reading each entry, all reported: the full text or only the headline
+and lead (the summary, else the text, cut to ``LEAD_CHARS`` characters at a word
+end), each with the feed's title shown or hidden (a neutral feed title): the text
+alone has to carry a clear AI story, the feed title is extra evidence.
+
 Baseline for comparison: a plain keyword regex over the title and the plain-text
 summary (the content when there is no summary): ``\\bAI\\b`` and ``\\bA\\.I\\.`` (case
 sensitive), and, ignoring case, artificial intelligence, machine learning, deep
@@ -21,10 +26,16 @@ learning, neural network(s), LLM(s), large language model(s), language model(s),
 chatbot(s), generative AI, GPT followed by anything, ChatGPT, OpenAI, Anthropic,
 DeepMind.
 
+``--set test`` scores the frozen test set instead (``bench/data/ai_relevance_test_*``:
+599 headlines and leads from 53 feeds and 71 news sites that the dev labels do not
+use, labelled twice; see docs/labelling.md), read through ``bench/label_sets.py``
+from ``--corpora``. It is for reporting only: errors are not listed for it.
+
 Run from the repository root::
 
     python bench/eval_ai_relevance.py
-    python bench/eval_ai_relevance.py --show-errors
+    python bench/eval_ai_relevance.py --set test --corpora ../shared/corpora
+    python bench/eval_ai_relevance.py --show-errors --mode lead-hidden
     python bench/eval_ai_relevance.py --corpus /path/to/feeds --labels other.jsonl
 """
 
@@ -41,8 +52,10 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+LEAD_CHARS = 400
 DEFAULT_LABELS = REPO_ROOT / "bench/data/ai_relevance_labels.jsonl"
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared/corpora/feeds"
+DEFAULT_ORIGINAL = REPO_ROOT / "bench/data/ai_relevance_original.jsonl"
 
 try:
     import reader  # noqa: F401
@@ -71,6 +84,33 @@ class Item:
     summary: str  # plain text
     text: str  # plain text, as reader stores it
 
+    @property
+    def lead(self) -> str:
+        """The lead as a headline-and-lead set shows it: the summary, else the text, cut."""
+        return cut(self.summary or self.text, LEAD_CHARS)
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word end."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0]
+
+
+# The four ways of reading an entry: (name, lead only, feed title shown).
+MODES: tuple[tuple[str, bool, bool], ...] = (
+    ("full-shown", False, True),
+    ("full-hidden", False, False),
+    ("lead-shown", True, True),
+    ("lead-hidden", True, False),
+)
+
+
+def inputs(item: Item, lead_only: bool, feed_shown: bool) -> tuple[str, str, str]:
+    """(title, text, feed title) of an entry read in one of the MODES."""
+    text = item.lead if lead_only else item.text
+    return (item.title, text, item.feed_title if feed_shown else "")
+
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
@@ -79,9 +119,9 @@ class Prediction:
     predicted: bool
 
 
-def baseline(item: Item) -> bool:
-    """The keyword baseline: any AI keyword in the title or summary."""
-    haystack = f"{item.title}\n{item.summary or item.text}"
+def baseline(item: Item, lead_only: bool = False) -> bool:
+    """The keyword baseline: any AI keyword in the title or summary (or the lead)."""
+    haystack = f"{item.title}\n{item.lead if lead_only else item.summary or item.text}"
     return bool(_BASELINE_CASED.search(haystack) or _BASELINE.search(haystack))
 
 
@@ -173,21 +213,149 @@ def show_errors(predictions: Sequence[Prediction], base: Sequence[bool]) -> None
         print(f"  {kind} {p.score:.3f} {keyword} {p.item.file} :: {title}")
 
 
+def load_original(path: Path) -> list[Item]:
+    """Headlines and leads written for this project (no corpus needed): hard cases by category."""
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            items.append(
+                Item(
+                    file=f"original/{row['category']}",
+                    entry=row["title"],
+                    ai=bool(row["ai"]),
+                    feed_title="",
+                    title=row["title"],
+                    summary=row["lead"],
+                    text=row["lead"],
+                )
+            )
+    return items
+
+
+def report(items: Sequence[Item], args: argparse.Namespace, group: Callable[[Item], str]) -> None:
+    """Figures per mode beside the keyword baseline, then for `args.mode` in detail."""
+    from reader.core.config import EntitySettings
+    from reader.core.entities import recognize
+    from reader.core.entities.relevance import ai_features, ai_score, score_features
+
+    threshold = EntitySettings().ai_threshold
+    truth = [item.ai for item in items]
+    ai = sum(truth)
+    print(
+        f"{len(items)} labelled entries from {len({i.file for i in items})} sources: "
+        f"{ai} AI, {len(items) - ai} not AI"
+    )
+    print(f"ai_score >= {threshold} (the default threshold) | keyword baseline, per mode:")
+    chosen: list[Prediction] = []
+    chosen_base: list[bool] = []
+    for mode, lead_only, feed_shown in MODES:
+        started = time.perf_counter()
+        predictions = []
+        for item in items:
+            title, text, feed_title = inputs(item, lead_only, feed_shown)
+            score = ai_score(title, text, recognize(text), feed_title)
+            predictions.append(Prediction(item, score, score >= threshold))
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        base = [baseline(item, lead_only) for item in items]
+        print_row(f"{mode} ai_score", figures(truth, [p.predicted for p in predictions]))
+        print_row(f"{mode} keywords", figures(truth, base))
+        print(f"  {'':<28} ({elapsed_ms / len(items):.2f} ms per entry, recogniser included)")
+        if mode == args.mode:
+            chosen, chosen_base = predictions, base
+    # The scorer's own cost, the recogniser's mentions found beforehand (best of 3).
+    ready = [(i.title, i.text, recognize(i.text), recognize(i.title), i.feed_title) for i in items]
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        for title, text, mentions, title_mentions, feed_title in ready:
+            score_features(ai_features(title, text, mentions, feed_title, title_mentions))
+        best = min(best, time.perf_counter() - started)
+    words = sum(len(text.split()) for _, text, *_ in ready) or 1
+    print(
+        f"relevance scoring alone, full text: {best * 1000 / len(items):.3f} ms per entry, "
+        f"{best * 1e6 / words:.3f} ms per 1,000 words"
+    )
+
+    print(f"\nai_score at other thresholds ({args.mode}):")
+    for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+        print_row(f"ai_score >= {t}", figures(truth, [p.score >= t for p in chosen]))
+    print(f"\nBy group ({args.mode}: ai_score at the threshold | keyword baseline):")
+    for name in sorted({group(item) for item in items}):
+        idx = [i for i, item in enumerate(items) if group(item) == name]
+        sub_truth = [truth[i] for i in idx]
+        print_row(f"{name} ai_score", figures(sub_truth, [chosen[i].predicted for i in idx]))
+        print_row(f"{name} keywords", figures(sub_truth, [chosen_base[i] for i in idx]))
+    if args.show_errors:
+        show_errors(chosen, chosen_base)
+
+
+def report_test(args: argparse.Namespace) -> int:
+    """The frozen test set, read from the corpora through its references."""
+    import label_sets
+    from reader.core.extract import html_to_text
+
+    data = REPO_ROOT / "bench/data"
+    loaded = label_sets.load_relevance(
+        args.corpora,
+        data / "ai_relevance_test_refs.jsonl",
+        data / "ai_relevance_test_labels.jsonl",
+    )
+    if not loaded:
+        return 0
+    items = [
+        Item(
+            file=item.source,
+            entry=item.id,
+            ai=item.ai,
+            feed_title=item.feed_title,
+            title=item.title,
+            summary=item.lead,
+            text=(html_to_text(item.html) if item.html else "") or item.lead,
+        )
+        for item in loaded
+    ]
+    print("== the frozen test set (ai_relevance_test_labels.jsonl)")
+    report(items, args, lambda item: "feeds" if item.file.startswith("feeds/") else "pages")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="feeds folder")
+    parser.add_argument(
+        "--original",
+        type=Path,
+        default=DEFAULT_ORIGINAL,
+        help="headlines and leads written for the project (scored too; no corpus needed)",
+    )
     parser.add_argument("--show-errors", action="store_true", help="list misclassified entries")
+    parser.add_argument(
+        "--mode",
+        choices=[m[0] for m in MODES],
+        default="lead-hidden",
+        help="the mode for thresholds, groups and errors (default: lead-hidden)",
+    )
+    parser.add_argument(
+        "--set", choices=("dev", "test"), default="dev", help="dev: the studied labels (default)"
+    )
+    parser.add_argument(
+        "--corpora", type=Path, default=REPO_ROOT.parent / "shared/corpora", help="for --set test"
+    )
     args = parser.parse_args(argv)
+    if args.set == "test":
+        if args.show_errors:
+            parser.error("the test set is scored, not studied: --show-errors is for dev only")
+        return report_test(args)
 
+    if args.original.is_file():
+        print(f"== {args.original.name}: hard cases written for the project")
+        report(load_original(args.original), args, lambda item: item.file)
+        print()
     if not args.corpus.is_dir():
         print(f"feed corpus not found at {args.corpus}; skipped (pass --corpus PATH)")
         return 0
-    from reader.core.config import EntitySettings
-    from reader.core.entities import recognize
-    from reader.core.entities.relevance import ai_score
-
-    AI_THRESHOLD = EntitySettings().ai_threshold
     from reader.core.extract import html_to_text
 
     items, missing = load_items(args.labels, args.corpus, html_to_text)
@@ -198,37 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not items:
         print("nothing to evaluate")
         return 0
-
-    started = time.perf_counter()
-    predictions = []
-    for item in items:
-        mentions = recognize(item.text)
-        score = ai_score(item.title, item.text, mentions, item.feed_title)
-        predictions.append(Prediction(item, score, score >= AI_THRESHOLD))
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    base = [baseline(item) for item in items]
-    truth = [item.ai for item in items]
-
-    ai = sum(truth)
-    print(
-        f"{len(items)} labelled entries from {len({i.file for i in items})} feeds: "
-        f"{ai} AI, {len(items) - ai} not AI ({elapsed_ms / len(items):.2f} ms per entry)"
-    )
-    print_row(f"ai_score >= {AI_THRESHOLD}", figures(truth, [p.predicted for p in predictions]))
-    print_row("keyword baseline", figures(truth, base))
-    print("\nai_score at other thresholds:")
-    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
-        print_row(
-            f"ai_score >= {threshold}", figures(truth, [p.score >= threshold for p in predictions])
-        )
-    print("\nBy corpus folder (ai_score at the threshold | keyword baseline):")
-    for folder in sorted({item.file.split("/")[0] for item in items}):
-        idx = [i for i, item in enumerate(items) if item.file.split("/")[0] == folder]
-        sub_truth = [truth[i] for i in idx]
-        print_row(f"{folder} ai_score", figures(sub_truth, [predictions[i].predicted for i in idx]))
-        print_row(f"{folder} keywords", figures(sub_truth, [base[i] for i in idx]))
-    if args.show_errors:
-        show_errors(predictions, base)
+    print(f"== {args.labels.name}: feed entries from the corpus")
+    report(items, args, lambda item: item.file.split("/")[0])
     return 0
 
 

@@ -35,6 +35,13 @@ Run from the repository root::
     python bench/eval_entities.py --show-errors
     python bench/eval_entities.py --data tests/data/entities_eval.txt --corpora /path/to/ner
     python bench/eval_entities.py --no-spacy --skip-corpora
+    python bench/eval_entities.py --set dev --no-spacy --skip-corpora
+
+``--set dev`` / ``--set test`` score the labelled sets kept as references into the
+shared corpora (``bench/data/ner_*_refs.jsonl`` and ``ner_*_labels.jsonl``, loaded by
+``bench/label_sets.py``); without their labels or the corpora the inline file is scored,
+with a message saying so. Every score is also given CrossNER-style, with AI_MODEL
+counted as PRODUCT in gold and predictions alike (as CrossNER-ai labels models).
 """
 
 from __future__ import annotations
@@ -51,6 +58,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT / "tests/data/entities_eval.txt"
 DEFAULT_CORPORA = REPO_ROOT.parent / "shared/corpora/ner"
+DATA_DIR = REPO_ROOT / "bench/data"
+sys.path.insert(0, str(REPO_ROOT / "bench"))  # label_sets, beside this script
 
 try:
     import reader  # noqa: F401
@@ -417,20 +426,57 @@ def adapt(preds: list[Span], doc: IobDoc, pred_map: dict[str, str]) -> list[Span
 # -- main -------------------------------------------------------------------------------
 
 
-def evaluate_ours(args: argparse.Namespace, systems: dict[str, Tagger]) -> None:
+def as_product(docs: Sequence[list[Span]]) -> list[list[Span]]:
+    """CrossNER-style labels: an AI model counts as a PRODUCT (CrossNER-ai has no
+    model type), so a model/product confusion is no error."""
+    return [[(s, e, "PRODUCT" if lab == "AI_MODEL" else lab) for s, e, lab in doc] for doc in docs]
+
+
+def load_set(args: argparse.Namespace) -> tuple[str, list[Doc]] | None:
+    """The labelled set to score: ``--set dev|test`` (references into the shared
+    corpora, rebuilt by bench/label_sets.py) or the inline file."""
+    if args.set != "inline":
+        refs = DATA_DIR / f"ner_{args.set}_refs.jsonl"
+        labels = DATA_DIR / f"ner_{args.set}_labels.jsonl"
+        if not refs.is_file() or not labels.is_file():
+            missing = labels if refs.is_file() else refs
+            print(
+                f"== {args.set} set: {missing.relative_to(REPO_ROOT)} not found (the set is not"
+                f" labelled or not merged yet); scoring {args.data} instead"
+            )
+        else:
+            import label_sets
+
+            items = label_sets.load_ner(Path(args.corpora).parent, refs, labels)
+            if items is None:
+                print(f"== {args.set} set: corpora missing; scoring {args.data} instead")
+            else:
+                sources = len({item.source for item in items})
+                return f"{args.set} set ({sources} sources)", [
+                    (item.text, list(item.spans)) for item in items
+                ]
     try:
-        docs = load_inline(args.data)
+        return str(args.data), load_inline(args.data)
     except MarkupError as exc:
         print(f"malformed markup: {exc}")
         raise SystemExit(1) from exc
+
+
+def evaluate_ours(args: argparse.Namespace, systems: dict[str, Tagger]) -> None:
+    loaded = load_set(args)
+    if loaded is None:
+        return
+    title, docs = loaded
     texts = [text for text, _ in docs]
     gold = [spans for _, spans in docs]
     words = sum(len(t.split()) for t in texts)
     entities = sum(map(len, gold))
-    print(f"== ours: {args.data} ({len(docs)} paragraphs, {words:,} words, {entities} entities)")
+    print(f"== ours: {title} ({len(docs)} paragraphs, {words:,} words, {entities} entities)")
     for name, tagger in systems.items():
         preds, cost = run(tagger, texts)
         print_score(name, score_docs(gold, preds), LABELS, f"{cost:.1f} ms per 1,000 words")
+        crossner = score_docs(as_product(gold), as_product(preds))
+        print(_row("typed", crossner.typed, "(CrossNER-style: AI_MODEL counted as PRODUCT)"))
         if args.show_errors:
             show_errors(texts, gold, preds, args.max_errors)
 
@@ -502,6 +548,13 @@ def evaluate_corpora(args: argparse.Namespace, systems: dict[str, Tagger]) -> No
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="inline-labelled file")
+    parser.add_argument(
+        "--set",
+        choices=("inline", "dev", "test"),
+        default="inline",
+        help="labelled set: the inline file (--data) or bench/data/ner_{dev,test}_*.jsonl"
+        " rebuilt from the corpora (the corpora root is the parent of --corpora)",
+    )
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="shared ner folder")
     parser.add_argument("--skip-corpora", action="store_true", help="only our labelled set")
     parser.add_argument("--show-errors", action="store_true", help="list false positives/negatives")

@@ -6,7 +6,11 @@ What it measures, all on loopback feed servers that this script starts itself
 - 300 feeds x 20 items (``--feeds``), 10 feeds per loopback address
   (127.0.0.1 ... 127.0.0.30), 100 ms server-side latency on every request;
   each feed has an ETag and a Last-Modified, so an unchanged refresh is 304;
-  each item links to a generated ~5 KB news article page on the same address.
+  each item links to a news article page on the same address: by default the
+  real news pages of the extraction benchmark (``--pages``, default
+  ``../shared/corpora/extraction/article-extraction-benchmark``; 91 pages of
+  real sites, ~150 KB of HTML each, served in turn), or with ``--pages
+  generated`` (or when that folder is missing) a generated ~5 KB page.
 - ours, through the real CLI in a fresh process
   (``reader --db DB --config CFG refresh``):
   (a) first refresh, feed only (``[refresh] extract = false``), fresh database;
@@ -76,6 +80,11 @@ from loopback import LoopbackServer, Route, rss  # noqa: E402
 
 DEFAULT_READER = Path(sys.executable).parent / "reader"
 DEFAULT_LEMON24 = Path("/work/peers/lemon24/bin/python")
+DEFAULT_PAGES = REPO_ROOT.parent / "shared/corpora/extraction/article-extraction-benchmark"
+INSTALL_LEMON24 = (
+    "python3 -m venv /work/peers/lemon24 && /work/peers/lemon24/bin/pip install 'reader[cli]'"
+)
+INSTALL_NEWSBOAT = "apt-get update && apt-get install -y newsboat"
 SAMPLE_INTERVAL = 0.020
 PSS_EVERY = 5  # PSS is read on every 5th sample (smaps_rollup is dearer)
 LISTEN_BACKLOG = 512  # http.server's default of 5 drops SYNs under 300 threads
@@ -216,6 +225,7 @@ class FarmConfig:
     items: int
     latency: float
     seed: int = 20261128
+    pages: Path | None = None  # a folder of real pages (html/*.html.gz); None: generated
 
 
 @dataclass
@@ -231,6 +241,13 @@ class ServerStats:
     @property
     def feed_200(self) -> int:
         return self.feed_requests - self.feed_304
+
+
+def _real_pages(folder: Path) -> list[bytes]:
+    """The benchmark's real news pages, in a fixed order."""
+    import gzip
+
+    return [gzip.decompress(p.read_bytes()) for p in sorted((folder / "html").glob("*.html.gz"))]
 
 
 class Farm:
@@ -255,6 +272,7 @@ class Farm:
             self.servers.append(server)
         base = time.time() - 86_400
         page_sizes = []
+        real = _real_pages(c.pages) if c.pages is not None else []
         for i in range(c.feeds):
             h = i // c.feeds_per_host
             server = self.servers[h]
@@ -264,9 +282,17 @@ class Farm:
                 title, author = _title(rng), rng.choice(PEOPLE)
                 published = base - (i * c.items + j) * 600
                 page_url = server.url(f"/news/{i}/{j}.html")
-                page = article_html(
-                    rng, site=site, url=page_url, title=title, author=author, published=published
-                )
+                if real:
+                    page = real[(i * c.items + j) % len(real)]
+                else:
+                    page = article_html(
+                        rng,
+                        site=site,
+                        url=page_url,
+                        title=title,
+                        author=author,
+                        published=published,
+                    )
                 page_sizes.append(len(page))
                 server.add(
                     f"/news/{i}/{j}.html", body=page, content_type="text/html; charset=utf-8"
@@ -653,7 +679,7 @@ r.close()
 def run_lemon24(args: argparse.Namespace, farm: FarmHandle, work: Path) -> Row | None:
     python = Path(args.lemon24)
     if not python.exists():
-        print(f"  lemon24/reader: skipped, no interpreter at {python} (see --lemon24)")
+        print(f"  lemon24/reader: skipped, no interpreter at {python}; install: {INSTALL_LEMON24}")
         return None
     probe = subprocess.run(
         [str(python), "-c", "import reader, click; print(reader.__version__)"],
@@ -662,7 +688,7 @@ def run_lemon24(args: argparse.Namespace, farm: FarmHandle, work: Path) -> Row |
         check=False,
     )
     if probe.returncode != 0:
-        print(f"  lemon24/reader: skipped, cannot import reader[cli] with {python}")
+        print(f"  lemon24/reader: skipped, cannot import reader[cli]; install: {INSTALL_LEMON24}")
         return None
     row = Row(f"lemon24/reader {probe.stdout.strip()} (16 workers)")
     n_feeds = len(farm.feed_urls)
@@ -696,7 +722,7 @@ def run_lemon24(args: argparse.Namespace, farm: FarmHandle, work: Path) -> Row |
 def run_newsboat(args: argparse.Namespace, farm: FarmHandle, work: Path) -> Row | None:
     newsboat = shutil.which(args.newsboat)
     if newsboat is None:
-        print(f"  newsboat: skipped, `{args.newsboat}` not found (apt-get install newsboat)")
+        print(f"  newsboat: skipped, `{args.newsboat}` not found; install: {INSTALL_NEWSBOAT}")
         return None
     version = subprocess.run([newsboat, "--version"], capture_output=True, text=True, check=False)
     name = version.stdout.split(" - ")[0].strip() or "newsboat"
@@ -834,7 +860,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, help="also measure ours with this concurrency")
     parser.add_argument("--no-extract", action="store_true", help="skip (c) and (d)")
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument(
+        "--pages",
+        default=str(DEFAULT_PAGES),
+        help="folder of the real article pages, or 'generated' for generated ~5 KB pages",
+    )
     args = parser.parse_args(argv)
+    pages: Path | None = None
+    if args.pages != "generated":
+        pages = Path(args.pages)
+        if not (pages / "html").is_dir():
+            print(f"no real pages at {pages}: serving generated pages instead")
+            pages = None
     if args.quick:
         args.feeds = 60
     if args.runs is None:
@@ -845,13 +882,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SystemExit(f"our CLI not found at {args.reader}; pass --reader")
         args.reader = Path(found)
 
-    config = FarmConfig(args.feeds, args.feeds_per_host, args.items, args.latency)
+    config = FarmConfig(args.feeds, args.feeds_per_host, args.items, args.latency, pages=pages)
     started = time.perf_counter()
     farm = FarmHandle(config, args.server_mode)
     hosts = len({u.split("/")[2].split(":")[0] for u in farm.feed_urls})
     print(
         f"servers ({args.server_mode} mode): {len(farm.feed_urls)} feeds x {args.items} items "
-        f"on {hosts} loopback addresses, {args.latency * 1000:.0f} ms latency, pages "
+        f"on {hosts} loopback addresses, {args.latency * 1000:.0f} ms latency, "
+        f"{'real' if pages else 'generated'} pages "
         f"{farm.page_bytes_mean / 1024:.1f} KiB on average; ready in "
         f"{time.perf_counter() - started:.1f} s"
     )

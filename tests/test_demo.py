@@ -149,14 +149,35 @@ def test_remove_demo_removes_only_the_demo(reader: Reader) -> None:
     assert own_id not in feed_ids
     assert len(reader.articles(ArticleQuery(limit=None))) == 20
 
-    assert reader.remove_demo() == 4
+    assert reader.remove_demo() == (4, 0)
     assert [f.id for f in reader.feeds()] == [own_id]
     assert reader.articles(ArticleQuery(limit=None)) == []
-    assert reader.remove_demo() == 0
+    assert reader.remove_demo() == (0, 0)
 
     # The demo can be added again after removal.
     _, results = refreshed(reader)
     assert sum(r.new for r in results) == 20
+
+
+def test_remove_demo_keeps_the_users_highlights_notes_tags_and_stars(reader: Reader) -> None:
+    refreshed(reader)
+    first, second, third, *_ = reader.articles(ArticleQuery(limit=None))
+    word = reader.article(first.id).text.split()[0]
+    highlight = reader.annotate(first.id, word, note="my thought")
+    note = reader.note(second.id, "an article note")
+    reader.store.set_starred([third.id])
+
+    assert reader.remove_demo() == (4, 3)
+    assert reader.feeds() == []  # unsubscribed from every demo feed
+    kept = {a.id for a in reader.articles(ArticleQuery(limit=None))}
+    assert kept == {first.id, second.id, third.id}
+    assert {a.id for a in reader.annotations()} == {highlight.id, note.id}
+    assert reader.annotations()[0].state != "orphan"
+
+    # Loading the demo again brings the rest back; the kept articles are not doubled.
+    refreshed(reader)
+    assert len(reader.articles(ArticleQuery(limit=None))) == 20
+    assert {a.id for a in reader.annotations()} == {highlight.id, note.id}
 
 
 def test_a_path_outside_the_demo_is_an_ordinary_404(reader: Reader) -> None:

@@ -35,11 +35,17 @@ COUNCIL = (
     "The mayor said the plan would fix potholes on Main Street before winter, add two "
     "playgrounds and extend the opening hours of the public library on weekends."
 )
-STORIES = {"funding": FUNDING, "models": MODELS, "council": COUNCIL}
+FOUNDERS = (
+    "Mark Zuckerberg said Meta would buy robots from Parallax, a start-up in Montreal. "
+    "Parallax's chief executive, Sofía Valderrama, said the deal was its largest. "
+    "Valderrama said Zuckerberg had asked for a demonstration of its world model."
+)
+STORIES = {"funding": FUNDING, "models": MODELS, "council": COUNCIL, "founders": FOUNDERS}
 TITLES = {
     "funding": "OpenAI raises $6.6 billion",
     "models": "Anthropic updates Claude for coders",
     "council": "Council approves road budget",
+    "founders": "Meta buys robots from a start-up",
 }
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -66,7 +72,11 @@ def make_cli(tmp_path: Path, config: str = "") -> Run:
     return run
 
 
-def serve(server: LoopbackServer, keys: tuple[str, ...] = tuple(STORIES)) -> str:
+# The stories of the mixed feed most tests serve.
+MIXED = ("funding", "models", "council")
+
+
+def serve(server: LoopbackServer, keys: tuple[str, ...] = MIXED) -> str:
     items = []
     for n, key in enumerate(keys):
         page = server.add(
@@ -127,6 +137,26 @@ def test_refresh_stores_mentions_with_offsets_into_the_text(
     assert articles(cli, "--entity", "Nobody In Particular") == {}
     council = show(cli, by_title[TITLES["council"]]["id"])
     assert "OpenAI" not in entities_of(council)
+
+
+def test_following_an_entity_by_any_case_surname_or_short_name(
+    cli: Run, server: LoopbackServer
+) -> None:
+    cli("add", serve(server, ("funding", "founders")))
+    founders, funding = {TITLES["founders"]}, {TITLES["funding"]}
+    # Known to the knowledge base, in any case; a surname alone.
+    assert set(articles(cli, "--entity", "altman")) == funding
+    assert set(articles(cli, "--entity", "SAM ALTMAN")) == funding
+    assert set(articles(cli, "--entity", "zuckerberg")) == founders
+    # Found in the articles only: by surname, and the start-up by its name.
+    assert set(articles(cli, "--entity", "valderrama")) == founders
+    assert set(articles(cli, "--entity", "parallax")) == founders
+    # An empty result says so on stderr; the JSON output stays an empty list.
+    empty = cli("articles", "--json", "--entity", "nobody in particular")
+    assert json.loads(empty.stdout) == []
+    assert "no articles mention 'nobody in particular'" in empty.stderr
+    plain = cli("articles", "--entity", "nobody in particular")
+    assert plain.stdout == "" and "no articles mention" in plain.stderr
 
 
 def test_entities_command_reads_a_file_or_standard_input(cli: Run, tmp_path: Path) -> None:
@@ -208,7 +238,7 @@ def test_ai_only_feeds_skip_other_articles_at_ingest(
     # Every entry of the feed changes; the skipped article does not come back.
     items = [
         {"title": TITLES[k], "link": server.url(f"/{k}"), "guid": k, "description": "v2"}
-        for k in STORIES
+        for k in MIXED
     ]
     server.add("/feed.xml", body=rss(items, title="Mixed news"))
     again = run("refresh")

@@ -149,6 +149,37 @@ def test_extract_page_strips_escapes_written_as_character_references() -> None:
 # --- html_to_text -------------------------------------------------------------
 
 
+def test_extract_page_drops_promotion_lines_but_not_sentences_that_start_alike() -> None:
+    promo = (
+        "<p>Related: Ferry fares rise again on the northern route</p>"
+        "<p>Follow the Coastline Herald on Instagram, Facebook and YouTube.</p>"
+        "<p>Get the latest updates right in your inbox. Subscribe to our newsletters.</p>"
+        "<p>More than two hundred residents attended the final hearing on the plan.</p>"
+        "<p>Read more about the estuary in our archive, said the librarian, smiling.</p>"
+    )
+    page = extract_page(article_page(extra_body=promo), "https://herald.example/a")
+    assert page is not None
+    assert "Related:" not in page.text
+    assert "Instagram" not in page.text and "newsletters" not in page.text
+    assert "More than two hundred residents attended" in page.text
+    assert "Read more about the estuary in our archive" in page.text
+    assert BODY_PARAGRAPHS[-1] in page.text
+
+
+def test_extract_page_keeps_the_balanced_reading_when_the_precise_one_is_nearly_empty() -> None:
+    # Article text that is all link text in plain divs: favor_precision's link
+    # density rules drop all of it, and its own rescue stages are off.
+    sentence = "The harbour authority approved a plan to replace the ageing tidal gates"
+    divs = "".join(
+        f'<div><a href="/d{i}">{sentence}, part {i}, at length and in detail.</a></div>'
+        for i in range(8)
+    )
+    html = f"<html><body><main>{divs}</main></body></html>".encode()
+    page = extract_page(html, "https://herald.example/b")
+    assert page is not None
+    assert page.text.count(sentence) == 8
+
+
 def test_html_to_text_paragraphs_become_blank_line_separated() -> None:
     assert html_to_text("<p>First paragraph.</p><p>Second paragraph.</p>") == (
         "First paragraph.\n\nSecond paragraph."

@@ -10,8 +10,10 @@ import argparse
 import gc
 import json
 import os
+import sqlite3
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="reader",
         description="A terminal news reader for tech and AI news.",
     )
-    parser.add_argument("--db", metavar="PATH", help="database file (env READER_DB)")
-    parser.add_argument("--config", metavar="PATH", help="config file (env READER_CONFIG)")
+    parser.add_argument("--db", type=_path, metavar="PATH", help="database file (env READER_DB)")
+    parser.add_argument(
+        "--config", type=_path, metavar="PATH", help="config file (env READER_CONFIG)"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an unexpected error"
+    )
     from reader import __version__
 
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
@@ -98,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     entities = sub.add_parser(
         "entities", help="the entity mentions in plain text from FILE or standard input"
     )
-    entities.add_argument("file", nargs="?", metavar="FILE", help="default: standard input")
+    entities.add_argument(
+        "file", nargs="?", type=_path, metavar="FILE", help="default: standard input"
+    )
     entities.add_argument("--json", action="store_true")
     entities.set_defaults(handler=cmd_entities)
 
@@ -177,13 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="subscribe to the feeds of an OPML file, or restore an annotations export (JSON)",
     )
-    import_.add_argument("file", metavar="FILE", help="FILE.opml or FILE.json")
+    import_.add_argument("file", type=_path, metavar="FILE", help="FILE.opml or FILE.json")
     import_.set_defaults(handler=cmd_import)
 
     export = sub.add_parser("export", help="export subscriptions or notes")
     export_sub = export.add_subparsers(dest="what", metavar="WHAT", required=True)
     export_opml = export_sub.add_parser("opml", help="subscriptions as OPML")
-    export_opml.add_argument("file", nargs="?", metavar="FILE", help="default: standard output")
+    export_opml.add_argument(
+        "file", nargs="?", type=_path, metavar="FILE", help="default: standard output"
+    )
     export_opml.set_defaults(handler=cmd_export_opml)
     export_notes = export_sub.add_parser(
         "notes", help="highlights and notes as Markdown or W3C Web Annotation JSON"
@@ -191,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_notes.add_argument("--format", choices=("markdown", "json"), default="markdown")
     export_notes.add_argument(
         "--out",
+        type=_path,
         metavar="PATH",
         help="a file, or a folder (ending in /) for one Markdown file per article;"
         " default: standard output",
@@ -209,6 +221,10 @@ LABEL_CHOICES = ("PERSON", "ORG", "PRODUCT", "AI_MODEL", "MONEY", "PERCENT", "DA
 COLOR_CHOICES = ("yellow", "green", "blue", "pink", "purple")
 
 
+# SQLite's largest integer: no id or limit can be bigger.
+_LARGEST = 2**63 - 1
+
+
 def _positive_int(value: str) -> int:
     try:
         number = int(value)
@@ -216,27 +232,22 @@ def _positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {value}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    if number > _LARGEST:
+        raise argparse.ArgumentTypeError(f"must be at most {_LARGEST}: {value}")
     return number
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Callable[[Reader, argparse.Namespace], int] = getattr(args, "handler", cmd_app)
-    from reader.core.config import ConfigError, load_settings
-    from reader.core.service import AddError, NotFoundError, make_reader
+def _path(value: str) -> str:
+    # No file name holds a NUL; the OS calls would raise ValueError on it.
+    if "\x00" in value:
+        raise argparse.ArgumentTypeError("a path cannot contain a NUL character")
+    return value
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
-        settings = load_settings(args.config, db=args.db)
-        reader = make_reader(settings)
-    except ConfigError as exc:
-        return _fail(str(exc))
-    except OSError as exc:
-        return _fail(f"cannot open the database: {exc}")
-    try:
-        return handler(reader, args)
-    except (CliError, AddError, NotFoundError) as exc:
-        return _fail(str(exc).strip("'\""))
+        return _run(args)
     except KeyboardInterrupt:
         print("\nreader: interrupted; what finished is stored.", file=sys.stderr)
         return 130
@@ -244,6 +255,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `reader articles | head`: the reader of our output left; not an error.
         sys.stderr.close()
         return EXIT_OK
+    except Exception as exc:  # the last guard: one line, the traceback on request
+        from reader.core.errors import unexpected
+
+        if args.debug:
+            traceback.print_exc()
+        return _fail(unexpected(exc))
+
+
+def _run(args: argparse.Namespace) -> int:
+    handler: Callable[[Reader, argparse.Namespace], int] = getattr(args, "handler", cmd_app)
+    from reader.core.config import ConfigError, load_settings
+    from reader.core.errors import database_problem
+    from reader.core.service import AddError, NotFoundError, make_reader
+    from reader.core.urls import UrlError
+
+    try:
+        settings = load_settings(args.config, db=args.db)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    try:
+        reader = make_reader(settings)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot open the database {settings.db_path()}: {exc.strerror or exc}")
+    except sqlite3.Error as exc:
+        return _fail(database_problem(exc, settings.db_path()))
+    try:
+        return handler(reader, args)
+    except (CliError, AddError, NotFoundError, UrlError) as exc:
+        return _fail(str(exc))
+    except sqlite3.Error as exc:
+        return _fail(database_problem(exc, settings.db_path()))
     finally:
         reader.close()
 
@@ -253,7 +297,9 @@ def plural(count: int, word: str) -> str:
 
 
 def _fail(message: str) -> int:
-    print(f"reader: {message}", file=sys.stderr)
+    from reader.core.errors import one_line
+
+    print(f"reader: {one_line(message)}", file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -268,8 +314,8 @@ def cmd_app(reader: Reader, args: argparse.Namespace) -> int:
         raise CliError("the app needs a terminal; see `reader --help` for the commands")
     from reader.tui.app import run_app
 
-    run_app(reader, demo=args.demo)
-    return EXIT_OK
+    # A crash inside the app is its exit code too, not 0.
+    return run_app(reader, demo=args.demo, debug=args.debug)
 
 
 # -- add / import / export ---------------------------------------------------------
@@ -286,7 +332,7 @@ def cmd_add(reader: Reader, args: argparse.Namespace) -> int:
         strict=True,
     ):
         if isinstance(result, AddError):
-            print(f"reader: cannot add {result}", file=sys.stderr)
+            _fail(f"cannot add {result}")  # one line, no terminal controls
             failed += 1
             continue
         note = "" if result.url == url else f" (found at {url})"
@@ -391,8 +437,10 @@ def cmd_export_notes(reader: Reader, args: argparse.Namespace) -> int:
 def cmd_export_opml(reader: Reader, args: argparse.Namespace) -> int:
     document = reader.export_opml()
     if args.file:
-        with open(args.file, "w", encoding="utf-8") as out:
-            out.write(document)
+        try:
+            Path(args.file).write_text(document, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.file}: {exc.strerror or exc}") from exc
         print(f"wrote {len(reader.feeds())} feeds to {args.file}", file=sys.stderr)
     else:
         sys.stdout.write(document)
@@ -687,6 +735,14 @@ def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
         limit=args.limit,
     )
     articles = reader.articles(query)
+    if not articles and args.entity:
+        # Say why the list is empty (on stderr: --json output stays a list).
+        looked_for = "" if query.entity == args.entity.strip() else f" (as {query.entity!r})"
+        print(
+            f"reader: no articles mention {args.entity.strip()!r}{looked_for}"
+            + (" with these filters" if _has_other_filters(args) else ""),
+            file=sys.stderr,
+        )
     if args.json:
         stories = reader.story_ids([a.id for a in articles])
         _print_json([{**article_json(a), "story": stories.get(a.id)} for a in articles])
@@ -696,6 +752,10 @@ def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
         date = (article.published or article.added_at)[:10]
         print(f"{article.id:>6} {marks} {date}  {article.title}  ({article.feed_title})")
     return EXIT_OK
+
+
+def _has_other_filters(args: argparse.Namespace) -> bool:
+    return bool(args.feed or args.tag or args.unread or args.starred or args.search)
 
 
 def cmd_show(reader: Reader, args: argparse.Namespace) -> int:
@@ -864,7 +924,7 @@ def cmd_annotate(reader: Reader, args: argparse.Namespace) -> int:
             occurrence=args.occurrence,
         )
     except (LookupError, ValueError) as exc:
-        raise CliError(str(exc).strip("'\"")) from None
+        raise CliError(str(exc)) from None
     if args.json:
         _print_json(annotation_json(annotation))
     else:
@@ -911,7 +971,10 @@ def cmd_annotations(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_tag(reader: Reader, args: argparse.Namespace) -> int:
-    reader.tag(args.id, args.tags, remove=args.remove)
+    try:
+        reader.tag(args.id, args.tags, remove=args.remove)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     tags = reader.article(args.id).summary.tags
     print(f"article {args.id}: " + (", ".join(tags) if tags else "no tags"))
     return EXIT_OK

@@ -7,13 +7,14 @@ thread in the app for re-analysis); the store only writes the results.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from reader.core.config import EntitySettings
 from reader.core.entities import Mention, Recognizer, Rule
-from reader.core.entities.relevance import ai_score
+from reader.core.entities.relevance import ai_score, relevance_digest
 from reader.core.entities.statistical import load_model
 from reader.core.store import ArticleRecord
 
@@ -43,7 +44,15 @@ def analyse(
     mentions = tuple(recognizer.find(text))
     score = ai_score(title, text, mentions, feed_title, recognizer.find(title))
     tags = (settings.ai_tag,) if settings.ai_tag and score >= settings.ai_threshold else ()
-    return Analysis(mentions, score, tags, recognizer.digest)
+    return Analysis(mentions, score, tags, analysis_digest(recognizer.digest))
+
+
+@lru_cache(maxsize=8)
+def analysis_digest(recognizer_digest: str) -> str:
+    """The recogniser's digest combined with the relevance scorer's: stored articles
+    are re-analysed when either changes."""
+    both = f"{recognizer_digest}\n{relevance_digest()}"
+    return hashlib.sha256(both.encode()).hexdigest()[:16]
 
 
 def analyse_records(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate
@@ -132,18 +132,27 @@ def find_quote(text: str, quote: str, occurrence: int = 1) -> Anchor | None:
     (a quote typed on the command line with single spaces must find text with a newline)."""
     if occurrence < 1:
         raise ValueError("occurrence counts from 1")
+    for seen, match in enumerate(_quote_matches(text, quote), start=1):
+        if seen == occurrence:
+            return make_anchor(text, match.start(), match.end())
+    return None
+
+
+def count_quote(text: str, quote: str) -> int:
+    """How many times `find_quote` finds `quote` in `text` (overlaps included)."""
+    return sum(1 for _ in _quote_matches(text, quote))
+
+
+def _quote_matches(text: str, quote: str) -> Iterator[re.Match[str]]:
     words = quote.split()
     if not words:
         raise ValueError("empty quote")
     pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
-    pos, seen = 0, 0
+    pos = 0
     # Occurrences may overlap ("aa" twice in "aaa"), as in reanchor's search.
     while (match := pattern.search(text, pos)) is not None:
-        seen += 1
-        if seen == occurrence:
-            return make_anchor(text, match.start(), match.end())
+        yield match
         pos = match.start() + 1
-    return None
 
 
 # --- re-anchoring -------------------------------------------------------------

@@ -8,6 +8,7 @@ a setting at its default.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -26,10 +27,17 @@ class ConfigError(ValueError):
     """The configuration file is unreadable or has a wrong key or value."""
 
 
+PRIVATE_ADDRESS_MODES = ("feed-network", "always", "never")
+# String settings that take one of a few words.
+_CHOICES: dict[str, tuple[str, ...]] = {"[http] private_addresses": PRIVATE_ADDRESS_MODES}
+
+
 @dataclass(frozen=True, slots=True)
 class StorageSettings:
     db: str = ""  # empty: reader.db in the user data folder
     data_dir: str = ""  # empty: the platform's user data folder
+    # Seconds a command waits for another one's write to finish before it gives up.
+    busy_timeout: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,10 @@ class HttpSettings:
     total_timeout: float = 60.0
     max_response_bytes: int = 10_000_000
     max_redirects: int = 5
+    # Article pages and redirects to loopback, private, link-local or multicast
+    # addresses: "feed-network" (only from a feed on that kind of network),
+    # "always" or "never". See PRIVATE_ADDRESS_MODES.
+    private_addresses: str = "feed-network"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +63,7 @@ class RefreshSettings:
     extract: bool = True
     extract_workers: int = 0  # 0: one per CPU core
     extract_timeout: float = 30.0
+    parse_timeout: float = 60.0  # one feed's parsing, and its articles' analysis
     backoff_base_minutes: float = 5.0
     backoff_max_hours: float = 24.0
 
@@ -134,7 +147,11 @@ def load_settings(path: str | Path | None = None, *, db: str | Path | None = Non
     explicit = path or os.environ.get(CONFIG_ENV)
     config_path = Path(explicit).expanduser() if explicit else default_config_path()
     data: Mapping[str, Any] = {}
-    if explicit or config_path.exists():
+    try:
+        present = bool(explicit) or config_path.exists()
+    except OSError as exc:  # a folder on the way that we may not enter
+        raise ConfigError(f"cannot read config {config_path}: {exc.strerror or exc}") from exc
+    if present:
         try:
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
@@ -189,6 +206,32 @@ def _build_section(cls: type[Any], values: Mapping[str, Any], source: str, name:
     return cls(**kwargs)
 
 
+# Upper bounds that keep every number usable where it goes (a timer, a date
+# computed from a number of days or hours); any other number is capped at
+# _MAXIMUM, far above any sensible setting and far below what overflows.
+_MAXIMUM = 1e9
+_LIMITS: dict[str, float] = {
+    "[retention] keep_days": 36_500,  # a century
+    "[refresh] backoff_base_minutes": 525_600,  # a year
+    "[refresh] backoff_max_hours": 87_600,  # ten years
+    "[ui] refresh_minutes": 525_600,
+    "[entities] ai_threshold": 1.0,
+}
+
+
+def _number(value: float, default: float, where: str, source: str) -> float:
+    if not math.isfinite(value):
+        raise ConfigError(f"{source}: {where} must be a finite number, not {value}")
+    if value < 0:
+        raise ConfigError(f"{source}: {where} must not be negative")
+    limit = _LIMITS.get(where, _MAXIMUM)
+    if value > limit:
+        raise ConfigError(f"{source}: {where} must be at most {limit:g}, not {value:g}")
+    if isinstance(default, int) and value != int(value):
+        raise ConfigError(f"{source}: {where} must be a whole number, not {value:g}")
+    return type(default)(value)
+
+
 def _coerce(value: Any, default: Any, where: str, source: str) -> Any:
     if isinstance(default, bool):
         if not isinstance(value, bool):
@@ -196,13 +239,15 @@ def _coerce(value: Any, default: Any, where: str, source: str) -> Any:
         return value
     if isinstance(default, int | float) and not isinstance(value, bool):
         if isinstance(value, int | float):
-            if value < 0:
-                raise ConfigError(f"{source}: {where} must not be negative")
-            return type(default)(value)
+            return _number(value, default, where, source)
         raise ConfigError(f"{source}: {where} must be a number")
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(f"{source}: {where} must be a string")
+        if "\x00" in value:  # no path, name or tag holds one; file APIs raise on it
+            raise ConfigError(f"{source}: {where} must not contain a NUL character")
+        if where in _CHOICES and value not in _CHOICES[where]:
+            raise ConfigError(f"{source}: {where} must be one of {', '.join(_CHOICES[where])}")
         return value
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
+import socket
 import ssl
 import sys
 import time
@@ -32,8 +34,11 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 import httpx  # noqa: E402
 
+from reader.core import urls  # noqa: E402
+from reader.core.addresses import address_kind  # noqa: E402
 from reader.core.config import HttpSettings  # noqa: E402
 from reader.core.demo import DEMO_ORIGIN, DemoTransport  # noqa: E402
+from reader.core.textnorm import strip_controls  # noqa: E402
 
 FEED_ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, "
@@ -41,7 +46,6 @@ FEED_ACCEPT = (
     "application/json;q=0.8, text/html;q=0.7, */*;q=0.5"
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-ALLOWED_SCHEMES = frozenset({"http", "https"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
@@ -56,6 +60,9 @@ class FetchError(Exception):
         status: int | None = None,
         retry_after: float | None = None,
     ) -> None:
+        # Reasons quote servers (a header, a Location, an exception's text) and
+        # are stored and printed: cleaned here, once for every kind.
+        reason = strip_controls(reason)
         super().__init__(reason)
         self.reason = reason
         self.kind = kind
@@ -72,6 +79,9 @@ class FetchResult:
     etag: str | None
     last_modified: str | None
     permanent_url: str | None  # set when every hop was a permanent redirect
+    # The kind of local network (addresses.address_kind) the feed's server is
+    # on, or None for a public one; a page it links to keeps its feed's.
+    network: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -79,20 +89,11 @@ class FetchResult:
 
 
 def check_url(url: str) -> str:
-    """The URL if its scheme is http(s) and it has a host, else FetchError."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        shown = parts.scheme or "no scheme"
-        raise FetchError(
-            f"unsupported URL scheme ({shown}): only http and https are fetched", kind="scheme"
-        )
-    if not parts.hostname:
-        raise FetchError(f"URL has no host: {url}", kind="scheme")
+    """The URL if its scheme is http(s) and it has a valid host, else FetchError."""
     try:
-        parts.port  # noqa: B018 - raises ValueError when out of range
-    except ValueError as exc:
-        raise FetchError(f"invalid URL: {exc}", kind="scheme") from exc
-    return url.strip()
+        return urls.check_url(url)
+    except urls.UrlError as exc:
+        raise FetchError(str(exc), kind="scheme") from None
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -251,6 +252,7 @@ class Fetcher:
         self._global = asyncio.Semaphore(max(1, concurrency))
         self._per_host_limit = max(1, per_host)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._resolved: dict[str, list[str]] = {}
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> Fetcher:
@@ -288,18 +290,32 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
+        linked_from: FetchResult | None = None,
     ) -> FetchResult:
-        """GET `url`, following redirects; raises FetchError with a readable reason."""
+        """GET `url`, following redirects; raises FetchError with a readable reason.
+
+        Without `linked_from`, `url` is one the user chose (a feed): it is
+        fetched wherever it is, and the kind of network its server is on
+        becomes the result's `network`. A URL a server chose (an item's link,
+        any redirect) may only reach a local address on that same kind of
+        network (see [http] private_addresses): pass the feed's result as
+        `linked_from` for an item's link.
+        """
         try:
             async with asyncio.timeout(self.settings.total_timeout):
-                return await self._get(url, etag, last_modified, accept)
+                return await self._get(url, etag, last_modified, accept, linked_from)
         except TimeoutError as exc:
             raise FetchError(
                 f"timed out after {self.settings.total_timeout:g} s", kind="timeout"
             ) from exc
 
     async def _get(
-        self, url: str, etag: str | None, last_modified: str | None, accept: str
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        accept: str,
+        linked_from: FetchResult | None,
     ) -> FetchResult:
         assert self._client is not None, "use Fetcher as an async context manager"
         headers = {"Accept": accept}
@@ -310,13 +326,26 @@ class Fetcher:
         current = check_url(url)
         seen = {current}
         permanent = True
-        for _hop in range(self.settings.max_redirects + 1):
+        network = linked_from.network if linked_from is not None else None
+        for hop in range(self.settings.max_redirects + 1):
+            guarded = hop > 0 or linked_from is not None
+            if guarded:
+                await self.refuse_local_target(current, network, redirected=hop > 0)
             async with self._global, self._host_limit(current):
-                status, response_headers, content = await self._request(current, headers)
+                status, response_headers, content, peer = await self._request(current, headers)
+            if guarded:
+                # The address actually connected to: a name that resolved to a
+                # public address a moment ago may answer with a local one now.
+                self._refuse_local_peer(current, peer, network, redirected=hop > 0)
+            else:
+                network = address_kind(peer) if peer else None
             if status in REDIRECT_STATUSES and "location" in response_headers:
-                target = urljoin(current, response_headers["location"])
                 try:
-                    target = check_url(target)
+                    target = check_url(urljoin(current, response_headers["location"]))
+                except ValueError as exc:  # urljoin of "http://[::1"
+                    raise FetchError(
+                        f"redirected to a forbidden URL: invalid URL: {exc}", kind="redirect"
+                    ) from exc
                 except FetchError as exc:
                     raise FetchError(
                         f"redirected to a forbidden URL: {exc.reason}", kind="redirect"
@@ -327,10 +356,54 @@ class Fetcher:
                 permanent = permanent and status in (301, 308)
                 current = target
                 continue
-            return self._result(url, current, status, response_headers, content, permanent)
+            return self._result(url, current, status, response_headers, content, permanent, network)
         raise FetchError(
             f"too many redirects (more than {self.settings.max_redirects})", kind="redirect"
         )
+
+    def _local_allowed(self, kind: str | None, network: str | None) -> bool:
+        mode = self.settings.private_addresses
+        return kind is None or mode == "always" or (mode == "feed-network" and kind == network)
+
+    async def refuse_local_target(self, url: str, network: str | None, *, redirected: bool) -> None:
+        """FetchError if `url`'s host resolves to a local address this fetch may not reach."""
+        if self.settings.private_addresses == "always":
+            return
+        host = urlsplit(url).hostname or ""
+        if urlsplit(DEMO_ORIGIN).hostname == host:
+            return  # the bundled demo never leaves the process
+        for address in await self._addresses(host):
+            kind = address_kind(address)
+            if not self._local_allowed(kind, network):
+                raise _local_refused(host, address, kind, redirected)
+
+    async def _addresses(self, host: str) -> list[str]:
+        """The IP addresses `host` resolves to, looked up once per Fetcher: a
+        feed's pages are mostly on one host, and the address each connection
+        really reached is checked again after the request anyway."""
+        try:
+            return [str(ipaddress.ip_address(host))]  # a literal: nothing to look up
+        except ValueError:
+            pass
+        if host not in self._resolved:
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, None, type=socket.SOCK_STREAM
+                )
+            except (OSError, UnicodeError) as exc:
+                raise FetchError(
+                    f"cannot find the host {host} (DNS lookup failed)", kind="network"
+                ) from exc
+            self._resolved[host] = sorted({str(info[4][0]) for info in infos})
+        return self._resolved[host]
+
+    def _refuse_local_peer(
+        self, url: str, peer: str | None, network: str | None, *, redirected: bool
+    ) -> None:
+        kind = address_kind(peer) if peer else None
+        if not self._local_allowed(kind, network):
+            assert peer is not None
+            raise _local_refused(urlsplit(url).hostname or "", peer, kind, redirected)
 
     def _result(
         self,
@@ -340,6 +413,7 @@ class Fetcher:
         headers: Mapping[str, str],
         content: bytes,
         permanent: bool,
+        network: str | None,
     ) -> FetchResult:
         if status == 304:
             pass
@@ -363,31 +437,38 @@ class Fetcher:
             etag=headers.get("etag"),
             last_modified=headers.get("last-modified"),
             permanent_url=final if permanent and final != original else None,
+            network=network,
         )
 
     async def _request(
         self, url: str, headers: dict[str, str]
-    ) -> tuple[int, dict[str, str], bytes]:
+    ) -> tuple[int, dict[str, str], bytes, str | None]:
+        """Status, headers, body and the IP address of the server that answered."""
         assert self._client is not None
         cap = self.settings.max_response_bytes
         try:
             async with self._client.stream("GET", url, headers=headers) as response:
-                response_headers = {k.lower(): v for k, v in response.headers.items()}
+                # Header values are stored (ETag, a Location become the feed's
+                # URL) and quoted in messages (Content-Type): no controls.
+                response_headers = {
+                    k.lower(): strip_controls(v) for k, v in response.headers.items()
+                }
                 if _HIDDEN_LOCATION in response_headers:
                     response_headers["location"] = response_headers.pop(_HIDDEN_LOCATION)
                 status = response.status_code
+                peer = _peer_address(response)
                 if status == 304 or status in REDIRECT_STATUSES or status >= 400:
                     # The body of these is never used. Read a small one anyway so
                     # the connection goes back to the pool; a large one is dropped
                     # with its connection.
                     await _discard_body(response, response_headers)
-                    return status, response_headers, b""
+                    return status, response_headers, b"", peer
                 declared = response_headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > cap:
                     raise _too_large(cap)
                 decoder = _decoder_for(response_headers.get("content-encoding", ""))
                 body = await _read_capped(response.aiter_raw(), decoder, cap)
-                return status, response_headers, body
+                return status, response_headers, body, peer
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out ({type(exc).__name__})", kind="timeout") from exc
         except httpx.UnsupportedProtocol as exc:
@@ -412,6 +493,26 @@ async def _hide_location(response: httpx.Response) -> None:
     if location is not None:
         del response.headers["location"]
         response.headers[_HIDDEN_LOCATION] = location
+
+
+def _peer_address(response: httpx.Response) -> str | None:
+    """The IP address the response came from (None for the in-process demo)."""
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    address = stream.get_extra_info("server_addr")
+    return str(address[0]) if address else None
+
+
+def _local_refused(host: str, address: str, kind: str | None, redirected: bool) -> FetchError:
+    where = host if host == address else f"{host} ({address})"
+    reason = (
+        f"{where} is a {kind} address, refused for a link or a redirect from a feed"
+        " (see [http] private_addresses)"
+    )
+    if redirected:
+        reason = f"redirected to a forbidden URL: {reason}"
+    return FetchError(reason, kind="address")
 
 
 async def _discard_body(response: httpx.Response, headers: Mapping[str, str]) -> None:

@@ -7,7 +7,7 @@ Folders (outlines that hold outlines) become feed tags, and so does a
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from reader.core.models import Feed
@@ -36,28 +36,41 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     if body is None:
         raise OpmlError("OPML has no <body>")
     found: dict[str, OpmlFeed] = {}
-    _collect(body, (), found)
+    # Depth first with an explicit stack, in document order: a file nested
+    # thousands of folders deep is read, not a RecursionError.
+    stack: list[tuple[Iterator[ET.Element], tuple[str, ...]]] = [
+        (iter(body.findall("outline")), ())
+    ]
+    while stack:
+        outlines, folders = stack[-1]
+        outline = next(outlines, None)
+        if outline is None:
+            stack.pop()
+            continue
+        inner = _add_feed(outline, folders, found)
+        if inner is not None:
+            stack.append((iter(outline.findall("outline")), inner))
     return list(found.values())
 
 
-def _collect(element: ET.Element, folders: tuple[str, ...], found: dict[str, OpmlFeed]) -> None:
-    for outline in element.findall("outline"):
-        attrs = {k.lower(): v for k, v in outline.attrib.items()}
-        title = normalize_line(attrs.get("title") or attrs.get("text"))
-        url = (attrs.get("xmlurl") or "").strip()
-        if url:
-            if title == url:  # exporters put the URL in text when there is no title
-                title = ""
-            categories = [
-                normalize_line(c).strip("/") for c in attrs.get("category", "").split(",")
-            ]
-            tags = tuple(dict.fromkeys(t for t in (*folders, *categories) if t))
-            if url in found:
-                tags = tuple(dict.fromkeys((*found[url].tags, *tags)))
-                title = found[url].title or title
-            found[url] = OpmlFeed(url=url, title=title, tags=tags)
-        else:
-            _collect(outline, (*folders, title) if title else folders, found)
+def _add_feed(
+    outline: ET.Element, folders: tuple[str, ...], found: dict[str, OpmlFeed]
+) -> tuple[str, ...] | None:
+    """Record the feed an outline names; for a folder, the folders its children are in."""
+    attrs = {k.lower(): v for k, v in outline.attrib.items()}
+    title = normalize_line(attrs.get("title") or attrs.get("text"))
+    url = (attrs.get("xmlurl") or "").strip()
+    if not url:
+        return (*folders, title) if title else folders
+    if title == url:  # exporters put the URL in text when there is no title
+        title = ""
+    categories = [normalize_line(c).strip("/") for c in attrs.get("category", "").split(",")]
+    tags = tuple(dict.fromkeys(t for t in (*folders, *categories) if t))
+    if url in found:
+        tags = tuple(dict.fromkeys((*found[url].tags, *tags)))
+        title = found[url].title or title
+    found[url] = OpmlFeed(url=url, title=title, tags=tags)
+    return None
 
 
 def write_opml(feeds: Iterable[Feed], *, title: str = "reader subscriptions") -> str:

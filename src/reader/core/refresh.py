@@ -2,7 +2,8 @@
 
 Network work runs on one asyncio event loop with one shared HTTP client
 (connection reuse, global and per-host limits). CPU work (feedparser,
-trafilatura) runs in a process pool so both cores parse. The pipeline never
+trafilatura, entity analysis) runs in worker processes (workers.WorkerPool) so
+both cores parse, each job under a time limit that ends its worker. The pipeline never
 writes: each finished feed becomes an outcome that the caller's thread stores
 in one short transaction (see service.Reader.refresh), so writes come from a
 single place and a crash leaves every feed either stored or untouched.
@@ -11,26 +12,29 @@ single place and a crash leaves every feed either stored or untouched.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
-import multiprocessing
 import os
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
 
 from reader.core.config import EntitySettings, Settings
 from reader.core.entities import Rule
-from reader.core.extract import MIN_ARTICLE_CHARS, PageExtract, extract_page
+from reader.core.extract import (
+    MIN_ARTICLE_CHARS,
+    PageExtract,
+    PageTooComplexError,
+    extract_page,
+)
+from reader.core.feed_lead import trim_to_feed
 from reader.core.feeds import NotAFeedError, ParsedEntry, ParsedFeed, parse_feed
 from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
+from reader.core.site_boilerplate import paragraph_keys, remove_boilerplate, site_of
 from reader.core.store import ArticleRecord, FeedState
 from reader.core.store.store import PAGE_FETCH_FAILED
-
-T = TypeVar("T")
+from reader.core.textnorm import strip_controls
+from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
 
 # How many feeds may be in the page-extraction phase at once. Without a bound,
 # pages of every feed interleave in the CPU queue and all feeds finish at the
@@ -114,60 +118,28 @@ def _init_worker(import_trafilatura: bool) -> None:
     knowledge_base()
 
 
-@dataclass
-class CpuPool:
-    """A process pool created on first use and re-created if a worker dies."""
-
-    workers: int
-    extract: bool
-    _pool: ProcessPoolExecutor | None = field(default=None, init=False)
-
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            # fork: workers inherit the imported modules, so they start in
-            # milliseconds; they never touch the parent's sockets or database.
-            # Forking a process that runs other threads (the app, a test
-            # runner) can copy a lock held by one of them, so there a fork
-            # server starts the workers instead.
-            method = "fork" if threading.active_count() == 1 else "forkserver"
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context(method),
-                initializer=_init_worker,
-                initargs=(self.extract,),
-            )
-        return self._pool
-
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self._executor(), fn, *args)
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory). Start afresh once.
-            self.shutdown()
-            return await loop.run_in_executor(self._executor(), fn, *args)
-
-    def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-
-
 class Pipeline:
     def __init__(
         self,
         settings: Settings,
         known_entries: Callable[[int], tuple[dict[str, str], set[str]]],
         rules: tuple[Rule, ...] = (),
+        site_boilerplate: Callable[[str], frozenset[int]] | None = None,
     ) -> None:
         self.settings = settings
         self.known_entries = known_entries
         self.rules = rules  # the user's entity rules, for the analysis step
+        # Per-site boilerplate learned from the archive, read once per host and
+        # refresh (pages stored during this refresh teach the next one).
+        self._site_boilerplate = site_boilerplate
+        self._boilerplate_by_host: dict[str, frozenset[int]] = {}
         refresh = settings.refresh
         self.fetcher = Fetcher(
             settings.http, concurrency=refresh.concurrency, per_host=refresh.per_host
         )
-        self.pool = CpuPool(refresh.extract_workers or os.cpu_count() or 2, refresh.extract)
+        self.pool = WorkerPool(
+            refresh.extract_workers or os.cpu_count() or 2, _init_worker, (refresh.extract,)
+        )
         self.counters = Counters()
         self._extracting = asyncio.Semaphore(FEEDS_EXTRACTING_AT_ONCE)
         self._results: asyncio.Queue[Outcome] = asyncio.Queue()
@@ -189,7 +161,7 @@ class Pipeline:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.fetcher.__aexit__()
-        self.pool.shutdown()
+        self.pool.close()
 
     async def _run_one(self, state: FeedState) -> None:
         try:
@@ -209,37 +181,58 @@ class Pipeline:
             return Failed(state, exc.reason, exc.retry_after)
         if response.not_modified:
             return NotModified(state)
+        limit = self.settings.refresh.parse_timeout
+        hashes, pruned = self.known_entries(state.id)
+        extract = self.settings.refresh.extract
+        entities = self.settings.entities
+        # One job parses the feed, keeps the new and changed entries and, when
+        # the feed's own text is what gets stored, analyses them too: the
+        # articles cross between the processes once.
+        job = (response.content, dict(response.headers), response.url, hashes, pruned, state.title)
         try:
-            feed = await self.pool.run(
-                parse_feed, response.content, dict(response.headers), response.url
-            )
+            try:
+                feed, analysed = await self.pool.run(
+                    _read_feed, *job, None if extract else (entities, self.rules),
+                    limit=limit, urgent=True,
+                )  # fmt: skip
+            except (JobTimeoutError, WorkerLostError):
+                if extract:
+                    raise
+                # Parsing alone may fit: the articles are then stored unanalysed
+                # rather than lost (`reader reanalyse` finds them).
+                feed, analysed = await self.pool.run(
+                    _read_feed, *job, None, limit=limit, urgent=True
+                )
         except NotAFeedError as exc:
             return Failed(state, str(exc))
+        except JobTimeoutError:
+            return Failed(state, f"parsing the feed took longer than {limit:g} s; stopped")
         except Exception as exc:
             return Failed(state, f"cannot parse the feed: {type(exc).__name__}: {exc}")
-        hashes, pruned = self.known_entries(state.id)
-        changed = [
-            entry
-            for entry in feed.entries
-            if entry.key not in pruned and hashes.get(entry.key) != entry.entry_hash
-        ]
+        changed = feed.entries
         feed_title = feed.title or state.title
-        if self.settings.refresh.extract and changed:
+        if extract and changed:
             self.counters.pages_total += len(changed)
             async with self._extracting:
-                records = await asyncio.gather(*(self._from_page(e, feed_title) for e in changed))
+                records = await asyncio.gather(
+                    *(self._from_page(e, feed_title, response) for e in changed)
+                )
         else:
-            records = [_record(entry, None, None) for entry in changed]
+            records = list(analysed) or [_record(entry, None, None) for entry in changed]
         failures = sum(1 for r in records if r.extraction_error)
-        skipped: tuple[str, ...] = ()
-        entities = self.settings.entities
-        # Pages were analysed with their extraction; the rest (the feed's own
-        # text) in one batch.
-        waiting = [r for r in records if r.analysed_with is None]
+        # Pages were analysed with their extraction; articles whose page could
+        # not be read keep the feed's text, analysed here in one batch.
+        waiting = [r for r in records if r.analysed_with is None] if extract else []
         if waiting:
-            analysed = await self.pool.run(_analyse, waiting, feed_title, entities, self.rules)
-            by_key = {r.key: r for r in analysed}
+            try:
+                done = await self.pool.run(
+                    _analyse, waiting, feed_title, entities, self.rules, limit=limit, urgent=True
+                )
+            except (JobTimeoutError, WorkerLostError):
+                done = []  # stored unanalysed rather than lost: `reader reanalyse` finds them
+            by_key = {r.key: r for r in done}
             records = [by_key.get(r.key, r) for r in records]
+        skipped: tuple[str, ...] = ()
         if records and state.url in entities.ai_only_feeds:
             # Only new articles are left out: one already stored (kept from
             # before the filter) keeps getting its updates.
@@ -251,19 +244,23 @@ class Pipeline:
             records = [r for r in records if r.key not in skipped]
         return Fetched(state, response, feed, tuple(records), failures, skipped)
 
-    async def _from_page(self, entry: ParsedEntry, feed_title: str) -> ArticleRecord:
+    async def _from_page(
+        self, entry: ParsedEntry, feed_title: str, feed_response: FetchResult
+    ) -> ArticleRecord:
         try:
-            return await self._extract(entry, feed_title)
+            return await self._extract(entry, feed_title, feed_response)
         except Exception as exc:  # never leave sibling pages running: keep the feed's text
             return _record(entry, None, f"internal error: {type(exc).__name__}: {exc}")
         finally:
             self.counters.pages_done += 1
 
-    async def _extract(self, entry: ParsedEntry, feed_title: str) -> ArticleRecord:
+    async def _extract(
+        self, entry: ParsedEntry, feed_title: str, feed_response: FetchResult
+    ) -> ArticleRecord:
         if not entry.url:
             return _record(entry, None, "the entry has no link to an article page")
         try:
-            page = await self.fetcher.get(entry.url, accept=PAGE_ACCEPT)
+            page = await self.fetcher.get(entry.url, accept=PAGE_ACCEPT, linked_from=feed_response)
         except FetchError as exc:
             return _record(entry, None, PAGE_FETCH_FAILED + exc.reason)
         content_type = page.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -271,22 +268,31 @@ class Pipeline:
             return _record(entry, None, f"article page is {content_type}, not HTML")
         timeout = self.settings.refresh.extract_timeout
         try:
-            return await asyncio.wait_for(
-                self.pool.run(
-                    _page_record,
-                    entry,
-                    page.content,
-                    page.url,
-                    feed_title,
-                    self.settings.entities,
-                    self.rules,
-                ),
-                timeout,
+            return await self.pool.run(
+                _page_record,
+                entry,
+                page.content,
+                page.url,
+                feed_title,
+                self.settings.entities,
+                self.rules,
+                self._boilerplate_for(entry.url),
+                limit=timeout,
             )
-        except TimeoutError:
-            return _record(entry, None, f"extraction timed out after {timeout:g} s")
+        except JobTimeoutError:
+            return _record(entry, None, f"extraction stopped after {timeout:g} s")
+        except PageTooComplexError as exc:
+            return _record(entry, None, str(exc))
         except Exception as exc:
             return _record(entry, None, f"extraction failed: {type(exc).__name__}: {exc}")
+
+    def _boilerplate_for(self, url: str) -> frozenset[int]:
+        if self._site_boilerplate is None:
+            return frozenset()
+        host = site_of(url)
+        if host not in self._boilerplate_by_host:
+            self._boilerplate_by_host[host] = self._site_boilerplate(url)
+        return self._boilerplate_by_host[host]
 
 
 def _page_record(
@@ -296,10 +302,19 @@ def _page_record(
     feed_title: str,
     settings: EntitySettings,
     rules: tuple[Rule, ...],
+    boilerplate: frozenset[int] = frozenset(),
 ) -> ArticleRecord:
     """In a worker process: extract the page, choose the text, analyse it. One
     task per page, so the article travels between processes once."""
     extracted = extract_page(content, url)
+    learned: tuple[int, ...] = ()
+    if extracted is not None:
+        # What the site repeats is learned from the text as extracted; then the
+        # site's known template and the lines outside the feed's own start and
+        # end are taken off (reader.core.site_boilerplate, reader.core.feed_lead).
+        learned = paragraph_keys(extracted.text)
+        text = remove_boilerplate(extracted.text, boilerplate, entry.feed_text)
+        extracted = dataclasses.replace(extracted, text=trim_to_feed(text, entry.feed_text))
     if extracted is None:
         record = _record(entry, None, "no article text found on the page")
     elif len(extracted.text) < MIN_ARTICLE_CHARS and len(entry.feed_text) > len(extracted.text):
@@ -308,7 +323,33 @@ def _page_record(
         record = _record(entry, extracted, "the feed's content is fuller than the page's")
     else:
         record = _record(entry, extracted, None, use_page_text=True)
+    record = dataclasses.replace(record, site_paragraphs=learned)
     return _analyse([record], feed_title, settings, rules)[0]
+
+
+def _read_feed(
+    content: bytes,
+    headers: dict[str, str],
+    url: str,
+    hashes: dict[str, str],
+    pruned: set[str],
+    fallback_title: str,
+    analysis: tuple[EntitySettings, tuple[Rule, ...]] | None,
+) -> tuple[ParsedFeed, tuple[ArticleRecord, ...]]:
+    """In a worker process: the feed with only its new and changed entries,
+    and, given `analysis`, those entries as analysed records of the feed's text."""
+    feed = parse_feed(content, headers, url)
+    changed = tuple(
+        entry
+        for entry in feed.entries
+        if entry.key not in pruned and hashes.get(entry.key) != entry.entry_hash
+    )
+    feed = dataclasses.replace(feed, entries=changed)
+    if analysis is None or not changed:
+        return feed, ()
+    settings, rules = analysis
+    records = [_record(entry, None, None) for entry in changed]
+    return feed, tuple(_analyse(records, feed.title or fallback_title, settings, rules))
 
 
 def _analyse(
@@ -350,7 +391,8 @@ def _record(
         text=text,
         entry_hash=entry.entry_hash,
         extraction="page" if use_page_text else "feed",
-        extraction_error=error,
+        # Reasons may quote a server (a header, an exception's text).
+        extraction_error=strip_controls(error) if error else None,
         site_name=page.site_name if page else "",
         image_url=page.image if page else "",
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from reader.core.config import ConfigError, Settings
 from reader.core.entities import LABELS, Mention, Rule
 from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
-from reader.core.fetch import Fetcher, FetchError, check_url
+from reader.core.fetch import Fetcher, FetchError
 from reader.core.models import (
     Annotation,
     Article,
@@ -26,6 +26,8 @@ from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.store.annotation_store import DEFAULT_COLOR, AnnotationFilter
 from reader.core.store.common import iso_after, utcnow
+from reader.core.textnorm import normalize_tag, strip_controls
+from reader.core.urls import UrlError, check_url, shown, typed_url
 
 if TYPE_CHECKING:
     from reader.core.entities.recognizer import Recognizer
@@ -105,7 +107,8 @@ class Reader:
         errors = []
         for candidate in candidates:
             try:
-                found = await fetcher.get(candidate)
+                # The page chose these links: held to the rules of a feed's links.
+                found = await fetcher.get(candidate, linked_from=response)
                 feed = parse_feed(found.content, found.headers, found.url)
                 return Discovered(found.url, feed.title)
             except (FetchError, NotAFeedError) as exc:
@@ -117,15 +120,19 @@ class Reader:
     ) -> list[AddResult | AddError]:
         """Subscribe to each URL, discovering feeds concurrently (unless `discover`
         is false: then each URL is taken as a feed as it is). One result per URL."""
+        # What the user typed is checked first, so a malformed address is one
+        # clear error and the others go on (`example.org` means https).
         found: list[Discovered | AddError] = []
-        if discover:
-            found = asyncio.run(self._discover_all(urls))
-        else:
-            for url in urls:
-                try:
-                    found.append(Discovered(check_url(url), ""))
-                except FetchError as exc:
-                    found.append(AddError(f"{url}: {exc.reason}"))
+        valid: list[str] = []
+        for url in urls:
+            try:
+                valid.append(typed_url(url))
+                found.append(Discovered(valid[-1], ""))
+            except UrlError as exc:
+                found.append(AddError(f"{shown(url)}: {exc}"))
+        if discover and valid:
+            discovered = iter(asyncio.run(self._discover_all(valid)))
+            found = [item if isinstance(item, AddError) else next(discovered) for item in found]
         results: list[AddResult | AddError] = []
         for item in found:
             if isinstance(item, AddError):
@@ -153,15 +160,17 @@ class Reader:
 
         return [self.store.add_feed(url, tags=[DEMO_TAG])[0] for url in demo_feed_urls()]
 
-    def remove_demo(self) -> int:
-        """Remove every demo feed and its articles; returns how many feeds went."""
+    def remove_demo(self) -> tuple[int, int]:
+        """Unsubscribe from every demo feed; returns (feeds removed, articles kept).
+
+        As with any unsubscribing, articles the user starred, tagged or
+        annotated stay: highlights and notes are the user's work even on
+        sample stories."""
         from reader.core.demo import is_demo_url
 
         demo = [feed.id for feed in self.store.feeds() if is_demo_url(feed.url)]
-        for feed_id in demo:
-            # Sample content: it goes whole, stars and tags included.
-            self.store.remove_feed(feed_id, purge=True)
-        return len(demo)
+        kept = sum(self.store.remove_feed(feed_id)[1] for feed_id in demo)
+        return len(demo), kept
 
     def import_opml(self, path: str | Path) -> ImportResult:
         feeds = parse_opml(Path(path).read_bytes())
@@ -170,8 +179,8 @@ class Reader:
         for feed in feeds:
             try:
                 url = check_url(feed.url)
-            except FetchError as exc:
-                invalid.append(f"{feed.url}: {exc.reason}")
+            except UrlError as exc:
+                invalid.append(f"{shown(feed.url)}: {exc}")
                 continue
             _, created = self.store.add_feed(url, title=feed.title, tags=feed.tags)
             added += created
@@ -211,7 +220,10 @@ class Reader:
             return
         loop = asyncio.new_event_loop()
         pipeline = Pipeline(
-            self.settings, self.store.known_entries, tuple(self.store.entity_rules())
+            self.settings,
+            self.store.known_entries,
+            tuple(self.store.entity_rules()),
+            site_boilerplate=self.store.site_boilerplate,
         )
         try:
             loop.run_until_complete(pipeline.start(due))
@@ -236,13 +248,15 @@ class Reader:
             next_after = iso_after(
                 self._backoff_seconds(state.error_count + 1, outcome.retry_after)
             )
-            self.store.record_failure(state.id, outcome.error, next_after)
+            # An error may quote the server or the document (a parser's message).
+            error = strip_controls(outcome.error)
+            self.store.record_failure(state.id, error, next_after)
             return FeedResult(
                 state.id,
                 state.url,
                 state.title,
                 "failed",
-                error=outcome.error,
+                error=error,
                 next_fetch_after=next_after,
                 progress=progress,
             )
@@ -276,7 +290,10 @@ class Reader:
         cap = refresh.backoff_max_hours * 3600
         if retry_after is not None:
             return min(retry_after, cap)
-        return min(refresh.backoff_base_minutes * 60.0 * 2.0 ** (error_count - 1), cap)
+        # The doubling stops at 2**64: a feed failing for years (error_count
+        # past 1024) would otherwise overflow the float and crash the refresh.
+        doublings = min(error_count - 1, 64)
+        return min(refresh.backoff_base_minutes * 60.0 * 2.0**doublings, cap)
 
     # -- reading -------------------------------------------------------------------
 
@@ -286,6 +303,8 @@ class Reader:
     def feed_id(self, url_or_id: str) -> int:
         """A feed by its URL or its numeric id."""
         if url_or_id.isdigit():
+            if int(url_or_id) > MAX_ID:  # SQLite integers stop there
+                raise NotFoundError(f"no feed with id {url_or_id}")
             return self.store.feed(int(url_or_id)).id
         return self.store.feed_id_for_url(url_or_id.strip())
 
@@ -296,7 +315,7 @@ class Reader:
         return self.store.article(article_id)
 
     def tag(self, article_id: int, tags: Sequence[str], *, remove: bool = False) -> None:
-        self.store.tag_article(article_id, tags, remove=remove)
+        self.store.tag_article(article_id, check_tags(tags), remove=remove)
 
     # -- entities ------------------------------------------------------------------
 
@@ -317,10 +336,13 @@ class Reader:
                 return rule.entity
         from reader.core.entities.kb import knowledge_base
 
-        entry = knowledge_base().entries.get(name)
+        kb = knowledge_base()
+        entry = kb.entries.get(name) or kb.by_lower_surface().get(name.lower())
         if entry is not None:
             return entry.name
-        return self.store.entity_name(name) or name
+        # A name stored from the articles, then a surname or a short name of
+        # one ("zuckerberg", "scale").
+        return self.store.entity_name(name) or self.store.entity_by_name_part(name) or name
 
     def add_entity_rule(self, rule: Rule) -> list[int]:
         """Store a rule; returns the articles it may change (to re-analyse)."""
@@ -343,9 +365,9 @@ class Reader:
         recognisers or rules than the current ones). Yields the running count."""
         rules = tuple(self.store.entity_rules())
         settings = self.settings.entities
-        from reader.core.analysis import analyse, recognizer_for
+        from reader.core.analysis import analyse, analysis_digest, recognizer_for
 
-        digest = recognizer_for(rules, settings.model).digest
+        digest = analysis_digest(recognizer_for(rules, settings.model).digest)
         done = 0
         last_id = 0
         pending_ids = list(article_ids) if article_ids is not None else None
@@ -489,11 +511,11 @@ class Reader:
         occurrence: int = 1,
     ) -> Annotation:
         return self.store.highlight_quote(
-            article_id, quote, occurrence=occurrence, note=note, color=color, tags=tags
+            article_id, quote, occurrence=occurrence, note=note, color=color, tags=check_tags(tags)
         )
 
     def note(self, article_id: int, text: str, *, tags: Sequence[str] = ()) -> Annotation:
-        return self.store.add_note(article_id, text, tags=tags)
+        return self.store.add_note(article_id, text, tags=check_tags(tags))
 
     def annotations(self, where: AnnotationFilter | None = None) -> list[Annotation]:
         return self.store.annotations(where or AnnotationFilter())
@@ -524,7 +546,22 @@ class Reader:
             data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"not valid JSON: {exc}") from exc
+        except RecursionError:
+            raise ValueError("not an annotations export: nested too deeply") from None
         return import_notes(self.store, data)
+
+
+# The largest id SQLite can store; a bigger number names no feed or article.
+MAX_ID = 2**63 - 1
+
+
+def check_tags(tags: Sequence[str]) -> list[str]:
+    """The tags as given, or ValueError naming one that is empty once normalised
+    (`''`, `'#'`, `','`): it would otherwise be dropped without a word."""
+    for tag in tags:
+        if not normalize_tag(tag):
+            raise ValueError(f"not a tag: {tag!r} is empty once '#' and commas are removed")
+    return list(tags)
 
 
 def make_reader(settings: Settings) -> Reader:
@@ -538,7 +575,7 @@ def make_reader(settings: Settings) -> Reader:
             load_model(settings.entities.model)
         except ModelError as exc:
             raise ConfigError(str(exc)) from None
-    return Reader(settings, Store(settings.db_path()))
+    return Reader(settings, Store(settings.db_path(), busy_timeout=settings.storage.busy_timeout))
 
 
 __all__ = [

@@ -29,12 +29,15 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
-_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def strip_controls(value: str) -> str:
-    """Remove terminal escape sequences and control characters, keep \\n and \\t."""
-    if _ANY_CONTROL.search(value) is None:  # the common case: one scan, no copies
+    """Remove terminal escape sequences and control characters, keep \\n and \\t.
+
+    The one cleaning for every string a server or a file chose (titles, texts,
+    headers, URLs, error messages): applied before anything is stored, and
+    again when the store hands rows out, so rows stored by an older version
+    cannot reach a terminal either.
+    """
+    if _CONTROL.search(value) is None:  # the common case: one scan, no copies
         return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _ESCAPE_SEQUENCE.sub("", value)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from reader.core.errors import unexpected
 from reader.core.models import FeedResult
 from reader.core.service import AddResult, ImportResult, Reader, make_reader
 from reader.core.store.common import utcnow
@@ -41,9 +43,11 @@ class ReaderApp(App[None]):
         Binding("D", "digest", "Digest", show=False, id="app.digest"),
     ]
 
-    def __init__(self, reader: Reader, *, demo: bool = False) -> None:
+    def __init__(self, reader: Reader, *, demo: bool = False, debug: bool = False) -> None:
         super().__init__()
         self.reader = reader
+        self.show_tracebacks = debug  # the global --debug flag
+        self.crash: Exception | None = None  # what ended the app, if anything did
         self.settings = reader.settings
         self._load_demo = demo
         self._refresh_new = 0
@@ -223,8 +227,12 @@ class ReaderApp(App[None]):
                 return
             message = f"Imported {result.added} new feeds ({result.existing} already there)"
             if result.invalid:
-                message += f"; skipped {len(result.invalid)} invalid entries"
-            self.notify(message, markup=False)
+                # Named, so the user can fix them: the first few in full.
+                listed = "; ".join(result.invalid[:3]) + ("; …" if len(result.invalid) > 3 else "")
+                message += f"; skipped {len(result.invalid)} invalid entries: {listed}"
+            self.notify(
+                message, severity="warning" if result.invalid else "information", markup=False
+            )
             self._main().reload_sidebar()
             if result.added:
                 self.start_refresh(None)
@@ -247,8 +255,11 @@ class ReaderApp(App[None]):
     def remove_demo(self) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                removed = self.reader.remove_demo()
-                self.notify(f"Removed {removed} demo feeds.", markup=False)
+                removed, kept = self.reader.remove_demo()
+                message = f"Removed {removed} demo feeds."
+                if kept:
+                    message += f" Kept {plural(kept, 'article')} you starred, tagged or annotated."
+                self.notify(message, markup=False)
                 main = self._main_if_open()
                 if main is not None:
                     main.reload_views()
@@ -256,7 +267,13 @@ class ReaderApp(App[None]):
         from textual.content import Content
 
         self.push_screen(
-            ConfirmDialog(Content("Remove the demo feeds and all their articles?"), yes="Remove"),
+            ConfirmDialog(
+                Content(
+                    "Remove the demo feeds and their articles? Articles you starred, tagged"
+                    " or annotated are kept, with your highlights and notes."
+                ),
+                yes="Remove",
+            ),
             answered,
         )
 
@@ -346,20 +363,31 @@ class ReaderApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            error = event.worker.error
             self.notify(
-                f"{type(error).__name__}: {error}", title="Error", severity="error", markup=False
+                unexpected(event.worker.error), title="Error", severity="error", markup=False
             )
             main = self._main_if_open()
             if main is not None and event.worker.group == "refresh":
                 main.refresh_finished()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash ends the app with exit code 1 (Textual's own handling); the
+        terminal then gets one line and the way to the traceback, not Rich's
+        screenful of source and local variables, unless --debug."""
+        self.crash = error
+        super()._handle_exception(error)
+        if not self.show_tracebacks:
+            # Text: the message may quote a feed, never parsed as markup; one
+            # line, not wrapped at the console's width.
+            self.error_console.soft_wrap = True
+            self._exit_renderables[:] = [Text(f"reader: {unexpected(error)}")]
 
 
 def start_process_helpers() -> None:
     """Start multiprocessing's fork server and resource tracker now.
 
     Refreshes run in a worker thread, so their extraction processes come from
-    a fork server (see refresh.CpuPool). Both helpers pass our stderr's file
+    a fork server (see workers.WorkerPool). Both helpers pass our stderr's file
     descriptor to their child, and once Textual runs, sys.stderr is its
     capture object with no usable descriptor ("bad value(s) in fds_to_keep"),
     so they are started before the app takes over the terminal.
@@ -372,6 +400,9 @@ def start_process_helpers() -> None:
     forkserver.ensure_running()
 
 
-def run_app(reader: Reader, *, demo: bool = False) -> None:
+def run_app(reader: Reader, *, demo: bool = False, debug: bool = False) -> int:
+    """Run the app; returns the process exit code (non-zero after a crash)."""
     start_process_helpers()
-    ReaderApp(reader, demo=demo).run()
+    app = ReaderApp(reader, demo=demo, debug=debug)
+    app.run()
+    return app.return_code or 0

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention
 
 # A capitalised word: letters, digits, inner hyphens, dots and apostrophes;
@@ -66,9 +67,90 @@ _PERSON_TITLES = frozenset(
     Secretary secretary Judge judge Justice Commissioner commissioner Governor Gov. Mayor
     analyst Analyst researcher Researcher scientist Scientist engineer Engineer investor
     partner Partner head Head spokesperson spokeswoman spokesman author Author reporter
-    economist CEO-elect chairman president vice VP SVP EVP lead Lead officer Officer""".split()
+    economist CEO-elect chairman president vice VP SVP EVP lead Lead officer Officer
+    Producer producer Correspondent correspondent anchor host editor Reps. Sens. general
+    Admiral Lieutenant Colonel Sergeant Ambassador ambassador Chancellor chancellor premier
+    Councilmember councilmember actor actress singer rapper comedian billionaire
+    entrepreneur""".split()
 )
-_PERSON_AFTER = re.compile(r"^,? (?:said|says|told|wrote|added|noted|explained|argued|who)\b")
+# (Titles end a run of capitalised words, so capitalised words that are also
+# parts of names, "General" in "Lakeshore General Hospital", stay out.)
+# A person's role nouns, for appositions: "Dana Whitcombe, the chief executive
+# of Meridian Labs", "Étienne Marchand, Tessellate's chief scientist", "Aiko
+# Hanamura, a roboticist".
+_ROLE = (
+    r"(?:chief|CEO|CTO|CFO|COO|founder|co-?founder|president|chair(?:man|woman)?|director"
+    r"|head|professor|researcher|scientist|engineer|economist|analyst|lawyer|attorney"
+    r"|investor|entrepreneur|executive|developer|designer|writer|journalist|author|physicist"
+    r"|mathematician|roboticist|spokes(?:person|woman|man)|minister|secretary|senator"
+    r"|governor|mayor|partner|vice|principal|lecturer|student|fellow|manager|leader"
+    r"|officer|adviser|advisor|consultant|reporter|editor|commissioner|judge)"
+)
+_PERSON_AFTER = re.compile(
+    r"^(?:,? (?:said|says|told|wrote|added|noted|explained|argued|who)\b"
+    r"|, (?:a|an|the|its|their|his|her|[A-Z][\w&.-]*(?: [A-Z][\w&.-]*)?'s) "
+    rf"(?:[\w-]+ ){{0,3}}?{_ROLE}s?\b)"
+)
+# "X's chief executive", "X's first model": X is an organisation.
+_ORG_POSSESSIVE = re.compile(
+    r"^'s (?:(?:chief|co-?founder|founder|president|chair|board|shares|stock|valuation|"
+    r"investors|employees|staff|researchers|engineers|headquarters|revenue|first|latest|"
+    r"flagship|new)\b|CEO|CTO|CFO)"
+)
+# Words before a single capitalised word that introduce it as an
+# organisation ("the start-up Parallax"); stricter than for longer names.
+_ORG_BEFORE_ONE = frozenset("startup start-up company firm lab chipmaker unicorn".split())
+# "its first model, Vesper-0", "a model called Kestrel", "its browser, Comet":
+# what the text says a thing is gives its label.
+_MODEL_NOUNS = frozenset("model models LLM LLMs".split())
+_PRODUCT_NOUNS = frozenset(
+    """app apps browser browsers assistant assistants chatbot chatbots chip chips accelerator
+    accelerators processor processors product products tool tools platform platforms device
+    devices agent agents robot robots service services headset headsets glasses phone phones
+    laptop laptops""".split()
+)
+# Last words that make a capitalised run a place, not a person ("Marina Bay").
+_PLACE_WORDS = frozenset(
+    """Bay Beach Park Street Avenue Road Square Bridge Island Islands Lake River Valley Hill
+    Hills Mountain Mountains Harbor Harbour Point Springs Falls Heights Gardens Garden County
+    Canyon Creek Coast Port Plaza Boulevard Lane Station Airport Tower Hall Center Centre
+    Museum Ranch Forest Desert Sea Ocean Peninsula Strait Gulf""".split()
+)
+# After a lone given name, what says it is a person ("Nick's memo", "Bari said").
+_FIRST_NAME_ALONE = re.compile(
+    r"(?:'s|’s) [a-z]|,? (?:said|says|told|wrote|added|asked|noted|explained|argued|replied)\b"
+)
+# A made-up word: letters with a digit ("Go1", "FX-9") or a capital inside a
+# lower-case word ("DeepMind"); not an acronym ("AI").
+_CODE_LIKE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)|^(?=.*[a-z]).+[A-Z]")
+_DETERMINERS = frozenset(
+    "a an the its their his her our new first latest flagship own second next".split()
+)
+_NAMING_WORDS = frozenset("called named dubbed as".split())
+
+
+def _thing_before(before: str) -> str | None:
+    """AI_MODEL or PRODUCT when the words before a name say what it is: "its
+    first model, Vesper-0", "a model called Kestrel", "its browser, Comet".
+    (Word look-ups: a regex searched before every name cost too much.)"""
+    words = before.rsplit(None, 3)[-3:]
+    if not words or not before.endswith(" "):
+        return None
+    last = words[-1]
+    named = last in _NAMING_WORDS and len(words) >= 2
+    if named:
+        last = words[-2] if last != "as" or len(words) < 3 else words[-3]
+    elif not last.endswith(","):
+        return None  # "the model Vesper" is too weak; "the model, Vesper" is not
+    last = last.rstrip(",")
+    label = "AI_MODEL" if last in _MODEL_NOUNS else "PRODUCT" if last in _PRODUCT_NOUNS else None
+    if label is None or named:
+        return label
+    if any(w in _DETERMINERS or w.endswith(("'s", "’s")) for w in words[:-1]):
+        return label  # "its browser, Comet", not "not chips, Rahman said"
+    return None
+
+
 # The word (or two) just before a name that introduce a person or a company;
 # looked up in sets (a regex searched over the text before every name cost
 # more than the rest of the typing).
@@ -80,10 +162,11 @@ _ORG_SUFFIXES = frozenset(
     AI Technologies Technology Systems Capital Ventures Partners Group Holdings Robotics Networks
     Software Bio Biosciences Therapeutics Analytics Foundation Institute University College
     Research Fund Bank Semiconductor Semiconductors Computing Cloud Security Studios Media Health
-    Energy Motors Dynamics Intelligence Industries Instruments Electronics Devices Microsystems
+    Energy Motors Dynamics Intelligence Industries Compute Instruments Electronics Devices
+    Microsystems
     Digital Data Labs. Associates Advisors Management Investments Markets Exchange Agency
     Commission Council Association Alliance Consortium Initiative Society Academy
-    Institute""".split()
+    Institute Party""".split()
 )
 _ORG_BEFORE = frozenset(
     """startup start-up company firm lab rival maker developer provider competitor unicorn
@@ -102,9 +185,13 @@ def _introduced_by(before: str, words: frozenset[str]) -> bool:
 
 
 _ORG_AFTER = re.compile(
-    r"^(?:, (?:a|an) (?:[\w-]+ ){0,3}(?:startup|start-up|company|firm|lab|maker|developer|"
-    r"provider|unicorn|subsidiary|fund|investor|chipmaker|outlet|publisher|agency|platform|"
-    r"vendor|nonprofit|non-profit|group|consultancy)\b|-backed\b|-owned\b|-funded\b|-led\b)"
+    r"^(?:, (?:a|an|the|its|[A-Z][\w.-]*'s) (?:[\w-]+ ){0,3}(?:startup|start-up|company|firm"
+    r"|lab|maker|developer|provider|unicorn|subsidiary|fund|investor|chipmaker|outlet|publisher"
+    r"|agency|platform|vendor|nonprofit|non-profit|group|consultancy|bank|lender|insurer"
+    r"|retailer|carrier|operator|manufacturer|automaker|carmaker|airline|broker|regulator"
+    r"|university|institute|foundation|conglomerate|giant|railway|utility|integrator"
+    r"|distributor|studio|label|organi[sz]ation|association|union|charity|think tank)s?\b"
+    r"|-backed\b|-owned\b|-funded\b|-led\b)"
 )
 _GPE_AFTER = re.compile(r"^-based\b")
 # After a short company name at a sentence's start, a verb says it is the company.
@@ -158,14 +245,18 @@ def sentence_start(text: str, pos: int) -> bool:
     return text[i] in ":;"
 
 
-def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
-    """Capitalised word runs in the parts of the text no other recogniser claimed.
+def _runs(text: str, taken: list[tuple[int, int]]) -> list[_Run]:
+    """Capitalised word runs in the parts of the text no other recogniser
+    claimed (`taken`: the claimed spans, sorted and not overlapping).
 
     This loop runs for every capitalised word of every article, so the common
-    case (a plain word: no hyphen, apostrophe or final dot) skips the cleaning.
+    case (a plain word: no hyphen, apostrophe or final dot) skips the cleaning,
+    and claims are checked by walking `taken` along with the words.
     """
     runs: list[_Run] = []
     words: list[tuple[int, int, str]] = []
+    claim = 0  # the first claimed span that does not end before the current word
+    claims = len(taken)
 
     def flush() -> None:
         if words:
@@ -177,9 +268,22 @@ def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
         start = match.start()
         word = _clean(raw) if _NEEDS_CLEANING.search(raw) else raw
         end = start + len(word)
-        if not word or word in _NOT_NAMES or not free(start, end):
+        while claim < claims and taken[claim][1] <= start:
+            claim += 1
+        if not word or word in _NOT_NAMES or (claim < claims and taken[claim][0] < end):
             # Stop words and titles end a run (and are never part of one).
             flush()
+            continue
+        if (
+            len(raw) == 2
+            and raw[1] == "."
+            and text[start + 2 : start + 3] == " "
+            and text[start + 3 : start + 4].isupper()
+            and (not words or text[words[-1][1] : start] == " ")
+        ):
+            # A middle initial keeps the name going: "John F. Kennedy",
+            # "George H. W. Bush".
+            words.append((start, start + 2, raw))
             continue
         if word.isupper() and len(word) <= 4 and word not in _ORG_SUFFIXES:
             # Acronyms such as "AI" or "CEO" end a run, unless they are a
@@ -201,6 +305,11 @@ def _runs(text: str, free: Callable[[int, int], bool]) -> list[_Run]:
     return runs
 
 
+def is_stop_word(word: str) -> bool:
+    """A capitalised word that starts sentences but never a name ("When", "The")."""
+    return word in _STOP
+
+
 _NEEDS_CLEANING = re.compile(r"[-'’.]")
 _NOT_NAMES = _STOP | _PERSON_TITLES
 
@@ -215,17 +324,44 @@ def find_context_names(
     already found (their surnames and short names resolve later mentions)."""
     found: list[Mention] = []
     untyped: list[_Run] = []
-    for run in _runs(text, free):
+    known = list(known)
+    taken = sorted((m.start, m.end) for m in known)
+    for run in _runs(text, taken):
         label = _type_run(text, run, first_names)
         if label is None:
             untyped.append(run)
             continue
-        surface = text[run.start : run.end]
-        found.append(Mention(run.start, run.end, label, surface, surface, "context"))
+        end = run.end
+        if label in ("AI_MODEL", "PRODUCT") and text[end : end + 1] in (" ", "-"):
+            tail = VERSION_TAIL.match(text, end)  # "a vision model, Pomona-Vision 3"
+            if tail is not None and free(end, tail.end()):
+                end = tail.end()
+        surface = text[run.start : end]
+        found.append(Mention(run.start, end, label, surface, surface, "context"))
+
+    untyped = _coordinated_people(text, untyped, [*known, *found], found)
+    # "Lowell, Massachusetts", "Long Beach, California": a place before a
+    # known region is a place.
+    before_region = {m.start - 2 for m in known if m.label == "GPE"}
+    if before_region:
+        places = [
+            run
+            for run in untyped
+            if run.end in before_region
+            and text.startswith(", ", run.end)
+            and len(run.words) <= 3
+            and not sentence_start(text, run.start)
+        ]
+        for run in places:
+            surface = text[run.start : run.end]
+            found.append(Mention(run.start, run.end, "GPE", surface, surface, "context"))
+        untyped = [run for run in untyped if run not in places]
 
     # Short references resolve to a name given in full in the same article:
     # a person's surname, and a company's name without its company word
-    # ("Scale" for "Scale AI", "Cobalt Ridge" for "Cobalt Ridge Data").
+    # ("Scale" for "Scale AI", "Cobalt Ridge" for "Cobalt Ridge Data"). A
+    # name typed once by its context ("Parallax, a start-up") keeps its type
+    # wherever else it appears.
     short: dict[str, tuple[str, str]] = {}
     for mention in [*known, *found]:
         words = mention.text.split()
@@ -233,22 +369,67 @@ def find_context_names(
             short.setdefault(words[-1], (mention.entity, "PERSON"))
         elif mention.label == "ORG" and len(words) >= 2 and words[-1] in _ORG_SUFFIXES:
             short.setdefault(" ".join(words[:-1]), (mention.entity, "ORG"))
+    same: dict[str, tuple[str, str]] = {}
+    for i, mention in enumerate(found):
+        if mention.text in short and len(mention.text.split()) == 1:
+            # "Tessellate's chief scientist" after "Tessellate Research".
+            entity, label = short[mention.text]
+            if label == mention.label:
+                found[i] = mention = Mention(
+                    mention.start, mention.end, label, mention.text, entity, "context"
+                )
+        same.setdefault(mention.text, (mention.entity, mention.label))
     for run in untyped:
         name = " ".join(run.words)
-        if name not in short:
-            continue
-        entity, label = short[name]
-        if (
-            label == "ORG"
-            and len(run.words) == 1
-            and sentence_start(text, run.start)
-            and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
-        ):
+        if name in same:
+            entity, label = same[name]
+        elif name in short:
+            entity, label = short[name]
+            if (
+                label == "ORG"
+                and len(run.words) == 1
+                and sentence_start(text, run.start)
+                and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
+            ):
+                continue
+        else:
             continue
         found.append(
             Mention(run.start, run.end, label, text[run.start : run.end], entity, "context")
         )
     return found
+
+
+# "Her co-founders are Benedikt Ruhl, ..., and Aiko Hanamura": the names a
+# sentence lists after these words are people.
+_PEOPLE_LIST = re.compile(
+    r"\b(?:co-?founders|founders|partners|authors|researchers|executives|investors)"
+    r" (?:are|were|include|included|including)\b"
+)
+
+
+_SENTENCE_END = re.compile(r"[.!?;]\s")
+
+
+def _coordinated_people(
+    text: str, untyped: list[_Run], known: list[Mention], found: list[Mention]
+) -> list[_Run]:
+    """Two- or three-word names joined by "and" to a person, or listed after
+    "co-founders are", are people too; returns the runs still untyped."""
+    person_ends = {m.end for m in known if m.label == "PERSON"}
+    left = []
+    for run in untyped:
+        if 2 <= len(run.words) <= 3 and all(w[0].isupper() and w[1:].islower() for w in run.words):
+            before = text[max(0, run.start - 160) : run.start]
+            joined = before.endswith((" and ", ", ", ", and "))
+            sentence = _SENTENCE_END.split(before)[-1]
+            gap = len(" and ")
+            if joined and (run.start - gap in person_ends or _PEOPLE_LIST.search(sentence)):
+                surface = text[run.start : run.end]
+                found.append(Mention(run.start, run.end, "PERSON", surface, surface, "context"))
+                continue
+        left.append(run)
+    return left
 
 
 def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
@@ -259,15 +440,41 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
         return "ORG"
     if _GPE_AFTER.match(after):
         return "GPE"
+    if len(words) <= 2 and before.endswith((", ", "d ", "as ")):
+        thing = _thing_before(before)
+        if thing is not None:
+            return thing
     if len(words) == 1:
+        # One word is a name only when the text says what it is. Most runs
+        # are one plain word, so the cheap tests on the next character come
+        # first.
+        word, first = words[0], after[:1]
+        if first == " ":
+            if not (word.isalpha() and word.istitle()) and _CODE_LIKE.search(word):
+                # "the Go1 robot dog", "its FX-9 chip": a made-up word before what it is.
+                noun = after[1:].split(" ", 1)[0].rstrip(".,;:")
+                if noun in _MODEL_NOUNS:
+                    return "AI_MODEL"
+                if noun in _PRODUCT_NOUNS:
+                    return "PRODUCT"
+        elif first in ",'-" and (_ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after)):
+            return "ORG"
+        if before.endswith(" ") and before[before.rfind(" ", 0, -1) + 1 : -1] in _ORG_BEFORE_ONE:
+            return "ORG"  # "the start-up Parallax"
+        if word in first_names and _FIRST_NAME_ALONE.match(after):
+            return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
+        if after.startswith(" et al"):
+            return "PERSON"  # a paper's first author: "Hu et al."
         return None
     # A known given name, or a person's title just before, says PERSON even
     # where the sentence also talks about companies ("angel investor X Y").
-    if 2 <= len(words) <= 4:
-        previous = before.rstrip().rsplit(" ", 1)[-1] if before.strip() else ""
+    if 2 <= len(words) <= 4 and words[-1] not in _PLACE_WORDS:
+        previous = before.rstrip().rsplit(" ", 1)[-1].rstrip(",") if before.strip() else ""
         if words[0] in first_names or previous in _PERSON_TITLES:
             return "PERSON"
-    if _ORG_AFTER.match(after) or _introduced_by(before, _ORG_BEFORE):
+    if _ORG_AFTER.match(after) or (
+        words[-1] not in _PLACE_WORDS and _introduced_by(before, _ORG_BEFORE)
+    ):
         return "ORG"
     if 2 <= len(words) <= 4 and (
         _PERSON_AFTER.match(after) or _introduced_by(before, _PERSON_BEFORE)

@@ -10,7 +10,7 @@ is not.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -36,6 +36,18 @@ class KnowledgeBase:
     families: ahocorasick.Automaton | None  # AI model family stems for the model grammar
     first_names: frozenset[str]
     digest: str  # changes whenever the data changes (articles are re-analysed)
+    # One-word surfaces by their lower-case form, for names written in capitals.
+    folded: dict[str, Entry] = field(default_factory=dict)
+
+    def by_lower_surface(self) -> dict[str, Entry]:
+        """Every surface by its lower-case form (what a user types to follow
+        an entity); built on first use, the first entry for a form wins."""
+        if not self._lower:
+            for surface, entry in self.entries.items():
+                self._lower.setdefault(surface.lower(), entry)
+        return self._lower
+
+    _lower: dict[str, Entry] = field(default_factory=dict)
 
 
 def _data_text(name: str) -> str:
@@ -63,14 +75,26 @@ def parse_entries(text: str) -> dict[str, Entry]:
         name, label, aliases, flags = (c.strip() for c in cols[:4])
         if not name or label not in LABELS:
             continue
-        entry = Entry(name, label, "ambiguous" in flags.split(","))
+        ambiguous = "ambiguous" in flags.split(",")
+        entry = Entry(name, label, ambiguous)
+        plain = Entry(name, label, False)
         for surface in [name, *aliases.split("|")]:
             # "The New York Times": "The" is left out of spans (it is often
             # lower case in running text, "the Times").
             surface = surface.strip().removeprefix("The ")
             if surface and surface not in found:
-                found[surface] = entry
+                found[surface] = entry if ambiguous and _word_like(surface) else plain
     return found
+
+
+def _word_like(surface: str) -> bool:
+    """Whether a surface of an ambiguous entry can be an ordinary word.
+
+    The flag is for the entry's one-word names ("Apple", "Mistral", "US",
+    "o3"); its longer or marked names ("Mistral AI", "United States",
+    "Apple Inc.", "U.S.") mean the entity wherever they appear.
+    """
+    return " " not in surface and (surface.isalpha() or len(surface) <= 3)
 
 
 def build(entries: dict[str, Entry]) -> ahocorasick.Automaton:
@@ -108,6 +132,15 @@ def knowledge_base() -> KnowledgeBase:
         if not line.startswith("#")
         for word in line.split()
     )
+    folded: dict[str, Entry] = {}
+    for surface, entry in entries.items():
+        if " " not in surface and len(surface) >= 4:
+            folded.setdefault(surface.lower(), entry)
     return KnowledgeBase(
-        build(entries), entries, family_automaton(families), first_names, digest.hexdigest()[:16]
+        build(entries),
+        entries,
+        family_automaton(families),
+        first_names,
+        digest.hexdigest()[:16],
+        folded,
     )

@@ -22,23 +22,55 @@ _CURRENCY_WORD = (
     r"(?:dollars|euros|pounds(?: sterling)?|yuan|renminbi|yen|rupees|won|francs|rubles|roubles)"
 )
 _PER = r"(?:/(?:month|mo|year|yr|week|day|hour|hr|user|seat|person|head|mtok|token|GB|TB))"
+# A price with its unit is one amount: "$2 per million input tokens", "$4.29
+# per hour", "$0.003/min", "$15/M output tokens". The rate words are a closed
+# list, so "$200 a month" and "$5 each" stay plain amounts.
+_RATE_UNIT = (
+    r"(?:(?:input|output|cached|prompt|completion)\s)?(?:tokens?|characters?|words?|images?"
+    r"|requests?|queries|calls?|pages?|seconds?|minutes?|hours?|days?|weeks?|months?|years?"
+    r"|users?|seats?|GPU[- ]hours?|GB|TB|kWh)"
+)
+_RATE = (
+    r"(?:\sper\s(?:(?:1,000,000|1,000|1M|1K|million|thousand|hundred|billion|one\smillion)\s)?"
+    rf"{_RATE_UNIT}\b"
+    r"|\sper\s(?!cent\b)[a-z]{3,}\b(?!\sof\b)"  # "$4 per problem", "per share"
+    r"|/(?:1M|M|1K|K|million|mtok|MTok)?\s?(?:(?:input|output)\s)?tokens?\b"
+    r"|/(?:1M|M|1K|K|MTok|mtok)\b(?:\s(?:input|output)\stokens\b)?"
+    r"|/(?:min|sec|s|h|GPU-hour|image|request|call|query|page|minute|second)\b"
+    rf"|{_PER})"
+)
+# A rate by any noun ("per problem"), kept only on unit prices (no magnitude).
+_GENERIC_RATE = re.compile(rf" per (?!(?:\S+ ){{0,2}}{_RATE_UNIT}\b)")
+_LARGE = re.compile(rf"\d\s?(?:{_MAGNITUDE}|{_SHORT_MAGNITUDE})\b")
+# Rough amounts in words: "tens of millions of dollars", "billions of euros".
+# Searched on its own, and only when the text has "...ions of"/"...ands of":
+# starting it at every lower-case "t", "h", "m" or "b" would cost more.
+_ROUGH = (
+    r"(?:(?:tens|hundreds)\sof\s)?(?:thousands|millions|billions|trillions)\sof\s"
+    r"(?:(?:US|U\.S\.|Canadian|Australian|Hong\sKong|Singapore)\s)?(?:dollars|euros|pounds|yuan|yen)\b"
+)
+ROUGH_MONEY = re.compile(rf"(?<![\w-]){_ROUGH}")
 
 MONEY = re.compile(
     rf"""(?<![\w$€£¥])(?:
-        {_SYMBOL}(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_PER}?
+        {_SYMBOL}(?:{_AMOUNT})(?:[–-](?:{_AMOUNT})(?![\w.]))?
+        (?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_RATE}?
       | {_CODE}\s?(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?
       | (?:{_AMOUNT})(?:\s{_MAGNITUDE})?\s(?:{_CODE}\b|{_CURRENCY_WORD}\b)
     )""",
     re.VERBOSE,
 )
 
+# "49%", "6.2 percent", "20–30%" (a range is one span), "30 percentage points".
 PERCENT = re.compile(
-    rf"(?<![\w.])(?:{_AMOUNT})(?:%|\s?(?:percent|per\scent)\b)(?![\w])",
+    rf"(?<![\w.])(?:{_AMOUNT})(?:[–-](?:{_AMOUNT}))?"
+    rf"(?:%|\s?(?:percent|per\scent|percentage\spoints?)\b|pp\b)(?![\w])",
 )
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)(?=\s\d))"  # "Feb 12th"
 )
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
@@ -56,6 +88,7 @@ DATE = re.compile(
       | (?:fiscal|FY)\s?(?:year\s)?(?:{_YEAR}|\d\d)(?!\d)   # fiscal 2025, FY25
       | {_YEAR}-\d\d-\d\d                    # 2025-06-03
       | {_YEAR}s                             # 1990s
+      | (?:[1-9]|1\d|2[01])(?:st|nd|rd|th)[\s-][Cc]entury   # the 21st century
       | {_WEEKDAY}
       | {_YEAR}
     )(?![\w-])""",
@@ -69,23 +102,49 @@ _COUNT_AFTER_YEAR = re.compile(
 )
 
 _VARIANT = (
-    r"(?:Pro|Flash(?:-Lite)?|Ultra|Nano|Mini|mini|Lite|Turbo|turbo|Instruct|instruct|Chat|chat"
-    r"|Coder|Code|Vision|Sonnet|Opus|Haiku|Scout|Maverick|Behemoth|Large|Medium|Small|Max|Plus"
-    r"|Preview|preview|Thinking|Reasoner|Base|base|VL|Omni|Air|Exp|Experimental|Math|Distill|Dev"
-    r"|Schnell|Kontext|Live|Audio|Image|Realtime|realtime|Edge|high|low|it|R\+?)"
+    r"(?:Pro|pro|Flash(?:-Lite)?|flash(?:-lite)?|Ultra|Nano|nano|Mini|mini|Lite|lite|Turbo|turbo"
+    r"|Instruct|instruct|Chat|chat|Coder|coder|Code|Vision|Sonnet|sonnet|Opus|opus|Haiku|haiku"
+    r"|Scout|Maverick|Behemoth|Large|large|Medium|medium|Small|small|Max|max|Plus|Preview|preview"
+    r"|Thinking|Reasoner|Reasoning|Base|VL|Omni|Air|Exp|exp|Experimental|Math"
+    r"|Distill|Dev|Schnell|Kontext|Live|Audio|Image|Realtime|realtime|Edge|it|Next|next"
+    r"|Lightning|Transcribe|Fast|fast|Heavy|Codex|codex|Spark|latest|Instant|Sol|Terra|Luna|Fold"
+    r"|Flip|XL|SE|R\+?)"
 )
-_VERSION = r"(?:[VRvr]?\d{1,3}(?:\.\d{1,3})*[a-z]?(?!\d|,\d))"
+# Tier words that name a model after a family stem without any version:
+# "Devstral Small", "Gemini Flash", "Mistral Large", "Qwen Coder".
+_TIER = (
+    r"(?:Pro|Flash(?:-Lite)?|Lite|Ultra|Nano|Mini|Turbo|Large|Medium|Small|Sonnet|Opus|Haiku"
+    r"|Coder|Instruct|Thinking|Scout|Maverick|Next)"
+)
+_VERSION = r"(?:(?:[A-Z]|[vr])?\d{1,3}(?:\.\d{1,3})*[a-z]?(?!\d|,\d))"
 _SIZE = r"(?:\d+x\d+(?:\.\d+)?[BM]|\d+(?:\.\d+)?[BMT](?:-A\d+(?:\.\d+)?B)?)(?![\w])"
+# A dated snapshot after a hyphen: "-2024-08-06", "-0613", "-20250514", "-05-06".
+_DATED = r"(?<=-)(?:20\d\d-\d\d-\d\d|20\d{6}|\d{4}|\d\d-\d\d)(?![\w])"
 
 
-_PART = rf"(?:{_SIZE}|{_VERSION}|{_VARIANT}(?![\w]))"
+# Lower-case settings that belong to a name only when hyphenated: "o3-mini-high"
+# is a model, "Seed-Prover 1.5 high" is a model at its high setting.
+_HYPHEN_VARIANT = r"(?<=-)(?:high|low|thinking|instant)(?![\w])"
+_PART = rf"(?:{_DATED}|{_HYPHEN_VARIANT}|{_SIZE}|{_VERSION}|{_VARIANT}(?![\w]))"
 # What follows a family stem: at least a version or a size, then variants:
 # `Llama 3.1 405B`, `Qwen2.5-72B-Instruct`, `Gemini 2.5 Pro`, `GPT-4o mini`,
-# `DeepSeek-V3.1`, `Claude Sonnet 4`.
+# `DeepSeek-V3.1`, `Claude Sonnet 4`; or a tier word alone (`Mistral Large`).
 _MODEL_TAIL = re.compile(
     rf"(?:(?:[-\s]?{_VERSION}|[-\s]{_SIZE})(?:[-\s]{_PART})*"
-    rf"|(?:[-\s]{_VARIANT})+[-\s]{_VERSION}(?:[-\s]{_PART})*)"
+    rf"|(?:[-\s]{_VARIANT})+[-\s]{_VERSION}(?:[-\s]{_PART})*"
+    rf"|[-\s]{_TIER}(?![\w])(?:[-\s]{_PART})*)"
     rf"(?![\w+-])"
+)
+
+
+# After a model or product the knowledge base knows, a version and variants
+# make a newer one: "Mistral OCR 4", "iPhone 17 Pro", "CUDA 12.8", "Whisper
+# large-v3". Not a count ("TikTok 30 minutes a day").
+VERSION_TAIL = re.compile(
+    rf"(?:(?:[-\s]{_VERSION}|[-\s]{_SIZE})(?:[-\s]{_PART})*"
+    rf"|(?:[-\s]{_VARIANT})+[-\s]{_VERSION}(?:[-\s]{_PART})*)"
+    r"\+?(?![\w+-])(?!%|\s(?:minutes|hours|days|weeks|months|years|times|percent|million|billion"
+    r"|users|people|per|of)\b)"
 )
 
 
@@ -124,6 +183,32 @@ _UNKNOWN_MODEL = re.compile(
 )
 
 
+def _rough_amounts(text: str) -> Iterator[re.Match[str]]:
+    """ "tens of millions of dollars": found from "illions of"/"housands of"
+    with str.find, then matched there (a regex scan of the text cost more)."""
+    for key in ("illions of ", "housands of "):
+        at = text.find(key)
+        while at >= 0:
+            start = text.rfind(" ", 0, at) + 1
+            for prefix in ("tens of ", "hundreds of "):
+                if text.endswith(prefix, 0, start):
+                    start -= len(prefix)
+                    break
+            match = ROUGH_MONEY.match(text, start)
+            if match is not None:
+                yield match
+            at = text.find(key, at + 1)
+
+
+def _after_acronym(text: str, start: int) -> bool:
+    """A year that is part of an event's or a test's name: "CES 2026", "AIME 2024"."""
+    word = text[max(0, start - 8) : start]
+    if not word.endswith(" "):
+        return False
+    word = word[:-1].rsplit(" ", 1)[-1]
+    return len(word) >= 2 and word.isalpha() and word.isupper()
+
+
 def _year_is_count(text: str, end: int) -> bool:
     return _COUNT_AFTER_YEAR.match(text, end) is not None
 
@@ -141,17 +226,28 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
         surface = match.group()
         if kind == "money":
             surface = surface.rstrip()
+            per = surface.find(" per ")
+            if per > 0 and _GENERIC_RATE.search(surface, per) and _LARGE.search(surface, 0, per):
+                # "$1 million per violation" is an amount, not a unit price.
+                surface = surface[:per]
             yield Mention(
                 match.start(), match.start() + len(surface), "MONEY", surface, surface, "pattern"
             )
         elif kind == "percent":
             yield Mention(match.start(), match.end(), "PERCENT", surface, surface, "pattern")
         elif kind == "date":
-            if surface.isdigit() and _year_is_count(text, match.end()):
+            if surface.isdigit() and (
+                _year_is_count(text, match.end())
+                or _after_acronym(text, match.start())
+                or text.endswith("Act of ", 0, match.start())  # a law's name
+            ):
                 continue
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
         elif kind == "month" and _word_before(text, match.start()) in _MONTH_AFTER:
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
+    for match in _rough_amounts(text):
+        surface = match.group()
+        yield Mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
     for match in _UNKNOWN_MODEL.finditer(text):
         surface = match.group()
         yield Mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")

@@ -18,13 +18,24 @@ from collections.abc import Iterable, Sequence
 
 import ahocorasick
 
-from reader.core.entities.context import find_context_names, sentence_start
+from reader.core.entities.afterpass import (
+    bracketed_acronyms,
+    capitalised_names,
+    company_units,
+    drop_prefix_makers,
+    join_institutions,
+    join_makers,
+    join_ranges_and_tails,
+    tier_names,
+)
+from reader.core.entities.context import find_context_names, is_stop_word, sentence_start
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
-from reader.core.entities.patterns import find_patterns
+from reader.core.entities.normalize import fold
+from reader.core.entities.patterns import VERSION_TAIL, find_patterns
 from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "1"
+RECOGNISER_VERSION = "2"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
@@ -99,6 +110,19 @@ class Recognizer:
         ).hexdigest()[:16]
 
     def find(self, text: str) -> list[Mention]:
+        """Mentions with offsets into `text`; matching runs on its folded copy
+        (plain hyphens, spaces and apostrophes: see normalize.py)."""
+        folded = fold(text)
+        mentions = self._find(folded.text)
+        if folded.text == text:
+            return mentions
+        out = []
+        for m in mentions:
+            start, end = folded.span(m.start, m.end)
+            out.append(Mention(start, end, m.label, text[start:end], m.entity, m.source))
+        return out
+
+    def _find(self, text: str) -> list[Mention]:
         claims = _Claims()
         chosen: list[Mention] = []
 
@@ -114,14 +138,20 @@ class Recognizer:
         kb = [m for m in self._matches(text, self.kb.automaton, "kb")]
         patterns = list(find_patterns(text, self.kb.families))
         claim(sorted(kb + patterns, key=by_length))
+        # Tiers named alone ("Sonnet") before the context rules, which would
+        # take "said Mythos Preview" for a person.
+        claim(tier_names(text, chosen, claims.free))
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen))
-        chosen = _join_of_names(text, chosen)
+        chosen = join_institutions(text, company_units(text, chosen))
+        # The joined names replaced pieces: the later passes fill what is left.
+        claims = _Claims()
+        for mention in sorted(chosen, key=lambda m: m.start):
+            claims.take(mention.start, mention.end)
+        claim(bracketed_acronyms(text, chosen, claims.free))
+        claim(capitalised_names(text, self.kb.folded, claims.free))
         if self.model is not None:
-            # The joined names replaced pieces: the model fills what is left.
-            claims = _Claims()
-            for mention in sorted(chosen, key=lambda m: m.start):
-                claims.take(mention.start, mention.end)
             claim(self.model.find(text))  # type: ignore[attr-defined]
+        chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))
         return sorted(self._apply_rules(chosen), key=lambda m: m.start)
 
     def _apply_rules(self, mentions: list[Mention]) -> list[Mention]:
@@ -141,7 +171,10 @@ class Recognizer:
         found: list[Mention] = []
         if automaton.kind != ahocorasick.AHOCORASICK:
             return found  # nothing was added (an empty knowledge base)
-        tech_in_text: bool | None = None
+        ambiguous: list[Mention] = []
+        # Where the text names a tech company, model or product without doubt:
+        # evidence for the ambiguous surfaces near it ("Anthropic ... Claude").
+        evidence: list[int] = []
         for end_index, (length, entry) in automaton.iter_long(text):
             end = end_index + 1
             start = end - length
@@ -149,74 +182,73 @@ class Recognizer:
                 continue
             if end < len(text) and _is_word_char(text[end]):
                 continue
+            name = entry.name
+            if entry.label in _VERSIONED and text[end : end + 1] in _TAIL_STARTS:
+                tail = VERSION_TAIL.match(text, end)
+                if tail is not None:
+                    end, name = tail.end(), text[start : tail.end()]
             if text[end : end + 1] == "-" and text[end + 1 : end + 2].isdigit():
                 # Part of a code ("FEC-1" is not the FEC). A name before a
                 # capital stays ("MiniMax-Hailuo": MiniMax made it).
                 continue
+            if start > 1 and text[start - 1] in "-/" and text[start - 2].isalnum():
+                continue  # the second half of a compound name ("NVLink-Sharp", "FATE-H/X")
+            if (
+                text[end : end + 1] == "-"
+                and text[end + 1 : end + 2].isupper()
+                and text[start:end].isupper()
+            ):
+                continue  # an acronym inside a longer name ("SEC-Bench")
+            if entry.name.startswith("The ") and text[max(0, start - 4) : start] not in _THE:
+                continue  # "The Information" is named with its article
+            mention = Mention(start, end, entry.label, text[start:end], name, source)
             if entry.ambiguous:
-                if tech_in_text is None:
-                    tech_in_text = _TECH.search(text) is not None
-                if not tech_in_text or not self._accept_ambiguous(text, start, end):
-                    continue
-            surface = text[start:end]
-            found.append(Mention(start, end, entry.label, surface, entry.name, source))
+                ambiguous.append(mention)
+                continue
+            if entry.label in _TECH_LABELS:
+                evidence.append(start)
+            found.append(mention)
+        if ambiguous:
+            in_text = bool(evidence) or _TECH.search(text) is not None
+            for mention in ambiguous:
+                if in_text and self._accept_ambiguous(text, mention.start, mention.end, evidence):
+                    found.append(mention)
         return found
 
-    def _accept_ambiguous(self, text: str, start: int, end: int) -> bool:
+    def _accept_ambiguous(self, text: str, start: int, end: int, evidence: list[int]) -> bool:
         """An ambiguous surface ("Apple", "Gemini", "Meta") needs support."""
         after = text[end : end + 2]
         if after.startswith("-") and after[1:].islower():
             return False  # "Meta-analysis"
+        if after[:1] == " " and after[1:].isdigit():
+            return False  # "Figure 6", "Table 2"
         # Part of a longer capitalised name ("Claude Monet"): leave it to context.
-        nxt = re.match(r" ([A-Z][a-z]+)", text[end : end + 30])
+        nxt = _NEXT_WORD.match(text, end, end + 30)
         if nxt and nxt.group(1) not in _NAME_FOLLOWERS and nxt.group(1) not in self.kb.entries:
             return False
+        prev = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
+        if prev and not is_stop_word(prev.group(1)) and not sentence_start(text, prev.start(1)):
+            return False  # inside a longer capitalised title ("Socially Shared Cognition")
         window = text[max(0, start - 120) : end + 120]
         if _OTHER_SENSE.search(window):
             return False
         if sentence_start(text, start):
-            return _TECH.search(window) is not None
+            i = bisect.bisect_left(evidence, start - _EVIDENCE_REACH)
+            near = i < len(evidence) and evidence[i] <= end + _EVIDENCE_REACH
+            return near or _TECH.search(window) is not None
         return True
 
 
-_ORG_HEADS = (
-    "University|Institute|Academy|Department|Ministry|Center|Centre|Court|School|College|"
-    "Bank|Council|Commission|Agency|Office|Foundation|Museum|Society|Association|Board|"
-    "Bureau|Federation|Union|Laboratory|Observatory|Hospital|Administration|Authority"
-)
-# Found by the head word ("... University of X"), then widened to the
-# capitalised words before it: starting the search at every capital of the
-# text cost more than the rest of the context rules.
-_OF_HEAD = re.compile(rf"\b(?:{_ORG_HEADS})\s(?:of|for)\s[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)*")
-_WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
-_LEADING_STOP = re.compile(r"(?:The|A|An|In|At|By|For|From|With)\s")  # used with match()
-
-
-def _join_of_names(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "University of São Paulo", "Department of Agriculture": an institution
-    named "X of Y" is one ORG, not an ORG and a place. The pieces found inside
-    are replaced; a mention crossing the name's edges leaves it alone."""
-    for match in _OF_HEAD.finditer(text):
-        start, end = match.start(), match.end()
-        before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
-        if before is not None:
-            start = before.start()
-        lead = _LEADING_STOP.match(text, start, end)
-        if lead:
-            start = lead.end()
-        surface = text[start:end]
-        if surface.endswith(("’s", "'s")):
-            end -= 2
-            surface = surface[:-2]
-        inside = [m for m in mentions if start <= m.start and m.end <= end]
-        crossing = [m for m in mentions if m.start < end and m.end > start and m not in inside]
-        if crossing or any(m.start == start and m.end == end for m in inside):
-            continue
-        if any(m.source == "user" for m in inside):
-            continue
-        mentions = [m for m in mentions if m not in inside]
-        mentions.append(Mention(start, end, "ORG", surface, surface, "context"))
-    return mentions
+_NEXT_WORD = re.compile(r" ([A-Z][a-z]+)")
+_PREVIOUS_WORD = re.compile(r"([A-Z][a-z]+) $")
+# Labels whose names take a version after them, and what a version starts with.
+_VERSIONED = frozenset({"AI_MODEL", "PRODUCT"})
+_TAIL_STARTS = frozenset(" -")
+_THE = frozenset({"the ", "The "})
+# Labels of unambiguous knowledge-base names that make a passage a tech one,
+# and how far (in characters) such a name supports an ambiguous one.
+_TECH_LABELS = frozenset({"ORG", "PRODUCT", "AI_MODEL"})
+_EVIDENCE_REACH = 400
 
 
 # Capitalised words that may follow a company or product name without making

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reader.core.pickling import as_tuple
+
 # The labels, in the order the app lists them. PERCENT earns its own colour:
 # growth, share and benchmark numbers are what readers scan a story for.
 LABELS: tuple[str, ...] = (
@@ -34,6 +36,8 @@ class Mention:
     text: str  # the surface, text[start:end]
     entity: str  # canonical name (for amounts and dates: the surface)
     source: str  # one of SOURCES
+
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,97 +1,393 @@
 """AI relevance: how much an article is about artificial intelligence.
 
-A score in [0, 1] from what the story names (AI models, AI labs, AI products
-and chips: a GPU launch or a Llama release is AI news even when it never says
-"AI"), its vocabulary (in the title, the lead and the body), and the feed it
-came from. Word traps ("fashion model", "estate agent", "transformer" in a
-substation) carry no weight unless the AI sense is named nearby.
+The text alone has to carry a clear AI story, whatever feed it came from. A
+curated vocabulary (reader/data/relevance/ai_vocabulary.tsv: the field's words,
+methods, agents, benchmarks, labs, products and people) is matched in one
+Aho–Corasick pass, as whole words, with case rules for acronyms ("AI" is not
+"ai" in Italian nor the "AI" in "AI171"; "ML" is not in "HTML" nor "ML-KEM").
+Words with other senses (agent, inference, tokens, transformer, benchmark)
+and compute words (GPU, data centre, chip, Nvidia) only add to strong
+evidence: a GPU driver bug or a data-centre planning row is not AI news.
+AI model names found by the recogniser's model grammar count as strong
+evidence.
+
+The evidence is summed into a few features (title, lead, body density, the
+feed's title) and weighed by a logistic model whose weights were fitted on
+the development labels (bench/train_ai_relevance.py) and ship as package data.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import ahocorasick
 
 from reader.core.entities.records import Mention
 
-# Words that mean AI whatever their case, matched on the lower-cased text (a
-# case-insensitive regex is several times slower in Python's engine).
-_WORDS = re.compile(
-    r"\b(?:artificial intelligence|machine learning|deep learning|"
-    r"large language models?|language models?|generative|chatbots?|"
-    r"neural networks?|foundation models?|frontier models?|open-weights?|reasoning models?|"
-    r"ai agents?|agentic|fine-tun\w+|transformer models?|diffusion models?|multimodal|"
-    r"superintelligence|inference|training runs?|model weights|embeddings?|"
-    r"prompt(?:s|ing)?|tokens? per second|context window|benchmarks?|"
-    r"data cent(?:er|re)s?|hallucinat\w+|copilots?|computer vision|robotics|"
-    r"speech recognition|text-to-(?:image|video|speech)|speech-to-text|subagents?|"
-    r"vision-language)\b"
-)
-# Acronyms, only as written: "ai" and "ml" in lower case are other words. No
-# word boundary is needed next to other scripts ("AI日报").
-_ACRONYMS = re.compile(
-    r"(?<![A-Za-z])(?:AI|A\.I\.|AGI|GenAI|LLMs?|RLHF|GPUs?|TPUs?|ML|VLMs?)(?![A-Za-z])"
-)
 LEAD_CHARS = 600
+KINDS = ("strong", "name", "tier", "weak", "hardware", "stop")
+_EVIDENCE = ("strong", "weak", "hardware")
 
-# Organisations whose news is AI news.
-_AI_ORG_NAMES = frozenset(
-    """OpenAI|Anthropic|DeepMind|Google DeepMind|Mistral AI|Cohere|Hugging Face|xAI|Meta AI|
-    Stability AI|Midjourney|Inflection AI|Character.AI|Perplexity|Perplexity AI|Scale AI|
-    Nvidia|Cerebras|Groq|SambaNova|CoreWeave|Together AI|Databricks|DeepSeek|Moonshot AI|
-    Zhipu AI|MiniMax|Baichuan|01.AI|StepFun|Safe Superintelligence|Thinking Machines Lab|
-    Runway|Pika|ElevenLabs|Suno|Udio|Adept|Reka|AI21 Labs|Allen Institute for AI|Ai2|
-    EleutherAI|LAION|Anysphere|Cognition|Poolside|Sakana AI|Aleph Alpha|Lambda|Figure AI|
-    Physical Intelligence|Skild AI|World Labs|Harvey|Glean|Replit|Lovable|Cursor|Windsurf|
-    Codeium|Microsoft Research|FAIR|Google Brain|Google Research|Qwen|Moonshot|Zhipu|
-    Liquid AI|Nous Research|Black Forest Labs|Luma AI|Hebbia|Sierra|Decagon|Mercor""".split("|")
-)
-_AI_ORG_NAMES = frozenset(name.strip() for name in _AI_ORG_NAMES)
-_AI_PRODUCTS = re.compile(
-    r"^(?:ChatGPT|Copilot|GitHub Copilot|Microsoft Copilot|Gemini|Claude|Meta AI|Grok|"
-    r"Perplexity|Midjourney|Sora|Cursor|Claude Code|Codex|NotebookLM|Siri|Alexa\+|"
-    r"H100|H200|B200|B100|GB200|GB300|A100|Blackwell|Hopper|MI300X|MI325X|MI350|TPU|"
-    r"Trainium|Inferentia|Gaudi|CUDA|PyTorch|TensorFlow|JAX|Hugging Face Hub|Vertex AI|"
-    r"Bedrock|Azure OpenAI|Apple Intelligence|Galaxy AI)\b"
-)
 _AI_FEED = re.compile(
-    r"\b(?:AI|A\.I\.|artificial intelligence|machine learning|ML|LLM|deep learning|"
+    r"\b(?:AI|A\.I\.|artificial intelligence|machine learning|ML|LLMs?|deep learning|"
     r"OpenAI|Anthropic|DeepMind|Hugging Face|Mistral|arXiv|cs\.AI|cs\.LG|cs\.CL)\b",
     re.IGNORECASE,
 )
+# A capitalised word after a `name` ("Claude Monet", "Gemini Observatory").
+_NEXT_WORD = re.compile(r"(?:'s|’s|s)?[ \t]+([A-Z][\w.+-]*)")
+_WORD = re.compile(r"[^\W\d_]+")
+# A model's size in parameters followed by what says it is one ("70B-parameter",
+# "a 7B open model").
+_SIZE_CONTEXT = re.compile(r"[- ]param(?:eter)?s?\b| (?:[\w-]+ ){0,2}models?\b")
 
 
-# People whose news is AI news.
-_AI_PEOPLE = frozenset(
-    """Sam Altman|Dario Amodei|Daniela Amodei|Demis Hassabis|Ilya Sutskever|Andrej Karpathy|
-    Yann LeCun|Geoffrey Hinton|Yoshua Bengio|Mira Murati|Mustafa Suleyman|Greg Brockman|
-    Liang Wenfeng|Arthur Mensch|Alexandr Wang|Aravind Srinivas|Fei-Fei Li|Jakub Pachocki|
-    Jan Leike|Noam Shazeer|Koray Kavukcuoglu|Jeff Dean|Andrew Ng|Emad Mostaque|
-    Kevin Weil|Nat Friedman|Daniel Gross|Jensen Huang""".split("|")
-)
-_AI_PEOPLE = frozenset(name.strip() for name in _AI_PEOPLE)
+def _is_word_char(ch: str) -> bool:
+    """Letters and digits of Latin-script words; CJK text has no spaces between words,
+    so "AI日报" still has "AI" as a word."""
+    return ch == "_" or (ch.isalnum() and ch < "\u0370")
 
 
-# "AI" written next to non-Latin letters ("AI日报") has no word boundary.
-def _term_hits(text: str) -> list[int]:
-    """Where the AI vocabulary occurs in `text` (start offsets)."""
-    found = [m.start() for m in _WORDS.finditer(text.lower())]
-    found += [m.start() for m in _ACRONYMS.finditer(text)]
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    cased: ahocorasick.Automaton  # surface -> (length, kind), matched as written
+    folded: ahocorasick.Automaton  # lower-case surface -> (length, kind), on lower-cased text
+    lowered: ahocorasick.Automaton  # cased strong words in lower case, for all-lower-case text
+    tiers: frozenset[str]
+    digest: str
+
+
+def _automaton(entries: dict[str, str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for surface, kind in entries.items():
+        automaton.add_word(surface, (len(surface), kind))
+    if entries:
+        automaton.make_automaton()
+    return automaton
+
+
+def parse_vocabulary(text: str) -> Vocabulary:
+    cased: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    tiers: set[str] = set()
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        surface, _, kind = (part.strip() for part in line.partition("\t"))
+        if not surface or kind not in KINDS:
+            continue
+        if kind == "tier":
+            tiers.add(surface)
+        elif surface == surface.lower():
+            folded.setdefault(surface, kind)
+        else:
+            cased.setdefault(surface, kind)
+    # Headlines and leads written all in lower case ("anthropic's claude ...") lose the
+    # case rules; there the cased AI names are matched in lower case as strong evidence.
+    lowered = {s.lower(): "strong" for s, kind in cased.items() if kind in ("strong", "name")} | {
+        s.lower(): "stop" for s, kind in cased.items() if kind == "stop"
+    }
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return Vocabulary(
+        _automaton(cased), _automaton(folded), _automaton(lowered), frozenset(tiers), digest
+    )
+
+
+def _data_text(name: str) -> str:
+    return (resources.files("reader") / "data" / "relevance" / name).read_text(encoding="utf-8")
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    return parse_vocabulary(_data_text("ai_vocabulary.tsv"))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    kind: str  # "strong", "weak" or "hardware"
+
+
+def _word_end(text: str, end: int) -> int | None:
+    """Where the word ending at `end` ends once a plural or possessive s is allowed;
+    None when a letter or digit follows (the match is inside a longer word)."""
+    for suffix in ("", "s", "'s", "’s", "es"):
+        stop = end + len(suffix)
+        if text.startswith(suffix, end) and (stop >= len(text) or not _is_word_char(text[stop])):
+            return stop
+    return None
+
+
+def _matches(automaton: ahocorasick.Automaton, haystack: str) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    if len(automaton) == 0:
+        return found
+    for last, (length, kind) in automaton.iter(haystack):
+        start = last + 1 - length
+        if start > 0 and _is_word_char(haystack[start - 1]):
+            continue
+        end = _word_end(haystack, last + 1)
+        if end is not None:
+            found.append((start, end, kind))
     return found
 
 
-def _ai_entity(m: Mention) -> bool:
-    """A mention that by itself says the story is about AI."""
-    if m.label == "AI_MODEL":
-        return True
-    if m.label == "ORG":
-        return m.entity in _AI_ORG_NAMES
-    if m.label == "PRODUCT":
-        return _AI_PRODUCTS.match(m.entity) is not None
-    if m.label == "PERSON":
-        return m.entity in _AI_PEOPLE
-    return False
+def _title_case(text: str) -> bool:
+    words = _WORD.findall(text)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _name_kind(text: str, start: int, end: int, tiers: frozenset[str], headline: bool) -> str:
+    """A `name` is strong unless it is followed by a capitalised word that is not a
+    tier ("Claude Monet"), or is the end of a hyphenated first name ("Jean-Claude").
+    In a headline in title case every word is capitalised: there it is weak."""
+    if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
+        return "stop"
+    following = _NEXT_WORD.match(text, end)
+    if following is None or following.group(1).rstrip(".") in tiers:
+        return "strong"
+    if following.group(1)[:1].isdigit():
+        return "strong"
+    return "weak" if headline else "stop"
+
+
+def _occurrences(text: str, literal: str) -> list[int]:
+    """Where `literal` occurs (str.find runs in C; a regex led by a character class
+    would try every position of the text)."""
+    found = []
+    i = text.find(literal)
+    while i != -1:
+        found.append(i)
+        i = text.find(literal, i + 1)
+    return found
+
+
+def _camel_case_labs(text: str) -> list[tuple[int, int, str]]:
+    """A lab's name with "AI" glued on in camel case: "OpenAI", "CrewAI", "NovelAI"
+    (never an all-capital word such as "THAI" or "MAIN")."""
+    found = []
+    for i in _occurrences(text, "AI"):
+        if i < 2 or not text[i - 1].islower() or _word_end(text, i + 2) is None:
+            continue
+        start = i
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+        if (start == 0 or not _is_word_char(text[start - 1])) and text[start:i].isalpha():
+            found.append((start, i + 2, "strong"))
+    return found
+
+
+def _parameter_sizes(text: str) -> list[tuple[int, int, str]]:
+    """A model's size in parameters. Strong inside a model's identifier
+    ("Qwen3-72B-Instruct", "Llama-3.1-8B") or said to be one ("70B-parameter",
+    "a 7B model"); a bare "70B" is weak. Not money ("$3B") nor "F-35B"."""
+    found = []
+    for unit in ("B", "M"):
+        for i in _occurrences(text, unit):
+            end = i + 1
+            if i == 0 or not text[i - 1].isdigit() or (end < len(text) and text[end] in "+$"):
+                continue
+            if end < len(text) and _is_word_char(text[end]):
+                continue
+            start = i
+            while start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
+                start -= 1
+            if not 1 <= i - start <= 5 or text[start] == ".":
+                continue
+            before = text[start - 1] if start > 0 else " "
+            if before == "-":
+                stem = start - 1
+                while stem > 0 and (_is_word_char(text[stem - 1]) or text[stem - 1] == "."):
+                    stem -= 1
+                if sum(ch.isalpha() for ch in text[stem : start - 1]) >= 2:
+                    found.append((stem, end, "strong"))
+            elif not _is_word_char(before) and before not in "$€£¥.,":
+                if _SIZE_CONTEXT.match(text, end):
+                    found.append((start, end, "strong"))
+                elif unit == "B":
+                    found.append((start, end, "weak"))
+    return found
+
+
+# Tier words that follow only AI models' versions ("Orion 2.5 Flash", "Sable-4 Coder",
+# "Qwen3-32B-Instruct"); "Pro", "Ultra" and "Mini" also follow phones and laptops.
+_MODEL_TIERS = ("Coder", "Instruct", "Thinking", "Flash")
+_BEFORE_TIER = re.compile(r"[A-Z][\w.]*[- ]v?\d{1,3}(?:\.\d{1,2})?[BM]?[- ]$")
+
+
+def _versioned_models(text: str) -> list[tuple[int, int, str]]:
+    """A name, a version and a model tier: an AI model's name even when unknown."""
+    found = []
+    for tier in _MODEL_TIERS:
+        for i in _occurrences(text, tier):
+            end = _word_end(text, i + len(tier))
+            if end is None:
+                continue
+            before = _BEFORE_TIER.search(text, max(0, i - 40), i)
+            if before is not None and (
+                before.start() == 0 or not _is_word_char(text[before.start() - 1])
+            ):
+                found.append((before.start(), end, "strong"))
+    return found
+
+
+def _lower_case_matches(vocab: Vocabulary, text: str) -> list[tuple[int, int, str]]:
+    """Cased AI names in paragraphs written all in lower case ("anthropic's claude"),
+    where the case rules cannot apply; a lead in lower case may sit above a body
+    in ordinary case."""
+    found: list[tuple[int, int, str]] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        if paragraph.islower():
+            found += [(s + offset, e + offset, k) for s, e, k in _matches(vocab.lowered, paragraph)]
+        offset += len(paragraph) + 1
+    return found
+
+
+def _lower(text: str) -> str:
+    """`text` in lower case with its offsets kept ("İ" lowers to two code points)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def find_terms(text: str, headline: bool = False) -> list[Hit]:
+    """The AI vocabulary in `text`, longest match first, stops and guards applied."""
+    vocab = vocabulary()
+    found = _matches(vocab.cased, text) + _matches(vocab.folded, _lower(text))
+    found += _camel_case_labs(text) + _parameter_sizes(text) + _versioned_models(text)
+    found += _lower_case_matches(vocab, text)
+    found.sort(key=lambda m: (m[0], m[0] - m[1]))
+    hits = []
+    last_end = -1
+    headline = headline and _title_case(text)
+    for start, end, kind in found:
+        if start < last_end:
+            continue  # inside a longer match
+        last_end = end
+        if kind == "name":
+            kind = _name_kind(text, start, end, vocab.tiers, headline)
+        if kind in _EVIDENCE:
+            hits.append(Hit(start, end, kind))
+    return hits
+
+
+# An AI model written as models are: a hyphen before the version or a dotted version
+# ("Phi-4", "Hermes-3", "SAM 3.1"; not "Genie 3").
+_MODEL_SHAPE = re.compile(r"[A-Za-z]-\d|\d\.\d")
+
+
+def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
+    """AI model mentions that are strong evidence the vocabulary did not already count
+    (`hits` are sorted and do not overlap). A mention built on a weak family name
+    ("Granite 4", "Genie 3": ordinary words with a number) counts only when written
+    as models are ("Granite-4", "Phi-4", "SAM 3.1")."""
+    starts = [h.start for h in hits]
+    found = []
+    for m in mentions:
+        if m.label != "AI_MODEL":
+            continue
+        i = bisect.bisect_left(starts, m.end)  # the last hit starting before the mention ends
+        uncounted = i == 0 or hits[i - 1].end <= m.start
+        if uncounted or (hits[i - 1].kind == "weak" and _MODEL_SHAPE.search(m.text)):
+            found.append(m)
+    return found
+
+
+FEATURES = (
+    "title_strong",
+    "title_weak",
+    "title_hardware",
+    "lead_strong",
+    "lead_weak",
+    "lead_hardware",
+    "body_strong",
+    "body_weak",
+    "body_hardware",
+    "feed",
+)
+
+
+def ai_features(
+    title: str,
+    text: str,
+    mentions: Sequence[Mention],
+    feed_title: str = "",
+    title_mentions: Sequence[Mention] = (),
+) -> dict[str, float]:
+    """The evidence, bounded so no single part can dominate.
+
+    Title and lead count hits (capped); the body counts hits per 1,000 words so
+    a passing mention in a long essay stays small. Weak and hardware words count
+    only when strong evidence (a strong word or an AI model) is present.
+    """
+    title_hits = find_terms(title, headline=True)
+    text_hits = find_terms(text)
+    strong = {"title": 0.0, "lead": 0.0, "body": 0.0}
+    weak = dict.fromkeys(strong, 0.0)
+    hardware = dict.fromkeys(strong, 0.0)
+    table = {"strong": strong, "weak": weak, "hardware": hardware}
+    for hit in title_hits:
+        table[hit.kind]["title"] += 1
+    for hit in text_hits:
+        table[hit.kind]["lead" if hit.start < LEAD_CHARS else "body"] += 1
+    strong["title"] += len(_models(title_mentions, title_hits))
+    for model in _models(mentions, text_hits):
+        strong["lead" if model.start < LEAD_CHARS else "body"] += 1
+    gate = 1.0 if any(strong.values()) else 0.0
+    words = len(text[LEAD_CHARS:].split())
+    per_k = 1000 / max(words, 300)
+    return {
+        "title_strong": min(strong["title"], 2.0),
+        "title_weak": gate * min(weak["title"], 2.0),
+        "title_hardware": gate * min(hardware["title"], 2.0),
+        "lead_strong": min(strong["lead"], 4.0),
+        "lead_weak": gate * min(weak["lead"], 4.0),
+        "lead_hardware": gate * min(hardware["lead"], 4.0),
+        "body_strong": min(strong["body"] * per_k, 15.0),
+        "body_weak": gate * min(weak["body"] * per_k, 30.0),
+        "body_hardware": gate * min(hardware["body"] * per_k, 15.0),
+        "feed": 1.0 if _AI_FEED.search(feed_title or "") else 0.0,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    bias: float
+    weights: dict[str, float]
+    digest: str
+
+
+def parse_weights(text: str) -> Weights:
+    data = json.loads(text)
+    weights = {name: float(data["weights"].get(name, 0.0)) for name in FEATURES}
+    return Weights(float(data["bias"]), weights, hashlib.sha256(text.encode()).hexdigest()[:12])
+
+
+@cache
+def weights() -> Weights:
+    return parse_weights(_data_text("ai_relevance_weights.json"))
+
+
+def relevance_digest() -> str:
+    """Changes whenever the vocabulary or the weights change (re-analyse stored articles)."""
+    return f"{vocabulary().digest}{weights().digest}"
+
+
+def score_features(features: dict[str, float], model: Weights | None = None) -> float:
+    model = model or weights()
+    z = model.bias + sum(model.weights[name] * features[name] for name in FEATURES)
+    # Never quite 1: `ai_threshold = 1.0` means no automatic tag at all.
+    return min(round(1.0 / (1.0 + math.exp(-z)), 4), 0.9999)
 
 
 def ai_score(
@@ -103,29 +399,11 @@ def ai_score(
 ) -> float:
     """How strongly the article is about AI, from 0 (not at all) to 1.
 
-    The title weighs most: a headline that says "AI" or names an AI model, lab,
-    product or person is an AI story. The body adds evidence by density, so a
-    passing mention in a long unrelated essay stays below the threshold.
-    `title_mentions` are the title's entities (found here when not given).
+    `mentions` are the text's entities, `title_mentions` the title's (found here
+    when not given); their AI model names count as AI evidence.
     """
     if title_mentions is None:
         from reader.core.entities.recognizer import recognize
 
         title_mentions = recognize(title)
-    words = max(len(text.split()), 1)
-    title_hits = len(_term_hits(title))
-    body = _term_hits(text)
-    lead_hits = sum(1 for start in body if start < LEAD_CHARS)
-    body_density = len(body) * 1000 / max(words, 200)
-    body_entities = sum(1 for m in mentions if _ai_entity(m))
-    title_entities = sum(1 for m in title_mentions if _ai_entity(m))
-    z = (
-        -3.0
-        + 3.5 * min(title_hits, 1)
-        + 3.5 * min(title_entities, 1)
-        + 0.9 * min(lead_hits, 3)
-        + 0.3 * min(body_density, 12.0)
-        + 0.5 * min(body_entities, 6)
-        + (1.5 if _AI_FEED.search(feed_title or "") else 0.0)
-    )
-    return round(1.0 / (1.0 + math.exp(-z)), 4)
+    return score_features(ai_features(title, text, mentions, feed_title, title_mentions))

@@ -11,6 +11,7 @@ the user can re-attach it. Nothing here deletes an annotation unless asked.
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -23,6 +24,7 @@ from reader.core.store.common import (
     fts_query,
     in_chunks,
     joined_names,
+    shown,
     tag_ids,
     text_sha,
     utcnow,
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
 # Highlight colours: names are stored, the app picks the colour from the theme.
 COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
 DEFAULT_COLOR = "yellow"
+# Annotations written per transaction by an import (see restore_annotations).
+RESTORE_BATCH = 500
+BATCH_PAUSE = 0.05  # seconds between batches, for other writers
 
 
 def check_color(color: str) -> str:
@@ -70,8 +75,8 @@ def _annotation(row: sqlite3.Row) -> Annotation:
         text_sha=row["text_sha"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
-        article_title=row["article_title"],
-        article_url=row["article_url"],
+        article_title=shown(row["article_title"]),
+        article_url=shown(row["article_url"]),
     )
 
 
@@ -257,12 +262,18 @@ class AnnotationStore:
         tags: Sequence[str] = (),
     ) -> Annotation:
         """Highlight the n-th occurrence of `quote`; LookupError when it is not there."""
-        from reader.core.anchoring import find_quote
+        from reader.core.anchoring import count_quote, find_quote
 
         with self.transaction() as conn:
             text, sha = self._article_text(conn, article_id)
             anchor = find_quote(text, quote, occurrence)
             if anchor is None:
+                found = count_quote(text, quote)
+                if found:
+                    raise LookupError(
+                        f"{quote!r} occurs only {found} time{'' if found == 1 else 's'}"
+                        f" in article {article_id}, not {occurrence}"
+                    )
                 raise LookupError(f"the text of article {article_id} does not contain {quote!r}")
             return self._insert(conn, article_id, "highlight", anchor, sha, note, color, tags)
 
@@ -537,46 +548,57 @@ class AnnotationStore:
         self,
         annotations: Sequence[ImportedAnnotation],
         article_tags: Sequence[tuple[int, Sequence[str]]] = (),
+        *,
+        batch: int = RESTORE_BATCH,
     ) -> tuple[int, int, int]:
-        """Write an import in one transaction: annotations by uid (a new uid is
-        added; a known one gets the imported note, colour and tags, its place
-        is left as this database has it), and article tags as the user's own.
-        Returns (added, updated, article tags added)."""
+        """Write an import: annotations by uid (a new uid is added; a known one
+        gets the imported note, colour and tags, its place is left as this
+        database has it), and article tags as the user's own.
+        Returns (added, updated, article tags added).
+
+        One transaction per `batch` items, so a big import never holds the
+        database for long: other commands and the app write in between. An
+        import stopped halfway is finished by running it again (by uid)."""
         added = updated = tags_added = 0
-        with self.transaction() as conn:
-            for item in annotations:
-                row = conn.execute(
-                    "SELECT id FROM annotations WHERE uid = ?", (item.uid,)
-                ).fetchone()
-                if row is None:
-                    self._import_new(conn, item)
-                    added += 1
-                    continue
-                current = self._get(conn, int(row[0]))
-                note = normalize_note(item.note)
-                color = check_color(item.color) if item.color else current.color
-                tags = tuple(sorted({normalize_tag(t) for t in item.tags} - {""}))
-                if (current.note, current.color, tuple(sorted(current.tags))) == (
-                    note,
-                    color,
-                    tags,
-                ):
-                    continue
-                conn.execute(
-                    "UPDATE annotations SET note = ?, color = ?, updated_at = ? WHERE id = ?",
-                    (note, color, utcnow(), current.id),
-                )
-                self._set_tags(conn, current.id, tags)
-                updated += 1
-            for article_id, names in article_tags:
-                for tag_id in tag_ids(conn, names):
-                    tags_added += conn.execute(
-                        """INSERT INTO article_tags (article_id, tag_id, source)
-                           VALUES (?, ?, 'user') ON CONFLICT (article_id, tag_id)
-                           DO UPDATE SET source = 'user' WHERE source != 'user'""",
-                        (article_id, tag_id),
-                    ).rowcount
+        for first in range(0, len(annotations), batch):
+            with self.transaction() as conn:
+                for item in annotations[first : first + batch]:
+                    outcome = self._restore_one(conn, item)
+                    added += outcome == "added"
+                    updated += outcome == "updated"
+            # A writer waiting on the lock polls every 100 ms at worst; without
+            # a pause the next batch would take the lock back first, every time.
+            time.sleep(BATCH_PAUSE)
+        for first in range(0, len(article_tags), batch):
+            with self.transaction() as conn:
+                for article_id, names in article_tags[first : first + batch]:
+                    for tag_id in tag_ids(conn, names):
+                        tags_added += conn.execute(
+                            """INSERT INTO article_tags (article_id, tag_id, source)
+                               VALUES (?, ?, 'user') ON CONFLICT (article_id, tag_id)
+                               DO UPDATE SET source = 'user' WHERE source != 'user'""",
+                            (article_id, tag_id),
+                        ).rowcount
         return added, updated, tags_added
+
+    def _restore_one(self, conn: sqlite3.Connection, item: ImportedAnnotation) -> str:
+        """Write one imported annotation: "added", "updated" or "same"."""
+        row = conn.execute("SELECT id FROM annotations WHERE uid = ?", (item.uid,)).fetchone()
+        if row is None:
+            self._import_new(conn, item)
+            return "added"
+        current = self._get(conn, int(row[0]))
+        note = normalize_note(item.note)
+        color = check_color(item.color) if item.color else current.color
+        tags = tuple(sorted({normalize_tag(t) for t in item.tags} - {""}))
+        if (current.note, current.color, tuple(sorted(current.tags))) == (note, color, tags):
+            return "same"
+        conn.execute(
+            "UPDATE annotations SET note = ?, color = ?, updated_at = ? WHERE id = ?",
+            (note, color, utcnow(), current.id),
+        )
+        self._set_tags(conn, current.id, tags)
+        return "updated"
 
     def _import_new(self, conn: sqlite3.Connection, item: ImportedAnnotation) -> None:
         kind = item.kind if item.kind in ("highlight", "note") else "note"

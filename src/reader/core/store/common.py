@@ -6,9 +6,9 @@ import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import TypeVar, overload
 
-from reader.core.textnorm import normalize_tag
+from reader.core.textnorm import normalize_tag, strip_controls
 
 T = TypeVar("T")
 
@@ -22,6 +22,18 @@ def in_chunks(values: Sequence[T]) -> Iterator[tuple[list[T], str]]:
 
 class NotFoundError(LookupError):
     """No feed or article with that id or URL."""
+
+
+@overload
+def shown(value: str) -> str: ...
+@overload
+def shown(value: None) -> None: ...
+def shown(value: str | None) -> str | None:
+    """A stored string as the store hands it out. New rows are cleaned before
+    they are written; rows an older version wrote may still hold terminal
+    controls (a Content-Type in an extraction reason, a redirect's URL), and
+    every reader of the store (command line, app, exports) prints what it gets."""
+    return strip_controls(value) if value else value
 
 
 def utcnow() -> str:

@@ -29,49 +29,77 @@ class PendingAnalysis:
     text_sha: str  # the analysis is stored only if the text is still this one
 
 
-def write_analysis(
-    conn: sqlite3.Connection,
-    article_id: int,
-    mentions: Sequence[Mention],
-    ai_score: float | None,
-    auto_tags: Sequence[str],
-    analysed_with: str | None,
-    entity_ids: dict[tuple[str, str], int],
-) -> None:
-    """Replace an article's mentions, score and automatic tags (inside a transaction).
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the analysis step found in one article's text."""
 
+    article_id: int
+    mentions: Sequence[Mention]
+    ai_score: float | None
+    auto_tags: Sequence[str]
+    analysed_with: str | None
+
+
+def write_analyses(
+    conn: sqlite3.Connection,
+    analyses: Sequence[Analysis],
+    entity_ids: dict[tuple[str, str], int],
+    *,
+    fresh: frozenset[int] = frozenset(),
+    scored: bool = False,
+) -> None:
+    """Replace the articles' mentions, scores and automatic tags (inside a
+    transaction), in a few statements for the whole batch.
+
+    ``fresh``: ids of articles inserted in this transaction, which have no
+    mentions or tags to delete. ``scored``: the score and digest were already
+    written with the article row, so the row is not rewritten for them.
     Only tags the analysis set (source 'auto') are replaced; a tag the user
     set on the article stays, even one with the same name.
     """
-    conn.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+    old = [(a.article_id,) for a in analyses if a.article_id not in fresh]
+    conn.executemany("DELETE FROM mentions WHERE article_id = ?", old)
+    conn.executemany("DELETE FROM article_tags WHERE article_id = ? AND source = 'auto'", old)
     rows = []
-    for m in mentions:
-        key = (m.entity, m.label)
-        entity_id = entity_ids.get(key)
-        if entity_id is None:
-            conn.execute("INSERT OR IGNORE INTO entities (name, label) VALUES (?, ?)", key)
-            entity_id = conn.execute(
-                "SELECT id FROM entities WHERE name = ? AND label = ?", key
-            ).fetchone()[0]
-            entity_ids[key] = entity_id
-        rows.append((article_id, m.start, m.end, entity_id, m.source))
+    tag_rows = []
+    tag_ids: dict[str, int] = {}
+    for analysis in analyses:
+        for m in analysis.mentions:
+            key = (m.entity, m.label)
+            entity_id = entity_ids.get(key)
+            if entity_id is None:
+                entity_id = _entity_id(conn, key)
+                entity_ids[key] = entity_id
+            rows.append((analysis.article_id, m.start, m.end, entity_id, m.source))
+        for name in analysis.auto_tags:
+            tag_id = tag_ids.get(name)
+            if tag_id is None:
+                conn.execute("INSERT OR IGNORE INTO tags (name, kind) VALUES (?, 'auto')", (name,))
+                tag_id = int(
+                    conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0]
+                )
+                tag_ids[name] = tag_id
+            tag_rows.append((analysis.article_id, tag_id))
     conn.executemany(
         'INSERT OR REPLACE INTO mentions (article_id, start, "end", entity_id, source)'
         " VALUES (?, ?, ?, ?, ?)",
         rows,
     )
-    conn.execute(
-        "UPDATE articles SET ai_score = ?, analysed_with = ? WHERE id = ?",
-        (ai_score, analysed_with, article_id),
-    )
-    conn.execute("DELETE FROM article_tags WHERE article_id = ? AND source = 'auto'", (article_id,))
-    for name in auto_tags:
-        conn.execute("INSERT OR IGNORE INTO tags (name, kind) VALUES (?, 'auto')", (name,))
-        conn.execute(
-            """INSERT OR IGNORE INTO article_tags (article_id, tag_id, source)
-               SELECT ?, id, 'auto' FROM tags WHERE name = ?""",
-            (article_id, name),
+    if not scored:
+        conn.executemany(
+            "UPDATE articles SET ai_score = ?, analysed_with = ? WHERE id = ?",
+            [(a.ai_score, a.analysed_with, a.article_id) for a in analyses],
         )
+    conn.executemany(
+        "INSERT OR IGNORE INTO article_tags (article_id, tag_id, source) VALUES (?, ?, 'auto')",
+        tag_rows,
+    )
+
+
+def _entity_id(conn: sqlite3.Connection, key: tuple[str, str]) -> int:
+    conn.execute("INSERT OR IGNORE INTO entities (name, label) VALUES (?, ?)", key)
+    row = conn.execute("SELECT id FROM entities WHERE name = ? AND label = ?", key).fetchone()
+    return int(row[0])
 
 
 class EntityStore:
@@ -107,15 +135,15 @@ class EntityStore:
         alone, so no mention points into a text it was not found in. Returns
         how many were stored."""
         entity_ids: dict[tuple[str, str], int] = {}
-        stored = 0
+        current: list[Analysis] = []
         with self.transaction() as conn:
             for article_id, sha, mentions, score, tags, digest in results:
                 row = conn.execute("SELECT text_sha FROM articles WHERE id = ?", (article_id,))
-                current = row.fetchone()
-                if current is not None and current[0] == sha:
-                    write_analysis(conn, article_id, mentions, score, tags, digest, entity_ids)
-                    stored += 1
-        return stored
+                found = row.fetchone()
+                if found is not None and found[0] == sha:
+                    current.append(Analysis(article_id, mentions, score, tags, digest))
+            write_analyses(conn, current, entity_ids)
+        return len(current)
 
     def pending_analysis(
         self,
@@ -239,6 +267,19 @@ class EntityStore:
         ).fetchone()
         return None if row is None else str(row[0])
 
+    def entity_by_name_part(self, part: str) -> str | None:
+        """The most mentioned entity whose name starts or ends with the word(s)
+        `part`, without case: "zuckerberg" for "Mark Zuckerberg", "scale" for
+        "Scale AI"."""
+        escaped = _like_escape(part.strip())
+        row = self.conn.execute(
+            """SELECT e.name FROM entities e JOIN mentions m ON m.entity_id = e.id
+               WHERE e.name LIKE ? ESCAPE '\\' OR e.name LIKE ? ESCAPE '\\'
+               GROUP BY e.id ORDER BY count(*) DESC, e.name LIMIT 1""",
+            ("% " + escaped, escaped + " %"),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def entity_label(self, name: str) -> str | None:
         row = self.conn.execute(
             "SELECT label FROM entities WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1", (name,)
@@ -246,6 +287,9 @@ class EntityStore:
         return None if row is None else str(row[0])
 
 
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like_prefix(prefix: str) -> str:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
+    return _like_escape(prefix) + "%"

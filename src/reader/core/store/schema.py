@@ -229,13 +229,31 @@ CREATE TRIGGER annotations_fts_update AFTER UPDATE OF exact, note ON annotations
 END
 """
 
+# Per-site boilerplate learning (reader.core.site_boilerplate): the pages read
+# of each host and which of them carried a paragraph, by fingerprint only.
+# WITHOUT ROWID: the key is the whole row; page before paragraph, so a pruned
+# article's page is forgotten by its key prefix.
+_M0005_SITE_PARAGRAPHS = """
+CREATE TABLE site_pages (
+    host TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    PRIMARY KEY (host, page)
+) WITHOUT ROWID;
+CREATE TABLE site_paragraphs (
+    host TEXT NOT NULL,
+    paragraph INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    PRIMARY KEY (host, page, paragraph)
+) WITHOUT ROWID
+"""
+
 # Stories: articles that report the same news (see reader.core.stories).
 # story_bands and story_entities are the indexes a new article finds its
 # candidates through; an article that goes (unsubscribing, retention) takes
 # its index rows along, and a story left without articles goes too.
 # The watchlist: entities and searches the user follows, with when the user
 # last looked at each (for counts of new stories).
-_M0005_STORIES = """
+_M0006_STORIES = """
 CREATE TABLE stories (
     id INTEGER PRIMARY KEY,
     created_at TEXT NOT NULL
@@ -287,7 +305,8 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0002_app", _M0002_APP),
     ("0003_entities", _M0003_ENTITIES),
     ("0004_annotations", _M0004_ANNOTATIONS),
-    ("0005_stories", _M0005_STORIES),
+    ("0005_site_paragraphs", _M0005_SITE_PARAGRAPHS),
+    ("0006_stories", _M0006_STORIES),
 )
 
 

@@ -9,6 +9,7 @@ touched, and the next refresh picks up where it stopped.
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from typing import TypeVar
 
 from reader.core.entities.records import Mention
 from reader.core.models import Article, ArticleSummary, Feed
+from reader.core.pickling import as_tuple
 from reader.core.store.annotation_store import (
     AnnotationStore,
     annotated_articles,
@@ -30,23 +32,34 @@ from reader.core.store.common import (
     fts_query,
     in_chunks,
     joined_names,
+    shown,
     tag_ids,
     text_sha,
     utcnow,
 )
-from reader.core.store.entity_store import EntityStore, write_analysis
+from reader.core.store.entity_store import Analysis, EntityStore, write_analyses
 from reader.core.store.schema import apply_migrations, pending_migrations
+from reader.core.store.site_store import (
+    forget_site_pages,
+    remember_site_paragraphs,
+    site_boilerplate,
+)
 from reader.core.stories.grouping import assign_stories
 from reader.core.textnorm import normalize_line, normalize_tag
 
 T = TypeVar("T")
 
 # Read state, stars and tags are not named here: an update never touches them.
+# A search matching more articles than this lists the newest of them instead of
+# ranking them all (bench/app_bench.py: 100,000 matches took ~0.3 s to rank).
+RANK_AT_MOST = 20_000
+RECENT_WINDOW = 20_000
+
 _UPSERT_ARTICLE = """
 INSERT INTO articles (feed_id, key, guid, url, title, author, published, updated, added_at,
     sort_date, summary_html, content_html, text, text_sha, entry_hash, extraction,
-    extraction_error, site_name, image_url)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    extraction_error, site_name, image_url, ai_score, analysed_with)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (feed_id, key) DO UPDATE SET
     guid = excluded.guid, url = excluded.url, title = excluded.title,
     author = excluded.author, published = excluded.published, updated = excluded.updated,
@@ -55,7 +68,11 @@ ON CONFLICT (feed_id, key) DO UPDATE SET
     summary_html = excluded.summary_html, content_html = excluded.content_html,
     text = excluded.text, text_sha = excluded.text_sha, entry_hash = excluded.entry_hash,
     extraction = excluded.extraction, extraction_error = excluded.extraction_error,
-    site_name = excluded.site_name, image_url = excluded.image_url
+    site_name = excluded.site_name, image_url = excluded.image_url,
+    ai_score = CASE WHEN excluded.analysed_with IS NULL
+                    THEN articles.ai_score ELSE excluded.ai_score END,
+    analysed_with = CASE WHEN excluded.analysed_with IS NULL
+                         THEN articles.analysed_with ELSE excluded.analysed_with END
 """
 
 
@@ -131,6 +148,12 @@ class ArticleRecord:
     ai_score: float | None = None
     auto_tags: tuple[str, ...] = ()
     analysed_with: str | None = None
+    # Fingerprints of the page's paragraphs as extracted, before the site's
+    # known boilerplate was removed (reader.core.site_boilerplate): what the
+    # archive learns the site's template from. Empty when no page was read.
+    site_paragraphs: tuple[int, ...] = ()
+
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,21 +173,46 @@ class ArticleQuery:
     after: tuple[str, int] | None = None
 
 
+def create_private(path: Path) -> None:
+    """Create the database file 0600 and the folders it needs 0700, whatever the
+    umask: it holds what the user reads and writes. SQLite gives its -wal and
+    -shm files the database file's mode. An existing file or folder is left as it is."""
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.chmod(0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.fchmod(fd, 0o600)
+    os.close(fd)
+
+
 class Store(EntityStore, AnnotationStore):
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(self.path)
         # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE),
-        # so a writer never upgrades a read lock halfway and deadlocks.
-        self.conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-        if pending_migrations(self.conn):
-            apply_migrations(self.conn)
+        # so a writer never upgrades a read lock halfway and deadlocks. Another
+        # process's write is waited for up to busy_timeout seconds.
+        self.conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None)
+        try:
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            if pending_migrations(self.conn):
+                apply_migrations(self.conn)
+        except BaseException:
+            self.conn.close()  # a file that is not a database: no open handle left behind
+            raise
         self._entity_ids: dict[tuple[str, str], int] = {}  # (name, label) -> id
 
     def close(self) -> None:
@@ -273,16 +321,16 @@ class Store(EntityStore, AnnotationStore):
         return [
             Feed(
                 id=r["id"],
-                url=r["url"],
-                title=r["user_title"] or r["title"],
-                site_url=r["site_url"],
+                url=shown(r["url"]),
+                title=shown(r["user_title"] or r["title"]),
+                site_url=shown(r["site_url"]),
                 articles=r["n_articles"],
                 unread=r["n_unread"],
                 added_at=r["added_at"],
                 last_fetched=r["last_fetched"],
                 last_updated=r["last_updated"],
-                last_error=r["last_error"],
-                last_warning=r["last_warning"],
+                last_error=shown(r["last_error"]),
+                last_warning=shown(r["last_warning"]),
                 error_count=r["error_count"],
                 next_fetch_after=r["next_fetch_after"],
                 tags=joined_names(r["tag_names"]),
@@ -319,8 +367,8 @@ class Store(EntityStore, AnnotationStore):
         return [
             FeedState(
                 r["id"],
-                r["url"],
-                r["title"],
+                shown(r["url"]),
+                shown(r["title"]),
                 r["etag"],
                 r["last_modified"],
                 r["error_count"],
@@ -507,6 +555,10 @@ class Store(EntityStore, AnnotationStore):
         }
         return hashes, pruned
 
+    def site_boilerplate(self, url: str) -> frozenset[int]:
+        """Paragraph fingerprints that pages of the URL's site share (its template)."""
+        return site_boilerplate(self.conn, url)
+
     def record_not_modified(self, feed_id: int) -> None:
         with self.transaction() as conn:
             conn.execute(
@@ -590,6 +642,8 @@ class Store(EntityStore, AnnotationStore):
                         record.extraction_error,
                         record.site_name,
                         record.image_url,
+                        record.ai_score,
+                        record.analysed_with,
                     )
                 )
             for article_id in annotated:
@@ -600,22 +654,26 @@ class Store(EntityStore, AnnotationStore):
             conn.executemany(_UPSERT_ARTICLE, rows)
             ids = _ids_for_keys(conn, feed_id, keys)
             entity_ids = dict(self._entity_ids)
+            write_analyses(
+                conn,
+                [
+                    Analysis(ids[r.key], r.mentions, r.ai_score, r.auto_tags, r.analysed_with)
+                    for r in articles
+                    if r.analysed_with is not None
+                ],
+                entity_ids,
+                fresh=frozenset(ids[key] for key in keys if key not in stored),
+                scored=True,
+            )
             for record in articles:
                 article_id = ids[record.key]
-                if record.analysed_with is not None:
-                    write_analysis(
-                        conn,
-                        article_id,
-                        record.mentions,
-                        record.ai_score,
-                        record.auto_tags,
-                        record.analysed_with,
-                        entity_ids,
-                    )
                 if article_id in annotated:
                     # The same transaction: the new text and the annotations'
                     # new places are stored together or not at all.
                     reanchor_article(conn, article_id, record.text)
+            remember_site_paragraphs(
+                conn, [(r.url, r.site_paragraphs) for r in articles if r.site_paragraphs]
+            )
             # Stories are found as articles arrive, with their text and entities
             # stored: in this transaction, so a story never misses an article.
             assign_stories(conn, [ids[record.key] for record in articles])
@@ -648,6 +706,13 @@ class Store(EntityStore, AnnotationStore):
                 SELECT feed_id, key, ? FROM articles WHERE id IN ({doomed})""",
                 (utcnow(), cutoff),
             )
+            urls = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT url FROM articles WHERE id IN ({doomed})", (cutoff,)
+                )
+            ]
+            forget_site_pages(conn, urls)
             return conn.execute(
                 f"DELETE FROM articles WHERE id IN ({doomed})",
                 (cutoff,),
@@ -665,7 +730,14 @@ class Store(EntityStore, AnnotationStore):
         The app pages through these with `query.after` (keyset paging) and
         loads summaries only for the rows it draws.
         """
-        built = self._filter(query)
+        # With other filters, the newest matches of a common word are looked
+        # for in a wider window, as the filters drop some of them.
+        plain = query.feed_id is None and not query.tags and not query.entity
+        plain = plain and not query.unread and not query.starred
+        window = None
+        if query.limit is not None:
+            window = query.limit if plain else max(query.limit, RECENT_WINDOW)
+        built = self._filter(query, window)
         if built is None:
             return []
         joins, clauses, params, order = built
@@ -714,8 +786,22 @@ class Store(EntityStore, AnnotationStore):
         feed_tags = self._feed_tags({r["feed_id"] for r in rows})
         return [_summary(r, tags.get(r["id"], ()), feed_tags.get(r["feed_id"], ())) for r in rows]
 
-    def _filter(self, query: ArticleQuery) -> tuple[str, list[str], list[object], str] | None:
-        """(joins, where clauses, parameters, order) for a query; None: matches nothing."""
+    def _too_common(self, match: str, window: int) -> bool:
+        """Whether a search matches so many articles that ranking them all costs
+        more than it tells (counting is cheap: no document is read)."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
+        ).fetchone()
+        return int(row[0]) > RANK_AT_MOST
+
+    def _filter(
+        self, query: ArticleQuery, window: int | None = None
+    ) -> tuple[str, list[str], list[object], str] | None:
+        """(joins, where clauses, parameters, order) for a query; None: matches nothing.
+
+        ``window``: how many of the newest matches of a very common search are
+        enough (the caller lists at most that many).
+        """
         clauses: list[str] = []
         params: list[object] = []
         joins = ""
@@ -730,22 +816,27 @@ class Store(EntityStore, AnnotationStore):
             noted = self.conn.execute(
                 "SELECT 1 FROM annotations_fts WHERE annotations_fts MATCH ? LIMIT 1", (match,)
             ).fetchone()
-            if noted is None:  # no highlight or note has the words: the fast path
-                joins = "JOIN articles_fts ON articles_fts.rowid = a.id"
-                clauses.append("articles_fts MATCH ?")
+            # The article matches: all of them, ranked by relevance; or, for
+            # words found nearly everywhere (ranking 100,000 matches takes
+            # ~0.3 s and says little), the newest `recent` of them by id.
+            recent = window if window and self._too_common(match, window) else None
+            if recent is None:
+                hits = "SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?"
                 params.append(match)
-                order = f"articles_fts.rank, {order}"
             else:
-                # Words in the article, or in the user's highlights and notes on
-                # it; a match in the user's own words ranks first.
-                joins = """JOIN (SELECT id, min(rank) AS rank FROM (
-                        SELECT rowid AS id, rank FROM articles_fts WHERE articles_fts MATCH ?
+                hits = """SELECT rowid AS id, -rowid AS rank FROM articles_fts
+                          WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?"""
+                params += [match, recent]
+            if noted is not None:
+                # Or in the user's highlights and notes on it, which rank first.
+                hits = f"""SELECT id, min(rank) AS rank FROM ({hits}
                         UNION ALL
-                        SELECT n.article_id, -1e9 FROM annotations_fts
+                        SELECT n.article_id, -1e18 FROM annotations_fts
                         JOIN annotations n ON n.id = annotations_fts.rowid
-                        WHERE annotations_fts MATCH ?) GROUP BY id) AS hit ON hit.id = a.id"""
-                params += [match, match]
-                order = f"hit.rank, {order}"
+                        WHERE annotations_fts MATCH ?) GROUP BY id"""
+                params.append(match)
+            joins = f"JOIN ({hits}) AS hit ON hit.id = a.id"
+            order = f"hit.rank, {order}"
         if query.entity:
             clauses.append(
                 """a.id IN (SELECT m.article_id FROM mentions m WHERE m.entity_id IN
@@ -781,14 +872,14 @@ class Store(EntityStore, AnnotationStore):
         feed_tags = self._feed_tags({row["feed_id"]}).get(row["feed_id"], ())
         return Article(
             summary=_summary(row, tags, feed_tags),
-            text=row["text"],
+            text=shown(row["text"]),
             text_sha=row["text_sha"],
-            summary_html=row["summary_html"],
+            summary_html=shown(row["summary_html"]),
             updated=row["updated"],
-            site_name=row["site_name"],
-            image_url=row["image_url"],
-            extraction_error=row["extraction_error"],
-            guid=row["guid"],
+            site_name=shown(row["site_name"]),
+            image_url=shown(row["image_url"]),
+            extraction_error=shown(row["extraction_error"]),
+            guid=shown(row["guid"]),
             ai_score=row["ai_score"],
         )
 
@@ -842,10 +933,10 @@ def _summary(row: sqlite3.Row, tags: tuple[str, ...], feed_tags: tuple[str, ...]
     return ArticleSummary(
         id=row["id"],
         feed_id=row["feed_id"],
-        feed_title=row["feed_title"],
-        url=row["url"],
-        title=row["title"],
-        author=row["author"],
+        feed_title=shown(row["feed_title"]),
+        url=shown(row["url"]),
+        title=shown(row["title"]),
+        author=shown(row["author"]),
         published=row["published"],
         added_at=row["added_at"],
         read=bool(row["read"]),

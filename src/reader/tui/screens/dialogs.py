@@ -14,7 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, LoadingIndicator, Static
 
 from reader.core.config import Settings
+from reader.core.errors import unexpected
 from reader.core.service import AddError, AddResult, ImportResult, make_reader
+from reader.core.urls import UrlError, typed_url
 
 ResultT = TypeVar("ResultT")
 
@@ -84,8 +86,11 @@ class AddFeedDialog(InputDialog[AddResult]):
         if not url:
             self._status(Content("Type a URL first.").stylize("$text-warning"))
             return
-        if "://" not in url:
-            url = "https://" + url
+        try:
+            url = typed_url(url)  # the command line's check: one rule for both
+        except UrlError as exc:
+            self._failed(str(exc))
+            return
         self.query_one("#busy").display = True
         self._status(Content(f"Looking for a feed at {url}…"))
         self.query_one("#add", Button).disabled = True
@@ -93,14 +98,18 @@ class AddFeedDialog(InputDialog[AddResult]):
 
     @work(thread=True, exclusive=True, group="add-feed", exit_on_error=False)
     def _discover(self, url: str) -> None:
-        reader = make_reader(self.settings)  # this thread's own connection
         try:
-            result = reader.add_feed(url)
+            reader = make_reader(self.settings)  # this thread's own connection
+            try:
+                result = reader.add_feed(url)
+            finally:
+                reader.close()
         except AddError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        finally:
-            reader.close()
+        except Exception as exc:  # the dialog must never wait forever on "Looking…"
+            self.app.call_from_thread(self._failed, unexpected(exc))
+            return
         self.app.call_from_thread(self.dismiss, result)
 
     def _failed(self, reason: str) -> None:
@@ -122,15 +131,19 @@ class ImportOpmlDialog(InputDialog[ImportResult]):
         if not raw:
             self._status(Content("Type the path of an OPML file first.").stylize("$text-warning"))
             return
-        reader = make_reader(self.settings)
         try:
-            result = reader.import_opml(Path(raw).expanduser())
+            reader = make_reader(self.settings)
+            try:
+                result = reader.import_opml(Path(raw).expanduser())
+            finally:
+                reader.close()
         except (OSError, OpmlError) as exc:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self._status(Content(f"Cannot import {raw}: {message}").stylize("$text-error"))
             return
-        finally:
-            reader.close()
+        except Exception as exc:  # a bad file is a message in the dialog, not a crash
+            self._status(Content(f"Cannot import {raw}: {unexpected(exc)}").stylize("$text-error"))
+            return
         self.dismiss(result)
 
 

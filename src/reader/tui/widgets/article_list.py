@@ -30,6 +30,7 @@ from reader.core.store import ArticleQuery, Store
 KEY_PAGE = 2000  # keys per keyset page: ~1 ms from the index
 SEARCH_LIMIT = 1000  # ranked search results listed
 ROW_CACHE = 600
+STRIP_CACHE = 1_000  # drawn rows kept (a screen is ~50)
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -76,7 +77,8 @@ class ArticleList(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(-1, always_update=True)
+    # No repaint of the whole list on a move: watch_cursor redraws the two rows.
+    cursor: reactive[int] = reactive(-1, always_update=True, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved onto an article."""
@@ -104,6 +106,11 @@ class ArticleList(ScrollView, can_focus=True):
         # Articles marked for a command on several at once (tagging); a set,
         # so drawing a row costs one lookup.
         self.marked: set[int] = set()
+        # Drawn rows, so scrolling by one row (holding j) draws one new row
+        # instead of every row on screen. The key holds everything a row's
+        # look depends on; summaries are replaced (not changed) when read or
+        # starred, so a changed article never matches an old entry.
+        self._strips: dict[tuple[object, ...], Strip] = {}
 
     # -- data ----------------------------------------------------------------------
 
@@ -226,7 +233,23 @@ class ArticleList(ScrollView, can_focus=True):
         summary = self.summary_at(index)
         if summary is None:
             return Strip.blank(width, self.rich_style)
-        return self._row(summary, width, cursor=index == self.cursor)
+        cursor = index == self.cursor
+        key = (
+            summary,
+            width,
+            cursor,
+            summary.id in self.marked,
+            self.has_focus,
+            self.app.theme,
+            self._terms,
+            self.view_query.feed_id is None,
+        )
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > STRIP_CACHE:
+                self._strips.clear()
+            strip = self._strips[key] = self._row(summary, width, cursor=cursor)
+        return strip
 
     def _row(self, summary: ArticleSummary, width: int, *, cursor: bool) -> Strip:
         # Full component styles (not partial): "$text-muted" must resolve

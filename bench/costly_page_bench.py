@@ -1,0 +1,116 @@
+"""Refresh wall time when one article page is built to stall extraction.
+
+The page is `<article>` + `<p>a b</p>` x 200,000: 2 MB, under the size cap,
+and minutes of trafilatura (its time grows with the square of the paragraphs).
+It is one item of one feed among ``--feeds`` ordinary feeds of ``--items``
+items, each item linking to an ordinary ~5 KB article page, all on a loopback
+server this script starts. ``reader refresh`` runs through the real CLI in a
+fresh process with the default settings (30 s extraction limit); the wall time
+is process start to exit, so work left running past the summary counts.
+
+``--slow`` serves instead a page under the tag limit that still takes seconds
+(``<p>a b</p>`` x 19,000), with ``--extract-timeout`` (default 1 s): the limit
+then has to stop a running extraction.
+
+Run from the repository root::
+
+    python bench/costly_page_bench.py
+    python bench/costly_page_bench.py --slow --extract-timeout 1
+
+Only loopback addresses are used. It prints figures and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from loopback import LoopbackServer, article_page, rss  # noqa: E402
+
+SCRIPT = Path(sys.executable).parent / "reader"
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "reader"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--feeds", type=int, default=10)
+    parser.add_argument("--items", type=int, default=5)
+    parser.add_argument("--slow", action="store_true", help="a slow page under the tag limit")
+    parser.add_argument("--extract-timeout", type=float, default=None)
+    args = parser.parse_args()
+    paragraphs = 19_000 if args.slow else 200_000
+    timeout = (
+        args.extract_timeout if args.extract_timeout is not None else (1.0 if args.slow else 30.0)
+    )
+    costly = b"<html><body><article>" + b"<p>a b</p>" * paragraphs + b"</article></body></html>"
+    with LoopbackServer() as server, tempfile.TemporaryDirectory() as tmp:
+        costly_url = server.add("/costly", body=costly, content_type="text/html")
+        urls = []
+        for f in range(args.feeds):
+            items = []
+            if f == 0:
+                items.append(
+                    {"title": "Costly", "guid": "costly", "link": costly_url, "description": "x"}
+                )
+            for i in range(args.items):
+                page = server.add(
+                    f"/f{f}/p{i}",
+                    body=article_page(f"Story {f}.{i}", [f"Paragraph of story {f}.{i}. " * 60]),
+                    content_type="text/html",
+                )
+                items.append({"title": f"Story {f}.{i}", "guid": f"{f}.{i}", "link": page})
+            urls.append(server.add(f"/f{f}.xml", body=rss(items, title=f"Feed {f}")))
+        config = Path(tmp) / "config.toml"
+        config.write_text(f"[refresh]\nextract_timeout = {timeout}\n", encoding="utf-8")
+        env = {
+            **os.environ,
+            "READER_DB": str(Path(tmp) / "bench.db"),
+            "READER_CONFIG": str(config),
+        }
+        subprocess.run(
+            [*COMMAND, "add", "--no-fetch", *urls], env=env, check=True, capture_output=True
+        )
+        start = time.monotonic()
+        done = subprocess.run([*COMMAND, "refresh"], env=env, capture_output=True, text=True)
+        wall = time.monotonic() - start
+        listed = subprocess.run(
+            [*COMMAND, "articles", "--json", "--limit", "100000"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        articles = json.loads(listed.stdout)
+        [costly_article] = [a for a in articles if a["title"] == "Costly"]
+        shown = subprocess.run(
+            [*COMMAND, "show", "--json", str(costly_article["id"])],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        error = json.loads(shown.stdout).get("extraction_error")
+    print(
+        f"page: <p>a b</p> x {paragraphs:,} ({len(costly) / 1e6:.1f} MB); "
+        f"extract_timeout {timeout:g} s; {args.feeds} feeds x {args.items} pages"
+    )
+    print(
+        f"reader refresh: exit {done.returncode}, wall {wall:.2f} s, "
+        f"{len(articles)} articles stored (expected {args.feeds * args.items + 1})"
+    )
+    print(f"costly article: {error}")
+    if "Traceback" in done.stderr:
+        print(done.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,411 @@
+"""Passes over the merged mentions that need every recogniser's answer first.
+
+- Institutions are one name across their connectors: "Centre for Data Ethics
+  and Innovation", "Office of the Director of National Intelligence", "Ohio
+  State University" (a place's name followed by an institution's).
+- An acronym in brackets right after a name is the same entity ("Centre for
+  Data Ethics and Innovation (CDEI)"), and so is every later use of it.
+- A company name the knowledge base knows, written in capitals ("NVIDIA",
+  "SAMSUNG"), is that company.
+- A model family's tier named alone ("Sonnet", "Opus 4.8", "Large 3") once
+  the text names the family or its maker.
+- A maker named right before its model is part of the model's name ("Google
+  Gemini 2.5 Pro"); a known company before a unit word is one organisation
+  ("Hitachi Energy"); ranges of amounts and ", Inc." are one span.
+
+Each pass only fills text no mention claims, or replaces the pieces of one
+longer name with that name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import ahocorasick
+
+from reader.core.entities.context import is_stop_word
+from reader.core.entities.kb import Entry
+from reader.core.entities.records import Mention
+
+_ORG_HEADS = (
+    "University|Institute|Academy|Department|Ministry|Center|Centre|Court|School|College|"
+    "Bank|Council|Commission|Agency|Office|Foundation|Museum|Society|Association|Board|"
+    "Bureau|Federation|Union|Laboratory|Laboratories|Observatory|Hospital|Administration|"
+    "Authority|Force|Committee|Service|Services|Network|Fund|Trust|Forum|Alliance|"
+    "Organization|Organisation|Secretariat|Directorate|Initiative|Coalition|Partnership|"
+    "Consortium|Program|Programme|Project|Council|Tribunal|Parliament|Assembly|Court|Party|"
+    "Kingdom|Republic|Duchy|Principality|Emirate|Sultanate|Commonwealth"
+)
+# Heads whose "X of Y" is a state, not an organisation: "Kingdom of England".
+_GPE_HEADS = frozenset("Kingdom Republic Duchy Principality Emirate Sultanate Commonwealth".split())
+_HEAD_WORDS = frozenset(_ORG_HEADS.split("|"))
+_CAP = r"[A-Z][\w'’-]*"
+# "Head of|for|on [the] Name ..." where the name's words may be joined by
+# "and", "&", "of", "for" or "the": "Task Force on Climate and AI".
+_OF_HEAD = re.compile(
+    rf"\b(?:{_ORG_HEADS})\s(?:of|for|on)\s(?:the\s)?{_CAP}"
+    rf"(?:\s{_CAP}|\s(?:and|&)\s{_CAP}|\s(?:of|for|on)\s(?:the\s)?{_CAP})*"
+)
+# "Ohio State University", "Harvard Medical School": capitalised words and
+# then the institution word.
+# (Found by the head word and widened to the words before it, as above:
+# a regex starting at every capital costs more.)
+_HEADS_AFTER = (
+    "University",
+    "College",
+    "Polytechnic",
+    "Hospital",
+    "School",
+    "Institute",
+    "Department",
+    "Fund",
+    "Foundation",
+    "Coalition",
+    "Alliance",
+    "Consortium",
+)
+_HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s[A-Z])")
+# Where an "X of Y" name may be: after a connector. Found with str.find and
+# the head word before it looked up in a set: an alternation of head words
+# tried at every word boundary cost more than all the other passes together.
+_CONNECTORS = (" of ", " for ", " on ")
+_WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
+_AND = re.compile(r"\s(?:and|&)\s")
+
+
+def _ends_sentence(text: str, dot: int) -> bool:
+    """Whether the full stop at `dot` ends a sentence, not "U.S." or "St."."""
+    word = text[text.rfind(" ", 0, dot) + 1 : dot + 1]
+    return "." not in word[:-1] and word not in ("St.", "Mr.", "Ms.", "Dr.", "Inc.", "Corp.")
+
+
+def _head_automaton() -> ahocorasick.Automaton:
+    """Head words with their connector ("University of", "Office of") and the
+    heads that end a name ("University"), found in one pass over the text: a
+    regex or a str.find per head cost more than the rest of this module."""
+    automaton = ahocorasick.Automaton()
+    for head in _HEAD_WORDS:
+        for connector in _CONNECTORS:
+            automaton.add_word(head + connector, (len(head + connector), True))
+    for head in _HEADS_AFTER:
+        automaton.add_word(head, (len(head), False))
+    automaton.make_automaton()
+    return automaton
+
+
+_HEADS = _head_automaton()
+
+
+def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """Matches of _OF_HEAD and of _HEAD_AFTER at the head words in `text`."""
+    of_heads: list[re.Match[str]] = []
+    after_heads: list[re.Match[str]] = []
+    for end_index, (length, with_connector) in _HEADS.iter(text):
+        start = end_index + 1 - length
+        if start and text[start - 1] not in ' \n("“':
+            continue  # inside a word
+        if with_connector:
+            match = _OF_HEAD.match(text, start)
+            if match is not None:
+                of_heads.append(match)
+        else:
+            match = _HEAD_AFTER.match(text, start)
+            if match is not None:
+                after_heads.append(match)
+    of_heads.sort(key=lambda m: m.start())
+    after_heads.sort(key=lambda m: m.start())
+    return of_heads, after_heads
+
+
+def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One ORG for "X of Y" and "X University" names; the pieces inside go."""
+    # Where a name the knowledge base knows starts: "and" before one ends the
+    # institution's name ("University of Oxford and Google" is two names).
+    starts = {m.start for m in mentions if m.source in ("kb", "user")}
+    for pattern, matches in zip((_OF_HEAD, _HEAD_AFTER), _institution_heads(text), strict=True):
+        pos = 0
+        for match in matches:
+            start, end = match.start(), match.end()
+            if start < pos:
+                continue
+            for conn in _AND.finditer(text, start, end):
+                # "... and Google" (a known name) or "... and Kingdom of Scotland"
+                # (another institution) is where this name ends.
+                next_word = text[conn.end() : end].split(" ", 1)[0]
+                if conn.start() > start and (conn.end() in starts or next_word in _HEAD_WORDS):
+                    end = conn.start()
+                    break
+            pos = end  # a name cut short leaves the rest to search
+            before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
+            if before is not None:
+                # Not across a sentence's end ("SAMSUNG. When Harvard ...").
+                start = before.start()
+                stop = text.find(". ", start, match.start())
+                while stop >= 0:
+                    if _ends_sentence(text, stop):
+                        start = stop + 2
+                    stop = text.find(". ", stop + 2, match.start())
+            while True:  # leading sentence words are not part of the name
+                word_end = text.find(" ", start, end)
+                if word_end < 0 or not is_stop_word(text[start:word_end]):
+                    break
+                start = word_end + 1
+            surface = text[start:end]
+            if surface.endswith(("’s", "'s")):
+                end -= 2
+                surface = surface[:-2]
+            if " " not in surface:
+                continue
+            inside = [m for m in mentions if start <= m.start and m.end <= end]
+            crossing = [m for m in mentions if m.start < end and m.end > start and m not in inside]
+            if crossing or any(m.start == start and m.end == end for m in inside):
+                continue
+            if any(m.source == "user" for m in inside):
+                continue
+            if pattern is _HEAD_AFTER and not inside:
+                continue  # nothing to join: left to the context rules
+            mentions = [m for m in mentions if m not in inside]
+            label = "GPE" if match.group().split(" ", 1)[0] in _GPE_HEADS else "ORG"
+            mentions.append(Mention(start, end, label, surface, surface, "context"))
+            starts.add(start)
+    return mentions
+
+
+_ACRONYM = re.compile(r" \(([A-Z][A-Z0-9&.-]{1,9})\)")
+
+
+def bracketed_acronyms(
+    text: str, mentions: list[Mention], free: Callable[[int, int], bool]
+) -> list[Mention]:
+    """The acronym in "Name (ACR)" and its later uses, as the named entity."""
+    if " (" not in text:
+        return []
+    ends = {m.end: m for m in mentions if m.label in ("ORG", "PRODUCT", "AI_MODEL", "GPE")}
+    found: list[Mention] = []
+    learned: dict[str, Mention] = {}
+    for match in _ACRONYM.finditer(text):
+        named = ends.get(match.start())
+        start, end = match.span(1)
+        if named is None or not free(start, end) or len(named.text) <= end - start:
+            continue
+        acronym = match.group(1)
+        found.append(Mention(start, end, named.label, acronym, named.entity, "context"))
+        learned.setdefault(acronym, named)
+    if learned:
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, learned)) + r")(?![\w-])")
+        taken = {m.start for m in found}
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if start in taken or not free(start, end):
+                continue
+            named = learned[match.group()]
+            found.append(Mention(start, end, named.label, match.group(), named.entity, "context"))
+    return found
+
+
+_CAPITALS = re.compile(r"[A-Z][A-Z0-9&]{3,}")
+
+
+def capitalised_names(
+    text: str, folded: dict[str, Entry], free: Callable[[int, int], bool]
+) -> list[Mention]:
+    """Companies and products the knowledge base knows, written in capitals."""
+    found = []
+    for match in _CAPITALS.finditer(text):
+        word = match.group()
+        start, end = match.span()
+        if (start and (text[start - 1].isalnum() or text[start - 1] in "-_")) or (
+            end < len(text) and (text[end].isalnum() or text[end] in "-_")
+        ):
+            continue
+        entry = folded.get(word.lower())
+        if entry is None or entry.ambiguous or entry.label not in ("ORG", "PRODUCT"):
+            continue
+        if free(match.start(), match.end()):
+            found.append(Mention(match.start(), match.end(), entry.label, word, entry.name, "kb"))
+    return found
+
+
+# A tier word, the family it belongs to and the makers whose name also
+# introduces it ("Anthropic ... Opus is the largest"). Tiers that are also
+# ordinary words are taken only with a version ("Large 3").
+_TIERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Sonnet": ("Claude", ("Anthropic",)),
+    "Opus": ("Claude", ("Anthropic",)),
+    "Haiku": ("Claude", ("Anthropic",)),
+    "Fable": ("Claude", ("Anthropic",)),
+    "Mythos": ("Claude", ("Anthropic",)),
+    "Flash": ("Gemini", ("Google", "Google DeepMind", "DeepMind")),
+    "Flash-Lite": ("Gemini", ("Google", "Google DeepMind", "DeepMind")),
+    "Nano": ("Gemini", ("Google", "Google DeepMind", "DeepMind")),
+    "Scout": ("Llama", ("Meta",)),
+    "Maverick": ("Llama", ("Meta",)),
+    "Behemoth": ("Llama", ("Meta",)),
+    "Sol": ("GPT", ("OpenAI",)),
+    "Terra": ("GPT", ("OpenAI",)),
+    "Luna": ("GPT", ("OpenAI",)),
+    "Large": ("Mistral", ("Mistral AI",)),
+    "Medium": ("Mistral", ("Mistral AI",)),
+    "Small": ("Mistral", ("Mistral AI",)),
+}
+_DISTINCT_TIERS = frozenset({"Sonnet", "Opus", "Haiku", "Fable", "Mythos"})
+_NEEDS_VERSION = frozenset({"Large", "Medium", "Small", "Nano"})
+_TIER_WORD = re.compile(
+    r"(?<![\w-])(?:" + "|".join(sorted(_TIERS, key=len, reverse=True)) + r")"
+    r"(?:[ -]\d+(?:\.\d+)?(?![\w.]\d))?(?: Preview)?(?![\w-])(?! [A-Z])"
+)
+_TIER_VERSION = re.compile(r"[ -]\d| Preview")
+
+
+def tier_names(
+    text: str, mentions: list[Mention], free: Callable[[int, int], bool]
+) -> list[Mention]:
+    """Tiers named alone after the family or its maker was named earlier."""
+    if not any(m.label == "AI_MODEL" for m in mentions):
+        return []
+    if not any(tier in text for tier in _TIERS):
+        return []
+    found = []
+    for match in _TIER_WORD.finditer(text):
+        start, end = match.span()
+        if not free(start, end):
+            continue
+        surface = match.group()
+        tier = _TIER_VERSION.split(surface)[0]
+        if tier in _NEEDS_VERSION and tier == surface:
+            continue
+        family, makers = _TIERS[tier]
+        # The family or its maker named in the same text, before or after
+        # ("beating Opus's score ... Claude Opus 4 ..."); a distinctive tier
+        # with its version needs only some model named ("surpasses Opus 4.8").
+        models = [m for m in mentions if m.label == "AI_MODEL" and family in m.entity]
+        if (
+            not models
+            and not any(m.label == "ORG" and m.entity in makers for m in mentions)
+            and not (tier in _DISTINCT_TIERS and surface != tier)
+        ):
+            continue
+        # "Sonnet" alone is the Sonnet named last; "Sonnet 4.5" is its own.
+        same_tier = [m.entity for m in models if tier in m.entity]
+        entity = same_tier[-1] if surface == tier and same_tier else f"{family} {surface}"
+        found.append(Mention(start, end, "AI_MODEL", surface, entity, "context"))
+    return found
+
+
+def join_makers(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "Google Gemini 2.5 Pro", "Meta Llama 3.1", "OpenAI o3", "NVIDIA Hopper":
+    a maker's name right before its model's or product's is part of how it is
+    named, so the two are one mention (docs/labelling.md). A possessive or any word between
+    ("OpenAI's GPT-5") keeps them apart."""
+    models = {m.start: m for m in mentions if m.label in ("AI_MODEL", "PRODUCT")}
+    if not models:
+        return mentions
+    joined: list[Mention] = []
+    gone: set[Mention] = set()
+    for maker in mentions:
+        if maker.label != "ORG" or maker.source == "user":
+            continue
+        model = models.get(maker.end + 1)
+        if model is None or text[maker.end] != " " or model.source == "user":
+            continue
+        surface = text[maker.start : model.end]
+        joined.append(
+            Mention(maker.start, model.end, model.label, surface, model.entity, model.source)
+        )
+        gone.update((maker, model))
+    if not joined:
+        return mentions
+    return [m for m in mentions if m not in gone] + joined
+
+
+# Between two amounts, what makes them one range: "$5 million to $10 million".
+_RANGE_GAPS = frozenset({" to ", "–", "-", " – ", "—"})
+_COMPANY_TAIL = re.compile(r", (?:Inc\.|Inc\b|Ltd\.|LLC\b|Corp\.|Co\.)")
+
+
+def join_ranges_and_tails(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One span for a range of amounts ("$5 million to $10 million", "20% to
+    30%") and for a company with its ", Inc." ("Apple, Inc.")."""
+    amounts = sum(m.label in ("MONEY", "PERCENT") for m in mentions)
+    if amounts < 2 and ", " not in text:
+        return mentions
+    ordered = sorted(mentions, key=lambda m: m.start)
+    out: list[Mention] = []
+    for m in ordered:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and m.label == prev.label
+            and m.label in ("MONEY", "PERCENT")
+            and text[prev.end : m.start] in _RANGE_GAPS
+            and not (text[prev.end : m.start] == " to " and text.endswith("from ", 0, prev.start))
+        ):  # "from 15.1% to 24.9%" is a change, two amounts
+            surface = text[prev.start : m.end]
+            out[-1] = Mention(prev.start, m.end, m.label, surface, surface, prev.source)
+            continue
+        if m.label == "ORG" and text.startswith(", ", m.end):
+            tail = _COMPANY_TAIL.match(text, m.end)
+            if tail is not None and not any(
+                o.start < tail.end() and o.end > m.end for o in ordered
+            ):
+                m = Mention(
+                    m.start, tail.end(), "ORG", text[m.start : tail.end()], m.entity, m.source
+                )
+        out.append(m)
+    return out
+
+
+# Words that make a known company's name a unit of it: "Hitachi Energy",
+# "OpenAI Foundation", "Nvidia Research".
+_UNIT_WORDS = frozenset(
+    """Energy Capital Ventures Research Labs Lab Foundation Health Bank Motors Semiconductor
+    Electronics Technologies Group Holdings Securities Financial Pharma Robotics Studios
+    Entertainment Communications Systems Solutions Partners Investments Networks""".split()
+)
+_UNIT_AFTER = re.compile(r" ([A-Z][a-z]+)(?![\w-])(?! [A-Z])")
+
+
+def company_units(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A known company followed by a unit word is one ORG ("Hitachi Energy")."""
+    starts = {m.start for m in mentions}
+    out = []
+    for m in mentions:
+        if m.label == "ORG" and m.source == "kb":
+            unit = _UNIT_AFTER.match(text, m.end)
+            if unit is not None and unit.group(1) in _UNIT_WORDS and unit.start(1) not in starts:
+                surface = text[m.start : unit.end()]
+                m = Mention(m.start, unit.end(), "ORG", surface, surface, "kb")
+        out.append(m)
+    return out
+
+
+# A known company's name followed by a capitalised word nobody recognised and
+# then a lower-case word: "Deepgram Nova on accuracy", "Qualcomm IVD in a
+# setting". The company names something longer (a model, a data set, a test),
+# so the company alone would be a wrong mention. Title-case text ("OpenAI
+# Launches New Model") is left alone.
+_UNKNOWN_AFTER = re.compile(r" ([A-Z][\w-]*)(?=[ ,.;:)]+[a-z(]|[,.;:)]?$)")
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s$")
+_NOT_PART_OF_A_NAME = frozenset(
+    "CEO CTO CFO COO Inc Corp Ltd LLC AI The A An In On At And But Or For Said".split()
+)
+
+
+def drop_prefix_makers(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop a knowledge-base company that is only the start of a longer name."""
+    starts = {m.start for m in mentions}
+    kept = []
+    for m in mentions:
+        if m.label == "ORG" and m.source == "kb" and text[m.end : m.end + 1] == " ":
+            after = _UNKNOWN_AFTER.match(text, m.end)
+            if (
+                after is not None
+                and after.start(1) not in starts
+                and after.group(1) not in _NOT_PART_OF_A_NAME
+                and not is_stop_word(after.group(1))
+                and not _PLURAL_ACRONYM.match(after.group(1))  # "Nvidia GPUs"
+            ):
+                continue
+        kept.append(m)
+    return kept

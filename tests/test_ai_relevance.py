@@ -1,0 +1,299 @@
+"""AI relevance: the text alone carries a clear AI story, with the feed title hidden.
+
+Headlines and leads here are written for these tests (none comes from a feed) and
+differ from the hard cases the weights were fitted on
+(bench/data/ai_relevance_original.jsonl).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.core.entities import recognize
+from reader.core.entities.relevance import (
+    FEATURES,
+    ai_features,
+    ai_score,
+    find_terms,
+    parse_vocabulary,
+    weights,
+)
+
+THRESHOLD = 0.5  # the default [entities] ai_threshold
+
+
+def score(title: str, lead: str, feed_title: str = "") -> float:
+    return ai_score(title, lead, recognize(lead), feed_title)
+
+
+def terms(text: str) -> list[tuple[str, str]]:
+    return [(text[h.start : h.end], h.kind) for h in find_terms(text)]
+
+
+# -- AI stories that never say "AI" ----------------------------------------------------
+
+AI_WITHOUT_THE_WORD = [
+    (
+        "Claude Haiku 5 is twice as fast on long documents",
+        "Anthropic's smallest model now reads a whole contract in under a second.",
+    ),
+    (
+        "Ship an MCP server in an afternoon",
+        "A walkthrough of exposing your ticket tracker to coding agents over the Model "
+        "Context Protocol.",
+    ),
+    (
+        "QLoRA on a single consumer card",
+        "We fine-tuned a 13B model overnight with 4-bit weights and paged optimisers.",
+    ),
+    (
+        "Where the latency goes when serving long prompts",
+        "Prefill, decode and the KV cache: profiling an inference server under load.",
+    ),
+    (
+        "Phi-5-mini-instruct now on the hub",
+        "The checkpoint and its model card are on Hugging Face under the MIT licence.",
+    ),
+    (
+        "DeepMind's new weather system beats forecasters",
+        "The lab says its model predicts cyclone tracks days earlier than physics codes.",
+    ),
+    (
+        "Agentic workflows need better guardrails",
+        "When a subagent can run shell commands, every tool call is a security boundary.",
+    ),
+    (
+        "Llama 5 Scout tops the open leaderboard",
+        "Meta's mid-sized release scores 82 on MMLU-Pro and leads on SWE-bench.",
+    ),
+    (
+        "How reward hacking shows up in RLHF",
+        "Policies learn to please the reward model instead of the people it stands for.",
+    ),
+    (
+        "Gemini 3 Pro gets a cheaper tier",
+        "Google cut the price per million input tokens by half for developers.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "lead"), AI_WITHOUT_THE_WORD)
+def test_ai_stories_without_the_word_ai_are_ai_with_the_feed_title_hidden(
+    title: str, lead: str
+) -> None:
+    assert score(title, lead) >= THRESHOLD
+
+
+def test_the_headline_alone_can_carry_the_story() -> None:
+    assert score("OpenAI releases GPT-5.5 with a longer context window", "") >= THRESHOLD
+    assert score("Fine-tuning Qwen3-32B for legal search", "") >= THRESHOLD
+
+
+# -- hardware words alone are not AI ---------------------------------------------------
+
+HARDWARE_ONLY = [
+    ("A beginner's guide to GPU programming", "Warps, occupancy and coalesced memory reads."),
+    (
+        "Driver flaw lets apps read other apps' GPU memory",
+        "The vulnerability affects graphics cards from three vendors; patches are out.",
+    ),
+    (
+        "Planning inquiry opens into a data centre on green-belt land",
+        "Campaigners say the site's diesel generators would break air-quality limits.",
+    ),
+    ("Nvidia shares slip after a broker downgrade", "The chip designer lost 3% in early trade."),
+    (
+        "Chip shortage delays car deliveries again",
+        "Carmakers say microcontroller supplies will not recover until spring.",
+    ),
+    (
+        "The fastest GPUs for 4K gaming this year",
+        "We tested eight graphics cards in twelve games at high settings.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "lead"), HARDWARE_ONLY)
+def test_hardware_words_alone_are_not_ai(title: str, lead: str) -> None:
+    assert score(title, lead) < THRESHOLD
+
+
+def test_hardware_words_beside_ai_evidence_are_ai() -> None:
+    assert (
+        score(
+            "Nvidia's next GPUs target trillion-parameter training",
+            "The accelerators are built for large language models in AI data centres.",
+        )
+        >= THRESHOLD
+    )
+
+
+def test_hardware_words_only_count_beside_strong_evidence() -> None:
+    found = ai_features("GPU prices fall", "Graphics cards and data centres and chips.", ())
+    assert found["title_hardware"] == 0.0 and found["lead_hardware"] == 0.0
+    with_ai = ai_features("GPU prices fall", "AI labs buy GPUs and chips for data centres.", ())
+    assert with_ai["lead_hardware"] > 0.0
+
+
+# -- acronyms inside other names -------------------------------------------------------
+
+ACRONYMS_IN_NAMES = [
+    ("HTML email is back", "Newsletters rediscover tables and inline styles."),
+    (
+        "ML-DSA signatures land in OpenSSL",
+        "The post-quantum scheme is now in the default provider.",
+    ),
+    ("AIDS charities warn of funding gap", "Clinics in three countries may close by winter."),
+    ("AIG sells its life insurance arm", "The deal values the unit at $2.8 billion."),
+    ("Flight AI302 diverted after a bird strike", "Passengers were rebooked on the next service."),
+    ("Una giornata dedicata ai bambini", "Il museo apre gratis ai visitatori sotto i dodici anni."),
+    ("THAI AIRWAYS ADDS FLIGHTS TO MILAN", "The carrier will fly daily from March."),
+]
+
+
+@pytest.mark.parametrize(("title", "lead"), ACRONYMS_IN_NAMES)
+def test_acronyms_inside_other_names_and_words_are_not_ai(title: str, lead: str) -> None:
+    assert score(title, lead) < THRESHOLD
+
+
+def test_acronyms_count_as_whole_tokens_only() -> None:
+    assert terms("HTML and XML") == []
+    assert terms("AI171 and AIDS and MAIN") == []
+    assert ("AI", "strong") in terms("AI tools for search, an AI-run shop")
+    assert ("AI", "strong") in terms("AI日报：新模型发布")  # no spaces in Chinese
+    assert terms("LoRa radios") == [] and terms("LoRA adapters") == [("LoRA", "strong")]
+
+
+def test_lower_case_text_keeps_the_ai_names() -> None:
+    assert score("Do Bots Feel?", "a new paper from anthropic asks what claude wants") >= THRESHOLD
+    # ...but lower-case "ai" in ordinary mixed-case Italian text is a preposition.
+    assert terms("Il premio va ai vincitori") == []
+
+
+# -- ambiguous words need the AI sense -------------------------------------------------
+
+AMBIGUOUS_NOT_AI = [
+    ("Claude Debussy's piano works, remastered", "A new box set of the complete preludes."),
+    ("Estate agents report a slow spring", "Asking prices fell for the third month."),
+    ("Border agents seize counterfeit watches", "The haul was worth an estimated $4 million."),
+    ("Type inference without the headaches", "How Hindley–Milner works, with examples in OCaml."),
+    ("Grid operator replaces an ageing transformer", "The substation upgrade takes six weeks."),
+    ("The business model of local newspapers", "Subscriptions now outweigh advertising."),
+    (
+        "Security tokens and how to rotate them",
+        "Revoke leaked API tokens before attackers use them.",
+    ),
+    ("Fine-tuning the city's parking rules", "Councillors want shorter bays near schools."),
+    ("Inside the intelligence agencies' new budget", "Spending on signals intelligence rises."),
+    ("Transformers: The Last Knight returns to cinemas", "The robots are back for a re-release."),
+]
+
+
+@pytest.mark.parametrize(("title", "lead"), AMBIGUOUS_NOT_AI)
+def test_ambiguous_words_without_the_ai_sense_are_not_ai(title: str, lead: str) -> None:
+    assert score(title, lead) < THRESHOLD
+
+
+def test_ambiguous_names_in_the_ai_sense() -> None:
+    assert ("Claude", "strong") in terms("Claude Opus writes the tests")
+    assert ("Claude", "strong") in terms("We asked Claude to review the patch.")
+    assert terms("Claude Debussy wrote it.") == []
+    assert terms("Jean-Claude Juncker spoke.") == []
+    assert ("Gemini", "strong") in terms("Gemini Flash answered first.")
+    assert terms("The Gemini Observatory opened.") == []
+
+
+def test_names_in_title_case_headlines() -> None:
+    # Every word is capitalised in a title-case headline: a verb or a product word after
+    # the name keeps it the AI product, a surname does not.
+    assert score("Gemini Gets A Memory Upgrade", "") >= THRESHOLD
+    assert score("Introducing The Claude Developer Platform", "") >= THRESHOLD
+    assert score("Claude Lelouch Returns With A New Film", "") < THRESHOLD
+
+
+def test_weak_words_need_strong_evidence() -> None:
+    assert score("Agents, tokens and benchmarks", "Inference and embeddings.") < THRESHOLD
+    assert (
+        score("Agents, tokens and benchmarks", "What large language models spend tokens on.")
+        >= THRESHOLD
+    )
+
+
+# -- the feed prior --------------------------------------------------------------------
+
+
+def test_the_feed_title_is_evidence_but_not_needed() -> None:
+    title, lead = AI_WITHOUT_THE_WORD[0]
+    hidden = score(title, lead)
+    shown = score(title, lead, feed_title="AI News Daily")
+    assert hidden >= THRESHOLD and shown >= hidden
+    # An AI feed does not make a story with no AI evidence an AI story.
+    assert score("Office closed on Monday", "Back on Tuesday.", "AI News Daily") < THRESHOLD
+
+
+def test_a_passing_mention_in_a_long_unrelated_text_stays_below() -> None:
+    body = "The council voted on the bus lanes and the new library hours. " * 120
+    text = body + "One councillor said AI might help with the timetables."
+    assert score("Council approves the transport plan", text) < THRESHOLD
+
+
+def test_scores_stay_below_one_so_a_threshold_of_one_means_never() -> None:
+    text = "OpenAI, Anthropic and DeepMind released AI models, LLMs and agents. " * 20
+    assert score("OpenAI and Anthropic ship AI models", text) < 1.0
+
+
+# -- the shipped data ------------------------------------------------------------------
+
+
+def test_the_weights_cover_every_feature_and_are_evidence_for_ai() -> None:
+    model = weights()
+    assert set(model.weights) == set(FEATURES)
+    assert all(w >= 0.0 for w in model.weights.values()) and model.bias < 0.0
+
+
+def test_longer_entries_win_and_stops_hide_the_words_inside() -> None:
+    vocab_text = "inference\tweak\ntype inference\tstop\nLLM inference\tstrong\n"
+    vocab = parse_vocabulary(vocab_text)
+    assert vocab.digest != parse_vocabulary(vocab_text + "GPU\thardware\n").digest
+    assert terms("Type inference in Rust") == []
+    assert terms("LLM inference at scale") == [("LLM inference", "strong")]
+
+
+def test_model_names_that_are_ordinary_words_need_the_model_shape() -> None:
+    # The recogniser's model grammar reads "Granite 4" as a model; relevance does
+    # not take an ordinary word with a number as AI evidence on its own...
+    assert score("Granite 4 worktops are back in fashion", "Kitchens go grey again.") < THRESHOLD
+    # ...but a model written as models are, or a distinctive family, counts.
+    assert score("Microsoft releases Phi-5", "") >= THRESHOLD
+    assert score("Hunyuan 3 launches", "") >= THRESHOLD
+
+
+def test_parameter_sizes_are_evidence_but_not_money() -> None:
+    assert ("7B", "strong") in terms("a 7B model for phones")
+    assert ("Qwen3-72B", "strong") in terms("Qwen3-72B-Base")
+    assert ("Orion 2.5 Flash", "strong") in terms("Orion 2.5 Flash is out")
+    assert terms("The iPhone 17 Pro and Flash floods") == []
+    assert terms("the company raised $3B") == [] and terms("F-35B jets") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("AIMLBaiml0123456789 -.$'’\nQwenFlashCoderClaude日é")),
+        max_size=120,
+    ),
+    st.text(max_size=200),
+)
+def test_any_text_scores_between_zero_and_one(title: str, text: str) -> None:
+    found = score(title, text)
+    assert 0.0 <= found < 1.0
+    for hit in find_terms(text):
+        assert 0 <= hit.start < hit.end <= len(text)
+
+
+def test_offsets_survive_letters_that_lower_to_two() -> None:
+    text = "İstanbul hosts a summit on large language models"
+    (hit,) = [h for h in find_terms(text) if h.kind == "strong"]
+    assert text[hit.start : hit.end] == "large language models"

@@ -1,0 +1,157 @@
+"""The fast feed path reads what it accepts exactly as feedparser does, and
+declines everything it is not sure about."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.core import feeds
+from reader.core.feeds_fast import parse_plain_feed
+
+URL = "http://example.org/feed.xml"
+RSS = {"content-type": "application/rss+xml"}
+ATOM = {"content-type": "application/atom+xml"}
+NS = (
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+    ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    ' xmlns:media="http://search.yahoo.com/mrss/"'
+    ' xmlns:atom="http://www.w3.org/2005/Atom"'
+    ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'
+)
+
+
+def rss(items: str, channel: str = "<title>Site</title><link>http://example.org/</link>") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" {NS}>'
+        f"<channel>{channel}{items}</channel></rss>"
+    ).encode()
+
+
+def both(content: bytes, headers: dict[str, str]) -> tuple[object, object]:
+    plain = parse_plain_feed(content, headers)
+    fast = feeds._from_plain(plain, URL) if plain is not None else None
+    try:
+        slow: object = feeds._parse_with_feedparser(content, headers, URL)
+    except feeds.NotAFeedError:
+        slow = None
+    return fast, slow
+
+
+ITEM = (
+    "<item><title>Chips &amp; models</title><link>http://example.org/a</link>"
+    "<guid isPermaLink='false'>a-1</guid><description>&lt;p&gt;Lead&lt;/p&gt;</description>"
+    "<author>Ada Lovelace</author><pubDate>Tue, 03 Jun 2025 09:39:21 +0200</pubDate>"
+    "<category>AI</category><content:encoded><![CDATA[<p>Full text</p>]]></content:encoded>"
+    '<media:content url="http://example.org/x.jpg"/></item>'
+)
+
+
+def test_a_plain_rss_feed_takes_the_fast_path_and_matches_feedparser() -> None:
+    content = rss(ITEM * 1 + ITEM.replace("a-1", "a-2"))
+    fast, slow = both(content, RSS)
+    assert fast is not None
+    assert fast == slow
+    assert isinstance(fast, feeds.ParsedFeed)
+    assert fast.entries[0].published == "2025-06-03T07:39:21Z"
+    assert fast.entries[0].title == "Chips & models"
+
+
+def test_a_plain_atom_feed_takes_the_fast_path_and_matches_feedparser() -> None:
+    entry = (
+        "<entry><id>tag:example.org,2025:1</id><title type='html'>A &amp;lt;b&amp;gt;</title>"
+        "<link href='http://example.org/1'/><link rel='enclosure' href='http://example.org/1.mp3'/>"
+        "<author><name>Grace Hopper</name></author><updated>2025-06-03T09:39:21-05:00</updated>"
+        "<summary>Short</summary><content type='html'>&lt;p&gt;Long&lt;/p&gt;</content></entry>"
+    )
+    content = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Lab</title><link rel='self' href='http://example.org/feed'/>"
+        f"<link href='http://example.org/'/>{entry}</feed>"
+    ).encode()
+    fast, slow = both(content, ATOM)
+    assert fast is not None
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # a DTD, another encoding, xml:base, an extension that sets the author,
+        # an e-mail author, a date feedparser reads its own way, XHTML content
+        rss(ITEM).replace(b"<rss", b'<!DOCTYPE rss [<!ENTITY x "y">]><rss', 1),
+        rss(ITEM).replace(b"utf-8", b"iso-8859-1", 1),
+        rss(ITEM).replace(b"<channel>", b'<channel xml:base="http://other.example/">'),
+        rss(ITEM.replace("<category>AI</category>", "<itunes:author>Bob</itunes:author>")),
+        rss(ITEM.replace("Ada Lovelace", "ada@example.org (Ada)")),
+        rss(ITEM.replace("Tue, 03 Jun 2025 09:39:21 +0200", "03/06/2025")),
+        rss(ITEM.replace("<link>http://example.org/a</link>", "")),
+        # text that feedparser would re-decode as UTF-8 (double-encoded)
+        rss(ITEM.replace("Chips", "Chips \u00e2\u0080\u0094")),
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id>'
+        b"<link href='http://e.org/1'/><content type='xhtml'><div>x</div></content></entry></feed>",
+    ],
+)
+def test_documents_it_is_not_sure_about_go_to_feedparser(content: bytes) -> None:
+    assert parse_plain_feed(content, RSS) is None
+
+
+def test_a_type_feedparser_reads_as_ascii_goes_to_feedparser() -> None:
+    assert parse_plain_feed(rss(ITEM), {"content-type": "text/xml"}) is None
+    assert parse_plain_feed(rss(ITEM), {"content-type": "text/html"}) is None
+
+
+TEXT = st.text(
+    alphabet=st.characters(
+        codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00\r"
+    ).filter(lambda c: c.isprintable() or c in "\n\t"),
+    max_size=30,
+)
+DATES = st.sampled_from(
+    [
+        "Tue, 03 Jun 2025 09:39:21 GMT",
+        "3 Jun 2025 09:39 +0530",
+        "Sun, 29 Feb 2024 23:59:59 -1200",
+        "Mon, 31 Feb 2025 10:00:00 GMT",
+        "2025-06-03T09:39:21Z",
+        "2025-06-03T09:39:21.123+02:00",
+        "yesterday",
+    ]
+)
+
+
+@st.composite
+def rss_documents(draw: st.DrawFn) -> bytes:
+    items = []
+    for i in range(draw(st.integers(0, 4))):
+        parts = [f"<link>http://example.org/{i}{escape(draw(TEXT)).replace(' ', '')}</link>"]
+        if draw(st.booleans()):
+            parts.append(f"<title>{escape(draw(TEXT))}</title>")
+        if draw(st.booleans()):
+            parts.append(f"<guid>{escape(draw(TEXT))}</guid>")
+        if draw(st.booleans()):
+            parts.append(f"<description>{escape(draw(TEXT))}</description>")
+        if draw(st.booleans()):
+            parts.append(
+                f"<content:encoded><![CDATA[{draw(TEXT).replace(']]>', '')}]]></content:encoded>"
+            )
+        if draw(st.booleans()):
+            parts.append(f"<dc:creator>{escape(draw(TEXT))}</dc:creator>")
+        if draw(st.booleans()):
+            parts.append(f"<pubDate>{draw(DATES)}</pubDate>")
+        if draw(st.booleans()):
+            parts.append(f"<dc:date>{draw(DATES)}</dc:date>")
+        items.append("<item>" + "".join(draw(st.permutations(parts))) + "</item>")
+    channel = f"<title>{escape(draw(TEXT))}</title><link>http://example.org/</link>"
+    return rss("".join(items), channel)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rss_documents())
+def test_whatever_the_fast_path_accepts_equals_feedparser(content: bytes) -> None:
+    fast, slow = both(content, RSS)
+    if fast is not None:
+        assert fast == slow

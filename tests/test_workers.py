@@ -1,0 +1,127 @@
+"""The worker pool behind the refresh: real processes, real time limits.
+
+Jobs are standard-library functions, so a worker started by the fork server
+needs nothing from the tests to run them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import multiprocessing
+import os
+import time
+
+import pytest
+
+from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
+
+
+def pool(size: int = 1) -> WorkerPool:
+    return WorkerPool(size, gc.collect)  # a harmless initializer
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_a_job_past_its_limit_is_killed_and_its_worker_replaced() -> None:
+    async def scenario() -> tuple[int, int, float]:
+        workers = pool()
+        try:
+            stuck_pid = await workers.run(os.getpid, limit=10)
+            start = time.monotonic()
+            with pytest.raises(JobTimeoutError, match=r"stopped after 0\.3 s"):
+                await workers.run(time.sleep, 60, limit=0.3)
+            stopped_after = time.monotonic() - start
+            fresh_pid = await workers.run(os.getpid, limit=10)
+            return stuck_pid, fresh_pid, stopped_after
+        finally:
+            workers.close()
+
+    stuck_pid, fresh_pid, stopped_after = asyncio.run(scenario())
+    assert stopped_after < 3  # 0.3 s, with room for a busy machine
+    assert gone(stuck_pid)  # killed and reaped, not left sleeping for a minute
+    assert fresh_pid != stuck_pid
+    assert multiprocessing.active_children() == []
+
+
+def test_the_limit_counts_from_the_start_of_the_job_not_the_wait() -> None:
+    async def scenario() -> list[object]:
+        workers = pool()
+        try:
+            # The second job waits ~0.6 s for the only worker, then runs 0.05 s.
+            return await asyncio.gather(
+                workers.run(time.sleep, 0.6, limit=10),
+                workers.run(time.sleep, 0.05, limit=0.4),
+                return_exceptions=True,
+            )
+        finally:
+            workers.close()
+
+    assert asyncio.run(scenario()) == [None, None]
+
+
+def test_a_slow_start_is_not_charged_to_the_first_job() -> None:
+    async def scenario() -> int:
+        workers = WorkerPool(1, time.sleep, (1.0,))  # an initializer that takes 1 s
+        try:
+            return await workers.run(int, "7", limit=0.3)
+        finally:
+            workers.close()
+
+    assert asyncio.run(scenario()) == 7
+
+
+def test_urgent_jobs_go_before_waiting_ones() -> None:
+    async def scenario() -> tuple[float, float]:
+        workers = pool()
+        try:
+            busy = asyncio.ensure_future(workers.run(time.sleep, 0.4, limit=10))
+            await asyncio.sleep(0.1)  # the worker is taken
+            page = asyncio.ensure_future(workers.run(time.monotonic, limit=10))
+            await asyncio.sleep(0)
+            feed = asyncio.ensure_future(workers.run(time.monotonic, limit=10, urgent=True))
+            await busy
+            # time.monotonic is system-wide on Linux: the worker's clock readings compare.
+            return await page, await feed
+        finally:
+            workers.close()
+
+    page_ran_at, feed_ran_at = asyncio.run(scenario())
+    assert feed_ran_at < page_ran_at
+
+
+def test_a_dying_worker_is_an_error_and_the_pool_goes_on() -> None:
+    async def scenario() -> int:
+        workers = pool()
+        try:
+            with pytest.raises(WorkerLostError, match="exit code 3"):
+                await workers.run(os._exit, 3, limit=10)
+            with pytest.raises(ValueError, match="invalid literal"):
+                await workers.run(int, "not a number", limit=10)  # the job's own error
+            return await workers.run(int, "42", limit=10)
+        finally:
+            workers.close()
+
+    assert asyncio.run(scenario()) == 42
+
+
+def test_close_ends_busy_and_idle_workers_at_once() -> None:
+    async def scenario() -> float:
+        workers = pool(2)
+        await workers.run(os.getpid, limit=10)  # one idle worker
+        busy = asyncio.ensure_future(workers.run(time.sleep, 60, limit=120))
+        await asyncio.sleep(0.3)
+        start = time.monotonic()
+        busy.cancel()
+        await asyncio.gather(busy, return_exceptions=True)
+        workers.close()
+        return time.monotonic() - start
+
+    assert asyncio.run(scenario()) < 3
+    assert multiprocessing.active_children() == []
