@@ -56,9 +56,11 @@ NEAR_DUPLICATE_WINDOW = timedelta(days=14)
 KEEP_AFTER_EDIT = 0.25
 SALIENT_ENTITIES = 6
 # At most this many candidates from each index, the most similar first (most
-# bands or entities shared). Only a flood of near-identical or templated
-# articles in one window reaches it; it bounds the work per article there.
-MAX_CANDIDATES = 300
+# bands or entities shared). Real news gives about two (bench/stories_bench.py);
+# templated text (generated feeds, bots) can give hundreds, and this bounds the
+# work per article there. In such a flood a copy ranked past the bound can be
+# missed, the one case where arrival order can change the grouping.
+MAX_CANDIDATES = 40
 
 _NAME_LABELS = tuple(sorted(NAME_LABELS))
 
