@@ -95,7 +95,7 @@ def test_refresh_lists_failures_and_still_exits_zero(cli, server: LoopbackServer
     broken = server.add("/broken.xml", status=500, body=b"oops", content_type="text/plain")
     cli("add", "--no-fetch", good, broken)
     done = cli("refresh")
-    assert "1 new articles" in done.stdout
+    assert "1 new article," in done.stdout
     assert "1 failed" in done.stdout
     assert f"failed  {broken}: HTTP 500 Internal Server Error" in done.stdout
     feeds = {f["url"]: f for f in json.loads(cli("feeds", "--json").stdout)}
@@ -123,8 +123,8 @@ def test_refresh_draws_a_progress_bar_on_a_terminal(
     bar = os.read(main, 65536).decode()
     os.close(main)
     assert done.returncode == 0
-    assert "1/1 feeds" in bar and "3/3 articles extracted" in bar
-    assert "refreshed 1 feeds" in done.stdout
+    assert "1/1 feed ·" in bar and "3/3 articles extracted" in bar
+    assert "refreshed 1 feed in" in done.stdout
 
 
 def test_opml_import_and_export_round_trip(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

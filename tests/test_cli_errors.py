@@ -192,7 +192,7 @@ def test_opml_nested_5000_deep_is_read(
         encoding="utf-8",
     )
     code, out, _ = run(capsys, "import", str(opml))
-    assert (code, "1 new feeds" in out) == (0, True)
+    assert (code, "1 new feed," in out) == (0, True)
 
 
 def test_json_nested_5000_deep_is_one_line(

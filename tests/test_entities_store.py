@@ -231,7 +231,7 @@ def test_ai_only_feeds_skip_other_articles_at_ingest(
     run = make_cli(tmp_path, f'[entities]\nai_only_feeds = ["{feed_url}"]\n')
     done = run("add", feed_url)
     assert "2 new articles" in done.stdout
-    assert "1 articles skipped as not about AI" in done.stdout
+    assert "1 article skipped as not about AI" in done.stdout
     assert set(articles(run)) == {TITLES["funding"], TITLES["models"]}
     council_hits = len(server.hits("/council"))
 

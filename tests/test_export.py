@@ -416,7 +416,7 @@ def test_import_dispatches_on_the_file_and_explains_bad_ones(tmp_path: Path) -> 
         '<?xml version="1.0"?><opml version="2.0"><body>'
         '<outline text="x" xmlUrl="https://x.example/feed"/></body></opml>'
     )
-    assert "1 new feeds" in _cli(env, "import", str(opml)).stdout
+    assert "1 new feed," in _cli(env, "import", str(opml)).stdout
     bad_json = tmp_path / "bad.json"
     bad_json.write_text("{not json")
     done = _cli(env, "import", str(bad_json), ok=False)

@@ -12,12 +12,15 @@ import json
 import os
 import sqlite3
 import sys
+import textwrap
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+from reader.wording import plural
 
 if TYPE_CHECKING:
     from reader.core.entities import Mention, Rule
@@ -292,10 +295,6 @@ def _run(args: argparse.Namespace) -> int:
         reader.close()
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _fail(message: str) -> int:
     from reader.core.errors import one_line
 
@@ -376,7 +375,8 @@ def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
     except OpmlError as exc:
         raise CliError(f"{args.file}: {exc}") from exc
     print(
-        f"imported {args.file}: {result.added} new feeds, {result.existing} already subscribed"
+        f"imported {args.file}: {plural(result.added, 'new feed')},"
+        f" {result.existing} already subscribed"
         + (f", {len(result.invalid)} skipped" if result.invalid else "")
         + ("; `reader refresh` fetches them" if result.added else "")
     )
@@ -441,7 +441,7 @@ def cmd_export_opml(reader: Reader, args: argparse.Namespace) -> int:
             Path(args.file).write_text(document, encoding="utf-8")
         except OSError as exc:
             raise CliError(f"cannot write {args.file}: {exc.strerror or exc}") from exc
-        print(f"wrote {len(reader.feeds())} feeds to {args.file}", file=sys.stderr)
+        print(f"wrote {plural(len(reader.feeds()), 'feed')} to {args.file}", file=sys.stderr)
     else:
         sys.stdout.write(document)
     return EXIT_OK
@@ -545,17 +545,17 @@ def _result_line(result: FeedResult) -> str:
 def _summary_line(summary: RefreshSummary, elapsed: float) -> str:
     failed = len(summary.failed)
     parts = [
-        f"{summary.feeds} feeds in {elapsed:.1f} s",
+        f"{plural(summary.feeds, 'feed')} in {elapsed:.1f} s",
         f"{summary.changed_feeds} updated",
-        f"{summary.new} new articles",
-        f"{summary.updated} changed articles",
+        plural(summary.new, "new article"),
+        plural(summary.updated, "changed article"),
     ]
     if summary.not_modified:
         parts.append(f"{summary.not_modified} not modified")
     if summary.extraction_failures:
-        parts.append(f"{summary.extraction_failures} pages fell back to the feed's text")
+        parts.append(f"{plural(summary.extraction_failures, 'page')} fell back to the feed's text")
     if summary.skipped_articles:
-        parts.append(f"{summary.skipped_articles} articles skipped as not about AI")
+        parts.append(f"{plural(summary.skipped_articles, 'article')} skipped as not about AI")
     if failed:
         parts.append(f"{failed} failed")
     if summary.skipped:
@@ -577,7 +577,7 @@ class ProgressBar:
         filled = int(width * p.feeds_done / total)
         bar = "█" * filled + "░" * (width - filled)
         line = (
-            f"\r{bar} {p.feeds_done}/{p.feeds_total} feeds · "
+            f"\r{bar} {p.feeds_done}/{plural(p.feeds_total, 'feed')} · "
             f"{p.pages_done}/{p.pages_total} articles extracted · {new} new"
             + (f" · {failed} failed" if failed else "")
             + f" · {time.monotonic() - self.started:.0f}s"
@@ -704,6 +704,7 @@ def cmd_feeds(reader: Reader, args: argparse.Namespace) -> int:
     if not feeds:
         print("no feeds yet: `reader add URL` or `reader import FILE.opml`")
         return EXIT_OK
+    print(f"{'id':>5}  {'unread/all':<11}  {'last fetched':<16}  title and URL")
     for feed in feeds:
         fetched = (feed.last_fetched or "never")[:16].replace("T", " ")
         print(
@@ -800,7 +801,9 @@ def _annotation_line(a: Annotation) -> str:
     else:
         quote = a.exact if len(a.exact) <= 80 else a.exact[:79] + "…"
         head = f"  {a.id:>5} {a.color:<6} “{quote}”{state}{tags}"
-    return head + (f"\n{'':>9}{a.note}" if a.note else "")
+    # Every line of the note under the head, its own indentation kept (a
+    # Markdown list or code block in a note stays one).
+    return head + ("\n" + textwrap.indent(a.note, " " * 9) if a.note else "")
 
 
 def cmd_entities(reader: Reader, args: argparse.Namespace) -> int:

@@ -10,12 +10,16 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from reader.core.config import Settings
+from reader.core.store import ArticleQuery
 from reader.tui.app import ReaderApp
 from reader.tui.screens.main import MainScreen
 from reader.tui.widgets.article_list import ArticleList
-from tui.helpers import pane_follows_cursor, wait_until
+from tui.helpers import core, pane_follows_cursor, wait_until
 
 SIZE = (120, 40)
+# The widths a reader's terminal has: small, medium, large.
+SIZES = {"80x24": (80, 24), "120x40": (120, 40), "200x50": (200, 50)}
 KILN = "Kiln 0.9 [beta] fixes C++ [/usr/lib]"  # a demo title with brackets
 
 Snap = Callable[..., bool]
@@ -71,3 +75,10 @@ def open_article(article_id: int) -> Callable[[Pilot[Any]], Awaitable[None]]:
         assert app.screen.query_one(ArticleList).current_id == article_id
 
     return jump
+
+
+def kiln_id(settings: Settings) -> int:
+    """The demo article whose title has brackets (shown as typed)."""
+    with core(settings) as reader:
+        [kiln] = [a for a in reader.articles(ArticleQuery(limit=None)) if a.title.startswith(KILN)]
+        return kiln.id

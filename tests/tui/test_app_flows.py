@@ -92,12 +92,15 @@ async def test_welcome_then_demo_then_remove_demo(tmp_path: Path, make_app: Make
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
-        await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
+        # No feeds left: the welcome screen again, as at the first start.
+        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
         assert "Removed 4 demo feeds." in notes.messages()
         assert app.reader.store.feeds() == []
-        assert article_list(app).total == 0
-        assert sidebar_prompts(app)["all"] == "All articles"
+        assert not any(isinstance(s, MainScreen) for s in app.screen_stack)
+        await pilot.press("d")  # and it works as then
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await settle(pilot)
+        await wait_until(pilot, lambda: article_list(app).total == 20)
 
 
 # -- adding a feed ---------------------------------------------------------------------
@@ -213,8 +216,13 @@ async def test_search_narrows_the_list_and_escape_clears_it(
         await pilot.press("slash")
         assert search.display and search.has_focus
         await pilot.press(*"Halcyon")
-        # The search runs in a worker after a pause in typing.
-        await wait_until(pilot, lambda: listed.total == expected)
+        # The search runs in a worker after a pause in typing; "Halcyo", typed
+        # on the way, finds the same articles (the typed word is a prefix).
+        list_title = app.screen.query_one("#list-title", Static)
+        await wait_until(
+            pilot,
+            lambda: listed.total == expected and "“Halcyon”" in list_title.visual.plain,  # type: ignore[union-attr]
+        )
         for i in range(expected):
             summary = listed.summary_at(i)
             assert summary is not None
@@ -290,11 +298,20 @@ async def test_read_star_next_unread_and_mark_all_read(tmp_path: Path, make_app:
         await pilot.press("y")
         await pilot.pause()
         assert store.count_articles(ArticleQuery(unread=True)) == 0
-        assert "Marked 18 articles read." in notes.messages()
+        assert "Marked 18 articles read. Press u to undo." in notes.messages()
         assert sidebar_prompts(app)["unread"] == "Unread"
         assert not any(listed.summary_at(i).read is False for i in range(20))  # type: ignore[union-attr]
         await pilot.press("n")
         assert "No more unread articles in this view." in notes.messages()
+
+        # u undoes it: the same 18 are unread again, the two read before stay read.
+        await pilot.press("u")
+        assert store.count_articles(ArticleQuery(unread=True)) == 18
+        assert store.article(first).summary.read
+        assert "Marked 18 articles unread again." in notes.messages()
+        assert sidebar_prompts(app)["unread"] == "Unread 18"
+        await pilot.press("u")
+        assert "Nothing to undo." in notes.messages()
 
 
 async def test_keymap_override_moves_the_star_key(tmp_path: Path, make_app: MakeApp) -> None:

@@ -90,7 +90,7 @@ async def test_opml_with_a_bad_url_imports_the_rest_and_names_it(
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, MainScreen)
         [message] = [m for m in notes.messages("warning") if m.startswith("Imported")]
-        assert message.startswith("Imported 1 new feeds (0 already there); skipped 2")
+        assert message.startswith("Imported 1 new feed (0 already there); skipped 2")
         assert "http://[::1: invalid URL: Invalid IPv6 URL" in message
         assert "https://[@click=app.quit]x[/]: invalid URL" in message
         feeds = {f.url: f.tags for f in app.reader.store.feeds()}

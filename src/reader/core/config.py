@@ -93,7 +93,10 @@ STARTER_FEEDS: tuple[str, ...] = (
 @dataclass(frozen=True, slots=True)
 class UiSettings:
     theme: str = "textual-dark"  # the first theme; a theme picked in the app is remembered
-    mark_read_on_open: bool = True
+    mark_read_on_open: bool = True  # Enter, or reading in the focused pane
+    # Also mark read what only passed through the pane (the list's cursor
+    # resting on it for a moment): newsreaders differ, so it is a choice.
+    preview_marks_read: bool = False
     refresh_minutes: float = 0.0  # 0: refresh only when asked
     starter_feeds: tuple[str, ...] = STARTER_FEEDS
 

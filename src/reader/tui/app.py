@@ -76,8 +76,9 @@ class ReaderApp(App[None]):
 
     def get_css_variables(self) -> dict[str, str]:
         variables = super().get_css_variables()
-        variables.update(entity_variables(variables))
-        variables.update(highlight_variables(variables))
+        highlights = highlight_variables(variables)
+        variables.update(entity_variables(variables, highlights.values()))
+        variables.update(highlights)
         self.theme_variables = variables
         return variables
 
@@ -101,6 +102,12 @@ class ReaderApp(App[None]):
             if isinstance(screen, MainScreen):
                 return screen
         return None
+
+    def _welcome_again(self) -> None:
+        """The welcome screen in place of the main screen (no feeds left)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(WelcomeScreen(len(self.settings.ui.starter_feeds)), self._welcomed)
 
     def _welcomed(self, choice: str | None) -> None:
         actions = {
@@ -225,7 +232,8 @@ class ReaderApp(App[None]):
         def imported(result: ImportResult | None) -> None:
             if result is None:
                 return
-            message = f"Imported {result.added} new feeds ({result.existing} already there)"
+            added = plural(result.added, "new feed")
+            message = f"Imported {added} ({result.existing} already there)"
             if result.invalid:
                 # Named, so the user can fix them: the first few in full.
                 listed = "; ".join(result.invalid[:3]) + ("; …" if len(result.invalid) > 3 else "")
@@ -242,7 +250,9 @@ class ReaderApp(App[None]):
     def subscribe_starter_pack(self) -> None:
         results = self.reader.add_feeds(self.settings.ui.starter_feeds, discover=False)
         ids = [r.feed_id for r in results if isinstance(r, AddResult)]
-        self.notify(f"Subscribed to {len(ids)} starter feeds; fetching them now.", markup=False)
+        self.notify(
+            f"Subscribed to {plural(len(ids), 'starter feed')}; fetching them now.", markup=False
+        )
         self._main().reload_sidebar()
         self.start_refresh(ids, force=True)
 
@@ -256,10 +266,14 @@ class ReaderApp(App[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 removed, kept = self.reader.remove_demo()
-                message = f"Removed {removed} demo feeds."
+                message = f"Removed {plural(removed, 'demo feed')}."
                 if kept:
                     message += f" Kept {plural(kept, 'article')} you starred, tagged or annotated."
                 self.notify(message, markup=False)
+                if not self.reader.store.has_feeds():
+                    # Back to where a new user starts, not an empty main screen.
+                    self.call_after_refresh(self._welcome_again)
+                    return
                 main = self._main_if_open()
                 if main is not None:
                     main.reload_views()

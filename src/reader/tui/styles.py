@@ -17,7 +17,7 @@ LABEL_STYLES: dict[str, str] = {
     "AI_MODEL": "bold $entity-ai-model",
     "MONEY": "bold $entity-money",
     "PERCENT": "$entity-percent",
-    "DATE": "italic $text-muted",
+    "DATE": "italic $entity-date",
     "GPE": "underline $entity-gpe",
 }
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from reader.wording import a_or_an, plural
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """ "1 article", "2 articles", "1,000 articles"."""
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+__all__ = ["a_or_an", "plural", "short_url"]
 
 
 def short_url(url: str) -> str:

@@ -517,9 +517,9 @@ class Store(EntityStore, AnnotationStore):
                 (key, value),
             )
 
-    def mark_all_read(self, query: ArticleQuery) -> int:
+    def mark_all_read(self, query: ArticleQuery) -> list[int]:
         """Mark every unread article matching `query` (ignoring its limit) read;
-        returns how many were unread."""
+        returns the ids of those that were unread (to undo it with set_read)."""
         unread = dataclasses.replace(query, limit=None, after=None, unread=True)
         ids = [i for _, i in self.article_keys(unread)]
         with self.transaction() as conn:
@@ -529,7 +529,7 @@ class Store(EntityStore, AnnotationStore):
                     f"UPDATE articles SET read = 1, read_at = ? WHERE read = 0 AND id IN ({marks})",
                     [now, *chunk],
                 )
-        return len(ids)
+        return ids
 
     # -- refresh writes ------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from reader.tui.screens.tag_editor import RenameTagDialog, TagEditor
 from reader.tui.text import plural
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
 from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar
 
@@ -154,14 +155,21 @@ class AnnotatingScreen(Screen[None]):
 
     # -- the panel ------------------------------------------------------------------
 
-    async def action_toggle_annotations(self) -> None:
+    async def close_annotations_panel(self) -> None:
         panel = self._panel()
         if panel is not None:
             focused = panel.has_focus
             await panel.remove()
             if focused:
                 self._pane().focus()
+
+    async def action_toggle_annotations(self) -> None:
+        if self._panel() is not None:
+            await self.close_annotations_panel()
             return
+        # One panel at a time under the article, so its text keeps some room.
+        for entity_panel in self.query(EntityPanel):
+            entity_panel.display = False
         panel = AnnotationsPanel(id="annotations-panel")
         # Under the article, so the text keeps its width (the sidebar and the
         # list leave no room for a third column at 120 or 80 columns).

@@ -3,7 +3,7 @@ tag and text (full-text over quotes and notes)."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -36,11 +36,19 @@ def parse_filter(value: str) -> tuple[str | None, str | None]:
 
 
 class AnnotationsScreen(Screen[Annotation | None]):
-    """Dismissed with the annotation to open, or None."""
+    """Dismissed with the annotation to open, or None.
+
+    Typing filters: the filter has the focus from the start, and a key typed
+    elsewhere on the screen goes there too (never to the app's own keys);
+    the arrows move in the list meanwhile and Enter opens its choice."""
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="all_annotations.close"),
         Binding("slash", "focus('#annotation-filter')", "Filter", id="all_annotations.filter"),
+        Binding("down", "move('cursor_down')", "Down", show=False, id="all_annotations.down"),
+        Binding("up", "move('cursor_up')", "Up", show=False, id="all_annotations.up"),
+        Binding("pagedown", "move('page_down')", show=False, id="all_annotations.page_down"),
+        Binding("pageup", "move('page_up')", show=False, id="all_annotations.page_up"),
     ]
 
     def __init__(self, store: Store) -> None:
@@ -54,6 +62,9 @@ class AnnotationsScreen(Screen[Annotation | None]):
         yield Input(
             placeholder="Search quotes and notes; #tag filters by tag",
             id="annotation-filter",
+            # A letter typed in the list comes here: it must add to the text,
+            # not replace it selected.
+            select_on_focus=False,
         )
         with RadioSet(id="color-filter"):
             yield RadioButton("any", value=True, name=ANY_COLOR)
@@ -64,7 +75,22 @@ class AnnotationsScreen(Screen[Annotation | None]):
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one("#all-annotations").focus()
+        self.query_one("#annotation-filter").focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed in the list or the colours goes to the filter."""
+        field = self.query_one("#annotation-filter", Input)
+        # Space picks a colour, / focuses the filter: both keep their use.
+        if field.has_focus or not event.is_printable or event.key in ("space", "slash"):
+            return
+        event.stop()
+        event.prevent_default()
+        field.focus()
+        field.insert_text_at_cursor(event.character or "")
+
+    def action_move(self, action: str) -> None:
+        """Move in the list while the filter has the focus."""
+        getattr(self.query_one("#all-annotations", OptionList), f"action_{action}")()
 
     @property
     def filter(self) -> AnnotationFilter:
@@ -106,8 +132,11 @@ class AnnotationsScreen(Screen[Annotation | None]):
 
     @on(Input.Submitted, "#annotation-filter")
     def _submitted(self) -> None:
-        self.reload()
-        self.query_one("#all-annotations").focus()
+        """Enter in the filter opens the list's choice."""
+        if self._timer is not None:
+            self._timer.stop()
+            self.reload()
+        self.query_one("#all-annotations", OptionList).action_select()
 
     @on(RadioSet.Changed, "#color-filter")
     def _color(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from reader.core.entities import LABELS, Rule
 from reader.tui.styles import LABEL_NAMES
+from reader.tui.text import a_or_an
 from reader.tui.widgets.entity_legend import EntityColours, label_content
 
 
@@ -154,4 +155,4 @@ def describe_rule(rule: Rule) -> str:
         return f"“{rule.surface}” is ignored."
     if rule.kind == "alias":
         return f"“{rule.surface}” now means {rule.entity}."
-    return f"{rule.surface} is now a {LABEL_NAMES.get(rule.label, rule.label)}."
+    return f"{rule.surface} is now {a_or_an(LABEL_NAMES.get(rule.label, rule.label))}."

@@ -6,12 +6,13 @@ import dataclasses
 import threading
 import time
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -20,6 +21,7 @@ from reader.core.models import FeedResult
 from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.tui.browser import open_in_browser
+from reader.tui.layout import SINGLE_PANE_BELOW, Panes, panes, sidebar_fits
 from reader.tui.screens.annotating import AnnotatingScreen
 from reader.tui.screens.dialogs import ConfirmDialog
 from reader.tui.screens.entity_dialogs import (
@@ -31,6 +33,7 @@ from reader.tui.text import plural
 from reader.tui.widgets.article_list import (
     SEARCH_LIMIT,
     ArticleList,
+    as_typed,
     search_keys,
     terms_pattern,
 )
@@ -42,12 +45,11 @@ from reader.tui.widgets.sidebar import Sidebar, View
 
 RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
 DISPLAY_AFTER = 0.04  # seconds the cursor rests before the reading pane follows
-NARROW_BELOW = 100  # columns
 # Seconds of no typing before a search runs. A typist's next key usually comes
 # 0.1-0.2 s later; a search started between two keys runs off the screen's
 # thread, and its result is dropped when a newer search starts.
 SEARCH_DEBOUNCE = 0.06
-MARK_READ_AFTER = 0.8  # seconds an article stays in the pane before it counts as read
+MARK_READ_AFTER = 0.8  # seconds a preview stays in the pane before it counts as read
 
 
 _CORRECTIONS = threading.Lock()
@@ -62,6 +64,7 @@ class MainScreen(AnnotatingScreen):
         Binding("n", "next_unread", "Next unread", id="main.next_unread"),
         Binding("p", "previous_unread", "Prev unread", show=False, id="main.previous_unread"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="main.mark_all_read"),
+        Binding("u", "undo_mark_all_read", "Undo mark all read", show=False, id="main.undo"),
         Binding("o", "open_browser", "Browser", id="main.open_browser"),
         Binding("c", "copy_link", "Copy link", show=False, id="main.copy_link"),
         Binding("z", "toggle_wide", "Wide", id="main.toggle_wide"),
@@ -80,15 +83,18 @@ class MainScreen(AnnotatingScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._search: str | None = None
+        self._search: str | None = None  # as typed, for the title and saving
+        self._search_query: str | None = None  # what runs: the word being typed as a prefix
         self._order = "newest"  # newest, oldest, title
         self._last_reload = 0.0
-        self._list_width = 40
+        self._list_shift = 0  # columns moved from the article to the list with < and >
+        self._sidebar: bool | None = None  # shown or hidden with 1; None: as the width allows
         self._mark_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._display_timer: Timer | None = None
         self._followed: View | None = None  # the entity view, over the sidebar's
         self._unfollow_to: int | None = None  # the article open before following
+        self._undo_ids: list[int] = []  # what the last "mark all read" marked
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -130,8 +136,8 @@ class MainScreen(AnnotatingScreen):
 
     def _query_for(self, view: View) -> ArticleQuery:
         query = view.query
-        if self._search:
-            query = dataclasses.replace(query, search=self._search)
+        if self._search_query:
+            query = dataclasses.replace(query, search=self._search_query)
         return dataclasses.replace(
             query, oldest_first=self._order == "oldest", by_title=self._order == "title"
         )
@@ -210,13 +216,17 @@ class MainScreen(AnnotatingScreen):
         self._open(event.article_id)
         self.query_one(ReadingPane).focus()
 
-    def _display(self, article_id: int | None, *, mark_read_after: float = MARK_READ_AFTER) -> None:
-        """Show the article; mark it read once it has stayed on screen a moment,
-        so running the cursor down the list does not mark everything read."""
+    def _display(self, article_id: int | None, *, opened: bool = False) -> None:
+        """Show the article. It counts as read only when the reader chose it:
+        `opened` (Enter, a jump), or shown in the reading pane while the pane
+        has the focus (n from the pane). A preview (the list's cursor resting
+        on it, a view's or a search's first article) leaves it unread, unless
+        the settings ask for preview-marks-read."""
         if self._mark_timer is not None:
             self._mark_timer.stop()
             self._mark_timer = None
         pane = self.query_one(ReadingPane)
+        shown_before = pane.article.summary.id if pane.article is not None else None
         if article_id is None:
             pane.show(None)
             self.query_one(EntityPanel).show(None, ())
@@ -235,24 +245,35 @@ class MainScreen(AnnotatingScreen):
             highlights=self.article_annotations(article_id),
         )
         self.query_one(EntityPanel).show(article, mentions)
-        settings = self.app.reader.settings  # type: ignore[attr-defined]
-        if settings.ui.mark_read_on_open and not article.summary.read:
-            if mark_read_after <= 0:
-                self._mark_read(article_id)
-            else:
-                self._mark_timer = self.set_timer(
-                    mark_read_after, lambda: self._mark_read(article_id)
-                )
+        if article.summary.read:
+            return
+        # The same article shown again (a reload) is no new reading: an
+        # article the reader marked unread with m stays unread.
+        reading = pane.has_focus and shown_before != article_id
+        ui = self.app.reader.settings.ui  # type: ignore[attr-defined]
+        if opened or reading:
+            self.mark_read(article_id)
+        elif ui.preview_marks_read:
+            self._mark_timer = self.set_timer(MARK_READ_AFTER, lambda: self.mark_read(article_id))
 
-    def _mark_read(self, article_id: int) -> None:
+    def mark_read(self, article_id: int) -> None:
+        """Mark the article read because the reader read it (if the settings say so)."""
         self._mark_timer = None
-        self.store.set_read([article_id])
-        self._article_changed(article_id)
+        if not self.app.reader.settings.ui.mark_read_on_open:  # type: ignore[attr-defined]
+            return
+        if not self.store.article(article_id).summary.read:
+            self.store.set_read([article_id])
+            self._article_changed(article_id)
 
     def _open(self, article_id: int) -> None:
         if self._display_timer is not None:
             self._display_timer.stop()
-        self._display(article_id, mark_read_after=0)
+        self._display(article_id, opened=True)
+
+    @on(ReadingPane.Reading)
+    def _reading(self, event: ReadingPane.Reading) -> None:
+        """The reading pane took the focus: its article is being read."""
+        self.mark_read(event.article_id)
 
     def _article_changed(self, article_id: int) -> None:
         """Redraw its row and the sidebar counts after its read or star state changed."""
@@ -285,7 +306,10 @@ class MainScreen(AnnotatingScreen):
             self.notify("No more unread articles in this view.", markup=False)
 
     def open_next_unread(self) -> None:
-        """Space at the end of an article: the next unread one, opened."""
+        """Space at the end of an article: it was read; the next unread one, opened."""
+        pane = self.query_one(ReadingPane)
+        if pane.article is not None:
+            self.mark_read(pane.article.summary.id)
         articles = self.query_one(ArticleList)
         if articles.move_to_unread(1) and articles.current_id is not None:
             self._open(articles.current_id)
@@ -306,12 +330,25 @@ class MainScreen(AnnotatingScreen):
 
         def done(answer: bool | None) -> None:
             if answer:
-                count = self.store.mark_all_read(self._query_for(view))
+                self._undo_ids = self.store.mark_all_read(self._query_for(view))
                 self.query_one(ArticleList).reload()
                 self.reload_sidebar()
-                self.notify(f"Marked {plural(count, 'article')} read.", markup=False)
+                count = plural(len(self._undo_ids), "article")
+                undo = " Press u to undo." if self._undo_ids else ""
+                self.notify(f"Marked {count} read.{undo}", markup=False)
 
         self.app.push_screen(ConfirmDialog(question, yes="Mark read", variant="primary"), done)
+
+    def action_undo_mark_all_read(self) -> None:
+        """Unread again what the last "mark all read" marked read."""
+        if not self._undo_ids:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        ids, self._undo_ids = self._undo_ids, []
+        self.store.set_read(ids, read=False)
+        self.query_one(ArticleList).reload()
+        self.reload_sidebar()
+        self.notify(f"Marked {plural(len(ids), 'article')} unread again.", markup=False)
 
     def action_open_browser(self) -> None:
         article_id = self._current()
@@ -348,9 +385,15 @@ class MainScreen(AnnotatingScreen):
             self.notify("Link copied.", markup=False)
 
     def action_toggle_wide(self) -> None:
-        self.toggle_class("wide")
+        self.set_reading(not self.has_class("wide"))
         if self.has_class("wide"):
             self.query_one(ReadingPane).focus()
+
+    def set_reading(self, alone: bool) -> None:
+        """The article alone on the whole width (`z`, or an article opened in
+        a narrow terminal), or back to the list beside it."""
+        self.set_class(alone, "wide")
+        self._lay_out()
 
     def action_cycle_order(self) -> None:
         """Newest first → oldest first → by title → newest first."""
@@ -359,17 +402,63 @@ class MainScreen(AnnotatingScreen):
         self._show_view(self.current_view, keep_id=self._current())
 
     def on_resize(self) -> None:
-        # Below 100 columns three panes are too cramped: the sidebar hides
-        # and 1 brings it back.
-        self.set_class(self.size.width < NARROW_BELOW, "narrow")
+        self._lay_out()
+
+    @property
+    def single_pane(self) -> bool:
+        """Too narrow for the list and the article side by side."""
+        return self.size.width < SINGLE_PANE_BELOW
+
+    def _sidebar_shown(self) -> bool:
+        return self._sidebar if self._sidebar is not None else sidebar_fits(self.size.width)
+
+    def _widths(self) -> Panes:
+        return panes(
+            self.size.width,
+            sidebar=self._sidebar_shown(),
+            reading=self.has_class("wide"),
+            list_shift=self._list_shift,
+        )
+
+    def _lay_out(self) -> None:
+        """Share the width between the panes (see layout.py)."""
+        if self.size.width <= 0:
+            return
+        widths = self._widths()
+        for selector, cells in (
+            ("#sidebar", widths.sidebar),
+            ("#list-column", widths.list),
+            ("#reading-column", widths.reader),
+        ):
+            pane = self.query_one(selector)
+            pane.display = cells > 0
+            pane.styles.width = cells if cells > 0 else None
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Whatever pane takes the focus is shown: the article alone in a
+        narrow terminal, the list again when it takes the focus back."""
+        widget = event.widget
+        if self.single_pane and not self.has_class("wide") and self._in_reading_column(widget):
+            self.set_reading(True)
+        elif self.has_class("wide") and not self._in_reading_column(widget):
+            self.set_reading(False)
+
+    def _in_reading_column(self, widget: Widget) -> bool:
+        return self.query_one("#reading-column") in widget.ancestors_with_self
 
     def action_show_sidebar(self) -> None:
-        if self.has_class("narrow"):
-            self.toggle_class("show-sidebar")
-            if not self.has_class("show-sidebar"):
-                self.query_one(ArticleList).focus()
-                return
-        self.query_one(Sidebar).focus()
+        """Focus the sidebar, showing it if it was hidden; pressed there, hide it
+        again if the width hides it by default."""
+        sidebar = self.query_one(Sidebar)
+        if sidebar.has_focus and self._sidebar and not sidebar_fits(self.size.width):
+            self._sidebar = None
+            self._lay_out()
+            self.query_one(ArticleList).focus()
+            return
+        if not self._sidebar_shown():
+            self._sidebar = True
+        self.set_reading(False)
+        sidebar.focus()
 
     def action_narrower(self) -> None:
         self._resize_list(-5)
@@ -378,8 +467,12 @@ class MainScreen(AnnotatingScreen):
         self._resize_list(5)
 
     def _resize_list(self, step: int) -> None:
-        self._list_width = max(25, min(80, self._list_width + step))
-        self.query_one("#list-column").styles.width = f"{self._list_width}%"
+        before = self._widths()
+        self._list_shift += step
+        if self._widths() == before:  # at a limit: no shift is stored that shows nothing
+            self._list_shift -= step
+            return
+        self._lay_out()
 
     # -- entities ------------------------------------------------------------------
 
@@ -388,6 +481,7 @@ class MainScreen(AnnotatingScreen):
         if self._followed is None:
             self._unfollow_to = self._current()
         self._followed = View(f"entity:{name}", name, ArticleQuery(entity=name))
+        self.query_one(ReadingPane).set_followed(name)
         header = self.query_one(EntityHeader)
         header.show(label or self.store.entity_label(name) or "", self.store.entity_timeline(name))
         header.display = True
@@ -396,7 +490,7 @@ class MainScreen(AnnotatingScreen):
         with self.prevent(Input.Changed):
             search.value = ""
         search.display = False
-        self._search = None
+        self._search = self._search_query = None
         self._show_view(self._followed, keep_id=self._current())
         self.query_one(ArticleList).focus()
 
@@ -408,21 +502,24 @@ class MainScreen(AnnotatingScreen):
 
     def _drop_follow(self) -> None:
         self._followed = None
+        self.query_one(ReadingPane).set_followed(None)
         self.query_one(EntityHeader).display = False
 
     @on(EntityPanel.Follow)
     def _follow_from_panel(self, event: EntityPanel.Follow) -> None:
         self.follow_entity(event.entity.name, event.entity.label)
 
-    def action_entity_panel(self) -> None:
-        """Open the entity panel (or focus it); close it when it has the focus."""
+    async def action_entity_panel(self) -> None:
+        """Open the entity panel, or close it. One panel at a time under the
+        article, so the article's text always keeps some room."""
         panel = self.query_one(EntityPanel)
-        if panel.display and panel.has_focus:
+        if panel.display:
             self._close_panel()
-        else:
-            panel.display = True
-            panel.rebuild()
-            panel.focus()
+            return
+        await self.close_annotations_panel()
+        panel.display = True
+        panel.rebuild()
+        panel.focus()
 
     @on(EntityPanel.Closed)
     def _close_panel(self) -> None:
@@ -521,6 +618,7 @@ class MainScreen(AnnotatingScreen):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self._search = event.value.strip() or None
+        self._search_query = as_typed(event.value)
         if self._search_timer is not None:
             self._search_timer.stop()
         if self._search is None:
@@ -546,7 +644,7 @@ class MainScreen(AnnotatingScreen):
             self.app.call_from_thread(self._show_search, query, keys)
 
     def _show_search(self, query: ArticleQuery, keys: list[tuple[str, int]]) -> None:
-        if query.search != self._search:
+        if query.search != self._search_query:
             return  # the user typed on meanwhile
         self.query_one(ArticleList).show(query, ranked=keys)
         self._update_title(self.current_view)
@@ -565,7 +663,7 @@ class MainScreen(AnnotatingScreen):
             return
         search.value = ""
         search.display = False
-        self._search = None
+        self._search = self._search_query = None
         self._show_view(self.current_view, keep_id=self._current())
         self.query_one(ArticleList).focus()
 
@@ -623,9 +721,9 @@ class MainScreen(AnnotatingScreen):
         p = result.progress
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(1, p.feeds_total), progress=p.feeds_done)
-        text = f"Refreshing: {p.feeds_done}/{p.feeds_total} feeds"
+        text = f"Refreshing: {p.feeds_done}/{plural(p.feeds_total, 'feed')}"
         if p.pages_total:
-            text += f" · {p.pages_done}/{p.pages_total} articles extracted"
+            text += f" · {p.pages_done}/{plural(p.pages_total, 'article')} extracted"
         self.query_one("#status-text", Static).update(Content(text))
         now = time.monotonic()
         if now - self._last_reload > RELOAD_EVERY:
@@ -642,5 +740,8 @@ class MainScreen(AnnotatingScreen):
         if not self.is_mounted:
             return
         self.reload_sidebar()
-        self.query_one(ArticleList).reload()
+        articles = self.query_one(ArticleList)
+        articles.reload()
         self._update_title(self.current_view)
+        if articles.total == 0:  # its articles went away: say why, not "No article selected"
+            self.query_one(ReadingPane).show(None, empty=self._empty_hint(self.current_view))

@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from reader.tui.text import plural
+
 WELCOME = """reader keeps the full text of the tech and AI news you follow, offline, in one
 fast keyboard-driven place. Start with one of these; you can add more any time
 with a (add a feed) or i (import OPML)."""
@@ -38,7 +40,8 @@ class WelcomeScreen(Screen[str]):
             yield Button("Add a feed or site URL  (a)", id="add", variant="primary")
             yield Button("Import an OPML file  (i)", id="import")
             yield Button(
-                f"Subscribe to the starter pack: {self.starter_count} tech and AI feeds  (s)",
+                "Subscribe to the starter pack: "
+                f"{plural(self.starter_count, 'tech and AI feed')}  (s)",
                 id="starter",
             )
             yield Button("Load the offline demo  (d)", id="demo")

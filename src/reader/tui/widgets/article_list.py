@@ -397,6 +397,23 @@ def search_keys(store: Store, query: ArticleQuery) -> list[tuple[str, int]]:
     return store.article_keys(dataclasses.replace(query, limit=SEARCH_LIMIT, after=None))
 
 
+PREFIX_FROM = 3  # letters typed before a word matches as a prefix (fewer match nearly all)
+
+
+def as_typed(value: str) -> str | None:
+    """The search for text being typed: the last word, with no space after it
+    yet, also matches as a prefix (`quant` finds "quantization"); a space,
+    a quote or a `*` after it ends the word. The ranking stays the store's."""
+    text = value.strip()
+    if not text:
+        return None
+    # The last token (the search splits `gpt-4` into gpt and 4) needs
+    # PREFIX_FROM letters: `c++*` would be every word that starts with c.
+    if value[-1].isspace() or not re.search(rf"\w{{{PREFIX_FROM},}}$", text):
+        return text
+    return text + "*"
+
+
 def terms_pattern(search: str | None) -> re.Pattern[str] | None:
     if not search:
         return None

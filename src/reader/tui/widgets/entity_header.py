@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
 from reader.tui.widgets.entity_legend import label_content
 
@@ -24,6 +24,29 @@ def weekly(timeline: Sequence[tuple[str, int]]) -> list[int]:
     for day, count in days:
         weeks[(day - first).days // 7] += count
     return weeks
+
+
+BARS = "▁▂▃▄▅▆▇█"
+QUIET = "·"  # a week without an article: never the lowest bar, which means one or a few
+
+
+def trend(weeks: Sequence[int], width: int) -> Content:
+    """The weeks as bars, one cell each (neighbours summed when there are
+    more weeks than cells). Any article at all shows a bar, scaled from zero;
+    a quiet week shows a muted dot."""
+    if not weeks or width <= 0:
+        return Content("")
+    per_cell = -(-len(weeks) // width)  # ceiling division
+    cells = [sum(weeks[i : i + per_cell]) for i in range(0, len(weeks), per_cell)]
+    top = max(cells) or 1
+    result = Content("")
+    for count in cells:
+        if count == 0:
+            result += Content(QUIET).stylize("$text-muted")
+        else:
+            level = max(1, -(-count * len(BARS) // top))  # 1..8, ceiling
+            result += Content(BARS[level - 1]).stylize("$text-accent")
+    return result
 
 
 def _day(value: str) -> str:
@@ -48,17 +71,30 @@ class EntityHeader(Horizontal):
         padding: 0 1;
         background: $panel;
         & > #entity-label { width: auto; padding-right: 1; }
-        & > Sparkline { width: 1fr; min-width: 4; }
+        & > #entity-trend { width: 1fr; min-width: 4; }
         & > #entity-span { width: auto; }
     }
     """
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.weeks: list[int] = []
+
     def compose(self) -> ComposeResult:
         yield Static(id="entity-label")
-        yield Sparkline([], id="entity-trend")
+        yield Static(id="entity-trend")
         yield Static(id="entity-span")
 
     def show(self, label: str, timeline: Sequence[tuple[str, int]]) -> None:
         self.query_one("#entity-label", Static).update(label_content(label))
-        self.query_one(Sparkline).data = [float(n) for n in weekly(timeline)]
+        self.weeks = weekly(timeline)
         self.query_one("#entity-span", Static).update(caption(timeline))
+        # Drawn once the bars' cell knows its width.
+        self.call_after_refresh(self._draw_trend)
+
+    def on_resize(self) -> None:
+        self._draw_trend()
+
+    def _draw_trend(self) -> None:
+        cell = self.query_one("#entity-trend", Static)
+        cell.update(trend(self.weeks, cell.content_region.width))

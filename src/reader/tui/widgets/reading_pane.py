@@ -32,6 +32,7 @@ from reader.tui.widgets.text_cursor import (
 )
 
 WORDS_PER_MINUTE = 230
+FOLLOWED_STYLE = "bold reverse"  # the followed entity's mentions, coloured or not
 
 
 def _format_date(value: str | None) -> str:
@@ -77,12 +78,14 @@ def body_content(
     labels: Collection[str] = (),
     highlights: Sequence[Annotation] = (),
     extra: Sequence[tuple[int, int, str]] = (),
+    followed: str | None = None,
 ) -> Content:
     """The text laid out as paragraphs, with its styled spans.
 
     Entities of the given `labels` colour the text, highlights colour the
-    background, search matches are reversed, and `extra` spans (a selection,
-    a cursor) come last, so the later ones win where styles overlap.
+    background, the `followed` entity's mentions are reversed (the reader came
+    here for them) as are search matches, and `extra` spans (a selection, a
+    cursor) come last, so the later ones win where styles overlap.
     Stored text has one paragraph a line; on screen a blank line separates
     paragraphs. Spans are found on the stored text (where every offset of
     mentions and highlights lives) and shifted by the lines added before them.
@@ -98,6 +101,9 @@ def body_content(
     for m in mentions:
         if m.label in labels:
             spans.append((m.start, m.end, LABEL_STYLES[m.label]))
+    if followed is not None:
+        name = followed.casefold()
+        spans += [(m.start, m.end, FOLLOWED_STYLE) for m in mentions if m.entity.casefold() == name]
     if terms is not None:
         spans += [(m.start(), m.end(), "reverse $warning") for m in terms.finditer(text)]
     spans += extra
@@ -160,12 +166,20 @@ class ReadingPane(VerticalScroll, can_focus=True):
             super().__init__()
             self.annotation = annotation
 
+    class Reading(Message):
+        """The pane took the focus with an article in it: the reader reads it."""
+
+        def __init__(self, article_id: int) -> None:
+            super().__init__()
+            self.article_id = article_id
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
         self.highlights: list[Annotation] = []
         self.mentions: Sequence[Mention] = ()
         self.entity_colours = EntityColours()
+        self.followed: str | None = None  # the entity whose articles are listed
         self._terms: re.Pattern[str] | None = None
         self._layout = DisplayText("")
         # The keyboard selection, in stored offsets: the cursor's word and,
@@ -180,6 +194,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self.show(None)
+
+    def on_focus(self) -> None:
+        if self.article is not None:
+            self.post_message(self.Reading(self.article.summary.id))
 
     def action_page_down(self) -> None:
         """Page down; at the end of the article, go on to the next unread one."""
@@ -278,6 +296,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.cursor, self.mark = offset, None
         self._selection_changed()
 
+    def set_followed(self, name: str | None) -> None:
+        """Emphasise this entity's mentions (None: no more)."""
+        if name != self.followed:
+            self.followed = name
+            self._render_body()
+
     def set_highlights(self, highlights: list[Annotation]) -> None:
         """Show the article's highlights again (after one was added, edited or deleted)."""
         self.highlights = highlights
@@ -338,6 +362,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 # version would colour other words.
                 highlights=[h for h in self.highlights if h.text_sha == self.article.text_sha],
                 extra=extra,
+                followed=self.followed,
             )
         )
 
@@ -364,10 +389,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._render_legend()
 
     def action_back(self) -> None:
-        screen = self.screen
-        if screen.has_class("wide"):
-            screen.remove_class("wide")
-        screen.query_one("#articles").focus()
+        # The screen shows the list again when it takes the focus.
+        self.screen.query_one("#articles").focus()
 
     def show(
         self,

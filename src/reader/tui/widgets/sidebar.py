@@ -34,6 +34,8 @@ def _count(n: int) -> Content:
 
 class Sidebar(OptionList):
     BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
         Binding("x,delete", "delete", "Delete", id="sidebar.delete"),
         Binding("f2", "rename_tag", "Rename tag", show=False, id="sidebar.rename_tag"),
         Binding("plus", "add_to_filter", "Add tag to filter", show=False, id="sidebar.tag_filter"),
@@ -179,6 +181,23 @@ class Sidebar(OptionList):
             self.highlighted = self.get_option_index(key)
         except OptionDoesNotExist:
             return
+
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        """The next entry that is not a heading; none past the last or the
+        first (OptionList would wrap around, a jump from the last saved search
+        to All articles)."""
+        index = (self.highlighted if self.highlighted is not None else -direction) + direction
+        while 0 <= index < self.option_count:
+            if not self.get_option_at_index(index).disabled:
+                self.highlighted = index
+                return
+            index += direction
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

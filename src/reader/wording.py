@@ -1,0 +1,15 @@
+"""Words that depend on a number or on the word after them, for the command
+line and the app alike."""
+
+from __future__ import annotations
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 article", "2 articles", "1,000 articles"."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def a_or_an(word: str) -> str:
+    """ "a person", "an organisation", "an AI model": by the first letter, which
+    is right for every entity type's name (not for "a user" or "an hour")."""
+    return f"{'an' if word[:1].lower() in 'aeiou' and word else 'a'} {word}"
