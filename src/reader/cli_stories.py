@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.cli import EXIT_OK, CliError, _print_json, plural
+from reader.cli import EXIT_OK, CliError, _print_json
+from reader.wording import plural
 
 if TYPE_CHECKING:
     from reader.core.service import Reader
@@ -136,6 +137,5 @@ def cmd_digest(reader: Reader, args: argparse.Namespace) -> int:
         Path(args.out).write_text(text, encoding="utf-8")
     except OSError as exc:
         raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-    count = digest.story_count
-    print(f"wrote {count} {'story' if count == 1 else 'stories'} to {args.out}")
+    print(f"wrote {plural(digest.story_count, 'story', 'stories')} to {args.out}")
     return EXIT_OK
