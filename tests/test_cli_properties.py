@@ -36,6 +36,7 @@ from reader.core.service import make_reader
 from reader.core.store import ArticleQuery
 from reader.core.store.common import iso_after
 from reader.core.urls import UrlError, check_url, typed_url
+from reader.wording import plural
 
 EXAMPLES = settings(
     max_examples=30,
@@ -288,7 +289,7 @@ def test_any_opml_file_imports_the_good_feeds(seed: Seed, document: bytes) -> No
         if run.code == 0:
             added = after.feeds - before.feeds
             assert all(check_url(url) == url for url in added)
-            assert f"{len(added)} new feeds" in run.out
+            assert plural(len(added), "new feed", "new feeds") in run.out
 
 
 # -- annotation exports (JSON) -------------------------------------------------------------
