@@ -187,8 +187,6 @@ def _plain(value: str) -> str:
 
 def _harmless(element: Any) -> bool:
     """An extension element that cannot set a field we read."""
-    import lxml.etree
-
     for node in element.iter():
         if not isinstance(node.tag, str):
             return False
@@ -196,7 +194,7 @@ def _harmless(element: Any) -> bool:
             continue
         if not node.tag.startswith("{"):
             return False  # un-namespaced inside an extension: feedparser may map it
-        if lxml.etree.QName(node).localname in _FIELD_NAMES:
+        if node.tag.rpartition("}")[2] in _FIELD_NAMES:  # the local name
             return False
     return True
 
