@@ -3,6 +3,7 @@ declines everything it is not sure about."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import pytest
@@ -155,27 +156,26 @@ DATES = st.sampled_from(
 )
 
 
+# Each makes one optional child of an item from drawn text or dates.
+OPTIONAL_ITEM_ELEMENTS: tuple[Callable[[st.DrawFn], str], ...] = (
+    lambda draw: f"<title>{escape(draw(TEXT))}</title>",
+    lambda draw: f"<guid>{escape(draw(TEXT))}</guid>",
+    lambda draw: f"<description>{escape(draw(TEXT))}</description>",
+    lambda draw: f"<content:encoded><![CDATA[{draw(TEXT).replace(']]>', '')}]]></content:encoded>",
+    lambda draw: f"<dc:creator>{escape(draw(TEXT))}</dc:creator>",
+    lambda draw: f"<pubDate>{draw(DATES)}</pubDate>",
+    lambda draw: f"<dc:date>{draw(DATES)}</dc:date>",
+)
+
+
 @st.composite
 def rss_documents(draw: st.DrawFn) -> bytes:
     items = []
     for i in range(draw(st.integers(0, 4))):
         parts = [f"<link>http://example.org/{i}{escape(draw(TEXT)).replace(' ', '')}</link>"]
-        if draw(st.booleans()):
-            parts.append(f"<title>{escape(draw(TEXT))}</title>")
-        if draw(st.booleans()):
-            parts.append(f"<guid>{escape(draw(TEXT))}</guid>")
-        if draw(st.booleans()):
-            parts.append(f"<description>{escape(draw(TEXT))}</description>")
-        if draw(st.booleans()):
-            parts.append(
-                f"<content:encoded><![CDATA[{draw(TEXT).replace(']]>', '')}]]></content:encoded>"
-            )
-        if draw(st.booleans()):
-            parts.append(f"<dc:creator>{escape(draw(TEXT))}</dc:creator>")
-        if draw(st.booleans()):
-            parts.append(f"<pubDate>{draw(DATES)}</pubDate>")
-        if draw(st.booleans()):
-            parts.append(f"<dc:date>{draw(DATES)}</dc:date>")
+        for element in OPTIONAL_ITEM_ELEMENTS:
+            if draw(st.booleans()):
+                parts.append(element(draw))
         items.append("<item>" + "".join(draw(st.permutations(parts))) + "</item>")
     channel = f"<title>{escape(draw(TEXT))}</title><link>http://example.org/</link>"
     return rss("".join(items), channel)
