@@ -240,12 +240,12 @@ def test_read_only_database(tmp_path: Path) -> None:
         command = [str(SCRIPT), "tag", "1", "x"]
         if os.geteuid() == 0:
             drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-            probe = subprocess.run([*drop, sys.executable, "-c", ""], capture_output=True)
+            probe = subprocess.run([*drop, str(SCRIPT), "--help"], capture_output=True)
             if probe.returncode != 0:
                 # A checkout in a private folder (mktemp -d is 0700): the
                 # unprivileged user cannot reach its interpreter, and root
                 # ignores file modes, so read-only cannot be shown here.
-                pytest.skip("the unprivileged user cannot run this checkout's interpreter")
+                pytest.skip("the unprivileged user cannot run this checkout's reader")
             command = [*drop, *command]
         done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 1
