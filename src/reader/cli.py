@@ -211,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
         " default: standard output",
     )
     export_notes.set_defaults(handler=cmd_export_notes)
+
+    from reader.cli_stories import add_parsers as add_story_parsers
+
+    add_story_parsers(sub, _positive_int)
     return parser
 
 
@@ -462,8 +466,14 @@ def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
     feed_ids = [reader.feed_id(f) for f in args.feed] if args.feed else None
+    from reader.core.store.common import utcnow
+
+    started = utcnow()  # what was stored from now on is what this refresh brought
     # Naming feeds is an explicit request: fetch them even while backing off.
     _run_refresh(reader, feed_ids, force=args.force or bool(feed_ids))
+    appeared = reader.followed_appeared(started)
+    if appeared:
+        print("followed: " + ", ".join(f"{name} ({plural(n, 'article')})" for name, n in appeared))
     waiting = reader.store.count_unanalysed()
     if waiting:
         print(
@@ -735,7 +745,8 @@ def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.json:
-        _print_json([article_json(a) for a in articles])
+        stories = reader.story_ids([a.id for a in articles])
+        _print_json([{**article_json(a), "story": stories.get(a.id)} for a in articles])
         return EXIT_OK
     for article in articles:
         marks = ("*" if article.starred else " ") + (" " if article.read else "N")

@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from reader.core.errors import unexpected
 from reader.core.models import FeedResult
 from reader.core.service import AddResult, ImportResult, Reader, make_reader
+from reader.core.store.common import utcnow
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
 from reader.tui.entity_theme import entity_variables
 from reader.tui.highlight_theme import highlight_variables
@@ -38,6 +39,8 @@ class ReaderApp(App[None]):
         Binding("R", "refresh_feed", "Refresh feed", show=False, id="app.refresh_feed"),
         Binding("a", "add_feed", "Add feed", id="app.add_feed"),
         Binding("i", "import_opml", "Import OPML", show=False, id="app.import_opml"),
+        Binding("T", "stories", "Stories", show=False, id="app.stories"),
+        Binding("D", "digest", "Digest", show=False, id="app.digest"),
     ]
 
     def __init__(self, reader: Reader, *, demo: bool = False, debug: bool = False) -> None:
@@ -128,6 +131,12 @@ class ReaderApp(App[None]):
         )
         yield SystemCommand("Add a feed", "Subscribe to a feed or site URL", self.action_add_feed)
         yield SystemCommand(
+            "Stories", "Articles grouped by the news they report", self.action_stories
+        )
+        yield SystemCommand(
+            "Digest", "New stories by followed entity and AI relevance", self.action_digest
+        )
+        yield SystemCommand(
             "Import OPML", "Subscribe to an OPML file's feeds", self.action_import_opml
         )
         yield SystemCommand("Keys", "Every key and its binding id", self.action_help)
@@ -190,6 +199,20 @@ class ReaderApp(App[None]):
 
     def follow_entity(self, name: str) -> None:
         self._main().follow_entity(name)
+
+    def action_stories(self) -> None:
+        from reader.tui.screens.stories import StoriesScreen
+
+        def chosen(article_id: int | None) -> None:
+            if article_id is not None:
+                self.jump_to_article(article_id)
+
+        self.push_screen(StoriesScreen(self.reader), chosen)
+
+    def action_digest(self) -> None:
+        from reader.tui.screens.stories import DigestScreen
+
+        self.push_screen(DigestScreen(self.reader))
 
     def action_help(self) -> None:
         bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
@@ -302,6 +325,7 @@ class ReaderApp(App[None]):
         feeds = new = 0
         failed: list[FeedResult] = []
         skipped: list[FeedResult] = []
+        started = utcnow()
         try:
             for result in reader.refresh(feed_ids, force=force):
                 if worker.is_cancelled:
@@ -314,6 +338,10 @@ class ReaderApp(App[None]):
                 else:
                     feeds += 1
                 self.post_message(FeedRefreshed(result))
+            appeared = reader.followed_appeared(started)
+            if appeared:
+                said = ", ".join(f"{name} ({plural(n, 'article')})" for name, n in appeared)
+                self.call_from_thread(self.notify, said, title="Followed", markup=False)
         finally:
             reader.close()
         self.post_message(RefreshFinished(feeds, new, failed, skipped))

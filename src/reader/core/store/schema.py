@@ -247,6 +247,58 @@ CREATE TABLE site_paragraphs (
 ) WITHOUT ROWID
 """
 
+# Stories: articles that report the same news (see reader.core.stories).
+# story_bands and story_entities are the indexes a new article finds its
+# candidates through; an article that goes (unsubscribing, retention) takes
+# its index rows along, and a story left without articles goes too.
+# The watchlist: entities and searches the user follows, with when the user
+# last looked at each (for counts of new stories).
+_M0006_STORIES = """
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE story_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id INTEGER NOT NULL REFERENCES stories(id),
+    signature BLOB,
+    shingles INTEGER NOT NULL DEFAULT 0,
+    sort_date TEXT NOT NULL
+);
+CREATE INDEX story_articles_by_story ON story_articles (story_id, article_id);
+CREATE INDEX story_articles_by_date ON story_articles (sort_date);
+-- day: the article's date as a day number, so a lookup reads only the band's
+-- rows within the matching window however large the archive grows.
+CREATE TABLE story_bands (
+    band INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (band, day, article_id)
+) WITHOUT ROWID;
+CREATE INDEX story_bands_by_article ON story_bands (article_id);
+CREATE TABLE story_entities (
+    entity_id INTEGER NOT NULL,
+    sort_date TEXT NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, sort_date, article_id)
+) WITHOUT ROWID;
+CREATE INDEX story_entities_by_article ON story_entities (article_id);
+CREATE TRIGGER story_articles_gone AFTER DELETE ON story_articles BEGIN
+    DELETE FROM story_bands WHERE article_id = old.article_id;
+    DELETE FROM story_entities WHERE article_id = old.article_id;
+    DELETE FROM stories WHERE id = old.story_id
+        AND NOT EXISTS (SELECT 1 FROM story_articles WHERE story_id = old.story_id);
+END;
+CREATE TABLE follows (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('entity', 'search')),
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    UNIQUE (kind, name)
+)
+"""
+
 # (name, sql) in order. The name is what sqlite-utils records as applied.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", _M0001_CORE),
@@ -254,6 +306,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0003_entities", _M0003_ENTITIES),
     ("0004_annotations", _M0004_ANNOTATIONS),
     ("0005_site_paragraphs", _M0005_SITE_PARAGRAPHS),
+    ("0006_stories", _M0006_STORIES),
 )
 
 

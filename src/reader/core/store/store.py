@@ -44,6 +44,7 @@ from reader.core.store.site_store import (
     remember_site_paragraphs,
     site_boilerplate,
 )
+from reader.core.stories.grouping import assign_stories
 from reader.core.textnorm import normalize_line, normalize_tag
 
 T = TypeVar("T")
@@ -691,6 +692,9 @@ class Store(EntityStore, AnnotationStore):
             remember_site_paragraphs(
                 conn, [(r.url, r.site_paragraphs) for r in articles if r.site_paragraphs]
             )
+            # Stories are found as articles arrive, with their text and entities
+            # stored: in this transaction, so a story never misses an article.
+            assign_stories(conn, [ids[record.key] for record in articles])
             # Filtered out at ingest: remembered like pruned articles, so the
             # next refresh neither stores nor re-fetches them.
             conn.executemany(

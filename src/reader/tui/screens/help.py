@@ -21,6 +21,7 @@ def binding_groups(app_bindings: list[Binding]) -> list[tuple[str, list[Binding]
     from reader.tui.screens.annotations import AnnotationsScreen
     from reader.tui.screens.highlight_dialog import AnnotationDialog
     from reader.tui.screens.main import MainScreen
+    from reader.tui.screens.stories import DigestScreen, StoriesScreen, StoryScreen
     from reader.tui.screens.welcome import WelcomeScreen
     from reader.tui.widgets.annotations_panel import AnnotationsPanel
 
@@ -38,6 +39,7 @@ def binding_groups(app_bindings: list[Binding]) -> list[tuple[str, list[Binding]
         ("Reading pane", of(ReadingPane)),
         ("Sidebar", of(Sidebar)),
         ("Entity panel", of(EntityPanel)),
+        ("Stories, a story, the digest", of(StoriesScreen) + of(StoryScreen) + of(DigestScreen)),
         ("Welcome", of(WelcomeScreen)),
         ("Dialogs", of(AddFeedDialog) + of(ConfirmDialog)),
     ]

@@ -124,6 +124,7 @@ class Sidebar(OptionList):
             key = f"search:{search_id}"
             views.append(View(key, f"/{name}", ArticleQuery(search=text)))
             options.append(Option(Content(f"/{name}"), id=key))
+        options += self._follow_options(store, views)
         self.views = {view.key: view for view in views}
         # Rebuilding re-highlights the same entry: that is no change of view, and
         # announcing one would send the article list back to its top after every
@@ -136,6 +137,33 @@ class Sidebar(OptionList):
                 self.highlighted = 0
         if self.current.key != keep:
             self.post_message(self.ViewChanged(self.current))
+
+    def _follow_options(self, store: Store, views: list[View]) -> list[Option | None]:
+        """The watchlist: each followed entity or search with how many stories
+        are new since it was last opened here."""
+        from reader.core.stories.watchlist import follows
+
+        followed = follows(store.conn)
+        options: list[Option | None] = [self._heading("Following")] if followed else []
+        for item in followed:
+            key = f"follow:{item.id}"
+            if item.kind == "entity":
+                views.append(View(key, item.name, ArticleQuery(entity=item.name)))
+            else:
+                views.append(View(key, f"/{item.name}", ArticleQuery(search=item.name)))
+            count = Content(f" {item.new_stories} new" if item.new_stories else "")
+            options.append(Option(Content(item.name) + count.stylize("$text-muted"), id=key))
+        return options
+
+    def _seen(self, key: str) -> None:
+        """A followed entity or search was opened: its new stories are seen."""
+        if key.startswith("follow:"):
+            from reader.core.stories.watchlist import mark_seen
+
+            store = self.app.reader.store  # type: ignore[attr-defined]
+            with store.transaction() as conn:
+                mark_seen(conn, int(key.split(":", 1)[1]))
+            self.replace_option_prompt(key, Content(self.views[key].title.removeprefix("/")))
 
     @staticmethod
     def _heading(text: str) -> Option:
@@ -179,6 +207,7 @@ class Sidebar(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option_id in self.views:
+            self._seen(event.option_id)
             self.post_message(self.ViewChanged(self.views[event.option_id]))
             self.screen.focus_next()
 
