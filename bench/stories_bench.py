@@ -4,12 +4,15 @@
    them) with generated ~600-word texts, 15% of them syndicated copies of an
    earlier article on another feed, each with ~8 entity mentions drawn from a
    skewed list of 400 names: the total write time, the part spent grouping
-   (assign_stories, timed around the real call), and that part per article.
+   (group_written, timed around the real call), and that part per article.
+   Each record carries its fingerprint, as the refresh's workers make it;
+   making them is timed apart ("worker side": CPU spent in the workers, in
+   parallel with the parent, not in the process that stores).
 2. The same 300 new articles stored into an archive of 6,000 and one of
    100,000 (``--large``), both with 200 articles a day: grouping time per
    article must not grow with the archive. The archives are filled in bulk
-   (articles, story rows, LSH bands and entity index rows written directly,
-   see bulk_fill) because grouping 100,000 articles one by one would take
+   (articles, story rows and story_keys rows written directly, see
+   bulk_fill) because grouping 100,000 articles one by one would take
    many minutes of a shared machine.
 
 Wall time (perf_counter) and CPU time of this process (process_time) are
@@ -26,7 +29,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections import Counter
+from array import array
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,8 +38,13 @@ from typing import Any
 import reader.core.store.store as store_module
 from reader.core.entities.records import Mention
 from reader.core.store import ArticleRecord, Store
-from reader.core.stories.grouping import SALIENT_ENTITIES
-from reader.core.stories.signature import BANDS, BINS
+from reader.core.stories.signature import (
+    BANDS,
+    BINS,
+    entity_keys,
+    fingerprint_mentions,
+    salient_keys,
+)
 
 WORDS_PER_ARTICLE = 600
 ARTICLES_A_DAY = 200
@@ -58,6 +66,8 @@ class Generator:
         self.names = [f"Company{n}" for n in range(400)]
         self.name_weights = [1.0 / (rank + 1) for rank in range(len(self.names))]
         self.texts: list[str] = []
+        self.fingerprint_cpu = 0.0  # what the refresh's workers spend on it
+        self.fingerprints = 0
 
     def text(self) -> str:
         if self.texts and self.rng.random() < 0.15:  # a syndicated copy of an earlier one
@@ -77,41 +87,49 @@ class Generator:
         )
 
     def record(self, key: str, when: datetime) -> ArticleRecord:
+        title, text, mentions = f"Article {key}", self.text(), self.mentions()
+        cpu = time.process_time()
+        found = fingerprint_mentions(title, text, mentions)
+        self.fingerprint_cpu += time.process_time() - cpu
+        self.fingerprints += 1
         return ArticleRecord(
             key=key,
             guid=key,
             url=f"https://news.example/{key}",
-            title=f"Article {key}",
+            title=title,
             author="",
             published=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
             updated=None,
             summary_html="",
             content_html="",
-            text=self.text(),
+            text=text,
             entry_hash=key,
             extraction="page",
             extraction_error=None,
             site_name="",
             image_url="",
-            mentions=self.mentions(),
+            mentions=mentions,
             ai_score=0.5,
             analysed_with="bench",
+            fingerprint=found,
         )
 
 
 class GroupingTimer:
-    """Times the real assign_stories where the store calls it."""
+    """Times the real group_written where the store calls it."""
 
     def __init__(self) -> None:
         self.wall = 0.0
         self.cpu = 0.0
-        self.original: Callable[[sqlite3.Connection, Sequence[int]], None] = (
-            store_module.assign_stories
+        self.original: Callable[[sqlite3.Connection, Sequence[tuple[int, ArticleRecord]]], None] = (
+            store_module.group_written
         )
 
-    def __call__(self, conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
+    def __call__(
+        self, conn: sqlite3.Connection, written: Sequence[tuple[int, ArticleRecord]]
+    ) -> None:
         wall, cpu = time.perf_counter(), time.process_time()
-        self.original(conn, article_ids)
+        self.original(conn, written)
         self.wall += time.perf_counter() - wall
         self.cpu += time.process_time() - cpu
 
@@ -143,18 +161,12 @@ def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
 
     An archive is mostly unrelated articles: each gets a random signature and
     random band keys (what unrelated texts have: no band in common), and its
-    salient entities drawn like the new articles' (as salient_entities()
-    picks them: most mentioned first, ties by name). Filling 100,000 this way
+    salient entities and their keys drawn like the new articles' (with
+    signature.salient_keys and entity_keys). Filling 100,000 this way
     takes a minute instead of grouping them one by one.
     """
     conn = store.conn
     feed_id, _ = store.add_feed("https://archive.example/feed")
-    entity_ids = {}
-    for name in gen.names:
-        conn.execute("INSERT OR IGNORE INTO entities (name, label) VALUES (?, 'ORG')", (name,))
-        entity_ids[name] = conn.execute(
-            "SELECT id FROM entities WHERE name = ? AND label = 'ORG'", (name,)
-        ).fetchone()[0]
     rng = gen.rng
     with store.transaction():
         for n in range(count):
@@ -169,34 +181,41 @@ def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
             story_id = conn.execute(
                 "INSERT INTO stories (created_at) VALUES (?)", (when,)
             ).lastrowid
+            entities = salient_keys((m.entity, m.label) for m in gen.mentions())
             conn.execute(
                 """INSERT INTO story_articles (article_id, story_id, signature, shingles,
-                   sort_date) VALUES (?, ?, ?, ?, ?)""",
-                (article_id, story_id, rng.randbytes(4 * BINS), WORDS_PER_ARTICLE, when),
+                   entities, sort_date) VALUES (?, ?, ?, ?, ?, ?)""",
+                (
+                    article_id,
+                    story_id,
+                    rng.randbytes(4 * BINS),
+                    WORDS_PER_ARTICLE,
+                    array("I", sorted(entities)).tobytes(),
+                    when,
+                ),
             )
             day = datetime.fromisoformat(when[:19]).toordinal()
+            keys = [rng.getrandbits(61) for _ in range(BANDS)] + entity_keys(entities)
             conn.executemany(
-                "INSERT OR IGNORE INTO story_bands (band, day, article_id) VALUES (?, ?, ?)",
-                [(rng.getrandbits(61), day, article_id) for _ in range(BANDS)],
-            )
-            counts = Counter(m.entity for m in gen.mentions())
-            salient = sorted(counts, key=lambda name: (-counts[name], name))[:SALIENT_ENTITIES]
-            conn.executemany(
-                "INSERT OR IGNORE INTO story_entities (entity_id, sort_date, article_id)"
-                " VALUES (?, ?, ?)",
-                [(entity_ids[name], when, article_id) for name in salient],
+                "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
+                [(key, day, article_id) for key in keys],
             )
 
 
-def timed(label: str, fn: Callable[[], Any], timer: GroupingTimer, articles: int) -> None:
+def timed(
+    label: str, fn: Callable[[], Any], timer: GroupingTimer, articles: int, gen: Generator
+) -> None:
     timer.wall = timer.cpu = 0.0
+    gen.fingerprint_cpu, gen.fingerprints = 0.0, 0
     wall, cpu = time.perf_counter(), time.process_time()
     fn()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(
         f"{label}: write {wall:.2f} s (CPU {cpu:.2f}); grouping {timer.wall:.2f} s"
         f" (CPU {timer.cpu:.2f}) = {timer.wall / articles * 1000:.2f} ms per article"
-        f" (CPU {timer.cpu / articles * 1000:.2f}), {timer.wall / wall:.0%} of the write"
+        f" (CPU {timer.cpu / articles * 1000:.2f}), {timer.wall / wall:.0%} of the write;"
+        f" worker side: fingerprints {gen.fingerprint_cpu / max(1, gen.fingerprints) * 1000:.2f}"
+        " ms CPU per article"
     )
 
 
@@ -207,7 +226,7 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=300, help="articles added to each archive")
     args = parser.parse_args()
     timer = GroupingTimer()
-    store_module.assign_stories = timer  # type: ignore[assignment]
+    store_module.group_written = timer  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp:
         gen = Generator(1)
         small = Store(Path(tmp) / "small.db")
@@ -216,6 +235,7 @@ def main() -> int:
             lambda: write_feeds(small, gen, args.articles, "f", args.articles // ARTICLES_A_DAY),
             timer,
             args.articles,
+            gen,
         )
         stories = small.conn.execute("SELECT count(*) FROM stories").fetchone()[0]
         print(f"  {stories} stories")
@@ -231,13 +251,15 @@ def main() -> int:
                 f"archive of {size} articles ({span} days): filled in"
                 f" {time.perf_counter() - started:.0f} s"
             )
+            new = Generator(3)
             timed(
                 f"{args.new} new articles into {size}",
-                lambda archive=archive, span=span: write_feeds(
-                    archive, Generator(3), args.new, "new", span
+                lambda archive=archive, span=span, new=new: write_feeds(
+                    archive, new, args.new, "new", span
                 ),
                 timer,
                 args.new,
+                new,
             )
             archive.close()
     return 0

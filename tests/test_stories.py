@@ -185,7 +185,7 @@ def test_unsubscribing_a_feed_leaves_the_rest_of_the_story(
     reader.remove_feed(feeds[1])
     reader.remove_feed(feeds[2])
     assert reader.stories() == []
-    assert reader.store.conn.execute("SELECT count(*) FROM story_bands").fetchone()[0] == 0
+    assert reader.store.conn.execute("SELECT count(*) FROM story_keys").fetchone()[0] == 0
     assert reader.store.conn.execute("SELECT count(*) FROM stories").fetchone()[0] == 0
     reader.close()
 
@@ -209,7 +209,8 @@ def test_articles_stored_before_stories_existed_are_grouped_on_first_use(
 
 def test_every_pair_of_copies_meets_through_the_index(tmp_path: Path) -> None:
     """No all-pairs work, yet no copy is missed: each copy finds the others
-    through the LSH bands alone (the entity path is not needed for copies)."""
+    through the LSH band keys alone (entity keys, negative, are not needed
+    for copies)."""
     store = Store(tmp_path / "copies.db")
     feed_id, _ = store.add_feed("https://copies.example/feed")
     versions: list[ArticleRecord] = [record("v0", body(CHIP))]
@@ -220,8 +221,8 @@ def test_every_pair_of_copies_meets_through_the_index(tmp_path: Path) -> None:
     ids = [row[0] for row in store.conn.execute("SELECT id FROM articles")]
     for a, b in itertools.combinations(ids, 2):
         shared = store.conn.execute(
-            """SELECT count(*) FROM story_bands x JOIN story_bands y ON x.band = y.band
-               WHERE x.article_id = ? AND y.article_id = ?""",
+            """SELECT count(*) FROM story_keys x JOIN story_keys y ON x.key = y.key
+               WHERE x.article_id = ? AND y.article_id = ? AND x.key >= 0""",
             (a, b),
         ).fetchone()[0]
         assert shared > 0

@@ -113,6 +113,15 @@ class EntitySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StorySettings:
+    # Put articles in their stories as a refresh stores them; false: only when
+    # stories are asked for (the story list, `reader stories`, the digest).
+    group_on_refresh: bool = True
+    # Reading an article marks the other articles of its story read too.
+    read_marks_story: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     storage: StorageSettings = field(default_factory=StorageSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
@@ -120,6 +129,7 @@ class Settings:
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     entities: EntitySettings = field(default_factory=EntitySettings)
+    stories: StorySettings = field(default_factory=StorySettings)
     # Binding id -> keys, e.g. {"app.refresh": "f5,r"}; applied with App.set_keymap.
     keymap: Mapping[str, str] = field(default_factory=dict)
 
@@ -177,6 +187,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "retention": RetentionSettings,
     "ui": UiSettings,
     "entities": EntitySettings,
+    "stories": StorySettings,
 }
 
 

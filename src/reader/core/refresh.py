@@ -33,6 +33,7 @@ from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
 from reader.core.site_boilerplate import paragraph_keys, remove_boilerplate, site_of
 from reader.core.store import ArticleRecord, FeedState
 from reader.core.store.store import PAGE_FETCH_FAILED
+from reader.core.stories.signature import fingerprint_mentions
 from reader.core.textnorm import strip_controls
 from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
 
@@ -185,6 +186,7 @@ class Pipeline:
         hashes, pruned = self.known_entries(state.id)
         extract = self.settings.refresh.extract
         entities = self.settings.entities
+        stories = self.settings.stories.group_on_refresh
         # One job parses the feed, keeps the new and changed entries and, when
         # the feed's own text is what gets stored, analyses them too: the
         # articles cross between the processes once.
@@ -192,7 +194,7 @@ class Pipeline:
         try:
             try:
                 feed, analysed = await self.pool.run(
-                    _read_feed, *job, None if extract else (entities, self.rules),
+                    _read_feed, *job, None if extract else (entities, self.rules, stories),
                     limit=limit, urgent=True,
                 )  # fmt: skip
             except (JobTimeoutError, WorkerLostError):
@@ -226,8 +228,9 @@ class Pipeline:
         if waiting:
             try:
                 done = await self.pool.run(
-                    _analyse, waiting, feed_title, entities, self.rules, limit=limit, urgent=True
-                )
+                    _analyse, waiting, feed_title, entities, self.rules, stories,
+                    limit=limit, urgent=True,
+                )  # fmt: skip
             except (JobTimeoutError, WorkerLostError):
                 done = []  # stored unanalysed rather than lost: `reader reanalyse` finds them
             by_key = {r.key: r for r in done}
@@ -276,6 +279,7 @@ class Pipeline:
                 feed_title,
                 self.settings.entities,
                 self.rules,
+                self.settings.stories.group_on_refresh,
                 self._boilerplate_for(entry.url),
                 limit=timeout,
             )
@@ -302,6 +306,7 @@ def _page_record(
     feed_title: str,
     settings: EntitySettings,
     rules: tuple[Rule, ...],
+    stories: bool,
     boilerplate: frozenset[int] = frozenset(),
 ) -> ArticleRecord:
     """In a worker process: extract the page, choose the text, analyse it. One
@@ -324,7 +329,7 @@ def _page_record(
     else:
         record = _record(entry, extracted, None, use_page_text=True)
     record = dataclasses.replace(record, site_paragraphs=learned)
-    return _analyse([record], feed_title, settings, rules)[0]
+    return _analyse([record], feed_title, settings, rules, stories)[0]
 
 
 def _read_feed(
@@ -334,10 +339,11 @@ def _read_feed(
     hashes: dict[str, str],
     pruned: set[str],
     fallback_title: str,
-    analysis: tuple[EntitySettings, tuple[Rule, ...]] | None,
+    analysis: tuple[EntitySettings, tuple[Rule, ...], bool] | None,
 ) -> tuple[ParsedFeed, tuple[ArticleRecord, ...]]:
     """In a worker process: the feed with only its new and changed entries,
-    and, given `analysis`, those entries as analysed records of the feed's text."""
+    and, given `analysis` (the settings, the rules, whether to fingerprint
+    for stories), those entries as analysed records of the feed's text."""
     feed = parse_feed(content, headers, url)
     changed = tuple(
         entry
@@ -347,9 +353,9 @@ def _read_feed(
     feed = dataclasses.replace(feed, entries=changed)
     if analysis is None or not changed:
         return feed, ()
-    settings, rules = analysis
+    settings, rules, stories = analysis
     records = [_record(entry, None, None) for entry in changed]
-    return feed, tuple(_analyse(records, feed.title or fallback_title, settings, rules))
+    return feed, tuple(_analyse(records, feed.title or fallback_title, settings, rules, stories))
 
 
 def _analyse(
@@ -357,12 +363,24 @@ def _analyse(
     feed_title: str,
     settings: EntitySettings,
     rules: tuple[Rule, ...],
+    stories: bool,
 ) -> list[ArticleRecord]:
     """In a worker process: the recognisers are imported there, not by the
-    command line (an unchanged refresh never needs them)."""
+    command line (an unchanged refresh never needs them). With `stories`,
+    each record also gets its story fingerprint, from the text and mentions
+    as they will be stored: the process that stores then only looks it up."""
     from reader.core.analysis import analyse_records
 
-    return analyse_records(records, feed_title, settings, rules)
+    analysed = analyse_records(records, feed_title, settings, rules)
+    if not stories:
+        return analysed
+    return [
+        dataclasses.replace(
+            r,
+            fingerprint=fingerprint_mentions(r.title, r.text, r.mentions),
+        )
+        for r in analysed
+    ]
 
 
 def _record(

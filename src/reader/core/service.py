@@ -271,6 +271,7 @@ class Reader:
             warning=feed.warning,
             articles=outcome.records,
             skipped_keys=outcome.skipped_keys,
+            group_stories=self.settings.stories.group_on_refresh,
         )
         return FeedResult(
             state.id,
@@ -408,14 +409,19 @@ class Reader:
     # -- stories and the watchlist (reader.core.stories) ----------------------------
 
     def group_pending(self, batch: int = 500) -> int:
-        """Group articles stored before stories existed (an upgraded database);
-        returns how many. Cheap when there are none."""
-        from reader.core.stories.grouping import assign_stories, ungrouped_articles
+        """Group the articles not in a story yet (stored before stories existed,
+        or with `[stories] group_on_refresh = false`); returns how many. Cheap
+        when there are none."""
+        from reader.core.stories.grouping import (
+            fingerprint_stored,
+            group_articles,
+            ungrouped_articles,
+        )
 
         done = 0
         while ids := ungrouped_articles(self.store.conn, batch):
             with self.store.transaction() as conn:
-                assign_stories(conn, ids)
+                group_articles(conn, fingerprint_stored(conn, ids))
             done += len(ids)
         return done
 

@@ -248,12 +248,21 @@ CREATE TABLE site_paragraphs (
 """
 
 # Stories: articles that report the same news (see reader.core.stories).
-# story_bands and story_entities are the indexes a new article finds its
-# candidates through; an article that goes (unsubscribing, retention) takes
-# its index rows along, and a story left without articles goes too.
+# story_keys is the index a new article finds its candidates through (LSH band
+# keys of its text and keys of its salient entities, each with the article's
+# day); an article that goes (unsubscribing, retention) takes its keys along,
+# and a story left without articles goes too. story_articles.entities: the
+# article's salient entity keys, packed (signature.salient_keys).
 # The watchlist: entities and searches the user follows, with when the user
 # last looked at each (for counts of new stories).
+# The first version of this migration ("0006_stories") was on main for a few
+# minutes with two indexes where story_keys is now; its tables are replaced.
 _M0006_STORIES = """
+DROP TRIGGER IF EXISTS story_articles_gone;
+DROP TABLE IF EXISTS story_bands;
+DROP TABLE IF EXISTS story_entities;
+DROP TABLE IF EXISTS story_articles;
+DROP TABLE IF EXISTS stories;
 CREATE TABLE stories (
     id INTEGER PRIMARY KEY,
     created_at TEXT NOT NULL
@@ -263,33 +272,26 @@ CREATE TABLE story_articles (
     story_id INTEGER NOT NULL REFERENCES stories(id),
     signature BLOB,
     shingles INTEGER NOT NULL DEFAULT 0,
+    entities BLOB NOT NULL DEFAULT x'',
     sort_date TEXT NOT NULL
 );
 CREATE INDEX story_articles_by_story ON story_articles (story_id, article_id);
 CREATE INDEX story_articles_by_date ON story_articles (sort_date);
--- day: the article's date as a day number, so a lookup reads only the band's
+-- day: the article's date as a day number, so a lookup reads only the key's
 -- rows within the matching window however large the archive grows.
-CREATE TABLE story_bands (
-    band INTEGER NOT NULL,
+CREATE TABLE story_keys (
+    key INTEGER NOT NULL,
     day INTEGER NOT NULL,
     article_id INTEGER NOT NULL,
-    PRIMARY KEY (band, day, article_id)
+    PRIMARY KEY (key, day, article_id)
 ) WITHOUT ROWID;
-CREATE INDEX story_bands_by_article ON story_bands (article_id);
-CREATE TABLE story_entities (
-    entity_id INTEGER NOT NULL,
-    sort_date TEXT NOT NULL,
-    article_id INTEGER NOT NULL,
-    PRIMARY KEY (entity_id, sort_date, article_id)
-) WITHOUT ROWID;
-CREATE INDEX story_entities_by_article ON story_entities (article_id);
+CREATE INDEX story_keys_by_article ON story_keys (article_id);
 CREATE TRIGGER story_articles_gone AFTER DELETE ON story_articles BEGIN
-    DELETE FROM story_bands WHERE article_id = old.article_id;
-    DELETE FROM story_entities WHERE article_id = old.article_id;
+    DELETE FROM story_keys WHERE article_id = old.article_id;
     DELETE FROM stories WHERE id = old.story_id
         AND NOT EXISTS (SELECT 1 FROM story_articles WHERE story_id = old.story_id);
 END;
-CREATE TABLE follows (
+CREATE TABLE IF NOT EXISTS follows (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('entity', 'search')),
     name TEXT NOT NULL,
@@ -306,7 +308,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0003_entities", _M0003_ENTITIES),
     ("0004_annotations", _M0004_ANNOTATIONS),
     ("0005_site_paragraphs", _M0005_SITE_PARAGRAPHS),
-    ("0006_stories", _M0006_STORIES),
+    ("0006_story_keys", _M0006_STORIES),
 )
 
 

@@ -44,7 +44,8 @@ from reader.core.store.site_store import (
     remember_site_paragraphs,
     site_boilerplate,
 )
-from reader.core.stories.grouping import assign_stories
+from reader.core.stories.grouping import group_written
+from reader.core.stories.signature import Fingerprint
 from reader.core.textnorm import normalize_line, normalize_tag
 
 T = TypeVar("T")
@@ -156,6 +157,9 @@ class ArticleRecord:
     # known boilerplate was removed (reader.core.site_boilerplate): what the
     # archive learns the site's template from. Empty when no page was read.
     site_paragraphs: tuple[int, ...] = ()
+    # What story grouping needs of the text and entities, made in the worker
+    # with the analysis (reader.core.stories); None: made when stored.
+    fingerprint: Fingerprint | None = None
 
     __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
 
@@ -594,11 +598,13 @@ class Store(EntityStore, AnnotationStore):
         warning: str | None,
         articles: Sequence[ArticleRecord],
         skipped_keys: Sequence[str] = (),
+        group_stories: bool = True,
     ) -> tuple[int, int]:
         """Store a fetched feed and its new or changed articles in one transaction.
 
         Returns (new, updated). Read state, stars and tags of updated articles
-        are kept: the upsert does not name those columns.
+        are kept: the upsert does not name those columns. `group_stories`:
+        put the articles in their stories now (else when stories are asked for).
         """
         now = utcnow()
         with self.transaction() as conn:
@@ -692,9 +698,9 @@ class Store(EntityStore, AnnotationStore):
             remember_site_paragraphs(
                 conn, [(r.url, r.site_paragraphs) for r in articles if r.site_paragraphs]
             )
-            # Stories are found as articles arrive, with their text and entities
-            # stored: in this transaction, so a story never misses an article.
-            assign_stories(conn, [ids[record.key] for record in articles])
+            if group_stories:
+                # In this transaction, so a story never misses an article.
+                group_written(conn, [(ids[record.key], record) for record in articles])
             # Filtered out at ingest: remembered like pruned articles, so the
             # next refresh neither stores nor re-fetches them.
             conn.executemany(

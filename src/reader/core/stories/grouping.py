@@ -8,28 +8,39 @@ for a pair depends only on the two articles, and a new article that links
 two stories merges them, so the grouping is the same whatever order the
 articles arrive in.
 
-No all-pairs work: a new article meets its candidates through two indexes
-in SQLite, the LSH bands of its MinHash signature (story_bands) and its
-salient entities within a time window (story_entities), then each candidate
-is checked by estimated Jaccard similarity and entity agreement.
+No all-pairs work: a new article meets its candidates through one index in
+SQLite (story_keys): the LSH bands of its MinHash signature, and a key for
+every three of its salient entities, each row with the article's day so a
+lookup reads only the weeks a match can be in. At most MAX_CANDIDATES per
+kind of key are then checked by estimated Jaccard similarity and entity
+agreement.
+
+The signature and keys are made in the refresh's worker processes
+(signature.Fingerprint, carried with the article); here, in the process that
+stores, a feed's articles are looked up with two queries each and written
+with a few batched statements in the feed's transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from reader.core.entities.records import NAME_LABELS
 from reader.core.store.common import in_chunks, utcnow
 from reader.core.stories.signature import (
-    band_keys,
+    Fingerprint,
     containment,
-    shingle_hashes,
-    signature_of,
+    fingerprint,
+    fingerprint_mentions,
     similarity,
 )
+
+if TYPE_CHECKING:
+    from reader.core.store.store import ArticleRecord
 
 # Estimated Jaccard of word 3-shingles above which two texts are copies of one
 # another. Unrelated articles score under 0.05; copies with paragraphs cut,
@@ -54,15 +65,19 @@ NEAR_DUPLICATE_WINDOW = timedelta(days=14)
 # An edited article stays in its story while it still resembles a member at
 # this lower bar, so a correction does not move it back and forth.
 KEEP_AFTER_EDIT = 0.25
-SALIENT_ENTITIES = 6
-# At most this many candidates from each index, the most similar first (most
-# bands or entities shared). Real news gives about two (bench/stories_bench.py);
+# At most this many candidates from each kind of key, the most similar first
+# (most keys shared). Real news gives about two (bench/stories_bench.py);
 # templated text (generated feeds, bots) can give hundreds, and this bounds the
 # work per article there. In such a flood a copy ranked past the bound can be
 # missed, the one case where arrival order can change the grouping.
 MAX_CANDIDATES = 40
-
-_NAME_LABELS = tuple(sorted(NAME_LABELS))
+# Fewer through the entity keys: the day's big names (three labs and a chip
+# maker) are shared by many articles that are not one story, and a real
+# second write-up shares more keys than they do, so it ranks first.
+MAX_ENTITY_CANDIDATES = 10
+# Days either side of an article's day that each kind of key is looked up in.
+_BAND_REACH = NEAR_DUPLICATE_WINDOW.days + 1
+_TRIO_REACH = SAME_EVENT_WINDOW.days + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +92,24 @@ class Member:
     story_id: int = field(default=0, compare=False)  # 0: not stored in a story yet
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """A stored (new or changed) article to put in its story."""
+
+    article_id: int
+    fingerprint: Fingerprint
+    sort_date: str
+
+
 def _parse(stamp: str) -> datetime:
     # fromisoformat is C code; strptime cost more than the comparisons.
     return datetime.fromisoformat(stamp[:19]).replace(tzinfo=UTC)
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+def _names_agree(a: Member, b: Member) -> bool:
+    shared = len(a.entities & b.entities)
+    smaller = min(len(a.entities), len(b.entities))
+    return shared >= SAME_EVENT_ENTITIES and shared >= SAME_EVENT_OVERLAP * smaller
 
 
 def same_story(a: Member, b: Member, *, text_bar: float = NEAR_DUPLICATE) -> bool:
@@ -99,207 +125,288 @@ def same_story(a: Member, b: Member, *, text_bar: float = NEAR_DUPLICATE) -> boo
         sim >= CONTAINED_JACCARD and containment(sim, a.shingles, b.shingles) >= CONTAINED
     ):
         return True
-    shared = len(a.entities & b.entities)
-    smaller = min(len(a.entities), len(b.entities))
-    return (
-        sim >= SAME_EVENT_TEXT
-        and gap <= SAME_EVENT_WINDOW
-        and shared >= SAME_EVENT_ENTITIES
-        and shared >= SAME_EVENT_OVERLAP * smaller
+    return sim >= SAME_EVENT_TEXT and gap <= SAME_EVENT_WINDOW and _names_agree(a, b)
+
+
+def _pack(entities: Iterable[int]) -> bytes:
+    return array("I", sorted(entities)).tobytes()
+
+
+def _unpack(packed: bytes) -> frozenset[int]:
+    values = array("I")
+    values.frombytes(packed)
+    return frozenset(values)
+
+
+def _member(arrival: Arrival) -> Member:
+    found = arrival.fingerprint
+    return Member(
+        arrival.article_id,
+        found.signature,
+        found.shingles,
+        frozenset(found.entities),
+        _parse(arrival.sort_date),
     )
 
 
-def salient_entities(conn: sqlite3.Connection, article_id: int) -> frozenset[int]:
-    """The named entities an article is most about: the most mentioned, ties
-    broken by name (not id, which depends on the order articles arrived in)."""
-    marks = ",".join("?" * len(_NAME_LABELS))
-    rows = conn.execute(
-        f"""SELECT e.id FROM mentions m JOIN entities e ON e.id = m.entity_id
-            WHERE m.article_id = ? AND e.label IN ({marks})
-            GROUP BY e.id ORDER BY count(*) DESC, e.name, e.label LIMIT ?""",
-        (article_id, *_NAME_LABELS, SALIENT_ENTITIES),
-    )
-    return frozenset(row[0] for row in rows)
-
-
-def _members(conn: sqlite3.Connection, article_ids: Iterable[int]) -> list[Member]:
-    ids = sorted(set(article_ids))
-    entities: dict[int, set[int]] = {}
-    found: list[Member] = []
-    for chunk, marks in in_chunks(ids):
-        for article_id, entity_id in conn.execute(
-            f"SELECT article_id, entity_id FROM story_entities WHERE article_id IN ({marks})",
+def _members(conn: sqlite3.Connection, article_ids: Iterable[int]) -> dict[int, Member]:
+    found: dict[int, Member] = {}
+    for chunk, marks in in_chunks(sorted(set(article_ids))):
+        for article_id, packed, shingles, entities, when, story_id in conn.execute(
+            f"""SELECT article_id, signature, shingles, entities, sort_date, story_id
+                FROM story_articles WHERE article_id IN ({marks})""",
             chunk,
         ):
-            entities.setdefault(article_id, set()).add(entity_id)
-        for article_id, packed, shingles, when, story_id in conn.execute(
-            f"""SELECT article_id, signature, shingles, sort_date, story_id FROM story_articles
-                WHERE article_id IN ({marks}) ORDER BY article_id""",
-            chunk,
-        ):
-            found.append(
-                Member(
-                    article_id,
-                    packed,
-                    shingles,
-                    frozenset(entities.get(article_id, ())),
-                    _parse(when),
-                    story_id,
-                )
+            found[article_id] = Member(
+                article_id, packed, shingles, _unpack(entities), _parse(when), story_id
             )
     return found
 
 
-def _candidates(conn: sqlite3.Connection, member: Member, bands: Sequence[int]) -> set[int]:
-    found: set[int] = set()
-    # Only the window a copy can be in: unrelated articles that share a band by
-    # chance grow with the archive, the articles of a few weeks do not.
-    day = member.when.toordinal()
-    reach = NEAR_DUPLICATE_WINDOW.days + 1
-    for chunk, marks in in_chunks(bands):
-        found.update(
-            row[0]
-            for row in conn.execute(
-                f"""SELECT article_id FROM story_bands
-                    WHERE band IN ({marks}) AND day BETWEEN ? AND ?
-                    GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?""",
-                [*chunk, day - reach, day + reach, MAX_CANDIDATES],
-            )
-        )
-    if len(member.entities) >= SAME_EVENT_ENTITIES:
-        # Only articles sharing enough salient entities for same_story: a
-        # popular name alone (in every AI article of the day) fetches nothing.
-        marks = ",".join("?" * len(member.entities))
-        found.update(
-            row[0]
-            for row in conn.execute(
-                f"""SELECT se.article_id FROM story_entities se
-                    WHERE se.entity_id IN ({marks}) AND se.sort_date BETWEEN ? AND ?
-                    GROUP BY se.article_id
-                    HAVING count(*) >= ? AND count(*) >= ? * min(?,
-                        (SELECT count(*) FROM story_entities x
-                         WHERE x.article_id = se.article_id))
-                    ORDER BY count(*) DESC, se.article_id LIMIT ?""",
-                (
-                    *sorted(member.entities),
-                    _stamp(member.when - SAME_EVENT_WINDOW),
-                    _stamp(member.when + SAME_EVENT_WINDOW),
-                    SAME_EVENT_ENTITIES,
-                    SAME_EVENT_OVERLAP,
-                    len(member.entities),
-                    MAX_CANDIDATES,
-                ),
-            )
-        )
-    found.discard(member.article_id)
-    return found
+def _matches(
+    conn: sqlite3.Connection, keys: Sequence[int], day: int, reach: int, limit: int
+) -> list[tuple[int, int]]:
+    """(article id, keys shared) of the indexed articles within `reach` days
+    that share a key, the most shared first, at most `limit`."""
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    # Counted and cut in SQLite: templated text can share a key with hundreds
+    # of articles, and only the best few need to come back to Python.
+    return conn.execute(
+        f"""SELECT article_id, count(*) AS shared FROM story_keys
+            WHERE key IN ({marks}) AND day BETWEEN ? AND ?
+            GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?""",
+        [*keys, day - reach, day + reach, limit],
+    ).fetchall()
 
 
-def _drop_if_empty(conn: sqlite3.Connection, story_id: int) -> None:
-    conn.execute(
-        """DELETE FROM stories WHERE id = ? AND NOT EXISTS
-           (SELECT 1 FROM story_articles WHERE story_id = ?)""",
-        (story_id, story_id),
-    )
+class _Joins:
+    """Union-find over the batch's articles ("a", id) and stored stories
+    ("s", id): what each arrival is linked to."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def root(self, node: tuple[str, int]) -> tuple[str, int]:
+        self.parent.setdefault(node, node)
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def join(self, a: tuple[str, int], b: tuple[str, int]) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def assign_stories(conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
+def group_articles(conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
     """Put each stored (new or changed) article in its story, inside the
-    caller's transaction. Articles are taken in id order so one batch is
-    handled the same way every time."""
-    for article_id in sorted(set(article_ids)):
-        _assign(conn, article_id)
-
-
-def _assign(conn: sqlite3.Connection, article_id: int) -> None:
-    row = conn.execute(
-        "SELECT title, text, sort_date FROM articles WHERE id = ?", (article_id,)
-    ).fetchone()
-    if row is None:
+    caller's transaction: the same result as taking the articles one by one
+    in id order (each meeting the stored articles and those before it), with
+    the writes batched."""
+    by_id = {a.article_id: a for a in arrivals}
+    ordered = [by_id[i] for i in sorted(by_id)]
+    before = _members(conn, by_id)
+    members = {a.article_id: _member(a) for a in ordered}
+    # An update that changed neither the text nor its entities changes nothing.
+    changed = [a for a in ordered if before.get(a.article_id) != members[a.article_id]]
+    if not changed:
         return
-    title, text, sort_date = row[0], row[1], row[2]
-    hashes = shingle_hashes(f"{title}\n{text}")
-    member = Member(
-        article_id,
-        signature_of(hashes),
-        len(hashes),
-        salient_entities(conn, article_id),
-        _parse(sort_date),
-    )
-    before = conn.execute(
-        "SELECT story_id, signature, sort_date FROM story_articles WHERE article_id = ?",
-        (article_id,),
-    ).fetchone()
-    if before is not None:
-        [old] = _members(conn, [article_id])
-        if old == member:
-            return  # an update that changed neither the text nor its entities
-    # Leave the indexes while looking, so the article does not find itself.
-    conn.execute("DELETE FROM story_bands WHERE article_id = ?", (article_id,))
-    conn.execute("DELETE FROM story_entities WHERE article_id = ?", (article_id,))
-    bands = band_keys(member.signature) if member.signature is not None else []
-    by_story: dict[int, list[Member]] = {}
-    for candidate in _members(conn, _candidates(conn, member, bands)):
-        by_story.setdefault(candidate.story_id, []).append(candidate)
-    # One link joins a whole story: stop at the first member that matches, so
-    # a large story costs one or two comparisons, not one per member.
-    stories = {
-        story_id
-        for story_id, group in by_story.items()
-        if any(same_story(member, m) for m in group)
-    }
-    current: int | None = None
-    if before is not None:
-        current = int(before[0])
-        others = _members(
-            conn,
-            [
-                r[0]
-                for r in conn.execute(
-                    "SELECT article_id FROM story_articles WHERE story_id = ? AND article_id != ?",
-                    (current, article_id),
-                )
-            ],
+    changed_ids = {a.article_id for a in changed}
+    edited = [a.article_id for a in changed if a.article_id in before]
+    for chunk, marks in in_chunks(edited):
+        # Out of the index while looking, so an article does not find itself.
+        conn.execute(f"DELETE FROM story_keys WHERE article_id IN ({marks})", chunk)
+    # (article id, found through the text's bands) of each arrival's candidates.
+    candidates: dict[int, dict[int, bool]] = {}
+    for arrival in changed:
+        found = arrival.fingerprint
+        day = members[arrival.article_id].when.toordinal()
+        texts = _matches(conn, found.bands, day, _BAND_REACH, MAX_CANDIDATES)
+        names = _matches(conn, found.trios, day, _TRIO_REACH, MAX_ENTITY_CANDIDATES)
+        picked = {article_id: False for article_id, _ in names}
+        picked.update((article_id, True) for article_id, _ in texts)
+        candidates[arrival.article_id] = picked
+        # Indexed right after its lookup: the next arrivals of the batch find
+        # it there, as if they came one by one.
+        conn.executemany(
+            "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
+            [(key, day, arrival.article_id) for key in (*found.bands, *found.trios)],
         )
-        # An edited article keeps its story unless it clearly no longer matches:
-        # alone in it, or still resembling one of the others at the lower bar.
-        if not others or any(same_story(member, m, text_bar=KEEP_AFTER_EDIT) for m in others):
-            stories.add(current)
-    if stories:
-        target = min(stories)
-        merged = sorted(stories - {target})
-        for chunk, marks in in_chunks(merged):
-            conn.execute(
-                f"UPDATE story_articles SET story_id = ? WHERE story_id IN ({marks})",
-                [target, *chunk],
+    stored = _members(
+        conn, {i for found in candidates.values() for i in found if i not in changed_ids}
+    )
+    joins = _Joins()
+    for arrival in changed:
+        node = ("a", arrival.article_id)
+        joins.root(node)
+        member = members[arrival.article_id]
+        # One link joins a whole story: a story already linked is not compared again.
+        for other_id, by_text in candidates[arrival.article_id].items():
+            if other_id in changed_ids:
+                other, other_node = members[other_id], ("a", other_id)
+            elif other_id in stored:
+                other = stored[other_id]
+                other_node = ("s", other.story_id)
+            else:
+                continue
+            if joins.root(other_node) == joins.root(node):
+                continue
+            # Met through names alone: unless they share enough of them, the
+            # pair test cannot pass, and its text comparison is skipped.
+            if not by_text and not _names_agree(member, other):
+                continue
+            if same_story(member, other):
+                joins.join(node, other_node)
+        old = before.get(arrival.article_id)
+        if old is not None and _keeps_story(conn, member, old.story_id):
+            joins.join(node, ("s", old.story_id))
+    _write(conn, changed, members, {i: before[i] for i in edited}, joins)
+
+
+def _keeps_story(conn: sqlite3.Connection, member: Member, story_id: int) -> bool:
+    """An edited article keeps its story unless it clearly no longer matches:
+    alone in it, or still resembling one of the others at the lower bar, so
+    a correction does not move it back and forth."""
+    others = _members(
+        conn,
+        [
+            row[0]
+            for row in conn.execute(
+                "SELECT article_id FROM story_articles WHERE story_id = ? AND article_id != ?",
+                (story_id, member.article_id),
             )
-            conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
-    else:
-        target = int(
-            conn.execute("INSERT INTO stories (created_at) VALUES (?)", (utcnow(),)).lastrowid or 0
+        ],
+    ).values()
+    return not others or any(same_story(member, m, text_bar=KEEP_AFTER_EDIT) for m in others)
+
+
+def _write(
+    conn: sqlite3.Connection,
+    changed: Sequence[Arrival],
+    members: dict[int, Member],
+    before: dict[int, Member],
+    joins: _Joins,
+) -> None:
+    """Each group of linked arrivals goes to the oldest stored story among
+    them (the others merge into it) or to a new story. `before`: the edited
+    arrivals as they were stored."""
+    # Groups in the order of their first arrival (`changed` is in id order),
+    # so new story ids follow it.
+    groups: dict[tuple[str, int], list[int]] = {}
+    for arrival in changed:
+        groups.setdefault(joins.root(("a", arrival.article_id)), [])
+    for node in list(joins.parent):
+        root = joins.root(node)
+        if node[0] == "s" and root in groups:
+            groups[root].append(node[1])
+    target_of: dict[tuple[str, int], int] = {}
+    merged: dict[int, int] = {}
+    new_ids: list[int] = []
+    next_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0]) + 1
+    for root, stories in groups.items():
+        stories.sort()
+        if stories:
+            target = stories[0]
+            merged.update((story_id, target) for story_id in stories[1:])
+        else:
+            target = next_id
+            next_id += 1
+            new_ids.append(target)
+        target_of[root] = target
+    now = utcnow()
+    conn.executemany(
+        "INSERT INTO stories (id, created_at) VALUES (?, ?)", [(i, now) for i in new_ids]
+    )
+    for old, target in merged.items():
+        conn.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (target, old))
+    for chunk, marks in in_chunks(list(merged)):
+        conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
+    rows = []
+    for arrival in changed:
+        found = arrival.fingerprint
+        target = target_of[joins.root(("a", arrival.article_id))]
+        rows.append(
+            (
+                arrival.article_id,
+                target,
+                found.signature,
+                found.shingles,
+                _pack(found.entities),
+                arrival.sort_date,
+            )
         )
-    conn.execute(
-        """INSERT INTO story_articles (article_id, story_id, signature, shingles, sort_date)
-           VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
+    conn.executemany(
+        """INSERT INTO story_articles
+           (article_id, story_id, signature, shingles, entities, sort_date)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
            story_id = excluded.story_id, signature = excluded.signature,
-           shingles = excluded.shingles, sort_date = excluded.sort_date""",
-        (article_id, target, member.signature, member.shingles, sort_date),
+           shingles = excluded.shingles, entities = excluded.entities,
+           sort_date = excluded.sort_date""",
+        rows,
     )
-    if current is not None and current != target:
-        _drop_if_empty(conn, current)
-    day = member.when.toordinal()
-    conn.executemany(
-        "INSERT OR IGNORE INTO story_bands (band, day, article_id) VALUES (?, ?, ?)",
-        [(band, day, article_id) for band in bands],
+    # A story that an edited article left may be empty now.
+    left = {old.story_id for old in before.values()} - set(target_of.values())
+    for chunk, marks in in_chunks(sorted(left)):
+        conn.execute(
+            f"""DELETE FROM stories WHERE id IN ({marks}) AND NOT EXISTS
+                (SELECT 1 FROM story_articles s WHERE s.story_id = stories.id)""",
+            chunk,
+        )
+
+
+def group_written(conn: sqlite3.Connection, written: Sequence[tuple[int, ArticleRecord]]) -> None:
+    """Group the articles a feed's write just stored, as (id, record), in its
+    transaction. Records carry their fingerprint from the refresh's workers;
+    one without (its analysis job timed out, a test's record) is fingerprinted
+    here from the same title, text and mentions."""
+    dates: dict[int, str] = {}
+    for chunk, marks in in_chunks([article_id for article_id, _ in written]):
+        # As stored: an update without a date keeps the date it had.
+        dates.update(
+            conn.execute(f"SELECT id, sort_date FROM articles WHERE id IN ({marks})", chunk)
+        )
+    group_articles(
+        conn,
+        [
+            Arrival(
+                article_id,
+                record.fingerprint
+                or fingerprint_mentions(record.title, record.text, record.mentions),
+                dates[article_id],
+            )
+            for article_id, record in written
+        ],
     )
-    conn.executemany(
-        "INSERT OR IGNORE INTO story_entities (entity_id, sort_date, article_id) VALUES (?, ?, ?)",
-        [(entity_id, sort_date, article_id) for entity_id in sorted(member.entities)],
-    )
+
+
+def fingerprint_stored(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[Arrival]:
+    """Arrivals for stored articles, fingerprinted here from their stored text
+    and mentions: for articles stored before stories existed or while grouping
+    was off, and records that came without a fingerprint."""
+    names: dict[int, list[tuple[str, str]]] = {}
+    arrivals = []
+    for chunk, marks in in_chunks(list(article_ids)):
+        for article_id, name, label in conn.execute(
+            f"""SELECT m.article_id, e.name, e.label FROM mentions m
+                JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({marks})""",
+            chunk,
+        ):
+            names.setdefault(article_id, []).append((name, label))
+        for article_id, title, text, sort_date in conn.execute(
+            f"SELECT id, title, text, sort_date FROM articles WHERE id IN ({marks})", chunk
+        ):
+            arrivals.append(
+                Arrival(article_id, fingerprint(title, text, names.get(article_id, ())), sort_date)
+            )
+    return arrivals
 
 
 def ungrouped_articles(conn: sqlite3.Connection, limit: int) -> list[int]:
-    """Articles stored before stories existed (an upgraded database), oldest first."""
+    """Articles not in a story yet (stored before stories existed, or while
+    grouping at refresh was off), oldest first."""
     rows = conn.execute(
         """SELECT a.id FROM articles a WHERE NOT EXISTS
            (SELECT 1 FROM story_articles s WHERE s.article_id = a.id) ORDER BY a.id LIMIT ?""",
