@@ -3,15 +3,19 @@ are stored, on real SQLite files and loopback feeds."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import pickle
 import random
 from pathlib import Path
 
 from conftest import make_settings
 from loopback import LoopbackServer, rss
+from reader.core.config import EntitySettings, StorySettings
+from reader.core.refresh import _read_feed
 from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleRecord, Store
-from reader.core.stories.signature import band_keys, signature, similarity
+from reader.core.stories.signature import band_keys, fingerprint_mentions, signature, similarity
 from records import record, write
 from story_texts import CHIP, EARNINGS, ROBOTS, body, syndicated
 
@@ -227,3 +231,50 @@ def test_every_pair_of_copies_meets_through_the_index(tmp_path: Path) -> None:
         ).fetchone()[0]
         assert shared > 0
     store.close()
+
+
+def test_the_refresh_workers_fingerprint_what_they_analyse() -> None:
+    """The fingerprint is made in the worker job with the analysis (so the
+    process that stores only looks it up) and crosses processes intact."""
+    content = _feed([("w1", "Nvidia unveils Vera", body(CHIP)), ("w2", "Brief", "Short.")])
+    headers = {"content-type": "application/rss+xml"}
+    job = (content, headers, "https://wire.example/feed", {}, set(), "Wire")
+    _, records = _read_feed(*job, (EntitySettings(), (), True))
+    assert [r.guid for r in records] == ["w1", "w2"]
+    for r in records:
+        assert r.mentions or r.guid == "w2"
+        assert r.fingerprint == fingerprint_mentions(r.title, r.text, r.mentions)
+        assert pickle.loads(pickle.dumps(r)) == r
+    first = records[0].fingerprint
+    assert first is not None and first.signature is not None and len(first.bands) == 40
+    assert records[1].fingerprint is not None and records[1].fingerprint.signature is None
+    # Grouping at refresh turned off: no fingerprint is made.
+    _, plain = _read_feed(*job, (EntitySettings(), (), False))
+    assert [r.fingerprint for r in plain] == [None, None]
+
+
+def test_grouping_off_at_refresh_groups_alike_when_stories_are_asked_for(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    texts = [body(CHIP), syndicated(CHIP, drop=1), body(EARNINGS), syndicated(EARNINGS, drop=3)]
+    urls = [
+        server.add(f"/g{i}.xml", body=_feed([(f"g{i}", f"Title {i}", text)]))
+        for i, text in enumerate(texts)
+    ]
+    partitions = []
+    for group_on_refresh in (True, False):
+        settings = dataclasses.replace(
+            make_settings(tmp_path / str(group_on_refresh), extract=False),
+            stories=StorySettings(group_on_refresh=group_on_refresh),
+        )
+        reader = make_reader(settings)
+        for url in urls:
+            reader.add_feed(url, discover=False)
+        list(reader.refresh())
+        grouped = reader.store.conn.execute("SELECT count(*) FROM story_articles").fetchone()[0]
+        assert grouped == (4 if group_on_refresh else 0)
+        assert len(reader.stories()) == 2
+        partitions.append(_partition(reader.store))
+        reader.close()
+    expected = {frozenset({"guid:g0", "guid:g1"}), frozenset({"guid:g2", "guid:g3"})}
+    assert partitions[0] == partitions[1] == expected
