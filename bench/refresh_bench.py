@@ -44,6 +44,7 @@ Run from the repository root::
     python bench/refresh_bench.py                 # full: 300 feeds, 3 runs
     python bench/refresh_bench.py --quick         # smoke: 60 feeds, 1 run
     python bench/refresh_bench.py --per-host 10   # adds rows with those settings
+    python bench/refresh_bench.py --no-stories    # ours without story grouping (A/B)
 
 Only loopback addresses are used. The script prints figures; it asserts nothing
 and exits 0 unless a run fails outright.
@@ -625,6 +626,8 @@ def run_ours(
         db, cfg = d / "reader.db", d / "config.toml"
         lines = ["[refresh]", f"extract = {'true' if extract else 'false'}"]
         lines += [f"{key} = {value}" for key, value in refresh_overrides.items()]
+        if args.no_stories:
+            lines += ["[stories]", "group_on_refresh = false"]
         cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
         write_opml(d / "feeds.opml", farm.feed_urls)
         base = [str(args.reader), "--db", str(db), "--config", str(cfg)]
@@ -860,6 +863,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, help="also measure ours with this concurrency")
     parser.add_argument("--no-extract", action="store_true", help="skip (c) and (d)")
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument(
+        "--no-stories",
+        action="store_true",
+        help="ours without story grouping at refresh ([stories] group_on_refresh = false)",
+    )
     parser.add_argument(
         "--pages",
         default=str(DEFAULT_PAGES),

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from reader.core.config import Settings
+from reader.core.analysis import analyse_records
+from reader.core.config import EntitySettings, Settings
 from reader.core.service import Reader, make_reader
+from reader.core.store import ArticleQuery
 from reader.tui.app import ReaderApp
-from tui.helpers import app_settings, seed_demo
+from records import record
+from tui.helpers import app_settings, core, seed_demo
 
 THEME = "textual-dark"
 FIXED_NOW = "2027-01-01T00:00:00Z"  # after every demo date: the list sorts by publication
@@ -65,3 +69,36 @@ def settings(tmp_path: Path, fixed_clock: None) -> Settings:
 def demo(settings: Settings) -> Settings:
     seed_demo(settings)
     return settings
+
+
+@pytest.fixture
+def syndicated(demo: Settings) -> Settings:
+    """The two newest demo articles copied by a wire feed (boilerplate added,
+    another headline); a demo company followed. (Without page extraction the
+    demo's texts are the feeds' short summaries: nothing is cut from them.)"""
+    with core(demo) as reader:
+        store = reader.store
+        feed_id, _ = store.add_feed("https://wire.example/feed", title="Example Wire")
+        copies = []
+        for n, summary in enumerate(reader.articles(ArticleQuery(limit=2))):
+            text = "Republished from our partners.\n\n" + reader.article(summary.id).text
+            copies.append(
+                dataclasses.replace(
+                    record(f"copy{n}", text, published=summary.published),
+                    title=f"Wire: {summary.title}",
+                )
+            )
+        store.write_feed(
+            feed_id,
+            url=None,
+            title="Example Wire",
+            site_url="",
+            etag=None,
+            last_modified=None,
+            warning=None,
+            articles=analyse_records(copies, "Example Wire", EntitySettings(), ()),
+        )
+        reader.follow("Halcyon AI")
+        with store.transaction() as conn:  # looked at when the demo was stored
+            conn.execute("UPDATE follows SET seen_at = ?", (FIXED_NOW,))
+    return demo

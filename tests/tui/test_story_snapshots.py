@@ -4,58 +4,22 @@ before start), plus a syndicated copy of two demo articles on another feed."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
 import reader.core.stories.watchlist as watchlist_module
 from loopback import LoopbackServer, rss
-from reader.core.analysis import analyse_records
-from reader.core.config import EntitySettings, Settings
+from reader.core.config import Settings
 from reader.core.store import ArticleQuery
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.stories import DigestScreen, StoriesScreen, StoryScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.sidebar import Sidebar
-from records import record
 from story_texts import CHIP, ROBOTS, body
 from tui.conftest import FIXED_NOW
 from tui.helpers import Notes, app_settings, core, wait_until
 from tui.snapshots import SIZE, MakeApp, Snap, keys, on_screen, then
-
-
-@pytest.fixture
-def syndicated(demo: Settings) -> Settings:
-    """The two newest demo articles copied by a wire feed (boilerplate added,
-    another headline); a demo company followed. (Without page extraction the
-    demo's texts are the feeds' short summaries: nothing is cut from them.)"""
-    with core(demo) as reader:
-        store = reader.store
-        feed_id, _ = store.add_feed("https://wire.example/feed", title="Example Wire")
-        copies = []
-        for n, summary in enumerate(reader.articles(ArticleQuery(limit=2))):
-            text = "Republished from our partners.\n\n" + reader.article(summary.id).text
-            copies.append(
-                dataclasses.replace(
-                    record(f"copy{n}", text, published=summary.published),
-                    title=f"Wire: {summary.title}",
-                )
-            )
-        store.write_feed(
-            feed_id,
-            url=None,
-            title="Example Wire",
-            site_url="",
-            etag=None,
-            last_modified=None,
-            warning=None,
-            articles=analyse_records(copies, "Example Wire", EntitySettings(), ()),
-        )
-        reader.follow("Halcyon AI")
-        with store.transaction() as conn:  # looked at when the demo was stored
-            conn.execute("UPDATE follows SET seen_at = ?", (FIXED_NOW,))
-    return demo
 
 
 def test_stories_list_expanded(snap_compare: Snap, make_app: MakeApp, syndicated: Settings) -> None:

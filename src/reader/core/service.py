@@ -26,15 +26,13 @@ from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.store.annotation_store import DEFAULT_COLOR, AnnotationFilter
 from reader.core.store.common import iso_after, utcnow
+from reader.core.stories.facade import StoriesFacade
 from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
 
 if TYPE_CHECKING:
     from reader.core.entities.recognizer import Recognizer
     from reader.core.export import ImportResult as NotesImportResult
-    from reader.core.stories.digest import Digest
-    from reader.core.stories.queries import Story
-    from reader.core.stories.watchlist import Follow
 
 
 class AddError(ValueError):
@@ -61,7 +59,7 @@ class ImportResult:
     invalid: tuple[str, ...]
 
 
-class Reader:
+class Reader(StoriesFacade):
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
@@ -405,104 +403,6 @@ class Reader:
         for done in self.reanalyse(article_ids):  # noqa: B007 (the last count is the total)
             pass
         return done
-
-    # -- stories and the watchlist (reader.core.stories) ----------------------------
-
-    def group_pending(self, batch: int = 500) -> int:
-        """Group the articles not in a story yet (stored before stories existed,
-        or with `[stories] group_on_refresh = false`); returns how many. Cheap
-        when there are none."""
-        from reader.core.stories.grouping import (
-            fingerprint_stored,
-            group_articles,
-            ungrouped_articles,
-        )
-
-        done = 0
-        while ids := ungrouped_articles(self.store.conn, batch):
-            with self.store.transaction() as conn:
-                group_articles(conn, fingerprint_stored(conn, ids))
-            done += len(ids)
-        return done
-
-    def stories(self, since: str | None = None, limit: int | None = None) -> list[Story]:
-        """Stories with an article dated since `since` ("1d", "12h", a date;
-        None: all), newest first."""
-        from reader.core.stories.queries import load_stories, since_stamp, story_ids_since
-
-        self.group_pending()
-        stamp = since_stamp(since) if since else None
-        return load_stories(self.store.conn, story_ids_since(self.store.conn, stamp, limit))
-
-    def story(self, story_id: int) -> Story:
-        from reader.core.stories.queries import load_stories
-
-        found = load_stories(self.store.conn, [story_id])
-        if not found:
-            raise NotFoundError(f"no story with id {story_id}")
-        return found[0]
-
-    def story_entities(self, story_id: int) -> list[tuple[str, str, int]]:
-        """(name, label, articles) of the story's named entities, most shared first."""
-        from reader.core.stories.queries import story_entities
-
-        return story_entities(self.store.conn, story_id)
-
-    def story_ids(self, article_ids: Sequence[int]) -> dict[int, int]:
-        """{article id: story id} of the given articles."""
-        from reader.core.stories.queries import story_of
-
-        return story_of(self.store.conn, article_ids)
-
-    def follow(self, name: str, *, search: bool = False) -> tuple[str, bool]:
-        """Follow an entity (resolved like `--entity`: aliases, any case) or a
-        search; returns (the name followed, whether it is new)."""
-        from reader.core.stories.watchlist import follow
-
-        followed = " ".join(name.split()) if search else self.resolve_entity(name)
-        if not followed:
-            raise ValueError("nothing to follow: give a name")
-        with self.store.transaction() as conn:
-            return followed, follow(conn, "search" if search else "entity", followed)
-
-    def unfollow(self, name: str) -> bool:
-        """Stop following (by the name typed or the entity it resolves to)."""
-        from reader.core.stories.watchlist import unfollow
-
-        with self.store.transaction() as conn:
-            gone = unfollow(conn, " ".join(name.split()))
-            if not gone:
-                gone = unfollow(conn, self.resolve_entity(name))
-        return gone > 0
-
-    def following(self) -> list[Follow]:
-        from reader.core.stories.watchlist import follows
-
-        self.group_pending()
-        return follows(self.store.conn)
-
-    def mark_follow_seen(self, follow_id: int) -> None:
-        """The user looked at what a follow brought: its new-story count restarts."""
-        from reader.core.stories.watchlist import mark_seen
-
-        with self.store.transaction() as conn:
-            mark_seen(conn, follow_id)
-
-    def followed_appeared(self, added_since: str) -> list[tuple[str, int]]:
-        """(followed name, articles) for what articles stored since then are about."""
-        from reader.core.stories.watchlist import appeared
-
-        return appeared(self.store.conn, added_since)
-
-    def digest(self, since: str = "1d") -> Digest:
-        """New stories since then, by followed entity, then by AI relevance."""
-        from reader.core.stories.digest import build_digest
-        from reader.core.stories.queries import since_stamp
-
-        self.group_pending()
-        return build_digest(
-            self.store.conn, since_stamp(since), self.settings.entities.ai_threshold
-        )
 
     # -- annotations ---------------------------------------------------------------
 

@@ -123,6 +123,18 @@ def story_of(conn: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, 
     return found
 
 
+def unread_in_story(conn: sqlite3.Connection, article_id: int) -> list[int]:
+    """The other unread articles of the article's story."""
+    rows = conn.execute(
+        """SELECT s.article_id FROM story_articles me
+           JOIN story_articles s ON s.story_id = me.story_id
+           JOIN articles a ON a.id = s.article_id
+           WHERE me.article_id = ? AND s.article_id != ? AND a.read = 0""",
+        (article_id, article_id),
+    )
+    return [row[0] for row in rows]
+
+
 def story_entities(
     conn: sqlite3.Connection, story_id: int, limit: int = 12
 ) -> list[tuple[str, str, int]]:

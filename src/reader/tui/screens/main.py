@@ -261,9 +261,12 @@ class MainScreen(AnnotatingScreen):
         self._mark_timer = None
         if not self.app.reader.settings.ui.mark_read_on_open:  # type: ignore[attr-defined]
             return
-        if not self.store.article(article_id).summary.read:
-            self.store.set_read([article_id])
-            self._article_changed(article_id)
+        # With [stories] read_marks_story, the rest of its story is read too.
+        changed = self.app.reader.read_by_reading(article_id)  # type: ignore[attr-defined]
+        for other in changed:
+            self.query_one(ArticleList).forget(other)
+        if changed:
+            self.reload_sidebar()
 
     def _open(self, article_id: int) -> None:
         if self._display_timer is not None:
@@ -508,6 +511,14 @@ class MainScreen(AnnotatingScreen):
     @on(EntityPanel.Follow)
     def _follow_from_panel(self, event: EntityPanel.Follow) -> None:
         self.follow_entity(event.entity.name, event.entity.label)
+
+    @on(EntityPanel.Watch)
+    def _watch_from_panel(self, event: EntityPanel.Watch) -> None:
+        reader = self.app.reader  # type: ignore[attr-defined]
+        name, new = reader.follow(event.entity.name)
+        said = "Watching" if new else "Already watching"
+        self.notify(f"{said} {name}: its new stories are counted in the sidebar.", markup=False)
+        self.reload_sidebar()
 
     async def action_entity_panel(self) -> None:
         """Open the entity panel, or close it. One panel at a time under the

@@ -42,10 +42,12 @@ def entity_prompt(entity: Salient) -> Content:
 
 
 class EntityPanel(OptionList):
-    """Enter follows the highlighted entity; t, l, x correct it; + adds an entity."""
+    """Enter follows the highlighted entity; w watches it (the watchlist);
+    t, l, x correct it; + adds an entity."""
 
     BINDINGS = [
         Binding("enter", "select", "Follow", id="entities.follow"),
+        Binding("w", "watch", "Watch", id="entities.watch"),
         Binding("t", "correct('entity')", "Type", id="entities.type"),
         Binding("l", "correct('alias')", "Alias", id="entities.alias"),
         Binding("x", "correct('ignore')", "Ignore", id="entities.ignore"),
@@ -55,6 +57,13 @@ class EntityPanel(OptionList):
 
     class Follow(Message):
         """List every article that mentions this entity."""
+
+        def __init__(self, entity: Salient) -> None:
+            super().__init__()
+            self.entity = entity
+
+    class Watch(Message):
+        """Add this entity to the watchlist (its new stories in the sidebar)."""
 
         def __init__(self, entity: Salient) -> None:
             super().__init__()
@@ -110,6 +119,10 @@ class EntityPanel(OptionList):
         event.stop()
         if event.option_id is not None:
             self.post_message(self.Follow(self.entities[int(event.option_id)]))
+
+    def action_watch(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Watch(self.current))
 
     def action_correct(self, kind: str) -> None:
         entity = None if kind == "new" else self.current

@@ -158,11 +158,7 @@ class Sidebar(OptionList):
     def _seen(self, key: str) -> None:
         """A followed entity or search was opened: its new stories are seen."""
         if key.startswith("follow:"):
-            from reader.core.stories.watchlist import mark_seen
-
-            store = self.app.reader.store  # type: ignore[attr-defined]
-            with store.transaction() as conn:
-                mark_seen(conn, int(key.split(":", 1)[1]))
+            self.app.reader.mark_follow_seen(int(key.split(":", 1)[1]))  # type: ignore[attr-defined]
             self.replace_option_prompt(key, Content(self.views[key].title.removeprefix("/")))
 
     @staticmethod
