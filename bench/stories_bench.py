@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import reader.core.store.store as store_module
+import reader.core.stories.grouping as grouping_module
 from reader.core.entities.records import Mention
 from reader.core.store import ArticleRecord, Store
 from reader.core.stories.grouping import key_rows
@@ -123,7 +123,7 @@ class GroupingTimer:
         self.wall = 0.0
         self.cpu = 0.0
         self.original: Callable[[sqlite3.Connection, Sequence[tuple[int, ArticleRecord]]], None] = (
-            store_module.group_written
+            grouping_module.group_written
         )
 
     def __call__(
@@ -228,7 +228,7 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=300, help="articles added to each archive")
     args = parser.parse_args()
     timer = GroupingTimer()
-    store_module.group_written = timer  # type: ignore[assignment]
+    grouping_module.group_written = timer  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp:
         gen = Generator(1)
         small = Store(Path(tmp) / "small.db")

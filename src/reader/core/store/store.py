@@ -44,7 +44,6 @@ from reader.core.store.site_store import (
     remember_site_paragraphs,
     site_boilerplate,
 )
-from reader.core.stories.grouping import group_written
 from reader.core.stories.signature import Fingerprint
 from reader.core.textnorm import normalize_line, normalize_tag
 
@@ -699,6 +698,9 @@ class Store(EntityStore, AnnotationStore):
                 conn, [(r.url, r.site_paragraphs) for r in articles if r.site_paragraphs]
             )
             if group_stories:
+                # Imported here: grouping uses the store's helpers (a cycle at import).
+                from reader.core.stories.grouping import group_written
+
                 # In this transaction, so a story never misses an article.
                 group_written(conn, [(ids[record.key], record) for record in articles])
             # Filtered out at ingest: remembered like pruned articles, so the
