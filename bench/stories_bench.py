@@ -38,7 +38,6 @@ from typing import Any
 import reader.core.stories.grouping as grouping_module
 from reader.core.entities.records import Mention
 from reader.core.store import ArticleRecord, Store
-from reader.core.stories.grouping import key_rows
 from reader.core.stories.signature import (
     BANDS,
     BINS,
@@ -198,9 +197,8 @@ def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
             day = datetime.fromisoformat(when[:19]).toordinal()
             keys = [rng.getrandbits(61) for _ in range(BANDS)] + entity_keys(entities)
             conn.executemany(
-                "INSERT OR IGNORE INTO story_keys (period, key, day, article_id)"
-                " VALUES (?, ?, ?, ?)",
-                key_rows(keys, day, article_id),
+                "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
+                [(key, day, article_id) for key in keys],
             )
 
 

@@ -277,15 +277,13 @@ CREATE TABLE story_articles (
 );
 CREATE INDEX story_articles_by_story ON story_articles (story_id, article_id);
 CREATE INDEX story_articles_by_date ON story_articles (sort_date);
--- day: the article's date as a day number; period: day // 16. Ordered by
--- period first, so lookups and inserts stay in the recent periods' part of
--- the index however large the archive grows (grouping.PERIOD_DAYS).
+-- day: the article's date as a day number, so a lookup reads only the key's
+-- rows within the matching window however large the archive grows.
 CREATE TABLE story_keys (
-    period INTEGER NOT NULL,
     key INTEGER NOT NULL,
     day INTEGER NOT NULL,
     article_id INTEGER NOT NULL,
-    PRIMARY KEY (period, key, day, article_id)
+    PRIMARY KEY (key, day, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX story_keys_by_article ON story_keys (article_id);
 CREATE TRIGGER story_articles_gone AFTER DELETE ON story_articles BEGIN

@@ -79,21 +79,6 @@ MAX_ENTITY_CANDIDATES = 10
 # Days either side of an article's day that each kind of key is looked up in.
 _BAND_REACH = NEAR_DUPLICATE_WINDOW.days + 1
 _TRIO_REACH = SAME_EVENT_WINDOW.days + 1
-# story_keys is ordered by period first: a feed's lookups and inserts all land
-# in the few recent periods' part of the index, whose size does not grow with
-# the archive (ordered by key first, each of an article's 44 keys went to a
-# random page of the whole index: one page more to read, and to write back at
-# commit, per key as the archive grew). A lookup spans at most three periods.
-PERIOD_DAYS = _BAND_REACH + 1
-
-
-def _periods(day: int, reach: int) -> list[int]:
-    return list(range((day - reach) // PERIOD_DAYS, (day + reach) // PERIOD_DAYS + 1))
-
-
-def key_rows(keys: Iterable[int], day: int, article_id: int) -> list[tuple[int, int, int, int]]:
-    """The article's story_keys rows: (period, key, day, article id)."""
-    return [(day // PERIOD_DAYS, key, day, article_id) for key in keys]
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,15 +172,13 @@ def _matches(
     if not keys:
         return []
     marks = ",".join("?" * len(keys))
-    periods = _periods(day, reach)
     # Counted and cut in SQLite: templated text can share a key with hundreds
     # of articles, and only the best few need to come back to Python.
     return conn.execute(
         f"""SELECT article_id, count(*) AS shared FROM story_keys
-            WHERE period IN ({",".join("?" * len(periods))}) AND key IN ({marks})
-            AND day BETWEEN ? AND ?
+            WHERE key IN ({marks}) AND day BETWEEN ? AND ?
             GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?""",
-        [*periods, *keys, day - reach, day + reach, limit],
+        [*keys, day - reach, day + reach, limit],
     ).fetchall()
 
 
@@ -250,8 +233,8 @@ def group_articles(conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> Non
         # Indexed right after its lookup: the next arrivals of the batch find
         # it there, as if they came one by one.
         conn.executemany(
-            "INSERT OR IGNORE INTO story_keys (period, key, day, article_id) VALUES (?, ?, ?, ?)",
-            key_rows((*found.bands, *found.trios), day, arrival.article_id),
+            "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
+            [(key, day, arrival.article_id) for key in (*found.bands, *found.trios)],
         )
     stored = _members(
         conn, {i for found in candidates.values() for i in found if i not in changed_ids}
