@@ -178,7 +178,7 @@ def design(data: Data, idx: Sequence[int], vocab: Sequence[str], modes: Sequence
     r = 0
     for m in modes:
         for i in idx:
-            for word in data.words[m][i]:
+            for word in sorted(data.words[m][i]):  # the same sums on every run
                 j = column.get(word)
                 if j is not None:
                     rows.append(r)
