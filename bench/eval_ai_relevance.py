@@ -26,6 +26,10 @@ learning, neural network(s), LLM(s), large language model(s), language model(s),
 chatbot(s), generative AI, GPT followed by anything, ChatGPT, OpenAI, Anthropic,
 DeepMind.
 
+The second wave of dev labels (``bench/data/ai_relevance_dev2_*``: 440 headlines and
+leads, see docs/evaluation.md) is read through ``bench/label_sets.py`` from
+``--corpora`` and reported after the first.
+
 ``--set test`` scores the frozen test set instead (``bench/data/ai_relevance_test_*``:
 599 headlines and leads from 53 feeds and 71 news sites that the dev labels do not
 use, labelled twice; see docs/labelling.md), read through ``bench/label_sets.py``
