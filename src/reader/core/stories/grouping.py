@@ -264,7 +264,7 @@ def group_articles(conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> Non
         old = before.get(arrival.article_id)
         if old is not None and _keeps_story(conn, member, old.story_id):
             joins.join(node, ("s", old.story_id))
-    _write(conn, changed, members, {i: before[i] for i in edited}, joins)
+    _write(conn, changed, {i: before[i] for i in edited}, joins)
 
 
 def _keeps_story(conn: sqlite3.Connection, member: Member, story_id: int) -> bool:
@@ -287,7 +287,6 @@ def _keeps_story(conn: sqlite3.Connection, member: Member, story_id: int) -> boo
 def _write(
     conn: sqlite3.Connection,
     changed: Sequence[Arrival],
-    members: dict[int, Member],
     before: dict[int, Member],
     joins: _Joins,
 ) -> None:
