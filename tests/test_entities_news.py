@@ -465,3 +465,16 @@ def test_a_company_that_only_starts_a_longer_name_is_not_marked() -> None:
         ("CUDA 12.8+", "PRODUCT"),
         ("Nvidia", "ORG"),
     ]
+
+
+def test_the_first_name_of_a_people_list_is_a_person() -> None:
+    text = "The co-founders are Mara Quint and Tobias Reyne. Quint said the round closed."
+    result = entities(text)
+    assert result["Mara Quint"] == ("Mara Quint", "PERSON")
+    assert result["Quint"] == ("Mara Quint", "PERSON")
+
+
+def test_the_organisation_of_a_role_is_not_a_person() -> None:
+    text = "Jane Smith, the chief executive of Orbital Forge, said it would grow."
+    assert ("Orbital Forge", "ORG") in found(text)
+    assert ("Orbital Forge", "PERSON") not in found(text)

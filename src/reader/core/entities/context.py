@@ -168,12 +168,22 @@ _ORG_SUFFIXES = frozenset(
     Commission Council Association Alliance Consortium Initiative Society Academy
     Institute Party""".split()
 )
-_ORG_BEFORE = frozenset(
-    """startup start-up company firm lab rival maker developer provider competitor unicorn
+_ORG_BEFORE = (
+    frozenset(
+        """startup start-up company firm lab rival maker developer provider competitor unicorn
     subsidiary acquired acquire acquiring investor investors backer backers fund chipmaker
     outlet newspaper publisher agency regulator platform vendor partner customer customers at
     joined leaving left""".split()
-) | {"acquisition of"}
+    )
+    | {"acquisition of"}
+    | {
+        # "the chief executive of Orbital Forge, said": the role's organisation,
+        # even where a verb after it would make the run a person.
+        f"{role} of"
+        for role in "executive CEO CTO CFO COO founder co-founder cofounder president chairman"
+        " chairwoman".split()
+    }
+)
 
 
 def _introduced_by(before: str, words: frozenset[str]) -> bool:
@@ -424,7 +434,10 @@ def _coordinated_people(
             joined = before.endswith((" and ", ", ", ", and "))
             sentence = _SENTENCE_END.split(before)[-1]
             gap = len(" and ")
-            if joined and (run.start - gap in person_ends or _PEOPLE_LIST.search(sentence)):
+            listed = _PEOPLE_LIST.search(sentence)
+            # The list's first name comes right after its words: "co-founders are A and B".
+            first = listed is not None and listed.end() == len(sentence) - 1
+            if first or (joined and (run.start - gap in person_ends or listed)):
                 surface = text[run.start : run.end]
                 found.append(Mention(run.start, run.end, "PERSON", surface, surface, "context"))
                 continue
