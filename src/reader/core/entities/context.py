@@ -12,7 +12,7 @@ alone: a missing highlight costs less trust than a wrong one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from reader.core.entities.patterns import VERSION_TAIL
@@ -212,7 +212,7 @@ _VERB_AFTER = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class _Run:
+class NameRun:
     start: int
     end: int
     words: tuple[str, ...]
@@ -255,7 +255,7 @@ def sentence_start(text: str, pos: int) -> bool:
     return text[i] in ":;"
 
 
-def _runs(text: str, taken: list[tuple[int, int]]) -> list[_Run]:
+def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
     """Capitalised word runs in the parts of the text no other recogniser
     claimed (`taken`: the claimed spans, sorted and not overlapping).
 
@@ -263,14 +263,14 @@ def _runs(text: str, taken: list[tuple[int, int]]) -> list[_Run]:
     case (a plain word: no hyphen, apostrophe or final dot) skips the cleaning,
     and claims are checked by walking `taken` along with the words.
     """
-    runs: list[_Run] = []
+    runs: list[NameRun] = []
     words: list[tuple[int, int, str]] = []
     claim = 0  # the first claimed span that does not end before the current word
     claims = len(taken)
 
     def flush() -> None:
         if words:
-            runs.append(_Run(words[0][0], words[-1][1], tuple(w for _, _, w in words)))
+            runs.append(NameRun(words[0][0], words[-1][1], tuple(w for _, _, w in words)))
             words.clear()
 
     for match in _WORD.finditer(text):
@@ -329,14 +329,16 @@ def find_context_names(
     free: Callable[[int, int], bool],
     first_names: frozenset[str],
     known: Iterable[Mention],
+    leftover: list[NameRun] | None = None,
 ) -> list[Mention]:
     """Typed names in the unclaimed parts of `text`; `known` are the mentions
-    already found (their surnames and short names resolve later mentions)."""
+    already found (their surnames and short names resolve later mentions).
+    The runs no rule typed are added to `leftover` (for spans.py)."""
     found: list[Mention] = []
-    untyped: list[_Run] = []
+    untyped: list[NameRun] = []
     known = list(known)
     taken = sorted((m.start, m.end) for m in known)
-    for run in _runs(text, taken):
+    for run in name_runs(text, taken):
         label = _type_run(text, run, first_names)
         if label is None:
             untyped.append(run)
@@ -401,8 +403,12 @@ def find_context_names(
                 and sentence_start(text, run.start)
                 and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
             ):
+                if leftover is not None:
+                    leftover.append(run)
                 continue
         else:
+            if leftover is not None:
+                leftover.append(run)
             continue
         found.append(
             Mention(run.start, run.end, label, text[run.start : run.end], entity, "context")
@@ -422,8 +428,8 @@ _SENTENCE_END = re.compile(r"[.!?;]\s")
 
 
 def _coordinated_people(
-    text: str, untyped: list[_Run], known: list[Mention], found: list[Mention]
-) -> list[_Run]:
+    text: str, untyped: list[NameRun], known: list[Mention], found: list[Mention]
+) -> list[NameRun]:
     """Two- or three-word names joined by "and" to a person, or listed after
     "co-founders are", are people too; returns the runs still untyped."""
     person_ends = {m.end for m in known if m.label == "PERSON"}
@@ -445,7 +451,7 @@ def _coordinated_people(
     return left
 
 
-def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
+def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
     words = run.words
     before = text[max(0, run.start - 40) : run.start]
     after = text[run.end : run.end + 60]

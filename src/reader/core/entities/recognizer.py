@@ -28,11 +28,17 @@ from reader.core.entities.afterpass import (
     join_ranges_and_tails,
     tier_names,
 )
-from reader.core.entities.context import find_context_names, is_stop_word, sentence_start
+from reader.core.entities.context import (
+    NameRun,
+    find_context_names,
+    is_stop_word,
+    sentence_start,
+)
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
 from reader.core.entities.patterns import VERSION_TAIL, find_patterns
 from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
+from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
 RECOGNISER_VERSION = "2"
@@ -84,10 +90,14 @@ class Recognizer:
         *,
         kb: KnowledgeBase | None = None,
         model: object | None = None,
+        spans: SpanModel | None = None,
+        use_spans: bool = True,
     ) -> None:
         self.kb = kb or knowledge_base()
         self.rules = tuple(rules)
         self.model = model  # an optional statistical recogniser (see statistical.py)
+        # The shipped classifier of unresolved name-like runs (see spans.py).
+        self.spans = (spans or shipped_model()) if use_spans else None
         user_entries: dict[str, Entry] = {}
         self.relabel: dict[str, str] = {}
         self.ignored: set[str] = set()
@@ -106,7 +116,7 @@ class Recognizer:
         self._user: ahocorasick.Automaton | None = build(user_entries) if user_entries else None
         rules_text = "\n".join(f"{r.kind}\t{r.surface}\t{r.entity}\t{r.label}" for r in self.rules)
         self.digest = hashlib.sha256(
-            f"{RECOGNISER_VERSION}\n{self.kb.digest}\n{rules_text}\n{model!r}".encode()
+            f"{RECOGNISER_VERSION}\n{self.kb.digest}\n{rules_text}\n{model!r}\n{self.spans!r}".encode()
         ).hexdigest()[:16]
 
     def find(self, text: str) -> list[Mention]:
@@ -141,7 +151,8 @@ class Recognizer:
         # Tiers named alone ("Sonnet") before the context rules, which would
         # take "said Mythos Preview" for a person.
         claim(tier_names(text, chosen, claims.free))
-        claim(find_context_names(text, claims.free, self.kb.first_names, chosen))
+        leftover: list[NameRun] = []
+        claim(find_context_names(text, claims.free, self.kb.first_names, chosen, leftover))
         chosen = join_institutions(text, company_units(text, chosen))
         # The joined names replaced pieces: the later passes fill what is left.
         claims = _Claims()
@@ -149,6 +160,12 @@ class Recognizer:
             claims.take(mention.start, mention.end)
         claim(bracketed_acronyms(text, chosen, claims.free))
         claim(capitalised_names(text, self.kb.folded, claims.free))
+        if self.spans is not None:
+            claim(
+                classify_spans(
+                    text, self.spans, leftover, chosen, claims.free, self.kb.first_names
+                )
+            )
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))

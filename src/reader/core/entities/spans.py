@@ -1,0 +1,247 @@
+"""A small learned classifier for the names no rule resolved.
+
+The rules (knowledge base, patterns, context) are precise but only know the
+names and cues someone wrote down; in open news most missed names are
+unknown products, companies and people with no such cue. This pass looks at
+what is left: runs of capitalised, camel-case or digit-bearing words in the
+text nobody claimed ("Inon Z-330", "StreamingVLM", "Bari"), and decides for
+each run PERSON, ORG, PRODUCT, AI_MODEL, GPE or nothing from features a
+labeller would also use: the shape of the words, their endings, whether a
+word is a known given name, the words around the run, where it stands in the
+sentence, and what the rules found elsewhere in the same text.
+
+The weights are a linear model (an averaged perceptron) trained on our own
+labelled text by bench/train_entities.py and shipped as package data
+(reader/data/entities/span_model.json); nothing is downloaded, and only the
+few unresolved runs of a text are scored, so the pass costs little.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, lru_cache
+from importlib import resources
+
+from reader.core.entities.context import NameRun, name_runs, sentence_start
+from reader.core.entities.records import Mention
+
+MODEL_FILE = "span_model.json"
+NOT_NAMES_FILE = "not_names.txt"
+# What the classifier decides between; "O" is "not a name".
+CLASSES: tuple[str, ...] = ("O", "PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
+
+# The candidates are the runs of capitalised words that context.py looked at
+# and could not type (its `leftover`): found once, in the same pass.
+Candidate = NameRun
+
+
+def candidates(text: str, taken: Sequence[tuple[int, int]]) -> list[Candidate]:
+    """Every run of capitalised words outside the claimed spans `taken` (sorted,
+    not overlapping): what the trainer learns from."""
+    return name_runs(text, taken)
+
+
+@lru_cache(maxsize=8192)
+def _shape(word: str) -> str:
+    """A word's shape with repeats collapsed: "Parallax" Xx, "Z-330" X-d, "iPhone" xXx."""
+    out: list[str] = []
+    for ch in word:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)[:6]
+
+
+def features(
+    text: str,
+    cand: Candidate,
+    first_names: frozenset[str],
+    words_of_text: frozenset[str],
+    known: dict[str, str],
+) -> list[str]:
+    """The features of one candidate run; `words_of_text` come from
+    text_words, `known` are the labels of names the rules
+    found in the text (their surfaces and surnames). Few and cheap: this runs
+    for every unresolved run of every article."""
+    words = cand.words
+    first, last = words[0], words[-1]
+    n = len(words)
+    feats = [
+        "bias",
+        f"n={min(n, 4)}",
+        "shape=" + " ".join([_shape(w) for w in words[:3]]),
+        "first=" + first.lower(),
+        "last=" + last.lower(),
+        "suf3=" + last[-3:].lower(),
+    ]
+    if first in first_names:
+        feats.append("given" if n > 1 else "given-alone")
+    if also_lower(words_of_text, first):
+        feats.append("also-lower" if n == 1 else "first-also-lower")
+    if sentence_start(text, cand.start):
+        feats.append(f"sent-start-n={min(n, 2)}")
+    common = not_names()
+    for w in words:
+        if w in common:
+            feats.append("not-name-word")
+            break
+    label = known.get(first if n == 1 else " ".join(words))
+    if label is not None:
+        feats.append("known=" + label)
+    before = text[max(0, cand.start - 25) : cand.start]
+    prev = before[before.rfind(" ", 0, len(before) - 1) + 1 :].strip()
+    if prev:
+        # In a title or a heading every word is capitalised: a run there is
+        # less likely one name ("Solve Math Word Problems").
+        feats.append("capital-before" if prev[0].isupper() else "p1=" + prev.lower())
+    after = text[cand.end : cand.end + 25]
+    if after[:1] == " ":
+        nxt = after[1:].split(" ", 1)[0].rstrip(".,;:)'’\"”")
+        if nxt:
+            feats.append("capital-after" if nxt[0].isupper() else "n1=" + nxt)
+    elif after:
+        feats.append("next-char=" + after[0])
+    return feats
+
+
+class SpanModel:
+    """Linear weights per class for the candidate features."""
+
+    def __init__(self, weights: dict[str, list[float]], threshold: float) -> None:
+        self.weights = weights
+        self.threshold = threshold
+
+    def __repr__(self) -> str:  # part of the analysis digest: new weights re-analyse
+        words = " ".join(sorted(not_names()))
+        return "spans:" + hashlib.sha256((self.to_json() + words).encode()).hexdigest()[:12]
+
+    def scores(self, feats: Iterable[str]) -> list[float]:
+        # Six running sums in locals: a list per feature cost twice as much.
+        o = p = g = d = m = z = 0.0
+        weights = self.weights
+        for feat in feats:
+            row = weights.get(feat)
+            if row is not None:
+                o += row[0]
+                p += row[1]
+                g += row[2]
+                d += row[3]
+                m += row[4]
+                z += row[5]
+        return [o, p, g, d, m, z]
+
+    def decide(self, feats: Iterable[str]) -> str | None:
+        """The best label, or None when "not a name" is within the threshold."""
+        total = self.scores(feats)
+        best = max(range(1, len(CLASSES)), key=total.__getitem__)
+        if total[best] - total[0] > self.threshold:
+            return CLASSES[best]
+        return None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"classes": CLASSES, "threshold": self.threshold, "weights": self.weights},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> SpanModel:
+        data = json.loads(text)
+        if tuple(data["classes"]) != CLASSES:
+            raise ValueError(f"{MODEL_FILE}: classes {data['classes']} are not {CLASSES}")
+        return cls(data["weights"], float(data["threshold"]))
+
+
+def _data_text(name: str) -> str:
+    return (resources.files("reader") / "data" / "entities" / name).read_text(encoding="utf-8")
+
+
+@cache
+def not_names() -> frozenset[str]:
+    """Words that never make a name on their own (reader/data/entities/not_names.txt)."""
+    try:
+        text = _data_text(NOT_NAMES_FILE)
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(
+        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
+    )
+
+
+@cache
+def shipped_model() -> SpanModel | None:
+    """The model in the package, or None when the file is missing."""
+    try:
+        return SpanModel.from_json(_data_text(MODEL_FILE))
+    except FileNotFoundError:
+        return None
+
+
+def text_words(text: str) -> frozenset[str]:
+    """The text's words as split at spaces (punctuation kept), for also_lower."""
+    return frozenset(text.split())
+
+
+def also_lower(words: frozenset[str], word: str) -> bool:
+    """Whether the text (its `words`) also writes `word` in lower case: a
+    capitalised word that is also written so is more likely a sentence's
+    first word than a name."""
+    low = word.lower()
+    return low != word and (low in words or low + "," in words or low + "." in words)
+
+
+def known_names(mentions: Iterable[Mention]) -> dict[str, str]:
+    """Names the rules typed in this text, with a person's surname: the same
+    string unresolved elsewhere is most likely the same thing."""
+    known: dict[str, str] = {}
+    for m in mentions:
+        if m.label in CLASSES:
+            known.setdefault(m.text, m.label)
+            if m.label == "PERSON" and " " in m.text:
+                known.setdefault(m.text.rsplit(" ", 1)[1], "PERSON")
+    return known
+
+
+def worth_asking(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
+    """Whether a run can be a name at all: not only words such as "Europe",
+    "Chinese", "Python" (not names under the guideline), and not a sentence's
+    capitalised first word that the text also writes in lower case. Many
+    runs end here, before their features are built."""
+    words = cand.words
+    if (
+        len(words) == 1
+        and sentence_start(text, cand.start)
+        and also_lower(words_of_text, words[0])
+    ):
+        return False
+    common = not_names()
+    return not all(w in common for w in words)
+
+
+def classify_spans(
+    text: str,
+    model: SpanModel,
+    runs: Iterable[Candidate],
+    mentions: Sequence[Mention],
+    free: Callable[[int, int], bool],
+    first_names: frozenset[str],
+) -> list[Mention]:
+    """Typed mentions for the unresolved runs of `text` still free."""
+    found: list[Mention] = []
+    known: dict[str, str] | None = None
+    words: frozenset[str] = frozenset()
+    for cand in runs:
+        if not free(cand.start, cand.end):
+            continue
+        if known is None:
+            known, words = known_names(mentions), text_words(text)
+        if not worth_asking(text, cand, words):
+            continue
+        label = model.decide(features(text, cand, first_names, words, known))
+        if label is not None:
+            surface = text[cand.start : cand.end]
+            found.append(Mention(cand.start, cand.end, label, surface, surface, "model"))
+    return found
