@@ -478,3 +478,19 @@ def test_the_organisation_of_a_role_is_not_a_person() -> None:
     text = "Jane Smith, the chief executive of Orbital Forge, said it would grow."
     assert ("Orbital Forge", "ORG") in found(text)
     assert ("Orbital Forge", "PERSON") not in found(text)
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("Founded in 1931 on the belief that it would last.", ["1931"]),
+        ("He served in France between 1784 and 1789, at least.", ["1784", "1789"]),
+        ("By the 1830s, the court was wary.", ["1830s"]),
+    ],
+)
+def test_years_before_1950_after_a_date_word(text: str, years: list[str]) -> None:
+    assert [s for s, label in found(text) if label == "DATE"] == years
+
+
+def test_old_years_without_a_date_word_or_as_counts_are_not_dates() -> None:
+    assert found("A 1500 page book, and 1200 units sold since 1850 GPUs.") == []

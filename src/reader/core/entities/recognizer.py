@@ -162,9 +162,7 @@ class Recognizer:
         claim(capitalised_names(text, self.kb.folded, claims.free))
         if self.spans is not None:
             claim(
-                classify_spans(
-                    text, self.spans, leftover, chosen, claims.free, self.kb.first_names
-                )
+                classify_spans(text, self.spans, leftover, chosen, claims.free, self.kb.first_names)
             )
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]

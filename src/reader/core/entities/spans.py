@@ -29,6 +29,7 @@ from reader.core.entities.records import Mention
 
 MODEL_FILE = "span_model.json"
 NOT_NAMES_FILE = "not_names.txt"
+SURNAMES_FILE = "census_surnames.txt"
 # What the classifier decides between; "O" is "not a name".
 CLASSES: tuple[str, ...] = ("O", "PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
 
@@ -78,6 +79,8 @@ def features(
     ]
     if first in first_names:
         feats.append("given" if n > 1 else "given-alone")
+    if last in surnames():
+        feats.append("surname" if n > 1 else "surname-alone")
     if also_lower(words_of_text, first):
         feats.append("also-lower" if n == 1 else "first-also-lower")
     if sentence_start(text, cand.start):
@@ -114,7 +117,7 @@ class SpanModel:
         self.threshold = threshold
 
     def __repr__(self) -> str:  # part of the analysis digest: new weights re-analyse
-        words = " ".join(sorted(not_names()))
+        words = " ".join(sorted(not_names() | surnames()))
         return "spans:" + hashlib.sha256((self.to_json() + words).encode()).hexdigest()[:12]
 
     def scores(self, feats: Iterable[str]) -> list[float]:
@@ -159,16 +162,26 @@ def _data_text(name: str) -> str:
     return (resources.files("reader") / "data" / "entities" / name).read_text(encoding="utf-8")
 
 
-@cache
-def not_names() -> frozenset[str]:
-    """Words that never make a name on their own (reader/data/entities/not_names.txt)."""
+def _word_list(name: str) -> frozenset[str]:
     try:
-        text = _data_text(NOT_NAMES_FILE)
+        text = _data_text(name)
     except FileNotFoundError:
         return frozenset()
     return frozenset(
         word for line in text.splitlines() if not line.startswith("#") for word in line.split()
     )
+
+
+@cache
+def not_names() -> frozenset[str]:
+    """Words that never make a name on their own (reader/data/entities/not_names.txt)."""
+    return _word_list(NOT_NAMES_FILE)
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Common surnames (see bench/make_name_lists.py)."""
+    return _word_list(SURNAMES_FILE)
 
 
 @cache
@@ -205,17 +218,20 @@ def known_names(mentions: Iterable[Mention]) -> dict[str, str]:
     return known
 
 
+# Longer runs of capitalised words are mostly titles, headings and events
+# ("Green Valley Orchard Picnic Day"): without a cue they are left alone.
+_MAX_WORDS = 3
+
+
 def worth_asking(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
-    """Whether a run can be a name at all: not only words such as "Europe",
+    """Whether a run can be a name at all: three words at most, not only words such as "Europe",
     "Chinese", "Python" (not names under the guideline), and not a sentence's
     capitalised first word that the text also writes in lower case. Many
     runs end here, before their features are built."""
     words = cand.words
-    if (
-        len(words) == 1
-        and sentence_start(text, cand.start)
-        and also_lower(words_of_text, words[0])
-    ):
+    if len(words) > _MAX_WORDS:
+        return False
+    if len(words) == 1 and sentence_start(text, cand.start) and also_lower(words_of_text, words[0]):
         return False
     common = not_names()
     return not all(w in common for w in words)
