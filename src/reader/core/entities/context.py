@@ -71,7 +71,8 @@ _PERSON_TITLES = frozenset(
     Producer producer Correspondent correspondent anchor host editor Reps. Sens. general
     Admiral Lieutenant Colonel Sergeant Ambassador ambassador Chancellor chancellor premier
     Councilmember councilmember actor actress singer rapper comedian billionaire
-    entrepreneur""".split()
+    entrepreneur Administrator administrator Congressman Congresswoman Assemblyman
+    Assemblywoman Councilman Councilwoman Sri Shri""".split()
 )
 # (Titles end a run of capitalised words, so capitalised words that are also
 # parts of names, "General" in "Lakeshore General Hospital", stay out.)
@@ -110,7 +111,7 @@ _PRODUCT_NOUNS = frozenset(
     laptop laptops""".split()
 )
 # Last words that make a capitalised run a place, not a person ("Marina Bay").
-_PLACE_WORDS = frozenset(
+PLACE_WORDS = frozenset(
     """Bay Beach Park Street Avenue Road Square Bridge Island Islands Lake River Valley Hill
     Hills Mountain Mountains Harbor Harbour Point Springs Falls Heights Gardens Garden County
     Canyon Creek Coast Port Plaza Boulevard Lane Station Airport Tower Hall Center Centre
@@ -487,12 +488,12 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         return None
     # A known given name, or a person's title just before, says PERSON even
     # where the sentence also talks about companies ("angel investor X Y").
-    if 2 <= len(words) <= 4 and words[-1] not in _PLACE_WORDS:
+    if 2 <= len(words) <= 4 and words[-1] not in PLACE_WORDS:
         previous = before.rstrip().rsplit(" ", 1)[-1].rstrip(",") if before.strip() else ""
         if words[0] in first_names or previous in _PERSON_TITLES:
             return "PERSON"
     if _ORG_AFTER.match(after) or (
-        words[-1] not in _PLACE_WORDS and _introduced_by(before, _ORG_BEFORE)
+        words[-1] not in PLACE_WORDS and _introduced_by(before, _ORG_BEFORE)
     ):
         return "ORG"
     if 2 <= len(words) <= 4 and (

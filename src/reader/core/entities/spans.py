@@ -18,13 +18,15 @@ few unresolved runs of a text are scored, so the pass costs little.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
-from reader.core.entities.context import NameRun, name_runs, sentence_start
+from reader.core.entities.context import PLACE_WORDS, NameRun, name_runs, sentence_start
 from reader.core.entities.records import Mention
 
 MODEL_FILE = "span_model.json"
@@ -39,9 +41,56 @@ Candidate = NameRun
 
 
 def candidates(text: str, taken: Sequence[tuple[int, int]]) -> list[Candidate]:
-    """Every run of capitalised words outside the claimed spans `taken` (sorted,
-    not overlapping): what the trainer learns from."""
-    return name_runs(text, taken)
+    """Every candidate outside the claimed spans `taken` (sorted, not
+    overlapping): what the trainer learns from. At run time the runs come
+    from context.py's pass instead, and `asked` adds the rest."""
+
+    def free(start: int, end: int) -> bool:
+        i = bisect.bisect_left(taken, (end,))
+        return i == 0 or taken[i - 1][1] <= start
+
+    return asked(text, name_runs(text, taken), free)
+
+
+# A short acronym ("DOD", "NRO", "GMU"): context.py ends its runs at these
+# (most are words such as "API" or "GPU"); here the model decides.
+_ACRONYM = re.compile(r"(?<![\w.&'’-])[A-Z][A-Z0-9]{1,3}(?![\w&'’-]|\.\w)")
+# A number after a name is part of it ("Drafts 4", "Amiga 500", "Wolfenstein
+# 3D"), unless it starts an amount or a count.
+_NUMBER_AFTER = re.compile(
+    r" (\d{1,4}(?:\.\d{1,2})?[A-Za-z]{0,2})(?![\w%/-]|[.,:]\d| (?:percent|per|million|billion"
+    r"|thousand|years?|months?|days?|hours?|minutes?|times|people|users|pounds|miles|feet|units"
+    r"|of)\b)"
+)
+
+
+def asked(
+    text: str, runs: Iterable[Candidate], free: Callable[[int, int], bool]
+) -> list[Candidate]:
+    """The runs, each with the number after it, and the free short acronyms."""
+    out: list[Candidate] = []
+    for run in runs:
+        number = _NUMBER_AFTER.match(text, run.end)
+        if number is not None and free(number.start(1), number.end(1)):
+            run = NameRun(run.start, number.end(1), (*run.words, number.group(1)))
+        out.append(run)
+    acronyms = [
+        NameRun(m.start(), m.end(), (m.group(),))
+        for m in _ACRONYM.finditer(text)
+        if free(m.start(), m.end())
+    ]
+    if not acronyms:
+        return out
+    # An acronym next to a run is one name with it: "IBM PC", "Roku TV",
+    # "NRI Forum", "Macintosh SE".
+    joined: list[Candidate] = []
+    for cand in sorted([*out, *acronyms], key=lambda c: c.start):
+        last = joined[-1] if joined else None
+        if last is not None and last.end + 1 == cand.start and text[last.end] == " ":
+            joined[-1] = NameRun(last.start, cand.end, (*last.words, *cand.words))
+        else:
+            joined.append(cand)
+    return joined
 
 
 @lru_cache(maxsize=8192)
@@ -79,6 +128,8 @@ def features(
     ]
     if first in first_names:
         feats.append("given" if n > 1 else "given-alone")
+    if last in PLACE_WORDS:
+        feats.append("place-word")
     if last in surnames():
         feats.append("surname" if n > 1 else "surname-alone")
     if also_lower(words_of_text, first):
@@ -231,10 +282,21 @@ def worth_asking(text: str, cand: Candidate, words_of_text: frozenset[str]) -> b
     words = cand.words
     if len(words) > _MAX_WORDS:
         return False
+    if (
+        len(words) == 1
+        and text.endswith(" (", 0, cand.start)
+        and text[cand.start - 3 : cand.start - 2].islower()
+    ):
+        return False  # an acronym defining a term: "state-of-the-art (SOTA)"
     if len(words) == 1 and sentence_start(text, cand.start) and also_lower(words_of_text, words[0]):
         return False
+    if any(_BENCHMARK.search(w) for w in words):
+        return False  # a benchmark or a data set ("SEC-Bench Pro", "IndQA"): not a name
     common = not_names()
     return not all(w in common for w in words)
+
+
+_BENCHMARK = re.compile(r"(?:Bench|Eval|QA)\d*$|-Bench\b")
 
 
 def classify_spans(
@@ -249,7 +311,7 @@ def classify_spans(
     found: list[Mention] = []
     known: dict[str, str] | None = None
     words: frozenset[str] = frozenset()
-    for cand in runs:
+    for cand in asked(text, runs, free):
         if not free(cand.start, cand.end):
             continue
         if known is None:
@@ -257,6 +319,8 @@ def classify_spans(
         if not worth_asking(text, cand, words):
             continue
         label = model.decide(features(text, cand, first_names, words, known))
+        if label == "PERSON" and cand.words[-1] in PLACE_WORDS:
+            continue  # "Marina Bay": a given name, but a place's last word
         if label is not None:
             surface = text[cand.start : cand.end]
             found.append(Mention(cand.start, cand.end, label, surface, surface, "model"))
