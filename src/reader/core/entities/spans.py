@@ -54,7 +54,8 @@ def candidates(text: str, taken: Sequence[tuple[int, int]]) -> list[Candidate]:
 
 # A short acronym ("DOD", "NRO", "GMU"): context.py ends its runs at these
 # (most are words such as "API" or "GPU"); here the model decides.
-_ACRONYM = re.compile(r"(?<![\w.&'’-])[A-Z][A-Z0-9]{1,3}(?![\w&'’-]|\.\w)")
+# (The capital first and the look-behind after it: the engine skips to capitals.)
+_ACRONYM = re.compile(r"[A-Z](?<![\w.&'’-].)[A-Z0-9]{1,3}(?![\w&'’-]|\.\w)")
 # A number after a name is part of it ("Drafts 4", "Amiga 500", "Wolfenstein
 # 3D"), unless it starts an amount or a count.
 _NUMBER_AFTER = re.compile(
@@ -70,7 +71,8 @@ def asked(
     """The runs, each with the number after it, and the free short acronyms."""
     out: list[Candidate] = []
     for run in runs:
-        number = _NUMBER_AFTER.match(text, run.end)
+        end = run.end
+        number = _NUMBER_AFTER.match(text, end) if text[end + 1 : end + 2].isdigit() else None
         if number is not None and free(number.start(1), number.end(1)):
             run = NameRun(run.start, number.end(1), (*run.words, number.group(1)))
         out.append(run)
@@ -104,18 +106,9 @@ def _shape(word: str) -> str:
     return "".join(out)[:6]
 
 
-def features(
-    text: str,
-    cand: Candidate,
-    first_names: frozenset[str],
-    words_of_text: frozenset[str],
-    known: dict[str, str],
-) -> list[str]:
-    """The features of one candidate run; `words_of_text` come from
-    text_words, `known` are the labels of names the rules
-    found in the text (their surfaces and surnames). Few and cheap: this runs
-    for every unresolved run of every article."""
-    words = cand.words
+def surface_features(words: tuple[str, ...], first_names: frozenset[str]) -> list[str]:
+    """What the run's own words say: shapes, endings, name lists. The same
+    for every occurrence, so their scores are cached per surface."""
     first, last = words[0], words[-1]
     n = len(words)
     feats = [
@@ -132,15 +125,29 @@ def features(
         feats.append("place-word")
     if last in surnames():
         feats.append("surname" if n > 1 else "surname-alone")
-    if also_lower(words_of_text, first):
-        feats.append("also-lower" if n == 1 else "first-also-lower")
-    if sentence_start(text, cand.start):
-        feats.append(f"sent-start-n={min(n, 2)}")
     common = not_names()
     for w in words:
         if w in common:
             feats.append("not-name-word")
             break
+    return feats
+
+
+def context_features(
+    text: str, cand: Candidate, words_of_text: frozenset[str], known: dict[str, str]
+) -> list[str]:
+    """What the text around the run says; `words_of_text` come from
+    text_words, `known` are the labels of names the rules found in the text
+    (their surfaces and surnames). Few and cheap: this runs for every
+    unresolved run of every article."""
+    words = cand.words
+    first = words[0]
+    n = len(words)
+    feats = []
+    if also_lower(words_of_text, first):
+        feats.append("also-lower" if n == 1 else "first-also-lower")
+    if sentence_start(text, cand.start):
+        feats.append("sent-start-n=1" if n == 1 else "sent-start-n=2")
     label = known.get(first if n == 1 else " ".join(words))
     if label is not None:
         feats.append("known=" + label)
@@ -160,12 +167,29 @@ def features(
     return feats
 
 
+def features(
+    text: str,
+    cand: Candidate,
+    first_names: frozenset[str],
+    words_of_text: frozenset[str],
+    known: dict[str, str],
+) -> list[str]:
+    """Every feature of one candidate run (what the trainer learns from)."""
+    return surface_features(cand.words, first_names) + context_features(
+        text, cand, words_of_text, known
+    )
+
+
+_SURFACE_CACHE = 20_000  # surfaces whose scores are kept (a few MB at most)
+
+
 class SpanModel:
     """Linear weights per class for the candidate features."""
 
     def __init__(self, weights: dict[str, list[float]], threshold: float) -> None:
         self.weights = weights
         self.threshold = threshold
+        self._surfaces: dict[tuple[str, ...], list[float]] = {}
 
     def __repr__(self) -> str:  # part of the analysis digest: new weights re-analyse
         words = " ".join(sorted(not_names() | surnames()))
@@ -186,13 +210,26 @@ class SpanModel:
                 z += row[5]
         return [o, p, g, d, m, z]
 
-    def decide(self, feats: Iterable[str]) -> str | None:
-        """The best label, or None when "not a name" is within the threshold."""
+    def decide(self, feats: Iterable[str], base: Sequence[float] = ()) -> str | None:
+        """The best label, or None when "not a name" is within the threshold;
+        `base` are scores already summed (a surface's, see surface_scores)."""
         total = self.scores(feats)
+        if base:
+            total = [a + b for a, b in zip(total, base, strict=True)]
         best = max(range(1, len(CLASSES)), key=total.__getitem__)
         if total[best] - total[0] > self.threshold:
             return CLASSES[best]
         return None
+
+    def surface_scores(self, words: tuple[str, ...], first_names: frozenset[str]) -> list[float]:
+        """The scores of a surface's own features, cached: names recur within
+        and across articles."""
+        cached = self._surfaces.get(words)
+        if cached is None:
+            if len(self._surfaces) >= _SURFACE_CACHE:
+                self._surfaces.clear()
+            cached = self._surfaces[words] = self.scores(surface_features(words, first_names))
+        return cached
 
     def to_json(self) -> str:
         return json.dumps(
@@ -275,28 +312,28 @@ _MAX_WORDS = 3
 
 
 def worth_asking(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
-    """Whether a run can be a name at all: three words at most, not only words such as "Europe",
-    "Chinese", "Python" (not names under the guideline), and not a sentence's
-    capitalised first word that the text also writes in lower case. Many
-    runs end here, before their features are built."""
+    """Whether a run can be a name at all: three words at most, not only words
+    such as "Europe", "Chinese", "Python" (not names under the guideline), not
+    a benchmark, and not a sentence's capitalised first word that the text
+    also writes in lower case. Many runs end here, before their features are
+    built; the cheap tests come first."""
     words = cand.words
     if len(words) > _MAX_WORDS:
         return False
-    if (
-        len(words) == 1
-        and text.endswith(" (", 0, cand.start)
-        and text[cand.start - 3 : cand.start - 2].islower()
-    ):
-        return False  # an acronym defining a term: "state-of-the-art (SOTA)"
-    if len(words) == 1 and sentence_start(text, cand.start) and also_lower(words_of_text, words[0]):
-        return False
-    if any(_BENCHMARK.search(w) for w in words):
-        return False  # a benchmark or a data set ("SEC-Bench Pro", "IndQA"): not a name
+    for w in words:
+        if "Bench" in w or w.endswith(_BENCHMARK_ENDS):
+            return False  # a benchmark or a data set ("SEC-Bench Pro", "IndQA"): not a name
+    if len(words) == 1:
+        start = cand.start
+        if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
+            return False  # an acronym defining a term: "state-of-the-art (SOTA)"
+        if also_lower(words_of_text, words[0]) and sentence_start(text, start):
+            return False
     common = not_names()
     return not all(w in common for w in words)
 
 
-_BENCHMARK = re.compile(r"(?:Bench|Eval|QA)\d*$|-Bench\b")
+_BENCHMARK_ENDS = ("Eval", "QA")
 
 
 def classify_spans(
@@ -318,7 +355,10 @@ def classify_spans(
             known, words = known_names(mentions), text_words(text)
         if not worth_asking(text, cand, words):
             continue
-        label = model.decide(features(text, cand, first_names, words, known))
+        label = model.decide(
+            context_features(text, cand, words, known),
+            model.surface_scores(cand.words, first_names),
+        )
         if label == "PERSON" and cand.words[-1] in PLACE_WORDS:
             continue  # "Marina Bay": a given name, but a place's last word
         if label is not None:
