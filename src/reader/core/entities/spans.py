@@ -189,15 +189,15 @@ class SpanModel:
     def __init__(self, weights: dict[str, list[float]], threshold: float) -> None:
         self.weights = weights
         self.threshold = threshold
-        self._surfaces: dict[tuple[str, ...], list[float]] = {}
+        self._surfaces: dict[tuple[str, ...], list[float] | None] = {}
 
     def __repr__(self) -> str:  # part of the analysis digest: new weights re-analyse
         words = " ".join(sorted(not_names() | surnames()))
         return "spans:" + hashlib.sha256((self.to_json() + words).encode()).hexdigest()[:12]
 
-    def scores(self, feats: Iterable[str]) -> list[float]:
+    def scores(self, feats: Iterable[str], base: Sequence[float] = ()) -> list[float]:
         # Six running sums in locals: a list per feature cost twice as much.
-        o = p = g = d = m = z = 0.0
+        o, p, g, d, m, z = base or (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         weights = self.weights
         for feat in feats:
             row = weights.get(feat)
@@ -213,23 +213,28 @@ class SpanModel:
     def decide(self, feats: Iterable[str], base: Sequence[float] = ()) -> str | None:
         """The best label, or None when "not a name" is within the threshold;
         `base` are scores already summed (a surface's, see surface_scores)."""
-        total = self.scores(feats)
-        if base:
-            total = [a + b for a, b in zip(total, base, strict=True)]
+        total = self.scores(feats, base)
         best = max(range(1, len(CLASSES)), key=total.__getitem__)
         if total[best] - total[0] > self.threshold:
             return CLASSES[best]
         return None
 
-    def surface_scores(self, words: tuple[str, ...], first_names: frozenset[str]) -> list[float]:
-        """The scores of a surface's own features, cached: names recur within
-        and across articles."""
-        cached = self._surfaces.get(words)
-        if cached is None:
-            if len(self._surfaces) >= _SURFACE_CACHE:
-                self._surfaces.clear()
-            cached = self._surfaces[words] = self.scores(surface_features(words, first_names))
-        return cached
+    def surface_scores(
+        self, words: tuple[str, ...], first_names: frozenset[str]
+    ) -> list[float] | None:
+        """The scores of a surface's own features, or None when it cannot be a
+        name (plausible_surface); cached: names recur within and across articles."""
+        try:
+            return self._surfaces[words]
+        except KeyError:
+            pass
+        if len(self._surfaces) >= _SURFACE_CACHE:
+            self._surfaces.clear()
+        found = None
+        if plausible_surface(words):
+            found = self.scores(surface_features(words, first_names))
+        self._surfaces[words] = found
+        return found
 
     def to_json(self) -> str:
         return json.dumps(
@@ -311,26 +316,35 @@ def known_names(mentions: Iterable[Mention]) -> dict[str, str]:
 _MAX_WORDS = 3
 
 
-def worth_asking(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
-    """Whether a run can be a name at all: three words at most, not only words
-    such as "Europe", "Chinese", "Python" (not names under the guideline), not
-    a benchmark, and not a sentence's capitalised first word that the text
-    also writes in lower case. Many runs end here, before their features are
-    built; the cheap tests come first."""
-    words = cand.words
+def plausible_surface(words: tuple[str, ...]) -> bool:
+    """Whether these words can be a name at all: three words at most, not a
+    benchmark, not only words such as "Europe", "Chinese", "Python" (not
+    names under the guideline)."""
     if len(words) > _MAX_WORDS:
         return False
     for w in words:
         if "Bench" in w or w.endswith(_BENCHMARK_ENDS):
             return False  # a benchmark or a data set ("SEC-Bench Pro", "IndQA"): not a name
-    if len(words) == 1:
-        start = cand.start
-        if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
-            return False  # an acronym defining a term: "state-of-the-art (SOTA)"
-        if also_lower(words_of_text, words[0]) and sentence_start(text, start):
-            return False
     common = not_names()
     return not all(w in common for w in words)
+
+
+def plausible_here(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
+    """Whether the run can be a name where it stands: not an acronym defining
+    a term, not a sentence's capitalised first word that the text also
+    writes in lower case."""
+    if len(cand.words) == 1:
+        start = cand.start
+        if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
+            return False  # "state-of-the-art (SOTA)"
+        if also_lower(words_of_text, cand.words[0]) and sentence_start(text, start):
+            return False
+    return True
+
+
+def worth_asking(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
+    """Whether to ask the model about a run (most runs end here)."""
+    return plausible_surface(cand.words) and plausible_here(text, cand, words_of_text)
 
 
 _BENCHMARK_ENDS = ("Eval", "QA")
@@ -351,14 +365,14 @@ def classify_spans(
     for cand in asked(text, runs, free):
         if not free(cand.start, cand.end):
             continue
+        base = model.surface_scores(cand.words, first_names)
+        if base is None:
+            continue
         if known is None:
             known, words = known_names(mentions), text_words(text)
-        if not worth_asking(text, cand, words):
+        if not plausible_here(text, cand, words):
             continue
-        label = model.decide(
-            context_features(text, cand, words, known),
-            model.surface_scores(cand.words, first_names),
-        )
+        label = model.decide(context_features(text, cand, words, known), base)
         if label == "PERSON" and cand.words[-1] in PLACE_WORDS:
             continue  # "Marina Bay": a given name, but a place's last word
         if label is not None:
