@@ -6,7 +6,8 @@ therefore two files in ``bench/data``:
 - ``*_refs.jsonl`` (written by ``bench/make_label_sets.py``): one object a line with the
   item's ``id``, where its text lives (``corpus``: ``feed`` or ``page``; ``path``
   relative to the corpora root; ``entry`` (feed entry id, else link) or ``page`` (the
-  extraction benchmark's page id); ``para`` (paragraph index, entity sets only)) and
+  extraction benchmark's page id); ``para`` (paragraph index, entity sets only; or
+  ``title`` / ``summary`` for an entry's headline or plain-text summary)) and
   ``sha1`` of the text, so that a changed corpus is noticed instead of silently scored.
 - ``*_labels.jsonl`` (written here from a labeller's file): entity sets hold
   ``{"id", "spans": [[start, end, label], ...]}`` with code-point offsets into the
@@ -206,8 +207,24 @@ def find_entry(corpora: Path, path: str, key: str) -> FeedEntry | None:
     return next((e for e in read_feed(file).entries if e.key == key), None)
 
 
+# Feed items whose text is the entry's headline or its plain-text summary rather than
+# a <p> of its content (``para`` is then this word, not an index): AI newsletters and
+# release notes whose feeds carry short summaries only.
+ENTRY_PARTS = ("title", "summary")
+
+
+def entry_part(entry: FeedEntry, part: str) -> str:
+    """The entry's title, or its summary (else content) as plain text, collapsed."""
+    if part == "title":
+        return collapse(entry.title)
+    return html_plain(entry.summary_html) or html_plain(entry.html)
+
+
 def ref_paragraph(corpora: Path, ref: dict[str, Any]) -> str | None:
     """The paragraph a reference points at, or None when the corpus lacks it."""
+    if ref["corpus"] == "feed" and ref["para"] in ENTRY_PARTS:
+        found = find_entry(corpora, ref["path"], ref["entry"])
+        return entry_part(found, ref["para"]) if found else None
     if ref["corpus"] == "page":
         body = read_ground_truth(corpora).get(ref["page"], {}).get("articleBody")
         paragraphs = body_paragraphs(body) if body else []

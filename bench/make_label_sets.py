@@ -46,6 +46,7 @@ from label_sets import (
     PAGES_PATH,
     body_paragraphs,
     collapse,
+    entry_part,
     html_paragraphs,
     read_feed,
     read_ground_truth,
@@ -183,6 +184,25 @@ NER_TRAIN_FEEDS: dict[str, str | None] = {
     "feeds/realworld/rss-parser-js/input/customfields.rss": "varthabharati.in",
     "feeds/realworld/rss-parser-js/input/content-encoded.rss": None,
 }
+# Short, AI-dense items for the training set: the headlines and plain-text summaries of
+# AI newsletters and release notes (their feeds carry no article paragraphs). Without
+# them the disjoint sources above hold almost no AI model names.
+NER_TRAIN_HEADLINE_FEEDS = [
+    "feeds/tech-ai/ai-news-direct/feeds/" + name
+    for name in (
+        "artificial_analysis.xml",
+        "deeplearning_ai_batch.xml",
+        "z_ai_blog.xml",
+        "minimax_blog.xml",
+        "moonshot_blog.xml",
+        "bytedance_seed_blog.xml",
+        "meta_ai_news.xml",
+        "huggingface_daily_papers.xml",
+        "deepseek_news.xml",
+    )
+]
+NER_TRAIN_HEADLINES = 160
+HEADLINE_MIN_WORDS, SUMMARY_MIN_WORDS = 3, 8
 # One publisher under two domains (the entity test set has hosted.ap.org and github.com).
 PUBLISHER_ALIASES = {"apnews": "ap", "githubstatus": "github"}
 NER_TRAIN_SIZE = 560
@@ -285,6 +305,39 @@ def feed_candidates(corpora: Path, path: str, keys: Iterable[str] | None = None)
                     "sha1": sha1(text),
                 }
                 out.append(Candidate(ref, text, len(text.split()), estimated_mentions(text)))
+    return out
+
+
+def headline_usable(text: str, min_words: int) -> bool:
+    """Short English text: enough words, Latin script, no clash with the markup."""
+    words = _WORD.findall(text)
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(ch.isascii() for ch in letters) >= 0.9 * len(letters) if letters else False
+    clash = "[[" in text or "]]" in text or "|" in text or text.startswith("#")
+    return min_words <= len(words) <= MAX_WORDS and latin and not clash
+
+
+def headline_candidates(corpora: Path, path: str) -> list[Candidate]:
+    """Each entry's title and, when it says more, its plain-text summary."""
+    out: list[Candidate] = []
+    for entry in read_feed(corpora / path).entries:
+        title = entry_part(entry, "title")
+        for part, min_words in (("title", HEADLINE_MIN_WORDS), ("summary", SUMMARY_MIN_WORDS)):
+            text = entry_part(entry, part)
+            if part == "summary" and (text == title or title in text):
+                continue
+            # Counters such as "Type: ... Downloads: ..." are not prose.
+            if not headline_usable(text, min_words) or text.count(":") > 3:
+                continue
+            ref = {
+                "corpus": "feed",
+                "path": path,
+                "entry": entry.key,
+                "para": part,
+                "source": site(entry.link) or path,
+                "sha1": sha1(text),
+            }
+            out.append(Candidate(ref, text, len(text.split()), estimated_mentions(text)))
     return out
 
 
@@ -408,8 +461,9 @@ def publisher(host: str) -> str:
     return PUBLISHER_ALIASES.get(name, name)
 
 
-def train_candidates(corpora: Path) -> list[Candidate]:
-    """Paragraphs for the entity training set, none sharing a source with dev or test.
+def train_candidates(corpora: Path, headlines: bool = False) -> list[Candidate]:
+    """Paragraphs (or, with ``headlines``, titles and summaries of the AI newsletter
+    feeds) for the entity training set, none sharing a source with dev or test.
 
     A paragraph is dropped when its source or the site its entry links to belongs to a
     publisher of the entity dev or test set, when its text is in either set (same sha1),
@@ -432,6 +486,8 @@ def train_candidates(corpora: Path) -> list[Candidate]:
         (path, source, None) for path, source in NER_TRAIN_FEEDS.items()
     ]
     feeds += [(path, None, keys) for path, keys in sorted(snapshot_only.items())]
+    if headlines:
+        feeds = [(path, None, None) for path in NER_TRAIN_HEADLINE_FEEDS]
     out: list[Candidate] = []
     for path, fixed_source, keys in feeds:
         assert keys is not None or path not in held_files, path
@@ -440,7 +496,12 @@ def train_candidates(corpora: Path) -> list[Candidate]:
             print(f"  missing feed {path}; skipped")
             continue
         links = {e.key: site(e.link) for e in read_feed(file).entries}
-        for c in feed_candidates(corpora, path, keys):
+        found = (
+            headline_candidates(corpora, path)
+            if headlines
+            else feed_candidates(corpora, path, keys)
+        )
+        for c in found:
             linked = links.get(c.ref["entry"], "")
             source = fixed_source or c.ref["source"]
             if {publisher(source), publisher(linked or source)} & held_publishers:
@@ -455,6 +516,11 @@ def select_train(corpora: Path, out: Path) -> int:
     """Write the entity training selection: chunk files for the labeller and the refs."""
     pool = [c for c in train_candidates(corpora) if c.density >= NER_TRAIN_MIN_DENSITY]
     train = pick(pool, NER_TRAIN_SIZE, NER_TRAIN_PER_SITE, NER_TRAIN_PER_ARTICLE)
+    # Appended after the paragraphs so that adding them left the paragraphs' ids as
+    # they were labelled; an entry gives at most its title and its summary.
+    seen = {c.ref["sha1"] for c in train}
+    short = [c for c in train_candidates(corpora, headlines=True) if c.ref["sha1"] not in seen]
+    train += pick(short, NER_TRAIN_HEADLINES, NER_TRAIN_PER_SITE, 2)
     write_ner("ner_train", train, out, chunk=NER_TRAIN_CHUNK)
     summary("ner_train", [c.ref["source"] for c in train])
     print(f"  estimated mentions {sum(c.density for c in train):.0f}")

@@ -217,3 +217,24 @@ def test_every_committed_entity_set_is_well_formed(capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     for name in ("ner_dev", "ner_test", "ner_train"):
         assert f"{name}_labels.jsonl:" in out
+
+
+def test_headline_and_summary_references(tmp_path: Path, corpora: Path) -> None:
+    """An entry's title or plain-text summary can be a labelled item (``para`` names it)."""
+    base = {"corpus": "feed", "path": "feeds/lab.xml", "entry": "https://lab.example/a"}
+    title = label_sets.ref_paragraph(corpora, {**base, "para": "title"})
+    summary = label_sets.ref_paragraph(corpora, {**base, "para": "summary"})
+    assert (title, summary) == ("Opus 4.6 pricing", "Prices for the new model.")
+    refs = tmp_path / "refs.jsonl"
+    label_sets.write_jsonl(
+        refs,
+        [{"id": "t-1", **base, "para": "title", "source": "s", "sha1": label_sets.sha1(title)}],
+    )
+    labelled = tmp_path / "ner.txt"
+    labelled.write_text("# id: t-1\n[[Opus 4.6|AI_MODEL]] pricing\n", encoding="utf-8")
+    out = tmp_path / "labels.jsonl"
+    label_sets.write_jsonl(out, label_sets.convert_ner(labelled, refs))
+    items = label_sets.load_ner(corpora, refs, out)
+    assert items is not None and [(i.text, i.spans) for i in items] == [
+        ("Opus 4.6 pricing", [(0, 8, "AI_MODEL")])
+    ]
