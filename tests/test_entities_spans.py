@@ -1,0 +1,174 @@
+"""The learned classifier of the capitalised runs no rule typed (core/entities/spans.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.core.entities import Recognizer, recognize
+from reader.core.entities.spans import (
+    CLASSES,
+    SpanModel,
+    candidates,
+    classify_spans,
+    features,
+    shipped_model,
+    worth_asking,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import train_entities
+
+
+def surfaces(text: str) -> list[str]:
+    return [text[c.start : c.end] for c in candidates(text, [])]
+
+
+def found(text: str, recognizer: Recognizer | None = None) -> list[tuple[str, str, str]]:
+    mentions = recognizer.find(text) if recognizer else recognize(text)
+    return [(m.text, m.label, m.source) for m in mentions]
+
+
+# -- candidates ------------------------------------------------------------------
+
+
+def test_candidates_take_version_numbers_and_join_acronyms() -> None:
+    text = "She bought an IBM PC and later the Amiga 500, then Drafts 4.5 for work."
+    assert surfaces(text) == ["IBM PC", "Amiga 500", "Drafts 4.5"]
+
+
+def test_a_number_that_starts_an_amount_is_not_part_of_a_name() -> None:
+    assert surfaces("Tallis 12 million users joined; Tallis 40 percent.") == ["Tallis", "Tallis"]
+
+
+def test_claimed_text_is_never_a_candidate() -> None:
+    text = "Officials at the DOD met Nvidia staff."
+    start = text.index("DOD")
+    assert surfaces(text) == ["Officials", "DOD", "Nvidia"]
+    taken = [(start, start + 3)]
+    assert [text[c.start : c.end] for c in candidates(text, taken)] == ["Officials", "Nvidia"]
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("Scores on PutnamBench rose.", "PutnamBench"),  # a benchmark
+        ("Scores on SEC-Bench Pro rose.", "SEC-Bench Pro"),
+        ("Firms in Europe hired.", "Europe"),  # not a name under the guideline
+        ("They write Python daily.", "Python"),
+        ("A state-of-the-art (SOTA) result.", "SOTA"),  # an acronym defining a term
+        ("Green Valley Orchard Picnic Day was fun.", "Green Valley Orchard Picnic Day"),
+    ],
+)
+def test_runs_that_cannot_be_names_are_not_asked(text: str, surface: str) -> None:
+    (cand,) = [c for c in candidates(text, []) if text[c.start : c.end] == surface]
+    assert not worth_asking(text, cand, frozenset(text.split()))
+
+
+def test_a_capitalised_first_word_written_in_lower_case_elsewhere_is_not_asked() -> None:
+    text = "Researchers met. The researchers left."
+    (cand,) = candidates(text, [])
+    assert text[cand.start : cand.end] == "Researchers"
+    assert not worth_asking(text, cand, frozenset(text.split()))
+
+
+# -- the model's mechanics, with hand-made weights ----------------------------------
+
+
+def toy_model(threshold: float = 0.5) -> SpanModel:
+    zero = [0.0] * len(CLASSES)
+    person = zero.copy()
+    person[CLASSES.index("PERSON")] = 2.0
+    product = zero.copy()
+    product[CLASSES.index("PRODUCT")] = 2.0
+    common = zero.copy()
+    common[0] = 1.0
+    return SpanModel({"n1=said": person, "digit-shape": product, "bias": common}, threshold)
+
+
+def test_the_best_label_needs_its_margin_over_not_a_name() -> None:
+    model = toy_model()
+    assert model.decide(["bias", "n1=said"]) == "PERSON"  # 2.0 against 1.0
+    assert model.decide(["bias"]) is None
+    assert toy_model(threshold=1.5).decide(["bias", "n1=said"]) is None  # 1.0 is not enough
+    assert model.decide(["n1=said"], base=[5.0, 0, 0, 0, 0, 0]) is None  # a surface's scores
+
+
+def test_classify_spans_types_free_runs_with_the_model() -> None:
+    text = "Quorvane said it. Nobody else did."
+    runs = candidates(text, [])
+    found_ = classify_spans(text, toy_model(), runs, [], lambda s, e: True, frozenset())
+    assert [(m.text, m.label, m.source) for m in found_] == [("Quorvane", "PERSON", "model")]
+    taken = classify_spans(text, toy_model(), runs, [], lambda s, e: s > 0, frozenset())
+    assert taken == []  # a run claimed meanwhile is left alone
+
+
+def test_the_features_say_what_a_labeller_would_look_at() -> None:
+    text = "A memo from Ondine Marsh's team reached Vexlo Labs."
+    (run, _) = candidates(text, [])
+    assert run.words == ("Ondine", "Marsh")
+    feats = features(text, run, frozenset({"Ondine"}), frozenset(text.split()), {})
+    assert {"given", "shape=Xx Xx", "first=ondine", "last=marsh", "next-char='"} <= set(feats)
+    assert "capital-before" not in feats and "p1=from" in feats
+
+
+def test_model_json_round_trip_and_a_wrong_class_list_is_refused() -> None:
+    model = toy_model()
+    again = SpanModel.from_json(model.to_json())
+    assert again.weights == model.weights and again.threshold == model.threshold
+    assert repr(again) == repr(model)
+    with pytest.raises(ValueError, match="classes"):
+        SpanModel.from_json(model.to_json().replace('"PERSON"', '"PEOPLE"'))
+
+
+# -- the shipped model in the recogniser -----------------------------------------
+
+
+def test_the_package_ships_a_small_model() -> None:
+    model = shipped_model()
+    assert model is not None
+    assert 1_000 < len(model.weights) < 20_000
+    assert model.threshold > 0
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Quillane said the board agreed to the sale.", ("Quillane", "PERSON")),
+        ("She kept her old Orbitel 3 for calls.", ("Orbitel 3", "PRODUCT")),
+    ],
+)
+def test_unknown_names_without_a_rule_are_typed_by_the_model(
+    text: str, expected: tuple[str, str]
+) -> None:
+    assert (*expected, "model") in found(text)
+    assert not any(source == "model" for *_, source in found(text, Recognizer(use_spans=False)))
+
+
+def test_common_acronyms_and_sentence_words_stay_unmarked() -> None:
+    assert found("The GPU and the API were slow, the CPU too.") == []
+
+
+def test_the_model_is_part_of_the_analysis_digest() -> None:
+    assert Recognizer().digest != Recognizer(use_spans=False).digest
+
+
+# -- the trainer -----------------------------------------------------------------
+
+
+def test_training_is_deterministic_and_learns_a_separable_rule() -> None:
+    person, product = CLASSES.index("PERSON"), CLASSES.index("PRODUCT")
+    data = [
+        (["bias", "n1=said", "shape=Xx"], person),
+        (["bias", "shape=Xx-d"], product),
+        (["bias", "p1=the", "shape=Xx"], 0),
+    ] * 5
+    first = train_entities.train(data, epochs=5)
+    assert first == train_entities.train(data, epochs=5)
+    model = SpanModel(first, 0.0)
+    assert model.decide(["bias", "n1=said", "shape=Xx"]) == "PERSON"
+    assert model.decide(["bias", "shape=Xx-d"]) == "PRODUCT"
+    assert model.decide(["bias", "p1=the", "shape=Xx"]) is None
