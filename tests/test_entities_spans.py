@@ -172,3 +172,10 @@ def test_training_is_deterministic_and_learns_a_separable_rule() -> None:
     assert model.decide(["bias", "n1=said", "shape=Xx"]) == "PERSON"
     assert model.decide(["bias", "shape=Xx-d"]) == "PRODUCT"
     assert model.decide(["bias", "p1=the", "shape=Xx"]) is None
+
+
+def test_a_surname_after_a_full_name_the_model_found_is_that_person() -> None:
+    text = "I talked to Ilia Topuria about the fight. Topuria agreed to it."
+    people = [(m.text, m.entity) for m in recognize(text) if m.label == "PERSON"]
+    assert people == [("Ilia Topuria", "Ilia Topuria"), ("Topuria", "Ilia Topuria")]
+    assert [m.source for m in recognize(text)] == ["model", "model"]

@@ -361,6 +361,7 @@ def classify_spans(
     """Typed mentions for the unresolved runs of `text` still free."""
     found: list[Mention] = []
     known: dict[str, str] | None = None
+    full: dict[str, str] | None = None
     words: frozenset[str] = frozenset()
     for cand in asked(text, runs, free):
         if not free(cand.start, cand.end):
@@ -377,5 +378,22 @@ def classify_spans(
             continue  # "Marina Bay": a given name, but a place's last word
         if label is not None:
             surface = text[cand.start : cand.end]
-            found.append(Mention(cand.start, cand.end, label, surface, surface, "model"))
+            if full is None:
+                full = full_names(mentions)
+            entity = full.get(surface, surface) if label == "PERSON" else surface
+            found.append(Mention(cand.start, cand.end, label, surface, entity, "model"))
+            # A person found here is known further on: "Nic Tringali ... Tringali".
+            known.setdefault(surface, label)
+            if label == "PERSON" and len(cand.words) > 1:
+                known.setdefault(cand.words[-1], "PERSON")
+                full.setdefault(cand.words[-1], surface)
     return found
+
+
+def full_names(mentions: Iterable[Mention]) -> dict[str, str]:
+    """A person's surname -> the full name the text gave first."""
+    full: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "PERSON" and " " in m.text:
+            full.setdefault(m.text.rsplit(" ", 1)[1], m.entity)
+    return full
