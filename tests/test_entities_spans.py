@@ -175,7 +175,16 @@ def test_training_is_deterministic_and_learns_a_separable_rule() -> None:
 
 
 def test_a_surname_after_a_full_name_the_model_found_is_that_person() -> None:
-    text = "I talked to Ilia Topuria about the fight. Topuria agreed to it."
-    people = [(m.text, m.entity) for m in recognize(text) if m.label == "PERSON"]
-    assert people == [("Ilia Topuria", "Ilia Topuria"), ("Topuria", "Ilia Topuria")]
-    assert [m.source for m in recognize(text)] == ["model", "model"]
+    zero = [0.0] * len(CLASSES)
+    person = zero.copy()
+    person[CLASSES.index("PERSON")] = 2.0
+    common = zero.copy()
+    common[0] = 1.0
+    # "about" after a run, or the run being a person found before: a person.
+    model = SpanModel({"n1=about": person, "known=PERSON": person, "bias": common}, 0.5)
+    text = "I talked to Tavita Ormsk about the fight. Ormsk agreed to it."
+    mentions = Recognizer(spans=model).find(text)
+    assert [(m.text, m.label, m.entity, m.source) for m in mentions] == [
+        ("Tavita Ormsk", "PERSON", "Tavita Ormsk", "model"),
+        ("Ormsk", "PERSON", "Tavita Ormsk", "model"),
+    ]
