@@ -494,3 +494,19 @@ def test_years_before_1950_after_a_date_word(text: str, years: list[str]) -> Non
 
 def test_old_years_without_a_date_word_or_as_counts_are_not_dates() -> None:
     assert found("A 1500 page book, and 1200 units sold since 1850 GPUs.") == []
+
+
+def test_plurals_and_variant_words_of_known_products() -> None:
+    text = "The iMac Pro, the iPad Mini and two Chromebooks; Claudes everywhere, Anthropic said."
+    result = entities(text)
+    assert result["iMac Pro"][1] == "PRODUCT"
+    assert result["iPad Mini"][1] == "PRODUCT"
+    assert result["Chromebooks"] == ("Chromebook", "PRODUCT")
+    assert result["Claudes"] == ("Claude", "AI_MODEL")
+
+
+def test_places_in_capitals_in_a_dateline() -> None:
+    assert found("BERLIN — The ministers met in CHICAGO.") == [
+        ("BERLIN", "GPE"),
+        ("CHICAGO", "GPE"),
+    ]

@@ -196,12 +196,23 @@ class Recognizer:
             if start > 0 and _is_word_char(text[start - 1]):
                 continue
             if end < len(text) and _is_word_char(text[end]):
-                continue
+                if not (
+                    entry.label in _VERSIONED
+                    and text[end] == "s"
+                    and not _is_word_char(text[end + 1 : end + 2] or " ")
+                    and text[start].isupper()
+                ):
+                    continue
+                end += 1  # a plural is the same name: "Claudes", "Chromebooks"
             name = entry.name
             if entry.label in _VERSIONED and text[end : end + 1] in _TAIL_STARTS:
                 tail = VERSION_TAIL.match(text, end)
                 if tail is not None:
                     end, name = tail.end(), text[start : tail.end()]
+                elif entry.label == "PRODUCT":
+                    variant = _PRODUCT_VARIANT.match(text, end)
+                    if variant is not None:  # "iMac Pro", "iPad Mini", "H100 SXM"
+                        end, name = variant.end(), text[start : variant.end()]
             if text[end : end + 1] == "-" and text[end + 1 : end + 2].isdigit():
                 # Part of a code ("FEC-1" is not the FEC). A name before a
                 # capital stays ("MiniMax-Hailuo": MiniMax made it).
@@ -259,6 +270,13 @@ _PREVIOUS_WORD = re.compile(r"([A-Z][a-z]+) $")
 # Labels whose names take a version after them, and what a version starts with.
 _VERSIONED = frozenset({"AI_MODEL", "PRODUCT"})
 _TAIL_STARTS = frozenset(" -")
+# Variant words after a known product, without a version: "iMac Pro", "iPad
+# Mini", "Trello Gold", "H100 SXM", "Galaxy Z Fold". Not before another
+# capitalised word ("Mac Pro Display" may name something else).
+_PRODUCT_VARIANT = re.compile(
+    r"(?: (?:Pro|Max|Mini|mini|Ultra|Air|Plus|Lite|SE|XL|XR|XS|Fold|Flip|Gold|Premium|SXM|PCIe"
+    r"|NVL\d+))+(?![\w'’-])(?! [A-Z])"
+)
 _THE = frozenset({"the ", "The "})
 # Labels of unambiguous knowledge-base names that make a passage a tech one,
 # and how far (in characters) such a name supports an ambiguous one.
