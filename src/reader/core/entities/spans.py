@@ -214,10 +214,11 @@ class SpanModel:
         """The best label, or None when "not a name" is within the threshold;
         `base` are scores already summed (a surface's, see surface_scores)."""
         total = self.scores(feats, base)
-        best = max(range(1, len(CLASSES)), key=total.__getitem__)
-        if total[best] - total[0] > self.threshold:
-            return CLASSES[best]
-        return None
+        best, top = 1, total[1]
+        for i in range(2, len(CLASSES)):  # a loop, not max(key=...): this runs per run
+            if total[i] > top:
+                best, top = i, total[i]
+        return CLASSES[best] if top - total[0] > self.threshold else None
 
     def surface_scores(
         self, words: tuple[str, ...], first_names: frozenset[str]
