@@ -189,3 +189,24 @@ def test_a_surname_after_a_full_name_the_model_found_is_that_person() -> None:
         ("Tavita Ormsk", "PERSON", "Tavita Ormsk", "model"),
         ("Ormsk", "PERSON", "Tavita Ormsk", "model"),
     ]
+
+
+def test_a_licence_is_not_a_name_wherever_it_appears() -> None:
+    zero = [0.0] * len(CLASSES)
+    model_ = zero.copy()
+    model_[CLASSES.index("AI_MODEL")] = 2.0
+    model = SpanModel({"bias": model_}, 0.5)  # every run would be a model
+    text = "It moved to the Vantor 2.0 licence. Vantor 2.0 is boring, said Kelso."
+    assert [m.text for m in Recognizer(spans=model).find(text) if m.source == "model"] == ["Kelso"]
+
+
+def test_one_surface_gets_one_label_in_a_text() -> None:
+    zero = [0.0] * len(CLASSES)
+    org, place = zero.copy(), zero.copy()
+    org[CLASSES.index("ORG")] = 2.0
+    place[CLASSES.index("GPE")] = 1.0
+    # "said" after a run says ORG here, "in" before it says GPE: two votes to one.
+    model = SpanModel({"n1=said": org, "p1=in": place, "capital-after": zero}, 0.5)
+    text = "Ferrocore said yes. Later Ferrocore said no. We shipped to dealers in Ferrocore today."
+    labels = [m.label for m in Recognizer(spans=model).find(text) if m.text == "Ferrocore"]
+    assert labels == ["ORG", "ORG", "ORG"]

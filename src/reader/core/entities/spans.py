@@ -354,7 +354,7 @@ _BENCHMARK_ENDS = ("Eval", "QA")
 def classify_spans(
     text: str,
     model: SpanModel,
-    runs: Iterable[Candidate],
+    runs: Sequence[Candidate],
     mentions: Sequence[Mention],
     free: Callable[[int, int], bool],
     first_names: frozenset[str],
@@ -365,6 +365,7 @@ def classify_spans(
     full: dict[str, str] | None = None
     words: frozenset[str] = frozenset()
     makers: set[int] = set()
+    licences: frozenset[str] | None = None
     for cand in asked(text, runs, free):
         if not free(cand.start, cand.end):
             continue
@@ -378,6 +379,10 @@ def classify_spans(
             continue  # "Deepgram Nova": a longer name a known company starts (afterpass.py)
         if not plausible_here(text, cand, words):
             continue
+        if licences is None:
+            licences = _licences(text, runs)
+        if text[cand.start : cand.end] in licences:
+            continue  # "the Apache 2.0 licence", and that licence elsewhere: not a name
         label = model.decide(context_features(text, cand, words, known), base)
         if label == "PERSON" and cand.words[-1] in PLACE_WORDS:
             continue  # "Marina Bay": a given name, but a place's last word
@@ -392,7 +397,39 @@ def classify_spans(
             if label == "PERSON" and len(cand.words) > 1:
                 known.setdefault(cand.words[-1], "PERSON")
                 full.setdefault(cand.words[-1], surface)
-    return found
+    return _one_label_per_surface(found)
+
+
+_LICENCE_AFTER = re.compile(r" licen[cs]es?\b")
+
+
+def _licences(text: str, runs: Sequence[Candidate]) -> frozenset[str]:
+    """The runs the text calls a licence ("the Apache 2.0 licence")."""
+    if " licen" not in text:
+        return frozenset()
+    found = set()
+    for run in asked(text, runs, lambda start, end: True):
+        if _LICENCE_AFTER.match(text, run.end):
+            found.add(text[run.start : run.end])
+    return frozenset(found)
+
+
+def _one_label_per_surface(found: list[Mention]) -> list[Mention]:
+    """One text names one thing by one surface: where the model typed the same
+    surface differently ("Ferrocore" an ORG, then a place), the label given
+    most often (the first, on a tie) wins everywhere."""
+    labels: dict[str, list[str]] = {}
+    for m in found:
+        labels.setdefault(m.text, []).append(m.label)
+    if all(len(set(v)) == 1 for v in labels.values()):
+        return found
+    chosen = {surface: max(dict.fromkeys(v), key=v.count) for surface, v in labels.items()}
+    return [
+        m
+        if m.label == chosen[m.text]
+        else Mention(m.start, m.end, chosen[m.text], m.text, m.entity, m.source)
+        for m in found
+    ]
 
 
 def full_names(mentions: Iterable[Mention]) -> dict[str, str]:
