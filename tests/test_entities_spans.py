@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.entities import Recognizer, recognize
+from reader.core.entities import Mention, Recognizer, recognize
 from reader.core.entities.spans import (
     CLASSES,
     SpanModel,
@@ -210,3 +210,14 @@ def test_one_surface_gets_one_label_in_a_text() -> None:
     text = "Ferrocore said yes. Later Ferrocore said no. We shipped to dealers in Ferrocore today."
     labels = [m.label for m in Recognizer(spans=model).find(text) if m.text == "Ferrocore"]
     assert labels == ["ORG", "ORG", "ORG"]
+
+
+def test_the_models_guesses_are_no_evidence_of_an_ai_story() -> None:
+    from reader.core.entities.relevance import ai_score
+
+    text = "The shop sold Vexaro 2.1 and Vexaro 3.0 to walkers in the hills this spring."
+    model_ = Mention(14, 24, "AI_MODEL", "Vexaro 2.1", "Vexaro 2.1", "model")
+    known = Mention(14, 24, "AI_MODEL", "Vexaro 2.1", "Vexaro 2.1", "kb")
+    assert ai_score("Spring sale", text, [model_], title_mentions=[]) < ai_score(
+        "Spring sale", text, [known], title_mentions=[]
+    )
