@@ -750,7 +750,7 @@ def _has_other_filters(args: argparse.Namespace) -> bool:
 
 def cmd_show(reader: Reader, args: argparse.Namespace) -> int:
     from reader.core.entities import salience
-    from reader.core.store.annotation_store import AnnotationFilter
+    from reader.core.store.annotations import AnnotationFilter
 
     article = reader.article(args.id)
     mentions = reader.store.mentions(args.id)
@@ -937,7 +937,7 @@ def cmd_note(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_annotations(reader: Reader, args: argparse.Namespace) -> int:
-    from reader.core.store.annotation_store import AnnotationFilter
+    from reader.core.store.annotations import AnnotationFilter
 
     found = reader.annotations(
         AnnotationFilter(

@@ -55,17 +55,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reader.core import clock
 from reader.core.anchoring import Anchor, reanchor
 from reader.core.models import Annotation
 from reader.core.store import Store
-from reader.core.store.annotation_store import (
+from reader.core.store.annotations import (
     COLORS,
     DEFAULT_COLOR,
     AnnotationFilter,
     ImportedAnnotation,
     NotesArticle,
 )
-from reader.core.store.common import utcnow
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ARTICLE_TAGS = "article-tags"  # reader:state.kind of the item carrying article tags
@@ -115,7 +115,7 @@ def _by_article(store: Store, *, tagged: bool) -> list[tuple[NotesArticle, list[
 
 def notes_markdown(store: Store, *, exported: str | None = None) -> str:
     """Every annotated article in one Markdown file."""
-    exported = exported or utcnow()
+    exported = exported or clock.utcnow()
     groups = _by_article(store, tagged=False)
     head = _front_matter(
         [
@@ -130,7 +130,7 @@ def notes_markdown(store: Store, *, exported: str | None = None) -> str:
 
 def notes_markdown_files(store: Store, *, exported: str | None = None) -> dict[str, str]:
     """One Markdown document per annotated article: {safe file name: content}."""
-    exported = exported or utcnow()
+    exported = exported or clock.utcnow()
     files: dict[str, str] = {}
     for article, notes in _by_article(store, tagged=False):
         files[markdown_file_name(article.title, article.id)] = article_markdown(
@@ -289,7 +289,7 @@ def notes_w3c(store: Store, *, generated: str | None = None) -> dict[str, Any]:
         "@context": W3C_CONTEXT,
         "type": "AnnotationCollection",
         "label": "reader annotations",
-        "generated": generated or utcnow(),
+        "generated": generated or clock.utcnow(),
         "total": len(items),
         "items": items,
     }
@@ -515,7 +515,7 @@ def _parse(item: Mapping[str, Any]) -> _Parsed:
 
 def _place(parsed: _Parsed, article_id: int, text: str, sha: str) -> ImportedAnnotation:
     """The imported anchor on this database's current text of the article."""
-    created = parsed.created or utcnow()
+    created = parsed.created or clock.utcnow()
     highlight = parsed.kind == "highlight" and parsed.anchor is not None
     color = parsed.color or (DEFAULT_COLOR if highlight else "")
 

@@ -1,8 +1,19 @@
-"""The core's public records: frozen dataclasses the CLI and the app read."""
+"""The core's public vocabulary: the frozen records every layer reads and the
+pipeline writes (the store, the refresh, the CLI and the app import them from here)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+from reader.core.entities.records import Mention
+from reader.core.pickling import as_tuple
+
+# How an article's page extraction went: "done" (the page was read, or no page
+# was needed), "failed" (the page was read but gave no usable text: not tried
+# again) or "retry" (the page could not be fetched: network, timeout, HTTP
+# error; the next refresh of its feed tries again).
+ExtractionStatus = Literal["done", "failed", "retry"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +124,66 @@ class Annotation:
     updated_at: str
     article_title: str
     article_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the refresh needs to know about a feed before fetching it."""
+
+    id: int
+    url: str
+    title: str
+    etag: str | None
+    last_modified: str | None
+    error_count: int
+    next_fetch_after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One article as the refresh writes it."""
+
+    key: str
+    guid: str
+    url: str
+    title: str
+    author: str
+    published: str | None
+    updated: str | None
+    summary_html: str
+    content_html: str
+    text: str
+    entry_hash: str
+    extraction: str  # "page": extracted from the article page; "feed": the feed's content
+    extraction_error: str | None
+    site_name: str
+    image_url: str
+    # Filled in by the analysis step (reader.core.analysis) before storing.
+    mentions: tuple[Mention, ...] = ()
+    ai_score: float | None = None
+    auto_tags: tuple[str, ...] = ()
+    analysed_with: str | None = None
+    # Fingerprints of the page's paragraphs as extracted, before the site's
+    # known boilerplate was removed (reader.core.site_boilerplate): what the
+    # archive learns the site's template from. Empty when no page was read.
+    site_paragraphs: tuple[int, ...] = ()
+    extraction_status: ExtractionStatus = "done"
+
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    feed_id: int | None = None
+    tags: tuple[str, ...] = ()
+    unread: bool = False
+    starred: bool = False
+    search: str | None = None
+    entity: str | None = None  # articles mentioning this entity (canonical name)
+    limit: int | None = 50
+    oldest_first: bool = False
+    by_title: bool = False  # A to Z by title instead of by date
+    # Keyset paging: rows strictly after this (sort key, id) in the query's
+    # order, the key being the date, or the lower-cased title with by_title.
+    # Ignored with `search`, whose results are ranked by relevance.
+    after: tuple[str, int] | None = None

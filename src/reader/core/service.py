@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.core import clock
 from reader.core.config import ConfigError, Settings
 from reader.core.entities import LABELS, Mention, Rule
 from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
@@ -24,8 +25,7 @@ from reader.core.models import (
 from reader.core.opml import parse_opml, write_opml
 from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
-from reader.core.store.annotation_store import DEFAULT_COLOR, AnnotationFilter
-from reader.core.store.common import iso_after, utcnow
+from reader.core.store.annotations import DEFAULT_COLOR, AnnotationFilter
 from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
 
@@ -199,7 +199,7 @@ class Reader:
         feeds already yielded stay stored.
         """
         states = self.store.feed_states(feed_ids)
-        now = utcnow()
+        now = clock.utcnow()
         due = []
         for state in states:
             if not force and state.next_fetch_after and state.next_fetch_after > now:
@@ -242,7 +242,7 @@ class Reader:
             self.store.record_not_modified(state.id)
             return FeedResult(state.id, state.url, state.title, "not_modified", progress=progress)
         if isinstance(outcome, Failed):
-            next_after = iso_after(
+            next_after = clock.iso_after(
                 self._backoff_seconds(state.error_count + 1, outcome.retry_after)
             )
             # An error may quote the server or the document (a parser's message).

@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.errors import unexpected
 from reader.core.models import FeedResult
-from reader.core.service import AddResult, ImportResult, Reader, make_reader
+from reader.core.service import AddResult, ImportResult, Reader
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
 from reader.tui.entity_theme import entity_variables
 from reader.tui.highlight_theme import highlight_variables
@@ -203,7 +203,7 @@ class ReaderApp(App[None]):
             self._main().reload_sidebar()
             self.start_refresh([result.feed_id], force=True)
 
-        self.push_screen(AddFeedDialog(self.settings), added)
+        self.push_screen(AddFeedDialog(self.reader), added)
 
     def action_import_opml(self) -> None:
         def imported(result: ImportResult | None) -> None:
@@ -222,7 +222,7 @@ class ReaderApp(App[None]):
             if result.added:
                 self.start_refresh(None)
 
-        self.push_screen(ImportOpmlDialog(self.settings), imported)
+        self.push_screen(ImportOpmlDialog(self.reader), imported)
 
     def subscribe_starter_pack(self) -> None:
         results = self.reader.add_feeds(self.settings.ui.starter_feeds, discover=False)
@@ -298,24 +298,21 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self, feed_ids: list[int] | None, force: bool) -> None:
         worker = get_current_worker()
-        reader = make_reader(self.settings)  # one connection per thread
         feeds = new = 0
         failed: list[FeedResult] = []
         skipped: list[FeedResult] = []
-        try:
-            for result in reader.refresh(feed_ids, force=force):
-                if worker.is_cancelled:
-                    break
-                new += result.new
-                if result.status == "failed":
-                    failed.append(result)
-                if result.status == "skipped":
-                    skipped.append(result)
-                else:
-                    feeds += 1
-                self.post_message(FeedRefreshed(result))
-        finally:
-            reader.close()
+        # The store gives this worker thread its own connection.
+        for result in self.reader.refresh(feed_ids, force=force):
+            if worker.is_cancelled:
+                break
+            new += result.new
+            if result.status == "failed":
+                failed.append(result)
+            if result.status == "skipped":
+                skipped.append(result)
+            else:
+                feeds += 1
+            self.post_message(FeedRefreshed(result))
         self.post_message(RefreshFinished(feeds, new, failed, skipped))
 
     def on_feed_refreshed(self, message: FeedRefreshed) -> None:

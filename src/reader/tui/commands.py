@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from pathlib import Path
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
 from reader.core.store import ArticleQuery, Store
-from reader.core.store.entity_store import EntityCount
+from reader.core.store.entities import EntityCount
 from reader.tui.styles import LABEL_NAMES
 from reader.tui.text import plural
 
@@ -85,14 +84,10 @@ class ArticlesProvider(Provider):
             )
 
 
-def _most_mentioned(path: Path, limit: int) -> list[EntityCount]:
-    """Counted over every mention (seconds on a large archive): run in a thread,
-    with its own connection, once each time the palette opens."""
-    store = Store(path)
-    try:
-        return store.entity_counts(limit=limit)
-    finally:
-        store.close()
+def _most_mentioned(store: Store, limit: int) -> list[EntityCount]:
+    """Counted over every mention (seconds on a large archive): run in a thread
+    (on that thread's own connection), once each time the palette opens."""
+    return store.entity_counts(limit=limit)
 
 
 class EntitiesProvider(Provider):
@@ -101,8 +96,8 @@ class EntitiesProvider(Provider):
     _top: list[EntityCount] = []
 
     async def startup(self) -> None:
-        path = self.app.reader.store.path  # type: ignore[attr-defined]
-        self._top = await asyncio.to_thread(_most_mentioned, path, 200)
+        store = self.app.reader.store  # type: ignore[attr-defined]
+        self._top = await asyncio.to_thread(_most_mentioned, store, 200)
 
     async def search(self, query: str) -> Hits:
         app = self.app

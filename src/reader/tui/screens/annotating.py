@@ -17,8 +17,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from reader.core.models import Annotation
+from reader.core.service import Reader
 from reader.core.store import NotFoundError, Store
-from reader.core.store.annotation_store import AnnotationFilter
+from reader.core.store.annotations import AnnotationFilter
 from reader.tui.screens.annotations import AnnotationsScreen
 from reader.tui.screens.dialogs import ConfirmDialog
 from reader.tui.screens.highlight_dialog import AnnotationDialog, AnnotationEdit, shorten
@@ -38,6 +39,10 @@ class AnnotatingScreen(Screen[None]):
         Binding("H", "toggle_annotations", "Annotations", id="main.annotations_panel"),
         Binding("at", "all_annotations", "All annotations", show=False, id="main.all_annotations"),
     ]
+
+    @property
+    def reader(self) -> Reader:
+        return self.app.reader  # type: ignore[attr-defined,no-any-return]
 
     @property
     def store(self) -> Store:

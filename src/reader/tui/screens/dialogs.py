@@ -13,9 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, LoadingIndicator, Static
 
-from reader.core.config import Settings
 from reader.core.errors import unexpected
-from reader.core.service import AddError, AddResult, ImportResult, make_reader
+from reader.core.service import AddError, AddResult, ImportResult, Reader
 from reader.core.urls import UrlError, typed_url
 
 ResultT = TypeVar("ResultT")
@@ -32,9 +31,9 @@ class InputDialog(ModalScreen[ResultT | None], Generic[ResultT]):
     ACTION = ("OK", "ok")  # button label and id
     SHOWS_PROGRESS = False  # a loading indicator while the action runs
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, reader: Reader) -> None:
         super().__init__()
-        self.settings = settings
+        self.reader = reader
 
     def compose(self) -> ComposeResult:
         label, action_id = self.ACTION
@@ -99,11 +98,7 @@ class AddFeedDialog(InputDialog[AddResult]):
     @work(thread=True, exclusive=True, group="add-feed", exit_on_error=False)
     def _discover(self, url: str) -> None:
         try:
-            reader = make_reader(self.settings)  # this thread's own connection
-            try:
-                result = reader.add_feed(url)
-            finally:
-                reader.close()
+            result = self.reader.add_feed(url)
         except AddError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -132,11 +127,7 @@ class ImportOpmlDialog(InputDialog[ImportResult]):
             self._status(Content("Type the path of an OPML file first.").stylize("$text-warning"))
             return
         try:
-            reader = make_reader(self.settings)
-            try:
-                result = reader.import_opml(Path(raw).expanduser())
-            finally:
-                reader.close()
+            result = self.reader.import_opml(Path(raw).expanduser())
         except (OSError, OpmlError) as exc:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self._status(Content(f"Cannot import {raw}: {message}").stylize("$text-error"))

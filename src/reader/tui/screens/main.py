@@ -18,8 +18,8 @@ from textual.worker import get_current_worker
 
 from reader.core.entities import Rule
 from reader.core.models import FeedResult
-from reader.core.service import Reader, make_reader
-from reader.core.store import ArticleQuery, NotFoundError, Store
+from reader.core.service import Reader
+from reader.core.store import ArticleQuery, NotFoundError
 from reader.tui.browser import open_in_browser
 from reader.tui.layout import SINGLE_PANE_BELOW, Panes, panes, sidebar_fits
 from reader.tui.screens.annotating import AnnotatingScreen
@@ -571,16 +571,13 @@ class MainScreen(AnnotatingScreen):
     def _apply_rule(self, rule: Rule) -> None:
         # Re-analysing can touch thousands of articles: off the UI thread, on
         # this thread's own connection. Errors reach the app's worker handler.
-        reader = make_reader(self.app.reader.settings)  # type: ignore[attr-defined]
+        reader = self.reader
         # One correction at a time: a later rule's results must not be
         # overwritten by an earlier, slower re-analysis.
         with _CORRECTIONS:
-            try:
-                if rule.kind == "alias":
-                    rule = self._alias_rule(reader, rule)
-                done = reader.reanalyse_all(reader.add_entity_rule(rule))
-            finally:
-                reader.close()
+            if rule.kind == "alias":
+                rule = self._alias_rule(reader, rule)
+            done = reader.reanalyse_all(reader.add_entity_rule(rule))
         self.app.call_from_thread(self._rule_applied, rule, done)
 
     @staticmethod
@@ -635,11 +632,7 @@ class MainScreen(AnnotatingScreen):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run_search(self, query: ArticleQuery) -> None:
         worker = get_current_worker()
-        store = Store(self.store.path)  # this thread's own connection
-        try:
-            keys = search_keys(store, query)
-        finally:
-            store.close()
+        keys = search_keys(self.store, query)  # on this thread's own connection
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_search, query, keys)
 

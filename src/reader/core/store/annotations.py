@@ -14,11 +14,12 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reader.core import clock
 from reader.core.models import Annotation
+from reader.core.store.base import StoreBase
 from reader.core.store.common import (
     NotFoundError,
     fts_query,
@@ -27,7 +28,6 @@ from reader.core.store.common import (
     shown,
     tag_ids,
     text_sha,
-    utcnow,
 )
 from reader.core.textnorm import normalize_line, normalize_note, normalize_tag
 
@@ -114,7 +114,7 @@ def reanchor_article(conn: sqlite3.Connection, article_id: int, new_text: str) -
     by_version: dict[str, list[sqlite3.Row]] = {}
     for row in rows:
         by_version.setdefault(row["text_sha"], []).append(row)
-    now = utcnow()
+    now = clock.utcnow()
     for sha, group in by_version.items():
         version = conn.execute(
             "SELECT text FROM article_versions WHERE article_id = ? AND text_sha = ?",
@@ -148,7 +148,7 @@ def save_version(conn: sqlite3.Connection, article_id: int) -> None:
            SELECT id, text_sha, text, ? FROM articles WHERE id = ? AND EXISTS
            (SELECT 1 FROM annotations n WHERE n.article_id = articles.id
             AND n.kind = 'highlight')""",
-        (utcnow(), article_id),
+        (clock.utcnow(), article_id),
     )
 
 
@@ -213,13 +213,8 @@ class AnnotationFilter:
     kind: str | None = None
 
 
-class AnnotationStore:
+class AnnotationStore(StoreBase):
     """Mixed into Store: highlights, notes, their tags and their anchors."""
-
-    conn: sqlite3.Connection
-
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # provided by Store
 
     def _article_text(self, conn: sqlite3.Connection, article_id: int) -> tuple[str, str]:
         row = conn.execute(
@@ -300,7 +295,7 @@ class AnnotationStore:
         state: str = "exact",
         created_at: str | None = None,
     ) -> Annotation:
-        now = utcnow()
+        now = clock.utcnow()
         color = check_color(color) if kind == "highlight" else ""
         cursor = conn.execute(
             """INSERT INTO annotations (uid, article_id, kind, exact, prefix, suffix, start,
@@ -369,7 +364,8 @@ class AnnotationStore:
             if tags is not None:
                 self._set_tags(conn, annotation_id, tags)
             conn.execute(
-                "UPDATE annotations SET updated_at = ? WHERE id = ?", (utcnow(), annotation_id)
+                "UPDATE annotations SET updated_at = ? WHERE id = ?",
+                (clock.utcnow(), annotation_id),
             )
             return self._get(conn, annotation_id)
 
@@ -408,7 +404,7 @@ class AnnotationStore:
                     anchor.end,
                     sha,
                     DEFAULT_COLOR,
-                    utcnow(),
+                    clock.utcnow(),
                     annotation_id,
                 ),
             )
@@ -424,7 +420,7 @@ class AnnotationStore:
             conn.execute(
                 """UPDATE annotations SET kind = 'note', start = NULL, "end" = NULL,
                    text_sha = ?, state = 'exact', score = 1, updated_at = ? WHERE id = ?""",
-                (sha, utcnow(), annotation_id),
+                (sha, clock.utcnow(), annotation_id),
             )
             _drop_unused_versions(conn, current.article_id)
             return self._get(conn, annotation_id)
@@ -595,7 +591,7 @@ class AnnotationStore:
             return "same"
         conn.execute(
             "UPDATE annotations SET note = ?, color = ?, updated_at = ? WHERE id = ?",
-            (note, color, utcnow(), current.id),
+            (note, color, clock.utcnow(), current.id),
         )
         self._set_tags(conn, current.id, tags)
         return "updated"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from reader.core.entities.records import NAME_LABELS, Mention, Rule
+from reader.core.store.base import StoreBase
 from reader.core.textnorm import normalize_line
 
 
@@ -102,13 +102,8 @@ def _entity_id(conn: sqlite3.Connection, key: tuple[str, str]) -> int:
     return int(row[0])
 
 
-class EntityStore:
+class EntityStore(StoreBase):
     """Mixed into Store: the queries about entities."""
-
-    conn: sqlite3.Connection
-
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # provided by Store
 
     def mentions(self, article_id: int) -> list[Mention]:
         """The stored mentions of an article, in text order."""
