@@ -6,8 +6,120 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from reader.core.entities.records import Mention
 from reader.core.pickling import as_tuple
+
+# -- entity labels ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EntityLabel:
+    """An entity type: its stored code and how the app and exports show it."""
+
+    code: str  # as stored and printed by --json: "AI_MODEL"
+    name: str  # as the app says it: "AI model"
+    # Where a theme gives two labels the same hue they differ by this
+    # ("bold", "italic", "underline" or none).
+    decoration: str
+    # The theme's text colour the label's hue comes from (tui/entity_theme.py).
+    # PERSON and AI_MODEL need different ones: textual-dark has $accent == $warning.
+    theme_colour: str
+    muted: float = 0.0  # drawn muted: mixed this much into the background first
+    followable: bool = True  # a name worth following across articles (not an amount or date)
+
+
+# In the order the app lists them. PERCENT earns its own colour: growth, share
+# and benchmark numbers are what readers scan a story for.
+ENTITY_LABELS: tuple[EntityLabel, ...] = (
+    EntityLabel("PERSON", "person", "", "text-accent"),
+    EntityLabel("ORG", "organisation", "", "text-primary"),
+    EntityLabel("PRODUCT", "product", "", "text-secondary"),
+    EntityLabel("AI_MODEL", "AI model", "bold", "text-error"),
+    EntityLabel("MONEY", "money", "bold", "text-success", followable=False),
+    EntityLabel("PERCENT", "percent", "", "text-success", followable=False),
+    EntityLabel("DATE", "date", "italic", "foreground", muted=0.45, followable=False),
+    EntityLabel("GPE", "place", "underline", "text-secondary"),
+)
+LABELS: tuple[str, ...] = tuple(label.code for label in ENTITY_LABELS)
+LABEL_BY_CODE: dict[str, EntityLabel] = {label.code: label for label in ENTITY_LABELS}
+# Labels whose entities are names worth following across articles; amounts
+# and dates are highlighted but not listed as entities to follow.
+NAME_LABELS = frozenset(label.code for label in ENTITY_LABELS if label.followable)
+
+# Which recogniser found a mention, strongest first; the merge uses this order.
+SOURCES: tuple[str, ...] = ("user", "kb", "pattern", "context", "model")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One entity mention: code-point offsets into the analysed text."""
+
+    start: int
+    end: int
+    label: str
+    text: str  # the surface, text[start:end]
+    entity: str  # canonical name (for amounts and dates: the surface)
+    source: str  # one of SOURCES
+
+    __reduce__ = as_tuple  # pickled between processes: see reader.core.pickling
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One of the user's entity rules; they win over every recogniser.
+
+    kind "entity": `surface` is an entity called `entity` with `label` (adding
+    an entity, or changing the type of a known one); "alias": `surface` means
+    the entity `entity`; "ignore": never mark `surface` (or the entity of that
+    name) as an entity.
+    """
+
+    kind: str
+    surface: str
+    entity: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    """A followable entity and how many articles mention it."""
+
+    name: str
+    label: str
+    articles: int
+
+
+# -- highlight colours -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightColour:
+    """A highlight colour: its name is stored; each place that shows it picks a shade."""
+
+    name: str
+    hue: str  # the app mixes this into the theme's background (tui/highlight_theme.py)
+    paper: str  # the background in exported notes (W3C stylesheet), for white paper
+
+
+HIGHLIGHT_COLOURS: tuple[HighlightColour, ...] = (
+    HighlightColour("yellow", "#e8c547", "#fde68a"),
+    HighlightColour("green", "#4caf6a", "#bbf7d0"),
+    HighlightColour("blue", "#4a8fe0", "#bfdbfe"),
+    HighlightColour("pink", "#e0609a", "#fbcfe8"),
+    HighlightColour("purple", "#9a6be0", "#e9d5ff"),
+)
+COLORS: tuple[str, ...] = tuple(colour.name for colour in HIGHLIGHT_COLOURS)
+DEFAULT_COLOR = "yellow"
+
+
+def check_color(color: str) -> str:
+    """A colour name as typed (any case, empty: the default), or ValueError."""
+    color = color.strip().lower() or DEFAULT_COLOR
+    if color not in COLORS:
+        raise ValueError(f"unknown colour {color!r}; choose one of {', '.join(COLORS)}")
+    return color
+
+
+# -- feeds, articles, annotations ----------------------------------------------------------
 
 # How an article's page extraction went: "done" (the page was read, or no page
 # was needed), "failed" (the page was read but gave no usable text: not tried
@@ -127,6 +239,57 @@ class Annotation:
 
 
 @dataclass(frozen=True, slots=True)
+class AnnotationFilter:
+    """Which annotations to list; None: any."""
+
+    article_id: int | None = None
+    color: str | None = None
+    tag: str | None = None
+    search: str | None = None  # full text over quotes and notes
+    state: str | None = None  # e.g. "orphan"
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """A subscription made (or found already there: `created` false)."""
+
+    feed_id: int
+    url: str
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlImportResult:
+    """What an OPML import subscribed to."""
+
+    added: int
+    existing: int
+    invalid: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """An imported annotation with no article to go on: kept in the report."""
+
+    uid: str
+    url: str
+    kind: str
+    exact: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotesImportResult:
+    """What restoring an annotations export did."""
+
+    annotations_added: int
+    updated: int
+    tags_added: int
+    unmatched: tuple[Unmatched, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FeedState:
     """What the refresh needs to know about a feed before fetching it."""
 
@@ -187,3 +350,49 @@ class ArticleQuery:
     # order, the key being the date, or the lower-cased title with by_title.
     # Ignored with `search`, whose results are ranked by relevance.
     after: tuple[str, int] | None = None
+
+
+# -- what the app lists --------------------------------------------------------------------
+
+ViewKind = Literal["all", "unread", "starred", "tags", "feed", "tag", "search", "entity"]
+
+
+@dataclass(frozen=True, slots=True)
+class ViewKey:
+    """Which list the app shows: a fixed view, or one feed, tag, saved search or
+    entity. `id` is its text form ("feed:3", "tag:ai"), the sidebar's option id."""
+
+    kind: ViewKind
+    target: str = ""  # the feed or saved search id, the tag or the entity name
+
+    @classmethod
+    def feed(cls, feed_id: int) -> ViewKey:
+        return cls("feed", str(feed_id))
+
+    @classmethod
+    def search(cls, search_id: int) -> ViewKey:
+        return cls("search", str(search_id))
+
+    @classmethod
+    def tag(cls, name: str) -> ViewKey:
+        return cls("tag", name)
+
+    @classmethod
+    def entity(cls, name: str) -> ViewKey:
+        return cls("entity", name)
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.target}" if self.target else self.kind
+
+    @property
+    def feed_id(self) -> int | None:
+        return int(self.target) if self.kind == "feed" else None
+
+    @property
+    def search_id(self) -> int | None:
+        return int(self.target) if self.kind == "search" else None
+
+    @property
+    def tag_name(self) -> str | None:
+        return self.target if self.kind == "tag" else None

@@ -15,23 +15,26 @@ from reader.core.entities import LABELS, Mention, Rule
 from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
 from reader.core.fetch import Fetcher, FetchError
 from reader.core.models import (
+    DEFAULT_COLOR,
+    AddResult,
     Annotation,
+    AnnotationFilter,
     Article,
     ArticleSummary,
     Feed,
     FeedResult,
+    NotesImportResult,
+    OpmlImportResult,
     RefreshProgress,
 )
 from reader.core.opml import parse_opml, write_opml
 from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
-from reader.core.store.annotations import DEFAULT_COLOR, AnnotationFilter
 from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
 
 if TYPE_CHECKING:
     from reader.core.entities.recognizer import Recognizer
-    from reader.core.export import ImportResult as NotesImportResult
 
 
 class AddError(ValueError):
@@ -42,20 +45,6 @@ class AddError(ValueError):
 class Discovered:
     url: str  # the feed's own URL (after autodiscovery)
     title: str
-
-
-@dataclass(frozen=True, slots=True)
-class AddResult:
-    feed_id: int
-    url: str
-    created: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    added: int
-    existing: int
-    invalid: tuple[str, ...]
 
 
 class Reader:
@@ -169,7 +158,7 @@ class Reader:
         kept = sum(self.store.remove_feed(feed_id)[1] for feed_id in demo)
         return len(demo), kept
 
-    def import_opml(self, path: str | Path) -> ImportResult:
+    def import_opml(self, path: str | Path) -> OpmlImportResult:
         feeds = parse_opml(Path(path).read_bytes())
         added = existing = 0
         invalid = []
@@ -182,7 +171,7 @@ class Reader:
             _, created = self.store.add_feed(url, title=feed.title, tags=feed.tags)
             added += created
             existing += not created
-        return ImportResult(added, existing, tuple(invalid))
+        return OpmlImportResult(added, existing, tuple(invalid))
 
     def export_opml(self) -> str:
         return write_opml(self.store.feeds())
@@ -486,8 +475,9 @@ __all__ = [
     "AddError",
     "AddResult",
     "Discovered",
-    "ImportResult",
     "NotFoundError",
+    "NotesImportResult",
+    "OpmlImportResult",
     "Reader",
     "make_reader",
 ]

@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.errors import unexpected
 from reader.core.models import FeedResult
-from reader.core.service import AddResult, ImportResult, Reader
+from reader.core.service import AddResult, OpmlImportResult, Reader
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
 from reader.tui.entity_theme import entity_variables
 from reader.tui.highlight_theme import highlight_variables
@@ -206,7 +206,7 @@ class ReaderApp(App[None]):
         self.push_screen(AddFeedDialog(self.reader), added)
 
     def action_import_opml(self) -> None:
-        def imported(result: ImportResult | None) -> None:
+        def imported(result: OpmlImportResult | None) -> None:
             if result is None:
                 return
             added = plural(result.added, "new feed")
@@ -278,8 +278,8 @@ class ReaderApp(App[None]):
         if main is None:
             return
         view = main.query_one("#sidebar").current  # type: ignore[attr-defined]
-        if view.key.startswith("feed:"):
-            self.start_refresh([int(view.key.split(":", 1)[1])], force=True)
+        if view.which.feed_id is not None:
+            self.start_refresh([view.which.feed_id], force=True)
         else:
             self.notify("Select a feed in the sidebar to refresh it alone.", markup=False)
 

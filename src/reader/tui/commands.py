@@ -14,8 +14,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from reader.core.models import EntityCount
 from reader.core.store import ArticleQuery, Store
-from reader.core.store.entities import EntityCount
 from reader.tui.styles import LABEL_NAMES
 from reader.tui.text import plural
 

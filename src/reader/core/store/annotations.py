@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reader.core import clock
-from reader.core.models import Annotation
+from reader.core.models import DEFAULT_COLOR, Annotation, AnnotationFilter, check_color
 from reader.core.store.base import StoreBase
 from reader.core.store.common import (
     NotFoundError,
@@ -34,19 +34,9 @@ from reader.core.textnorm import normalize_line, normalize_note, normalize_tag
 if TYPE_CHECKING:
     from reader.core.anchoring import Anchor
 
-# Highlight colours: names are stored, the app picks the colour from the theme.
-COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
-DEFAULT_COLOR = "yellow"
 # Annotations written per transaction by an import (see restore_annotations).
 RESTORE_BATCH = 500
 BATCH_PAUSE = 0.05  # seconds between batches, for other writers
-
-
-def check_color(color: str) -> str:
-    color = color.strip().lower() or DEFAULT_COLOR
-    if color not in COLORS:
-        raise ValueError(f"unknown colour {color!r}; choose one of {', '.join(COLORS)}")
-    return color
 
 
 _SELECT = """SELECT n.*, a.title AS article_title, a.url AS article_url,
@@ -201,16 +191,6 @@ def _check_version(current: str, expected: str | None) -> None:
             "The article's text changed since it was opened (a refresh updated it);"
             " select the passage again."
         )
-
-
-@dataclass(frozen=True, slots=True)
-class AnnotationFilter:
-    article_id: int | None = None
-    color: str | None = None
-    tag: str | None = None
-    search: str | None = None  # full text over quotes and notes
-    state: str | None = None  # e.g. "orphan"
-    kind: str | None = None
 
 
 class AnnotationStore(StoreBase):

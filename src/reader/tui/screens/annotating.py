@@ -16,10 +16,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
-from reader.core.models import Annotation
+from reader.core.models import Annotation, AnnotationFilter, ViewKey
 from reader.core.service import Reader
 from reader.core.store import NotFoundError, Store
-from reader.core.store.annotations import AnnotationFilter
 from reader.tui.screens.annotations import AnnotationsScreen
 from reader.tui.screens.dialogs import ConfirmDialog
 from reader.tui.screens.highlight_dialog import AnnotationDialog, AnnotationEdit, shorten
@@ -296,7 +295,7 @@ class AnnotatingScreen(Screen[None]):
                         self.notify(str(exc), severity="warning", markup=False)
                         return
                     self._tags_changed()
-                    self.query_one(Sidebar).select_key(f"tag:{new}")
+                    self.query_one(Sidebar).select(ViewKey.tag(new))
 
             self.app.push_screen(RenameTagDialog(name, self.store.tag_names()), renamed)
             return

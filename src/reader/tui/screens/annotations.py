@@ -12,9 +12,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from reader.core.models import Annotation
+from reader.core.models import COLORS, Annotation, AnnotationFilter
 from reader.core.store import Store
-from reader.core.store.annotations import COLORS, AnnotationFilter
 from reader.tui.screens.highlight_dialog import swatch
 from reader.tui.text import plural
 from reader.tui.widgets.annotations_panel import annotation_prompt

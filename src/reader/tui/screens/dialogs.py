@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, LoadingIndicator, Static
 
 from reader.core.errors import unexpected
-from reader.core.service import AddError, AddResult, ImportResult, Reader
+from reader.core.service import AddError, AddResult, OpmlImportResult, Reader
 from reader.core.urls import UrlError, typed_url
 
 ResultT = TypeVar("ResultT")
@@ -113,7 +113,7 @@ class AddFeedDialog(InputDialog[AddResult]):
         self._status(Content(reason).stylize("$text-error"))
 
 
-class ImportOpmlDialog(InputDialog[ImportResult]):
+class ImportOpmlDialog(InputDialog[OpmlImportResult]):
     HEADING = "Import OPML"
     HELP = "The path of an OPML file exported from another reader."
     PLACEHOLDER = "~/subscriptions.opml"

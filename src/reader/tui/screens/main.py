@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from reader.core.entities import Rule
-from reader.core.models import FeedResult
+from reader.core.models import FeedResult, ViewKey
 from reader.core.service import Reader
 from reader.core.store import ArticleQuery, NotFoundError
 from reader.tui.browser import open_in_browser
@@ -154,12 +154,12 @@ class MainScreen(AnnotatingScreen):
         """What an empty view means and what to do about it."""
         if self._search:
             text = f"Nothing matches “{self._search}” here. Escape clears the search."
-        elif view.key == "unread":
+        elif view.which.kind == "unread":
             text = "All caught up: no unread articles."
-        elif view.key == "starred":
+        elif view.which.kind == "starred":
             text = "No starred articles yet. Press s on an article to star it."
-        elif view.key.startswith("feed:"):
-            feed = self.query_one(Sidebar).feeds.get(int(view.key.split(":", 1)[1]))
+        elif view.which.feed_id is not None:
+            feed = self.query_one(Sidebar).feeds.get(view.which.feed_id)
             if feed is not None and feed.last_error:
                 text = f"This feed failed: {feed.last_error}. R retries it now."
             else:
@@ -188,7 +188,7 @@ class MainScreen(AnnotatingScreen):
         self._show_view(event.view)
 
     def select_feed(self, feed_id: int) -> None:
-        self.query_one(Sidebar).select_key(f"feed:{feed_id}")
+        self.query_one(Sidebar).select(ViewKey.feed(feed_id))
 
     def open_article(self, article_id: int) -> None:
         """Show an article in the current view, or in All if it is not there."""
@@ -196,7 +196,7 @@ class MainScreen(AnnotatingScreen):
         # shows All from the top, replacing the article with the first one.
         self._drop_follow()
         with self.prevent(OptionList.OptionHighlighted):
-            self.query_one(Sidebar).select_key("all")
+            self.query_one(Sidebar).select(ViewKey("all"))
         self._show_view(self.query_one(Sidebar).views["all"], keep_id=article_id)
         self._open(article_id)
 
@@ -480,7 +480,7 @@ class MainScreen(AnnotatingScreen):
         """List every article that mentions the entity; Escape goes back."""
         if self._followed is None:
             self._unfollow_to = self._current()
-        self._followed = View(f"entity:{name}", name, ArticleQuery(entity=name))
+        self._followed = View(ViewKey.entity(name), name, ArticleQuery(entity=name))
         self.query_one(ReadingPane).set_followed(name)
         header = self.query_one(EntityHeader)
         header.show(label or self.store.entity_label(name) or "", self.store.entity_timeline(name))
@@ -673,11 +673,13 @@ class MainScreen(AnnotatingScreen):
     @on(Sidebar.DeleteRequested)
     def _delete(self, event: Sidebar.DeleteRequested) -> None:
         view = event.view
-        if view.key.startswith("search:"):
-            self.store.delete_search(int(view.key.split(":", 1)[1]))
+        if view.which.search_id is not None:
+            self.store.delete_search(view.which.search_id)
             self.reload_sidebar()
             return
-        feed_id = int(view.key.split(":", 1)[1])
+        feed_id = view.which.feed_id
+        if feed_id is None:
+            return
         question = (
             Content("Unsubscribe from ")
             + Content(view.title).stylize("bold")
