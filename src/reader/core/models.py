@@ -213,6 +213,41 @@ class FeedResult:
         return self.status not in ("failed", "skipped")
 
 
+@dataclass(slots=True)
+class RefreshTally:
+    """The running totals of a refresh, for its summary (command line and app)."""
+
+    feeds: int = 0  # every result, skipped ones too
+    new: int = 0
+    updated: int = 0
+    changed_feeds: int = 0
+    not_modified: int = 0
+    extraction_failures: int = 0
+    skipped_articles: int = 0
+    failed: list[FeedResult] = field(default_factory=list)
+    skipped: list[FeedResult] = field(default_factory=list)
+
+    def add(self, result: FeedResult) -> None:
+        self.feeds += 1
+        self.new += result.new
+        self.updated += result.updated
+        self.extraction_failures += result.extraction_failures
+        self.skipped_articles += result.skipped_articles
+        if result.status == "updated":
+            self.changed_feeds += 1
+        elif result.status == "not_modified":
+            self.not_modified += 1
+        elif result.status == "failed":
+            self.failed.append(result)
+        elif result.status == "skipped":
+            self.skipped.append(result)
+
+    @property
+    def fetched(self) -> int:
+        """Feeds actually fetched (those backing off are skipped)."""
+        return self.feeds - len(self.skipped)
+
+
 @dataclass(frozen=True, slots=True)
 class Annotation:
     """A highlight (a span of the article's text) or an article note (no span)."""

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.errors import unexpected
-from reader.core.models import FeedResult
+from reader.core.models import FeedResult, RefreshTally
 from reader.core.service import AddResult, OpmlImportResult, Reader
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
 from reader.tui.entity_theme import entity_variables
@@ -23,6 +23,7 @@ from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.welcome import WelcomeScreen
 from reader.tui.text import plural, short_url
+from reader.tui.widgets.sidebar import Sidebar
 
 THEME_PREFERENCE = "theme"
 
@@ -277,7 +278,7 @@ class ReaderApp(App[None]):
         main = self._main_if_open()
         if main is None:
             return
-        view = main.query_one("#sidebar").current  # type: ignore[attr-defined]
+        view = main.query_one("#sidebar", Sidebar).current
         if view.which.feed_id is not None:
             self.start_refresh([view.which.feed_id], force=True)
         else:
@@ -298,22 +299,14 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self, feed_ids: list[int] | None, force: bool) -> None:
         worker = get_current_worker()
-        feeds = new = 0
-        failed: list[FeedResult] = []
-        skipped: list[FeedResult] = []
+        tally = RefreshTally()
         # The store gives this worker thread its own connection.
         for result in self.reader.refresh(feed_ids, force=force):
             if worker.is_cancelled:
                 break
-            new += result.new
-            if result.status == "failed":
-                failed.append(result)
-            if result.status == "skipped":
-                skipped.append(result)
-            else:
-                feeds += 1
+            tally.add(result)
             self.post_message(FeedRefreshed(result))
-        self.post_message(RefreshFinished(feeds, new, failed, skipped))
+        self.post_message(RefreshFinished(tally.fetched, tally.new, tally.failed, tally.skipped))
 
     def on_feed_refreshed(self, message: FeedRefreshed) -> None:
         main = self._main_if_open()

@@ -12,10 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, LoadingIndicator, Static
+from textual.widgets.button import ButtonVariant
 
 from reader.core.errors import unexpected
-from reader.core.service import AddError, AddResult, OpmlImportResult, Reader
-from reader.core.urls import UrlError, typed_url
+from reader.core.service import AddError, AddResult, OpmlImportResult, Reader, UrlError, typed_url
 
 ResultT = TypeVar("ResultT")
 
@@ -121,7 +121,7 @@ class ImportOpmlDialog(InputDialog[OpmlImportResult]):
     ACTION = ("Import", "import")
 
     def submit(self, raw: str) -> None:
-        from reader.core.opml import OpmlError
+        from reader.core.service import OpmlError
 
         if not raw:
             self._status(Content("Type the path of an OPML file first.").stylize("$text-warning"))
@@ -144,7 +144,9 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: Content, yes: str = "Yes", variant: str = "error") -> None:
+    def __init__(
+        self, question: Content, yes: str = "Yes", variant: ButtonVariant = "error"
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes = yes
@@ -154,7 +156,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="dialog", classes="dialog"):
             yield Static(self.question, classes="dialog-help")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes}  (y)", variant=self.variant, id="yes")  # type: ignore[arg-type]
+                yield Button(f"{self.yes}  (y)", variant=self.variant, id="yes")
                 yield Button("Cancel  (n)", id="no")
 
     def on_mount(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from textual.binding import Binding
 from textual.content import Content
@@ -14,8 +15,9 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from reader.core.models import Feed, ViewKey
-from reader.core.store import ArticleQuery, Store
+from reader.core.models import ArticleQuery, Feed, ViewKey
+from reader.core.service import Reader
+from reader.tui.app_access import ReaderAppAccess
 from reader.tui.text import short_url
 
 
@@ -37,7 +39,7 @@ def _count(n: int) -> Content:
     return Content(f" {n}" if n else "").stylize("$text-muted")
 
 
-class Sidebar(OptionList):
+class Sidebar(ReaderAppAccess, OptionList):
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
@@ -64,21 +66,21 @@ class Sidebar(OptionList):
             self.name = name
             self.action = action
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
         self.views: dict[str, View] = {}
         self.feeds: dict[int, Feed] = {}
         # Tags combined with `+`: the "tags" view lists articles with all of them.
         self.tag_filter: tuple[str, ...] = ()
 
-    def load(self, store: Store) -> None:
+    def load(self, reader: Reader) -> None:
         """(Re)build the entries from the store, keeping the highlighted one."""
         option = self.highlighted_option
         keep = option.id if option is not None and option.id else "all"
-        feeds = store.feeds()
+        feeds = reader.feeds()
         self.feeds = {feed.id: feed for feed in feeds}
         unread_total = sum(f.unread for f in feeds)
-        starred = store.count_articles(ArticleQuery(starred=True))
+        starred = reader.count_articles(ArticleQuery(starred=True))
         views = [
             View(ViewKey("all"), "All articles", ArticleQuery()),
             View(ViewKey("unread"), "Unread", ArticleQuery(unread=True)),
@@ -99,9 +101,9 @@ class Sidebar(OptionList):
             if feed.last_error:
                 prompt = Content("⚠ ").stylize("$text-error") + prompt.stylize("$text-error")
             options.append(Option(prompt + _count(feed.unread), id=which.id))
-        tags = store.tag_names()
+        tags = reader.tag_names()
         # Tags only analysis set (ai, say) are muted and marked, apart from the user's.
-        automatic = {name for name, kind, _ in store.tag_counts() if kind == "auto"}
+        automatic = {name for name, kind, _ in reader.tag_counts() if kind == "auto"}
         self.tag_filter = tuple(t for t in self.tag_filter if t in tags)
         if tags:
             options.append(self._heading("Tags"))
@@ -109,20 +111,20 @@ class Sidebar(OptionList):
             title = " + ".join(f"#{t}" for t in self.tag_filter)
             query = ArticleQuery(tags=self.tag_filter)
             views.append(View(ViewKey("tags"), title, query))
-            unread = store.count_articles(dataclasses.replace(query, unread=True))
+            unread = reader.count_articles(dataclasses.replace(query, unread=True))
             options.append(Option(Content(title).stylize("bold") + _count(unread), id="tags"))
         for tag in tags:
             which = ViewKey.tag(tag)
             query = ArticleQuery(tags=(tag,))
             views.append(View(which, f"#{tag}", query))
-            unread = store.count_articles(ArticleQuery(tags=(tag,), unread=True))
+            unread = reader.count_articles(ArticleQuery(tags=(tag,), unread=True))
             prompt = Content(f"#{tag}")
             if tag in automatic:
                 prompt = prompt.stylize("italic $text-muted") + Content(" ⚙").stylize("$text-muted")
             if tag in self.tag_filter:
                 prompt = Content("+").stylize("bold $text-accent") + prompt
             options.append(Option(prompt + _count(unread), id=which.id))
-        searches = store.saved_searches()
+        searches = reader.saved_searches()
         if searches:
             options.append(self._heading("Searches"))
         for search_id, name, text in searches:
@@ -213,6 +215,5 @@ class Sidebar(OptionList):
             self.tag_filter = tuple(t for t in self.tag_filter if t != tag)
         else:
             self.tag_filter += (tag,)
-        store = self.app.reader.store  # type: ignore[attr-defined]
-        self.load(store)
+        self.load(self.reader)
         self.select(ViewKey("tags") if len(self.tag_filter) > 1 else which)
