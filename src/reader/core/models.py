@@ -273,6 +273,31 @@ class Annotation:
     article_url: str
 
 
+# How a highlight sits on the article's current text (see reader.core.anchoring).
+AnchorState = Literal["exact", "moved", "fuzzy", "orphan"]
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A highlight's W3C selectors: the quote with its context, and its position."""
+
+    exact: str
+    prefix: str
+    suffix: str
+    start: int  # code-point offsets into the text the anchor was made on
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where re-anchoring put a highlight on a new text."""
+
+    start: int
+    end: int
+    state: AnchorState
+    score: float  # 1.0 for exact; confidence otherwise; 0.0 for orphan (start=end=-1 then)
+
+
 @dataclass(frozen=True, slots=True)
 class AnnotationFilter:
     """Which annotations to list; None: any."""

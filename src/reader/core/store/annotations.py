@@ -15,10 +15,17 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from reader.core import clock
-from reader.core.models import DEFAULT_COLOR, Annotation, AnnotationFilter, check_color
+from reader.core.models import (
+    DEFAULT_COLOR,
+    Anchor,
+    Annotation,
+    AnnotationFilter,
+    Placement,
+    check_color,
+)
 from reader.core.store.base import StoreBase
 from reader.core.store.common import (
     NotFoundError,
@@ -31,8 +38,22 @@ from reader.core.store.common import (
 )
 from reader.core.textnorm import normalize_line, normalize_note, normalize_tag
 
-if TYPE_CHECKING:
-    from reader.core.anchoring import Anchor
+
+class Anchoring(Protocol):
+    """The anchoring algorithm (reader.core.anchoring), handed to the store by
+    its composition (store.py). The store places highlights in the same
+    transaction as the text they sit on, without depending on how."""
+
+    def make_anchor(self, text: str, start: int, end: int) -> Anchor: ...
+
+    def find_quote(self, text: str, quote: str, occurrence: int = 1) -> Anchor | None: ...
+
+    def count_quote(self, text: str, quote: str) -> int: ...
+
+    def reanchor_all(
+        self, anchors: Sequence[Anchor], old_text: str | None, new_text: str
+    ) -> list[Placement]: ...
+
 
 # Annotations written per transaction by an import (see restore_annotations).
 RESTORE_BATCH = 500
@@ -86,15 +107,15 @@ def annotated_articles(conn: sqlite3.Connection, feed_id: int, keys: Sequence[st
     return found
 
 
-def reanchor_article(conn: sqlite3.Connection, article_id: int, new_text: str) -> None:
+def reanchor_article(
+    conn: sqlite3.Connection, article_id: int, new_text: str, anchoring: Anchoring
+) -> None:
     """Place the article's highlights on its new text (inside the caller's transaction).
 
     Called after the new text is written. Each highlight is re-anchored from
     the version it was placed on: the previous text (saved here into
     article_versions first) or an older kept version for an orphan.
     """
-    from reader.core.anchoring import Anchor, reanchor_all  # only when text changes
-
     new_sha = text_sha(new_text)
     rows = conn.execute(
         """SELECT id, exact, prefix, suffix, start, "end", text_sha FROM annotations
@@ -115,7 +136,8 @@ def reanchor_article(conn: sqlite3.Connection, article_id: int, new_text: str) -
             Anchor(r["exact"], r["prefix"], r["suffix"], r["start"] or 0, r["end"] or 0)
             for r in group
         ]
-        for row, place in zip(group, reanchor_all(anchors, old_text, new_text), strict=True):
+        placed = anchoring.reanchor_all(anchors, old_text, new_text)
+        for row, place in zip(group, placed, strict=True):
             if place.state == "orphan":
                 conn.execute(
                     "UPDATE annotations SET state = 'orphan', score = 0, updated_at = ?"
@@ -196,6 +218,8 @@ def _check_version(current: str, expected: str | None) -> None:
 class AnnotationStore(StoreBase):
     """Mixed into Store: highlights, notes, their tags and their anchors."""
 
+    anchoring: Anchoring  # set by the composition (store.py)
+
     def _article_text(self, conn: sqlite3.Connection, article_id: int) -> tuple[str, str]:
         row = conn.execute(
             "SELECT text, text_sha FROM articles WHERE id = ?", (article_id,)
@@ -218,12 +242,10 @@ class AnnotationStore(StoreBase):
         """Highlight text[start:end] of the article's current text. With
         `text_sha` (the version the offsets were taken on) the highlight is
         refused if the text changed since: the offsets would be other words."""
-        from reader.core.anchoring import make_anchor  # imported when first needed
-
         with self.transaction() as conn:
             text, sha = self._article_text(conn, article_id)
             _check_version(sha, text_sha)
-            anchor = make_anchor(text, start, end)
+            anchor = self.anchoring.make_anchor(text, start, end)
             return self._insert(conn, article_id, "highlight", anchor, sha, note, color, tags)
 
     def highlight_quote(
@@ -237,13 +259,11 @@ class AnnotationStore(StoreBase):
         tags: Sequence[str] = (),
     ) -> Annotation:
         """Highlight the n-th occurrence of `quote`; LookupError when it is not there."""
-        from reader.core.anchoring import count_quote, find_quote
-
         with self.transaction() as conn:
             text, sha = self._article_text(conn, article_id)
-            anchor = find_quote(text, quote, occurrence)
+            anchor = self.anchoring.find_quote(text, quote, occurrence)
             if anchor is None:
-                found = count_quote(text, quote)
+                found = self.anchoring.count_quote(text, quote)
                 if found:
                     raise LookupError(
                         f"{quote!r} occurs only {found} time{'' if found == 1 else 's'}"
@@ -364,13 +384,11 @@ class AnnotationStore(StoreBase):
     ) -> Annotation:
         """Place a (typically orphaned) highlight on text[start:end] of the current
         text (refused, like `highlight`, if `text_sha` is not the current version)."""
-        from reader.core.anchoring import make_anchor
-
         with self.transaction() as conn:
             current = self._get(conn, annotation_id)
             text, sha = self._article_text(conn, current.article_id)
             _check_version(sha, text_sha)
-            anchor = make_anchor(text, start, end)
+            anchor = self.anchoring.make_anchor(text, start, end)
             conn.execute(
                 """UPDATE annotations SET kind = 'highlight', exact = ?, prefix = ?, suffix = ?,
                    start = ?, "end" = ?, text_sha = ?, state = 'exact', score = 1,

@@ -15,7 +15,12 @@ from pathlib import Path
 
 from reader.core import clock
 from reader.core.models import ArticleQuery, ArticleRecord
-from reader.core.store.annotations import annotated_articles, reanchor_article, save_version
+from reader.core.store.annotations import (
+    Anchoring,
+    annotated_articles,
+    reanchor_article,
+    save_version,
+)
 from reader.core.store.base import StoreBase
 from reader.core.store.common import in_chunks, text_sha
 from reader.core.store.entities import Analysis, write_analyses
@@ -78,6 +83,8 @@ def _existing_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) 
 
 
 class ArticleStore(StoreBase):
+    anchoring: Anchoring  # set by the composition (store.py)
+
     def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
         super().__init__(path, busy_timeout=busy_timeout)
         self._entity_ids: dict[tuple[str, str], int] = {}  # (name, label) -> id
@@ -217,7 +224,7 @@ class ArticleStore(StoreBase):
                 if article_id in annotated:
                     # The same transaction: the new text and the annotations'
                     # new places are stored together or not at all.
-                    reanchor_article(conn, article_id, record.text)
+                    reanchor_article(conn, article_id, record.text, self.anchoring)
             remember_site_paragraphs(
                 conn, [(r.url, r.site_paragraphs) for r in articles if r.site_paragraphs]
             )
