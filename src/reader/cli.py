@@ -16,15 +16,23 @@ import textwrap
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from reader.core.models import COLORS, LABELS
 from reader.wording import plural
 
 if TYPE_CHECKING:
-    from reader.core.entities import Mention, Rule
-    from reader.core.models import Annotation, Article, ArticleSummary, Feed, FeedResult
+    from reader.core.models import (
+        Annotation,
+        Article,
+        ArticleSummary,
+        Feed,
+        FeedResult,
+        Mention,
+        RefreshTally,
+        Rule,
+    )
     from reader.core.service import Reader
 
 EXIT_OK = 0
@@ -214,10 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Spelled out so the parser is built without importing the recognisers (a
-# fast start); tests/test_cli_entities.py checks they equal LABELS and COLORS.
-LABEL_CHOICES = ("PERSON", "ORG", "PRODUCT", "AI_MODEL", "MONEY", "PERCENT", "DATE", "GPE")
-COLOR_CHOICES = ("yellow", "green", "blue", "pink", "purple")
+# From the vocabulary, which imports no recogniser: the parser starts fast.
+LABEL_CHOICES = LABELS
+COLOR_CHOICES = COLORS
 
 
 # SQLite's largest integer: no id or limit can be bigger.
@@ -266,8 +273,7 @@ def _run(args: argparse.Namespace) -> int:
     handler: Callable[[Reader, argparse.Namespace], int] = getattr(args, "handler", cmd_app)
     from reader.core.config import ConfigError, load_settings
     from reader.core.errors import database_problem
-    from reader.core.service import AddError, NotFoundError, make_reader
-    from reader.core.urls import UrlError
+    from reader.core.service import AddError, NotFoundError, UrlError, make_reader
 
     try:
         settings = load_settings(args.config, db=args.db)
@@ -359,7 +365,7 @@ def _looks_like_json(path: str) -> bool:
 
 
 def cmd_import(reader: Reader, args: argparse.Namespace) -> int:
-    from reader.core.opml import OpmlError
+    from reader.core.service import OpmlError
 
     if _looks_like_json(args.file):
         return _import_notes(reader, args.file)
@@ -393,7 +399,7 @@ def _import_notes(reader: Reader, path: str) -> int:
         f" {result.updated} updated, {plural(result.tags_added, 'article tag')} added"
         + (f", {len(result.unmatched)} unmatched" if result.unmatched else "")
     )
-    from reader.core.textnorm import strip_controls
+    from reader.core.service import strip_controls
 
     for lost in result.unmatched:
         # Listed in full, so nothing in the file is lost without the user
@@ -445,7 +451,7 @@ def cmd_export_opml(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_remove(reader: Reader, args: argparse.Namespace) -> int:
     feed_id = reader.feed_id(args.feed)
-    feed = reader.store.feed(feed_id)
+    feed = reader.feed(feed_id)
     deleted, kept = reader.remove_feed(feed_id)
     kept_note = f"; kept {kept} starred or tagged articles" if kept else ""
     print(f"removed {feed.url} and {deleted} of its articles{kept_note}")
@@ -464,7 +470,7 @@ def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
     feed_ids = [reader.feed_id(f) for f in args.feed] if args.feed else None
     # Naming feeds is an explicit request: fetch them even while backing off.
     _run_refresh(reader, feed_ids, force=args.force or bool(feed_ids))
-    waiting = reader.store.count_unanalysed()
+    waiting = reader.count_unanalysed()
     if waiting:
         print(
             f"{plural(waiting, 'article')} stored by an earlier version have no entities yet:"
@@ -473,37 +479,14 @@ def cmd_refresh(reader: Reader, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@dataclass
-class RefreshSummary:
-    feeds: int = 0
-    new: int = 0
-    updated: int = 0
-    changed_feeds: int = 0
-    not_modified: int = 0
-    extraction_failures: int = 0
-    skipped_articles: int = 0
-    failed: list[FeedResult] = field(default_factory=list)
-    skipped: list[FeedResult] = field(default_factory=list)
+def _run_refresh(reader: Reader, feed_ids: list[int] | None, *, force: bool) -> RefreshTally:
+    from reader.core.models import RefreshTally
 
-
-def _run_refresh(reader: Reader, feed_ids: list[int] | None, *, force: bool) -> RefreshSummary:
     started = time.monotonic()
-    summary = RefreshSummary()
+    summary = RefreshTally()
     progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     for result in reader.refresh(feed_ids, force=force):
-        summary.feeds += 1
-        summary.new += result.new
-        summary.updated += result.updated
-        summary.extraction_failures += result.extraction_failures
-        summary.skipped_articles += result.skipped_articles
-        if result.status == "updated":
-            summary.changed_feeds += 1
-        elif result.status == "not_modified":
-            summary.not_modified += 1
-        elif result.status == "failed":
-            summary.failed.append(result)
-        elif result.status == "skipped":
-            summary.skipped.append(result)
+        summary.add(result)
         if progress is not None:
             progress.update(result, summary.new, len(summary.failed))
         else:
@@ -532,7 +515,7 @@ def _result_line(result: FeedResult) -> str:
     return f"{result.status:<12} {name}  {detail}"
 
 
-def _summary_line(summary: RefreshSummary, elapsed: float) -> str:
+def _summary_line(summary: RefreshTally, elapsed: float) -> str:
     failed = len(summary.failed)
     parts = [
         f"{plural(summary.feeds, 'feed')} in {elapsed:.1f} s",
@@ -714,7 +697,7 @@ def cmd_feeds(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
-    from reader.core.store import ArticleQuery
+    from reader.core.models import ArticleQuery
 
     query = ArticleQuery(
         feed_id=reader.feed_id(args.feed) if args.feed else None,
@@ -749,11 +732,11 @@ def _has_other_filters(args: argparse.Namespace) -> bool:
 
 
 def cmd_show(reader: Reader, args: argparse.Namespace) -> int:
-    from reader.core.entities import salience
-    from reader.core.store.annotation_store import AnnotationFilter
+    from reader.core.models import AnnotationFilter
+    from reader.core.service import salience
 
     article = reader.article(args.id)
-    mentions = reader.store.mentions(args.id)
+    mentions = reader.mentions(args.id)
     annotations = reader.annotations(AnnotationFilter(article_id=args.id))
     if args.json:
         _print_json(show_json(article, mentions, annotations))
@@ -814,19 +797,16 @@ def cmd_entities(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def _apply_rule(reader: Reader, *rules: Rule) -> int:
-    affected: set[int] = set()
     try:
-        for rule in rules:
-            affected.update(reader.add_entity_rule(rule))
+        done = reader.correct_entities(rules)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    done = reader.reanalyse_all(sorted(affected))
     print(f"re-analysed {plural(done, 'article')}")
     return EXIT_OK
 
 
 def cmd_entity_add(reader: Reader, args: argparse.Namespace) -> int:
-    from reader.core.entities import Rule
+    from reader.core.models import Rule
 
     rules = [Rule("entity", args.name, args.name, args.label)]
     rules += [Rule("alias", alias, args.name, args.label) for alias in args.alias]
@@ -834,34 +814,36 @@ def cmd_entity_add(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_entity_alias(reader: Reader, args: argparse.Namespace) -> int:
-    from reader.core.entities import Rule
+    from reader.core.models import Rule
 
     name = reader.resolve_entity(args.name)
     return _apply_rule(reader, Rule("alias", args.alias, name, ""))
 
 
 def cmd_entity_type(reader: Reader, args: argparse.Namespace) -> int:
-    from reader.core.entities import Rule
+    from reader.core.models import Rule
 
     name = reader.resolve_entity(args.name)
     return _apply_rule(reader, Rule("entity", name, name, args.label))
 
 
 def cmd_entity_ignore(reader: Reader, args: argparse.Namespace) -> int:
-    from reader.core.entities import Rule
+    from reader.core.models import Rule
 
     if args.undo:
-        if not reader.store.delete_entity_rule("ignore", args.surface):
-            raise CliError(f"{args.surface!r} is not ignored")
-        affected = reader.store.articles_mentioning([args.surface], [])
-        done = reader.reanalyse_all(affected)
+        from reader.core.service import NotFoundError
+
+        try:
+            done = reader.unignore_entity(args.surface)
+        except NotFoundError as exc:
+            raise CliError(str(exc)) from None
         print(f"re-analysed {plural(done, 'article')}")
         return EXIT_OK
     return _apply_rule(reader, Rule("ignore", args.surface))
 
 
 def cmd_entity_rules(reader: Reader, args: argparse.Namespace) -> int:
-    rules = reader.store.entity_rules()
+    rules = reader.entity_rules()
     if args.json:
         _print_json(
             [
@@ -879,7 +861,7 @@ def cmd_entity_rules(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_entity_top(reader: Reader, args: argparse.Namespace) -> int:
-    counts = reader.store.entity_counts(limit=args.limit)
+    counts = reader.entity_counts(limit=args.limit)
     if args.json:
         _print_json([{"entity": c.name, "label": c.label, "articles": c.articles} for c in counts])
         return EXIT_OK
@@ -890,7 +872,7 @@ def cmd_entity_top(reader: Reader, args: argparse.Namespace) -> int:
 
 def cmd_reanalyse(reader: Reader, args: argparse.Namespace) -> int:
     if args.all:
-        ids: list[int] | None = reader.store.all_article_ids()
+        ids: list[int] | None = reader.all_article_ids()
     else:
         # Never analysed (stored before entities existed), then any analysed
         # by older recognisers or rules.
@@ -937,7 +919,7 @@ def cmd_note(reader: Reader, args: argparse.Namespace) -> int:
 
 
 def cmd_annotations(reader: Reader, args: argparse.Namespace) -> int:
-    from reader.core.store.annotation_store import AnnotationFilter
+    from reader.core.models import AnnotationFilter
 
     found = reader.annotations(
         AnnotationFilter(

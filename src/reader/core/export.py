@@ -55,52 +55,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reader.core import clock
 from reader.core.anchoring import Anchor, reanchor
-from reader.core.models import Annotation
-from reader.core.store import Store
-from reader.core.store.annotation_store import (
+from reader.core.models import (
     COLORS,
     DEFAULT_COLOR,
+    HIGHLIGHT_COLOURS,
+    Annotation,
     AnnotationFilter,
-    ImportedAnnotation,
-    NotesArticle,
+    NotesImportResult,
+    Unmatched,
 )
-from reader.core.store.common import utcnow
+from reader.core.store import Store
+from reader.core.store.annotations import ImportedAnnotation, NotesArticle
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ARTICLE_TAGS = "article-tags"  # reader:state.kind of the item carrying article tags
 
 # Background colours for the style classes; the app takes its own from the theme.
-_CSS = {
-    "yellow": "#fde68a",
-    "green": "#bbf7d0",
-    "blue": "#bfdbfe",
-    "pink": "#fbcfe8",
-    "purple": "#e9d5ff",
-}
 _STYLESHEET = {
     "type": "CssStylesheet",
-    "value": " ".join(f".{name} {{ background-color: {_CSS[name]}; }}" for name in COLORS),
+    "value": " ".join(
+        f".{colour.name} {{ background-color: {colour.paper}; }}" for colour in HIGHLIGHT_COLOURS
+    ),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Unmatched:
-    """An imported annotation with no article to go on: kept in the report."""
-
-    uid: str
-    url: str
-    kind: str
-    exact: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    annotations_added: int
-    updated: int
-    tags_added: int
-    unmatched: tuple[Unmatched, ...]
 
 
 def _by_article(store: Store, *, tagged: bool) -> list[tuple[NotesArticle, list[Annotation]]]:
@@ -115,7 +93,7 @@ def _by_article(store: Store, *, tagged: bool) -> list[tuple[NotesArticle, list[
 
 def notes_markdown(store: Store, *, exported: str | None = None) -> str:
     """Every annotated article in one Markdown file."""
-    exported = exported or utcnow()
+    exported = exported or clock.utcnow()
     groups = _by_article(store, tagged=False)
     head = _front_matter(
         [
@@ -130,7 +108,7 @@ def notes_markdown(store: Store, *, exported: str | None = None) -> str:
 
 def notes_markdown_files(store: Store, *, exported: str | None = None) -> dict[str, str]:
     """One Markdown document per annotated article: {safe file name: content}."""
-    exported = exported or utcnow()
+    exported = exported or clock.utcnow()
     files: dict[str, str] = {}
     for article, notes in _by_article(store, tagged=False):
         files[markdown_file_name(article.title, article.id)] = article_markdown(
@@ -289,7 +267,7 @@ def notes_w3c(store: Store, *, generated: str | None = None) -> dict[str, Any]:
         "@context": W3C_CONTEXT,
         "type": "AnnotationCollection",
         "label": "reader annotations",
-        "generated": generated or utcnow(),
+        "generated": generated or clock.utcnow(),
         "total": len(items),
         "items": items,
     }
@@ -515,7 +493,7 @@ def _parse(item: Mapping[str, Any]) -> _Parsed:
 
 def _place(parsed: _Parsed, article_id: int, text: str, sha: str) -> ImportedAnnotation:
     """The imported anchor on this database's current text of the article."""
-    created = parsed.created or utcnow()
+    created = parsed.created or clock.utcnow()
     highlight = parsed.kind == "highlight" and parsed.anchor is not None
     color = parsed.color or (DEFAULT_COLOR if highlight else "")
 
@@ -561,7 +539,7 @@ def _place(parsed: _Parsed, article_id: int, text: str, sha: str) -> ImportedAnn
     return make("highlight", moved, sha, place.state, place.score)
 
 
-def import_notes(store: Store, data: Any) -> ImportResult:
+def import_notes(store: Store, data: Any) -> NotesImportResult:
     """Restore a W3C Web Annotation export (parsed JSON) onto matching articles."""
     restored: list[ImportedAnnotation] = []
     article_tags: list[tuple[int, Sequence[str]]] = []
@@ -595,4 +573,4 @@ def import_notes(store: Store, data: Any) -> ImportResult:
         text, sha = texts[article_id]
         restored.append(_place(parsed, article_id, text, sha))
     added, updated, tags_added = store.restore_annotations(restored, article_tags)
-    return ImportResult(added, updated, tags_added, tuple(unmatched))
+    return NotesImportResult(added, updated, tags_added, tuple(unmatched))
