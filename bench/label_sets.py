@@ -6,7 +6,8 @@ therefore two files in ``bench/data``:
 - ``*_refs.jsonl`` (written by ``bench/make_label_sets.py``): one object a line with the
   item's ``id``, where its text lives (``corpus``: ``feed`` or ``page``; ``path``
   relative to the corpora root; ``entry`` (feed entry id, else link) or ``page`` (the
-  extraction benchmark's page id); ``para`` (paragraph index, entity sets only)) and
+  extraction benchmark's page id); ``para`` (paragraph index, entity sets only; or
+  ``title`` / ``summary`` for an entry's headline or plain-text summary)) and
   ``sha1`` of the text, so that a changed corpus is noticed instead of silently scored.
 - ``*_labels.jsonl`` (written here from a labeller's file): entity sets hold
   ``{"id", "spans": [[start, end, label], ...]}`` with code-point offsets into the
@@ -30,6 +31,9 @@ Usage (from the repository root)::
 
     python bench/label_sets.py ner LABELLED.txt bench/data/ner_test_refs.jsonl \\
         bench/data/ner_test_labels.jsonl
+    python bench/label_sets.py ner --partial CHUNKS.txt bench/data/ner_train_refs.jsonl \\
+        bench/data/ner_train_labels.jsonl     # a set labelled chunk by chunk
+    python bench/label_sets.py check [--corpora DIR]   # every entity set's spans
     python bench/label_sets.py rel LABELLED.txt bench/data/ai_relevance_test_refs.jsonl \\
         bench/data/ai_relevance_test_labels.jsonl
 """
@@ -50,7 +54,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_entities import MarkupError, Span, _parse_paragraph
+from eval_entities import LABELS, MarkupError, Span, _parse_paragraph
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = REPO_ROOT.parent / "shared/corpora"
@@ -203,8 +207,24 @@ def find_entry(corpora: Path, path: str, key: str) -> FeedEntry | None:
     return next((e for e in read_feed(file).entries if e.key == key), None)
 
 
+# Feed items whose text is the entry's headline or its plain-text summary rather than
+# a <p> of its content (``para`` is then this word, not an index): AI newsletters and
+# release notes whose feeds carry short summaries only.
+ENTRY_PARTS = ("title", "summary")
+
+
+def entry_part(entry: FeedEntry, part: str) -> str:
+    """The entry's title, or its summary (else content) as plain text, collapsed."""
+    if part == "title":
+        return collapse(entry.title)
+    return html_plain(entry.summary_html) or html_plain(entry.html)
+
+
 def ref_paragraph(corpora: Path, ref: dict[str, Any]) -> str | None:
     """The paragraph a reference points at, or None when the corpus lacks it."""
+    if ref["corpus"] == "feed" and ref["para"] in ENTRY_PARTS:
+        found = find_entry(corpora, ref["path"], ref["entry"])
+        return entry_part(found, ref["para"]) if found else None
     if ref["corpus"] == "page":
         body = read_ground_truth(corpora).get(ref["page"], {}).get("articleBody")
         paragraphs = body_paragraphs(body) if body else []
@@ -257,8 +277,65 @@ class LabelFileError(ValueError):
     """A labelled file does not match its references; the message lists every problem."""
 
 
-def convert_ner(labelled: Path, refs_path: Path) -> list[dict[str, Any]]:
-    """Entity labels with offsets, checked against the references' sha1."""
+# Characters that docs/labelling.md keeps outside a span (quotes, brackets, clause
+# punctuation). A closing bracket may end a span only when the span opened it; "!"
+# may end one ("Yahoo!").
+_OUTSIDE_START = frozenset("\"'“”‘’«»([{,;:!?")
+_OUTSIDE_END = frozenset("\"'“”‘’«»)]},;:")
+_OPENING = {")": "(", "]": "[", "}": "{"}
+
+
+def span_problems(
+    text: str | None, spans: Sequence[Sequence[Any]], show_text: bool = True
+) -> list[str]:
+    """What is wrong with a paragraph's spans; empty when they are well formed.
+
+    Without the text (corpora absent) only the form is checked: labels in the allowed
+    set, ``0 <= start < end``, spans in order and not overlapping. With it, also that
+    each span lies inside the text, starts and ends on a word boundary (no letter or
+    digit on both sides of an edge), has no outer whitespace, and leaves quotes,
+    brackets and clause punctuation outside. ``show_text=False`` keeps the surfaces out
+    of the messages (for a frozen test set, whose text its users must not read).
+    """
+    problems: list[str] = []
+    previous_end = 0
+    for span in spans:
+        start, end, label = int(span[0]), int(span[1]), str(span[2])
+        where = f"[{start}, {end}) {label}"
+        if label not in LABELS:
+            problems.append(f"{where}: unknown label")
+        if not 0 <= start < end:
+            problems.append(f"{where}: empty or negative span")
+            continue
+        if start < previous_end:
+            problems.append(f"{where}: overlaps or precedes the span before it")
+        previous_end = max(previous_end, end)
+        if text is None:
+            continue
+        if end > len(text):
+            problems.append(f"{where}: ends after the text ({len(text)} characters)")
+            continue
+        surface = text[start:end]
+        if show_text:
+            where = f"{where} {surface!r}"
+        if surface != surface.strip():
+            problems.append(f"{where}: outer whitespace")
+        if start > 0 and text[start - 1].isalnum() and surface[0].isalnum():
+            problems.append(f"{where}: starts inside a word")
+        if end < len(text) and text[end].isalnum() and surface[-1].isalnum():
+            problems.append(f"{where}: ends inside a word")
+        unopened = surface[-1] in _OUTSIDE_END and _OPENING.get(surface[-1], "") not in surface
+        if surface[0] in _OUTSIDE_START or unopened:
+            problems.append(f"{where}: punctuation at an edge belongs outside")
+    return problems
+
+
+def convert_ner(labelled: Path, refs_path: Path, partial: bool = False) -> list[dict[str, Any]]:
+    """Entity labels with offsets, checked against the references' sha1 and span rules.
+
+    ``partial`` accepts a file that labels only some of the referenced items (a set
+    delivered in chunks, such as the training set); ids must still be known and unique.
+    """
     refs = read_refs(refs_path)
     out: list[dict[str, Any]] = []
     problems: list[str] = []
@@ -279,8 +356,9 @@ def convert_ner(labelled: Path, refs_path: Path) -> list[dict[str, Any]]:
                 "(a character was changed, added or removed outside [[...|...]])"
             )
             continue
+        problems += [f"{where}: {problem}" for problem in span_problems(text, spans)]
         out.append({"id": block.id, "spans": [list(s) for s in spans]})
-    _check_complete(out, refs, labelled, problems)
+    _check_complete(out, refs, labelled, problems, partial)
     return out
 
 
@@ -308,14 +386,18 @@ def convert_relevance(labelled: Path, refs_path: Path) -> list[dict[str, Any]]:
 
 
 def _check_complete(
-    out: list[dict[str, Any]], refs: dict[str, Any], labelled: Path, problems: list[str]
+    out: list[dict[str, Any]],
+    refs: dict[str, Any],
+    labelled: Path,
+    problems: list[str],
+    partial: bool = False,
 ) -> None:
     seen = [item["id"] for item in out]
     duplicates = sorted({i for i in seen if seen.count(i) > 1})
     if duplicates:
         problems.append(f"{labelled}: ids labelled twice: {', '.join(duplicates)}")
     missing = [i for i in refs if i not in set(seen)]
-    if missing and not problems:
+    if missing and not problems and not partial:
         problems.append(f"{labelled}: {len(missing)} ids not labelled, first {missing[0]}")
     if problems:
         raise LabelFileError("\n".join(problems))
@@ -359,6 +441,8 @@ def load_ner(corpora: Path, refs_path: Path, labels_path: Path) -> list[NerItem]
     """Labelled paragraphs rebuilt from the corpora; None (with a message) without them.
 
     Items whose paragraph changed or vanished in the corpus are left out with a note.
+    Spans are not re-checked here, so that scoring a frozen set never prints its text;
+    ``python bench/label_sets.py check`` does that.
     """
     if _missing(corpora):
         return None
@@ -431,16 +515,71 @@ def load_relevance(corpora: Path, refs_path: Path, labels_path: Path) -> list[Re
     return items
 
 
+def check_ner_sets(data: Path, corpora: Path | None) -> int:
+    """Check every ``ner_*_labels.jsonl`` in ``data`` against its refs; print problems.
+
+    Ids must be known and unique; spans must pass ``span_problems`` (with the text when
+    the corpora are there). Problems in a test set are shown without their text.
+    Returns the number of problems.
+    """
+    count = 0
+    for labels_path in sorted(data.glob("ner_*_labels.jsonl")):
+        refs_path = labels_path.with_name(labels_path.name.replace("_labels", "_refs"))
+        refs = read_refs(refs_path) if refs_path.is_file() else {}
+        seen: set[str] = set()
+        rows = [json.loads(x) for x in labels_path.read_text(encoding="utf-8").splitlines() if x]
+        problems: list[str] = []
+        frozen = "_test_" in labels_path.name
+        for row in rows:
+            ref = refs.get(row["id"])
+            if ref is None or row["id"] in seen:
+                problems.append(f"{row['id']}: unknown or repeated id")
+                continue
+            seen.add(row["id"])
+            text = None
+            if corpora is not None:
+                text = ref_paragraph(corpora, ref)
+                if text is None or sha1(text) != ref["sha1"]:
+                    problems.append(f"{row['id']}: paragraph missing or changed in the corpus")
+                    continue
+            found = span_problems(text, row["spans"], show_text=not frozen)
+            problems += [f"{row['id']}: {p}" for p in found]
+        spans = sum(len(row["spans"]) for row in rows)
+        print(f"{labels_path.name}: {len(rows)} items, {spans} spans, {len(problems)} problems")
+        for problem in problems:
+            print(f"  {problem}")
+        count += len(problems)
+    return count
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", choices=("ner", "rel"))
-    parser.add_argument("labelled", type=Path, help="the labeller's text file")
-    parser.add_argument("refs", type=Path, help="bench/data/*_refs.jsonl")
-    parser.add_argument("out", type=Path, help="bench/data/*_labels.jsonl to write")
-    args = parser.parse_args(argv)
-    convert = convert_ner if args.kind == "ner" else convert_relevance
+    parser.add_argument(
+        "kind",
+        choices=("ner", "rel", "check"),
+        help="convert an entity or relevance file, or check every entity set in bench/data",
+    )
+    parser.add_argument("labelled", type=Path, nargs="?", help="the labeller's text file")
+    parser.add_argument("refs", type=Path, nargs="?", help="bench/data/*_refs.jsonl")
+    parser.add_argument("out", type=Path, nargs="?", help="bench/data/*_labels.jsonl to write")
+    parser.add_argument(
+        "--partial", action="store_true", help="ner: the file labels only some referenced items"
+    )
+    parser.add_argument(
+        "--corpora", type=Path, default=DEFAULT_CORPORA, help="check: the shared corpora folder"
+    )
+    # Intermixed: "ner --partial FILE REFS OUT" has a flag between optional positionals.
+    args = parser.parse_intermixed_args(argv)
+    if args.kind == "check":
+        corpora = None if _missing(args.corpora) else args.corpora
+        return 1 if check_ner_sets(REPO_ROOT / "bench/data", corpora) else 0
+    if args.labelled is None or args.refs is None or args.out is None:
+        parser.error(f"{args.kind} needs LABELLED REFS OUT")
     try:
-        rows = convert(args.labelled, args.refs)
+        if args.kind == "ner":
+            rows = convert_ner(args.labelled, args.refs, partial=args.partial)
+        else:
+            rows = convert_relevance(args.labelled, args.refs)
     except LabelFileError as error:
         print(error)
         print("nothing written")

@@ -15,11 +15,16 @@ Sources are chosen so that the test sets share no source with what was studied:
   news pages, each site a source;
 - relevance test: feed files with no item in ``bench/data/ai_relevance_labels.jsonl``
   (items whose link or title also appears in a dev-labelled feed are dropped), plus
-  the extraction benchmark's pages (title + lead).
+  the extraction benchmark's pages (title + lead);
+- entity train (``--set train``, for a statistical tagger): feeds used by neither
+  entity set, each paragraph's site and linked site checked against every source of
+  the entity dev and test sets by publisher (``blog.example.com`` is ``example``), text
+  also found in those sets dropped, and no item of the relevance test set used.
 
 Run from the repository root::
 
     python bench/make_label_sets.py /work/shared/corpora --out /work/wt/labelwork
+    python bench/make_label_sets.py /work/shared/corpora --set train --out /work/wt/labelwork/train
 """
 
 from __future__ import annotations
@@ -41,9 +46,11 @@ from label_sets import (
     PAGES_PATH,
     body_paragraphs,
     collapse,
+    entry_part,
     html_paragraphs,
     read_feed,
     read_ground_truth,
+    read_refs,
     relevance_text,
     sha1,
     write_jsonl,
@@ -154,6 +161,56 @@ RELEVANCE_FEEDS = [
     "feeds/realworld/node-feedparser/feeds/mediacontent-dupes.xml",
     "feeds/realworld/node-feedparser/feeds/relative-channel-image-url.xml",
 ]
+# Entity training set: feeds with no paragraph in the entity dev or test set. The value
+# is the paragraph's source site, or None when each entry links to its own site (the
+# Hacker News feed holds the linked articles; the Macworld feed links TechHive too).
+# Fixed sites where the entry links are trackers, relative, or someone else's page
+# the post comments on (Daring Fireball's linked list). The Hacker News entries seen
+# only in older snapshots are where the entity test set comes from: of those, only
+# linked sites that are not test sources are used (the site check below).
+NER_TRAIN_FEEDS: dict[str, str | None] = {
+    HN_FEED: None,
+    OXSMW + "feed_digg_tech.xml": None,
+    OXSMW + "feed_arenamag.xml": "arenamag.com",
+    "feeds/tech-ai/rsparser-site-feeds/DaringFireball.rss": "daringfireball.net",
+    "feeds/tech-ai/rsparser-site-feeds/DaringFireball.atom": "daringfireball.net",
+    "feeds/tech-ai/rsparser-site-feeds/KatieFloyd.rss": "katiefloyd.com",
+    "feeds/tech-ai/rsparser-site-feeds/macworld.rss": None,
+    "feeds/tech-ai/rsparser-site-feeds/rubenerd.rss": None,
+    "feeds/tech-ai/rsparser-site-feeds/cloudblog.rss": None,
+    "feeds/tech-ai/rsparser-site-feeds/rose.json": "rosemaryorchard.com",
+    "feeds/realworld/node-feedparser/feeds/tpm.atom": "talkingpointsmemo.com",
+    "feeds/realworld/node-feedparser/feeds/wapowellness.xml": "washingtonpost.com",
+    "feeds/realworld/rss-parser-js/input/customfields.rss": "varthabharati.in",
+    "feeds/realworld/rss-parser-js/input/content-encoded.rss": None,
+}
+# Short, AI-dense items for the training set: the headlines and plain-text summaries of
+# AI newsletters and release notes (their feeds carry no article paragraphs). Without
+# them the disjoint sources above hold almost no AI model names.
+NER_TRAIN_HEADLINE_FEEDS = [
+    "feeds/tech-ai/ai-news-direct/feeds/" + name
+    for name in (
+        "artificial_analysis.xml",
+        "deeplearning_ai_batch.xml",
+        "z_ai_blog.xml",
+        "minimax_blog.xml",
+        "moonshot_blog.xml",
+        "bytedance_seed_blog.xml",
+        "meta_ai_news.xml",
+        "huggingface_daily_papers.xml",
+        "deepseek_news.xml",
+    )
+]
+NER_TRAIN_HEADLINES = 160
+HEADLINE_MIN_WORDS, SUMMARY_MIN_WORDS = 3, 8
+# One publisher under two domains (the entity test set has hosted.ap.org and github.com).
+PUBLISHER_ALIASES = {"apnews": "ap", "githubstatus": "github"}
+NER_TRAIN_SIZE = 560
+NER_TRAIN_CHUNK = 80  # labelled and committed one chunk at a time
+NER_TRAIN_PER_SITE = 48  # 10% of the selection: no source dominates what is learnt
+NER_TRAIN_PER_ARTICLE = 8
+NER_TRAIN_MIN_DENSITY = 3
+
 PER_FEED = 25  # no feed may dominate the relevance set
 PER_PODCAST = 10  # podcast episode lists and classified ads: a few are enough
 
@@ -251,6 +308,39 @@ def feed_candidates(corpora: Path, path: str, keys: Iterable[str] | None = None)
     return out
 
 
+def headline_usable(text: str, min_words: int) -> bool:
+    """Short English text: enough words, Latin script, no clash with the markup."""
+    words = _WORD.findall(text)
+    letters = [ch for ch in text if ch.isalpha()]
+    latin = sum(ch.isascii() for ch in letters) >= 0.9 * len(letters) if letters else False
+    clash = "[[" in text or "]]" in text or "|" in text or text.startswith("#")
+    return min_words <= len(words) <= MAX_WORDS and latin and not clash
+
+
+def headline_candidates(corpora: Path, path: str) -> list[Candidate]:
+    """Each entry's title and, when it says more, its plain-text summary."""
+    out: list[Candidate] = []
+    for entry in read_feed(corpora / path).entries:
+        title = entry_part(entry, "title")
+        for part, min_words in (("title", HEADLINE_MIN_WORDS), ("summary", SUMMARY_MIN_WORDS)):
+            text = entry_part(entry, part)
+            if part == "summary" and (text == title or title in text):
+                continue
+            # Counters such as "Type: ... Downloads: ..." are not prose.
+            if not headline_usable(text, min_words) or text.count(":") > 3:
+                continue
+            ref = {
+                "corpus": "feed",
+                "path": path,
+                "entry": entry.key,
+                "para": part,
+                "source": site(entry.link) or path,
+                "sha1": sha1(text),
+            }
+            out.append(Candidate(ref, text, len(text.split()), estimated_mentions(text)))
+    return out
+
+
 def hn_snapshot_paths(corpora: Path) -> dict[str, str]:
     """Hacker News entries seen only in snapshots: key -> the first snapshot holding it."""
     studied = {e.key for e in read_feed(corpora / HN_FEED).entries}
@@ -280,17 +370,20 @@ def page_candidates(corpora: Path) -> list[Candidate]:
     return out
 
 
-def pick(candidates: Sequence[Candidate], size: int, per_source: int) -> list[Candidate]:
-    """The densest paragraphs, at most PER_ARTICLE per article and per_source per site.
+def pick(
+    candidates: Sequence[Candidate], size: int, per_source: int, per_article: int = PER_ARTICLE
+) -> list[Candidate]:
+    """The densest paragraphs, at most per_article per article and per_source per site.
 
     Round-robin over sources (densest first within each) so that many sources are
-    represented before any one fills up.
+    represented before any one fills up; a smaller size therefore picks a prefix of
+    what a larger one picks.
     """
     by_source: dict[str, list[Candidate]] = defaultdict(list)
     for c in sorted(candidates, key=lambda c: (-c.density, c.ref["sha1"])):
         by_source[c.ref["source"]].append(c)
     chosen: list[Candidate] = []
-    per_article: Counter[str] = Counter()
+    in_article: Counter[str] = Counter()
     taken: Counter[str] = Counter()
     seen_text: set[str] = set()
     while len(chosen) < size:
@@ -300,11 +393,11 @@ def pick(candidates: Sequence[Candidate], size: int, per_source: int) -> list[Ca
             while queue and taken[source] < per_source:
                 c = queue.pop(0)
                 article = f"{c.ref['path']}#{c.ref.get('entry') or c.ref.get('page')}"
-                if per_article[article] >= PER_ARTICLE or c.ref["sha1"] in seen_text:
+                if in_article[article] >= per_article or c.ref["sha1"] in seen_text:
                     continue
                 chosen.append(c)
                 seen_text.add(c.ref["sha1"])
-                per_article[article] += 1
+                in_article[article] += 1
                 taken[source] += 1
                 progressed = True
                 break
@@ -324,21 +417,115 @@ def ner_block(item_id: str, c: Candidate) -> str:
     )
 
 
-def write_ner(name: str, chosen: Sequence[Candidate], out: Path) -> list[dict[str, Any]]:
+def write_ner(
+    name: str, chosen: Sequence[Candidate], out: Path, chunk: int | None = None
+) -> list[dict[str, Any]]:
+    """The labellers' file (or numbered files of ``chunk`` items) and the references."""
     refs: list[dict[str, Any]] = []
     blocks: list[str] = []
     for number, c in enumerate(chosen, 1):
         item_id = f"{name.replace('_', '-')}-{number:04d}"
         refs.append({"id": item_id, **c.ref})
         blocks.append(ner_block(item_id, c))
-    header = (
-        f"# {name}: {len(chosen)} paragraphs from {len({c.ref['source'] for c in chosen})} "
-        "sources. Mark entities inline as [[surface|LABEL]] following docs/labelling.md.\n"
-        "# Change nothing else in the paragraph line; keep the # lines.\n"
-    )
-    (out / f"{name}.txt").write_text(header + "\n" + "\n".join(blocks), encoding="utf-8")
+    size = chunk or max(len(blocks), 1)
+    parts = [blocks[i : i + size] for i in range(0, len(blocks), size)] or [[]]
+    for index, part in enumerate(parts, 1):
+        file = out / (f"{name}_{index:02d}.txt" if chunk else f"{name}.txt")
+        header = (
+            f"# {file.stem}: {len(part)} paragraphs. Mark entities inline as "
+            "[[surface|LABEL]] following docs/labelling.md.\n"
+            "# Change nothing else in the paragraph line; keep the # lines.\n"
+        )
+        file.write_text(header + "\n" + "\n".join(part), encoding="utf-8")
     write_jsonl(DATA / f"{name}_refs.jsonl", refs)
     return refs
+
+
+def publisher(host: str) -> str:
+    """The registrable name of a site, without its suffix: ``news.bbc.co.uk`` -> ``bbc``.
+
+    A rough public-suffix rule (two-letter country code after co/com/org/ac/gov/net)
+    is enough to tell publishers apart here. A source that is a corpus path stays as is.
+    """
+    if "/" in host:
+        return host
+    labels = host.lower().removeprefix("www.").split(".")
+    if (
+        len(labels) >= 3
+        and len(labels[-1]) == 2
+        and labels[-2] in ("co", "com", "org", "ac", "gov", "net")
+    ):
+        name = labels[-3]
+    else:
+        name = labels[-2] if len(labels) >= 2 else labels[0]
+    return PUBLISHER_ALIASES.get(name, name)
+
+
+def train_candidates(corpora: Path, headlines: bool = False) -> list[Candidate]:
+    """Paragraphs (or, with ``headlines``, titles and summaries of the AI newsletter
+    feeds) for the entity training set, none sharing a source with dev or test.
+
+    A paragraph is dropped when its source or the site its entry links to belongs to a
+    publisher of the entity dev or test set, when its text is in either set (same sha1),
+    or when its entry is an item of the relevance test set.
+    """
+    held: list[dict[str, Any]] = []
+    for name in ("ner_dev", "ner_test"):
+        held += read_refs(DATA / f"{name}_refs.jsonl").values()
+    held_publishers = {publisher(r["source"]) for r in held}
+    held_text = {r["sha1"] for r in held}
+    held_files = {r["path"] for r in held}
+    relevance_test = {
+        (r["path"], r.get("entry"))
+        for r in read_refs(DATA / "ai_relevance_test_refs.jsonl").values()
+    }
+    snapshot_only: dict[str, list[str]] = defaultdict(list)
+    for key, path in hn_snapshot_paths(corpora).items():
+        snapshot_only[path].append(key)
+    feeds: list[tuple[str, str | None, list[str] | None]] = [
+        (path, source, None) for path, source in NER_TRAIN_FEEDS.items()
+    ]
+    feeds += [(path, None, keys) for path, keys in sorted(snapshot_only.items())]
+    if headlines:
+        feeds = [(path, None, None) for path in NER_TRAIN_HEADLINE_FEEDS]
+    out: list[Candidate] = []
+    for path, fixed_source, keys in feeds:
+        assert keys is not None or path not in held_files, path
+        file = corpora / path
+        if not file.is_file():
+            print(f"  missing feed {path}; skipped")
+            continue
+        links = {e.key: site(e.link) for e in read_feed(file).entries}
+        found = (
+            headline_candidates(corpora, path)
+            if headlines
+            else feed_candidates(corpora, path, keys)
+        )
+        for c in found:
+            linked = links.get(c.ref["entry"], "")
+            source = fixed_source or c.ref["source"]
+            if {publisher(source), publisher(linked or source)} & held_publishers:
+                continue
+            if c.ref["sha1"] in held_text or (path, c.ref["entry"]) in relevance_test:
+                continue
+            out.append(Candidate({**c.ref, "source": source}, c.text, c.words, c.density))
+    return out
+
+
+def select_train(corpora: Path, out: Path) -> int:
+    """Write the entity training selection: chunk files for the labeller and the refs."""
+    pool = [c for c in train_candidates(corpora) if c.density >= NER_TRAIN_MIN_DENSITY]
+    train = pick(pool, NER_TRAIN_SIZE, NER_TRAIN_PER_SITE, NER_TRAIN_PER_ARTICLE)
+    # Appended after the paragraphs so that adding them left the paragraphs' ids as
+    # they were labelled; an entry gives at most its title and its summary.
+    seen = {c.ref["sha1"] for c in train}
+    short = [c for c in train_candidates(corpora, headlines=True) if c.ref["sha1"] not in seen]
+    train += pick(short, NER_TRAIN_HEADLINES, NER_TRAIN_PER_SITE, 2)
+    write_ner("ner_train", train, out, chunk=NER_TRAIN_CHUNK)
+    summary("ner_train", [c.ref["source"] for c in train])
+    print(f"  estimated mentions {sum(c.density for c in train):.0f}")
+    print(f"written to {out} and {DATA}")
+    return 0
 
 
 def dev_relevance_keys(corpora: Path) -> tuple[set[str], set[str], set[str]]:
@@ -427,12 +614,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpora", type=Path, help="the shared corpora folder")
     parser.add_argument("--out", type=Path, default=REPO_ROOT.parent / "labelwork")
+    parser.add_argument(
+        "--set",
+        choices=("eval", "train"),
+        default="eval",
+        help="eval: the dev and test sets (default); train: the entity training set",
+    )
     args = parser.parse_args(argv)
     corpora: Path = args.corpora
     if not (corpora / "feeds").is_dir() or not (corpora / PAGES_PATH).is_dir():
         print(f"corpora not found at {corpora} (need feeds/ and {PAGES_PATH}); skipped")
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.set == "train":
+        return select_train(corpora, args.out)
 
     dev_pool = [
         c

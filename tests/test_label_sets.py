@@ -164,3 +164,77 @@ def test_missing_corpora_give_a_message_not_an_error(
     assert label_sets.load_ner(missing, ner_refs(tmp_path), labels) is None
     assert label_sets.load_relevance(missing, ner_refs(tmp_path), labels) is None
     assert "corpora not found" in capsys.readouterr().out
+
+
+def test_span_problems_accepts_guideline_spans_and_names_each_fault() -> None:
+    text = "Claude's maker Anthropic (US) raised $2 per million tokens."
+    good = [[0, 6, "AI_MODEL"], [15, 24, "ORG"], [26, 28, "GPE"], [37, 58, "MONEY"]]
+    assert label_sets.span_problems(text, good) == []
+
+    def problem(spans: list[list[object]]) -> str:
+        found = label_sets.span_problems(text, spans)
+        assert len(found) == 1, found
+        return found[0]
+
+    assert "unknown label" in problem([[0, 6, "MODEL"]])
+    assert "empty or negative" in problem([[6, 6, "ORG"]])
+    assert "ends after the text" in problem([[37, 99, "MONEY"]])
+    assert "overlaps" in problem([[15, 28, "ORG"], [26, 28, "GPE"]])
+    assert "starts inside a word" in problem([[1, 6, "AI_MODEL"]])
+    assert "ends inside a word" in problem([[15, 20, "ORG"]])
+    assert "outer whitespace" in problem([[14, 24, "ORG"]])
+    assert "punctuation at an edge" in problem([[25, 28, "GPE"]])  # "(US"
+    assert "punctuation at an edge" in problem([[26, 29, "GPE"]])  # "US)"
+    # Without the text only the form can be checked; the message never shows text.
+    assert label_sets.span_problems(None, [[15, 20, "ORG"]]) == []
+    hidden = label_sets.span_problems(text, [[15, 20, "ORG"]], show_text=False)
+    assert hidden and "Anthr" not in hidden[0]
+
+
+def test_convert_refuses_spans_that_break_the_boundary_rules(tmp_path: Path) -> None:
+    labelled = tmp_path / "ner.txt"
+    # "[[U.S|GPE]]." would be fine; a span cut inside a word is not.
+    labelled.write_text(LABELLED.replace("[[Anthropic|ORG]]", "[[Anthrop|ORG]]ic"), "utf-8")
+    with pytest.raises(label_sets.LabelFileError, match="ends inside a word"):
+        label_sets.convert_ner(labelled, ner_refs(tmp_path))
+
+
+def test_partial_conversion_allows_a_set_labelled_in_chunks(tmp_path: Path) -> None:
+    refs = ner_refs(tmp_path)
+    rows = [json.loads(line) for line in refs.read_text(encoding="utf-8").splitlines()]
+    label_sets.write_jsonl(refs, [*rows, {**rows[0], "id": "ner-t-2"}])
+    labelled = tmp_path / "ner.txt"
+    labelled.write_text(LABELLED, encoding="utf-8")
+    with pytest.raises(label_sets.LabelFileError, match="1 ids not labelled"):
+        label_sets.convert_ner(labelled, refs)
+    assert [r["id"] for r in label_sets.convert_ner(labelled, refs, partial=True)] == ["ner-t-1"]
+
+
+def test_every_committed_entity_set_is_well_formed(capsys: pytest.CaptureFixture[str]) -> None:
+    """Known ids, allowed labels, ordered spans that do not overlap (no corpora needed)."""
+    data = Path(__file__).resolve().parent.parent / "bench/data"
+    assert label_sets.check_ner_sets(data, None) == 0
+    out = capsys.readouterr().out
+    for name in ("ner_dev", "ner_test", "ner_train"):
+        assert f"{name}_labels.jsonl:" in out
+
+
+def test_headline_and_summary_references(tmp_path: Path, corpora: Path) -> None:
+    """An entry's title or plain-text summary can be a labelled item (``para`` names it)."""
+    base = {"corpus": "feed", "path": "feeds/lab.xml", "entry": "https://lab.example/a"}
+    title = label_sets.ref_paragraph(corpora, {**base, "para": "title"})
+    summary = label_sets.ref_paragraph(corpora, {**base, "para": "summary"})
+    assert (title, summary) == ("Opus 4.6 pricing", "Prices for the new model.")
+    refs = tmp_path / "refs.jsonl"
+    label_sets.write_jsonl(
+        refs,
+        [{"id": "t-1", **base, "para": "title", "source": "s", "sha1": label_sets.sha1(title)}],
+    )
+    labelled = tmp_path / "ner.txt"
+    labelled.write_text("# id: t-1\n[[Opus 4.6|AI_MODEL]] pricing\n", encoding="utf-8")
+    out = tmp_path / "labels.jsonl"
+    label_sets.write_jsonl(out, label_sets.convert_ner(labelled, refs))
+    items = label_sets.load_ner(corpora, refs, out)
+    assert items is not None and [(i.text, i.spans) for i in items] == [
+        ("Opus 4.6 pricing", [(0, 8, "AI_MODEL")])
+    ]
