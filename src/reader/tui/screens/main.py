@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from reader.core.models import ArticleQuery, FeedResult, Rule, ViewKey
@@ -37,11 +37,17 @@ from reader.tui.widgets.article_list import (
 from reader.tui.widgets.entity_header import EntityHeader
 from reader.tui.widgets.entity_legend import EntityColours
 from reader.tui.widgets.entity_panel import EntityPanel
+from reader.tui.widgets.keys_footer import KeysFooter
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar, View
 
 RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
 DISPLAY_AFTER = 0.04  # seconds the cursor rests before the reading pane follows
+# A held key repeats every 1/30-1/25 s. Once moves come that close together the
+# pane waits longer than a repeat (and the app's lag behind it), so a held j
+# shows only the article the cursor stops on.
+HELD_KEY_GAP = 0.1  # seconds between two moves that count as one held key
+DISPLAY_AFTER_HELD = 0.12
 # Seconds of no typing before a search runs. A typist's next key usually comes
 # 0.1-0.2 s later; a search started between two keys runs off the screen's
 # thread, and its result is dropped when a newer search starts.
@@ -50,6 +56,7 @@ MARK_READ_AFTER = 0.8  # seconds a preview stays in the pane before it counts as
 
 
 class MainScreen(AnnotatingScreen):
+    AUTO_FOCUS = "#articles"  # not the sidebar first: each focus rebuilds the footer
     BINDINGS = [
         Binding("slash", "search", "Search", id="main.search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="main.clear_search"),
@@ -86,6 +93,8 @@ class MainScreen(AnnotatingScreen):
         self._mark_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._display_timer: Timer | None = None
+        self._last_move = 0.0  # time.monotonic() of the list cursor's last move
+        self._display_turn = 0  # bumped by each move and opening: a pending display is stale
         self._followed: View | None = None  # the entity view, over the sidebar's
         self._unfollow_to: int | None = None  # the article open before following
         self._undo_ids: list[int] = []  # what the last "mark all read" marked
@@ -104,7 +113,7 @@ class MainScreen(AnnotatingScreen):
         with Horizontal(id="status"):
             yield Static(id="status-text")
             yield ProgressBar(id="progress", show_eta=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
@@ -202,8 +211,22 @@ class MainScreen(AnnotatingScreen):
         # article only once the cursor rests.
         if self._display_timer is not None:
             self._display_timer.stop()
-        article_id = event.article_id
-        self._display_timer = self.set_timer(DISPLAY_AFTER, lambda: self._display(article_id))
+        now = time.monotonic()
+        held = now - self._last_move < HELD_KEY_GAP
+        self._last_move = now
+        self._display_turn += 1
+        turn, article_id = self._display_turn, event.article_id
+
+        def display_if_rested() -> None:
+            # A timer fires outside the message queue: a move (or an opening)
+            # still queued behind it comes first through call_later, and wins.
+            if self._display_turn == turn:
+                self._display(article_id)
+
+        self._display_timer = self.set_timer(
+            DISPLAY_AFTER_HELD if held else DISPLAY_AFTER,
+            lambda: self.call_later(display_if_rested),
+        )
 
     @on(ArticleList.Opened)
     def _opened(self, event: ArticleList.Opened) -> None:
@@ -262,6 +285,7 @@ class MainScreen(AnnotatingScreen):
     def _open(self, article_id: int) -> None:
         if self._display_timer is not None:
             self._display_timer.stop()
+        self._display_turn += 1
         self._display(article_id, opened=True)
 
     @on(ReadingPane.Reading)
