@@ -26,6 +26,10 @@ learning, neural network(s), LLM(s), large language model(s), language model(s),
 chatbot(s), generative AI, GPT followed by anything, ChatGPT, OpenAI, Anthropic,
 DeepMind.
 
+The second wave of dev labels (``bench/data/ai_relevance_dev2_*``: 440 headlines and
+leads, see docs/evaluation.md) is read through ``bench/label_sets.py`` from
+``--corpora`` and reported after the first.
+
 ``--set test`` scores the frozen test set instead (``bench/data/ai_relevance_test_*``:
 599 headlines and leads from 53 feeds and 71 news sites that the dev labels do not
 use, labelled twice; see docs/labelling.md), read through ``bench/label_sets.py``
@@ -237,7 +241,12 @@ def report(items: Sequence[Item], args: argparse.Namespace, group: Callable[[Ite
     """Figures per mode beside the keyword baseline, then for `args.mode` in detail."""
     from reader.core.config import EntitySettings
     from reader.core.entities import recognize
-    from reader.core.entities.relevance import ai_features, ai_score, score_features
+    from reader.core.entities.relevance import (
+        ai_features,
+        ai_score,
+        headline_words,
+        score_features,
+    )
 
     threshold = EntitySettings().ai_threshold
     truth = [item.ai for item in items]
@@ -269,7 +278,8 @@ def report(items: Sequence[Item], args: argparse.Namespace, group: Callable[[Ite
     for _ in range(3):
         started = time.perf_counter()
         for title, text, mentions, title_mentions, feed_title in ready:
-            score_features(ai_features(title, text, mentions, feed_title, title_mentions))
+            features = ai_features(title, text, mentions, feed_title, title_mentions)
+            score_features(features, words=headline_words(title, text))
         best = min(best, time.perf_counter() - started)
     words = sum(len(text.split()) for _, text, *_ in ready) or 1
     print(
@@ -290,20 +300,21 @@ def report(items: Sequence[Item], args: argparse.Namespace, group: Callable[[Ite
         show_errors(chosen, chosen_base)
 
 
-def report_test(args: argparse.Namespace) -> int:
-    """The frozen test set, read from the corpora through its references."""
+def load_referenced(corpora: Path, name: str) -> list[Item] | None:
+    """A set kept as references into the corpora (``bench/data/ai_relevance_<name>_*``):
+    "test" (frozen) or "dev2" (the second wave of dev labels); None without corpora."""
     import label_sets
     from reader.core.extract import html_to_text
 
     data = REPO_ROOT / "bench/data"
     loaded = label_sets.load_relevance(
-        args.corpora,
-        data / "ai_relevance_test_refs.jsonl",
-        data / "ai_relevance_test_labels.jsonl",
+        corpora,
+        data / f"ai_relevance_{name}_refs.jsonl",
+        data / f"ai_relevance_{name}_labels.jsonl",
     )
-    if not loaded:
-        return 0
-    items = [
+    if loaded is None:
+        return None
+    return [
         Item(
             file=item.source,
             entry=item.id,
@@ -315,6 +326,13 @@ def report_test(args: argparse.Namespace) -> int:
         )
         for item in loaded
     ]
+
+
+def report_test(args: argparse.Namespace) -> int:
+    """The frozen test set, read from the corpora through its references."""
+    items = load_referenced(args.corpora, "test")
+    if not items:
+        return 0
     print("== the frozen test set (ai_relevance_test_labels.jsonl)")
     report(items, args, lambda item: "feeds" if item.file.startswith("feeds/") else "pages")
     return 0
@@ -368,6 +386,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(f"== {args.labels.name}: feed entries from the corpus")
     report(items, args, lambda item: item.file.split("/")[0])
+    dev2 = load_referenced(args.corpora, "dev2")
+    if dev2:
+        print("\n== ai_relevance_dev2_labels.jsonl: the second wave of dev labels")
+        report(dev2, args, lambda item: "feeds" if item.file.startswith("feeds/") else "hn-sites")
     return 0
 
 

@@ -21,10 +21,18 @@ Sources are chosen so that the test sets share no source with what was studied:
   the entity dev and test sets by publisher (``blog.example.com`` is ``example``), text
   also found in those sets dropped, and no item of the relevance test set used.
 
+- relevance dev extension (``--set relevance-dev``, a second wave of studied labels):
+  Hacker News "best stories" titles seen only in the daily snapshots (not in the
+  feed file of the dev labels; each linked site a source, none a news site of the
+  test pages), unlabelled entries of the feeds the dev labels already use, and a
+  few small real feeds no set uses. Items whose link or title is in the test set
+  are dropped, and no feed file of the test set is read.
+
 Run from the repository root::
 
     python bench/make_label_sets.py /work/shared/corpora --out /work/wt/labelwork
     python bench/make_label_sets.py /work/shared/corpora --set train --out /work/wt/labelwork/train
+    python bench/make_label_sets.py /work/shared/corpora --set relevance-dev --out ../labelwork
 """
 
 from __future__ import annotations
@@ -161,6 +169,7 @@ RELEVANCE_FEEDS = [
     "feeds/realworld/node-feedparser/feeds/mediacontent-dupes.xml",
     "feeds/realworld/node-feedparser/feeds/relative-channel-image-url.xml",
 ]
+REFS = {"rel_test": "ai_relevance_test_refs.jsonl", "rel_dev2": "ai_relevance_dev2_refs.jsonl"}
 # Entity training set: feeds with no paragraph in the entity dev or test set. The value
 # is the paragraph's source site, or None when each entry links to its own site (the
 # Hacker News feed holds the linked articles; the Macworld feed links TechHive too).
@@ -582,12 +591,12 @@ def relevance_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, str,
 
 
 def write_relevance(
-    items: Sequence[tuple[dict[str, Any], tuple[str, str, str]]], out: Path
+    items: Sequence[tuple[dict[str, Any], tuple[str, str, str]]], out: Path, name: str = "rel_test"
 ) -> None:
     refs: list[dict[str, Any]] = []
     blocks: list[str] = []
     for number, (ref, (feed_title, title, lead_text)) in enumerate(items, 1):
-        item_id = f"rel-test-{number:04d}"
+        item_id = f"{name.replace('_', '-')}-{number:04d}"
         refs.append({"id": item_id, **ref})
         where = ref.get("entry") or ref.get("page")
         blocks.append(
@@ -596,11 +605,183 @@ def write_relevance(
             f"title: {title}\nlead: {lead_text}\nai: \n"
         )
     header = (
-        f"# rel_test: {len(items)} items. Answer each 'ai:' line with yes or no, following\n"
+        f"# {name}: {len(items)} items. Answer each 'ai:' line with yes or no, following\n"
         "# docs/labelling.md (AI relevance). Judge the title and lead; the feed line is context.\n"
     )
-    (out / "rel_test.txt").write_text(header + "\n" + "\n".join(blocks), encoding="utf-8")
-    write_jsonl(DATA / "ai_relevance_test_refs.jsonl", refs)
+    (out / f"{name}.txt").write_text(header + "\n" + "\n".join(blocks), encoding="utf-8")
+    write_jsonl(DATA / REFS[name], refs)
+
+
+# -- the relevance dev extension ---------------------------------------------------
+
+HN_BEST_SNAPSHOTS = "feeds/tech-ai/snapshots/ai-news-direct_hackernews_best_stories"
+HN_BEST_FEED = "feeds/tech-ai/ai-news-direct/feeds/hackernews_best_stories.xml"
+# Headlines with a word that makes relevance hard either way (AI vocabulary, compute,
+# chips, agents, models): all of them are taken, so the hard negatives and the AI
+# stories without "AI" are many; a fixed share of the other headlines keeps the mix
+# honest. A fixed word list, not our scorer, so the choice does not follow its errors.
+_HARD_WORDS = re.compile(
+    r"\b(?:AI|A\.I\.|GPUs?|chips?|Nvidia|agents?|agentic|models?|LLMs?|inference|"
+    r"data ?cent(?:er|re)s?|neural|tokens?|Claude|GPT|OpenAI|Anthropic|Gemini|Copilot|MCP|"
+    r"fine-tun\w*|training|transformers?|Llama|Qwen|DeepSeek|Mistral|learning|bots?|"
+    r"chatbots?|CUDA|TPUs?|vibe|prompt\w*|semiconductors?|TSMC|AMD|Intel)\b",
+    re.IGNORECASE,
+)
+HN_OTHER = 120  # headlines without a hard word
+HN_PER_SITE = 3
+# Feed files the dev labels use: their unlabelled entries (podcast lists, classified
+# ads and non-English feeds left out).
+DEV_FEEDS_MORE = [
+    "feeds/" + rel
+    for rel in (
+        "tech-ai/0xsmw-ai-feeds/feeds/feed_arenamag.xml",
+        "tech-ai/0xsmw-ai-feeds/feeds/feed_piratewires.xml",
+        "tech-ai/0xsmw-ai-feeds/feeds/feed_xai_news.xml",
+        "tech-ai/0xsmw-ai-feeds/feeds/feed_mistral_news.xml",
+        "tech-ai/0xsmw-ai-feeds/feeds/feed_openai_research.xml",
+        "tech-ai/0xsmw-ai-feeds/feeds/feed_anthropic_news.xml",
+        "tech-ai/ai-news-direct/feeds/aibase_daily.xml",
+        "tech-ai/ai-news-direct/feeds/anthropic_engineering.xml",
+        "tech-ai/ai-news-direct/feeds/artificial_analysis.xml",
+        "tech-ai/ai-news-direct/feeds/huggingface_trending_models.xml",
+        "tech-ai/ai-news-direct/feeds/minimax_blog.xml",
+        "tech-ai/ai-news-direct/feeds/z_ai_blog.xml",
+        "tech-ai/ai-news-direct/feeds/github_trends.xml",
+        "tech-ai/rsparser-site-feeds/DaringFireball.atom",
+        "tech-ai/rsparser-site-feeds/macworld.rss",
+        "tech-ai/rsparser-site-feeds/livemint.xml",
+        "tech-ai/rsparser-site-feeds/cloudblog.rss",
+        "realworld/rss-parser-js/input/guardian.rss",
+        "realworld/rss-parser-js/input/many-links.rss",
+        "realworld/rss-parser-js/input/rss-1.rss",
+        "realworld/rss-parser-js/input/reddit.rss",
+        "realworld/node-feedparser/feeds/illegally-nested.xml",
+        "realworld/node-feedparser/feeds/tpm.atom",
+        "realworld/node-feedparser/feeds/wapowellness.xml",
+    )
+]
+# Small real feeds no set uses (spec examples and non-English feeds left out).
+OTHER_FEEDS = [
+    "feeds/realworld/feed-rs/rss2/" + name
+    for name in (
+        "rss_2.0_example_5.xml",
+        "rss_2.0_heated.xml",
+        "rss_2.0_matrix.xml",
+        "rss_2.0_ghost_2.xml",
+        "rss_2.0_kdist.xml",
+        "rss_2.0_nbcny.xml",
+    )
+] + [
+    "feeds/realworld/feed-rs/atom/atom_example_6.xml",
+    "feeds/realworld/rss-parser-js/input/gulp-atom.atom",
+    "feeds/realworld/node-feedparser/feeds/category-feed.xml",
+]
+PER_DEV_FEED = 10
+
+
+def test_relevance_keys(corpora: Path) -> tuple[set[str], set[str], set[str]]:
+    """Entry keys and links, titles, and news sites of the frozen relevance test set."""
+    keys: set[str] = set()
+    titles: set[str] = set()
+    sites: set[str] = set()
+    refs = DATA / "ai_relevance_test_refs.jsonl"
+    for line in refs.read_text(encoding="utf-8").splitlines():
+        ref = json.loads(line)
+        if ref["corpus"] == "page":
+            sites.add(ref["source"])
+            continue
+        found = relevance_text(corpora, ref)
+        keys.add(ref["entry"])
+        if found is not None:
+            titles.add(found[1].lower())
+    for path in RELEVANCE_FEEDS:
+        if (corpora / path).is_file():
+            keys.update(e.link for e in read_feed(corpora / path).entries if e.link)
+    return keys, titles, sites
+
+
+def _by_hash(entries: Iterable[Any]) -> list[Any]:
+    """A fixed order that follows neither the feed's order nor any score."""
+    return sorted(entries, key=lambda e: sha1(e.key))
+
+
+def relevance_dev_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, str, str]]]:
+    """The relevance dev extension: new items for the studied side only."""
+    dev_keys, dev_titles = labelled_dev_keys(corpora)
+    test_keys, test_titles, test_sites = test_relevance_keys(corpora)
+    dev_paths = {"feeds/" + f for f in json_files(DEV_RELEVANCE)}
+    taken_keys = dev_keys | test_keys
+    taken_titles = dev_titles | test_titles
+    studied_hn = {e.key for e in read_feed(corpora / HN_BEST_FEED).entries}
+    chosen: list[tuple[dict[str, Any], tuple[str, str, str]]] = []
+    seen: set[str] = set()
+
+    def add(path: str, entry: Any, source: str) -> bool:
+        ref = {"corpus": "feed", "path": path, "entry": entry.key, "source": source}
+        found = relevance_text(corpora, ref)
+        if found is None or not found[1] or not english(found[1] + " " + found[2] + " the"):
+            return False
+        dup = {entry.key, entry.link, found[1].lower()}
+        if dup & (taken_keys | taken_titles | seen):
+            return False
+        seen.update(dup - {""})
+        chosen.append(({**ref, "sha1": sha1(found[1] + "\n" + found[2])}, found[:3]))
+        return True
+
+    first: dict[str, tuple[str, Any]] = {}
+    for file in sorted((corpora / HN_BEST_SNAPSHOTS).glob("*.xml")):
+        rel = str(file.relative_to(corpora))
+        for entry in read_feed(file).entries:
+            if entry.key not in studied_hn:
+                first.setdefault(entry.key, (rel, entry))
+    per_site: Counter[str] = Counter()
+    others = 0
+    for rel, entry in (first[e.key] for e in _by_hash(e for _, e in first.values())):
+        source = site(entry.link) or "news.ycombinator.com"
+        hard = bool(_HARD_WORDS.search(entry.title))
+        if (
+            source in test_sites
+            or per_site[source] >= HN_PER_SITE
+            or (not hard and others >= HN_OTHER)
+        ):
+            continue
+        if add(rel, entry, source):
+            per_site[source] += 1
+            others += not hard
+    for path in DEV_FEEDS_MORE + OTHER_FEEDS:
+        assert path in dev_paths or path not in RELEVANCE_FEEDS, path
+        if not (corpora / path).is_file():
+            print(f"  missing feed {path}; skipped")
+            continue
+        taken = 0
+        for entry in _by_hash(read_feed(corpora / path).entries):
+            if taken >= PER_DEV_FEED:
+                break
+            taken += add(path, entry, path)
+    return chosen
+
+
+def labelled_dev_keys(corpora: Path) -> tuple[set[str], set[str]]:
+    """Entry keys, links and titles of the entries the dev labels already hold."""
+    labelled = defaultdict(set)
+    for line in DEV_RELEVANCE.read_text(encoding="utf-8").splitlines():
+        if line:
+            label = json.loads(line)
+            labelled[label["file"]].add(label["entry"])
+    keys: set[str] = set()
+    titles: set[str] = set()
+    for rel, wanted in labelled.items():
+        path = corpora / "feeds" / rel
+        if path.is_file():
+            for e in read_feed(path).entries:
+                if e.key in wanted:
+                    keys.update(k for k in (e.key, e.link) if k)
+                    titles.add(collapse(e.title).lower())
+    return keys, titles
+
+
+def json_files(path: Path) -> set[str]:
+    return {json.loads(x)["file"] for x in path.read_text(encoding="utf-8").splitlines() if x}
 
 
 def summary(name: str, sources: Sequence[str]) -> None:
@@ -616,9 +797,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT.parent / "labelwork")
     parser.add_argument(
         "--set",
-        choices=("eval", "train"),
+        choices=("eval", "train", "relevance-dev"),
         default="eval",
-        help="eval: the dev and test sets (default); train: the entity training set",
+        help="eval: the dev and test sets (default); train: the entity training set; "
+        "relevance-dev: the relevance dev extension (rel_dev2)",
     )
     args = parser.parse_args(argv)
     corpora: Path = args.corpora
@@ -628,6 +810,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.set == "train":
         return select_train(corpora, args.out)
+    if args.set == "relevance-dev":
+        extension = relevance_dev_items(corpora)
+        write_relevance(extension, args.out, "rel_dev2")
+        summary("rel_dev2", [r["source"] for r, _ in extension])
+        return 0
 
     dev_pool = [
         c

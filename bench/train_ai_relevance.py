@@ -1,30 +1,41 @@
-"""Fit the AI relevance weights on the development labels, and cross-validate them.
+"""Fit the AI relevance weights on the development labels, and cross-validate them by source.
 
 The scorer (reader.core.entities.relevance) sums its evidence into a few
 hand-designed features (AI vocabulary and AI model names in the title, the lead
-and the body, compute words beside them, the feed's title); this script fits the
-logistic weights of those features on ``bench/data/ai_relevance_labels.jsonl``
-(the dev set: never the frozen test set) and on the hard cases written for the
-project, ``bench/data/ai_relevance_original.jsonl`` (hardware news, acronyms inside
-other names, ambiguous words, AI stories that never say "AI") and writes them to the package data
-``src/reader/data/relevance/ai_relevance_weights.json``. Nothing is fitted at
-run time and nothing is downloaded.
+and the body, compute words beside them or alone, the feed's title) and adds a
+weight for each word of the headline and lead. This script fits all of them by
+logistic regression on the dev labels only, never the frozen test set:
+
+- ``bench/data/ai_relevance_labels.jsonl``: the first dev labels (376 feed entries);
+- ``bench/data/ai_relevance_dev2_*``: the second wave (440 items: Hacker News
+  headlines from 200+ sites, more entries of the dev feeds, small unused feeds);
+- ``bench/data/ai_relevance_original.jsonl``: hard cases written for the project
+  (hardware news, acronyms inside other names, ambiguous words, AI stories that
+  never say "AI").
+
+It writes ``src/reader/data/relevance/ai_relevance_weights.json``. Nothing is
+fitted at run time and nothing is downloaded.
 
 Every entry is read four ways (full text or headline and lead, feed title shown
 or hidden; see eval_ai_relevance.MODES), so the weights learn that the text
-alone must carry a clear AI story. The weights are kept non-negative: each
-feature is evidence for AI, never against it, which keeps a small fit from
-learning the quirks of one feed.
+alone must carry a clear AI story. The feature weights are kept non-negative
+(each is evidence for AI; ``SIGNED`` ones excepted), which keeps a small fit from
+learning the quirks of one feed. A word gets a weight only when it occurs in
+entries of at least ``--min-sources`` different sources (feeds, or sites for
+the Hacker News headlines): a feed's boilerplate ("Downloads:", "Score:") is
+never learned. Word weights are regularised harder than the features.
 
-``--cv`` reports leave-feeds-out cross-validation: each feed's entries are
-scored by weights fitted on the other feeds only, so no feed's wording is
-seen in training before its own entries are scored (random splits would put
-entries of one feed on both sides).
+``--cv`` reports cross-validation across sources: the sources are split into
+``FOLDS`` groups, and each group's entries are scored by weights fitted on the
+other groups only (words counted on those too). That predicts the figure on
+sources nobody labelled; random splits would put entries of one feed on both
+sides. ``--grid`` does the same for several settings, to choose them.
 
 Run from the repository root (needs numpy, which the dev extras bring)::
 
     python bench/train_ai_relevance.py --cv            # report only
-    python bench/train_ai_relevance.py --write         # refit and write the weights
+    python bench/train_ai_relevance.py --grid          # choose the settings by CV
+    python bench/train_ai_relevance.py --write         # refit on everything, write the weights
 """
 
 from __future__ import annotations
@@ -32,7 +43,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -50,118 +63,344 @@ from eval_ai_relevance import (
     inputs,
     load_items,
     load_original,
+    load_referenced,
     print_row,
 )
 
 WEIGHTS_PATH = REPO_ROOT / "src/reader/data/relevance/ai_relevance_weights.json"
-L2 = 0.005  # per feature, relative to the mean log-loss
-STEPS = 4000
-RATE = 0.1
+L2_FEATURES = 0.001  # per feature, relative to the mean log-loss (chosen by --grid)
+L2_WORDS = 0.005  # per word (chosen by --grid): words shift the evidence, they do not decide alone
+MIN_SOURCES = 4
+WORDS_AGAINST = True
+FOLDS = 10
+STEPS = 1500
+RATE = 0.05
 
 
-def feature_rows(items: Sequence[Item]) -> tuple[np.ndarray, list[str]]:
-    """Features of every entry in every mode: shape (len(MODES), len(items), n)."""
+@dataclass(frozen=True, slots=True)
+class Data:
+    items: list[Item]
+    groups: list[str]  # each entry's source
+    rows: np.ndarray  # (len(MODES), n, len(FEATURES))
+    words: list[list[frozenset[str]]]  # [mode][entry]
+    names: list[str]
+    signed: np.ndarray  # bool per feature: may be negative
+
+
+def load(args: argparse.Namespace) -> Data:
     from reader.core.entities import recognize
-    from reader.core.entities.relevance import FEATURES, ai_features
+    from reader.core.entities.relevance import FEATURES, SIGNED, ai_features, headline_words
+    from reader.core.extract import html_to_text
 
+    items, _ = load_items(args.labels, args.corpus, html_to_text)
+    items += load_referenced(args.corpora, "dev2") or []
+    items += load_original(args.original)
     rows = np.zeros((len(MODES), len(items), len(FEATURES)))
+    words: list[list[frozenset[str]]] = []
     for m, (_, lead_only, feed_shown) in enumerate(MODES):
+        words.append([])
         for i, item in enumerate(items):
             title, text, feed_title = inputs(item, lead_only, feed_shown)
             found = ai_features(title, text, recognize(text), feed_title, recognize(title))
             rows[m, i] = [found[name] for name in FEATURES]
-    return rows, list(FEATURES)
+            words[m].append(headline_words(title, text))
+    # The first dev labels name a feed without the "feeds/" the referenced sets carry.
+    groups = [item.file.removeprefix("feeds/") for item in items]
+    signed = np.array([name in SIGNED for name in FEATURES])
+    return Data(items, groups, rows, words, list(FEATURES), signed)
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    """Logistic regression, L2-regularised, weights projected to be non-negative."""
-    n, k = x.shape
-    w = np.zeros(k)
-    b = 0.0
-    # Adam: the features have very different scales (counts, densities).
-    m_w, v_w, m_b, v_b = np.zeros(k), np.zeros(k), 0.0, 0.0
+# Words that carry no topic, and the parts of web addresses: a lead's length, not its
+# subject, decides how many of them an entry has, and leads are longer in some feeds.
+FUNCTION_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers him his how i if in into is
+    it its itself just me more most my no nor not now of off on once only or other our ours
+    out over own same she should so some such than that the their theirs them then there
+    these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours
+    com org net www html http https""".split()
+)
+
+
+def feed_of(group: str) -> str:
+    """The feed an entry came through: Hacker News headlines are grouped by their site
+    for cross-validation, but they share one feed's format (its "Score: 12 Comments: 3")."""
+    return group if "/" in group else "hackernews-best-stories-snapshots"
+
+
+BOILERPLATE_SHARE = 0.8
+BOILERPLATE_MIN_ENTRIES = 8
+
+
+def vocabulary(data: Data, idx: Sequence[int], min_sources: int) -> list[str]:
+    """Words seen in entries of at least `min_sources` feeds among `idx`, except function
+    words and a feed's boilerplate: a word in most entries of a feed ("Score",
+    "Comments", "Downloads", "Likes") says which feed it is, not what the story is."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    per_feed: dict[str, list[int]] = defaultdict(list)
+    for i in idx:
+        feed = feed_of(data.groups[i])
+        per_feed[feed].append(i)
+        for mode_words in data.words:
+            for word in mode_words[i]:
+                sources[word].add(feed)
+    boilerplate: set[str] = set()
+    for entries in per_feed.values():
+        if len(entries) >= BOILERPLATE_MIN_ENTRIES:
+            counts: dict[str, int] = defaultdict(int)
+            for i in entries:
+                for word in data.words[0][i] | data.words[2][i]:
+                    counts[word] += 1
+            boilerplate |= {w for w, c in counts.items() if c > BOILERPLATE_SHARE * len(entries)}
+    return sorted(
+        w
+        for w, found in sources.items()
+        if len(found) >= min_sources and w.lower() not in FUNCTION_WORDS and w not in boilerplate
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Design:
+    """Entries read in some modes: dense features and sparse word indicators."""
+
+    dense: np.ndarray  # (rows, features)
+    row: np.ndarray  # row index of each (row, word) pair
+    col: np.ndarray  # word index of each pair
+
+
+def design(data: Data, idx: Sequence[int], vocab: Sequence[str], modes: Sequence[int]) -> Design:
+    column = {w: j for j, w in enumerate(vocab)}
+    dense = np.vstack([data.rows[m, idx] for m in modes])
+    rows: list[int] = []
+    cols: list[int] = []
+    r = 0
+    for m in modes:
+        for i in idx:
+            for word in sorted(data.words[m][i]):  # the same sums on every run
+                j = column.get(word)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+            r += 1
+    return Design(dense, np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))
+
+
+def logits(d: Design, w_f: np.ndarray, w_words: np.ndarray, b: float) -> np.ndarray:
+    z = d.dense @ w_f + b
+    if len(d.row):
+        z += np.bincount(d.row, weights=w_words[d.col], minlength=len(z))
+    return np.asarray(z)
+
+
+def vocabulary_words() -> frozenset[str]:
+    """The words of the AI vocabulary's entries (compute words and stops excepted),
+    as headline_words writes them."""
+    from reader.core.entities.relevance import _data_text, headline_words
+
+    words: set[str] = set()
+    for line in _data_text("ai_vocabulary.tsv").splitlines():
+        surface, _, kind = line.partition("\t")
+        if not line.startswith("#") and kind.strip() in ("strong", "name", "weak", "tier"):
+            words |= headline_words(surface, "")
+    return frozenset(words)
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    bias: float
+    w: np.ndarray  # features
+    words: np.ndarray  # one weight per vocab word
+    vocab: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    l2_words: float = L2_WORDS
+    min_sources: int = MIN_SOURCES
+    use_words: bool = True
+    l2_features: float = L2_FEATURES
+    words_against: bool = WORDS_AGAINST  # may a word be evidence against AI?
+
+    def __str__(self) -> str:
+        if not self.use_words:
+            return f"features only, l2 {self.l2_features}"
+        against = "signed" if self.words_against else "for AI only"
+        return (
+            f"l2 {self.l2_features}, words l2 {self.l2_words}, {self.min_sources}+ feeds, {against}"
+        )
+
+
+def fit(data: Data, idx: Sequence[int], s: Settings) -> Fit:
+    """Logistic regression on the entries `idx`, each read in every mode."""
+    vocab = vocabulary(data, idx, s.min_sources) if s.use_words else []
+    d = design(data, idx, vocab, range(len(MODES)))
+    y = np.tile(np.array([1.0 if data.items[i].ai else 0.0 for i in idx]), len(MODES))
+    n = len(y)
+    k = len(data.names)
+    floor = np.where(data.signed, -np.inf, 0.0)
+    # A word of the AI vocabulary is evidence for AI or nothing: a negative weight
+    # would only learn which of a lab's posts the labels happened to call corporate.
+    ai_words = vocabulary_words()
+    floor_u = np.array(
+        [0.0 if word in ai_words or not s.words_against else -np.inf for word in vocab]
+    )
+    w, u, b = np.zeros(k), np.zeros(len(vocab)), 0.0
+    # Adam: the features have very different scales (counts, densities, indicators).
+    state = [np.zeros(k), np.zeros(k), np.zeros(len(vocab)), np.zeros(len(vocab)), 0.0, 0.0]
     for step in range(1, STEPS + 1):
-        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
-        g_w = x.T @ (p - y) / n + L2 * w
-        g_b = float(np.mean(p - y))
-        m_w = 0.9 * m_w + 0.1 * g_w
-        v_w = 0.999 * v_w + 0.001 * g_w**2
-        m_b = 0.9 * m_b + 0.1 * g_b
-        v_b = 0.999 * v_b + 0.001 * g_b**2
+        err = 1.0 / (1.0 + np.exp(-logits(d, w, u, b))) - y
+        g_w = d.dense.T @ err / n + s.l2_features * w
+        g_u = np.bincount(d.col, weights=err[d.row], minlength=len(vocab)) / n + s.l2_words * u
+        g_b = float(np.mean(err))
         corr1, corr2 = 1 - 0.9**step, 1 - 0.999**step
-        w -= RATE * (m_w / corr1) / (np.sqrt(v_w / corr2) + 1e-8)
-        b -= RATE * (m_b / corr1) / (np.sqrt(v_b / corr2) + 1e-8)
-        w = np.maximum(w, 0.0)
-    return b, w
+        for slot, g in ((0, g_w), (2, g_u), (4, g_b)):
+            state[slot] = 0.9 * state[slot] + 0.1 * g
+            state[slot + 1] = 0.999 * state[slot + 1] + 0.001 * g**2
+        w = w - RATE * (state[0] / corr1) / (np.sqrt(state[1] / corr2) + 1e-8)
+        u = u - RATE * (state[2] / corr1) / (np.sqrt(state[3] / corr2) + 1e-8)
+        b -= RATE * (state[4] / corr1) / (np.sqrt(state[5] / corr2) + 1e-8)
+        w = np.maximum(w, floor)
+        u = np.maximum(u, floor_u)
+    return Fit(b, w, u, vocab)
 
 
-def predict(x: np.ndarray, b: float, w: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-(x @ w + b))))
+def predict(data: Data, f: Fit, idx: Sequence[int], mode: int) -> np.ndarray:
+    z = logits(design(data, idx, f.vocab, [mode]), f.w, f.words, f.bias)
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
-def fit_modes(rows: np.ndarray, y: np.ndarray, idx: np.ndarray) -> tuple[float, np.ndarray]:
-    """Fit on the entries `idx`, each read in every mode."""
-    x = rows[:, idx, :].reshape(-1, rows.shape[2])
-    return fit(x, np.tile(y[idx], rows.shape[0]))
+def folds(groups: Sequence[str], k: int) -> list[list[int]]:
+    """Entries split into `k` folds by source, the largest sources placed first, each
+    into the fold with the fewest entries so far (deterministic)."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        members[g].append(i)
+    out: list[list[int]] = [[] for _ in range(k)]
+    for g in sorted(members, key=lambda g: (-len(members[g]), g)):
+        smallest = min(range(k), key=lambda f: (len(out[f]), f))
+        out[smallest] += members[g]
+    return out
+
+
+def cross_validate(data: Data, s: Settings, by_feed: bool = False) -> np.ndarray:
+    """Held-out scores (len(MODES), n): every fold scored by a fit on the others.
+    `by_feed`: the Hacker News headlines are one source, not one per site."""
+    held_out = np.zeros((len(MODES), len(data.items)))
+    everything = set(range(len(data.items)))
+    groups = [feed_of(g) for g in data.groups] if by_feed else data.groups
+    for test in folds(groups, FOLDS):
+        train = sorted(everything - set(test))
+        f = fit(data, train, s)
+        for m in range(len(MODES)):
+            held_out[m, test] = predict(data, f, test, m)
+    return held_out
+
+
+def show(data: Data, title: str, scores: np.ndarray, threshold: float) -> dict[str, float]:
+    """Figures per mode: the labelled corpus entries, and the written cases apart."""
+    truth = [item.ai for item in data.items]
+    written = [item.file.startswith("original/") for item in data.items]
+    f1: dict[str, float] = {}
+    for part, keep in (("corpus", False), ("written", True)):
+        idx = [i for i in range(len(data.items)) if written[i] == keep]
+        print(f"\n{title}, {part} entries ({len(idx)}), ai_score >= {threshold}:")
+        for m, (mode, _, _) in enumerate(MODES):
+            found = figures([truth[i] for i in idx], [scores[m, i] >= threshold for i in idx])
+            print_row(mode, found)
+            if not keep:
+                f1[mode] = found.f1
+    return f1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="feeds folder")
+    parser.add_argument(
+        "--corpora", type=Path, default=REPO_ROOT.parent / "shared/corpora", help="for dev2"
+    )
     parser.add_argument("--original", type=Path, default=DEFAULT_ORIGINAL)
-    parser.add_argument("--cv", action="store_true", help="leave-feeds-out cross-validation")
+    parser.add_argument("--l2-words", type=float, default=L2_WORDS)
+    parser.add_argument("--min-sources", type=int, default=MIN_SOURCES)
+    parser.add_argument("--no-words", action="store_true", help="the features alone")
+    parser.add_argument("--cv", action="store_true", help="cross-validation across sources")
+    parser.add_argument("--grid", action="store_true", help="CV of several settings")
+    parser.add_argument(
+        "--by-feed",
+        action="store_true",
+        help="with --cv: Hacker News headlines held out together (one feed), not by site",
+    )
+    parser.add_argument(
+        "--show-errors", action="store_true", help="with --cv: the held-out errors (lead-hidden)"
+    )
     parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS_PATH.name}")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"feed corpus not found at {args.corpus}; skipped (pass --corpus PATH)")
         return 0
     from reader.core.config import EntitySettings
-    from reader.core.extract import html_to_text
 
     threshold = EntitySettings().ai_threshold
-    items, _ = load_items(args.labels, args.corpus, html_to_text)
-    items += load_original(args.original)
-    rows, names = feature_rows(items)
-    y = np.array([1.0 if item.ai else 0.0 for item in items])
-    truth = [item.ai for item in items]
-    everything = np.arange(len(items))
+    data = load(args)
+    sources = len(set(data.groups))
+    print(f"{len(data.items)} entries from {sources} sources, {sum(i.ai for i in data.items)} AI")
 
-    b, w = fit_modes(rows, y, everything)
-    print(f"fitted on {len(items)} entries x {len(MODES)} modes: bias {b:.3f}")
-    for name, value in zip(names, w, strict=True):
-        print(f"  {name:<16} {value:.3f}")
-    written = [item.file.startswith("original/") for item in items]
-
-    def show(title: str, scores: np.ndarray) -> None:
-        """Figures per mode, for the corpus entries and the written cases apart."""
-        for part, keep in (("corpus", False), ("written", True)):
-            idx = [i for i in range(len(items)) if written[i] == keep]
-            print(f"\n{title}, {part} entries ({len(idx)}), ai_score >= {threshold}:")
+    if args.grid:
+        print(f"\n{FOLDS}-fold CV across sources, corpus entries, F1 per mode:")
+        grid = [Settings(use_words=False, l2_features=l2) for l2 in (0.005, 0.001)] + [
+            Settings(l2_words=l2w, l2_features=l2, words_against=against)
+            for l2 in (0.005, 0.001)
+            for l2w in (0.002, 0.005, 0.01)
+            for against in (True, False)
+        ]
+        truth = [item.ai for item in data.items]
+        idx = [i for i, it in enumerate(data.items) if not it.file.startswith("original/")]
+        for setting in grid:
+            scores = cross_validate(data, setting)
+            row = []
             for m, (mode, _, _) in enumerate(MODES):
-                predicted = [scores[m, i] >= threshold for i in idx]
-                print_row(mode, figures([truth[i] for i in idx], predicted))
+                found = figures([truth[i] for i in idx], [scores[m, i] >= threshold for i in idx])
+                row.append(f"{mode} {found.f1:.3f}")
+            print(f"  {setting!s:<52} " + "  ".join(row), flush=True)
+        return 0
 
-    show("in-sample", np.stack([predict(rows[m], b, w) for m in range(len(MODES))]))
+    everything = list(range(len(data.items)))
+    chosen = Settings(args.l2_words, args.min_sources, not args.no_words)
+    f = fit(data, everything, chosen)
+    print(f"fitted on {len(data.items)} entries x {len(MODES)} modes: bias {f.bias:.3f}")
+    for name, value in zip(data.names, f.w, strict=True):
+        print(f"  {name:<16} {value:.3f}")
+    word_weights = dict(zip(f.vocab, f.words.tolist(), strict=True))
+    ranked = sorted(word_weights.items(), key=lambda kv: -kv[1])
+    print(f"  {len(ranked)} words; strongest for: {', '.join(w for w, _ in ranked[:25])}")
+    print(f"  strongest against: {', '.join(w for w, _ in ranked[-25:])}")
+    in_sample = np.stack([predict(data, f, everything, m) for m in range(len(MODES))])
+    show(data, "in-sample", in_sample, threshold)
 
     if args.cv:
-        feeds = sorted({item.file for item in items})
-        held_out = np.zeros((len(MODES), len(items)))
-        for feed in feeds:
-            test = np.array([i for i, item in enumerate(items) if item.file == feed])
-            train = np.array([i for i, item in enumerate(items) if item.file != feed])
-            fb, fw = fit_modes(rows, y, train)
-            for m in range(len(MODES)):
-                held_out[m, test] = predict(rows[m, test], fb, fw)
-        show(f"leave-one-feed-out ({len(feeds)} folds, written cases by category)", held_out)
+        held_out = cross_validate(data, chosen, args.by_feed)
+        held = len({feed_of(g) for g in data.groups}) if args.by_feed else sources
+        show(data, f"{FOLDS}-fold cross-validation across {held} sources", held_out, threshold)
+        if args.show_errors:
+            mode = [m[0] for m in MODES].index("lead-hidden")
+            print("\nheld-out errors, lead-hidden (FP: predicted AI, labelled not):")
+            for i in sorted(range(len(data.items)), key=lambda i: -held_out[mode, i]):
+                item, score = data.items[i], held_out[mode, i]
+                if (score >= threshold) != item.ai:
+                    kind = "FP" if score >= threshold else "FN"
+                    print(f"  {kind} {score:.3f} {item.file[-40:]} :: {item.title[:90]}")
 
     if args.write:
-        data = {
-            "fitted_by": "bench/train_ai_relevance.py on bench/data/ai_relevance_labels.jsonl",
-            "bias": round(b, 3),
-            "weights": {name: round(float(v), 3) for name, v in zip(names, w, strict=True)},
+        out = {
+            "fitted_by": "bench/train_ai_relevance.py on the dev labels "
+            "(ai_relevance_labels.jsonl, ai_relevance_dev2_*, ai_relevance_original.jsonl)",
+            "bias": round(f.bias, 3),
+            "weights": {n: round(float(v), 3) for n, v in zip(data.names, f.w, strict=True)},
+            "words": {w: round(v, 3) for w, v in sorted(word_weights.items()) if abs(v) >= 0.01},
         }
-        WEIGHTS_PATH.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        WEIGHTS_PATH.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
         print(f"\nwrote {WEIGHTS_PATH.relative_to(REPO_ROOT)}")
     return 0
 

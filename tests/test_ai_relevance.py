@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from reader.core.entities import recognize
 from reader.core.entities.relevance import (
     FEATURES,
+    SIGNED,
     ai_features,
     ai_score,
     find_terms,
+    headline_words,
     parse_vocabulary,
     weights,
 )
@@ -91,6 +93,28 @@ def test_the_headline_alone_can_carry_the_story() -> None:
     assert score("Fine-tuning Qwen3-32B for legal search", "") >= THRESHOLD
 
 
+# Headlines with no lead, no feed title and no "AI": agents, MCP servers, fine-tuning,
+# inference internals, products by name, model repositories.
+HEADLINES_WITHOUT_THE_WORD = [
+    "Running a coding agent in a locked-down sandbox",
+    "An MCP server for the team wiki",
+    "Subagents and hooks: how our agent harness works",
+    "LoRA adapters for a 7B model on one laptop",
+    "Fine-tuning a small model to write SQL",
+    "Quantising a 70B model to 4 bits without losing accuracy",
+    "Speculative decoding halves our serving latency",
+    "Prompt caching cut our bill in half",
+    "Claude Design, a week in",
+    "Our lab's new open-weights release",
+    "acme-lab/tiny-chat-1.5b-instruct",
+]
+
+
+@pytest.mark.parametrize("title", HEADLINES_WITHOUT_THE_WORD)
+def test_headlines_without_the_word_ai_are_ai(title: str) -> None:
+    assert score(title, "") >= THRESHOLD
+
+
 # -- hardware words alone are not AI ---------------------------------------------------
 
 HARDWARE_ONLY = [
@@ -112,6 +136,17 @@ HARDWARE_ONLY = [
         "The fastest GPUs for 4K gaming this year",
         "We tested eight graphics cards in twelve games at high settings.",
     ),
+    (
+        "Rowhammer-style flaw lets attackers take over machines with discrete GPUs",
+        "Researchers flipped bits in graphics memory from an unprivileged process.",
+    ),
+    ("Chipmaker's quarterly revenue beats forecasts", "Demand for phone processors recovered."),
+    (
+        "The data centre that heats a swimming pool",
+        "Waste heat from the servers warms the town's lido.",
+    ),
+    ("GPU driver update fixes stutter in open-world games", ""),
+    ("Every graphics card that mattered", ""),
 ]
 
 
@@ -133,8 +168,10 @@ def test_hardware_words_beside_ai_evidence_are_ai() -> None:
 def test_hardware_words_only_count_beside_strong_evidence() -> None:
     found = ai_features("GPU prices fall", "Graphics cards and data centres and chips.", ())
     assert found["title_hardware"] == 0.0 and found["lead_hardware"] == 0.0
+    # Alone they are a feature of their own, which the labels made evidence against AI.
+    assert found["hardware_alone"] > 0.0 and weights().weights["hardware_alone"] < 0.0
     with_ai = ai_features("GPU prices fall", "AI labs buy GPUs and chips for data centres.", ())
-    assert with_ai["lead_hardware"] > 0.0
+    assert with_ai["lead_hardware"] > 0.0 and with_ai["hardware_alone"] == 0.0
 
 
 # -- acronyms inside other names -------------------------------------------------------
@@ -150,6 +187,7 @@ ACRONYMS_IN_NAMES = [
     ("Flight AI302 diverted after a bird strike", "Passengers were rebooked on the next service."),
     ("Una giornata dedicata ai bambini", "Il museo apre gratis ai visitatori sotto i dodici anni."),
     ("THAI AIRWAYS ADDS FLIGHTS TO MILAN", "The carrier will fly daily from March."),
+    ("AIMS conference returns to Lyon", "The applied mathematics meeting expects 800 delegates."),
 ]
 
 
@@ -188,6 +226,9 @@ AMBIGUOUS_NOT_AI = [
     ("Fine-tuning the city's parking rules", "Councillors want shorter bays near schools."),
     ("Inside the intelligence agencies' new budget", "Spending on signals intelligence rises."),
     ("Transformers: The Last Knight returns to cinemas", "The robots are back for a re-release."),
+    ("Agent Orange veterans win compensation", "The ruling covers families in three provinces."),
+    ("The secret agent novels of the 1960s", "A reissue of the spy paperbacks."),
+    ("Free agents sign before the deadline", "The club added two defenders."),
 ]
 
 
@@ -213,8 +254,14 @@ def test_names_in_title_case_headlines() -> None:
     assert score("Claude Lelouch Returns With A New Film", "") < THRESHOLD
 
 
-def test_weak_words_need_strong_evidence() -> None:
-    assert score("Agents, tokens and benchmarks", "Inference and embeddings.") < THRESHOLD
+def test_one_ambiguous_word_repeated_is_not_several() -> None:
+    # Weak words count fully only beside strong evidence; alone, the number of
+    # different ones counts: one word said twice is not a mix of the field's words.
+    once = ai_features("Security tokens", "Rotate the tokens.", ())
+    assert once["weak_alone"] == 1.0 and once["title_weak"] == 0.0
+    mixed = ai_features("Agents, tokens and benchmarks", "Inference and embeddings.", ())
+    assert mixed["weak_alone"] == 3.0
+    assert score("Agents, tokens and benchmarks", "Inference and embeddings.") >= THRESHOLD
     assert (
         score("Agents, tokens and benchmarks", "What large language models spend tokens on.")
         >= THRESHOLD
@@ -250,7 +297,22 @@ def test_scores_stay_below_one_so_a_threshold_of_one_means_never() -> None:
 def test_the_weights_cover_every_feature_and_are_evidence_for_ai() -> None:
     model = weights()
     assert set(model.weights) == set(FEATURES)
-    assert all(w >= 0.0 for w in model.weights.values()) and model.bias < 0.0
+    assert all(w >= 0.0 for name, w in model.weights.items() if name not in SIGNED)
+    assert model.bias < 0.0
+
+
+def test_the_word_weights_are_words_of_several_feeds_not_boilerplate() -> None:
+    words = weights().words
+    assert words["agents"] > 0.0 and words["prompt"] > 0.0
+    # Function words, numbers and web addresses never get a weight, nor does the
+    # boilerplate of one feed's entries ("Score: 12 Comments: 3").
+    assert not {"the", "and", "of", "https", "com", "score", "comments", "downloads"} & set(words)
+    assert all(word.isalpha() for word in words)
+
+
+def test_headline_words_are_letters_with_acronyms_kept_and_addresses_left_out() -> None:
+    found = headline_words("AI agents: GPT-5.5 and Ai", "See https://example.com/Agents now")
+    assert found == {"AI", "agents", "GPT", "and", "ai", "see", "now"}
 
 
 def test_longer_entries_win_and_stops_hide_the_words_inside() -> None:

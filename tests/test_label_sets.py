@@ -238,3 +238,26 @@ def test_headline_and_summary_references(tmp_path: Path, corpora: Path) -> None:
     assert items is not None and [(i.text, i.spans) for i in items] == [
         ("Opus 4.6 pricing", [(0, 8, "AI_MODEL")])
     ]
+
+
+def test_the_relevance_dev_sets_share_no_feed_entry_or_site_with_the_test_set() -> None:
+    data = Path(__file__).resolve().parent.parent / "bench/data"
+
+    def rows(name: str) -> list[dict[str, object]]:
+        text = (data / name).read_text(encoding="utf-8")
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+    test = rows("ai_relevance_test_refs.jsonl")
+    dev2 = rows("ai_relevance_dev2_refs.jsonl")
+    dev2_labels = rows("ai_relevance_dev2_labels.jsonl")
+    assert [r["id"] for r in dev2] == [r["id"] for r in dev2_labels]
+    assert all(isinstance(r["ai"], bool) for r in dev2_labels)
+    test_paths = {r["path"] for r in test}
+    test_sites = {r["source"] for r in test if r["corpus"] == "page"}
+    first_wave = {"feeds/" + str(r["file"]) for r in rows("ai_relevance_labels.jsonl")}
+    assert not first_wave & test_paths
+    assert not {r["path"] for r in dev2} & test_paths
+    assert not {r["entry"] for r in dev2} & {r.get("entry") for r in test}
+    assert not {r["source"] for r in dev2} & test_sites
+    # Broad enough to say something about sources nobody labelled.
+    assert len(dev2) >= 400 and len({r["source"] for r in dev2}) >= 200

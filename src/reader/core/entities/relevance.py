@@ -14,6 +14,14 @@ evidence.
 The evidence is summed into a few features (title, lead, body density, the
 feed's title) and weighed by a logistic model whose weights were fitted on
 the development labels (bench/train_ai_relevance.py) and ship as package data.
+Beside those features the model weighs the words of the headline and lead
+themselves ("agents", "prompt", "Claude", "chips", "appointed"): a word has a
+weight only when it was seen in the labelled items of several sources, so no
+one feed's habits are learned, and the weights are small (regularised) so
+they shift the evidence rather than decide alone. Weak words with no strong
+evidence beside them ("Parallel agents in Zed") and compute words alone ("GPU
+driver flaw") have features of their own, so the fit decides how much such a
+headline is worth instead of a fixed gate.
 """
 
 from __future__ import annotations
@@ -190,7 +198,8 @@ def _parameter_sizes(text: str) -> list[tuple[int, int, str]]:
     ("Qwen3-72B-Instruct", "Llama-3.1-8B") or said to be one ("70B-parameter",
     "a 7B model"); a bare "70B" is weak. Not money ("$3B") nor "F-35B"."""
     found = []
-    for unit in ("B", "M"):
+    # Lower-case "b" only inside an identifier ("talkie-1930-13b-it", "llama-3-8b").
+    for unit in ("B", "M", "b"):
         for i in _occurrences(text, unit):
             end = i + 1
             if i == 0 or not text[i - 1].isdigit() or (end < len(text) and text[end] in "+$"):
@@ -205,11 +214,11 @@ def _parameter_sizes(text: str) -> list[tuple[int, int, str]]:
             before = text[start - 1] if start > 0 else " "
             if before == "-":
                 stem = start - 1
-                while stem > 0 and (_is_word_char(text[stem - 1]) or text[stem - 1] == "."):
+                while stem > 0 and (_is_word_char(text[stem - 1]) or text[stem - 1] in ".-"):
                     stem -= 1
                 if sum(ch.isalpha() for ch in text[stem : start - 1]) >= 2:
                     found.append((stem, end, "strong"))
-            elif not _is_word_char(before) and before not in "$€£¥.,":
+            elif unit != "b" and not _is_word_char(before) and before not in "$€£¥.,":
                 if _SIZE_CONTEXT.match(text, end):
                     found.append((start, end, "strong"))
                 elif unit == "B":
@@ -313,8 +322,13 @@ FEATURES = (
     "body_strong",
     "body_weak",
     "body_hardware",
+    "weak_alone",
+    "hardware_alone",
     "feed",
 )
+# Features whose weight may be negative: evidence against AI, learned from the labels
+# (compute words with no AI word beside them are mostly hardware news).
+SIGNED = frozenset({"hardware_alone"})
 
 
 def ai_features(
@@ -344,6 +358,13 @@ def ai_features(
     for model in _models(mentions, text_hits):
         strong["lead" if model.start < LEAD_CHARS else "body"] += 1
     gate = 1.0 if any(strong.values()) else 0.0
+    alone = 1.0 - gate
+    # Different ambiguous words together say more than one repeated ("tokens ... tokens").
+    weak_words = {title[h.start : h.end].lower() for h in title_hits if h.kind == "weak"} | {
+        text[h.start : h.end].lower()
+        for h in text_hits
+        if h.kind == "weak" and h.start < LEAD_CHARS
+    }
     words = len(text[LEAD_CHARS:].split())
     per_k = 1000 / max(words, 300)
     return {
@@ -356,21 +377,45 @@ def ai_features(
         "body_strong": min(strong["body"] * per_k, 15.0),
         "body_weak": gate * min(weak["body"] * per_k, 30.0),
         "body_hardware": gate * min(hardware["body"] * per_k, 15.0),
+        "weak_alone": alone * min(len(weak_words), 3.0),
+        "hardware_alone": alone * min(hardware["title"] + hardware["lead"], 3.0),
         "feed": 1.0 if _AI_FEED.search(feed_title or "") else 0.0,
     }
+
+
+# A word of a headline or lead: letters only (versions and sizes vary too much to
+# learn from), lower-cased except short all-capital acronyms ("AI" is not Italian "ai").
+_TOKEN = re.compile(r"[^\W\d_]{2,}")
+
+
+def _token(word: str) -> str:
+    return word if word.isupper() and len(word) <= 5 else word.lower()
+
+
+_URL = re.compile(r"\bhttps?://\S+")
+
+
+def headline_words(title: str, text: str) -> frozenset[str]:
+    """The distinct words of the title and the lead (the text's first LEAD_CHARS),
+    web addresses left out."""
+    found = _TOKEN.findall(_URL.sub(" ", title)) + _TOKEN.findall(_URL.sub(" ", text[:LEAD_CHARS]))
+    return frozenset(_token(word) for word in found)
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
     bias: float
     weights: dict[str, float]
+    words: dict[str, float]  # headline_words -> weight
     digest: str
 
 
 def parse_weights(text: str) -> Weights:
     data = json.loads(text)
     weights = {name: float(data["weights"].get(name, 0.0)) for name in FEATURES}
-    return Weights(float(data["bias"]), weights, hashlib.sha256(text.encode()).hexdigest()[:12])
+    words = {str(word): float(value) for word, value in (data.get("words") or {}).items()}
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return Weights(float(data["bias"]), weights, words, digest)
 
 
 @cache
@@ -383,9 +428,15 @@ def relevance_digest() -> str:
     return f"{vocabulary().digest}{weights().digest}"
 
 
-def score_features(features: dict[str, float], model: Weights | None = None) -> float:
+def score_features(
+    features: dict[str, float],
+    model: Weights | None = None,
+    words: frozenset[str] = frozenset(),
+) -> float:
+    """The probability that the story is about AI, from `ai_features` and `headline_words`."""
     model = model or weights()
     z = model.bias + sum(model.weights[name] * features[name] for name in FEATURES)
+    z += sum(model.words.get(word, 0.0) for word in words)
     # Never quite 1: `ai_threshold = 1.0` means no automatic tag at all.
     return min(round(1.0 / (1.0 + math.exp(-z)), 4), 0.9999)
 
@@ -406,4 +457,5 @@ def ai_score(
         from reader.core.entities.recognizer import recognize
 
         title_mentions = recognize(title)
-    return score_features(ai_features(title, text, mentions, feed_title, title_mentions))
+    features = ai_features(title, text, mentions, feed_title, title_mentions)
+    return score_features(features, words=headline_words(title, text))
