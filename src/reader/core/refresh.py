@@ -305,7 +305,10 @@ def _page_record(
 ) -> ArticleRecord:
     """In a worker process: extract the page, choose the text, analyse it. One
     task per page, so the article travels between processes once."""
-    extracted = extract_page(content, url)
+    # The entry's own author and date win over the page's (_record): not looked for then.
+    extracted = extract_page(
+        content, url, want_author=not entry.author, want_date=entry.published is None
+    )
     learned: tuple[int, ...] = ()
     if extracted is not None:
         # What the site repeats is learned from the text as extracted; then the

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from reader.core.models import ArticleQuery, FeedResult, Rule, ViewKey
@@ -36,6 +36,7 @@ from reader.tui.widgets.article_list import (
 from reader.tui.widgets.entity_header import EntityHeader
 from reader.tui.widgets.entity_legend import EntityColours
 from reader.tui.widgets.entity_panel import EntityPanel
+from reader.tui.widgets.keys_footer import KeysFooter
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.refresh_status import RefreshStatus
 from reader.tui.widgets.search_bar import SearchBar
@@ -43,10 +44,16 @@ from reader.tui.widgets.sidebar import Sidebar, View
 
 RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
 DISPLAY_AFTER = 0.04  # seconds the cursor rests before the reading pane follows
+# A held key repeats every 1/30-1/25 s. Once moves come that close together the
+# pane waits longer than a repeat (and the app's lag behind it), so a held j
+# shows only the article the cursor stops on.
+HELD_KEY_GAP = 0.1  # seconds between two moves that count as one held key
+DISPLAY_AFTER_HELD = 0.12
 MARK_READ_AFTER = 0.8  # seconds a preview stays in the pane before it counts as read
 
 
 class MainScreen(AnnotatingScreen):
+    AUTO_FOCUS = "#articles"  # not the sidebar first: each focus rebuilds the footer
     BINDINGS = [
         Binding("slash", "search", "Search", id="main.search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="main.clear_search"),
@@ -82,6 +89,8 @@ class MainScreen(AnnotatingScreen):
         self._sidebar: bool | None = None  # shown or hidden with 1; None: as the width allows
         self._mark_timer: Timer | None = None
         self._display_timer: Timer | None = None
+        self._last_move = 0.0  # time.monotonic() of the list cursor's last move
+        self._display_turn = 0  # bumped by each move and opening: a pending display is stale
         self._followed: View | None = None  # the entity view, over the sidebar's
         self._unfollow_to: int | None = None  # the article open before following
         self._undo_ids: list[int] = []  # what the last "mark all read" marked
@@ -98,7 +107,7 @@ class MainScreen(AnnotatingScreen):
                 yield ReadingPane(id="reader")
                 yield EntityPanel(id="entity-panel")
         yield RefreshStatus(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(EntityHeader).display = False
@@ -194,8 +203,22 @@ class MainScreen(AnnotatingScreen):
         # article only once the cursor rests.
         if self._display_timer is not None:
             self._display_timer.stop()
-        article_id = event.article_id
-        self._display_timer = self.set_timer(DISPLAY_AFTER, lambda: self._display(article_id))
+        now = time.monotonic()
+        held = now - self._last_move < HELD_KEY_GAP
+        self._last_move = now
+        self._display_turn += 1
+        turn, article_id = self._display_turn, event.article_id
+
+        def display_if_rested() -> None:
+            # A timer fires outside the message queue: a move (or an opening)
+            # still queued behind it comes first through call_later, and wins.
+            if self._display_turn == turn:
+                self._display(article_id)
+
+        self._display_timer = self.set_timer(
+            DISPLAY_AFTER_HELD if held else DISPLAY_AFTER,
+            lambda: self.call_later(display_if_rested),
+        )
 
     @on(ArticleList.Opened)
     def _opened(self, event: ArticleList.Opened) -> None:
@@ -254,6 +277,7 @@ class MainScreen(AnnotatingScreen):
     def _open(self, article_id: int) -> None:
         if self._display_timer is not None:
             self._display_timer.stop()
+        self._display_turn += 1
         self._display(article_id, opened=True)
 
     @on(ReadingPane.Reading)
