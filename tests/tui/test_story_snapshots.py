@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import reader.core.stories.watchlist as watchlist_module
 from loopback import LoopbackServer, rss
 from reader.core.config import Settings
 from reader.core.store import ArticleQuery
@@ -17,7 +16,6 @@ from reader.tui.screens.stories import DigestScreen, StoriesScreen, StoryScreen
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.sidebar import Sidebar
 from story_texts import CHIP, ROBOTS, body
-from tui.conftest import FIXED_NOW
 from tui.helpers import Notes, app_settings, core, wait_until
 from tui.snapshots import SIZE, MakeApp, Snap, keys, on_screen, then
 
@@ -107,10 +105,10 @@ async def test_a_refresh_in_the_app_says_which_followed_entities_appeared(
 
 @pytest.mark.anyio
 async def test_followed_entities_in_the_sidebar_count_new_stories(
-    make_app: MakeApp, syndicated: Settings, monkeypatch: pytest.MonkeyPatch
+    make_app: MakeApp, syndicated: Settings
 ) -> None:
-    # The seeded articles were stored at the fixed clock's time: look at them then.
-    monkeypatch.setattr(watchlist_module, "utcnow", lambda: FIXED_NOW)
+    # The clock is fixed (tui/conftest.py): the seeded articles were stored, and
+    # are looked at, at the same moment.
     with core(syndicated) as reader:
         # Followed long ago: every demo story about Halcyon AI is new.
         with reader.store.transaction() as conn:

@@ -94,6 +94,13 @@ class StoriesFacade:
                 gone = unfollow(conn, self.resolve_entity(name))
         return gone > 0
 
+    def watchlist(self) -> list[Follow]:
+        """What is followed, with counts of new stories among the articles
+        already grouped (no grouping: the sidebar asks on every redraw)."""
+        from reader.core.stories.watchlist import follows
+
+        return follows(self.store.conn)
+
     def following(self) -> list[Follow]:
         from reader.core.stories.watchlist import follows
 

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from reader.core.store.common import in_chunks, utcnow
+from reader.core import clock
+from reader.core.store.common import in_chunks
 from reader.core.stories.signature import (
     Fingerprint,
     containment,
@@ -40,7 +41,7 @@ from reader.core.stories.signature import (
 )
 
 if TYPE_CHECKING:
-    from reader.core.store.store import ArticleRecord
+    from reader.core.models import ArticleRecord
 
 # Estimated Jaccard of word 3-shingles above which two texts are copies of one
 # another. Unrelated articles score under 0.05; copies with paragraphs cut,
@@ -316,7 +317,7 @@ def _write(
             next_id += 1
             new_ids.append(target)
         target_of[root] = target
-    now = utcnow()
+    now = clock.utcnow()
     conn.executemany(
         "INSERT INTO stories (id, created_at) VALUES (?, ?)", [(i, now) for i in new_ids]
     )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from zlib import crc32
 
-from reader.core.entities.records import NAME_LABELS, Mention
+from reader.core.models import NAME_LABELS, Mention
 from reader.core.pickling import as_tuple
 
 BINS = 120

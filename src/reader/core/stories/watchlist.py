@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from reader.core.store.common import fts_query, utcnow
+from reader.core import clock
+from reader.core.store.common import fts_query
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,7 @@ class Follow:
 
 def follow(conn: sqlite3.Connection, kind: str, name: str) -> bool:
     """Follow (inside the caller's transaction); False if already followed."""
-    now = utcnow()
+    now = clock.utcnow()
     cursor = conn.execute(
         "INSERT OR IGNORE INTO follows (kind, name, created_at, seen_at) VALUES (?, ?, ?, ?)",
         (kind, name, now, now),
@@ -38,7 +39,7 @@ def unfollow(conn: sqlite3.Connection, name: str) -> int:
 
 
 def mark_seen(conn: sqlite3.Connection, follow_id: int) -> None:
-    conn.execute("UPDATE follows SET seen_at = ? WHERE id = ?", (utcnow(), follow_id))
+    conn.execute("UPDATE follows SET seen_at = ? WHERE id = ?", (clock.utcnow(), follow_id))
 
 
 def stories_about(

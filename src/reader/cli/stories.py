@@ -1,6 +1,6 @@
 """The command line for stories, the watchlist and the digest:
 `reader stories`, `reader follow`, `reader unfollow`, `reader following`,
-`reader digest`. Registered by cli.build_parser; every call goes through the
+`reader digest`. Registered by cli.parser.build_parser; every call goes through the
 service facade."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.cli import EXIT_OK, CliError, _print_json
+from reader.cli.common import EXIT_OK, CliError, print_json
 from reader.wording import plural
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def cmd_stories(reader: Reader, args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     if args.json:
-        _print_json([story_json(s) for s in stories])
+        print_json([story_json(s) for s in stories])
         return EXIT_OK
     if not stories:
         print("no stories" + (f" since {args.since}" if args.since else ""))
@@ -96,7 +96,7 @@ def cmd_unfollow(reader: Reader, args: argparse.Namespace) -> int:
 def cmd_following(reader: Reader, args: argparse.Namespace) -> int:
     follows = reader.following()
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "id": f.id,
