@@ -46,6 +46,9 @@ class EntityPanel(OptionList):
     """Enter follows the highlighted entity; t, l, x correct it; + adds an entity."""
 
     BINDINGS = [
+        # j/k as in the article list and the annotations panel beside it.
+        Binding("j", "cursor_down", "Down", show=False, id="entities.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="entities.up"),
         Binding("enter", "select", "Follow", id="entities.follow"),
         Binding("t", "correct('entity')", "Type", id="entities.type"),
         Binding("l", "correct('alias')", "Alias", id="entities.alias"),
