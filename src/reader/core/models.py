@@ -273,7 +273,7 @@ class Annotation:
     article_url: str
 
 
-# How a highlight sits on the article's current text (see reader.core.anchoring).
+# How a highlight sits on the article's current text (see reader.core.notes.anchoring).
 AnchorState = Literal["exact", "moved", "fuzzy", "orphan"]
 
 

@@ -578,7 +578,8 @@ class Reader:
 
     def export_notes(self, fmt: str = "markdown") -> str:
         """Every annotation as one Markdown file or W3C Web Annotation JSON ("json")."""
-        from reader.core.export import notes_markdown, notes_w3c
+        from reader.core.notes.markdown import notes_markdown
+        from reader.core.notes.w3c import notes_w3c
 
         if fmt == "json":
             document = notes_w3c(self.store)
@@ -589,14 +590,14 @@ class Reader:
 
     def export_notes_files(self) -> dict[str, str]:
         """One Markdown document per annotated article: {file name: content}."""
-        from reader.core.export import notes_markdown_files
+        from reader.core.notes.markdown import notes_markdown_files
 
         return notes_markdown_files(self.store)
 
     def import_notes(self, path: str | Path) -> NotesImportResult:
         """Restore a W3C Web Annotation JSON export onto the matching articles.
         Raises ValueError for a file that is not such JSON."""
-        from reader.core.export import import_notes
+        from reader.core.notes.w3c import import_notes
 
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8-sig"))

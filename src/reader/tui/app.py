@@ -80,7 +80,7 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        saved = self.reader.store.preference(THEME_PREFERENCE)
+        saved = self.reader.preference(THEME_PREFERENCE)
         theme = saved or self.settings.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -88,7 +88,7 @@ class ReaderApp(App[None]):
         if self._load_demo:
             self.push_screen(MainScreen())
             self.call_after_refresh(self.load_demo)
-        elif not self.reader.store.has_feeds():
+        elif not self.reader.has_feeds():
             self.push_screen(WelcomeScreen(len(self.settings.ui.starter_feeds)), self._welcomed)
         else:
             self.push_screen(MainScreen())
@@ -107,7 +107,7 @@ class ReaderApp(App[None]):
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
         if isinstance(name, str):
-            self.reader.store.set_preference(THEME_PREFERENCE, name)
+            self.reader.set_preference(THEME_PREFERENCE, name)
 
     def _main(self) -> MainScreen:
         for screen in reversed(self.screen_stack):
@@ -245,7 +245,7 @@ class ReaderApp(App[None]):
                 if kept:
                     message += f" Kept {plural(kept, 'article')} you starred, tagged or annotated."
                 self.notify(message, markup=False)
-                if not self.reader.store.has_feeds():
+                if not self.reader.has_feeds():
                     # Back to where a new user starts, not an empty main screen.
                     self.call_after_refresh(self._welcome_again)
                     return

@@ -2,7 +2,7 @@
 
 An annotation keeps both W3C selectors (quote with context, and position) and
 the sha of the text version it is placed on. When an article's text changes,
-every highlight is placed again (reader.core.anchoring) in the same
+every highlight is placed again (reader.core.notes.anchoring) in the same
 transaction as the new text; what cannot be placed confidently becomes an
 orphan that keeps its old position and version (kept in article_versions), so
 the user can re-attach it. Nothing here deletes an annotation unless asked.
@@ -40,7 +40,7 @@ from reader.core.textnorm import normalize_line, normalize_note, normalize_tag
 
 
 class Anchoring(Protocol):
-    """The anchoring algorithm (reader.core.anchoring), handed to the store by
+    """The anchoring algorithm (reader.core.notes.anchoring), handed to the store by
     its composition (store.py). The store places highlights in the same
     transaction as the text they sit on, without depending on how."""
 

@@ -31,7 +31,7 @@ class Store(
 ):
     """Every part of the store over one database file.
 
-    `anchoring`: the algorithm that places highlights (reader.core.anchoring
+    `anchoring`: the algorithm that places highlights (reader.core.notes.anchoring
     unless a caller hands another)."""
 
     def __init__(
@@ -46,27 +46,27 @@ class Store(
 
 
 class _Anchoring:
-    """reader.core.anchoring, imported when first used: it pulls in rapidfuzz,
+    """reader.core.notes.anchoring, imported when first used: it pulls in rapidfuzz,
     which a refresh of unchanged feeds or `reader feeds` never needs."""
 
     def make_anchor(self, text: str, start: int, end: int) -> Anchor:
-        from reader.core.anchoring import make_anchor
+        from reader.core.notes.anchoring import make_anchor
 
         return make_anchor(text, start, end)
 
     def find_quote(self, text: str, quote: str, occurrence: int = 1) -> Anchor | None:
-        from reader.core.anchoring import find_quote
+        from reader.core.notes.anchoring import find_quote
 
         return find_quote(text, quote, occurrence)
 
     def count_quote(self, text: str, quote: str) -> int:
-        from reader.core.anchoring import count_quote
+        from reader.core.notes.anchoring import count_quote
 
         return count_quote(text, quote)
 
     def reanchor_all(
         self, anchors: Sequence[Anchor], old_text: str | None, new_text: str
     ) -> list[Placement]:
-        from reader.core.anchoring import reanchor_all
+        from reader.core.notes.anchoring import reanchor_all
 
         return reanchor_all(anchors, old_text, new_text)

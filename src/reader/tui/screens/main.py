@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, ProgressBar, Static
+from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from reader.core.models import ArticleQuery, FeedResult, Rule, ViewKey
@@ -30,7 +30,6 @@ from reader.tui.text import plural
 from reader.tui.widgets.article_list import (
     SEARCH_LIMIT,
     ArticleList,
-    as_typed,
     search_keys,
     terms_pattern,
 )
@@ -39,6 +38,8 @@ from reader.tui.widgets.entity_legend import EntityColours
 from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.keys_footer import KeysFooter
 from reader.tui.widgets.reading_pane import ReadingPane
+from reader.tui.widgets.refresh_status import RefreshStatus
+from reader.tui.widgets.search_bar import SearchBar
 from reader.tui.widgets.sidebar import Sidebar, View
 
 RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
@@ -48,10 +49,6 @@ DISPLAY_AFTER = 0.04  # seconds the cursor rests before the reading pane follows
 # shows only the article the cursor stops on.
 HELD_KEY_GAP = 0.1  # seconds between two moves that count as one held key
 DISPLAY_AFTER_HELD = 0.12
-# Seconds of no typing before a search runs. A typist's next key usually comes
-# 0.1-0.2 s later; a search started between two keys runs off the screen's
-# thread, and its result is dropped when a newer search starts.
-SEARCH_DEBOUNCE = 0.06
 MARK_READ_AFTER = 0.8  # seconds a preview stays in the pane before it counts as read
 
 
@@ -91,7 +88,6 @@ class MainScreen(AnnotatingScreen):
         self._list_shift = 0  # columns moved from the article to the list with < and >
         self._sidebar: bool | None = None  # shown or hidden with 1; None: as the width allows
         self._mark_timer: Timer | None = None
-        self._search_timer: Timer | None = None
         self._display_timer: Timer | None = None
         self._last_move = 0.0  # time.monotonic() of the list cursor's last move
         self._display_turn = 0  # bumped by each move and opening: a pending display is stale
@@ -103,21 +99,17 @@ class MainScreen(AnnotatingScreen):
         with Horizontal(id="panes"):
             yield Sidebar(id="sidebar")
             with Vertical(id="list-column"):
-                yield Input(placeholder="Search titles and text…", id="search")
+                yield SearchBar(id="search")
                 yield Static(id="list-title")
                 yield EntityHeader(id="entity-header")
                 yield ArticleList(lambda: self.reader, id="articles")
             with Vertical(id="reading-column"):
                 yield ReadingPane(id="reader")
                 yield EntityPanel(id="entity-panel")
-        with Horizontal(id="status"):
-            yield Static(id="status-text")
-            yield ProgressBar(id="progress", show_eta=False)
+        yield RefreshStatus(id="status")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).display = False
-        self.query_one("#status").display = False
         self.query_one(EntityHeader).display = False
         self.query_one(EntityPanel).display = False
         self.query_one(ReadingPane).entity_colours = EntityColours.load(self.reader)
@@ -506,10 +498,8 @@ class MainScreen(AnnotatingScreen):
         )
         header.display = True
         # Every article that mentions it, not those of a search that was open.
-        search = self.query_one("#search", Input)
         with self.prevent(Input.Changed):
-            search.value = ""
-        search.display = False
+            self.query_one(SearchBar).close()
         self._search = self._search_query = None
         self._show_view(self._followed, keep_id=self._current())
         self.query_one(ArticleList).focus()
@@ -613,25 +603,19 @@ class MainScreen(AnnotatingScreen):
     # -- search --------------------------------------------------------------------
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
+        self.query_one(SearchBar).open()
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._search = event.value.strip() or None
-        self._search_query = as_typed(event.value)
-        if self._search_timer is not None:
-            self._search_timer.stop()
+    @on(SearchBar.Typed)
+    def _search_typed(self, event: SearchBar.Typed) -> None:
+        self._search = event.text
+        self._search_query = event.query
         if self._search is None:
             self._show_view(self.current_view)
-            return
-        # Wait for a pause in typing, then rank the matches off the UI thread:
-        # a word found in every article takes ~0.3 s to rank at 100,000 articles.
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._start_search)
 
+    @on(SearchBar.Settled)
     def _start_search(self) -> None:
-        self._search_timer = None
+        # Rank the matches off the UI thread: a word found in every article
+        # takes ~0.3 s to rank at 100,000 articles.
         self._run_search(self._query_for(self.current_view))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -652,15 +636,14 @@ class MainScreen(AnnotatingScreen):
         self.query_one(ArticleList).focus()
 
     def action_clear_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.query_one(SearchBar)
         if self.has_class("wide"):
             self.action_toggle_wide()
             return
         if not search.display:
             self.unfollow_entity()
             return
-        search.value = ""
-        search.display = False
+        search.close()
         self._search = self._search_query = None
         self._show_view(self.current_view, keep_id=self._current())
         self.query_one(ArticleList).focus()
@@ -711,20 +694,12 @@ class MainScreen(AnnotatingScreen):
     def refresh_started(self, total_label: str) -> None:
         if not self.is_mounted:
             return
-        self.query_one("#status").display = True
-        self.query_one("#status-text", Static).update(Content(total_label))
-        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        self.query_one(RefreshStatus).started(total_label)
 
     def refresh_progress(self, result: FeedResult) -> None:
         if not self.is_mounted:
             return
-        p = result.progress
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(1, p.feeds_total), progress=p.feeds_done)
-        text = f"Refreshing: {p.feeds_done}/{plural(p.feeds_total, 'feed')}"
-        if p.pages_total:
-            text += f" · {p.pages_done}/{plural(p.pages_total, 'article')} extracted"
-        self.query_one("#status-text", Static).update(Content(text))
+        self.query_one(RefreshStatus).progress(result)
         now = time.monotonic()
         if now - self._last_reload > RELOAD_EVERY:
             self._last_reload = now
@@ -733,7 +708,7 @@ class MainScreen(AnnotatingScreen):
     def refresh_finished(self) -> None:
         if not self.is_mounted:
             return
-        self.query_one("#status").display = False
+        self.query_one(RefreshStatus).finished()
         self.reload_views()
 
     def reload_views(self) -> None:
