@@ -3,7 +3,7 @@
 Takes real article texts (the hand-made ground truth of the
 article-extraction-benchmark corpus, in canonical form), puts highlights on
 them, applies generated edits, and re-anchors with
-``reader.core.anchoring.reanchor_all``. Every highlight's true span is tracked
+``reader.core.notes.anchoring.reanchor_all``. Every highlight's true span is tracked
 through every edit, so each placement can be checked against ground truth.
 
 Each case: one article, one edit of one kind aimed at a target highlight, plus
@@ -83,7 +83,7 @@ try:
 except ImportError:  # not installed: run against the source tree
     sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from reader.core.anchoring import (  # noqa: E402
+from reader.core.notes.anchoring import (  # noqa: E402
     Anchor,
     Placement,
     make_anchor,

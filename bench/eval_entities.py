@@ -36,6 +36,7 @@ Run from the repository root::
     python bench/eval_entities.py --data tests/data/entities_eval.txt --corpora /path/to/ner
     python bench/eval_entities.py --no-spacy --skip-corpora
     python bench/eval_entities.py --set dev --no-spacy --skip-corpora
+    python bench/eval_entities.py --set dev --no-spacy --rules-too   # with and without spans.py
 
 ``--set dev`` / ``--set test`` score the labelled sets kept as references into the
 shared corpora (``bench/data/ner_*_refs.jsonl`` and ``ner_*_labels.jsonl``, loaded by
@@ -261,11 +262,15 @@ def show_errors(
 # -- systems ----------------------------------------------------------------------------
 
 
-def reader_tagger() -> Tagger:
-    from reader.core.entities import recognize
+def reader_tagger(spans: bool = True) -> Tagger:
+    """reader's recogniser; `spans=False` leaves out the learned span
+    classifier (core/entities/spans.py), to see what the rules alone do."""
+    from reader.core.entities import Recognizer
+
+    recognizer = Recognizer(use_spans=spans)
 
     def tag(text: str) -> list[Span]:
-        return [(m.start, m.end, m.label) for m in recognize(text)]
+        return [(m.start, m.end, m.label) for m in recognizer.find(text)]
 
     return tag
 
@@ -561,9 +566,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-errors", type=int, default=400, help="per system and data set")
     parser.add_argument("--spacy-model", default="en_core_web_sm", help="spaCy pipeline to compare")
     parser.add_argument("--no-spacy", action="store_true", help="do not try spaCy")
+    parser.add_argument(
+        "--rules-too", action="store_true", help="also score the rules without the span classifier"
+    )
     args = parser.parse_args(argv)
 
     systems: dict[str, Tagger] = {"reader.recognize": reader_tagger()}
+    if args.rules_too:
+        systems["reader, rules only"] = reader_tagger(spans=False)
     if args.no_spacy:
         print("spaCy comparison: off (--no-spacy)")
     else:

@@ -52,7 +52,7 @@ from reader.core.extract import extract_page  # noqa: E402
 from reader.core.feeds import ParsedEntry, parse_feed  # noqa: E402
 from reader.core.site_boilerplate import paragraph_key, paragraph_keys, remove_boilerplate  # noqa: E402
 from reader.core.store import Store  # noqa: E402
-from reader.core.store.site_store import remember_site_paragraphs  # noqa: E402
+from reader.core.store.sites import remember_site_paragraphs  # noqa: E402
 
 # Feeds whose items are mostly the article itself (a few sentences at least).
 MIN_FEED_TEXT_CHARS = 500

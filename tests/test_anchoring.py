@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from reader.core.anchoring import (
+from reader.core.notes.anchoring import (
     CONTEXT,
     MAX_QUOTE,
     Anchor,

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 from loopback import LoopbackServer, article_page, rss
+from reader.core.models import AnnotationFilter
 from reader.core.service import Reader
 from reader.core.store import ArticleQuery, Store
-from reader.core.store.annotation_store import AnnotationFilter
 from reader.core.store.common import text_sha
 from reader.core.store.schema import MIGRATIONS, apply_migrations, pending_migrations
 from records import TEXT, article_id, record, write

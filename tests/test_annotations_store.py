@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from reader.core.models import AnnotationFilter
 from reader.core.store import ArticleQuery, NotFoundError, Store
-from reader.core.store.annotation_store import AnnotationFilter
 from records import TEXT, article_id, record, write
 
 FEED = "https://news.example/feed.xml"

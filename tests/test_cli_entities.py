@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reader.cli import COLOR_CHOICES, LABEL_CHOICES
 from reader.core.entities import LABELS
-from reader.core.store.annotation_store import COLORS
+from reader.core.models import COLORS
 
 
 def test_choices_match_the_core() -> None:

@@ -346,7 +346,7 @@ def test_a_write_during_another_write_waits_then_says_busy(
 def test_a_big_annotation_import_commits_in_batches(
     seeded: Reader, demo_db: Path, tmp_path: Path
 ) -> None:
-    from reader.core.store.annotation_store import RESTORE_BATCH
+    from reader.core.store.annotations import RESTORE_BATCH
 
     article_id = first_article(seeded)
     word = seeded.article(article_id).text.split()[0]

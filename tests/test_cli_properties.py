@@ -31,10 +31,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.cli import main
+from reader.core.clock import iso_after
 from reader.core.config import ConfigError, Settings, StorageSettings, load_settings
 from reader.core.service import make_reader
 from reader.core.store import ArticleQuery
-from reader.core.store.common import iso_after
 from reader.core.urls import UrlError, check_url, typed_url
 from reader.wording import plural
 

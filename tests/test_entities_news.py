@@ -465,3 +465,48 @@ def test_a_company_that_only_starts_a_longer_name_is_not_marked() -> None:
         ("CUDA 12.8+", "PRODUCT"),
         ("Nvidia", "ORG"),
     ]
+
+
+def test_the_first_name_of_a_people_list_is_a_person() -> None:
+    text = "The co-founders are Mara Quint and Tobias Reyne. Quint said the round closed."
+    result = entities(text)
+    assert result["Mara Quint"] == ("Mara Quint", "PERSON")
+    assert result["Quint"] == ("Mara Quint", "PERSON")
+
+
+def test_the_organisation_of_a_role_is_not_a_person() -> None:
+    text = "Jane Smith, the chief executive of Orbital Forge, said it would grow."
+    assert ("Orbital Forge", "ORG") in found(text)
+    assert ("Orbital Forge", "PERSON") not in found(text)
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("Founded in 1931 on the belief that it would last.", ["1931"]),
+        ("He served in France between 1784 and 1789, at least.", ["1784", "1789"]),
+        ("By the 1830s, the court was wary.", ["1830s"]),
+    ],
+)
+def test_years_before_1950_after_a_date_word(text: str, years: list[str]) -> None:
+    assert [s for s, label in found(text) if label == "DATE"] == years
+
+
+def test_old_years_without_a_date_word_or_as_counts_are_not_dates() -> None:
+    assert found("A 1500 page book, and 1200 units sold since 1850 GPUs.") == []
+
+
+def test_plurals_and_variant_words_of_known_products() -> None:
+    text = "The iMac Pro, the iPad Mini and two Chromebooks; Claudes everywhere, Anthropic said."
+    result = entities(text)
+    assert result["iMac Pro"][1] == "PRODUCT"
+    assert result["iPad Mini"][1] == "PRODUCT"
+    assert result["Chromebooks"] == ("Chromebook", "PRODUCT")
+    assert result["Claudes"] == ("Claude", "AI_MODEL")
+
+
+def test_places_in_capitals_in_a_dateline() -> None:
+    assert found("BERLIN — The ministers met in CHICAGO.") == [
+        ("BERLIN", "GPE"),
+        ("CHICAGO", "GPE"),
+    ]

@@ -14,15 +14,9 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from reader.core.export import (
-    W3C_CONTEXT,
-    import_notes,
-    markdown_file_name,
-    notes_markdown,
-    notes_markdown_files,
-    notes_w3c,
-)
 from reader.core.models import Annotation
+from reader.core.notes.markdown import markdown_file_name, notes_markdown, notes_markdown_files
+from reader.core.notes.w3c import W3C_CONTEXT, import_notes, notes_w3c
 from reader.core.store import Store
 from records import TEXT, article_id, record, write
 

@@ -95,6 +95,29 @@ def test_extract_page_metadata_from_meta_tags() -> None:
     assert page.site_name == "Coastline Herald"
 
 
+def test_extract_page_metadata_without_meta_tags_and_only_what_is_wanted() -> None:
+    # No meta tags: the byline, the <time> and the <title> are read from the page;
+    # a caller whose feed entry names the author and date does not pay for them.
+    html = article_page().replace(b'<meta name="author" content="Ines Marwick">', b"")
+    html = html.replace(
+        b"<article>",
+        b'<article><p class="byline">By <a rel="author" href="/people/ines">Ines Marwick'
+        b'</a></p><time datetime="2026-03-14">14 March</time>',
+    )
+    url = "https://herald.example/vellmar-barriers"
+    page = extract_page(html, url)
+    assert page is not None
+    assert (page.author, page.date, page.site_name) == (
+        "Ines Marwick",
+        "2026-03-14",
+        "Coastline Herald",
+    )
+    lean = extract_page(html, url, want_author=False, want_date=False)
+    assert lean is not None
+    assert (lean.author, lean.date) == ("", "")
+    assert (lean.text, lean.title, lean.site_name) == (page.text, page.title, page.site_name)
+
+
 def test_extract_page_drops_headline_repeated_as_first_line() -> None:
     page = extract_page(article_page(headline_in_body=True), "https://herald.example/a")
     assert page is not None

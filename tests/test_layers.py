@@ -9,8 +9,8 @@ import sys
 def test_core_imports_without_textual_or_rich() -> None:
     code = (
         "import sys, reader.core.service, reader.core.refresh, reader.cli,"
-        " reader.core.entities, reader.core.analysis, reader.core.anchoring,"
-        " reader.core.export, reader.core.entities.statistical;"
+        " reader.core.entities, reader.core.analysis, reader.core.notes.anchoring,"
+        " reader.core.notes.markdown, reader.core.notes.w3c, reader.core.entities.statistical;"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'));"
         "print(','.join(bad))"
     )

@@ -17,7 +17,7 @@ from reader.core.site_boilerplate import (
     site_of,
 )
 from reader.core.store import ArticleQuery, Store
-from reader.core.store.site_store import remember_site_paragraphs, site_boilerplate
+from reader.core.store.sites import remember_site_paragraphs, site_boilerplate
 from records import record, write
 
 NEWSLETTER = "Sign our petition for better harbours and get the Tidewater weekly digest free."

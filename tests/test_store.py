@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,69 @@ def test_a_partly_migrated_database_upgrades_in_place(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     assert pending_migrations(store.conn) == []
+
+
+def test_pages_that_could_not_be_fetched_stay_retried_after_the_upgrade(tmp_path: Path) -> None:
+    """Before 0006 the retry rule was the error's wording; the migration turns
+    that wording into the extraction status, so nothing is lost or retried anew."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    apply_migrations(conn, stop_before="0006_extraction_status")
+    conn.execute(
+        "INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://a.example/feed', '2025')"
+    )
+    for key, error in (
+        ("unreachable", "article page: HTTP 503"),
+        ("short", "page text too short; kept the feed's content"),
+        ("fine", None),
+    ):
+        conn.execute(
+            "INSERT INTO articles (feed_id, key, added_at, sort_date, entry_hash,"
+            " extraction_error) VALUES (1, ?, '2025', '2025', ?, ?)",
+            (key, f"hash-{key}", error),
+        )
+    conn.close()
+    store = Store(path)
+    statuses = dict(store.conn.execute("SELECT key, extraction_status FROM articles"))
+    assert statuses == {"unreachable": "retry", "short": "failed", "fine": "done"}
+    hashes, _ = store.known_entries(1)
+    assert hashes == {"unreachable": "", "short": "hash-short", "fine": "hash-fine"}
+
+
+def test_the_retry_rule_reads_the_status_not_the_message(store: Store) -> None:
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    unreachable = dataclasses.replace(
+        record("a", "A", "x"), extraction_error="timed out", extraction_status="retry"
+    )
+    worded = dataclasses.replace(
+        record("b", "B", "x"),
+        extraction_error="article page: lookalike",
+        extraction_status="failed",
+    )
+    write(store, feed_id, unreachable, worded)
+    hashes, _ = store.known_entries(feed_id)
+    assert hashes["a"] == "" and hashes["b"] == worded.entry_hash
+    # A later refresh that reads the page makes it an ordinary article again.
+    write(store, feed_id, record("a", "A", "x"))
+    assert store.known_entries(feed_id)[0]["a"] == record("a", "A", "x").entry_hash
+
+
+def test_each_thread_gets_its_own_connection_and_close_ends_them_all(store: Store) -> None:
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    write(store, feed_id, record("k1", "One", "text"))
+    seen: list[object] = []
+
+    def in_a_thread() -> None:
+        seen.append(store.conn)
+        seen.append(len(store.articles(ArticleQuery())))
+
+    worker = threading.Thread(target=in_a_thread)
+    worker.start()
+    worker.join()
+    assert seen[0] is not store.conn and seen[1] == 1
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.articles(ArticleQuery())
 
 
 def test_deleting_a_feed_cascades_to_its_articles(store: Store) -> None:

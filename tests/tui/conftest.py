@@ -47,13 +47,9 @@ def anyio_backend() -> str:
 @pytest.fixture
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Seeded rows get the same added/fetched times on every run."""
-    import reader.core.service
-    import reader.core.store.annotation_store
-    import reader.core.store.store
+    import reader.core.clock
 
-    modules = (reader.core.store.store, reader.core.store.annotation_store, reader.core.service)
-    for module in modules:
-        monkeypatch.setattr(module, "utcnow", lambda: FIXED_NOW)
+    monkeypatch.setattr(reader.core.clock, "utcnow", lambda: FIXED_NOW)
 
 
 @pytest.fixture

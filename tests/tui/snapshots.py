@@ -59,6 +59,15 @@ def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     return press
 
 
+def article_shown(pilot: Pilot[Any]) -> Awaitable[None]:
+    """Wait until the reading pane shows the article under the cursor: the app shows
+    it a moment after the key (a held key shows only the last), so keys that act on
+    the pane's text must wait for it."""
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    return wait_until(pilot, pane_follows_cursor(app))
+
+
 def on_screen(kind: type) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def wait(pilot: Pilot[Any]) -> None:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind))

@@ -20,6 +20,7 @@ from tui.snapshots import (
     SIZE,
     MakeApp,
     Snap,
+    article_shown,
     keys,
     on_screen,
     open_article,
@@ -50,7 +51,11 @@ def panel_open(pilot: Pilot[Any]) -> Any:
 
 def test_highlight_dialog(snap_compare: Snap, make_app: MakeApp, demo: Settings) -> None:
     run_before = then(
-        on_screen(MainScreen), keys("enter", "v", "W", "W", "enter"), on_screen(AnnotationDialog)
+        on_screen(MainScreen),
+        keys("enter"),
+        article_shown,
+        keys("v", "W", "W", "enter"),
+        on_screen(AnnotationDialog),
     )
     assert snap_compare(make_app(demo), terminal_size=SIZE, run_before=run_before)
 

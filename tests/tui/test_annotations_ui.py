@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, Static
 
 from reader.core.config import Settings
+from reader.core.models import AnnotationFilter
 from reader.core.store import ArticleQuery
-from reader.core.store.annotation_store import AnnotationFilter
 from reader.tui.app import ReaderApp
 from reader.tui.screens.annotations import AnnotationsScreen
 from reader.tui.screens.dialogs import ConfirmDialog

@@ -427,6 +427,20 @@ async def test_space_reads_on_and_escape_goes_back(tmp_path: Path, make_app: Mak
         assert listed.has_focus
 
 
+async def test_palette_commands_name_the_remapped_key(tmp_path: Path, make_app: MakeApp) -> None:
+    import dataclasses
+
+    settings = dataclasses.replace(app_settings(tmp_path), keymap={"main.toggle_star": "f"})
+    await off_loop(seed_demo, settings)
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert helps["Toggle star"] == "Star or unstar the article (f)"
+        assert helps["Search"] == "Full-text search (/)"
+        assert helps["Annotations"] == "Every highlight and note (@)"
+
+
 async def test_help_lists_binding_ids_and_the_keymap(tmp_path: Path, make_app: MakeApp) -> None:
     import dataclasses
 

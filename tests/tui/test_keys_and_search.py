@@ -4,9 +4,11 @@ all-annotations screen filtering it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
+from textual import events
 from textual.widgets import Input, OptionList
 
 from reader.core.config import Settings
@@ -115,3 +117,29 @@ async def test_typing_on_the_annotations_screen_filters(demo: Settings, make_app
         await wait_until(
             pilot, lambda: pane.article is not None and pane.article.summary.id == second
         )
+
+
+async def test_a_held_key_ends_on_the_article_under_the_cursor(
+    demo: Settings, make_app: MakeApp
+) -> None:
+    # A held j: keys arrive as a terminal's key repeat sends them (every 1/30 s,
+    # nobody waiting for the app). The pane skips what the cursor passes over
+    # and shows the article the cursor stops on.
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        listed = screen.query_one(ArticleList)
+        await wait_until(pilot, lambda: screen.query_one(ReadingPane).article is not None)
+        driver = app._driver
+        assert driver is not None
+        for _ in range(8):
+            key = events.Key("j", "j")
+            key.set_sender(app)
+            driver.send_message(key)
+            await asyncio.sleep(1 / 30)
+        await wait_until(pilot, lambda: listed.cursor == 8)
+        await wait_until(pilot, pane_follows_cursor(app))
+        pane = screen.query_one(ReadingPane)
+        assert pane.article is not None
+        assert pane.article.summary.id == listed.id_at(8)

@@ -16,7 +16,7 @@ from reader.core.config import EntitySettings
 from reader.core.entities import Mention, Recognizer, Rule
 from reader.core.entities.relevance import ai_score, relevance_digest
 from reader.core.entities.statistical import load_model
-from reader.core.store import ArticleRecord
+from reader.core.models import ArticleRecord
 
 
 @dataclass(frozen=True, slots=True)

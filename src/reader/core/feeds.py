@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
+from reader.core.clock import TIMESTAMP_FORMAT, timestamp
 from reader.core.extract import html_to_text
 from reader.core.feeds_fast import RawFeed, parse_plain_feed
 from reader.core.pickling import as_tuple
@@ -283,7 +284,7 @@ def _iso(value: time.struct_time | None) -> str | None:
         return None
     try:
         seconds = calendar.timegm(value)
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+        return time.strftime(TIMESTAMP_FORMAT, time.gmtime(seconds))
     except (OverflowError, ValueError, TypeError):
         return None
 
@@ -299,7 +300,7 @@ def _iso_text(value: Any) -> str | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return timestamp(parsed)
 
 
 def _text_or_html(value: Any) -> str:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reader.core.clock import TIMESTAMP_FORMAT
+
 RSS_CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -419,4 +421,4 @@ def _iso(
         raise Declined from exc
     if not 1900 <= year <= 9998:
         raise Declined
-    return (local - timedelta(seconds=offset)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (local - timedelta(seconds=offset)).strftime(TIMESTAMP_FORMAT)

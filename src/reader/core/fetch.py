@@ -30,7 +30,7 @@ from urllib.parse import urljoin, urlsplit
 # httpx imports its optional command-line module (which pulls in rich and
 # click, ~60 ms) whenever they are installed. The core needs neither: a None
 # entry makes that import fail fast, and httpx then skips it.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None blocks an import
 
 import httpx  # noqa: E402
 

@@ -30,9 +30,8 @@ from reader.core.extract import (
 from reader.core.feed_lead import trim_to_feed
 from reader.core.feeds import NotAFeedError, ParsedEntry, ParsedFeed, parse_feed
 from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
+from reader.core.models import ArticleRecord, ExtractionStatus, FeedState
 from reader.core.site_boilerplate import paragraph_keys, remove_boilerplate, site_of
-from reader.core.store import ArticleRecord, FeedState
-from reader.core.store.store import PAGE_FETCH_FAILED
 from reader.core.textnorm import strip_controls
 from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
 
@@ -262,7 +261,7 @@ class Pipeline:
         try:
             page = await self.fetcher.get(entry.url, accept=PAGE_ACCEPT, linked_from=feed_response)
         except FetchError as exc:
-            return _record(entry, None, PAGE_FETCH_FAILED + exc.reason)
+            return _record(entry, None, f"article page: {exc.reason}", page_unreachable=True)
         content_type = page.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in HTML_TYPES:
             return _record(entry, None, f"article page is {content_type}, not HTML")
@@ -306,7 +305,10 @@ def _page_record(
 ) -> ArticleRecord:
     """In a worker process: extract the page, choose the text, analyse it. One
     task per page, so the article travels between processes once."""
-    extracted = extract_page(content, url)
+    # The entry's own author and date win over the page's (_record): not looked for then.
+    extracted = extract_page(
+        content, url, want_author=not entry.author, want_date=entry.published is None
+    )
     learned: tuple[int, ...] = ()
     if extracted is not None:
         # What the site repeats is learned from the text as extracted; then the
@@ -371,8 +373,13 @@ def _record(
     error: str | None,
     *,
     use_page_text: bool = False,
+    page_unreachable: bool = False,
 ) -> ArticleRecord:
-    """An article from the feed entry, completed with what the page gave."""
+    """An article from the feed entry, completed with what the page gave.
+
+    `page_unreachable`: the page could not be fetched, so the next refresh
+    tries it again (its extraction status is "retry")."""
+    status: ExtractionStatus = "retry" if page_unreachable else "failed" if error else "done"
     text = page.text if (page is not None and use_page_text) else entry.feed_text
     title = entry.title or (page.title if page else "") or _first_words(text)
     published = entry.published
@@ -395,6 +402,7 @@ def _record(
         extraction_error=strip_controls(error) if error else None,
         site_name=page.site_name if page else "",
         image_url=page.image if page else "",
+        extraction_status=status,
     )
 
 

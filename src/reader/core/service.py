@@ -4,34 +4,39 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.core import clock
 from reader.core.config import ConfigError, Settings
 from reader.core.entities import LABELS, Mention, Rule
 from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
 from reader.core.fetch import Fetcher, FetchError
 from reader.core.models import (
+    DEFAULT_COLOR,
+    AddResult,
     Annotation,
+    AnnotationFilter,
     Article,
     ArticleSummary,
+    EntityCount,
     Feed,
     FeedResult,
+    NotesImportResult,
+    OpmlImportResult,
     RefreshProgress,
 )
-from reader.core.opml import parse_opml, write_opml
+from reader.core.opml import OpmlError, parse_opml, write_opml
 from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
-from reader.core.store.annotation_store import DEFAULT_COLOR, AnnotationFilter
-from reader.core.store.common import iso_after, utcnow
 from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
 
 if TYPE_CHECKING:
     from reader.core.entities.recognizer import Recognizer
-    from reader.core.export import ImportResult as NotesImportResult
 
 
 class AddError(ValueError):
@@ -42,20 +47,6 @@ class AddError(ValueError):
 class Discovered:
     url: str  # the feed's own URL (after autodiscovery)
     title: str
-
-
-@dataclass(frozen=True, slots=True)
-class AddResult:
-    feed_id: int
-    url: str
-    created: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    added: int
-    existing: int
-    invalid: tuple[str, ...]
 
 
 class Reader:
@@ -169,7 +160,7 @@ class Reader:
         kept = sum(self.store.remove_feed(feed_id)[1] for feed_id in demo)
         return len(demo), kept
 
-    def import_opml(self, path: str | Path) -> ImportResult:
+    def import_opml(self, path: str | Path) -> OpmlImportResult:
         feeds = parse_opml(Path(path).read_bytes())
         added = existing = 0
         invalid = []
@@ -182,7 +173,7 @@ class Reader:
             _, created = self.store.add_feed(url, title=feed.title, tags=feed.tags)
             added += created
             existing += not created
-        return ImportResult(added, existing, tuple(invalid))
+        return OpmlImportResult(added, existing, tuple(invalid))
 
     def export_opml(self) -> str:
         return write_opml(self.store.feeds())
@@ -199,7 +190,7 @@ class Reader:
         feeds already yielded stay stored.
         """
         states = self.store.feed_states(feed_ids)
-        now = utcnow()
+        now = clock.utcnow()
         due = []
         for state in states:
             if not force and state.next_fetch_after and state.next_fetch_after > now:
@@ -242,7 +233,7 @@ class Reader:
             self.store.record_not_modified(state.id)
             return FeedResult(state.id, state.url, state.title, "not_modified", progress=progress)
         if isinstance(outcome, Failed):
-            next_after = iso_after(
+            next_after = clock.iso_after(
                 self._backoff_seconds(state.error_count + 1, outcome.retry_after)
             )
             # An error may quote the server or the document (a parser's message).
@@ -311,8 +302,73 @@ class Reader:
     def article(self, article_id: int) -> Article:
         return self.store.article(article_id)
 
+    def has_feeds(self) -> bool:
+        return self.store.has_feeds()
+
+    def feed(self, feed_id: int) -> Feed:
+        return self.store.feed(feed_id)
+
+    def article_keys(self, query: ArticleQuery) -> list[tuple[str, int]]:
+        """(sort key, id) of the matching articles, cheap: the app pages through them."""
+        return self.store.article_keys(query)
+
+    def count_articles(self, query: ArticleQuery) -> int:
+        return self.store.count_articles(query)
+
+    def summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
+        return self.store.summaries(ids)
+
+    def mentions(self, article_id: int) -> list[Mention]:
+        return self.store.mentions(article_id)
+
+    # -- the reader's marks, tags, saved searches, preferences -------------------------
+
+    def set_read(self, article_ids: Sequence[int], read: bool = True) -> None:
+        self.store.set_read(article_ids, read)
+
+    def set_starred(self, article_ids: Sequence[int], starred: bool = True) -> None:
+        self.store.set_starred(article_ids, starred)
+
+    def mark_all_read(self, query: ArticleQuery) -> list[int]:
+        """Mark the query's unread articles read; returns their ids (to undo)."""
+        return self.store.mark_all_read(query)
+
     def tag(self, article_id: int, tags: Sequence[str], *, remove: bool = False) -> None:
         self.store.tag_article(article_id, check_tags(tags), remove=remove)
+
+    def tag_articles(
+        self, article_ids: Sequence[int], tags: Sequence[str], *, remove: bool = False
+    ) -> None:
+        self.store.tag_articles(article_ids, tags, remove=remove)
+
+    def tag_names(self) -> list[str]:
+        return self.store.tag_names()
+
+    def tag_counts(self) -> list[tuple[str, str, int]]:
+        """(name, kind, articles) of every tag on an article."""
+        return self.store.tag_counts()
+
+    def rename_tag(self, old: str, new: str) -> int:
+        return self.store.rename_tag(old, new)
+
+    def delete_tag(self, name: str) -> int:
+        return self.store.delete_tag(name)
+
+    def save_search(self, query: str, name: str = "") -> int:
+        return self.store.save_search(query, name)
+
+    def saved_searches(self) -> list[tuple[int, str, str]]:
+        """(id, name, query), oldest first."""
+        return self.store.saved_searches()
+
+    def delete_search(self, search_id: int) -> None:
+        self.store.delete_search(search_id)
+
+    def preference(self, key: str) -> str | None:
+        return self.store.preference(key)
+
+    def set_preference(self, key: str, value: str) -> None:
+        self.store.set_preference(key, value)
 
     # -- entities ------------------------------------------------------------------
 
@@ -321,6 +377,55 @@ class Reader:
         from reader.core.analysis import recognizer_for
 
         return recognizer_for(tuple(self.store.entity_rules()), self.settings.entities.model)
+
+    def entity_rules(self) -> list[Rule]:
+        return self.store.entity_rules()
+
+    def entity_counts(self, *, prefix: str = "", limit: int = 50) -> list[EntityCount]:
+        return self.store.entity_counts(prefix=prefix, limit=limit)
+
+    def entity_timeline(self, name: str) -> list[tuple[str, int]]:
+        return self.store.entity_timeline(name)
+
+    def entity_label(self, name: str) -> str | None:
+        return self.store.entity_label(name)
+
+    def count_unanalysed(self) -> int:
+        """Articles stored before entities existed, waiting for `reanalyse`."""
+        return self.store.count_unanalysed()
+
+    def all_article_ids(self) -> list[int]:
+        return self.store.all_article_ids()
+
+    def correct_entities(self, rules: Sequence[Rule]) -> int:
+        """Store the user's corrections and re-analyse every article they may
+        change; returns how many were re-analysed. Raises ValueError for a rule
+        that names an unknown label. One correction at a time: a later rule's
+        results must not be overwritten by an earlier, slower re-analysis."""
+        with _CORRECTIONS:
+            affected: set[int] = set()
+            for rule in rules:
+                affected.update(self.add_entity_rule(rule))
+            return self.reanalyse_all(sorted(affected))
+
+    def unignore_entity(self, surface: str) -> int:
+        """Stop ignoring `surface`; returns how many articles were re-analysed.
+        Raises NotFoundError if it was not ignored."""
+        with _CORRECTIONS:
+            if not self.store.delete_entity_rule("ignore", surface):
+                raise NotFoundError(f"{surface!r} is not ignored")
+            return self.reanalyse_all(self.store.articles_mentioning([surface], []))
+
+    def typed_alias(self, surface: str, entity: str, label: str = "") -> Rule:
+        """An alias pointing at the entity's canonical name, with the entity's
+        type (or `label` for one not seen yet); ValueError if neither is known."""
+        name = self.resolve_entity(entity)
+        found = self.store.entity_label(name) or next(
+            (m.label for m in self.recognize(name) if m.entity == name), label
+        )
+        if not found:
+            raise ValueError(f"{name} is not a known entity: choose its type")
+        return Rule("alias", surface, name, found)
 
     def recognize(self, text: str) -> list[Mention]:
         return self.recognizer().find(text)
@@ -424,9 +529,57 @@ class Reader:
     def annotations(self, where: AnnotationFilter | None = None) -> list[Annotation]:
         return self.store.annotations(where or AnnotationFilter())
 
+    def annotation_counts(self, article_ids: Sequence[int]) -> dict[int, int]:
+        return self.store.annotation_counts(article_ids)
+
+    def highlight(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        *,
+        note: str = "",
+        color: str = DEFAULT_COLOR,
+        tags: Sequence[str] = (),
+        text_sha: str | None = None,
+    ) -> Annotation:
+        """Highlight text[start:end]; refused if the text is no longer the
+        version `text_sha` names (the offsets would be other words)."""
+        return self.store.highlight(
+            article_id, start, end, note=note, color=color, tags=tags, text_sha=text_sha
+        )
+
+    def add_note(self, article_id: int, note: str, *, tags: Sequence[str] = ()) -> Annotation:
+        return self.store.add_note(article_id, note, tags=tags)
+
+    def update_annotation(
+        self,
+        annotation_id: int,
+        *,
+        note: str | None = None,
+        color: str | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> Annotation:
+        return self.store.update_annotation(annotation_id, note=note, color=color, tags=tags)
+
+    def delete_annotation(self, annotation_id: int) -> None:
+        self.store.delete_annotation(annotation_id)
+
+    def reattach(
+        self, annotation_id: int, start: int, end: int, *, text_sha: str | None = None
+    ) -> Annotation:
+        return self.store.reattach(annotation_id, start, end, text_sha=text_sha)
+
+    def orphan_to_note(self, annotation_id: int) -> Annotation:
+        return self.store.orphan_to_note(annotation_id)
+
+    def version_text(self, article_id: int, sha: str) -> str | None:
+        return self.store.version_text(article_id, sha)
+
     def export_notes(self, fmt: str = "markdown") -> str:
         """Every annotation as one Markdown file or W3C Web Annotation JSON ("json")."""
-        from reader.core.export import notes_markdown, notes_w3c
+        from reader.core.notes.markdown import notes_markdown
+        from reader.core.notes.w3c import notes_w3c
 
         if fmt == "json":
             document = notes_w3c(self.store)
@@ -437,14 +590,14 @@ class Reader:
 
     def export_notes_files(self) -> dict[str, str]:
         """One Markdown document per annotated article: {file name: content}."""
-        from reader.core.export import notes_markdown_files
+        from reader.core.notes.markdown import notes_markdown_files
 
         return notes_markdown_files(self.store)
 
     def import_notes(self, path: str | Path) -> NotesImportResult:
         """Restore a W3C Web Annotation JSON export onto the matching articles.
         Raises ValueError for a file that is not such JSON."""
-        from reader.core.export import import_notes
+        from reader.core.notes.w3c import import_notes
 
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -454,6 +607,19 @@ class Reader:
             raise ValueError("not an annotations export: nested too deeply") from None
         return import_notes(self.store, data)
 
+
+def salience(
+    mentions: Sequence[Mention], title: str, text: str
+) -> list[tuple[str, str, int, float]]:
+    """(entity, label, mention count, score) for followable entities, best first
+    (see reader.core.entities.recognizer.salience; imported when first used)."""
+    from reader.core.entities.recognizer import salience as ranked
+
+    return ranked(mentions, title, text)
+
+
+# Entity corrections one at a time (see Reader.correct_entities).
+_CORRECTIONS = threading.Lock()
 
 # The largest id SQLite can store; a bigger number names no feed or article.
 MAX_ID = 2**63 - 1
@@ -486,8 +652,14 @@ __all__ = [
     "AddError",
     "AddResult",
     "Discovered",
-    "ImportResult",
     "NotFoundError",
+    "NotesImportResult",
+    "OpmlError",
+    "OpmlImportResult",
     "Reader",
+    "UrlError",
     "make_reader",
+    "salience",
+    "strip_controls",
+    "typed_url",
 ]

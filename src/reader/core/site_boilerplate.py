@@ -15,7 +15,7 @@ line that a technical blog repeats in a few of its posts; and one that the feed
 itself gives as part of this entry's content is kept too.
 
 The functions here are pure; the store keeps the fingerprints
-(``reader.core.store.site_store``) and the refresh hands the worker the set.
+(``reader.core.store.sites``) and the refresh hands the worker the set.
 """
 
 from __future__ import annotations

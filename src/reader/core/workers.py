@@ -118,7 +118,7 @@ class WorkerPool:
         self._release(worker)
         if not ok:
             raise value
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return]  # a job's result comes untyped off the pipe
 
     def close(self) -> None:
         """Kill every worker and wait for each to be gone (milliseconds)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -12,8 +13,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.errors import unexpected
-from reader.core.models import FeedResult
-from reader.core.service import AddResult, ImportResult, Reader, make_reader
+from reader.core.models import FeedResult, RefreshTally
+from reader.core.service import AddResult, OpmlImportResult, Reader
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
 from reader.tui.entity_theme import entity_variables
 from reader.tui.highlight_theme import highlight_variables
@@ -23,8 +24,32 @@ from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.welcome import WelcomeScreen
 from reader.tui.text import plural, short_url
+from reader.tui.widgets.sidebar import Sidebar
 
 THEME_PREFERENCE = "theme"
+
+# The main screen's commands in the palette: (label, description, action). The
+# key each is bound to is looked up when the palette opens (see _keys_for).
+MAIN_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Search", "Full-text search", "search"),
+    ("Save this search", "Keep the search in the sidebar", "save_search"),
+    ("Mark all read", "Every article in this view", "mark_all_read"),
+    ("Toggle read", "Mark the article read or unread", "toggle_read"),
+    ("Toggle star", "Star or unstar the article", "toggle_star"),
+    ("Next unread", "Jump to the next unread article", "next_unread"),
+    ("Open in browser", "Open the article's page", "open_browser"),
+    ("Copy link", "Copy the article's URL", "copy_link"),
+    ("Wide reading", "Reading pane full width", "toggle_wide"),
+    ("Sort", "Newest first, oldest first, by title", "cycle_order"),
+    ("Annotations", "Every highlight and note", "all_annotations"),
+    ("Annotations panel", "The article's highlights and notes", "toggle_annotations"),
+    ("Tags", "Tag the article, or the marked ones", "edit_tags"),
+    ("Article note", "A note on the whole article", "article_note"),
+    ("Entity panel", "The article's entities, to follow or correct", "entity_panel"),
+    ("Entity colours", "Colour entities in the text or not", "toggle_entities"),
+    ("Entity colours by type", "Choose which types are coloured", "entity_labels"),
+    ("Correct an entity", "Set a name's type, add an alias, ignore a name", "correct_entity"),
+)
 
 
 class ReaderApp(App[None]):
@@ -55,7 +80,7 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        saved = self.reader.store.preference(THEME_PREFERENCE)
+        saved = self.reader.preference(THEME_PREFERENCE)
         theme = saved or self.settings.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -63,7 +88,7 @@ class ReaderApp(App[None]):
         if self._load_demo:
             self.push_screen(MainScreen())
             self.call_after_refresh(self.load_demo)
-        elif not self.reader.store.has_feeds():
+        elif not self.reader.has_feeds():
             self.push_screen(WelcomeScreen(len(self.settings.ui.starter_feeds)), self._welcomed)
         else:
             self.push_screen(MainScreen())
@@ -82,7 +107,7 @@ class ReaderApp(App[None]):
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
         if isinstance(name, str):
-            self.reader.store.set_preference(THEME_PREFERENCE, name)
+            self.reader.set_preference(THEME_PREFERENCE, name)
 
     def _main(self) -> MainScreen:
         for screen in reversed(self.screen_stack):
@@ -140,47 +165,20 @@ class ReaderApp(App[None]):
         )
         main = self._main_if_open()
         if main is not None:
-            for label, help_text, action in (
-                ("Search", "Full-text search (/)", main.action_search),
-                ("Save this search", "Keep the search in the sidebar", main.action_save_search),
-                ("Mark all read", "Every article in this view", main.action_mark_all_read),
-                ("Toggle read", "Mark the article read or unread", main.action_toggle_read),
-                ("Toggle star", "Star or unstar the article", main.action_toggle_star),
-                ("Next unread", "Jump to the next unread article", main.action_next_unread),
-                ("Open in browser", "Open the article's page", main.action_open_browser),
-                ("Copy link", "Copy the article's URL", main.action_copy_link),
-                ("Wide reading", "Reading pane full width (z)", main.action_toggle_wide),
-                ("Sort", "Newest first, oldest first, by title (O)", main.action_cycle_order),
-                ("Annotations", "Every highlight and note (@)", main.action_all_annotations),
-                (
-                    "Annotations panel",
-                    "The article's highlights and notes (H)",
-                    main.action_toggle_annotations,
-                ),
-                ("Tags", "Tag the article, or the marked ones (t)", main.action_edit_tags),
-                ("Article note", "A note on the whole article (N)", main.action_article_note),
-                (
-                    "Entity panel",
-                    "The article's entities, to follow or correct (E)",
-                    main.action_entity_panel,
-                ),
-                (
-                    "Entity colours",
-                    "Colour entities in the text or not (e)",
-                    main.action_toggle_entities,
-                ),
-                (
-                    "Entity colours by type",
-                    "Choose which types are coloured (L)",
-                    main.action_entity_labels,
-                ),
-                (
-                    "Correct an entity",
-                    "Set a name's type, add an alias, ignore a name (C)",
-                    main.action_correct_entity,
-                ),
-            ):
-                yield SystemCommand(label, help_text, action)
+            for label, description, action in MAIN_COMMANDS:
+                keys = self._keys_for(main, action)
+                help_text = f"{description} ({keys})" if keys else description
+                yield SystemCommand(label, help_text, getattr(main, f"action_{action}"))
+
+    def _keys_for(self, screen: Screen[Any], action: str) -> str:
+        """The keys bound to `action` on the screen now, after the user's keymap:
+        the palette names the key the user actually has."""
+        keys = [
+            self.get_key_display(active.binding)
+            for active in screen.active_bindings.values()
+            if active.node is screen and active.binding.action == action
+        ]
+        return ", ".join(dict.fromkeys(keys))
 
     def jump_to_feed(self, feed_id: int) -> None:
         self._main().select_feed(feed_id)
@@ -203,10 +201,10 @@ class ReaderApp(App[None]):
             self._main().reload_sidebar()
             self.start_refresh([result.feed_id], force=True)
 
-        self.push_screen(AddFeedDialog(self.settings), added)
+        self.push_screen(AddFeedDialog(self.reader), added)
 
     def action_import_opml(self) -> None:
-        def imported(result: ImportResult | None) -> None:
+        def imported(result: OpmlImportResult | None) -> None:
             if result is None:
                 return
             added = plural(result.added, "new feed")
@@ -222,7 +220,7 @@ class ReaderApp(App[None]):
             if result.added:
                 self.start_refresh(None)
 
-        self.push_screen(ImportOpmlDialog(self.settings), imported)
+        self.push_screen(ImportOpmlDialog(self.reader), imported)
 
     def subscribe_starter_pack(self) -> None:
         results = self.reader.add_feeds(self.settings.ui.starter_feeds, discover=False)
@@ -247,7 +245,7 @@ class ReaderApp(App[None]):
                 if kept:
                     message += f" Kept {plural(kept, 'article')} you starred, tagged or annotated."
                 self.notify(message, markup=False)
-                if not self.reader.store.has_feeds():
+                if not self.reader.has_feeds():
                     # Back to where a new user starts, not an empty main screen.
                     self.call_after_refresh(self._welcome_again)
                     return
@@ -277,9 +275,9 @@ class ReaderApp(App[None]):
         main = self._main_if_open()
         if main is None:
             return
-        view = main.query_one("#sidebar").current  # type: ignore[attr-defined]
-        if view.key.startswith("feed:"):
-            self.start_refresh([int(view.key.split(":", 1)[1])], force=True)
+        view = main.query_one("#sidebar", Sidebar).current
+        if view.which.feed_id is not None:
+            self.start_refresh([view.which.feed_id], force=True)
         else:
             self.notify("Select a feed in the sidebar to refresh it alone.", markup=False)
 
@@ -298,25 +296,14 @@ class ReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh_worker(self, feed_ids: list[int] | None, force: bool) -> None:
         worker = get_current_worker()
-        reader = make_reader(self.settings)  # one connection per thread
-        feeds = new = 0
-        failed: list[FeedResult] = []
-        skipped: list[FeedResult] = []
-        try:
-            for result in reader.refresh(feed_ids, force=force):
-                if worker.is_cancelled:
-                    break
-                new += result.new
-                if result.status == "failed":
-                    failed.append(result)
-                if result.status == "skipped":
-                    skipped.append(result)
-                else:
-                    feeds += 1
-                self.post_message(FeedRefreshed(result))
-        finally:
-            reader.close()
-        self.post_message(RefreshFinished(feeds, new, failed, skipped))
+        tally = RefreshTally()
+        # The store gives this worker thread its own connection.
+        for result in self.reader.refresh(feed_ids, force=force):
+            if worker.is_cancelled:
+                break
+            tally.add(result)
+            self.post_message(FeedRefreshed(result))
+        self.post_message(RefreshFinished(tally.fetched, tally.new, tally.failed, tally.skipped))
 
     def on_feed_refreshed(self, message: FeedRefreshed) -> None:
         main = self._main_if_open()

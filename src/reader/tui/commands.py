@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from pathlib import Path
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from reader.core.store import ArticleQuery, Store
-from reader.core.store.entity_store import EntityCount
+from reader.core.models import ArticleQuery, EntityCount
+from reader.core.service import Reader
+from reader.tui.app_access import ReaderAppAccess
 from reader.tui.styles import LABEL_NAMES
 from reader.tui.text import plural
 
@@ -33,85 +33,80 @@ def highlight(matcher: Matcher, candidate: str) -> Content:
     return content
 
 
-class FeedsProvider(Provider):
+class FeedsProvider(ReaderAppAccess, Provider):
     """ "feed: <title>" for every subscribed feed."""
 
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = self.reader_app
         matcher = self.matcher(query)
-        for feed in app.reader.store.feeds():  # type: ignore[attr-defined]
+        for feed in app.reader.feeds():
             name = f"feed: {feed.title or feed.url}"
             score = matcher.match(name)
             if score > 0:
                 yield Hit(
                     score,
                     highlight(matcher, name),
-                    partial(app.jump_to_feed, feed.id),  # type: ignore[attr-defined]
+                    partial(app.jump_to_feed, feed.id),
                     text=name,
                     help=escape(f"{feed.unread} unread · {feed.url}"),
                 )
 
     async def discover(self) -> Hits:
-        app = self.app
-        for feed in app.reader.store.feeds()[:20]:  # type: ignore[attr-defined]
+        app = self.reader_app
+        for feed in app.reader.feeds()[:20]:
             name = f"feed: {feed.title or feed.url}"
             yield DiscoveryHit(
                 Content(name),
-                partial(app.jump_to_feed, feed.id),  # type: ignore[attr-defined]
+                partial(app.jump_to_feed, feed.id),
                 text=name,
                 help=escape(f"{feed.unread} unread"),
             )
 
 
-class ArticlesProvider(Provider):
+class ArticlesProvider(ReaderAppAccess, Provider):
     """Articles whose title or text matches the typed words (full-text search)."""
 
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 3:
             return
-        app = self.app
+        app = self.reader_app
         matcher = self.matcher(query)
-        store = app.reader.store  # type: ignore[attr-defined]
-        found = store.articles(ArticleQuery(search=query, limit=15))
+        reader = app.reader
+        found = reader.articles(ArticleQuery(search=query, limit=15))
         for rank, article in enumerate(found):
             title = f"article: {article.title or '(untitled)'}"
             yield Hit(
                 # Full-text relevance decides the order (best first).
                 1.0 - rank / (len(found) + 1),
                 highlight(matcher, title),
-                partial(app.jump_to_article, article.id),  # type: ignore[attr-defined]
+                partial(app.jump_to_article, article.id),
                 text=title,
                 help=escape(f"{article.feed_title} · {(article.published or '')[:10]}"),
             )
 
 
-def _most_mentioned(path: Path, limit: int) -> list[EntityCount]:
-    """Counted over every mention (seconds on a large archive): run in a thread,
-    with its own connection, once each time the palette opens."""
-    store = Store(path)
-    try:
-        return store.entity_counts(limit=limit)
-    finally:
-        store.close()
+def _most_mentioned(reader: Reader, limit: int) -> list[EntityCount]:
+    """Counted over every mention (seconds on a large archive): run in a thread
+    (on that thread's own connection), once each time the palette opens."""
+    return reader.entity_counts(limit=limit)
 
 
-class EntitiesProvider(Provider):
+class EntitiesProvider(ReaderAppAccess, Provider):
     """ "entity: <name>" for the entities in the store; choosing one follows it."""
 
     _top: list[EntityCount] = []
 
     async def startup(self) -> None:
-        path = self.app.reader.store.path  # type: ignore[attr-defined]
-        self._top = await asyncio.to_thread(_most_mentioned, path, 200)
+        self._top = await asyncio.to_thread(_most_mentioned, self.reader, 200)
 
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = self.reader_app
         matcher = self.matcher(query)
-        store = app.reader.store  # type: ignore[attr-defined]
+        reader = app.reader
         # The names starting with what was typed, then the most mentioned ones
         # for fuzzy matches ("zhen" finds Zhenlan Labs among thousands).
         typed = query.strip().removeprefix("entity:").strip()
-        candidates = store.entity_counts(prefix=typed, limit=30) if typed else []
+        candidates = reader.entity_counts(prefix=typed, limit=30) if typed else []
         seen = {entity.name for entity in candidates}
         candidates += [e for e in self._top if e.name not in seen]
         for entity in candidates:
@@ -121,18 +116,18 @@ class EntitiesProvider(Provider):
                 yield Hit(
                     score,
                     highlight(matcher, name),
-                    partial(app.follow_entity, entity.name),  # type: ignore[attr-defined]
+                    partial(app.follow_entity, entity.name),
                     text=name,
                     help=escape(_entity_help(entity)),
                 )
 
     async def discover(self) -> Hits:
-        app = self.app
+        app = self.reader_app
         for entity in self._top[:20]:
             name = f"entity: {entity.name}"
             yield DiscoveryHit(
                 Content(name),
-                partial(app.follow_entity, entity.name),  # type: ignore[attr-defined]
+                partial(app.follow_entity, entity.name),
                 text=name,
                 help=escape(_entity_help(entity)),
             )

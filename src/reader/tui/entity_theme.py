@@ -16,28 +16,11 @@ from collections.abc import Iterable
 
 from textual.color import Color, ColorParseError
 
+from reader.core.models import ENTITY_LABELS
+from reader.tui.styles import entity_variable
+
 MIN_CONTRAST = 4.5  # WCAG AA for body text
 STEP = 0.04
-
-# label -> the theme text colour its hue comes from. PERSON and AI_MODEL need
-# different ones: textual-dark and textual-light have $accent == $warning.
-LABEL_BASES: dict[str, str] = {
-    "PERSON": "text-accent",
-    "ORG": "text-primary",
-    "PRODUCT": "text-secondary",
-    "AI_MODEL": "text-error",
-    "MONEY": "text-success",
-    "PERCENT": "text-success",
-    "GPE": "text-secondary",
-    "DATE": "foreground",
-}
-# Labels drawn muted: their colour is mixed this much into the background first
-# (then brought back to a readable contrast like the others).
-MUTED: dict[str, float] = {"DATE": 0.45}
-
-
-def variable_name(label: str) -> str:
-    return "entity-" + label.lower().replace("_", "-")
 
 
 def _luminance(colour: Color) -> float:
@@ -68,17 +51,20 @@ def entity_variables(variables: dict[str, str], highlights: Iterable[str] = ()) 
     """The $entity-* variables for a theme's generated variables, readable on
     the background and on each of the `highlights` shades."""
     result: dict[str, str] = {}
-    for label, base in LABEL_BASES.items():
-        value = variables[base]
+    for entity_label in ENTITY_LABELS:
+        label = entity_label.code
+        value = variables[entity_label.theme_colour]
         try:
             background = Color.parse(variables["background"])
             shades = [Color.parse(shade) for shade in highlights]
             colour = Color.parse(value)
         except ColorParseError:
             # ANSI themes name terminal colours: the terminal decides.
-            result[variable_name(label)] = value
+            result[entity_variable(label)] = value
             continue
-        if label in MUTED:
-            colour = colour.blend(background, MUTED[label])
-        result[variable_name(label)] = readable(colour, background, *shades).hex
+        if entity_label.muted:
+            # Mixed into the background first, then brought back to a
+            # readable contrast like the others.
+            colour = colour.blend(background, entity_label.muted)
+        result[entity_variable(label)] = readable(colour, background, *shades).hex
     return result

@@ -14,15 +14,10 @@ from __future__ import annotations
 
 from textual.color import Color, ColorParseError
 
+from reader.core.models import HIGHLIGHT_COLOURS
 from reader.tui.entity_theme import MIN_CONTRAST, contrast
 
-HUES: dict[str, str] = {
-    "yellow": "#e8c547",
-    "green": "#4caf6a",
-    "blue": "#4a8fe0",
-    "pink": "#e0609a",
-    "purple": "#9a6be0",
-}
+HUES: dict[str, str] = {colour.name: colour.hue for colour in HIGHLIGHT_COLOURS}
 # How much of the hue goes into the background, at most and at least.
 STRONGEST, WEAKEST, STEP = 0.45, 0.05, 0.025
 

@@ -10,29 +10,20 @@ in some theme differ by weight or decoration.
 
 from __future__ import annotations
 
+from reader.core.models import COLORS, ENTITY_LABELS
+
+
+def entity_variable(code: str) -> str:
+    """The CSS variable (without `$`) of a label's colour: "entity-ai-model"."""
+    return "entity-" + code.lower().replace("_", "-")
+
+
 LABEL_STYLES: dict[str, str] = {
-    "PERSON": "$entity-person",
-    "ORG": "$entity-org",
-    "PRODUCT": "$entity-product",
-    "AI_MODEL": "bold $entity-ai-model",
-    "MONEY": "bold $entity-money",
-    "PERCENT": "$entity-percent",
-    "DATE": "italic $entity-date",
-    "GPE": "underline $entity-gpe",
+    label.code: f"{label.decoration} ${entity_variable(label.code)}".strip()
+    for label in ENTITY_LABELS
 }
 
-LABEL_NAMES: dict[str, str] = {
-    "PERSON": "person",
-    "ORG": "organisation",
-    "PRODUCT": "product",
-    "AI_MODEL": "AI model",
-    "MONEY": "money",
-    "PERCENT": "percent",
-    "DATE": "date",
-    "GPE": "place",
-}
+LABEL_NAMES: dict[str, str] = {label.code: label.name for label in ENTITY_LABELS}
 
 # Shades made per theme by highlight_theme.py.
-HIGHLIGHT_STYLES: dict[str, str] = {
-    name: f"on $highlight-{name}" for name in ("yellow", "green", "blue", "pink", "purple")
-}
+HIGHLIGHT_STYLES: dict[str, str] = {name: f"on $highlight-{name}" for name in COLORS}

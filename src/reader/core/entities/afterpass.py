@@ -235,7 +235,8 @@ _CAPITALS = re.compile(r"[A-Z][A-Z0-9&]{3,}")
 def capitalised_names(
     text: str, folded: dict[str, Entry], free: Callable[[int, int], bool]
 ) -> list[Mention]:
-    """Companies and products the knowledge base knows, written in capitals."""
+    """Companies, products and places the knowledge base knows, written in
+    capitals ("NVIDIA", "WASHINGTON" in a dateline)."""
     found = []
     for match in _CAPITALS.finditer(text):
         word = match.group()
@@ -245,7 +246,7 @@ def capitalised_names(
         ):
             continue
         entry = folded.get(word.lower())
-        if entry is None or entry.ambiguous or entry.label not in ("ORG", "PRODUCT"):
+        if entry is None or entry.ambiguous or entry.label not in ("ORG", "PRODUCT", "GPE"):
             continue
         if free(match.start(), match.end()):
             found.append(Mention(match.start(), match.end(), entry.label, word, entry.name, "kb"))

@@ -12,7 +12,7 @@ alone: a missing highlight costs less trust than a wrong one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from reader.core.entities.patterns import VERSION_TAIL
@@ -71,7 +71,8 @@ _PERSON_TITLES = frozenset(
     Producer producer Correspondent correspondent anchor host editor Reps. Sens. general
     Admiral Lieutenant Colonel Sergeant Ambassador ambassador Chancellor chancellor premier
     Councilmember councilmember actor actress singer rapper comedian billionaire
-    entrepreneur""".split()
+    entrepreneur Administrator administrator Congressman Congresswoman Assemblyman
+    Assemblywoman Councilman Councilwoman Sri Shri""".split()
 )
 # (Titles end a run of capitalised words, so capitalised words that are also
 # parts of names, "General" in "Lakeshore General Hospital", stay out.)
@@ -110,7 +111,7 @@ _PRODUCT_NOUNS = frozenset(
     laptop laptops""".split()
 )
 # Last words that make a capitalised run a place, not a person ("Marina Bay").
-_PLACE_WORDS = frozenset(
+PLACE_WORDS = frozenset(
     """Bay Beach Park Street Avenue Road Square Bridge Island Islands Lake River Valley Hill
     Hills Mountain Mountains Harbor Harbour Point Springs Falls Heights Gardens Garden County
     Canyon Creek Coast Port Plaza Boulevard Lane Station Airport Tower Hall Center Centre
@@ -168,12 +169,22 @@ _ORG_SUFFIXES = frozenset(
     Commission Council Association Alliance Consortium Initiative Society Academy
     Institute Party""".split()
 )
-_ORG_BEFORE = frozenset(
-    """startup start-up company firm lab rival maker developer provider competitor unicorn
+_ORG_BEFORE = (
+    frozenset(
+        """startup start-up company firm lab rival maker developer provider competitor unicorn
     subsidiary acquired acquire acquiring investor investors backer backers fund chipmaker
     outlet newspaper publisher agency regulator platform vendor partner customer customers at
     joined leaving left""".split()
-) | {"acquisition of"}
+    )
+    | {"acquisition of"}
+    | {
+        # "the chief executive of Orbital Forge, said": the role's organisation,
+        # even where a verb after it would make the run a person.
+        f"{role} of"
+        for role in "executive CEO CTO CFO COO founder co-founder cofounder president chairman"
+        " chairwoman".split()
+    }
+)
 
 
 def _introduced_by(before: str, words: frozenset[str]) -> bool:
@@ -202,7 +213,7 @@ _VERB_AFTER = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class _Run:
+class NameRun:
     start: int
     end: int
     words: tuple[str, ...]
@@ -245,7 +256,7 @@ def sentence_start(text: str, pos: int) -> bool:
     return text[i] in ":;"
 
 
-def _runs(text: str, taken: list[tuple[int, int]]) -> list[_Run]:
+def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
     """Capitalised word runs in the parts of the text no other recogniser
     claimed (`taken`: the claimed spans, sorted and not overlapping).
 
@@ -253,14 +264,14 @@ def _runs(text: str, taken: list[tuple[int, int]]) -> list[_Run]:
     case (a plain word: no hyphen, apostrophe or final dot) skips the cleaning,
     and claims are checked by walking `taken` along with the words.
     """
-    runs: list[_Run] = []
+    runs: list[NameRun] = []
     words: list[tuple[int, int, str]] = []
     claim = 0  # the first claimed span that does not end before the current word
     claims = len(taken)
 
     def flush() -> None:
         if words:
-            runs.append(_Run(words[0][0], words[-1][1], tuple(w for _, _, w in words)))
+            runs.append(NameRun(words[0][0], words[-1][1], tuple(w for _, _, w in words)))
             words.clear()
 
     for match in _WORD.finditer(text):
@@ -319,14 +330,16 @@ def find_context_names(
     free: Callable[[int, int], bool],
     first_names: frozenset[str],
     known: Iterable[Mention],
+    leftover: list[NameRun] | None = None,
 ) -> list[Mention]:
     """Typed names in the unclaimed parts of `text`; `known` are the mentions
-    already found (their surnames and short names resolve later mentions)."""
+    already found (their surnames and short names resolve later mentions).
+    The runs no rule typed are added to `leftover` (for spans.py)."""
     found: list[Mention] = []
-    untyped: list[_Run] = []
+    untyped: list[NameRun] = []
     known = list(known)
     taken = sorted((m.start, m.end) for m in known)
-    for run in _runs(text, taken):
+    for run in name_runs(text, taken):
         label = _type_run(text, run, first_names)
         if label is None:
             untyped.append(run)
@@ -391,8 +404,12 @@ def find_context_names(
                 and sentence_start(text, run.start)
                 and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
             ):
+                if leftover is not None:
+                    leftover.append(run)
                 continue
         else:
+            if leftover is not None:
+                leftover.append(run)
             continue
         found.append(
             Mention(run.start, run.end, label, text[run.start : run.end], entity, "context")
@@ -412,8 +429,8 @@ _SENTENCE_END = re.compile(r"[.!?;]\s")
 
 
 def _coordinated_people(
-    text: str, untyped: list[_Run], known: list[Mention], found: list[Mention]
-) -> list[_Run]:
+    text: str, untyped: list[NameRun], known: list[Mention], found: list[Mention]
+) -> list[NameRun]:
     """Two- or three-word names joined by "and" to a person, or listed after
     "co-founders are", are people too; returns the runs still untyped."""
     person_ends = {m.end for m in known if m.label == "PERSON"}
@@ -424,7 +441,10 @@ def _coordinated_people(
             joined = before.endswith((" and ", ", ", ", and "))
             sentence = _SENTENCE_END.split(before)[-1]
             gap = len(" and ")
-            if joined and (run.start - gap in person_ends or _PEOPLE_LIST.search(sentence)):
+            listed = _PEOPLE_LIST.search(sentence)
+            # The list's first name comes right after its words: "co-founders are A and B".
+            first = listed is not None and listed.end() == len(sentence) - 1
+            if first or (joined and (run.start - gap in person_ends or listed)):
                 surface = text[run.start : run.end]
                 found.append(Mention(run.start, run.end, "PERSON", surface, surface, "context"))
                 continue
@@ -432,7 +452,7 @@ def _coordinated_people(
     return left
 
 
-def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
+def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
     words = run.words
     before = text[max(0, run.start - 40) : run.start]
     after = text[run.end : run.end + 60]
@@ -468,12 +488,12 @@ def _type_run(text: str, run: _Run, first_names: frozenset[str]) -> str | None:
         return None
     # A known given name, or a person's title just before, says PERSON even
     # where the sentence also talks about companies ("angel investor X Y").
-    if 2 <= len(words) <= 4 and words[-1] not in _PLACE_WORDS:
+    if 2 <= len(words) <= 4 and words[-1] not in PLACE_WORDS:
         previous = before.rstrip().rsplit(" ", 1)[-1].rstrip(",") if before.strip() else ""
         if words[0] in first_names or previous in _PERSON_TITLES:
             return "PERSON"
     if _ORG_AFTER.match(after) or (
-        words[-1] not in _PLACE_WORDS and _introduced_by(before, _ORG_BEFORE)
+        words[-1] not in PLACE_WORDS and _introduced_by(before, _ORG_BEFORE)
     ):
         return "ORG"
     if 2 <= len(words) <= 4 and (

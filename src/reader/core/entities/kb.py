@@ -116,7 +116,9 @@ def knowledge_base() -> KnowledgeBase:
         for surface, entry in parse_entries(text).items():
             entries.setdefault(surface, entry)
     families_text = _data_text("model_families.tsv")
-    names_text = _data_text("first_names.txt")
+    # Our own list, and the common given names of the census (see
+    # bench/make_name_lists.py: everyday words among them left out).
+    names_text = _data_text("first_names.txt") + "\n" + _data_text("census_given_names.txt")
     digest.update(families_text.encode())
     digest.update(names_text.encode())
     families = tuple(

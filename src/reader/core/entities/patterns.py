@@ -161,6 +161,7 @@ _AMOUNTS_AND_DATES = re.compile(
       | (?P<percent>{PERCENT.pattern})
       | (?P<date>{DATE.pattern})
       | (?P<month>(?<![\w-]){_MONTH_NAME}(?![\w-]))
+      | (?P<old_year>(?<![\w.,$€£-])(?:1[0-8]\d\d|19[0-4]\d)s?(?![\w-]|[.,]\d))
     )""",
     re.VERBOSE,
 )
@@ -169,6 +170,14 @@ _AMOUNTS_AND_DATES = re.compile(
 _MONTH_AFTER = frozenset(
     "in In since Since until Until by By from through early late mid- of last next this that"
     " the".split()
+)
+
+
+# A year before 1950 is a date only after one of these words ("in 1823",
+# "between 1784 and 1789", "by the 1830s"): alone, "1200" is more often a count.
+_OLD_YEAR_AFTER = frozenset(
+    "in In since Since until Until by By from before Before after After between and to"
+    " during During circa around of the early late mid- year".split()
 )
 
 
@@ -243,6 +252,9 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
             ):
                 continue
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
+        elif kind == "old_year" and _word_before(text, match.start()) in _OLD_YEAR_AFTER:
+            if not _year_is_count(text, match.end()):
+                yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
         elif kind == "month" and _word_before(text, match.start()) in _MONTH_AFTER:
             yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
     for match in _rough_amounts(text):

@@ -28,11 +28,17 @@ from reader.core.entities.afterpass import (
     join_ranges_and_tails,
     tier_names,
 )
-from reader.core.entities.context import find_context_names, is_stop_word, sentence_start
+from reader.core.entities.context import (
+    NameRun,
+    find_context_names,
+    is_stop_word,
+    sentence_start,
+)
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
 from reader.core.entities.patterns import VERSION_TAIL, find_patterns
 from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
+from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
 RECOGNISER_VERSION = "2"
@@ -84,10 +90,14 @@ class Recognizer:
         *,
         kb: KnowledgeBase | None = None,
         model: object | None = None,
+        spans: SpanModel | None = None,
+        use_spans: bool = True,
     ) -> None:
         self.kb = kb or knowledge_base()
         self.rules = tuple(rules)
         self.model = model  # an optional statistical recogniser (see statistical.py)
+        # The shipped classifier of unresolved name-like runs (see spans.py).
+        self.spans = (spans or shipped_model()) if use_spans else None
         user_entries: dict[str, Entry] = {}
         self.relabel: dict[str, str] = {}
         self.ignored: set[str] = set()
@@ -106,7 +116,7 @@ class Recognizer:
         self._user: ahocorasick.Automaton | None = build(user_entries) if user_entries else None
         rules_text = "\n".join(f"{r.kind}\t{r.surface}\t{r.entity}\t{r.label}" for r in self.rules)
         self.digest = hashlib.sha256(
-            f"{RECOGNISER_VERSION}\n{self.kb.digest}\n{rules_text}\n{model!r}".encode()
+            f"{RECOGNISER_VERSION}\n{self.kb.digest}\n{rules_text}\n{model!r}\n{self.spans!r}".encode()
         ).hexdigest()[:16]
 
     def find(self, text: str) -> list[Mention]:
@@ -141,7 +151,8 @@ class Recognizer:
         # Tiers named alone ("Sonnet") before the context rules, which would
         # take "said Mythos Preview" for a person.
         claim(tier_names(text, chosen, claims.free))
-        claim(find_context_names(text, claims.free, self.kb.first_names, chosen))
+        leftover: list[NameRun] = []
+        claim(find_context_names(text, claims.free, self.kb.first_names, chosen, leftover))
         chosen = join_institutions(text, company_units(text, chosen))
         # The joined names replaced pieces: the later passes fill what is left.
         claims = _Claims()
@@ -149,6 +160,10 @@ class Recognizer:
             claims.take(mention.start, mention.end)
         claim(bracketed_acronyms(text, chosen, claims.free))
         claim(capitalised_names(text, self.kb.folded, claims.free))
+        if self.spans is not None:
+            claim(
+                classify_spans(text, self.spans, leftover, chosen, claims.free, self.kb.first_names)
+            )
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))
@@ -181,12 +196,23 @@ class Recognizer:
             if start > 0 and _is_word_char(text[start - 1]):
                 continue
             if end < len(text) and _is_word_char(text[end]):
-                continue
+                if not (
+                    entry.label in _VERSIONED
+                    and text[end] == "s"
+                    and not _is_word_char(text[end + 1 : end + 2] or " ")
+                    and text[start].isupper()
+                ):
+                    continue
+                end += 1  # a plural is the same name: "Claudes", "Chromebooks"
             name = entry.name
             if entry.label in _VERSIONED and text[end : end + 1] in _TAIL_STARTS:
                 tail = VERSION_TAIL.match(text, end)
                 if tail is not None:
                     end, name = tail.end(), text[start : tail.end()]
+                elif entry.label == "PRODUCT":
+                    variant = _PRODUCT_VARIANT.match(text, end)
+                    if variant is not None:  # "iMac Pro", "iPad Mini", "H100 SXM"
+                        end, name = variant.end(), text[start : variant.end()]
             if text[end : end + 1] == "-" and text[end + 1 : end + 2].isdigit():
                 # Part of a code ("FEC-1" is not the FEC). A name before a
                 # capital stays ("MiniMax-Hailuo": MiniMax made it).
@@ -244,6 +270,13 @@ _PREVIOUS_WORD = re.compile(r"([A-Z][a-z]+) $")
 # Labels whose names take a version after them, and what a version starts with.
 _VERSIONED = frozenset({"AI_MODEL", "PRODUCT"})
 _TAIL_STARTS = frozenset(" -")
+# Variant words after a known product, without a version: "iMac Pro", "iPad
+# Mini", "Trello Gold", "H100 SXM", "Galaxy Z Fold". Not before another
+# capitalised word ("Mac Pro Display" may name something else).
+_PRODUCT_VARIANT = re.compile(
+    r"(?: (?:Pro|Max|Mini|mini|Ultra|Air|Plus|Lite|SE|XL|XR|XS|Fold|Flip|Gold|Premium|SXM|PCIe"
+    r"|NVL\d+))+(?![\w'’-])(?! [A-Z])"
+)
 _THE = frozenset({"the ", "The "})
 # Labels of unambiguous knowledge-base names that make a passage a tech one,
 # and how far (in characters) such a name supports an ambiguous one.

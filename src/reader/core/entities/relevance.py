@@ -303,7 +303,8 @@ def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
     starts = [h.start for h in hits]
     found = []
     for m in mentions:
-        if m.label != "AI_MODEL":
+        if m.label != "AI_MODEL" or m.source == "model":
+            # The span classifier's guesses (spans.py) are not evidence enough.
             continue
         i = bisect.bisect_left(starts, m.end)  # the last hit starting before the mention ends
         uncounted = i == 0 or hits[i - 1].end <= m.start

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import TypeVar, overload
 
 from reader.core.textnorm import normalize_tag, strip_controls
@@ -34,14 +33,6 @@ def shown(value: str | None) -> str | None:
     controls (a Content-Type in an extraction reason, a redirect's URL), and
     every reader of the store (command line, app, exports) prints what it gets."""
     return strip_controls(value) if value else value
-
-
-def utcnow() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def iso_after(seconds: float) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def text_sha(text: str) -> str:

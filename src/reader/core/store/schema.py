@@ -247,6 +247,19 @@ CREATE TABLE site_paragraphs (
 ) WITHOUT ROWID
 """
 
+# Whether an article's page is worth another try is a status of its own
+# (reader.core.models.ExtractionStatus), no longer read from the wording of
+# its error. Articles whose page could not be fetched said so by the prefix
+# "article page: ": they keep being retried after the upgrade.
+_M0006_EXTRACTION_STATUS = """
+ALTER TABLE articles ADD COLUMN extraction_status TEXT NOT NULL DEFAULT 'done'
+    CHECK (extraction_status IN ('done', 'failed', 'retry'));
+UPDATE articles SET extraction_status = CASE
+    WHEN extraction_error LIKE 'article page: %' THEN 'retry'
+    ELSE 'failed' END
+WHERE extraction_error IS NOT NULL
+"""
+
 # (name, sql) in order. The name is what sqlite-utils records as applied.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", _M0001_CORE),
@@ -254,6 +267,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0003_entities", _M0003_ENTITIES),
     ("0004_annotations", _M0004_ANNOTATIONS),
     ("0005_site_paragraphs", _M0005_SITE_PARAGRAPHS),
+    ("0006_extraction_status", _M0006_EXTRACTION_STATUS),
 )
 
 

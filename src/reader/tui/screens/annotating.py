@@ -16,9 +16,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
-from reader.core.models import Annotation
-from reader.core.store import NotFoundError, Store
-from reader.core.store.annotation_store import AnnotationFilter
+from reader.core.models import Annotation, AnnotationFilter, ViewKey
+from reader.core.service import NotFoundError
+from reader.tui.app_access import ReaderAppAccess
 from reader.tui.screens.annotations import AnnotationsScreen
 from reader.tui.screens.dialogs import ConfirmDialog
 from reader.tui.screens.highlight_dialog import AnnotationDialog, AnnotationEdit, shorten
@@ -31,17 +31,13 @@ from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar
 
 
-class AnnotatingScreen(Screen[None]):
+class AnnotatingScreen(ReaderAppAccess, Screen[None]):
     BINDINGS = [
         Binding("t", "edit_tags", "Tags", id="main.tags"),
         Binding("N", "article_note", "Note", show=False, id="main.article_note"),
         Binding("H", "toggle_annotations", "Annotations", id="main.annotations_panel"),
         Binding("at", "all_annotations", "All annotations", show=False, id="main.all_annotations"),
     ]
-
-    @property
-    def store(self) -> Store:
-        return self.app.reader.store  # type: ignore[attr-defined,no-any-return]
 
     def _pane(self) -> ReadingPane:
         return self.query_one(ReadingPane)
@@ -52,7 +48,7 @@ class AnnotatingScreen(Screen[None]):
 
     def article_annotations(self, article_id: int) -> list[Annotation]:
         """The article's annotations, for the reading pane; the panel shows them too."""
-        annotations = self.store.annotations(AnnotationFilter(article_id=article_id))
+        annotations = self.reader.annotations(AnnotationFilter(article_id=article_id))
         panel = self._panel()
         if panel is not None:
             panel.show(annotations)
@@ -71,7 +67,7 @@ class AnnotatingScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.store.delete_annotation(annotation.id)
+                self.reader.delete_annotation(annotation.id)
                 self._pane().action_cancel_selection()
                 self._annotations_changed()
 
@@ -93,13 +89,13 @@ class AnnotatingScreen(Screen[None]):
                 return
             try:
                 if existing is not None:
-                    self.store.update_annotation(
+                    self.reader.update_annotation(
                         existing.id, note=edit.note, color=edit.color, tags=edit.tags
                     )
                 else:
                     # The offsets are on the text the user saw; the store
                     # refuses them if a refresh changed it meanwhile.
-                    self.store.highlight(
+                    self.reader.highlight(
                         article_id,
                         start,
                         end,
@@ -121,7 +117,7 @@ class AnnotatingScreen(Screen[None]):
         quote: str | None,
         done: Callable[[AnnotationEdit | None], None],
     ) -> None:
-        names = self.store.tag_names()
+        names = self.reader.tag_names()
         if existing is None:
             dialog = AnnotationDialog(quote, names)
         else:
@@ -148,7 +144,7 @@ class AnnotatingScreen(Screen[None]):
 
         def done(edit: AnnotationEdit | None) -> None:
             if edit is not None and (edit.note.strip() or edit.tags):
-                self.store.add_note(article_id, edit.note, tags=edit.tags)
+                self.reader.add_note(article_id, edit.note, tags=edit.tags)
                 self._annotations_changed()
 
         self._edit(None, None, done)
@@ -188,7 +184,7 @@ class AnnotatingScreen(Screen[None]):
         if event.action == "delete":
             self._confirm_delete(annotation)
         elif event.action == "keep":
-            self.store.orphan_to_note(annotation.id)
+            self.reader.orphan_to_note(annotation.id)
             self._annotations_changed()
         elif event.action == "reattach":
             selection = pane.selection
@@ -200,7 +196,7 @@ class AnnotatingScreen(Screen[None]):
                 return
             article = pane.article
             try:
-                self.store.reattach(
+                self.reader.reattach(
                     annotation.id,
                     *selection,
                     text_sha=article.text_sha if article is not None else None,
@@ -219,7 +215,7 @@ class AnnotatingScreen(Screen[None]):
     def _edit_from_panel(self, annotation: Annotation) -> None:
         def done(edit: AnnotationEdit | None) -> None:
             if edit is not None:
-                self.store.update_annotation(
+                self.reader.update_annotation(
                     annotation.id, note=edit.note, color=edit.color, tags=edit.tags
                 )
                 self._annotations_changed()
@@ -232,14 +228,14 @@ class AnnotatingScreen(Screen[None]):
         def chosen(annotation: Annotation | None) -> None:
             if annotation is None:
                 return
-            self.app.jump_to_article(annotation.article_id)  # type: ignore[attr-defined]
+            self.reader_app.jump_to_article(annotation.article_id)
             pane = self._pane()
             pane.focus()
             if annotation.start is not None and annotation.state != "orphan":
                 # After the layout, when the pane knows its width and lines.
                 self.call_after_refresh(pane.place_cursor, annotation.start)
 
-        self.app.push_screen(AnnotationsScreen(self.store), chosen)
+        self.app.push_screen(AnnotationsScreen(self.reader), chosen)
 
     # -- tags -----------------------------------------------------------------------
 
@@ -249,7 +245,7 @@ class AnnotatingScreen(Screen[None]):
             [articles.current_id] if articles.current_id is not None else []
         )
         # Marked articles may have gone since (unsubscribed, pruned).
-        summaries = self.store.summaries(ids)
+        summaries = self.reader.summaries(ids)
         ids = [s.id for s in summaries]
         articles.marked.intersection_update(ids)
         if not ids:
@@ -261,22 +257,22 @@ class AnnotatingScreen(Screen[None]):
                 return
             added, removed = change
             if added:
-                self.store.tag_articles(ids, added)
+                self.reader.tag_articles(ids, added)
             if removed:
-                self.store.tag_articles(ids, removed, remove=True)
+                self.reader.tag_articles(ids, removed, remove=True)
             articles.marked.clear()
             self._tags_changed()
             if len(ids) > 1:
                 self.notify(f"Tagged {plural(len(ids), 'article')}.", markup=False)
 
-        self.app.push_screen(TagEditor(len(ids), shared, self.store.tag_names()), done)
+        self.app.push_screen(TagEditor(len(ids), shared, self.reader.tag_names()), done)
 
     def _tags_changed(self) -> None:
-        self.query_one(Sidebar).load(self.store)
+        self.query_one(Sidebar).load(self.reader)
         self.query_one(ArticleList).reload()
         pane = self._pane()
         if pane.article is not None:
-            pane.refresh_header(self.store.article(pane.article.summary.id))
+            pane.refresh_header(self.reader.article(pane.article.summary.id))
 
     @on(Sidebar.TagRequested)
     def _tag_requested(self, event: Sidebar.TagRequested) -> None:
@@ -286,19 +282,19 @@ class AnnotatingScreen(Screen[None]):
             def renamed(new: str | None) -> None:
                 if new:
                     try:
-                        self.store.rename_tag(name, new)
+                        self.reader.rename_tag(name, new)
                     except (ValueError, NotFoundError) as exc:
                         self.notify(str(exc), severity="warning", markup=False)
                         return
                     self._tags_changed()
-                    self.query_one(Sidebar).select_key(f"tag:{new}")
+                    self.query_one(Sidebar).select(ViewKey.tag(new))
 
-            self.app.push_screen(RenameTagDialog(name, self.store.tag_names()), renamed)
+            self.app.push_screen(RenameTagDialog(name, self.reader.tag_names()), renamed)
             return
 
         def deleted(yes: bool | None) -> None:
             if yes:
-                count = self.store.delete_tag(name)
+                count = self.reader.delete_tag(name)
                 self.notify(f"Removed #{name} from {plural(count, 'article')}.", markup=False)
                 self._tags_changed()
 

@@ -12,9 +12,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from reader.core.models import Annotation
-from reader.core.store import Store
-from reader.core.store.annotation_store import COLORS, AnnotationFilter
+from reader.core.models import COLORS, Annotation, AnnotationFilter
+from reader.core.service import Reader
 from reader.tui.screens.highlight_dialog import swatch
 from reader.tui.text import plural
 from reader.tui.widgets.annotations_panel import annotation_prompt
@@ -51,9 +50,9 @@ class AnnotationsScreen(Screen[Annotation | None]):
         Binding("pageup", "move('page_up')", show=False, id="all_annotations.page_up"),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, reader: Reader) -> None:
         super().__init__()
-        self.store = store
+        self.reader = reader
         self.found: dict[str, Annotation] = {}
         self._timer: Timer | None = None
 
@@ -100,7 +99,7 @@ class AnnotationsScreen(Screen[Annotation | None]):
         return AnnotationFilter(color=color, tag=tag, search=search)
 
     def reload(self) -> None:
-        annotations = self.store.annotations(self.filter)
+        annotations = self.reader.annotations(self.filter)
         self.found = {str(a.id): a for a in annotations}
         options: list[Option | None] = []
         article_id: int | None = None

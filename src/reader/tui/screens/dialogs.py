@@ -12,11 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, LoadingIndicator, Static
+from textual.widgets.button import ButtonVariant
 
-from reader.core.config import Settings
 from reader.core.errors import unexpected
-from reader.core.service import AddError, AddResult, ImportResult, make_reader
-from reader.core.urls import UrlError, typed_url
+from reader.core.service import AddError, AddResult, OpmlImportResult, Reader, UrlError, typed_url
 
 ResultT = TypeVar("ResultT")
 
@@ -32,9 +31,9 @@ class InputDialog(ModalScreen[ResultT | None], Generic[ResultT]):
     ACTION = ("OK", "ok")  # button label and id
     SHOWS_PROGRESS = False  # a loading indicator while the action runs
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, reader: Reader) -> None:
         super().__init__()
-        self.settings = settings
+        self.reader = reader
 
     def compose(self) -> ComposeResult:
         label, action_id = self.ACTION
@@ -99,11 +98,7 @@ class AddFeedDialog(InputDialog[AddResult]):
     @work(thread=True, exclusive=True, group="add-feed", exit_on_error=False)
     def _discover(self, url: str) -> None:
         try:
-            reader = make_reader(self.settings)  # this thread's own connection
-            try:
-                result = reader.add_feed(url)
-            finally:
-                reader.close()
+            result = self.reader.add_feed(url)
         except AddError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -118,7 +113,7 @@ class AddFeedDialog(InputDialog[AddResult]):
         self._status(Content(reason).stylize("$text-error"))
 
 
-class ImportOpmlDialog(InputDialog[ImportResult]):
+class ImportOpmlDialog(InputDialog[OpmlImportResult]):
     HEADING = "Import OPML"
     HELP = "The path of an OPML file exported from another reader."
     PLACEHOLDER = "~/subscriptions.opml"
@@ -126,17 +121,13 @@ class ImportOpmlDialog(InputDialog[ImportResult]):
     ACTION = ("Import", "import")
 
     def submit(self, raw: str) -> None:
-        from reader.core.opml import OpmlError
+        from reader.core.service import OpmlError
 
         if not raw:
             self._status(Content("Type the path of an OPML file first.").stylize("$text-warning"))
             return
         try:
-            reader = make_reader(self.settings)
-            try:
-                result = reader.import_opml(Path(raw).expanduser())
-            finally:
-                reader.close()
+            result = self.reader.import_opml(Path(raw).expanduser())
         except (OSError, OpmlError) as exc:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self._status(Content(f"Cannot import {raw}: {message}").stylize("$text-error"))
@@ -153,7 +144,9 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: Content, yes: str = "Yes", variant: str = "error") -> None:
+    def __init__(
+        self, question: Content, yes: str = "Yes", variant: ButtonVariant = "error"
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes = yes
@@ -163,7 +156,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="dialog", classes="dialog"):
             yield Static(self.question, classes="dialog-help")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes}  (y)", variant=self.variant, id="yes")  # type: ignore[arg-type]
+                yield Button(f"{self.yes}  (y)", variant=self.variant, id="yes")
                 yield Button("Cancel  (n)", id="no")
 
     def on_mount(self) -> None:

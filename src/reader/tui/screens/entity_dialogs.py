@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from reader.core.entities import LABELS, Rule
+from reader.core.models import LABELS, Rule
 from reader.tui.styles import LABEL_NAMES
 from reader.tui.text import a_or_an
 from reader.tui.widgets.entity_legend import EntityColours, label_content

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
 
-from reader.core.store.annotation_store import COLORS
+from reader.core.models import COLORS
 from reader.tui.styles import HIGHLIGHT_STYLES
 from reader.tui.widgets.tag_input import TagInput
 

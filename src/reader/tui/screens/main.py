@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 
 from textual import events, on, work
@@ -13,13 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
-from reader.core.entities import Rule
-from reader.core.models import FeedResult
-from reader.core.service import Reader, make_reader
-from reader.core.store import ArticleQuery, NotFoundError, Store
+from reader.core.models import ArticleQuery, FeedResult, Rule, ViewKey
+from reader.core.service import NotFoundError
 from reader.tui.browser import open_in_browser
 from reader.tui.layout import SINGLE_PANE_BELOW, Panes, panes, sidebar_fits
 from reader.tui.screens.annotating import AnnotatingScreen
@@ -33,29 +30,30 @@ from reader.tui.text import plural
 from reader.tui.widgets.article_list import (
     SEARCH_LIMIT,
     ArticleList,
-    as_typed,
     search_keys,
     terms_pattern,
 )
 from reader.tui.widgets.entity_header import EntityHeader
 from reader.tui.widgets.entity_legend import EntityColours
 from reader.tui.widgets.entity_panel import EntityPanel
+from reader.tui.widgets.keys_footer import KeysFooter
 from reader.tui.widgets.reading_pane import ReadingPane
+from reader.tui.widgets.refresh_status import RefreshStatus
+from reader.tui.widgets.search_bar import SearchBar
 from reader.tui.widgets.sidebar import Sidebar, View
 
 RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
 DISPLAY_AFTER = 0.04  # seconds the cursor rests before the reading pane follows
-# Seconds of no typing before a search runs. A typist's next key usually comes
-# 0.1-0.2 s later; a search started between two keys runs off the screen's
-# thread, and its result is dropped when a newer search starts.
-SEARCH_DEBOUNCE = 0.06
+# A held key repeats every 1/30-1/25 s. Once moves come that close together the
+# pane waits longer than a repeat (and the app's lag behind it), so a held j
+# shows only the article the cursor stops on.
+HELD_KEY_GAP = 0.1  # seconds between two moves that count as one held key
+DISPLAY_AFTER_HELD = 0.12
 MARK_READ_AFTER = 0.8  # seconds a preview stays in the pane before it counts as read
 
 
-_CORRECTIONS = threading.Lock()
-
-
 class MainScreen(AnnotatingScreen):
+    AUTO_FOCUS = "#articles"  # not the sidebar first: each focus rebuilds the footer
     BINDINGS = [
         Binding("slash", "search", "Search", id="main.search"),
         Binding("escape", "clear_search", "Clear search", show=False, id="main.clear_search"),
@@ -90,8 +88,9 @@ class MainScreen(AnnotatingScreen):
         self._list_shift = 0  # columns moved from the article to the list with < and >
         self._sidebar: bool | None = None  # shown or hidden with 1; None: as the width allows
         self._mark_timer: Timer | None = None
-        self._search_timer: Timer | None = None
         self._display_timer: Timer | None = None
+        self._last_move = 0.0  # time.monotonic() of the list cursor's last move
+        self._display_turn = 0  # bumped by each move and opening: a pending display is stale
         self._followed: View | None = None  # the entity view, over the sidebar's
         self._unfollow_to: int | None = None  # the article open before following
         self._undo_ids: list[int] = []  # what the last "mark all read" marked
@@ -100,26 +99,22 @@ class MainScreen(AnnotatingScreen):
         with Horizontal(id="panes"):
             yield Sidebar(id="sidebar")
             with Vertical(id="list-column"):
-                yield Input(placeholder="Search titles and text…", id="search")
+                yield SearchBar(id="search")
                 yield Static(id="list-title")
                 yield EntityHeader(id="entity-header")
-                yield ArticleList(lambda: self.store, id="articles")
+                yield ArticleList(lambda: self.reader, id="articles")
             with Vertical(id="reading-column"):
                 yield ReadingPane(id="reader")
                 yield EntityPanel(id="entity-panel")
-        with Horizontal(id="status"):
-            yield Static(id="status-text")
-            yield ProgressBar(id="progress", show_eta=False)
-        yield Footer()
+        yield RefreshStatus(id="status")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).display = False
-        self.query_one("#status").display = False
         self.query_one(EntityHeader).display = False
         self.query_one(EntityPanel).display = False
-        self.query_one(ReadingPane).entity_colours = EntityColours.load(self.store)
+        self.query_one(ReadingPane).entity_colours = EntityColours.load(self.reader)
         # Not reload_sidebar(): is_mounted only turns true after this handler.
-        self.query_one(Sidebar).load(self.store)
+        self.query_one(Sidebar).load(self.reader)
         self._show_view(self.current_view)
         self.query_one(ArticleList).focus()
 
@@ -127,7 +122,7 @@ class MainScreen(AnnotatingScreen):
 
     def reload_sidebar(self) -> None:
         if self.is_mounted:  # before mounting, on_mount loads it
-            self.query_one(Sidebar).load(self.store)
+            self.query_one(Sidebar).load(self.reader)
 
     @property
     def current_view(self) -> View:
@@ -154,12 +149,12 @@ class MainScreen(AnnotatingScreen):
         """What an empty view means and what to do about it."""
         if self._search:
             text = f"Nothing matches “{self._search}” here. Escape clears the search."
-        elif view.key == "unread":
+        elif view.which.kind == "unread":
             text = "All caught up: no unread articles."
-        elif view.key == "starred":
+        elif view.which.kind == "starred":
             text = "No starred articles yet. Press s on an article to star it."
-        elif view.key.startswith("feed:"):
-            feed = self.query_one(Sidebar).feeds.get(int(view.key.split(":", 1)[1]))
+        elif view.which.feed_id is not None:
+            feed = self.query_one(Sidebar).feeds.get(view.which.feed_id)
             if feed is not None and feed.last_error:
                 text = f"This feed failed: {feed.last_error}. R retries it now."
             else:
@@ -188,7 +183,7 @@ class MainScreen(AnnotatingScreen):
         self._show_view(event.view)
 
     def select_feed(self, feed_id: int) -> None:
-        self.query_one(Sidebar).select_key(f"feed:{feed_id}")
+        self.query_one(Sidebar).select(ViewKey.feed(feed_id))
 
     def open_article(self, article_id: int) -> None:
         """Show an article in the current view, or in All if it is not there."""
@@ -196,7 +191,7 @@ class MainScreen(AnnotatingScreen):
         # shows All from the top, replacing the article with the first one.
         self._drop_follow()
         with self.prevent(OptionList.OptionHighlighted):
-            self.query_one(Sidebar).select_key("all")
+            self.query_one(Sidebar).select(ViewKey("all"))
         self._show_view(self.query_one(Sidebar).views["all"], keep_id=article_id)
         self._open(article_id)
 
@@ -208,8 +203,22 @@ class MainScreen(AnnotatingScreen):
         # article only once the cursor rests.
         if self._display_timer is not None:
             self._display_timer.stop()
-        article_id = event.article_id
-        self._display_timer = self.set_timer(DISPLAY_AFTER, lambda: self._display(article_id))
+        now = time.monotonic()
+        held = now - self._last_move < HELD_KEY_GAP
+        self._last_move = now
+        self._display_turn += 1
+        turn, article_id = self._display_turn, event.article_id
+
+        def display_if_rested() -> None:
+            # A timer fires outside the message queue: a move (or an opening)
+            # still queued behind it comes first through call_later, and wins.
+            if self._display_turn == turn:
+                self._display(article_id)
+
+        self._display_timer = self.set_timer(
+            DISPLAY_AFTER_HELD if held else DISPLAY_AFTER,
+            lambda: self.call_later(display_if_rested),
+        )
 
     @on(ArticleList.Opened)
     def _opened(self, event: ArticleList.Opened) -> None:
@@ -232,12 +241,12 @@ class MainScreen(AnnotatingScreen):
             self.query_one(EntityPanel).show(None, ())
             return
         try:
-            article = self.store.article(article_id)
+            article = self.reader.article(article_id)
         except NotFoundError:
             pane.show(None)
             self.query_one(EntityPanel).show(None, ())
             return
-        mentions = self.store.mentions(article_id)
+        mentions = self.reader.mentions(article_id)
         pane.show(
             article,
             terms_pattern(self.query_one(ArticleList).view_query.search),
@@ -250,7 +259,7 @@ class MainScreen(AnnotatingScreen):
         # The same article shown again (a reload) is no new reading: an
         # article the reader marked unread with m stays unread.
         reading = pane.has_focus and shown_before != article_id
-        ui = self.app.reader.settings.ui  # type: ignore[attr-defined]
+        ui = self.reader.settings.ui
         if opened or reading:
             self.mark_read(article_id)
         elif ui.preview_marks_read:
@@ -259,15 +268,16 @@ class MainScreen(AnnotatingScreen):
     def mark_read(self, article_id: int) -> None:
         """Mark the article read because the reader read it (if the settings say so)."""
         self._mark_timer = None
-        if not self.app.reader.settings.ui.mark_read_on_open:  # type: ignore[attr-defined]
+        if not self.reader.settings.ui.mark_read_on_open:
             return
-        if not self.store.article(article_id).summary.read:
-            self.store.set_read([article_id])
+        if not self.reader.article(article_id).summary.read:
+            self.reader.set_read([article_id])
             self._article_changed(article_id)
 
     def _open(self, article_id: int) -> None:
         if self._display_timer is not None:
             self._display_timer.stop()
+        self._display_turn += 1
         self._display(article_id, opened=True)
 
     @on(ReadingPane.Reading)
@@ -289,16 +299,16 @@ class MainScreen(AnnotatingScreen):
         article_id = self._current()
         if article_id is None:
             return
-        read = self.store.article(article_id).summary.read
-        self.store.set_read([article_id], not read)
+        read = self.reader.article(article_id).summary.read
+        self.reader.set_read([article_id], not read)
         self._article_changed(article_id)
 
     def action_toggle_star(self) -> None:
         article_id = self._current()
         if article_id is None:
             return
-        starred = self.store.article(article_id).summary.starred
-        self.store.set_starred([article_id], not starred)
+        starred = self.reader.article(article_id).summary.starred
+        self.reader.set_starred([article_id], not starred)
         self._article_changed(article_id)
 
     def action_next_unread(self) -> None:
@@ -330,7 +340,7 @@ class MainScreen(AnnotatingScreen):
 
         def done(answer: bool | None) -> None:
             if answer:
-                self._undo_ids = self.store.mark_all_read(self._query_for(view))
+                self._undo_ids = self.reader.mark_all_read(self._query_for(view))
                 self.query_one(ArticleList).reload()
                 self.reload_sidebar()
                 count = plural(len(self._undo_ids), "article")
@@ -345,7 +355,7 @@ class MainScreen(AnnotatingScreen):
             self.notify("Nothing to undo.", markup=False)
             return
         ids, self._undo_ids = self._undo_ids, []
-        self.store.set_read(ids, read=False)
+        self.reader.set_read(ids, read=False)
         self.query_one(ArticleList).reload()
         self.reload_sidebar()
         self.notify(f"Marked {plural(len(ids), 'article')} unread again.", markup=False)
@@ -354,7 +364,7 @@ class MainScreen(AnnotatingScreen):
         article_id = self._current()
         if article_id is None:
             return
-        url = self.store.article(article_id).summary.url
+        url = self.reader.article(article_id).summary.url
         if not url:
             return
         if self.app.is_web:
@@ -379,7 +389,7 @@ class MainScreen(AnnotatingScreen):
         article_id = self._current()
         if article_id is None:
             return
-        url = self.store.article(article_id).summary.url
+        url = self.reader.article(article_id).summary.url
         if url:
             self.app.copy_to_clipboard(url)  # OSC 52: works over SSH too
             self.notify("Link copied.", markup=False)
@@ -480,16 +490,16 @@ class MainScreen(AnnotatingScreen):
         """List every article that mentions the entity; Escape goes back."""
         if self._followed is None:
             self._unfollow_to = self._current()
-        self._followed = View(f"entity:{name}", name, ArticleQuery(entity=name))
+        self._followed = View(ViewKey.entity(name), name, ArticleQuery(entity=name))
         self.query_one(ReadingPane).set_followed(name)
         header = self.query_one(EntityHeader)
-        header.show(label or self.store.entity_label(name) or "", self.store.entity_timeline(name))
+        header.show(
+            label or self.reader.entity_label(name) or "", self.reader.entity_timeline(name)
+        )
         header.display = True
         # Every article that mentions it, not those of a search that was open.
-        search = self.query_one("#search", Input)
         with self.prevent(Input.Changed):
-            search.value = ""
-        search.display = False
+            self.query_one(SearchBar).close()
         self._search = self._search_query = None
         self._show_view(self._followed, keep_id=self._current())
         self.query_one(ArticleList).focus()
@@ -527,7 +537,7 @@ class MainScreen(AnnotatingScreen):
         self.query_one(ReadingPane).focus()
 
     def _set_colours(self, colours: EntityColours) -> None:
-        colours.save(self.store)
+        colours.save(self.reader)
         self.query_one(ReadingPane).set_entities(colours)
 
     def action_toggle_entities(self) -> None:
@@ -571,75 +581,47 @@ class MainScreen(AnnotatingScreen):
     def _apply_rule(self, rule: Rule) -> None:
         # Re-analysing can touch thousands of articles: off the UI thread, on
         # this thread's own connection. Errors reach the app's worker handler.
-        reader = make_reader(self.app.reader.settings)  # type: ignore[attr-defined]
-        # One correction at a time: a later rule's results must not be
-        # overwritten by an earlier, slower re-analysis.
-        with _CORRECTIONS:
-            try:
-                if rule.kind == "alias":
-                    rule = self._alias_rule(reader, rule)
-                done = reader.reanalyse_all(reader.add_entity_rule(rule))
-            finally:
-                reader.close()
+        if rule.kind == "alias":
+            rule = self.reader.typed_alias(rule.surface, rule.entity, rule.label)
+        done = self.reader.correct_entities([rule])
         self.app.call_from_thread(self._rule_applied, rule, done)
-
-    @staticmethod
-    def _alias_rule(reader: Reader, rule: Rule) -> Rule:
-        """The alias pointing at the entity's canonical name, with its type."""
-        entity = reader.resolve_entity(rule.entity)
-        label = reader.store.entity_label(entity) or next(
-            (m.label for m in reader.recognize(entity) if m.entity == entity), rule.label
-        )
-        if not label:
-            raise ValueError(f"{entity} is not a known entity: choose its type")
-        return Rule("alias", rule.surface, entity, label)
 
     def _rule_applied(self, rule: Rule, done: int) -> None:
         self.notify(f"{describe_rule(rule)} Re-analysed {plural(done, 'article')}.", markup=False)
         pane = self.query_one(ReadingPane)
         if pane.article is not None:
-            mentions = self.store.mentions(pane.article.summary.id)
+            mentions = self.reader.mentions(pane.article.summary.id)
             pane.set_entities(mentions=mentions)
             self.query_one(EntityPanel).show(pane.article, mentions)
         if self._followed is not None:
             name = self._followed.title
             header = self.query_one(EntityHeader)
-            header.show(self.store.entity_label(name) or "", self.store.entity_timeline(name))
+            header.show(self.reader.entity_label(name) or "", self.reader.entity_timeline(name))
         self.query_one(ArticleList).reload()
         self._update_title(self.current_view)
 
     # -- search --------------------------------------------------------------------
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
+        self.query_one(SearchBar).open()
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._search = event.value.strip() or None
-        self._search_query = as_typed(event.value)
-        if self._search_timer is not None:
-            self._search_timer.stop()
+    @on(SearchBar.Typed)
+    def _search_typed(self, event: SearchBar.Typed) -> None:
+        self._search = event.text
+        self._search_query = event.query
         if self._search is None:
             self._show_view(self.current_view)
-            return
-        # Wait for a pause in typing, then rank the matches off the UI thread:
-        # a word found in every article takes ~0.3 s to rank at 100,000 articles.
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._start_search)
 
+    @on(SearchBar.Settled)
     def _start_search(self) -> None:
-        self._search_timer = None
+        # Rank the matches off the UI thread: a word found in every article
+        # takes ~0.3 s to rank at 100,000 articles.
         self._run_search(self._query_for(self.current_view))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _run_search(self, query: ArticleQuery) -> None:
         worker = get_current_worker()
-        store = Store(self.store.path)  # this thread's own connection
-        try:
-            keys = search_keys(store, query)
-        finally:
-            store.close()
+        keys = search_keys(self.reader, query)  # on this thread's own connection
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_search, query, keys)
 
@@ -654,15 +636,14 @@ class MainScreen(AnnotatingScreen):
         self.query_one(ArticleList).focus()
 
     def action_clear_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.query_one(SearchBar)
         if self.has_class("wide"):
             self.action_toggle_wide()
             return
         if not search.display:
             self.unfollow_entity()
             return
-        search.value = ""
-        search.display = False
+        search.close()
         self._search = self._search_query = None
         self._show_view(self.current_view, keep_id=self._current())
         self.query_one(ArticleList).focus()
@@ -671,7 +652,7 @@ class MainScreen(AnnotatingScreen):
         if not self._search:
             self.notify("Search first (/), then save the search.", markup=False)
             return
-        self.store.save_search(self._search)
+        self.reader.save_search(self._search)
         self.reload_sidebar()
         self.notify("Search saved in the sidebar.", markup=False)
 
@@ -680,11 +661,13 @@ class MainScreen(AnnotatingScreen):
     @on(Sidebar.DeleteRequested)
     def _delete(self, event: Sidebar.DeleteRequested) -> None:
         view = event.view
-        if view.key.startswith("search:"):
-            self.store.delete_search(int(view.key.split(":", 1)[1]))
+        if view.which.search_id is not None:
+            self.reader.delete_search(view.which.search_id)
             self.reload_sidebar()
             return
-        feed_id = int(view.key.split(":", 1)[1])
+        feed_id = view.which.feed_id
+        if feed_id is None:
+            return
         question = (
             Content("Unsubscribe from ")
             + Content(view.title).stylize("bold")
@@ -697,7 +680,7 @@ class MainScreen(AnnotatingScreen):
         def done(answer: bool | None) -> None:
             if not answer:
                 return
-            deleted, kept = self.app.reader.remove_feed(feed_id)  # type: ignore[attr-defined]
+            deleted, kept = self.reader.remove_feed(feed_id)
             message = f"Unsubscribed; {deleted:,} articles deleted"
             message += f", {kept:,} starred, tagged or annotated articles kept." if kept else "."
             self.notify(message, markup=False)
@@ -711,20 +694,12 @@ class MainScreen(AnnotatingScreen):
     def refresh_started(self, total_label: str) -> None:
         if not self.is_mounted:
             return
-        self.query_one("#status").display = True
-        self.query_one("#status-text", Static).update(Content(total_label))
-        self.query_one("#progress", ProgressBar).update(total=None, progress=0)
+        self.query_one(RefreshStatus).started(total_label)
 
     def refresh_progress(self, result: FeedResult) -> None:
         if not self.is_mounted:
             return
-        p = result.progress
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(1, p.feeds_total), progress=p.feeds_done)
-        text = f"Refreshing: {p.feeds_done}/{plural(p.feeds_total, 'feed')}"
-        if p.pages_total:
-            text += f" · {p.pages_done}/{plural(p.pages_total, 'article')} extracted"
-        self.query_one("#status-text", Static).update(Content(text))
+        self.query_one(RefreshStatus).progress(result)
         now = time.monotonic()
         if now - self._last_reload > RELOAD_EVERY:
             self._last_reload = now
@@ -733,7 +708,7 @@ class MainScreen(AnnotatingScreen):
     def refresh_finished(self) -> None:
         if not self.is_mounted:
             return
-        self.query_one("#status").display = False
+        self.query_one(RefreshStatus).finished()
         self.reload_views()
 
     def reload_views(self) -> None:

@@ -6,6 +6,7 @@ Quotes, notes and tags are user and article text: every prompt is `Content`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from textual.binding import Binding
 from textual.content import Content
@@ -65,8 +66,8 @@ class AnnotationsPanel(OptionList):
             self.annotation = annotation
             self.action = action
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
         self.annotations: dict[str, Annotation] = {}
 
     def show(self, annotations: Sequence[Annotation]) -> None:

@@ -13,6 +13,7 @@ import dataclasses
 import re
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -24,8 +25,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.core.models import ArticleSummary
-from reader.core.store import ArticleQuery, Store
+from reader.core.models import ArticleQuery, ArticleSummary
+from reader.core.service import Reader
 
 KEY_PAGE = 2000  # keys per keyset page: ~1 ms from the index
 SEARCH_LIMIT = 1000  # ranked search results listed
@@ -94,9 +95,9 @@ class ArticleList(ScrollView, can_focus=True):
             super().__init__()
             self.article_id = article_id
 
-    def __init__(self, store: Callable[[], Store], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._store = store
+    def __init__(self, reader: Callable[[], Reader], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._reader = reader
         self.view_query = ArticleQuery(limit=None)
         self._keys: list[tuple[str, int]] = []
         self._exhausted = True
@@ -133,13 +134,13 @@ class ArticleList(ScrollView, can_focus=True):
         self.view_query = dataclasses.replace(query, limit=None, after=None)
         self._rows.clear()
         if self.view_query.search:
-            self._keys = ranked if ranked is not None else search_keys(self._store(), query)
+            self._keys = ranked if ranked is not None else search_keys(self._reader(), query)
             self._exhausted = True
             self._total = len(self._keys)
         else:
             self._keys = []
             self._exhausted = False
-            self._total = self._store().count_articles(self.view_query)
+            self._total = self._reader().count_articles(self.view_query)
         self._terms = terms_pattern(self.view_query.search)
         self.virtual_size = Size(self.size.width, self._total)
         index = self._index_of(keep_id) if keep_id is not None else None
@@ -189,10 +190,10 @@ class ArticleList(ScrollView, can_focus=True):
             self._load_keys_to(len(self._keys))
 
     def _load_keys_to(self, index: int) -> None:
-        store = self._store()
+        reader = self._reader()
         while len(self._keys) <= index and not self._exhausted:
             after = self._keys[-1] if self._keys else None
-            page = store.article_keys(
+            page = reader.article_keys(
                 dataclasses.replace(self.view_query, after=after, limit=KEY_PAGE)
             )
             self._exhausted = len(page) < KEY_PAGE
@@ -209,7 +210,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._load_keys_to(end - 1)
         wanted = [key[1] for key in self._keys[start:end] if key[1] not in self._rows]
         if wanted:
-            for summary in self._store().summaries(wanted):
+            for summary in self._reader().summaries(wanted):
                 self._rows[summary.id] = summary
         for key in self._keys[start:end]:
             if key[1] in self._rows:
@@ -392,9 +393,9 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, max(0, width - 1)) + "…" if width > 0 else ""
 
 
-def search_keys(store: Store, query: ArticleQuery) -> list[tuple[str, int]]:
+def search_keys(reader: Reader, query: ArticleQuery) -> list[tuple[str, int]]:
     """The best SEARCH_LIMIT matches of a search, by relevance."""
-    return store.article_keys(dataclasses.replace(query, limit=SEARCH_LIMIT, after=None))
+    return reader.article_keys(dataclasses.replace(query, limit=SEARCH_LIMIT, after=None))
 
 
 PREFIX_FROM = 3  # letters typed before a word matches as a prefix (fewer match nearly all)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from textual.content import Content
 
-from reader.core.entities import LABELS, Mention
-from reader.core.store import Store
+from reader.core.models import LABELS, Mention
+from reader.core.service import Reader
 from reader.tui.styles import LABEL_NAMES, LABEL_STYLES
 
 COLOUR_PREFERENCE = "entities.colour"  # "on" or "off"
@@ -31,16 +31,16 @@ class EntityColours:
         return frozenset(LABELS) - self.hidden if self.on else frozenset()
 
     @classmethod
-    def load(cls, store: Store) -> EntityColours:
-        hidden = store.preference(HIDDEN_PREFERENCE) or ""
+    def load(cls, reader: Reader) -> EntityColours:
+        hidden = reader.preference(HIDDEN_PREFERENCE) or ""
         return cls(
-            on=store.preference(COLOUR_PREFERENCE) != "off",
+            on=reader.preference(COLOUR_PREFERENCE) != "off",
             hidden=frozenset(label for label in hidden.split(",") if label in LABELS),
         )
 
-    def save(self, store: Store) -> None:
-        store.set_preference(COLOUR_PREFERENCE, "on" if self.on else "off")
-        store.set_preference(HIDDEN_PREFERENCE, ",".join(sorted(self.hidden)))
+    def save(self, reader: Reader) -> None:
+        reader.set_preference(COLOUR_PREFERENCE, "on" if self.on else "off")
+        reader.set_preference(HIDDEN_PREFERENCE, ",".join(sorted(self.hidden)))
 
 
 def label_content(label: str) -> Content:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from textual.binding import Binding
 from textual.content import Content
@@ -14,8 +15,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.core.entities import Mention, salience
-from reader.core.models import Article
+from reader.core.models import Article, Mention
+from reader.core.service import salience
 from reader.tui.styles import LABEL_NAMES, LABEL_STYLES
 
 
@@ -72,8 +73,8 @@ class EntityPanel(OptionList):
     class Closed(Message):
         pass
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
         self.entities: list[Salient] = []
         self._shown: tuple[Article | None, Sequence[Mention]] = (None, ())
         self.border_title = "Entities"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,8 +18,7 @@ from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.widgets import Static
 
-from reader.core.entities import Mention
-from reader.core.models import Annotation, Article
+from reader.core.models import Annotation, Article, Mention
 from reader.tui.styles import HIGHLIGHT_STYLES, LABEL_STYLES
 from reader.tui.widgets.entity_legend import EntityColours, legend_content
 from reader.tui.widgets.text_cursor import (
@@ -173,8 +173,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
             super().__init__()
             self.article_id = article_id
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.article: Article | None = None
         self.highlights: list[Annotation] = []
         self.mentions: Sequence[Mention] = ()

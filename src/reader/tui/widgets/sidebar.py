@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from textual.binding import Binding
 from textual.content import Content
@@ -14,8 +15,9 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from reader.core.models import Feed
-from reader.core.store import ArticleQuery, Store
+from reader.core.models import ArticleQuery, Feed, ViewKey
+from reader.core.service import Reader
+from reader.tui.app_access import ReaderAppAccess
 from reader.tui.text import short_url
 
 
@@ -23,16 +25,21 @@ from reader.tui.text import short_url
 class View:
     """What the article list shows, and how the sidebar names it."""
 
-    key: str  # option id: "all", "unread", "starred", "feed:3", "tag:ai", "search:2"
+    which: ViewKey
     title: str
     query: ArticleQuery
+
+    @property
+    def key(self) -> str:
+        """The sidebar's option id: "all", "feed:3", "tag:ai", "search:2"."""
+        return self.which.id
 
 
 def _count(n: int) -> Content:
     return Content(f" {n}" if n else "").stylize("$text-muted")
 
 
-class Sidebar(OptionList):
+class Sidebar(ReaderAppAccess, OptionList):
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
@@ -59,25 +66,25 @@ class Sidebar(OptionList):
             self.name = name
             self.action = action
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
         self.views: dict[str, View] = {}
         self.feeds: dict[int, Feed] = {}
         # Tags combined with `+`: the "tags" view lists articles with all of them.
         self.tag_filter: tuple[str, ...] = ()
 
-    def load(self, store: Store) -> None:
+    def load(self, reader: Reader) -> None:
         """(Re)build the entries from the store, keeping the highlighted one."""
         option = self.highlighted_option
         keep = option.id if option is not None and option.id else "all"
-        feeds = store.feeds()
+        feeds = reader.feeds()
         self.feeds = {feed.id: feed for feed in feeds}
         unread_total = sum(f.unread for f in feeds)
-        starred = store.count_articles(ArticleQuery(starred=True))
+        starred = reader.count_articles(ArticleQuery(starred=True))
         views = [
-            View("all", "All articles", ArticleQuery()),
-            View("unread", "Unread", ArticleQuery(unread=True)),
-            View("starred", "Starred", ArticleQuery(starred=True)),
+            View(ViewKey("all"), "All articles", ArticleQuery()),
+            View(ViewKey("unread"), "Unread", ArticleQuery(unread=True)),
+            View(ViewKey("starred"), "Starred", ArticleQuery(starred=True)),
         ]
         options: list[Option | None] = [
             Option(Content("All articles") + _count(sum(f.articles for f in feeds)), id="all"),
@@ -87,43 +94,43 @@ class Sidebar(OptionList):
         if feeds:
             options.append(self._heading("Feeds"))
         for feed in feeds:
-            key = f"feed:{feed.id}"
+            which = ViewKey.feed(feed.id)
             title = feed.title or short_url(feed.url)
-            views.append(View(key, title, ArticleQuery(feed_id=feed.id)))
+            views.append(View(which, title, ArticleQuery(feed_id=feed.id)))
             prompt = Content(title)
             if feed.last_error:
                 prompt = Content("⚠ ").stylize("$text-error") + prompt.stylize("$text-error")
-            options.append(Option(prompt + _count(feed.unread), id=key))
-        tags = store.tag_names()
+            options.append(Option(prompt + _count(feed.unread), id=which.id))
+        tags = reader.tag_names()
         # Tags only analysis set (ai, say) are muted and marked, apart from the user's.
-        automatic = {name for name, kind, _ in store.tag_counts() if kind == "auto"}
+        automatic = {name for name, kind, _ in reader.tag_counts() if kind == "auto"}
         self.tag_filter = tuple(t for t in self.tag_filter if t in tags)
         if tags:
             options.append(self._heading("Tags"))
         if len(self.tag_filter) > 1:
             title = " + ".join(f"#{t}" for t in self.tag_filter)
             query = ArticleQuery(tags=self.tag_filter)
-            views.append(View("tags", title, query))
-            unread = store.count_articles(dataclasses.replace(query, unread=True))
+            views.append(View(ViewKey("tags"), title, query))
+            unread = reader.count_articles(dataclasses.replace(query, unread=True))
             options.append(Option(Content(title).stylize("bold") + _count(unread), id="tags"))
         for tag in tags:
-            key = f"tag:{tag}"
+            which = ViewKey.tag(tag)
             query = ArticleQuery(tags=(tag,))
-            views.append(View(key, f"#{tag}", query))
-            unread = store.count_articles(ArticleQuery(tags=(tag,), unread=True))
+            views.append(View(which, f"#{tag}", query))
+            unread = reader.count_articles(ArticleQuery(tags=(tag,), unread=True))
             prompt = Content(f"#{tag}")
             if tag in automatic:
                 prompt = prompt.stylize("italic $text-muted") + Content(" ⚙").stylize("$text-muted")
             if tag in self.tag_filter:
                 prompt = Content("+").stylize("bold $text-accent") + prompt
-            options.append(Option(prompt + _count(unread), id=key))
-        searches = store.saved_searches()
+            options.append(Option(prompt + _count(unread), id=which.id))
+        searches = reader.saved_searches()
         if searches:
             options.append(self._heading("Searches"))
         for search_id, name, text in searches:
-            key = f"search:{search_id}"
-            views.append(View(key, f"/{name}", ArticleQuery(search=text)))
-            options.append(Option(Content(f"/{name}"), id=key))
+            which = ViewKey.search(search_id)
+            views.append(View(which, f"/{name}", ArticleQuery(search=text)))
+            options.append(Option(Content(f"/{name}"), id=which.id))
         self.views = {view.key: view for view in views}
         # Rebuilding re-highlights the same entry: that is no change of view, and
         # announcing one would send the article list back to its top after every
@@ -146,9 +153,13 @@ class Sidebar(OptionList):
         option = self.highlighted_option
         if option is not None and option.id in self.views:
             return self.views[option.id]
-        return self.views.get("all", View("all", "All articles", ArticleQuery()))
+        return self.views.get("all", View(ViewKey("all"), "All articles", ArticleQuery()))
+
+    def select(self, which: ViewKey) -> None:
+        self.select_key(which.id)
 
     def select_key(self, key: str) -> None:
+        """Highlight the entry with that option id (a `ViewKey.id`), if there is one."""
         try:
             self.highlighted = self.get_option_index(key)
         except OptionDoesNotExist:
@@ -184,25 +195,25 @@ class Sidebar(OptionList):
 
     def action_delete(self) -> None:
         view = self.current
-        if view.key.startswith(("feed:", "search:")):
+        if view.which.kind in ("feed", "search"):
             self.post_message(self.DeleteRequested(view))
-        elif view.key.startswith("tag:"):
-            self.post_message(self.TagRequested(view.key.split(":", 1)[1], "delete"))
+        elif view.which.tag_name is not None:
+            self.post_message(self.TagRequested(view.which.tag_name, "delete"))
 
     def action_rename_tag(self) -> None:
-        if self.current.key.startswith("tag:"):
-            self.post_message(self.TagRequested(self.current.key.split(":", 1)[1], "rename"))
+        tag = self.current.which.tag_name
+        if tag is not None:
+            self.post_message(self.TagRequested(tag, "rename"))
 
     def action_add_to_filter(self) -> None:
         """Add the highlighted tag to the combined tag filter (or take it out) and show it."""
-        key = self.current.key
-        if not key.startswith("tag:"):
+        which = self.current.which
+        tag = which.tag_name
+        if tag is None:
             return
-        tag = key.split(":", 1)[1]
         if tag in self.tag_filter:
             self.tag_filter = tuple(t for t in self.tag_filter if t != tag)
         else:
             self.tag_filter += (tag,)
-        store = self.app.reader.store  # type: ignore[attr-defined]
-        self.load(store)
-        self.select_key("tags" if len(self.tag_filter) > 1 else key)
+        self.load(self.reader)
+        self.select(ViewKey("tags") if len(self.tag_filter) > 1 else which)

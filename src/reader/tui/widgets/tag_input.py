@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from textual.suggester import Suggester
 from textual.widgets import Input
@@ -40,12 +41,12 @@ class TagSuggester(Suggester):
 class TagInput(Input):
     """Tags, comma-separated; Right at the end accepts the grey completion."""
 
-    def __init__(self, names: Sequence[str], value: Sequence[str] = (), **kwargs: object) -> None:
+    def __init__(self, names: Sequence[str], value: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(
             ", ".join(value),
             placeholder="tags, comma-separated",
             suggester=TagSuggester(names),
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
     @property

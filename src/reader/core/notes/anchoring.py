@@ -22,17 +22,29 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate
-from typing import Literal
 
 from rapidfuzz.distance import Indel
 
+from reader.core.models import Anchor, AnchorState, Placement
+
+__all__ = [
+    "CONTEXT",
+    "MAX_QUOTE",
+    "ORPHAN",
+    "Anchor",
+    "AnchorState",
+    "Placement",
+    "count_quote",
+    "find_quote",
+    "make_anchor",
+    "reanchor",
+    "reanchor_all",
+]
+
 CONTEXT = 32  # characters of prefix/suffix
 MAX_QUOTE = 4000  # cap on a highlight's length
-
-AnchorState = Literal["exact", "moved", "fuzzy", "orphan"]
 
 # Under this many characters a quote is too common to trust on its own text:
 # it also needs its context.
@@ -73,23 +85,6 @@ _WORD = re.compile(r"\w+|[^\w\s]")
 _PLAIN = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "…": "..."}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    exact: str
-    prefix: str
-    suffix: str
-    start: int  # code-point offsets into the text the anchor was made on
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    start: int
-    end: int
-    state: AnchorState
-    score: float  # 1.0 for exact; confidence otherwise; 0.0 for orphan (start=end=-1 then)
 
 
 ORPHAN = Placement(-1, -1, "orphan", 0.0)

@@ -1,30 +1,4 @@
-"""Notes out and in: Markdown for notes tools, W3C Web Annotation JSON for a round trip.
-
-Markdown (Obsidian and similar tools). Each article is one document:
-
-    ---
-    title: "…"            front matter values are JSON strings, which YAML reads as is
-    url: "…"
-    feed: "…"
-    tags: ["…"]           the user's article tags (not automatic ones)
-    published: "…"
-    exported: "…"
-    ---
-    # Title
-    ## Highlights
-    > the quote, every line prefixed, Markdown in it escaped so it shows as written
-
-    the note, Markdown as the user wrote it
-
-    [color:: yellow] #tag #other
-
-`[color:: yellow]` is a Dataview inline field (Obsidian renders it as
-"color: yellow" and Dataview can query it); an orphaned highlight (its passage
-is no longer in the article) is marked with a line saying so and
-`[state:: orphan]`. Article notes follow under "## Notes". `notes_markdown`
-joins the documents into one file whose front matter describes the export and
-whose articles are `#` sections; `notes_markdown_files` gives one file per
-article, named safely.
+"""Notes out and back in as W3C Web Annotation JSON, for a round trip.
 
 JSON: an AnnotationCollection (`@context` http://www.w3.org/ns/anno.jsonld)
 whose `items` are Annotations: `id` is the annotation's uid; `target` has the
@@ -49,238 +23,44 @@ not in the database are returned as `unmatched`, never dropped silently.
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reader.core.anchoring import Anchor, reanchor
-from reader.core.models import Annotation
-from reader.core.store import Store
-from reader.core.store.annotation_store import (
+from reader.core import clock
+from reader.core.models import (
     COLORS,
     DEFAULT_COLOR,
-    AnnotationFilter,
-    ImportedAnnotation,
-    NotesArticle,
+    HIGHLIGHT_COLOURS,
+    Anchor,
+    Annotation,
+    NotesImportResult,
+    Unmatched,
 )
-from reader.core.store.common import utcnow
+from reader.core.notes.anchoring import reanchor
+from reader.core.notes.collect import by_article
+from reader.core.store import Store
+from reader.core.store.annotations import ImportedAnnotation, NotesArticle
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
 ARTICLE_TAGS = "article-tags"  # reader:state.kind of the item carrying article tags
 
+
 # Background colours for the style classes; the app takes its own from the theme.
-_CSS = {
-    "yellow": "#fde68a",
-    "green": "#bbf7d0",
-    "blue": "#bfdbfe",
-    "pink": "#fbcfe8",
-    "purple": "#e9d5ff",
-}
 _STYLESHEET = {
     "type": "CssStylesheet",
-    "value": " ".join(f".{name} {{ background-color: {_CSS[name]}; }}" for name in COLORS),
+    "value": " ".join(
+        f".{colour.name} {{ background-color: {colour.paper}; }}" for colour in HIGHLIGHT_COLOURS
+    ),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Unmatched:
-    """An imported annotation with no article to go on: kept in the report."""
-
-    uid: str
-    url: str
-    kind: str
-    exact: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    annotations_added: int
-    updated: int
-    tags_added: int
-    unmatched: tuple[Unmatched, ...]
-
-
-def _by_article(store: Store, *, tagged: bool) -> list[tuple[NotesArticle, list[Annotation]]]:
-    grouped: dict[int, list[Annotation]] = {}
-    for annotation in store.annotations(AnnotationFilter()):
-        grouped.setdefault(annotation.article_id, []).append(annotation)
-    return [(a, grouped.get(a.id, [])) for a in store.notes_articles(tagged=tagged)]
-
-
-# -- Markdown ------------------------------------------------------------------------
-
-
-def notes_markdown(store: Store, *, exported: str | None = None) -> str:
-    """Every annotated article in one Markdown file."""
-    exported = exported or utcnow()
-    groups = _by_article(store, tagged=False)
-    head = _front_matter(
-        [
-            ("title", "Reader notes"),
-            ("exported", exported),
-            ("articles", len(groups)),
-        ]
-    )
-    sections = [_article_body(article, notes, level=1) for article, notes in groups]
-    return head + "\n" + "\n".join(sections)
-
-
-def notes_markdown_files(store: Store, *, exported: str | None = None) -> dict[str, str]:
-    """One Markdown document per annotated article: {safe file name: content}."""
-    exported = exported or utcnow()
-    files: dict[str, str] = {}
-    for article, notes in _by_article(store, tagged=False):
-        files[markdown_file_name(article.title, article.id)] = article_markdown(
-            article, notes, exported=exported
-        )
-    return files
-
-
-def article_markdown(article: NotesArticle, notes: Sequence[Annotation], *, exported: str) -> str:
-    head = _front_matter(
-        [
-            ("title", article.title),
-            ("url", article.url),
-            ("feed", article.feed_title),
-            ("tags", list(article.user_tags)),
-            ("published", article.published),
-            ("exported", exported),
-        ]
-    )
-    return head + "\n" + _article_body(article, notes, level=1, metadata=False)
-
-
-def markdown_file_name(title: str, article_id: int) -> str:
-    """A file name safe on every platform and in wiki links: words of the title and the id."""
-    slug = re.sub(r"\W+", "-", title).strip("-_").lower()[:60].rstrip("-_")
-    return f"{slug or 'article'}-{article_id}.md"
-
-
-_PLAIN_URL = re.compile(r"https?://[^\s<>]+")
-# Line breaks to YAML 1.1 that JSON leaves as they are.
-_YAML_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
-def _front_matter(fields: Iterable[tuple[str, object]]) -> str:
-    # JSON strings and lists are valid YAML flow scalars and sequences: quotes,
-    # colons, `---`, `#` and newlines in a value cannot end the block or change a type.
-    lines = ["---"]
-    for key, value in fields:
-        if value is None:
-            continue
-        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False).translate(_YAML_BREAKS)}")
-    lines.append("---")
-    return "\n".join(lines) + "\n"
-
-
-def _article_body(
-    article: NotesArticle, notes: Sequence[Annotation], *, level: int, metadata: bool = True
-) -> str:
-    h = "#" * level
-    out = [f"{h} {_escape_inline(article.title) or 'Untitled'}", ""]
-    if metadata:
-        url = f"<{article.url}>" if _PLAIN_URL.fullmatch(article.url) else ""
-        out += [f"- url: {url}".rstrip(), f"- feed: {_escape_inline(article.feed_title)}"]
-        if article.published:
-            out.append(f"- published: {article.published}")
-        if article.user_tags:
-            out.append("- tags: " + " ".join(_hashtag(t) for t in article.user_tags))
-        out.append("")
-    highlights = [n for n in notes if n.kind == "highlight"]
-    article_notes = [n for n in notes if n.kind != "highlight"]
-    if highlights:
-        out += [f"{h}# Highlights", ""]
-        for annotation in highlights:
-            out += _highlight(annotation)
-    if article_notes:
-        out += [f"{h}# Notes", ""]
-        for annotation in article_notes:
-            out += _article_note(annotation)
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _highlight(a: Annotation) -> list[str]:
-    out = []
-    if a.state == "orphan":
-        out += ["*Orphaned highlight: this passage is no longer in the article's text.*", ""]
-    out += _quote_block(a.exact)
-    out.append("")
-    if a.note.strip():
-        out += [_safe_note(a.note), ""]
-    fields = [f"[color:: {a.color}]"]
-    if a.state == "orphan":
-        fields.append("[state:: orphan]")
-    out += [" ".join(fields + [_hashtag(t) for t in a.tags]), ""]
-    return out
-
-
-def _article_note(a: Annotation) -> list[str]:
-    out = []
-    if a.exact:  # a note kept from an orphaned highlight
-        out += [*_quote_block(a.exact), ""]
-    out += [_safe_note(a.note), ""]
-    if a.tags:
-        out += [" ".join(_hashtag(t) for t in a.tags), ""]
-    return out
-
-
-def _quote_block(text: str) -> list[str]:
-    return [f"> {_escape_line(line)}".rstrip() for line in text.split("\n")]
-
-
-# Characters that would turn article text into Markdown (links, emphasis, code,
-# HTML, Obsidian tags, highlights, maths, tables) when quoted.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~=$&])")
-_NUMBERED = re.compile(r"(\d+)[.)]")
-
-
-def _escape_inline(text: str) -> str:
-    return _INLINE_SPECIAL.sub(r"\\\1", text)
-
-
-def _escape_line(line: str) -> str:
-    """One line of quoted text shown literally: no list, heading, rule or link."""
-    escaped = _escape_inline(line)
-    stripped = escaped.lstrip()
-    indent = escaped[: len(escaped) - len(stripped)]
-    if stripped[:1] in ("-", "+"):  # a list item or a `---` rule
-        return indent + "\\" + stripped
-    numbered = _NUMBERED.match(stripped)
-    if numbered:
-        return indent + numbered.group(1) + "\\" + stripped[numbered.end(1) :]
-    return escaped
-
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
-
-
-def _safe_note(note: str) -> str:
-    """The note as written, but an unclosed code fence or HTML comment is closed,
-    so it cannot swallow the rest of the file."""
-    note = note.strip("\n")
-    fences = _FENCE.findall(note)
-    if len(fences) % 2:
-        note += "\n" + fences[-1]
-    if note.count("<!--") > note.count("-->"):
-        note += " -->"
-    return note
-
-
-def _hashtag(tag: str) -> str:
-    # Obsidian tags: letters, digits, _, -, /; no spaces.
-    return "#" + (re.sub(r"[^\w/-]+", "-", tag, flags=re.UNICODE).strip("-") or "tag")
-
-
-# -- W3C Web Annotation JSON --------------------------------------------------------
 
 
 def notes_w3c(store: Store, *, generated: str | None = None) -> dict[str, Any]:
     """Every annotation (and the user's article tags) as an AnnotationCollection."""
     items: list[dict[str, Any]] = []
-    for article, notes in _by_article(store, tagged=True):
+    for article, notes in by_article(store, tagged=True):
         for annotation in notes:
             items.append(_w3c_annotation(article, annotation))
         if article.user_tags:
@@ -289,7 +69,7 @@ def notes_w3c(store: Store, *, generated: str | None = None) -> dict[str, Any]:
         "@context": W3C_CONTEXT,
         "type": "AnnotationCollection",
         "label": "reader annotations",
-        "generated": generated or utcnow(),
+        "generated": generated or clock.utcnow(),
         "total": len(items),
         "items": items,
     }
@@ -378,9 +158,6 @@ def _w3c_article_tags(article: NotesArticle) -> dict[str, Any]:
         "reader:article": _reader_article(article),
         "reader:state": {"kind": ARTICLE_TAGS},
     }
-
-
-# -- import -----------------------------------------------------------------------------
 
 
 class NotesFormatError(ValueError):
@@ -515,7 +292,7 @@ def _parse(item: Mapping[str, Any]) -> _Parsed:
 
 def _place(parsed: _Parsed, article_id: int, text: str, sha: str) -> ImportedAnnotation:
     """The imported anchor on this database's current text of the article."""
-    created = parsed.created or utcnow()
+    created = parsed.created or clock.utcnow()
     highlight = parsed.kind == "highlight" and parsed.anchor is not None
     color = parsed.color or (DEFAULT_COLOR if highlight else "")
 
@@ -561,7 +338,7 @@ def _place(parsed: _Parsed, article_id: int, text: str, sha: str) -> ImportedAnn
     return make("highlight", moved, sha, place.state, place.score)
 
 
-def import_notes(store: Store, data: Any) -> ImportResult:
+def import_notes(store: Store, data: Any) -> NotesImportResult:
     """Restore a W3C Web Annotation export (parsed JSON) onto matching articles."""
     restored: list[ImportedAnnotation] = []
     article_tags: list[tuple[int, Sequence[str]]] = []
@@ -595,4 +372,4 @@ def import_notes(store: Store, data: Any) -> ImportResult:
         text, sha = texts[article_id]
         restored.append(_place(parsed, article_id, text, sha))
     added, updated, tags_added = store.restore_annotations(restored, article_tags)
-    return ImportResult(added, updated, tags_added, tuple(unmatched))
+    return NotesImportResult(added, updated, tags_added, tuple(unmatched))

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from reader.core.entities.records import NAME_LABELS, Mention, Rule
+from reader.core import clock
+from reader.core.models import NAME_LABELS, EntityCount, Mention, Rule
+from reader.core.store.base import StoreBase
 from reader.core.textnorm import normalize_line
-
-
-@dataclass(frozen=True, slots=True)
-class EntityCount:
-    name: str
-    label: str
-    articles: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +96,8 @@ def _entity_id(conn: sqlite3.Connection, key: tuple[str, str]) -> int:
     return int(row[0])
 
 
-class EntityStore:
+class EntityStore(StoreBase):
     """Mixed into Store: the queries about entities."""
-
-    conn: sqlite3.Connection
-
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # provided by Store
 
     def mentions(self, article_id: int) -> list[Mention]:
         """The stored mentions of an article, in text order."""
@@ -216,10 +205,10 @@ class EntityStore:
         with self.transaction() as conn:
             conn.execute(
                 """INSERT INTO entity_rules (kind, surface, entity, label, created_at)
-                   VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                   VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (kind, surface) DO UPDATE SET
                    entity = excluded.entity, label = excluded.label""",
-                (rule.kind, surface, normalize_line(rule.entity), rule.label),
+                (rule.kind, surface, normalize_line(rule.entity), rule.label, clock.utcnow()),
             )
             if rule.kind == "entity":
                 # An ignore of the same name would hide the entity just added.

@@ -2,7 +2,7 @@
 
 An annotation keeps both W3C selectors (quote with context, and position) and
 the sha of the text version it is placed on. When an article's text changes,
-every highlight is placed again (reader.core.anchoring) in the same
+every highlight is placed again (reader.core.notes.anchoring) in the same
 transaction as the new text; what cannot be placed confidently becomes an
 orphan that keeps its old position and version (kept in article_versions), so
 the user can re-attach it. Nothing here deletes an annotation unless asked.
@@ -14,11 +14,19 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from reader.core.models import Annotation
+from reader.core import clock
+from reader.core.models import (
+    DEFAULT_COLOR,
+    Anchor,
+    Annotation,
+    AnnotationFilter,
+    Placement,
+    check_color,
+)
+from reader.core.store.base import StoreBase
 from reader.core.store.common import (
     NotFoundError,
     fts_query,
@@ -27,26 +35,29 @@ from reader.core.store.common import (
     shown,
     tag_ids,
     text_sha,
-    utcnow,
 )
 from reader.core.textnorm import normalize_line, normalize_note, normalize_tag
 
-if TYPE_CHECKING:
-    from reader.core.anchoring import Anchor
 
-# Highlight colours: names are stored, the app picks the colour from the theme.
-COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
-DEFAULT_COLOR = "yellow"
+class Anchoring(Protocol):
+    """The anchoring algorithm (reader.core.notes.anchoring), handed to the store by
+    its composition (store.py). The store places highlights in the same
+    transaction as the text they sit on, without depending on how."""
+
+    def make_anchor(self, text: str, start: int, end: int) -> Anchor: ...
+
+    def find_quote(self, text: str, quote: str, occurrence: int = 1) -> Anchor | None: ...
+
+    def count_quote(self, text: str, quote: str) -> int: ...
+
+    def reanchor_all(
+        self, anchors: Sequence[Anchor], old_text: str | None, new_text: str
+    ) -> list[Placement]: ...
+
+
 # Annotations written per transaction by an import (see restore_annotations).
 RESTORE_BATCH = 500
 BATCH_PAUSE = 0.05  # seconds between batches, for other writers
-
-
-def check_color(color: str) -> str:
-    color = color.strip().lower() or DEFAULT_COLOR
-    if color not in COLORS:
-        raise ValueError(f"unknown colour {color!r}; choose one of {', '.join(COLORS)}")
-    return color
 
 
 _SELECT = """SELECT n.*, a.title AS article_title, a.url AS article_url,
@@ -96,15 +107,15 @@ def annotated_articles(conn: sqlite3.Connection, feed_id: int, keys: Sequence[st
     return found
 
 
-def reanchor_article(conn: sqlite3.Connection, article_id: int, new_text: str) -> None:
+def reanchor_article(
+    conn: sqlite3.Connection, article_id: int, new_text: str, anchoring: Anchoring
+) -> None:
     """Place the article's highlights on its new text (inside the caller's transaction).
 
     Called after the new text is written. Each highlight is re-anchored from
     the version it was placed on: the previous text (saved here into
     article_versions first) or an older kept version for an orphan.
     """
-    from reader.core.anchoring import Anchor, reanchor_all  # only when text changes
-
     new_sha = text_sha(new_text)
     rows = conn.execute(
         """SELECT id, exact, prefix, suffix, start, "end", text_sha FROM annotations
@@ -114,7 +125,7 @@ def reanchor_article(conn: sqlite3.Connection, article_id: int, new_text: str) -
     by_version: dict[str, list[sqlite3.Row]] = {}
     for row in rows:
         by_version.setdefault(row["text_sha"], []).append(row)
-    now = utcnow()
+    now = clock.utcnow()
     for sha, group in by_version.items():
         version = conn.execute(
             "SELECT text FROM article_versions WHERE article_id = ? AND text_sha = ?",
@@ -125,7 +136,8 @@ def reanchor_article(conn: sqlite3.Connection, article_id: int, new_text: str) -
             Anchor(r["exact"], r["prefix"], r["suffix"], r["start"] or 0, r["end"] or 0)
             for r in group
         ]
-        for row, place in zip(group, reanchor_all(anchors, old_text, new_text), strict=True):
+        placed = anchoring.reanchor_all(anchors, old_text, new_text)
+        for row, place in zip(group, placed, strict=True):
             if place.state == "orphan":
                 conn.execute(
                     "UPDATE annotations SET state = 'orphan', score = 0, updated_at = ?"
@@ -148,7 +160,7 @@ def save_version(conn: sqlite3.Connection, article_id: int) -> None:
            SELECT id, text_sha, text, ? FROM articles WHERE id = ? AND EXISTS
            (SELECT 1 FROM annotations n WHERE n.article_id = articles.id
             AND n.kind = 'highlight')""",
-        (utcnow(), article_id),
+        (clock.utcnow(), article_id),
     )
 
 
@@ -203,23 +215,10 @@ def _check_version(current: str, expected: str | None) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class AnnotationFilter:
-    article_id: int | None = None
-    color: str | None = None
-    tag: str | None = None
-    search: str | None = None  # full text over quotes and notes
-    state: str | None = None  # e.g. "orphan"
-    kind: str | None = None
-
-
-class AnnotationStore:
+class AnnotationStore(StoreBase):
     """Mixed into Store: highlights, notes, their tags and their anchors."""
 
-    conn: sqlite3.Connection
-
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError  # provided by Store
+    anchoring: Anchoring  # set by the composition (store.py)
 
     def _article_text(self, conn: sqlite3.Connection, article_id: int) -> tuple[str, str]:
         row = conn.execute(
@@ -243,12 +242,10 @@ class AnnotationStore:
         """Highlight text[start:end] of the article's current text. With
         `text_sha` (the version the offsets were taken on) the highlight is
         refused if the text changed since: the offsets would be other words."""
-        from reader.core.anchoring import make_anchor  # imported when first needed
-
         with self.transaction() as conn:
             text, sha = self._article_text(conn, article_id)
             _check_version(sha, text_sha)
-            anchor = make_anchor(text, start, end)
+            anchor = self.anchoring.make_anchor(text, start, end)
             return self._insert(conn, article_id, "highlight", anchor, sha, note, color, tags)
 
     def highlight_quote(
@@ -262,13 +259,11 @@ class AnnotationStore:
         tags: Sequence[str] = (),
     ) -> Annotation:
         """Highlight the n-th occurrence of `quote`; LookupError when it is not there."""
-        from reader.core.anchoring import count_quote, find_quote
-
         with self.transaction() as conn:
             text, sha = self._article_text(conn, article_id)
-            anchor = find_quote(text, quote, occurrence)
+            anchor = self.anchoring.find_quote(text, quote, occurrence)
             if anchor is None:
-                found = count_quote(text, quote)
+                found = self.anchoring.count_quote(text, quote)
                 if found:
                     raise LookupError(
                         f"{quote!r} occurs only {found} time{'' if found == 1 else 's'}"
@@ -300,7 +295,7 @@ class AnnotationStore:
         state: str = "exact",
         created_at: str | None = None,
     ) -> Annotation:
-        now = utcnow()
+        now = clock.utcnow()
         color = check_color(color) if kind == "highlight" else ""
         cursor = conn.execute(
             """INSERT INTO annotations (uid, article_id, kind, exact, prefix, suffix, start,
@@ -369,7 +364,8 @@ class AnnotationStore:
             if tags is not None:
                 self._set_tags(conn, annotation_id, tags)
             conn.execute(
-                "UPDATE annotations SET updated_at = ? WHERE id = ?", (utcnow(), annotation_id)
+                "UPDATE annotations SET updated_at = ? WHERE id = ?",
+                (clock.utcnow(), annotation_id),
             )
             return self._get(conn, annotation_id)
 
@@ -388,13 +384,11 @@ class AnnotationStore:
     ) -> Annotation:
         """Place a (typically orphaned) highlight on text[start:end] of the current
         text (refused, like `highlight`, if `text_sha` is not the current version)."""
-        from reader.core.anchoring import make_anchor
-
         with self.transaction() as conn:
             current = self._get(conn, annotation_id)
             text, sha = self._article_text(conn, current.article_id)
             _check_version(sha, text_sha)
-            anchor = make_anchor(text, start, end)
+            anchor = self.anchoring.make_anchor(text, start, end)
             conn.execute(
                 """UPDATE annotations SET kind = 'highlight', exact = ?, prefix = ?, suffix = ?,
                    start = ?, "end" = ?, text_sha = ?, state = 'exact', score = 1,
@@ -408,7 +402,7 @@ class AnnotationStore:
                     anchor.end,
                     sha,
                     DEFAULT_COLOR,
-                    utcnow(),
+                    clock.utcnow(),
                     annotation_id,
                 ),
             )
@@ -424,7 +418,7 @@ class AnnotationStore:
             conn.execute(
                 """UPDATE annotations SET kind = 'note', start = NULL, "end" = NULL,
                    text_sha = ?, state = 'exact', score = 1, updated_at = ? WHERE id = ?""",
-                (sha, utcnow(), annotation_id),
+                (sha, clock.utcnow(), annotation_id),
             )
             _drop_unused_versions(conn, current.article_id)
             return self._get(conn, annotation_id)
@@ -595,7 +589,7 @@ class AnnotationStore:
             return "same"
         conn.execute(
             "UPDATE annotations SET note = ?, color = ?, updated_at = ? WHERE id = ?",
-            (note, color, utcnow(), current.id),
+            (note, color, clock.utcnow(), current.id),
         )
         self._set_tags(conn, current.id, tags)
         return "updated"

@@ -1,0 +1,441 @@
+"""A small learned classifier for the names no rule resolved.
+
+The rules (knowledge base, patterns, context) are precise but only know the
+names and cues someone wrote down; in open news most missed names are
+unknown products, companies and people with no such cue. This pass looks at
+what is left: runs of capitalised, camel-case or digit-bearing words in the
+text nobody claimed ("Inon Z-330", "StreamingVLM", "Bari"), and decides for
+each run PERSON, ORG, PRODUCT, AI_MODEL, GPE or nothing from features a
+labeller would also use: the shape of the words, their endings, whether a
+word is a known given name, the words around the run, where it stands in the
+sentence, and what the rules found elsewhere in the same text.
+
+The weights are a linear model (an averaged perceptron) trained on our own
+labelled text by bench/train_entities.py and shipped as package data
+(reader/data/entities/span_model.json); nothing is downloaded, and only the
+few unresolved runs of a text are scored, so the pass costs little.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, lru_cache
+from importlib import resources
+
+from reader.core.entities.context import PLACE_WORDS, NameRun, name_runs, sentence_start
+from reader.core.entities.records import Mention
+
+MODEL_FILE = "span_model.json"
+NOT_NAMES_FILE = "not_names.txt"
+SURNAMES_FILE = "census_surnames.txt"
+# What the classifier decides between; "O" is "not a name".
+CLASSES: tuple[str, ...] = ("O", "PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
+
+# The candidates are the runs of capitalised words that context.py looked at
+# and could not type (its `leftover`): found once, in the same pass.
+Candidate = NameRun
+
+
+def candidates(text: str, taken: Sequence[tuple[int, int]]) -> list[Candidate]:
+    """Every candidate outside the claimed spans `taken` (sorted, not
+    overlapping): what the trainer learns from. At run time the runs come
+    from context.py's pass instead, and `asked` adds the rest."""
+
+    def free(start: int, end: int) -> bool:
+        i = bisect.bisect_left(taken, (end,))
+        return i == 0 or taken[i - 1][1] <= start
+
+    return asked(text, name_runs(text, taken), free)
+
+
+# A short acronym ("DOD", "NRO", "GMU"): context.py ends its runs at these
+# (most are words such as "API" or "GPU"); here the model decides.
+# (The capital first and the look-behind after it: the engine skips to capitals.)
+_ACRONYM = re.compile(r"[A-Z](?<![\w.&'’-].)[A-Z0-9]{1,3}(?![\w&'’-]|\.\w)")
+# A number after a name is part of it ("Drafts 4", "Amiga 500", "Wolfenstein
+# 3D"), unless it starts an amount or a count.
+_NUMBER_AFTER = re.compile(
+    r" (\d{1,4}(?:\.\d{1,2})?[A-Za-z]{0,2})(?![\w%/-]|[.,:]\d| (?:percent|per|million|billion"
+    r"|thousand|years?|months?|days?|hours?|minutes?|times|people|users|pounds|miles|feet|units"
+    r"|of)\b)"
+)
+
+
+def asked(
+    text: str, runs: Iterable[Candidate], free: Callable[[int, int], bool]
+) -> list[Candidate]:
+    """The runs, each with the number after it, and the free short acronyms."""
+    out: list[Candidate] = []
+    for run in runs:
+        end = run.end
+        number = _NUMBER_AFTER.match(text, end) if text[end + 1 : end + 2].isdigit() else None
+        if number is not None and free(number.start(1), number.end(1)):
+            run = NameRun(run.start, number.end(1), (*run.words, number.group(1)))
+        out.append(run)
+    acronyms = [
+        NameRun(m.start(), m.end(), (m.group(),))
+        for m in _ACRONYM.finditer(text)
+        if free(m.start(), m.end())
+    ]
+    if not acronyms:
+        return out
+    # An acronym next to a run is one name with it: "IBM PC", "Roku TV",
+    # "NRI Forum", "Macintosh SE".
+    joined: list[Candidate] = []
+    for cand in sorted([*out, *acronyms], key=lambda c: c.start):
+        last = joined[-1] if joined else None
+        if last is not None and last.end + 1 == cand.start and text[last.end] == " ":
+            joined[-1] = NameRun(last.start, cand.end, (*last.words, *cand.words))
+        else:
+            joined.append(cand)
+    return joined
+
+
+@lru_cache(maxsize=8192)
+def _shape(word: str) -> str:
+    """A word's shape with repeats collapsed: "Parallax" Xx, "Z-330" X-d, "iPhone" xXx."""
+    out: list[str] = []
+    for ch in word:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)[:6]
+
+
+def surface_features(words: tuple[str, ...], first_names: frozenset[str]) -> list[str]:
+    """What the run's own words say: shapes, endings, name lists. The same
+    for every occurrence, so their scores are cached per surface."""
+    first, last = words[0], words[-1]
+    n = len(words)
+    feats = [
+        "bias",
+        f"n={min(n, 4)}",
+        "shape=" + " ".join([_shape(w) for w in words[:3]]),
+        "first=" + first.lower(),
+        "last=" + last.lower(),
+        "suf3=" + last[-3:].lower(),
+    ]
+    if first in first_names:
+        feats.append("given" if n > 1 else "given-alone")
+    if last in PLACE_WORDS:
+        feats.append("place-word")
+    if last in surnames():
+        feats.append("surname" if n > 1 else "surname-alone")
+    common = not_names()
+    for w in words:
+        if w in common:
+            feats.append("not-name-word")
+            break
+    return feats
+
+
+def context_features(
+    text: str, cand: Candidate, words_of_text: frozenset[str], known: dict[str, str]
+) -> list[str]:
+    """What the text around the run says; `words_of_text` come from
+    text_words, `known` are the labels of names the rules found in the text
+    (their surfaces and surnames). Few and cheap: this runs for every
+    unresolved run of every article."""
+    words = cand.words
+    first = words[0]
+    n = len(words)
+    feats = []
+    if also_lower(words_of_text, first):
+        feats.append("also-lower" if n == 1 else "first-also-lower")
+    if sentence_start(text, cand.start):
+        feats.append("sent-start-n=1" if n == 1 else "sent-start-n=2")
+    label = known.get(first if n == 1 else " ".join(words))
+    if label is not None:
+        feats.append("known=" + label)
+    before = text[max(0, cand.start - 25) : cand.start]
+    prev = before[before.rfind(" ", 0, len(before) - 1) + 1 :].strip()
+    if prev:
+        # In a title or a heading every word is capitalised: a run there is
+        # less likely one name ("Solve Math Word Problems").
+        feats.append("capital-before" if prev[0].isupper() else "p1=" + prev.lower())
+    after = text[cand.end : cand.end + 25]
+    if after[:1] == " ":
+        nxt = after[1:].split(" ", 1)[0].rstrip(".,;:)'’\"”")
+        if nxt:
+            feats.append("capital-after" if nxt[0].isupper() else "n1=" + nxt)
+    elif after:
+        feats.append("next-char=" + after[0])
+    return feats
+
+
+def features(
+    text: str,
+    cand: Candidate,
+    first_names: frozenset[str],
+    words_of_text: frozenset[str],
+    known: dict[str, str],
+) -> list[str]:
+    """Every feature of one candidate run (what the trainer learns from)."""
+    return surface_features(cand.words, first_names) + context_features(
+        text, cand, words_of_text, known
+    )
+
+
+_SURFACE_CACHE = 20_000  # surfaces whose scores are kept (a few MB at most)
+
+
+class SpanModel:
+    """Linear weights per class for the candidate features."""
+
+    def __init__(self, weights: dict[str, list[float]], threshold: float) -> None:
+        self.weights = weights
+        self.threshold = threshold
+        self._surfaces: dict[tuple[str, ...], list[float] | None] = {}
+
+    def __repr__(self) -> str:  # part of the analysis digest: new weights re-analyse
+        words = " ".join(sorted(not_names() | surnames()))
+        return "spans:" + hashlib.sha256((self.to_json() + words).encode()).hexdigest()[:12]
+
+    def scores(self, feats: Iterable[str], base: Sequence[float] = ()) -> list[float]:
+        # Six running sums in locals: a list per feature cost twice as much.
+        o, p, g, d, m, z = base or (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        weights = self.weights
+        for feat in feats:
+            row = weights.get(feat)
+            if row is not None:
+                o += row[0]
+                p += row[1]
+                g += row[2]
+                d += row[3]
+                m += row[4]
+                z += row[5]
+        return [o, p, g, d, m, z]
+
+    def decide(self, feats: Iterable[str], base: Sequence[float] = ()) -> str | None:
+        """The best label, or None when "not a name" is within the threshold;
+        `base` are scores already summed (a surface's, see surface_scores)."""
+        total = self.scores(feats, base)
+        best, top = 1, total[1]
+        for i in range(2, len(CLASSES)):  # a loop, not max(key=...): this runs per run
+            if total[i] > top:
+                best, top = i, total[i]
+        return CLASSES[best] if top - total[0] > self.threshold else None
+
+    def surface_scores(
+        self, words: tuple[str, ...], first_names: frozenset[str]
+    ) -> list[float] | None:
+        """The scores of a surface's own features, or None when it cannot be a
+        name (plausible_surface); cached: names recur within and across articles."""
+        try:
+            return self._surfaces[words]
+        except KeyError:
+            pass
+        if len(self._surfaces) >= _SURFACE_CACHE:
+            self._surfaces.clear()
+        found = None
+        if plausible_surface(words):
+            found = self.scores(surface_features(words, first_names))
+        self._surfaces[words] = found
+        return found
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"classes": CLASSES, "threshold": self.threshold, "weights": self.weights},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> SpanModel:
+        data = json.loads(text)
+        if tuple(data["classes"]) != CLASSES:
+            raise ValueError(f"{MODEL_FILE}: classes {data['classes']} are not {CLASSES}")
+        return cls(data["weights"], float(data["threshold"]))
+
+
+def _data_text(name: str) -> str:
+    return (resources.files("reader") / "data" / "entities" / name).read_text(encoding="utf-8")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    try:
+        text = _data_text(name)
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(
+        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
+    )
+
+
+@cache
+def not_names() -> frozenset[str]:
+    """Words that never make a name on their own (reader/data/entities/not_names.txt)."""
+    return _word_list(NOT_NAMES_FILE)
+
+
+@cache
+def surnames() -> frozenset[str]:
+    """Common surnames (see bench/make_name_lists.py)."""
+    return _word_list(SURNAMES_FILE)
+
+
+@cache
+def shipped_model() -> SpanModel | None:
+    """The model in the package, or None when the file is missing."""
+    try:
+        return SpanModel.from_json(_data_text(MODEL_FILE))
+    except FileNotFoundError:
+        return None
+
+
+def text_words(text: str) -> frozenset[str]:
+    """The text's words as split at spaces (punctuation kept), for also_lower."""
+    return frozenset(text.split())
+
+
+def also_lower(words: frozenset[str], word: str) -> bool:
+    """Whether the text (its `words`) also writes `word` in lower case: a
+    capitalised word that is also written so is more likely a sentence's
+    first word than a name."""
+    low = word.lower()
+    return low != word and (low in words or low + "," in words or low + "." in words)
+
+
+def known_names(mentions: Iterable[Mention]) -> dict[str, str]:
+    """Names the rules typed in this text, with a person's surname: the same
+    string unresolved elsewhere is most likely the same thing."""
+    known: dict[str, str] = {}
+    for m in mentions:
+        if m.label in CLASSES:
+            known.setdefault(m.text, m.label)
+            if m.label == "PERSON" and " " in m.text:
+                known.setdefault(m.text.rsplit(" ", 1)[1], "PERSON")
+    return known
+
+
+# Longer runs of capitalised words are mostly titles, headings and events
+# ("Green Valley Orchard Picnic Day"): without a cue they are left alone.
+_MAX_WORDS = 3
+
+
+def plausible_surface(words: tuple[str, ...]) -> bool:
+    """Whether these words can be a name at all: three words at most, not a
+    benchmark, not only words such as "Europe", "Chinese", "Python" (not
+    names under the guideline)."""
+    if len(words) > _MAX_WORDS:
+        return False
+    for w in words:
+        if "Bench" in w or w.endswith(_BENCHMARK_ENDS):
+            return False  # a benchmark or a data set ("SEC-Bench Pro", "IndQA"): not a name
+    common = not_names()
+    return not all(w in common for w in words)
+
+
+def plausible_here(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
+    """Whether the run can be a name where it stands: not an acronym defining
+    a term, not a sentence's capitalised first word that the text also
+    writes in lower case."""
+    if len(cand.words) == 1:
+        start = cand.start
+        if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
+            return False  # "state-of-the-art (SOTA)"
+        if also_lower(words_of_text, cand.words[0]) and sentence_start(text, start):
+            return False
+    return True
+
+
+def worth_asking(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
+    """Whether to ask the model about a run (most runs end here)."""
+    return plausible_surface(cand.words) and plausible_here(text, cand, words_of_text)
+
+
+_BENCHMARK_ENDS = ("Eval", "QA")
+
+
+def classify_spans(
+    text: str,
+    model: SpanModel,
+    runs: Sequence[Candidate],
+    mentions: Sequence[Mention],
+    free: Callable[[int, int], bool],
+    first_names: frozenset[str],
+) -> list[Mention]:
+    """Typed mentions for the unresolved runs of `text` still free."""
+    found: list[Mention] = []
+    known: dict[str, str] | None = None
+    full: dict[str, str] | None = None
+    words: frozenset[str] = frozenset()
+    makers: set[int] = set()
+    licences: frozenset[str] | None = None
+    for cand in asked(text, runs, free):
+        if not free(cand.start, cand.end):
+            continue
+        base = model.surface_scores(cand.words, first_names)
+        if base is None:
+            continue
+        if known is None:
+            known, words = known_names(mentions), text_words(text)
+            makers = {m.end for m in mentions if m.label == "ORG" and m.source == "kb"}
+        if cand.start - 1 in makers and text[cand.start - 1] == " ":
+            continue  # "Deepgram Nova": a longer name a known company starts (afterpass.py)
+        if not plausible_here(text, cand, words):
+            continue
+        if licences is None:
+            licences = _licences(text, runs)
+        if text[cand.start : cand.end] in licences:
+            continue  # "the Apache 2.0 licence", and that licence elsewhere: not a name
+        label = model.decide(context_features(text, cand, words, known), base)
+        if label == "PERSON" and cand.words[-1] in PLACE_WORDS:
+            continue  # "Marina Bay": a given name, but a place's last word
+        if label is not None:
+            surface = text[cand.start : cand.end]
+            if full is None:
+                full = full_names(mentions)
+            entity = full.get(surface, surface) if label == "PERSON" else surface
+            found.append(Mention(cand.start, cand.end, label, surface, entity, "model"))
+            # A person found here is known further on: "Nic Tringali ... Tringali".
+            known.setdefault(surface, label)
+            if label == "PERSON" and len(cand.words) > 1:
+                known.setdefault(cand.words[-1], "PERSON")
+                full.setdefault(cand.words[-1], surface)
+    return _one_label_per_surface(found)
+
+
+_LICENCE_AFTER = re.compile(r" licen[cs]es?\b")
+
+
+def _licences(text: str, runs: Sequence[Candidate]) -> frozenset[str]:
+    """The runs the text calls a licence ("the Apache 2.0 licence")."""
+    if " licen" not in text:
+        return frozenset()
+    found = set()
+    for run in asked(text, runs, lambda start, end: True):
+        if _LICENCE_AFTER.match(text, run.end):
+            found.add(text[run.start : run.end])
+    return frozenset(found)
+
+
+def _one_label_per_surface(found: list[Mention]) -> list[Mention]:
+    """One text names one thing by one surface: where the model typed the same
+    surface differently ("Ferrocore" an ORG, then a place), the label given
+    most often (the first, on a tie) wins everywhere."""
+    labels: dict[str, list[str]] = {}
+    for m in found:
+        labels.setdefault(m.text, []).append(m.label)
+    if all(len(set(v)) == 1 for v in labels.values()):
+        return found
+    chosen = {surface: max(dict.fromkeys(v), key=v.count) for surface, v in labels.items()}
+    return [
+        m
+        if m.label == chosen[m.text]
+        else Mention(m.start, m.end, chosen[m.text], m.text, m.entity, m.source)
+        for m in found
+    ]
+
+
+def full_names(mentions: Iterable[Mention]) -> dict[str, str]:
+    """A person's surname -> the full name the text gave first."""
+    full: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "PERSON" and " " in m.text:
+            full.setdefault(m.text.rsplit(" ", 1)[1], m.entity)
+    return full

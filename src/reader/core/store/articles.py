@@ -1,0 +1,300 @@
+"""Article writes: the refresh's per-feed transaction, retention, and the
+reader's own marks (read, starred).
+
+Every write is one short transaction; the refresh writes one transaction per
+feed, so a crash leaves every feed either fully updated or not touched, and
+the next refresh picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader.core import clock
+from reader.core.models import ArticleQuery, ArticleRecord
+from reader.core.store.annotations import (
+    Anchoring,
+    annotated_articles,
+    reanchor_article,
+    save_version,
+)
+from reader.core.store.base import StoreBase
+from reader.core.store.common import in_chunks, text_sha
+from reader.core.store.entities import Analysis, write_analyses
+from reader.core.store.feeds import USER_MARKED
+from reader.core.store.queries import article_keys
+from reader.core.store.sites import forget_site_pages, remember_site_paragraphs, site_boilerplate
+
+# Read state, stars and tags are not named here: an update never touches them.
+_UPSERT_ARTICLE = """
+INSERT INTO articles (feed_id, key, guid, url, title, author, published, updated, added_at,
+    sort_date, summary_html, content_html, text, text_sha, entry_hash, extraction,
+    extraction_error, extraction_status, site_name, image_url, ai_score, analysed_with)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (feed_id, key) DO UPDATE SET
+    guid = excluded.guid, url = excluded.url, title = excluded.title,
+    author = excluded.author, published = excluded.published, updated = excluded.updated,
+    sort_date = CASE WHEN excluded.published IS NULL
+                     THEN articles.sort_date ELSE excluded.sort_date END,
+    summary_html = excluded.summary_html, content_html = excluded.content_html,
+    text = excluded.text, text_sha = excluded.text_sha, entry_hash = excluded.entry_hash,
+    extraction = excluded.extraction, extraction_error = excluded.extraction_error,
+    extraction_status = excluded.extraction_status,
+    site_name = excluded.site_name, image_url = excluded.image_url,
+    ai_score = CASE WHEN excluded.analysed_with IS NOT NULL THEN excluded.ai_score
+                    WHEN excluded.text_sha = articles.text_sha THEN articles.ai_score END,
+    analysed_with = CASE WHEN excluded.analysed_with IS NOT NULL THEN excluded.analysed_with
+                         WHEN excluded.text_sha = articles.text_sha THEN articles.analysed_with END
+"""
+# An article stored without analysis (its analysis job timed out) keeps the
+# old analysis only while its text is the same: a new text makes it
+# unanalysed (NULL above), so `reader reanalyse` finds it, and its old
+# mentions, offsets into the old text, go (Store.write_feed).
+
+
+def _ids_for_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk, marks in in_chunks(keys):
+        for row in conn.execute(
+            f"SELECT key, id FROM articles WHERE feed_id = ? AND key IN ({marks})",
+            [feed_id, *chunk],
+        ):
+            found[row[0]] = row[1]
+    return found
+
+
+def _existing_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk, marks in in_chunks(keys):
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT key FROM articles WHERE feed_id = ? AND key IN ({marks})",
+                [feed_id, *chunk],
+            )
+        )
+    return found
+
+
+# What makes an article the user's: a star, a tag they set, an annotation.
+
+
+class ArticleStore(StoreBase):
+    anchoring: Anchoring  # set by the composition (store.py)
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0) -> None:
+        super().__init__(path, busy_timeout=busy_timeout)
+        self._entity_ids: dict[tuple[str, str], int] = {}  # (name, label) -> id
+
+    # -- refresh writes ------------------------------------------------------------
+
+    def known_entries(self, feed_id: int) -> tuple[dict[str, str], set[str]]:
+        """(key -> entry_hash of stored articles, keys pruned by retention).
+
+        An article whose page could not be fetched last time is listed without
+        a hash, so the next time its feed is fetched the page is tried again.
+        """
+        hashes = {
+            row[0]: "" if row[2] else row[1]
+            for row in self.conn.execute(
+                """SELECT key, entry_hash, extraction_status = 'retry'
+                    FROM articles WHERE feed_id = ?""",
+                (feed_id,),
+            )
+        }
+        pruned = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT key FROM article_tombstones WHERE feed_id = ?", (feed_id,)
+            )
+        }
+        return hashes, pruned
+
+    def site_boilerplate(self, url: str) -> frozenset[int]:
+        """Paragraph fingerprints that pages of the URL's site share (its template)."""
+        return site_boilerplate(self.conn, url)
+
+    def write_feed(
+        self,
+        feed_id: int,
+        *,
+        url: str | None,
+        title: str,
+        site_url: str,
+        etag: str | None,
+        last_modified: str | None,
+        warning: str | None,
+        articles: Sequence[ArticleRecord],
+        skipped_keys: Sequence[str] = (),
+    ) -> tuple[int, int]:
+        """Store a fetched feed and its new or changed articles in one transaction.
+
+        Returns (new, updated). Read state, stars and tags of updated articles
+        are kept: the upsert does not name those columns.
+        """
+        now = clock.utcnow()
+        with self.transaction() as conn:
+            if url is not None:
+                # A permanent redirect: follow it from now on, unless another
+                # subscription already has that URL.
+                clash = conn.execute(
+                    "SELECT 1 FROM feeds WHERE url = ? AND id != ?", (url, feed_id)
+                ).fetchone()
+                if clash is None:
+                    conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (url, feed_id))
+            conn.execute(
+                """UPDATE feeds SET title = ?, site_url = ?, etag = ?, last_modified = ?,
+                   last_fetched = ?, last_error = NULL, last_warning = ?, error_count = 0,
+                   next_fetch_after = NULL,
+                   last_updated = CASE WHEN ? THEN ? ELSE last_updated END
+                   WHERE id = ?""",
+                (title, site_url, etag, last_modified, now, warning, bool(articles), now, feed_id),
+            )
+            keys = [r.key for r in articles]
+            stored = _existing_keys(conn, feed_id, keys)
+            annotated = annotated_articles(conn, feed_id, keys)
+            rows = []
+            for record in articles:
+                published = record.published
+                sort_date = min(published, now) if published else now
+                rows.append(
+                    (
+                        feed_id,
+                        record.key,
+                        record.guid,
+                        record.url,
+                        record.title,
+                        record.author,
+                        published,
+                        record.updated,
+                        now,
+                        sort_date,
+                        record.summary_html,
+                        record.content_html,
+                        record.text,
+                        text_sha(record.text),
+                        record.entry_hash,
+                        record.extraction,
+                        record.extraction_error,
+                        record.extraction_status,
+                        record.site_name,
+                        record.image_url,
+                        record.ai_score,
+                        record.analysed_with,
+                    )
+                )
+            for article_id in annotated:
+                # The text the highlights are placed on, before it is replaced:
+                # re-anchoring diffs it against the new text, and an orphan
+                # keeps pointing at it.
+                save_version(conn, article_id)
+            conn.executemany(_UPSERT_ARTICLE, rows)
+            ids = _ids_for_keys(conn, feed_id, keys)
+            entity_ids = dict(self._entity_ids)
+            write_analyses(
+                conn,
+                [
+                    Analysis(ids[r.key], r.mentions, r.ai_score, r.auto_tags, r.analysed_with)
+                    for r in articles
+                    if r.analysed_with is not None
+                ],
+                entity_ids,
+                fresh=frozenset(ids[key] for key in keys if key not in stored),
+                scored=True,
+            )
+            unanalysed = [
+                ids[r.key] for r in articles if r.analysed_with is None and r.key in stored
+            ]
+            for chunk, marks in in_chunks(unanalysed):
+                emptied = conn.execute(
+                    f"SELECT id FROM articles WHERE id IN ({marks}) AND analysed_with IS NULL",
+                    chunk,
+                )
+                write_analyses(
+                    conn,
+                    [Analysis(article_id, (), None, (), None) for (article_id,) in emptied],
+                    entity_ids,
+                    scored=True,
+                )
+            for record in articles:
+                article_id = ids[record.key]
+                if article_id in annotated:
+                    # The same transaction: the new text and the annotations'
+                    # new places are stored together or not at all.
+                    reanchor_article(conn, article_id, record.text, self.anchoring)
+            remember_site_paragraphs(
+                conn, [(r.url, r.site_paragraphs) for r in articles if r.site_paragraphs]
+            )
+            # Filtered out at ingest: remembered like pruned articles, so the
+            # next refresh neither stores nor re-fetches them.
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_tombstones (feed_id, key, deleted_at)"
+                " VALUES (?, ?, ?)",
+                [(feed_id, key, now) for key in skipped_keys],
+            )
+            updated = len(stored)
+            new = len(articles) - updated
+        # Committed: these ids exist now (entities are never deleted), so the
+        # next feeds skip looking them up. Not kept if the transaction failed.
+        self._entity_ids = entity_ids
+        return new, updated
+
+    def prune(self, keep_days: int, *, keep_unread: bool = True) -> int:
+        """Delete old read articles that carry no star or tag; remember their keys
+        so the next refresh does not bring them back. Returns how many went."""
+        if keep_days <= 0:
+            return 0
+        cutoff = clock.days_ago(keep_days)
+        unread_clause = "AND a.read = 1" if keep_unread else ""
+        with self.transaction() as conn:
+            doomed = f"""SELECT a.id FROM articles a WHERE a.sort_date < ? {unread_clause}
+                AND NOT ({USER_MARKED})"""
+            conn.execute(
+                f"""INSERT OR IGNORE INTO article_tombstones (feed_id, key, deleted_at)
+                SELECT feed_id, key, ? FROM articles WHERE id IN ({doomed})""",
+                (clock.utcnow(), cutoff),
+            )
+            urls = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT url FROM articles WHERE id IN ({doomed})", (cutoff,)
+                )
+            ]
+            forget_site_pages(conn, urls)
+            return conn.execute(
+                f"DELETE FROM articles WHERE id IN ({doomed})",
+                (cutoff,),
+            ).rowcount
+
+    # -- the reader's marks ---------------------------------------------------------
+
+    def set_read(self, article_ids: Sequence[int], read: bool = True) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET read = ?, read_at = ? WHERE id = ?",
+                [(int(read), clock.utcnow() if read else None, i) for i in article_ids],
+            )
+
+    def set_starred(self, article_ids: Sequence[int], starred: bool = True) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET starred = ? WHERE id = ?",
+                [(int(starred), i) for i in article_ids],
+            )
+
+    def mark_all_read(self, query: ArticleQuery) -> list[int]:
+        """Mark every unread article matching `query` (ignoring its limit) read;
+        returns the ids of those that were unread (to undo it with set_read)."""
+        unread = dataclasses.replace(query, limit=None, after=None, unread=True)
+        ids = [i for _, i in article_keys(self.conn, unread)]
+        with self.transaction() as conn:
+            now = clock.utcnow()
+            for chunk, marks in in_chunks(ids):
+                conn.execute(
+                    f"UPDATE articles SET read = 1, read_at = ? WHERE read = 0 AND id IN ({marks})",
+                    [now, *chunk],
+                )
+        return ids

@@ -1,0 +1,189 @@
+"""Subscriptions: adding and removing feeds, listing them, and what the
+refresh records about each fetch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reader.core import clock
+from reader.core.models import Feed, FeedState
+from reader.core.store.base import StoreBase
+from reader.core.store.common import NotFoundError, joined_names, shown, tag_ids
+from reader.core.textnorm import normalize_line
+
+# What makes an article the user's: a star, a tag they set, an annotation.
+# Such articles outlive retention and unsubscribing (automatic tags do not count).
+USER_MARKED = """a.starred = 1
+    OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.source = 'user')
+    OR EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id)"""
+
+
+class FeedStore(StoreBase):
+    def add_feed(self, url: str, *, title: str = "", tags: Sequence[str] = ()) -> tuple[int, bool]:
+        """Subscribe; returns (feed id, created). An existing feed gains the tags;
+        a removed feed that kept some articles is subscribed again."""
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT id, unsubscribed_at FROM feeds WHERE url = ?", (url,)
+            ).fetchone()
+            created = row is None or row[1] is not None
+            if row is None:
+                feed_id = conn.execute(
+                    "INSERT INTO feeds (url, title, added_at) VALUES (?, ?, ?)",
+                    (url, normalize_line(title), clock.utcnow()),
+                ).lastrowid
+            else:
+                feed_id = row[0]
+                if row[1] is not None:
+                    conn.execute(
+                        "UPDATE feeds SET unsubscribed_at = NULL, etag = NULL,"
+                        " last_modified = NULL WHERE id = ?",
+                        (feed_id,),
+                    )
+            assert feed_id is not None
+            for tag_id in tag_ids(conn, tags):
+                conn.execute(
+                    "INSERT OR IGNORE INTO feed_tags (feed_id, tag_id) VALUES (?, ?)",
+                    (feed_id, tag_id),
+                )
+        return feed_id, created
+
+    def remove_feed(self, feed_id: int, *, purge: bool = False) -> tuple[int, int]:
+        """Unsubscribe. Articles the user starred, tagged or annotated are kept (the feed
+        row stays, marked unsubscribed) unless `purge`; the rest go.
+        Returns (deleted, kept)."""
+        marked = f"({USER_MARKED})"
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM feeds WHERE id = ? AND unsubscribed_at IS NULL", (feed_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no feed with id {feed_id}")
+            kept = (
+                0
+                if purge
+                else conn.execute(
+                    f"SELECT count(*) FROM articles a WHERE a.feed_id = ? AND {marked}", (feed_id,)
+                ).fetchone()[0]
+            )
+            if purge:
+                # Asked for explicitly: the feed's annotations go with it
+                # (the foreign key refuses to drop annotated articles otherwise).
+                conn.execute(
+                    "DELETE FROM annotations WHERE article_id IN"
+                    " (SELECT id FROM articles WHERE feed_id = ?)",
+                    (feed_id,),
+                )
+            if not kept:
+                deleted = conn.execute(
+                    "SELECT count(*) FROM articles WHERE feed_id = ?", (feed_id,)
+                ).fetchone()[0]
+                conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+                return deleted, 0
+            deleted = conn.execute(
+                f"DELETE FROM articles WHERE id IN (SELECT a.id FROM articles a"
+                f" WHERE a.feed_id = ? AND NOT {marked})",
+                (feed_id,),
+            ).rowcount
+            conn.execute(
+                "UPDATE feeds SET unsubscribed_at = ? WHERE id = ?", (clock.utcnow(), feed_id)
+            )
+            return deleted, kept
+
+    def feeds(self, *, feed_id: int | None = None) -> list[Feed]:
+        where = "WHERE f.unsubscribed_at IS NULL" + (" AND f.id = ?" if feed_id else "")
+        params: tuple[int, ...] = (feed_id,) if feed_id is not None else ()
+        rows = self.conn.execute(
+            f"""
+            SELECT f.*,
+                   coalesce(counts.n_articles, 0) AS n_articles,
+                   coalesce(counts.n_unread, 0) AS n_unread,
+                   (SELECT group_concat(name, char(31)) FROM
+                       (SELECT t.name FROM feed_tags ft JOIN tags t ON t.id = ft.tag_id
+                        WHERE ft.feed_id = f.id ORDER BY t.name)) AS tag_names
+            FROM feeds f
+            LEFT JOIN (SELECT feed_id, count(*) AS n_articles, sum(read = 0) AS n_unread
+                       FROM articles GROUP BY feed_id) AS counts ON counts.feed_id = f.id
+            {where}
+            ORDER BY lower(coalesce(f.user_title, nullif(f.title, ''), f.url)), f.id
+            """,
+            params,
+        ).fetchall()
+        return [
+            Feed(
+                id=r["id"],
+                url=shown(r["url"]),
+                title=shown(r["user_title"] or r["title"]),
+                site_url=shown(r["site_url"]),
+                articles=r["n_articles"],
+                unread=r["n_unread"],
+                added_at=r["added_at"],
+                last_fetched=r["last_fetched"],
+                last_updated=r["last_updated"],
+                last_error=shown(r["last_error"]),
+                last_warning=shown(r["last_warning"]),
+                error_count=r["error_count"],
+                next_fetch_after=r["next_fetch_after"],
+                tags=joined_names(r["tag_names"]),
+            )
+            for r in rows
+        ]
+
+    def has_feeds(self) -> bool:
+        """Whether anything is subscribed (cheap: no counting)."""
+        row = self.conn.execute("SELECT 1 FROM feeds WHERE unsubscribed_at IS NULL LIMIT 1")
+        return row.fetchone() is not None
+
+    def feed(self, feed_id: int) -> Feed:
+        found = self.feeds(feed_id=feed_id)
+        if not found:
+            raise NotFoundError(f"no feed with id {feed_id}")
+        return found[0]
+
+    def feed_id_for_url(self, url: str) -> int:
+        row = self.conn.execute(
+            "SELECT id FROM feeds WHERE url = ? AND unsubscribed_at IS NULL", (url,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"not subscribed to {url}")
+        return int(row[0])
+
+    def feed_states(self, feed_ids: Sequence[int] | None = None) -> list[FeedState]:
+        sql = (
+            "SELECT id, url, coalesce(user_title, title) AS title, etag, last_modified,"
+            " error_count, next_fetch_after FROM feeds WHERE unsubscribed_at IS NULL"
+        )
+        rows = self.conn.execute(sql + " ORDER BY id").fetchall()
+        wanted = set(feed_ids) if feed_ids is not None else None
+        return [
+            FeedState(
+                r["id"],
+                shown(r["url"]),
+                shown(r["title"]),
+                r["etag"],
+                r["last_modified"],
+                r["error_count"],
+                r["next_fetch_after"],
+            )
+            for r in rows
+            if wanted is None or r["id"] in wanted
+        ]
+
+    def record_not_modified(self, feed_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_fetched = ?, last_error = NULL, error_count = 0,"
+                " next_fetch_after = NULL WHERE id = ?",
+                (clock.utcnow(), feed_id),
+            )
+
+    def record_failure(self, feed_id: int, error: str, next_fetch_after: str | None) -> int:
+        """Store the error on the feed; returns the new consecutive error count."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_fetched = ?, last_error = ?,"
+                " error_count = error_count + 1, next_fetch_after = ? WHERE id = ?",
+                (clock.utcnow(), error, next_fetch_after, feed_id),
+            )
+            row = conn.execute("SELECT error_count FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        return int(row[0]) if row else 0

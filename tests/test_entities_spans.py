@@ -1,0 +1,223 @@
+"""The learned classifier of the capitalised runs no rule typed (core/entities/spans.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.core.entities import Mention, Recognizer, recognize
+from reader.core.entities.spans import (
+    CLASSES,
+    SpanModel,
+    candidates,
+    classify_spans,
+    features,
+    shipped_model,
+    worth_asking,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import train_entities
+
+
+def surfaces(text: str) -> list[str]:
+    return [text[c.start : c.end] for c in candidates(text, [])]
+
+
+def found(text: str, recognizer: Recognizer | None = None) -> list[tuple[str, str, str]]:
+    mentions = recognizer.find(text) if recognizer else recognize(text)
+    return [(m.text, m.label, m.source) for m in mentions]
+
+
+# -- candidates ------------------------------------------------------------------
+
+
+def test_candidates_take_version_numbers_and_join_acronyms() -> None:
+    text = "She bought an IBM PC and later the Amiga 500, then Drafts 4.5 for work."
+    assert surfaces(text) == ["IBM PC", "Amiga 500", "Drafts 4.5"]
+
+
+def test_a_number_that_starts_an_amount_is_not_part_of_a_name() -> None:
+    assert surfaces("Tallis 12 million users joined; Tallis 40 percent.") == ["Tallis", "Tallis"]
+
+
+def test_claimed_text_is_never_a_candidate() -> None:
+    text = "Officials at the DOD met Nvidia staff."
+    start = text.index("DOD")
+    assert surfaces(text) == ["Officials", "DOD", "Nvidia"]
+    taken = [(start, start + 3)]
+    assert [text[c.start : c.end] for c in candidates(text, taken)] == ["Officials", "Nvidia"]
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("Scores on PutnamBench rose.", "PutnamBench"),  # a benchmark
+        ("Scores on SEC-Bench Pro rose.", "SEC-Bench Pro"),
+        ("Firms in Europe hired.", "Europe"),  # not a name under the guideline
+        ("They write Python daily.", "Python"),
+        ("A state-of-the-art (SOTA) result.", "SOTA"),  # an acronym defining a term
+        ("Green Valley Orchard Picnic Day was fun.", "Green Valley Orchard Picnic Day"),
+    ],
+)
+def test_runs_that_cannot_be_names_are_not_asked(text: str, surface: str) -> None:
+    (cand,) = [c for c in candidates(text, []) if text[c.start : c.end] == surface]
+    assert not worth_asking(text, cand, frozenset(text.split()))
+
+
+def test_a_capitalised_first_word_written_in_lower_case_elsewhere_is_not_asked() -> None:
+    text = "Researchers met. The researchers left."
+    (cand,) = candidates(text, [])
+    assert text[cand.start : cand.end] == "Researchers"
+    assert not worth_asking(text, cand, frozenset(text.split()))
+
+
+# -- the model's mechanics, with hand-made weights ----------------------------------
+
+
+def toy_model(threshold: float = 0.5) -> SpanModel:
+    zero = [0.0] * len(CLASSES)
+    person = zero.copy()
+    person[CLASSES.index("PERSON")] = 2.0
+    product = zero.copy()
+    product[CLASSES.index("PRODUCT")] = 2.0
+    common = zero.copy()
+    common[0] = 1.0
+    return SpanModel({"n1=said": person, "digit-shape": product, "bias": common}, threshold)
+
+
+def test_the_best_label_needs_its_margin_over_not_a_name() -> None:
+    model = toy_model()
+    assert model.decide(["bias", "n1=said"]) == "PERSON"  # 2.0 against 1.0
+    assert model.decide(["bias"]) is None
+    assert toy_model(threshold=1.5).decide(["bias", "n1=said"]) is None  # 1.0 is not enough
+    assert model.decide(["n1=said"], base=[5.0, 0, 0, 0, 0, 0]) is None  # a surface's scores
+
+
+def test_classify_spans_types_free_runs_with_the_model() -> None:
+    text = "Quorvane said it. Nobody else did."
+    runs = candidates(text, [])
+    found_ = classify_spans(text, toy_model(), runs, [], lambda s, e: True, frozenset())
+    assert [(m.text, m.label, m.source) for m in found_] == [("Quorvane", "PERSON", "model")]
+    taken = classify_spans(text, toy_model(), runs, [], lambda s, e: s > 0, frozenset())
+    assert taken == []  # a run claimed meanwhile is left alone
+
+
+def test_the_features_say_what_a_labeller_would_look_at() -> None:
+    text = "A memo from Ondine Marsh's team reached Vexlo Labs."
+    (run, _) = candidates(text, [])
+    assert run.words == ("Ondine", "Marsh")
+    feats = features(text, run, frozenset({"Ondine"}), frozenset(text.split()), {})
+    assert {"given", "shape=Xx Xx", "first=ondine", "last=marsh", "next-char='"} <= set(feats)
+    assert "capital-before" not in feats and "p1=from" in feats
+
+
+def test_model_json_round_trip_and_a_wrong_class_list_is_refused() -> None:
+    model = toy_model()
+    again = SpanModel.from_json(model.to_json())
+    assert again.weights == model.weights and again.threshold == model.threshold
+    assert repr(again) == repr(model)
+    with pytest.raises(ValueError, match="classes"):
+        SpanModel.from_json(model.to_json().replace('"PERSON"', '"PEOPLE"'))
+
+
+# -- the shipped model in the recogniser -----------------------------------------
+
+
+def test_the_package_ships_a_small_model() -> None:
+    model = shipped_model()
+    assert model is not None
+    assert 1_000 < len(model.weights) < 20_000
+    assert model.threshold > 0
+
+
+@pytest.mark.parametrize(
+    "text, surface, labels",
+    [
+        ("Quillane said the board agreed to the sale.", "Quillane", {"PERSON"}),
+        ("The update ships with Vexaro 2.1 and more.", "Vexaro 2.1", {"PRODUCT", "AI_MODEL"}),
+    ],
+)
+def test_unknown_names_without_a_rule_are_typed_by_the_model(
+    text: str, surface: str, labels: set[str]
+) -> None:
+    (mention,) = [m for m in recognize(text) if m.text == surface]
+    assert mention.label in labels and mention.source == "model"
+    assert not any(source == "model" for *_, source in found(text, Recognizer(use_spans=False)))
+
+
+def test_common_acronyms_and_sentence_words_stay_unmarked() -> None:
+    assert found("The GPU and the API were slow, the CPU too.") == []
+
+
+def test_the_model_is_part_of_the_analysis_digest() -> None:
+    assert Recognizer().digest != Recognizer(use_spans=False).digest
+
+
+# -- the trainer -----------------------------------------------------------------
+
+
+def test_training_is_deterministic_and_learns_a_separable_rule() -> None:
+    person, product = CLASSES.index("PERSON"), CLASSES.index("PRODUCT")
+    data = [
+        (["bias", "n1=said", "shape=Xx"], person),
+        (["bias", "shape=Xx-d"], product),
+        (["bias", "p1=the", "shape=Xx"], 0),
+    ] * 5
+    first = train_entities.train(data, epochs=5)
+    assert first == train_entities.train(data, epochs=5)
+    model = SpanModel(first, 0.0)
+    assert model.decide(["bias", "n1=said", "shape=Xx"]) == "PERSON"
+    assert model.decide(["bias", "shape=Xx-d"]) == "PRODUCT"
+    assert model.decide(["bias", "p1=the", "shape=Xx"]) is None
+
+
+def test_a_surname_after_a_full_name_the_model_found_is_that_person() -> None:
+    zero = [0.0] * len(CLASSES)
+    person = zero.copy()
+    person[CLASSES.index("PERSON")] = 2.0
+    common = zero.copy()
+    common[0] = 1.0
+    # "about" after a run, or the run being a person found before: a person.
+    model = SpanModel({"n1=about": person, "known=PERSON": person, "bias": common}, 0.5)
+    text = "I talked to Tavita Ormsk about the fight. Ormsk agreed to it."
+    mentions = Recognizer(spans=model).find(text)
+    assert [(m.text, m.label, m.entity, m.source) for m in mentions] == [
+        ("Tavita Ormsk", "PERSON", "Tavita Ormsk", "model"),
+        ("Ormsk", "PERSON", "Tavita Ormsk", "model"),
+    ]
+
+
+def test_a_licence_is_not_a_name_wherever_it_appears() -> None:
+    zero = [0.0] * len(CLASSES)
+    model_ = zero.copy()
+    model_[CLASSES.index("AI_MODEL")] = 2.0
+    model = SpanModel({"bias": model_}, 0.5)  # every run would be a model
+    text = "It moved to the Vantor 2.0 licence. Vantor 2.0 is boring, said Kelso."
+    assert [m.text for m in Recognizer(spans=model).find(text) if m.source == "model"] == ["Kelso"]
+
+
+def test_one_surface_gets_one_label_in_a_text() -> None:
+    zero = [0.0] * len(CLASSES)
+    org, place = zero.copy(), zero.copy()
+    org[CLASSES.index("ORG")] = 2.0
+    place[CLASSES.index("GPE")] = 1.0
+    # "said" after a run says ORG here, "in" before it says GPE: two votes to one.
+    model = SpanModel({"n1=said": org, "p1=in": place, "capital-after": zero}, 0.5)
+    text = "Ferrocore said yes. Later Ferrocore said no. We shipped to dealers in Ferrocore today."
+    labels = [m.label for m in Recognizer(spans=model).find(text) if m.text == "Ferrocore"]
+    assert labels == ["ORG", "ORG", "ORG"]
+
+
+def test_the_models_guesses_are_no_evidence_of_an_ai_story() -> None:
+    from reader.core.entities.relevance import ai_score
+
+    text = "The shop sold Vexaro 2.1 and Vexaro 3.0 to walkers in the hills this spring."
+    model_ = Mention(14, 24, "AI_MODEL", "Vexaro 2.1", "Vexaro 2.1", "model")
+    known = Mention(14, 24, "AI_MODEL", "Vexaro 2.1", "Vexaro 2.1", "kb")
+    assert ai_score("Spring sale", text, [model_], title_mentions=[]) < ai_score(
+        "Spring sale", text, [known], title_mentions=[]
+    )
