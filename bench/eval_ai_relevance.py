@@ -27,8 +27,9 @@ chatbot(s), generative AI, GPT followed by anything, ChatGPT, OpenAI, Anthropic,
 DeepMind.
 
 The second wave of dev labels (``bench/data/ai_relevance_dev2_*``: 440 headlines and
-leads, see docs/evaluation.md) is read through ``bench/label_sets.py`` from
-``--corpora`` and reported after the first.
+leads, see docs/evaluation.md) and the third (``bench/data/ai_relevance_dev3_*``: 264
+headlines and leads of paper, model-hub, repository and AI-lab sources) are read
+through ``bench/label_sets.py`` from ``--corpora`` and reported after the first.
 
 ``--set test`` scores the frozen test set instead (``bench/data/ai_relevance_test_*``:
 599 headlines and leads from 53 feeds and 71 news sites that the dev labels do not
@@ -302,7 +303,7 @@ def report(items: Sequence[Item], args: argparse.Namespace, group: Callable[[Ite
 
 def load_referenced(corpora: Path, name: str) -> list[Item] | None:
     """A set kept as references into the corpora (``bench/data/ai_relevance_<name>_*``):
-    "test" (frozen) or "dev2" (the second wave of dev labels); None without corpora."""
+    "test" (frozen), "dev2" or "dev3" (the later waves of dev labels); None without corpora."""
     import label_sets
     from reader.core.extract import html_to_text
 
@@ -390,6 +391,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if dev2:
         print("\n== ai_relevance_dev2_labels.jsonl: the second wave of dev labels")
         report(dev2, args, lambda item: "feeds" if item.file.startswith("feeds/") else "hn-sites")
+    dev3 = load_referenced(args.corpora, "dev3")
+    if dev3:
+        print("\n== ai_relevance_dev3_labels.jsonl: the third wave (papers, repositories, labs)")
+        report(dev3, args, lambda item: "feeds" if item.file.startswith("feeds/") else "hn-sites")
     return 0
 
 

@@ -27,12 +27,19 @@ Sources are chosen so that the test sets share no source with what was studied:
   test pages), unlabelled entries of the feeds the dev labels already use, and a
   few small real feeds no set uses. Items whose link or title is in the test set
   are dropped, and no feed file of the test set is read.
+- relevance dev, third wave (``--set relevance-dev3``): the kinds of text the test
+  positives come from and the first two waves barely hold: Hacker News headlines
+  linking to paper, repository and AI-lab sites (arXiv, GitHub, Hugging Face, project
+  pages), and the entries not yet labelled of research, model-hub, repository and
+  AI-lab feeds that no test item comes from. Same exclusions as the second wave, plus
+  every item either earlier dev wave holds.
 
 Run from the repository root::
 
     python bench/make_label_sets.py /work/shared/corpora --out /work/wt/labelwork
     python bench/make_label_sets.py /work/shared/corpora --set train --out /work/wt/labelwork/train
     python bench/make_label_sets.py /work/shared/corpora --set relevance-dev --out ../labelwork
+    python bench/make_label_sets.py /work/shared/corpora --set relevance-dev3 --out ../labelwork
 """
 
 from __future__ import annotations
@@ -169,7 +176,11 @@ RELEVANCE_FEEDS = [
     "feeds/realworld/node-feedparser/feeds/mediacontent-dupes.xml",
     "feeds/realworld/node-feedparser/feeds/relative-channel-image-url.xml",
 ]
-REFS = {"rel_test": "ai_relevance_test_refs.jsonl", "rel_dev2": "ai_relevance_dev2_refs.jsonl"}
+REFS = {
+    "rel_test": "ai_relevance_test_refs.jsonl",
+    "rel_dev2": "ai_relevance_dev2_refs.jsonl",
+    "rel_dev3": "ai_relevance_dev3_refs.jsonl",
+}
 # Entity training set: feeds with no paragraph in the entity dev or test set. The value
 # is the paragraph's source site, or None when each entry links to its own site (the
 # Hacker News feed holds the linked articles; the Macworld feed links TechHive too).
@@ -761,6 +772,113 @@ def relevance_dev_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, 
     return chosen
 
 
+# -- the third relevance wave: papers, repositories, lab posts ------------------------
+
+# Sites of papers, code repositories, project pages and AI labs, for the Hacker News
+# headlines (all of them: the second wave took at most three a site). Anthropic is left
+# out: its feeds are test sources.
+_RESEARCH_HOST = re.compile(
+    r"(?:^|\.)(?:arxiv\.org|github\.com|github\.io|huggingface\.co|openreview\.net|"
+    r"openai\.com|deepmind\.google|ai\.meta\.com|meta\.ai|qwen\.ai|z\.ai|mistral\.ai|"
+    r"x\.ai)$"
+)
+# Research-paper, model-hub, repository and AI-lab feeds no test item comes from (some
+# are dev feeds, some give the entity training set its headlines).
+DEV3_FEEDS = [
+    "feeds/tech-ai/ai-news-direct/feeds/" + name
+    for name in (
+        "huggingface_daily_papers.xml",
+        "huggingface_trending_models.xml",
+        "github_trends.xml",
+        "deepseek_news.xml",
+        "bytedance_seed_blog.xml",
+        "meta_ai_news.xml",
+        "minimax_blog.xml",
+        "moonshot_blog.xml",
+        "z_ai_blog.xml",
+        "deeplearning_ai_batch.xml",
+        "anthropic_engineering.xml",
+        "artificial_analysis.xml",
+        "aibase_daily.xml",
+        "hackernews_best_stories.xml",
+    )
+] + [
+    OXSMW + name
+    for name in (
+        "feed_hackernews.xml",
+        "feed_anthropic_news.xml",
+        "feed_thinkingmachines.xml",
+        "feed_openai_research.xml",
+        "feed_mistral_news.xml",
+        "feed_xai_news.xml",
+        "feed_piratewires.xml",
+    )
+]
+PER_DEV3_FEED = 25
+LISTING_FEEDS = frozenset(DEV3_FEEDS[1:3])  # model hub and repository listings
+
+
+def relevance_dev3_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, str, str]]]:
+    """The third relevance wave: items of the kinds the test positives come from."""
+    dev_keys, dev_titles = labelled_dev_keys(corpora)
+    test_keys, test_titles, test_sites = test_relevance_keys(corpora)
+    wave2 = [r for r in read_refs(DATA / REFS["rel_dev2"]).values()]
+    taken_keys = dev_keys | test_keys | {r["entry"] for r in wave2}
+    taken_titles = dev_titles | test_titles
+    for ref in wave2:
+        found = relevance_text(corpora, ref)
+        if found is not None:
+            taken_titles.add(found[1].lower())
+    studied_hn = {e.key for e in read_feed(corpora / HN_BEST_FEED).entries}
+    chosen: list[tuple[dict[str, Any], tuple[str, str, str]]] = []
+    seen: set[str] = set()
+
+    def add(path: str, entry: Any, source: str, shared: set[str]) -> bool:
+        ref = {"corpus": "feed", "path": path, "entry": entry.key, "source": source}
+        found = relevance_text(corpora, ref)
+        if found is None or not found[1]:
+            return False
+        # A model listing is a name and counters, not prose: Latin script is enough.
+        listing = path in LISTING_FEEDS and headline_usable(found[1], 1)
+        if not listing and not english(found[1] + " " + found[2] + " the"):
+            return False
+        # Release-note feeds link every entry to one page: such a link names no item.
+        link = "" if entry.link in shared else entry.link
+        dup = {entry.key, link, found[1].lower()}
+        if dup & (taken_keys | taken_titles | seen):
+            return False
+        seen.update(dup - {""})
+        chosen.append(({**ref, "sha1": sha1(found[1] + "\n" + found[2])}, found[:3]))
+        return True
+
+    first: dict[str, tuple[str, Any]] = {}
+    for file in sorted((corpora / HN_BEST_SNAPSHOTS).glob("*.xml")):
+        rel = str(file.relative_to(corpora))
+        for entry in read_feed(file).entries:
+            if entry.key not in studied_hn:
+                first.setdefault(entry.key, (rel, entry))
+    for rel, entry in (first[e.key] for e in _by_hash(e for _, e in first.values())):
+        source = site(entry.link)
+        # Also the headlines with a hard word the second wave left out (three a site).
+        wanted = _RESEARCH_HOST.search(source) or _HARD_WORDS.search(entry.title)
+        if source and source not in test_sites and wanted:
+            add(rel, entry, source, set())
+    for path in DEV3_FEEDS:
+        assert path not in RELEVANCE_FEEDS, path
+        if not (corpora / path).is_file():
+            print(f"  missing feed {path}; skipped")
+            continue
+        entries = read_feed(corpora / path).entries
+        links = Counter(e.link for e in entries if e.link)
+        shared = {link for link, n in links.items() if n > 1}
+        taken = 0
+        for entry in _by_hash(entries):
+            if taken >= PER_DEV3_FEED:
+                break
+            taken += add(path, entry, path, shared)
+    return chosen
+
+
 def labelled_dev_keys(corpora: Path) -> tuple[set[str], set[str]]:
     """Entry keys, links and titles of the entries the dev labels already hold."""
     labelled = defaultdict(set)
@@ -797,10 +915,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT.parent / "labelwork")
     parser.add_argument(
         "--set",
-        choices=("eval", "train", "relevance-dev"),
+        choices=("eval", "train", "relevance-dev", "relevance-dev3"),
         default="eval",
         help="eval: the dev and test sets (default); train: the entity training set; "
-        "relevance-dev: the relevance dev extension (rel_dev2)",
+        "relevance-dev: the relevance dev extension (rel_dev2); "
+        "relevance-dev3: its third wave (rel_dev3)",
     )
     args = parser.parse_args(argv)
     corpora: Path = args.corpora
@@ -814,6 +933,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         extension = relevance_dev_items(corpora)
         write_relevance(extension, args.out, "rel_dev2")
         summary("rel_dev2", [r["source"] for r, _ in extension])
+        return 0
+    if args.set == "relevance-dev3":
+        wave = relevance_dev3_items(corpora)
+        write_relevance(wave, args.out, "rel_dev3")
+        summary("rel_dev3", [r["source"] for r, _ in wave])
         return 0
 
     dev_pool = [

@@ -9,6 +9,8 @@ logistic regression on the dev labels only, never the frozen test set:
 - ``bench/data/ai_relevance_labels.jsonl``: the first dev labels (376 feed entries);
 - ``bench/data/ai_relevance_dev2_*``: the second wave (440 items: Hacker News
   headlines from 200+ sites, more entries of the dev feeds, small unused feeds);
+- ``bench/data/ai_relevance_dev3_*``: the third wave (264 items: paper, model-hub,
+  repository and AI-lab sources that no test item comes from);
 - ``bench/data/ai_relevance_original.jsonl``: hard cases written for the project
   (hardware news, acronyms inside other names, ambiguous words, AI stories that
   never say "AI").
@@ -94,6 +96,8 @@ def load(args: argparse.Namespace) -> Data:
 
     items, _ = load_items(args.labels, args.corpus, html_to_text)
     items += load_referenced(args.corpora, "dev2") or []
+    if not args.without_dev3:
+        items += load_referenced(args.corpora, "dev3") or []
     items += load_original(args.original)
     rows = np.zeros((len(MODES), len(items), len(FEATURES)))
     words: list[list[frozenset[str]]] = []
@@ -298,18 +302,30 @@ def cross_validate(data: Data, s: Settings, by_feed: bool = False) -> np.ndarray
     return held_out
 
 
+def wave(item: Item) -> str:
+    """Which set an entry comes from: the referenced waves carry their id as the entry."""
+    if item.file.startswith("original/"):
+        return "written"
+    return item.entry[4:8] if item.entry.startswith(("rel-dev2-", "rel-dev3-")) else "dev1"
+
+
 def show(data: Data, title: str, scores: np.ndarray, threshold: float) -> dict[str, float]:
-    """Figures per mode: the labelled corpus entries, and the written cases apart."""
+    """Figures per mode: the labelled corpus entries, each dev wave, the written cases."""
     truth = [item.ai for item in data.items]
-    written = [item.file.startswith("original/") for item in data.items]
+    waves = [wave(item) for item in data.items]
     f1: dict[str, float] = {}
-    for part, keep in (("corpus", False), ("written", True)):
-        idx = [i for i in range(len(data.items)) if written[i] == keep]
+    parts = [("corpus", lambda w: w != "written")] + [
+        (name, lambda w, name=name: w == name) for name in ("dev1", "dev2", "dev3", "written")
+    ]
+    for part, keep in parts:
+        idx = [i for i in range(len(data.items)) if keep(waves[i])]
+        if not idx:
+            continue
         print(f"\n{title}, {part} entries ({len(idx)}), ai_score >= {threshold}:")
         for m, (mode, _, _) in enumerate(MODES):
             found = figures([truth[i] for i in idx], [scores[m, i] >= threshold for i in idx])
             print_row(mode, found)
-            if not keep:
+            if part == "corpus":
                 f1[mode] = found.f1
     return f1
 
@@ -319,7 +335,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="feeds folder")
     parser.add_argument(
-        "--corpora", type=Path, default=REPO_ROOT.parent / "shared/corpora", help="for dev2"
+        "--corpora",
+        type=Path,
+        default=REPO_ROOT.parent / "shared/corpora",
+        help="for dev2 and dev3",
+    )
+    parser.add_argument(
+        "--without-dev3", action="store_true", help="the pool before the third wave, to compare"
     )
     parser.add_argument("--original", type=Path, default=DEFAULT_ORIGINAL)
     parser.add_argument("--l2-words", type=float, default=L2_WORDS)
@@ -357,12 +379,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         truth = [item.ai for item in data.items]
         idx = [i for i, it in enumerate(data.items) if not it.file.startswith("original/")]
+        third = [i for i in idx if wave(data.items[i]) == "dev3"]
         for setting in grid:
             scores = cross_validate(data, setting)
             row = []
             for m, (mode, _, _) in enumerate(MODES):
                 found = figures([truth[i] for i in idx], [scores[m, i] >= threshold for i in idx])
                 row.append(f"{mode} {found.f1:.3f}")
+            if third:  # the wave of papers, repositories and lab posts alone, lead-hidden
+                m = [mode[0] for mode in MODES].index("lead-hidden")
+                found = figures(
+                    [truth[i] for i in third], [scores[m, i] >= threshold for i in third]
+                )
+                row.append(f"dev3 lead-hidden {found.f1:.3f}")
             print(f"  {setting!s:<52} " + "  ".join(row), flush=True)
         return 0
 
@@ -395,7 +424,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write:
         out = {
             "fitted_by": "bench/train_ai_relevance.py on the dev labels "
-            "(ai_relevance_labels.jsonl, ai_relevance_dev2_*, ai_relevance_original.jsonl)",
+            "(ai_relevance_labels.jsonl, ai_relevance_dev2_*, ai_relevance_dev3_*, "
+            "ai_relevance_original.jsonl)",
             "bias": round(f.bias, 3),
             "weights": {n: round(float(v), 3) for n, v in zip(data.names, f.w, strict=True)},
             "words": {w: round(v, 3) for w, v in sorted(word_weights.items()) if abs(v) >= 0.01},

@@ -165,6 +165,14 @@ def test_unknown_names_typed_from_context() -> None:
     assert later and later[0].entity == "Priya Natarajan" and later[0].label == "PERSON"
 
 
+def test_the_company_after_a_role_of_is_an_org_even_with_a_given_name() -> None:
+    # "Lumina" is a given name, but "chief executive of" names the company.
+    text = "Callum Reyes-Whitfield, chief executive of Lumina Bay, said it would adopt it."
+    found = spans(text)
+    assert ("Lumina Bay", "ORG") in found
+    assert ("Callum Reyes-Whitfield", "PERSON") in found
+
+
 def test_surname_resolves_to_the_full_name() -> None:
     found = recognize("Sam Altman spoke first. Later, Altman said the company would grow.")
     altman = [m for m in found if m.text == "Altman"]

@@ -289,6 +289,32 @@ def test_per_host_limit_is_respected(
     assert everywhere.peak == 4  # the limit is per host, not global
 
 
+def test_a_request_waiting_for_its_host_holds_no_global_slot(
+    server: LoopbackServer, second_host: LoopbackServer, http: HttpSettings
+) -> None:
+    # Host A's four requests come first. Two may run on host A; the two queued
+    # behind them must leave the third global slot to host B at once, not
+    # after host A's first round (the second round per host in the refresh).
+    finished_on_a: list[str] = []
+    finished_on_a_when_b_started: list[int] = []
+
+    def on_a(request: Request) -> Route:
+        time.sleep(0.5)
+        finished_on_a.append(request.path)
+        return Route(b"a", content_type="text/plain")
+
+    def on_b(request: Request) -> Route:
+        finished_on_a_when_b_started.append(len(finished_on_a))
+        return Route(b"b", content_type="text/plain")
+
+    server.add("/a", on_a)
+    second_host.add("/b", on_b)
+    urls = [server.url(f"/a?{i}") for i in range(4)] + [second_host.url("/b")]
+    results = fetch_all(http, urls, concurrency=3, per_host=2)
+    assert [r.content for r in results if isinstance(r, FetchResult)] == [b"a"] * 4 + [b"b"]
+    assert finished_on_a_when_b_started == [0]
+
+
 def test_global_limit_is_respected(server: LoopbackServer, http: HttpSettings) -> None:
     gauge = Gauge()
     server.add("/slow", slow_route(0.1, gauge))

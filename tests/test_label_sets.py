@@ -261,3 +261,16 @@ def test_the_relevance_dev_sets_share_no_feed_entry_or_site_with_the_test_set() 
     assert not {r["source"] for r in dev2} & test_sites
     # Broad enough to say something about sources nobody labelled.
     assert len(dev2) >= 400 and len({r["source"] for r in dev2}) >= 200
+    # The third wave (papers, repositories, lab posts): disjoint from the test set the
+    # same way, and no item of an earlier dev wave labelled again.
+    dev3 = rows("ai_relevance_dev3_refs.jsonl")
+    dev3_labels = rows("ai_relevance_dev3_labels.jsonl")
+    assert [r["id"] for r in dev3] == [r["id"] for r in dev3_labels]
+    assert all(isinstance(r["ai"], bool) for r in dev3_labels)
+    assert not {r["path"] for r in dev3} & test_paths
+    assert not {r["entry"] for r in dev3} & {r.get("entry") for r in test}
+    assert not {r["source"] for r in dev3} & test_sites
+    assert not {r["entry"] for r in dev3} & {r["entry"] for r in dev2}
+    first_wave_entries = {str(r["entry"]) for r in rows("ai_relevance_labels.jsonl")}
+    assert not {r["entry"] for r in dev3} & first_wave_entries
+    assert len(dev3) >= 250

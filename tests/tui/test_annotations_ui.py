@@ -218,6 +218,24 @@ async def test_panel_lists_and_jumps(extracted_demo: Settings, make_app: MakeApp
         await wait_until(pilot, lambda: not app.screen.query(AnnotationsPanel))
 
 
+async def test_the_panel_opens_on_its_first_annotation(demo: Settings, make_app: MakeApp) -> None:
+    """Enter and d act at once, without a j first to pick something."""
+    first_id = ids_in_order(demo)[0]
+    with core(demo) as reader:
+        only = reader.store.highlight(first_id, 7, 12, color="green", note="why?")
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        await pilot.press("H")
+        await wait_until(pilot, lambda: bool(app.screen.query(AnnotationsPanel)))
+        panel = app.screen.query_one(AnnotationsPanel)
+        assert panel.current == only
+        await pilot.press("enter")
+        reading = pane(app)
+        await wait_until(pilot, lambda: reading.has_focus)
+        assert reading.cursor == only.start
+
+
 async def test_orphan_actions(demo: Settings, make_app: MakeApp) -> None:
     first_id = ids_in_order(demo)[0]
     with core(demo) as reader:

@@ -464,6 +464,22 @@ async def test_help_lists_binding_ids_and_the_keymap(tmp_path: Path, make_app: M
         assert isinstance(app.screen, WelcomeScreen)
 
 
+async def test_an_unknown_keymap_id_is_named_not_ignored(tmp_path: Path, make_app: MakeApp) -> None:
+    import dataclasses
+
+    # "list.star" was the star key's id before the refactor; it binds nothing now.
+    keymap = {"list.star": "f", "main.toggle_star": "asterisk", "tags.cancel": "ctrl+g"}
+    settings = dataclasses.replace(app_settings(tmp_path), keymap=keymap)
+    app = make_app(settings)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        warnings = notes.messages("warning")
+        assert len(warnings) == 1
+        assert "list.star" in warnings[0] and "?" in warnings[0]
+        assert "main.toggle_star" not in warnings[0] and "tags.cancel" not in warnings[0]
+
+
 async def test_palette_providers_jump_to_feeds_and_articles(
     tmp_path: Path, make_app: MakeApp
 ) -> None:

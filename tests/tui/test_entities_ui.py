@@ -137,6 +137,23 @@ async def test_the_panel_lists_entities_by_salience(demo: Settings, make_app: Ma
         assert not panel.display
 
 
+async def test_j_and_k_move_in_the_entity_panel_as_in_the_other_lists(
+    demo: Settings, make_app: MakeApp
+) -> None:
+    article_id, _ = richest_article(demo)
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_article(app, article_id)
+        await pilot.press("E")
+        panel = app.screen.query_one(EntityPanel)
+        assert panel.highlighted == 0 and panel.option_count >= 2
+        await pilot.press("j")
+        assert panel.highlighted == 1
+        await pilot.press("k")
+        assert panel.highlighted == 0
+
+
 async def test_following_an_entity_lists_its_articles_and_escape_goes_back(
     demo: Settings, make_app: MakeApp
 ) -> None:

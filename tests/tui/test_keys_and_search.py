@@ -85,6 +85,26 @@ async def test_search_finds_the_word_being_typed(demo: Settings, make_app: MakeA
         await wait_until(pilot, lambda: listed.total == 0)
 
 
+async def test_clearing_a_search_stays_on_the_article_picked_in_it(
+    demo: Settings, make_app: MakeApp
+) -> None:
+    with core(demo) as reader:
+        ranked = search_keys(reader.store, ArticleQuery(search="halcyon*"))
+    assert len(ranked) >= 2
+    picked = ranked[1][1]
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        listed = app.screen.query_one(ArticleList)
+        await pilot.press("slash", *"halcyon")
+        await wait_until(pilot, lambda: listed.total == len(ranked))
+        await pilot.press("enter", "j")
+        assert listed.current_id == picked
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: listed.total == 20)
+        await pilot.pause()
+        assert listed.current_id == picked
+
+
 async def test_typing_on_the_annotations_screen_filters(demo: Settings, make_app: MakeApp) -> None:
     with core(demo) as reader:
         [first, second] = [a.id for a in reader.articles(ArticleQuery(limit=2))]

@@ -331,7 +331,11 @@ class Fetcher:
             guarded = hop > 0 or linked_from is not None
             if guarded:
                 await self.refuse_local_target(current, network, redirected=hop > 0)
-            async with self._global, self._host_limit(current):
+            # The host's slot first: a request queued behind its host's limit
+            # must not hold one of the global slots, or other hosts' requests
+            # wait for nothing (bench/refresh_bench.py's 300 feeds on 30 hosts
+            # took ~4.6 rounds of the servers' latency instead of 3).
+            async with self._host_limit(current), self._global:
                 status, response_headers, content, peer = await self._request(current, headers)
             if guarded:
                 # The address actually connected to: a name that resolved to a

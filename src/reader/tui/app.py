@@ -21,7 +21,7 @@ from reader.tui.entity_theme import entity_variables
 from reader.tui.highlight_theme import highlight_variables
 from reader.tui.messages import FeedRefreshed, RefreshFinished
 from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlDialog
-from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.help import HelpScreen, unknown_binding_ids
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.welcome import WelcomeScreen
 from reader.tui.text import plural, short_url
@@ -83,6 +83,15 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
+            unknown = unknown_binding_ids(self.settings.keymap, self._own_bindings())
+            if unknown:
+                # Textual skips them silently; say so, or the key just seems broken.
+                self.notify(
+                    f"[keymap] names no binding: {', '.join(unknown)}. "
+                    "Press ? for every binding id.",
+                    severity="warning",
+                    markup=False,
+                )
         saved = self.reader.preference(THEME_PREFERENCE)
         theme = saved or self.settings.ui.theme
         if theme in self.available_themes:
@@ -212,9 +221,11 @@ class ReaderApp(App[None]):
 
         self.push_screen(DigestScreen(self.reader))
 
+    def _own_bindings(self) -> list[Binding]:
+        return [b for b in self.BINDINGS if isinstance(b, Binding)]
+
     def action_help(self) -> None:
-        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        self.push_screen(HelpScreen(bindings, dict(self.settings.keymap)))
+        self.push_screen(HelpScreen(self._own_bindings(), dict(self.settings.keymap)))
 
     def action_add_feed(self) -> None:
         def added(result: AddResult | None) -> None:

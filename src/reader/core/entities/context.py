@@ -169,6 +169,14 @@ _ORG_SUFFIXES = frozenset(
     Commission Council Association Alliance Consortium Initiative Society Academy
     Institute Party""".split()
 )
+# "the chief executive of Orbital Forge, said": the role's organisation, even
+# where a verb after it, or a given name in it ("Lumina Bay"), would make the
+# run a person.
+_ROLE_OF = frozenset(
+    f"{role} of"
+    for role in "executive CEO CTO CFO COO founder co-founder cofounder president chairman"
+    " chairwoman".split()
+)
 _ORG_BEFORE = (
     frozenset(
         """startup start-up company firm lab rival maker developer provider competitor unicorn
@@ -177,13 +185,7 @@ _ORG_BEFORE = (
     joined leaving left""".split()
     )
     | {"acquisition of"}
-    | {
-        # "the chief executive of Orbital Forge, said": the role's organisation,
-        # even where a verb after it would make the run a person.
-        f"{role} of"
-        for role in "executive CEO CTO CFO COO founder co-founder cofounder president chairman"
-        " chairwoman".split()
-    }
+    | _ROLE_OF
 )
 
 
@@ -488,6 +490,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         return None
     # A known given name, or a person's title just before, says PERSON even
     # where the sentence also talks about companies ("angel investor X Y").
+    if _introduced_by(before, _ROLE_OF):
+        return "ORG"  # "chief executive of Lumina Bay": a company, "Bay" or not
     if 2 <= len(words) <= 4 and words[-1] not in PLACE_WORDS:
         previous = before.rstrip().rsplit(" ", 1)[-1].rstrip(",") if before.strip() else ""
         if words[0] in first_names or previous in _PERSON_TITLES:

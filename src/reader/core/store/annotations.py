@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -295,6 +294,8 @@ class AnnotationStore(StoreBase):
         state: str = "exact",
         created_at: str | None = None,
     ) -> Annotation:
+        import uuid  # here: it imports platform (~10 ms), and every start-up imports the store
+
         now = clock.utcnow()
         color = check_color(color) if kind == "highlight" else ""
         cursor = conn.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,9 +21,11 @@ from reader.tui.widgets.sidebar import Sidebar
 def binding_groups(app_bindings: list[Binding]) -> list[tuple[str, list[Binding]]]:
     from reader.tui.screens.annotating import AnnotatingScreen
     from reader.tui.screens.annotations import AnnotationsScreen
+    from reader.tui.screens.entity_dialogs import CorrectionDialog, EntityLabelsDialog
     from reader.tui.screens.highlight_dialog import AnnotationDialog
     from reader.tui.screens.main import MainScreen
     from reader.tui.screens.stories import DigestScreen, StoriesScreen, StoryScreen
+    from reader.tui.screens.tag_editor import RenameTagDialog, TagEditor
     from reader.tui.screens.welcome import WelcomeScreen
     from reader.tui.widgets.annotations_panel import AnnotationsPanel
 
@@ -41,8 +45,23 @@ def binding_groups(app_bindings: list[Binding]) -> list[tuple[str, list[Binding]
         ("Entity panel", of(EntityPanel)),
         ("Stories, a story, the digest", of(StoriesScreen) + of(StoryScreen) + of(DigestScreen)),
         ("Welcome", of(WelcomeScreen)),
-        ("Dialogs", of(AddFeedDialog) + of(ConfirmDialog)),
+        ("Help", of(HelpScreen)),
+        (
+            "Dialogs",
+            of(AddFeedDialog)
+            + of(ConfirmDialog)
+            + of(TagEditor)
+            + of(RenameTagDialog)
+            + of(CorrectionDialog)
+            + of(EntityLabelsDialog),
+        ),
     ]
+
+
+def unknown_binding_ids(keymap: Mapping[str, str], app_bindings: list[Binding]) -> list[str]:
+    """The [keymap] ids that name no binding (a typo, or an id since renamed)."""
+    known = {b.id for _, bindings in binding_groups(app_bindings) for b in bindings}
+    return sorted(set(keymap) - known)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -653,7 +653,9 @@ class MainScreen(AnnotatingScreen):
         if not search.display:
             self.unfollow_entity()
             return
-        search.close()
+        # Emptying the field would reshow the view from its top, after this.
+        with self.prevent(Input.Changed):
+            search.close()
         self._search = self._search_query = None
         self._show_view(self.current_view, keep_id=self._current())
         self.query_one(ArticleList).focus()

@@ -87,6 +87,11 @@ class AnnotationsPanel(OptionList):
         self.set_options(options)
         if keep in self.annotations:
             self.highlighted = self.get_option_index(keep)
+        elif annotations:
+            # On the first one, so Enter and d act without a j first.
+            self.highlighted = next(
+                i for i, option in enumerate(options) if option is not None and not option.disabled
+            )
         self.refresh_bindings()
 
     @property

@@ -47,6 +47,9 @@ class EntityPanel(OptionList):
     t, l, x correct it; + adds an entity."""
 
     BINDINGS = [
+        # j/k as in the article list and the annotations panel beside it.
+        Binding("j", "cursor_down", "Down", show=False, id="entities.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="entities.up"),
         Binding("enter", "select", "Follow", id="entities.follow"),
         Binding("w", "watch", "Watch", id="entities.watch"),
         Binding("t", "correct('entity')", "Type", id="entities.type"),

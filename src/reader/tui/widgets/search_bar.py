@@ -43,6 +43,7 @@ class SearchBar(Input):
 
     def close(self) -> None:
         """Empty and hide the field (the screen resets its search itself)."""
+        self._cancel_pending()  # a search still waiting must not run after this
         self.value = ""
         self.display = False
 
@@ -50,12 +51,15 @@ class SearchBar(Input):
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
         text = event.value.strip() or None
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._cancel_pending()
         self.post_message(self.Typed(text, as_typed(event.value)))
         if text is not None:
             self._timer = self.set_timer(SEARCH_DEBOUNCE, self._settled)
+
+    def _cancel_pending(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
 
     def _settled(self) -> None:
         self._timer = None
