@@ -3,8 +3,9 @@ pipeline writes (the store, the refresh, the CLI and the app import them from he
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from reader.core.pickling import as_tuple
 
@@ -249,6 +250,24 @@ class RefreshTally:
     def fetched(self) -> int:
         """Feeds actually fetched (those backing off are skipped)."""
         return self.feeds - len(self.skipped)
+
+
+class AnnotationChanges(TypedDict, total=False):
+    """What an edit of an annotation may change (None or left out: unchanged)."""
+
+    note: str | None
+    color: str | None
+    tags: Sequence[str] | None
+
+
+class HighlightOptions(TypedDict, total=False):
+    """The options of a new highlight (the store's keyword arguments), named
+    once so the service can pass them through."""
+
+    note: str
+    color: str
+    tags: Sequence[str]
+    text_sha: str | None
 
 
 @dataclass(frozen=True, slots=True)

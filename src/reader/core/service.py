@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from reader.core import clock
 from reader.core.config import ConfigError, Settings
@@ -19,12 +19,14 @@ from reader.core.models import (
     DEFAULT_COLOR,
     AddResult,
     Annotation,
+    AnnotationChanges,
     AnnotationFilter,
     Article,
     ArticleSummary,
     EntityCount,
     Feed,
     FeedResult,
+    HighlightOptions,
     NotesImportResult,
     OpmlImportResult,
     RefreshProgress,
@@ -535,34 +537,21 @@ class Reader(StoriesFacade):
         return self.store.annotation_counts(article_ids)
 
     def highlight(
-        self,
-        article_id: int,
-        start: int,
-        end: int,
-        *,
-        note: str = "",
-        color: str = DEFAULT_COLOR,
-        tags: Sequence[str] = (),
-        text_sha: str | None = None,
+        self, article_id: int, start: int, end: int, **options: Unpack[HighlightOptions]
     ) -> Annotation:
         """Highlight text[start:end]; refused if the text is no longer the
-        version `text_sha` names (the offsets would be other words)."""
-        return self.store.highlight(
-            article_id, start, end, note=note, color=color, tags=tags, text_sha=text_sha
-        )
+        version `text_sha` names (the offsets would be other words). The options
+        are the store's, named once in HighlightOptions."""
+        return self.store.highlight(article_id, start, end, **options)
 
     def add_note(self, article_id: int, note: str, *, tags: Sequence[str] = ()) -> Annotation:
         return self.store.add_note(article_id, note, tags=tags)
 
     def update_annotation(
-        self,
-        annotation_id: int,
-        *,
-        note: str | None = None,
-        color: str | None = None,
-        tags: Sequence[str] | None = None,
+        self, annotation_id: int, **changes: Unpack[AnnotationChanges]
     ) -> Annotation:
-        return self.store.update_annotation(annotation_id, note=note, color=color, tags=tags)
+        """Change a highlight's or note's note, colour or tags (None: unchanged)."""
+        return self.store.update_annotation(annotation_id, **changes)
 
     def delete_annotation(self, annotation_id: int) -> None:
         self.store.delete_annotation(annotation_id)
