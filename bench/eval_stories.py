@@ -39,6 +39,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from reader.core.analysis import analyse_records
 from reader.core.config import EntitySettings
@@ -119,7 +120,7 @@ def make_copy(title: str, text: str, host: str, rng: random.Random) -> tuple[str
 
 def _top_names(text: str, settings: EntitySettings) -> list[tuple[str, str]]:
     """(surface, label) of the most mentioned names, most mentioned first."""
-    [analysed] = analyse_records([_record("x", "", text, BASE)], "", settings, ())
+    [analysed] = analyse_records([page_record("x", "", text, BASE)], "", settings, ())
     counts = Counter(
         (m.text, m.label) for m in analysed.mentions if m.label in NAME_LABELS and len(m.text) > 2
     )
@@ -162,7 +163,9 @@ def build(corpus: Path, seed: int) -> list[Item]:
     return items
 
 
-def _record(key: str, title: str, text: str, when: datetime) -> ArticleRecord:
+def page_record(key: str, title: str, text: str, when: datetime, **analysis: Any) -> ArticleRecord:
+    """An extracted article as the refresh would store it (stories_bench uses it too);
+    `analysis`: the fields the analysis step fills in."""
     return ArticleRecord(
         key=key,
         guid=key,
@@ -179,6 +182,7 @@ def _record(key: str, title: str, text: str, when: datetime) -> ArticleRecord:
         extraction_error=None,
         site_name="",
         image_url="",
+        **analysis,
     )
 
 
@@ -193,7 +197,10 @@ def group_in_store(items: list[Item], order_seed: int, workdir: Path) -> dict[in
     for index in order:
         item = items[index]
         records = analyse_records(
-            [_record(f"i{index}", item.title, item.text, item.published)], item.host, settings, ()
+            [page_record(f"i{index}", item.title, item.text, item.published)],
+            item.host,
+            settings,
+            (),
         )
         store.write_feed(
             feeds[item.host],

@@ -38,6 +38,9 @@ from typing import Any
 import reader.core.stories.grouping as grouping_module
 from reader.core.entities.records import Mention
 from reader.core.store import ArticleRecord, Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_stories import page_record
 from reader.core.stories.signature import (
     BANDS,
     BINS,
@@ -92,27 +95,10 @@ class Generator:
         found = fingerprint_mentions(title, text, mentions)
         self.fingerprint_cpu += time.process_time() - cpu
         self.fingerprints += 1
-        return ArticleRecord(
-            key=key,
-            guid=key,
-            url=f"https://news.example/{key}",
-            title=title,
-            author="",
-            published=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            updated=None,
-            summary_html="",
-            content_html="",
-            text=text,
-            entry_hash=key,
-            extraction="page",
-            extraction_error=None,
-            site_name="",
-            image_url="",
-            mentions=mentions,
-            ai_score=0.5,
-            analysed_with="bench",
-            fingerprint=found,
-        )
+        return page_record(
+            key, title, text, when,
+            mentions=mentions, ai_score=0.5, analysed_with="bench", fingerprint=found,
+        )  # fmt: skip
 
 
 class GroupingTimer:
