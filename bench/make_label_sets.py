@@ -711,6 +711,20 @@ def test_relevance_keys(corpora: Path) -> tuple[set[str], set[str], set[str]]:
     return keys, titles, sites
 
 
+def _unstudied_hn_entries(corpora: Path) -> list[tuple[str, Any]]:
+    """(snapshot path, entry) of the Hacker News best-stories entries that only
+    the daily snapshots hold (not the feed file the first dev wave studied),
+    each from the first snapshot it appears in, in _by_hash order."""
+    studied = {e.key for e in read_feed(corpora / HN_BEST_FEED).entries}
+    first: dict[str, tuple[str, Any]] = {}
+    for file in sorted((corpora / HN_BEST_SNAPSHOTS).glob("*.xml")):
+        rel = str(file.relative_to(corpora))
+        for entry in read_feed(file).entries:
+            if entry.key not in studied:
+                first.setdefault(entry.key, (rel, entry))
+    return [first[e.key] for e in _by_hash(e for _, e in first.values())]
+
+
 def _by_hash(entries: Iterable[Any]) -> list[Any]:
     """A fixed order that follows neither the feed's order nor any score."""
     return sorted(entries, key=lambda e: sha1(e.key))
@@ -723,7 +737,6 @@ def relevance_dev_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, 
     dev_paths = {"feeds/" + f for f in json_files(DEV_RELEVANCE)}
     taken_keys = dev_keys | test_keys
     taken_titles = dev_titles | test_titles
-    studied_hn = {e.key for e in read_feed(corpora / HN_BEST_FEED).entries}
     chosen: list[tuple[dict[str, Any], tuple[str, str, str]]] = []
     seen: set[str] = set()
 
@@ -739,15 +752,9 @@ def relevance_dev_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, 
         chosen.append(({**ref, "sha1": sha1(found[1] + "\n" + found[2])}, found[:3]))
         return True
 
-    first: dict[str, tuple[str, Any]] = {}
-    for file in sorted((corpora / HN_BEST_SNAPSHOTS).glob("*.xml")):
-        rel = str(file.relative_to(corpora))
-        for entry in read_feed(file).entries:
-            if entry.key not in studied_hn:
-                first.setdefault(entry.key, (rel, entry))
     per_site: Counter[str] = Counter()
     others = 0
-    for rel, entry in (first[e.key] for e in _by_hash(e for _, e in first.values())):
+    for rel, entry in _unstudied_hn_entries(corpora):
         source = site(entry.link) or "news.ycombinator.com"
         hard = bool(_HARD_WORDS.search(entry.title))
         if (
@@ -829,7 +836,6 @@ def relevance_dev3_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str,
         found = relevance_text(corpora, ref)
         if found is not None:
             taken_titles.add(found[1].lower())
-    studied_hn = {e.key for e in read_feed(corpora / HN_BEST_FEED).entries}
     chosen: list[tuple[dict[str, Any], tuple[str, str, str]]] = []
     seen: set[str] = set()
 
@@ -851,13 +857,7 @@ def relevance_dev3_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str,
         chosen.append(({**ref, "sha1": sha1(found[1] + "\n" + found[2])}, found[:3]))
         return True
 
-    first: dict[str, tuple[str, Any]] = {}
-    for file in sorted((corpora / HN_BEST_SNAPSHOTS).glob("*.xml")):
-        rel = str(file.relative_to(corpora))
-        for entry in read_feed(file).entries:
-            if entry.key not in studied_hn:
-                first.setdefault(entry.key, (rel, entry))
-    for rel, entry in (first[e.key] for e in _by_hash(e for _, e in first.values())):
+    for rel, entry in _unstudied_hn_entries(corpora):
         source = site(entry.link)
         # Also the headlines with a hard word the second wave left out (three a site).
         wanted = _RESEARCH_HOST.search(source) or _HARD_WORDS.search(entry.title)
