@@ -7,6 +7,7 @@ import os
 import pty
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,15 +18,21 @@ SCRIPT = Path(sys.executable).parent / "reader"
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "reader"]
 
 FEED_KEYS = {"id", "url", "title", "site_url", "articles", "unread", "last_fetched", "last_error"}
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
 ARTICLE_KEYS = {"id", "feed_id", "url", "title", "author", "published", "read", "starred", "tags"}
 
 
 @pytest.fixture
 def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return cli_runner(tmp_path, "[http]\ntotal_timeout = 5.0\n[refresh]\nextract_workers = 1\n")
+
+
+def cli_runner(tmp_path: Path, config_text: str) -> Run:
+    """`run(*args, ok=True)`: the installed command on a database and config of
+    its own in tmp_path; with ok, a non-zero exit fails the test with stderr."""
     config = tmp_path / "config.toml"
-    config.write_text(
-        "[http]\ntotal_timeout = 5.0\n[refresh]\nextract_workers = 1\n", encoding="utf-8"
-    )
+    config.write_text(config_text, encoding="utf-8")
     env = {**os.environ, "READER_DB": str(tmp_path / "cli.db"), "READER_CONFIG": str(config)}
 
     def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:

@@ -5,9 +5,6 @@ loopback feeds."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -16,28 +13,15 @@ import pytest
 
 from loopback import LoopbackServer, rss
 from story_texts import CHIP, EARNINGS, ROBOTS, body, syndicated
-from test_cli import ARTICLE_KEYS, COMMAND
+from test_cli import ARTICLE_KEYS, Run, cli_runner
 
-Run = Callable[..., subprocess.CompletedProcess[str]]
 STORY_KEYS = {"id", "title", "articles", "sources", "newest"}
 
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    config = tmp_path / "config.toml"
     # The feeds carry the whole text: no article pages to fetch.
-    config.write_text("[refresh]\nextract = false\n", encoding="utf-8")
-    env = {**os.environ, "READER_DB": str(tmp_path / "cli.db"), "READER_CONFIG": str(config)}
-
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [*COMMAND, *args], capture_output=True, text=True, env=env, timeout=60
-        )
-        if ok:
-            assert done.returncode == 0, done.stderr
-        return done
-
-    return run
+    return cli_runner(tmp_path, "[refresh]\nextract = false\n")
 
 
 def _serve(
