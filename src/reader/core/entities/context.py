@@ -488,10 +488,10 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
         return None
-    # A known given name, or a person's title just before, says PERSON even
-    # where the sentence also talks about companies ("angel investor X Y").
     if _introduced_by(before, _ROLE_OF):
         return "ORG"  # "chief executive of Lumina Bay": a company, "Bay" or not
+    # A known given name, or a person's title just before, says PERSON even
+    # where the sentence also talks about companies ("angel investor X Y").
     if 2 <= len(words) <= 4 and words[-1] not in PLACE_WORDS:
         previous = before.rstrip().rsplit(" ", 1)[-1].rstrip(",") if before.strip() else ""
         if words[0] in first_names or previous in _PERSON_TITLES:
