@@ -4,7 +4,9 @@
    them) with generated ~600-word texts, 15% of them syndicated copies of an
    earlier article on another feed, each with ~8 entity mentions drawn from a
    skewed list of 400 names: the total write time, the part spent grouping
-   (group_written, timed around the real call), and that part per article.
+   (group_articles, timed around the real call: the refresh stores each feed
+   and groups its new articles once after the last, with group_later), and
+   that part per article.
    Each record carries its fingerprint, as the refresh's workers make it;
    making them is timed apart ("worker side": CPU spent in the workers, in
    parallel with the parent, not in the process that stores).
@@ -38,6 +40,7 @@ from typing import Any
 import reader.core.stories.grouping as grouping_module
 from reader.core.entities.records import Mention
 from reader.core.store import ArticleRecord, Store
+from reader.core.stories.grouping import Arrival
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_stories import page_record
@@ -102,25 +105,26 @@ class Generator:
 
 
 class GroupingTimer:
-    """Times the real group_written where the store calls it."""
+    """Times the real group_articles where the store and group_later call it."""
 
     def __init__(self) -> None:
         self.wall = 0.0
         self.cpu = 0.0
-        self.original: Callable[[sqlite3.Connection, Sequence[tuple[int, ArticleRecord]]], None] = (
-            grouping_module.group_written
+        self.original: Callable[[sqlite3.Connection, Sequence[Arrival]], None] = (
+            grouping_module.group_articles
         )
 
-    def __call__(
-        self, conn: sqlite3.Connection, written: Sequence[tuple[int, ArticleRecord]]
-    ) -> None:
+    def __call__(self, conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
         wall, cpu = time.perf_counter(), time.process_time()
-        self.original(conn, written)
+        self.original(conn, arrivals)
         self.wall += time.perf_counter() - wall
         self.cpu += time.process_time() - cpu
 
 
 def write_feeds(store: Store, gen: Generator, count: int, prefix: str, span_days: int) -> None:
+    """Stored as a refresh stores them: a transaction a feed, then the new
+    articles grouped in one (Reader.refresh, group_later)."""
+    waiting: list[Arrival] = []
     feeds = [store.add_feed(f"https://{prefix}{n}.example/feed")[0] for n in range(count // 20)]
     for n, feed_id in enumerate(feeds):
         records = [
@@ -139,7 +143,10 @@ def write_feeds(store: Store, gen: Generator, count: int, prefix: str, span_days
             last_modified=None,
             warning=None,
             articles=records,
+            stories_later=waiting,
         )
+    with store.transaction() as conn:
+        grouping_module.group_later(conn, waiting)
 
 
 def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
@@ -212,7 +219,7 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=300, help="articles added to each archive")
     args = parser.parse_args()
     timer = GroupingTimer()
-    grouping_module.group_written = timer  # type: ignore[assignment]
+    grouping_module.group_articles = timer  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp:
         gen = Generator(1)
         small = Store(Path(tmp) / "small.db")

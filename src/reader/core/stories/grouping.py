@@ -481,12 +481,6 @@ def arrivals(
     ]
 
 
-def group_written(conn: sqlite3.Connection, written: Sequence[tuple[int, ArticleRecord]]) -> None:
-    """Group the articles a feed's write just stored, as (id, record), in its
-    transaction."""
-    group_articles(conn, arrivals(conn, written))
-
-
 def in_stories(conn: sqlite3.Connection, article_ids: Sequence[int]) -> set[int]:
     """Which of the articles are in a story."""
     found: set[int] = set()
