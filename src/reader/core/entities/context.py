@@ -12,8 +12,9 @@ alone: a missing highlight costs less trust than a wrong one.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention
@@ -214,8 +215,10 @@ _VERB_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NameRun:
+class NameRun(NamedTuple):
+    """A run of capitalised words. (A named tuple: thousands are made per
+    article, and one costs a third of a frozen dataclass.)"""
+
     start: int
     end: int
     words: tuple[str, ...]
@@ -264,58 +267,75 @@ def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
 
     This loop runs for every capitalised word of every article, so the common
     case (a plain word: no hyphen, apostrophe or final dot) skips the cleaning,
-    and claims are checked by walking `taken` along with the words.
+    claims are checked by walking `taken` along with the words, and the run
+    being built is kept in locals (its words, where it starts and ends) rather
+    than in a list of tuples flushed by a helper.
     """
     runs: list[NameRun] = []
-    words: list[tuple[int, int, str]] = []
-    claim = 0  # the first claimed span that does not end before the current word
-    claims = len(taken)
-
-    def flush() -> None:
-        if words:
-            runs.append(NameRun(words[0][0], words[-1][1], tuple(w for _, _, w in words)))
-            words.clear()
-
+    words: list[str] = []  # the run being built
+    first = last = 0  # where it starts, and where its last word ends
+    claims = iter(taken)
+    # The first claimed span that does not end before the current word.
+    claim_start, claim_end = next(claims, _NO_CLAIM)
+    not_names = _NOT_NAMES
     for match in _WORD.finditer(text):
-        raw = match.group()
+        raw = match[0]
         start = match.start()
-        word = _clean(raw) if _NEEDS_CLEANING.search(raw) else raw
+        # (Cleaning leaves a word without any of "-'’." as it is.)
+        word = raw if raw.isalnum() else _clean(raw)
         end = start + len(word)
-        while claim < claims and taken[claim][1] <= start:
-            claim += 1
-        if not word or word in _NOT_NAMES or (claim < claims and taken[claim][0] < end):
+        while claim_end <= start:
+            claim_start, claim_end = next(claims, _NO_CLAIM)
+        if not word or word in not_names or claim_start < end:
             # Stop words and titles end a run (and are never part of one).
-            flush()
+            if words:
+                runs.append(NameRun(first, last, tuple(words)))
+                words = []
             continue
         if (
             len(raw) == 2
             and raw[1] == "."
             and text[start + 2 : start + 3] == " "
             and text[start + 3 : start + 4].isupper()
-            and (not words or text[words[-1][1] : start] == " ")
+            and (not words or (last + 1 == start and text[last] == " "))
         ):
             # A middle initial keeps the name going: "John F. Kennedy",
             # "George H. W. Bush".
-            words.append((start, start + 2, raw))
+            if not words:
+                first = start
+            words.append(raw)
+            last = start + 2
             continue
         if word.isupper() and len(word) <= 4 and word not in _ORG_SUFFIXES:
             # Acronyms such as "AI" or "CEO" end a run, unless they are a
             # company word that belongs to it ("Scale AI").
-            flush()
+            if words:
+                runs.append(NameRun(first, last, tuple(words)))
+                words = []
             continue
-        if words:
-            gap = text[words[-1][1] : start]
-            if gap != " " and not (
-                gap.startswith(" ") and gap.endswith(" ") and gap.strip() in _PARTICLES
-            ):
-                flush()
-        words.append((start, end, word))
-        if len(raw) != len(word) and raw[len(word) :] != ".":
-            flush()  # a possessive or a trailing hyphen ends the name
-        elif raw[-1] == "." and word not in _KEEP_DOT:
-            flush()
-    flush()
+        if words and (last + 1 != start or text[last] != " "):
+            gap = text[last:start]
+            if not (gap.startswith(" ") and gap.endswith(" ") and gap.strip() in _PARTICLES):
+                runs.append(NameRun(first, last, tuple(words)))
+                words = []
+        if not words:
+            first = start
+        words.append(word)
+        last = end
+        if (len(raw) != len(word) and raw[len(word) :] != ".") or (
+            raw[-1] == "." and word not in _KEEP_DOT
+        ):
+            # A possessive or a trailing hyphen ends the name, and so does a
+            # full stop after a word that does not keep it ("Corp." does).
+            runs.append(NameRun(first, last, tuple(words)))
+            words = []
+    if words:
+        runs.append(NameRun(first, last, tuple(words)))
     return runs
+
+
+# No claim left: a span that starts and ends after any text.
+_NO_CLAIM = (sys.maxsize, sys.maxsize)
 
 
 def is_stop_word(word: str) -> bool:
@@ -323,7 +343,6 @@ def is_stop_word(word: str) -> bool:
     return word in _STOP
 
 
-_NEEDS_CLEANING = re.compile(r"[-'’.]")
 _NOT_NAMES = _STOP | _PERSON_TITLES
 
 
