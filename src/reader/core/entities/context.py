@@ -237,6 +237,8 @@ def _clean(word: str) -> str:
 
 def sentence_start(text: str, pos: int) -> bool:
     """Whether `pos` begins a sentence (only spaces, quotes or brackets before it)."""
+    if pos > 1 and text[pos - 1] == " " and text[pos - 2] not in _NOT_PLAIN:
+        return False  # the common case: a word and a space before
     i = pos - 1
     while i >= 0 and text[i] in " \t\"“‘'([—–-":
         i -= 1
@@ -259,6 +261,10 @@ def sentence_start(text: str, pos: int) -> bool:
             "Gov.",
         }
     return text[i] in ":;"
+
+
+# What may come before a sentence's first word: see sentence_start.
+_NOT_PLAIN = frozenset(" \t\"“‘'([—–-\n.!?:;")
 
 
 def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
@@ -398,6 +404,8 @@ def find_context_names(
     # wherever else it appears.
     short: dict[str, tuple[str, str]] = {}
     for mention in [*known, *found]:
+        if mention.label not in ("PERSON", "ORG"):
+            continue
         words = mention.text.split()
         if mention.label == "PERSON" and len(words) >= 2:
             short.setdefault(words[-1], (mention.entity, "PERSON"))
@@ -445,6 +453,12 @@ _PEOPLE_LIST = re.compile(
     r" (?:are|were|include|included|including)\b"
 )
 
+# The same words without the word boundaries: found in any part of a text cut
+# anywhere only if found in the text.
+_PEOPLE_LIST_WORDS = re.compile(
+    r"(?:founders|partners|authors|researchers|executives|investors) (?:are|were|include)"
+)
+
 
 _SENTENCE_END = re.compile(r"[.!?;]\s")
 
@@ -455,14 +469,16 @@ def _coordinated_people(
     """Two- or three-word names joined by "and" to a person, or listed after
     "co-founders are", are people too; returns the runs still untyped."""
     person_ends = {m.end for m in known if m.label == "PERSON"}
+    # Most texts list no people: then no sentence needs splitting or searching.
+    lists = _PEOPLE_LIST_WORDS.search(text) is not None
     left = []
     for run in untyped:
         if 2 <= len(run.words) <= 3 and all(w[0].isupper() and w[1:].islower() for w in run.words):
             before = text[max(0, run.start - 160) : run.start]
             joined = before.endswith((" and ", ", ", ", and "))
-            sentence = _SENTENCE_END.split(before)[-1]
+            sentence = _SENTENCE_END.split(before)[-1] if lists else ""
             gap = len(" and ")
-            listed = _PEOPLE_LIST.search(sentence)
+            listed = _PEOPLE_LIST.search(sentence) if lists else None
             # The list's first name comes right after its words: "co-founders are A and B".
             first = listed is not None and listed.end() == len(sentence) - 1
             if first or (joined and (run.start - gap in person_ends or listed)):
@@ -474,22 +490,24 @@ def _coordinated_people(
 
 
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
-    words = run.words
-    before = text[max(0, run.start - 40) : run.start]
-    after = text[run.end : run.end + 60]
-    if len(words) >= 2 and words[-1] in _ORG_SUFFIXES:
+    start, end, words = run
+    n = len(words)
+    if n >= 2 and words[-1] in _ORG_SUFFIXES:
         return "ORG"
-    if _GPE_AFTER.match(after):
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 60]
+    first = after[:1]
+    if first == "-" and _GPE_AFTER.match(after):
         return "GPE"
-    if len(words) <= 2 and before.endswith((", ", "d ", "as ")):
+    if n <= 2 and before.endswith((", ", "d ", "as ")):
         thing = _thing_before(before)
         if thing is not None:
             return thing
-    if len(words) == 1:
+    if n == 1:
         # One word is a name only when the text says what it is. Most runs
         # are one plain word, so the cheap tests on the next character come
         # first.
-        word, first = words[0], after[:1]
+        word = words[0]
         if first == " ":
             if not (word.isalpha() and word.istitle()) and _CODE_LIKE.search(word):
                 # "the Go1 robot dog", "its FX-9 chip": a made-up word before what it is.
