@@ -131,13 +131,16 @@ class Recognizer:
     def find(self, text: str) -> list[Mention]:
         """Mentions with offsets into `text`; matching runs on its folded copy
         (plain hyphens, spaces and apostrophes: see normalize.py)."""
+        if not text:
+            return []  # a feed item without a summary: nothing to set up
         folded = fold(text)
         mentions = self._find(folded.text)
         if folded.text == text:
             return mentions
         out = []
+        same_offsets = folded.same_offsets
         for m in mentions:
-            start, end = folded.span(m.start, m.end)
+            start, end = (m.start, m.end) if same_offsets else folded.span(m.start, m.end)
             surface = text[start:end]
             if start != m.start or end != m.end or surface != m.text:
                 m = Mention(start, end, m.label, surface, m.entity, m.source)
