@@ -17,7 +17,7 @@ from reader.core.service import make_reader
 from reader.core.store import ArticleRecord, Store
 from reader.core.stories import grouping
 from reader.core.stories.grouping import MAX_CANDIDATES, Arrival, group_later
-from records import record
+from records import record, write
 from story_texts import CHIP, EARNINGS, ROBOTS, body, syndicated
 
 # Templated items (two sentences from a few stock phrases, as generated or bot
@@ -67,20 +67,6 @@ def _records() -> list[ArticleRecord]:
     ]
 
 
-def _write(store: Store, feed_id: int, records: list[ArticleRecord], **stories: object) -> None:
-    store.write_feed(
-        feed_id,
-        url=None,
-        title="News",
-        site_url="",
-        etag=None,
-        last_modified=None,
-        warning=None,
-        articles=records,
-        **stories,  # type: ignore[arg-type]
-    )
-
-
 def _stored(store: Store) -> tuple[set[frozenset[str]], set[tuple[int, int, str]]]:
     """The stories (as sets of article keys) and the index rows (by article key)."""
     groups: dict[int, set[str]] = {}
@@ -101,7 +87,7 @@ def _one_by_one(path: Path, records: list[ArticleRecord]) -> Store:
     store = Store(path)
     feed_id, _ = store.add_feed("https://news.example/feed")
     for r in records:
-        _write(store, feed_id, [r])  # grouped in its own write, as before
+        write(store, feed_id, r)  # grouped in its own write, as before
     return store
 
 
@@ -114,11 +100,11 @@ def _in_batches(
     store = Store(path)
     feed_id, _ = store.add_feed("https://news.example/feed")
     for r in records[:now]:
-        _write(store, feed_id, [r])
+        write(store, feed_id, r)
     waiting: list[Arrival] = []
     rest = records[now:]
     for start in range(0, len(rest), feed_size):
-        _write(store, feed_id, rest[start : start + feed_size], stories_later=waiting)
+        write(store, feed_id, *rest[start : start + feed_size], stories_later=waiting)
     assert len(waiting) == len(rest)
     assert store.conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] == now
     sizes = iter(group_sizes)
@@ -205,8 +191,8 @@ def test_grouping_later_skips_articles_gone_or_grouped_meanwhile(tmp_path: Path)
     store = Store(tmp_path / "gone.db")
     feeds = [store.add_feed(f"https://f{i}.example/feed")[0] for i in range(2)]
     waiting: list[Arrival] = []
-    _write(store, feeds[0], records[:6], stories_later=waiting)
-    _write(store, feeds[1], records[6:], stories_later=waiting)
+    write(store, feeds[0], *records[:6], stories_later=waiting)
+    write(store, feeds[1], *records[6:], stories_later=waiting)
     store.remove_feed(feeds[0])  # unsubscribed while the refresh ran
     with store.transaction() as conn:
         group_later(conn, waiting[6:8])  # stories asked for meanwhile
