@@ -110,13 +110,16 @@ class GroupingTimer:
     def __init__(self) -> None:
         self.wall = 0.0
         self.cpu = 0.0
-        self.original: Callable[[sqlite3.Connection, Sequence[Arrival]], None] = (
-            grouping_module.group_articles
-        )
+        self.original: Callable[..., None] = grouping_module.group_articles
 
-    def __call__(self, conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
+    def __call__(
+        self,
+        conn: sqlite3.Connection,
+        arrivals: Sequence[Arrival],
+        met: dict[int, dict[int, bool]] | None = None,
+    ) -> None:
         wall, cpu = time.perf_counter(), time.process_time()
-        self.original(conn, arrivals)
+        self.original(conn, arrivals, met)
         self.wall += time.perf_counter() - wall
         self.cpu += time.process_time() - cpu
 
@@ -124,7 +127,7 @@ class GroupingTimer:
 def write_feeds(store: Store, gen: Generator, count: int, prefix: str, span_days: int) -> None:
     """Stored as a refresh stores them: a transaction a feed, then the new
     articles grouped in one (Reader.refresh, group_later)."""
-    waiting: list[Arrival] = []
+    waiting = grouping_module.StoryBatch()
     feeds = [store.add_feed(f"https://{prefix}{n}.example/feed")[0] for n in range(count // 20)]
     for n, feed_id in enumerate(feeds):
         records = [

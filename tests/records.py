@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.core.store import ArticleRecord, Store
-from reader.core.stories.grouping import Arrival
+from reader.core.stories.grouping import StoryBatch
 
 TEXT = (
     "Halcyon Labs released a new open-weight model on Tuesday.\n\n"
@@ -45,7 +45,7 @@ def write(
     store: Store,
     feed_id: int,
     *records: ArticleRecord,
-    stories_later: list[Arrival] | None = None,
+    stories_later: StoryBatch | None = None,
 ) -> tuple[int, int]:
     return store.write_feed(
         feed_id,

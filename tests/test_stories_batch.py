@@ -1,6 +1,7 @@
-"""A refresh groups its new articles into stories once, after its last feed
-(stories.grouping.group_later): the same stories as grouping each feed, or
-each article, as it is stored, whatever the batches; said in the progress;
+"""A refresh's new articles meet their candidates as each feed is stored and
+get their stories once, after its last feed (stories.grouping.StoryBatch,
+group_later): the same stories as grouping each article as it is stored,
+whatever the feeds and refreshes; said in the progress;
 and a refresh that stops before leaves its articles for later, losing none.
 Real SQLite files and loopback feeds."""
 
@@ -16,7 +17,7 @@ from loopback import LoopbackServer, rss
 from reader.core.service import make_reader
 from reader.core.store import ArticleRecord, Store
 from reader.core.stories import grouping
-from reader.core.stories.grouping import MAX_CANDIDATES, Arrival, group_later
+from reader.core.stories.grouping import MAX_CANDIDATES, StoryBatch, group_later
 from records import record, write
 from story_texts import CHIP, EARNINGS, ROBOTS, body, syndicated
 
@@ -91,28 +92,31 @@ def _one_by_one(path: Path, records: list[ArticleRecord]) -> Store:
     return store
 
 
-def _in_batches(
-    path: Path, records: list[ArticleRecord], feed_size: int, group_sizes: list[int], now: int
+def _in_refreshes(
+    path: Path, records: list[ArticleRecord], feed_size: int, refreshes: list[int], now: int
 ) -> Store:
     """The first `now` records grouped as they are written (the archive), the
-    rest written `feed_size` a feed and grouped later in batches of the given
-    sizes, in the order they were stored."""
+    rest written `feed_size` a feed by refreshes of the given numbers of
+    feeds (the last takes what is left), each grouping its own at its end."""
     store = Store(path)
     feed_id, _ = store.add_feed("https://news.example/feed")
     for r in records[:now]:
         write(store, feed_id, r)
-    waiting: list[Arrival] = []
     rest = records[now:]
-    for start in range(0, len(rest), feed_size):
-        write(store, feed_id, *rest[start : start + feed_size], stories_later=waiting)
-    assert len(waiting) == len(rest)
-    assert store.conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] == now
-    sizes = iter(group_sizes)
-    while waiting:
-        size = next(sizes, len(waiting))
+    feeds = [rest[start : start + feed_size] for start in range(0, len(rest), feed_size)]
+    sizes = iter(refreshes)
+    while feeds:
+        size = next(sizes, len(feeds))
+        waiting = StoryBatch()
+        for feed in feeds[:size]:
+            write(store, feed_id, *feed, stories_later=waiting)
+        feeds = feeds[size:]
+        # Met as each feed was stored; only the writes wait.
+        assert set(waiting.met) == {a.article_id for a in waiting.arrivals}
+        grouped = store.conn.execute("SELECT count(*) FROM story_articles").fetchone()[0]
+        assert grouped == len(records) - len(waiting) - sum(map(len, feeds))
         with store.transaction() as conn:
-            group_later(conn, waiting[:size])
-        waiting = waiting[size:]
+            group_later(conn, waiting)
     return store
 
 
@@ -138,17 +142,17 @@ def test_grouping_later_in_any_batches_gives_the_stories_of_one_by_one(
     multi = [g for g in expected[0] if len(g) > 1]
     assert len(multi) >= 3  # the copies found one another
     reference.close()
-    for n, (feed_size, group_sizes, now) in enumerate(
+    for n, (feed_size, refreshes, now) in enumerate(
         [
-            (len(records), [], 0),  # the whole refresh at once
-            (20, [], 0),  # feeds of 20, one batch
-            (7, [1, 5, 13, 2], 0),  # several batches of odd sizes
+            (len(records), [], 0),  # one feed, one refresh
+            (20, [], 0),  # feeds of 20, one refresh
+            (7, [1, 2, 3, 1], 0),  # refreshes of odd sizes
             (9, [], 30),  # into an archive grouped as it came
-            (1, [40], 11),
+            (1, [25, 14], 11),
         ]
     ):
-        store = _in_batches(tmp_path / f"b{n}.db", records, feed_size, group_sizes, now)
-        assert _stored(store) == expected, (feed_size, group_sizes, now)
+        store = _in_refreshes(tmp_path / f"b{n}.db", records, feed_size, refreshes, now)
+        assert _stored(store) == expected, (feed_size, refreshes, now)
         store.close()
 
 
@@ -190,12 +194,12 @@ def test_grouping_later_skips_articles_gone_or_grouped_meanwhile(tmp_path: Path)
     records = _records()[:12]
     store = Store(tmp_path / "gone.db")
     feeds = [store.add_feed(f"https://f{i}.example/feed")[0] for i in range(2)]
-    waiting: list[Arrival] = []
+    waiting = StoryBatch()
     write(store, feeds[0], *records[:6], stories_later=waiting)
     write(store, feeds[1], *records[6:], stories_later=waiting)
     store.remove_feed(feeds[0])  # unsubscribed while the refresh ran
     with store.transaction() as conn:
-        group_later(conn, waiting[6:8])  # stories asked for meanwhile
+        grouping.group_articles(conn, waiting.arrivals[6:8])  # stories asked for meanwhile
         group_later(conn, waiting)
     expected, _ = _stored(_one_by_one(tmp_path / "one.db", records[6:]))
     assert _stored(store)[0] == expected

@@ -40,7 +40,7 @@ from reader.core.urls import UrlError, check_url, shown, typed_url
 
 if TYPE_CHECKING:
     from reader.core.entities.recognizer import Recognizer
-    from reader.core.stories.grouping import Arrival
+    from reader.core.stories.grouping import StoryBatch
 
 
 class AddError(ValueError):
@@ -217,9 +217,11 @@ class Reader(StoriesFacade):
             tuple(self.store.entity_rules()),
             site_boilerplate=self.store.site_boilerplate,
         )
-        # New articles wait for their stories until the last feed is stored,
-        # then are grouped in one batch (see stories.grouping.group_later).
-        waiting: list[Arrival] | None = [] if self.settings.stories.group_on_refresh else None
+        # New articles meet their candidates as each feed is stored; their
+        # stories are written once the last is (stories.grouping.StoryBatch).
+        from reader.core.stories.grouping import StoryBatch
+
+        waiting = StoryBatch() if self.settings.stories.group_on_refresh else None
         try:
             loop.run_until_complete(pipeline.start(due))
             for _ in due:
@@ -234,7 +236,7 @@ class Reader(StoriesFacade):
         self.store.prune(retention.keep_days, keep_unread=retention.keep_unread)
 
     def _store(
-        self, outcome: Outcome, counters: Counters, waiting: list[Arrival] | None
+        self, outcome: Outcome, counters: Counters, waiting: StoryBatch | None
     ) -> FeedResult:
         state = outcome.state
         # Written before the progress is made: it counts what waits for stories.
@@ -279,7 +281,7 @@ class Reader(StoriesFacade):
             progress=progress,
         )
 
-    def _write(self, outcome: Fetched, waiting: list[Arrival] | None) -> tuple[int, int]:
+    def _write(self, outcome: Fetched, waiting: StoryBatch | None) -> tuple[int, int]:
         """Store a fetched feed; returns (new, updated)."""
         state, response, feed = outcome.state, outcome.response, outcome.feed
         return self.store.write_feed(

@@ -30,7 +30,7 @@ from reader.core.store.queries import article_keys
 from reader.core.store.sites import forget_site_pages, remember_site_paragraphs, site_boilerplate
 
 if TYPE_CHECKING:
-    from reader.core.stories.grouping import Arrival
+    from reader.core.stories.grouping import Arrival, StoryBatch
 
 # Read state, stars and tags are not named here: an update never touches them.
 _UPSERT_ARTICLE = """
@@ -134,7 +134,7 @@ class ArticleStore(StoreBase):
         articles: Sequence[ArticleRecord],
         skipped_keys: Sequence[str] = (),
         group_stories: bool = True,
-        stories_later: list[Arrival] | None = None,
+        stories_later: StoryBatch | None = None,
     ) -> tuple[int, int]:
         """Store a fetched feed and its new or changed articles in one transaction.
 
@@ -143,10 +143,11 @@ class ArticleStore(StoreBase):
         put the articles in their stories now (else when stories are asked for).
         `stories_later`: only the articles already in a story are regrouped
         now (an edit must not leave a stale story behind); the new ones are
-        added to this list once committed, for the caller to group with the
-        rest of its refresh (stories.grouping.group_later). If that never
-        happens (the process is killed), they are grouped like articles
-        stored with grouping off, when stories are asked for.
+        added to this batch once committed (meeting their candidates there),
+        for the caller to write with the rest of its refresh
+        (stories.grouping.group_later). If that never happens (the process
+        is killed), they are grouped like articles stored with grouping off,
+        when stories are asked for.
         """
         now = clock.utcnow()
         with self.transaction() as conn:
@@ -265,8 +266,8 @@ class ArticleStore(StoreBase):
         # Committed: these ids exist now (entities are never deleted), so the
         # next feeds skip looking them up. Not kept if the transaction failed.
         self._entity_ids = entity_ids
-        if stories_later is not None:
-            stories_later.extend(later)
+        if stories_later is not None and later:
+            stories_later.add(self.conn, later)
         return new, updated
 
     def prune(self, keep_days: int, *, keep_unread: bool = True) -> int:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from reader.core.config import Settings
     from reader.core.store import Store
     from reader.core.stories.digest import Digest
-    from reader.core.stories.grouping import Arrival
+    from reader.core.stories.grouping import StoryBatch
     from reader.core.stories.queries import Story
     from reader.core.stories.watchlist import Follow
 
@@ -45,7 +45,7 @@ class StoriesFacade:
             done += len(ids)
         return done
 
-    def group_refreshed(self, waiting: Sequence[Arrival]) -> None:
+    def group_refreshed(self, waiting: StoryBatch) -> None:
         """Group, in one transaction, the new articles a refresh stored
         (write_feed's `stories_later`)."""
         from reader.core.stories.grouping import group_later

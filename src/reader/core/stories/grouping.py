@@ -249,16 +249,20 @@ def _best(counts: dict[int, int], limit: int) -> list[int]:
 
 
 def _candidates(
-    conn: sqlite3.Connection, changed: Sequence[Arrival], days: dict[int, int]
+    conn: sqlite3.Connection,
+    changed: Sequence[Arrival],
+    days: dict[int, int],
+    batch: _BatchIndex | None = None,
 ) -> dict[int, dict[int, bool]]:
     """(article id, found through the text's bands) of each arrival's
     candidates: what it would meet taken alone in id order, i.e. the stored
-    articles and the batch's earlier arrivals, at most MAX_CANDIDATES (and
+    articles and the batch's earlier arrivals (those in `batch`, and those
+    before it in `changed`, added to `batch`), at most MAX_CANDIDATES (and
     MAX_ENTITY_CANDIDATES) of each kind, the most keys shared first."""
     archived = _indexed(
         conn, (key for a in changed for key in (*a.fingerprint.bands, *a.fingerprint.trios))
     )
-    batch = _BatchIndex()
+    batch = batch if batch is not None else _BatchIndex()
     candidates: dict[int, dict[int, bool]] = {}
     for arrival in changed:
         found, day = arrival.fingerprint, days[arrival.article_id]
@@ -304,11 +308,16 @@ class _Joins:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def group_articles(conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
+def group_articles(
+    conn: sqlite3.Connection,
+    arrivals: Sequence[Arrival],
+    met: dict[int, dict[int, bool]] | None = None,
+) -> None:
     """Put each stored (new or changed) article in its story, inside the
     caller's transaction: the same result as taking the articles one by one
     in id order (each meeting the stored articles and those before it), with
-    the writes batched."""
+    the writes batched. `met`: the new articles' candidates, found already
+    (StoryBatch)."""
     by_id = {a.article_id: a for a in arrivals}
     ordered = [by_id[i] for i in sorted(by_id)]
     before = _members(conn, by_id)
@@ -323,7 +332,10 @@ def group_articles(conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> Non
         # Out of the index while looking, so an article does not find itself.
         conn.execute(f"DELETE FROM story_keys WHERE article_id IN ({marks})", chunk)
     days = {a.article_id: members[a.article_id].when.toordinal() for a in changed}
-    candidates = _candidates(conn, changed, days)
+    if met is None:
+        candidates = _candidates(conn, changed, days)
+    else:
+        candidates = {a.article_id: met[a.article_id] for a in changed}
     # The batch's keys are written once, after every lookup, in article
     # order: the rows of the article index then go to its end, one after the
     # other, and the key index's pages are each dirtied once for the whole
@@ -494,15 +506,38 @@ def in_stories(conn: sqlite3.Connection, article_ids: Sequence[int]) -> set[int]
     return found
 
 
-def group_later(conn: sqlite3.Connection, waiting: Sequence[Arrival]) -> None:
+class StoryBatch:
+    """A refresh's new articles, waiting for their stories. Each feed's are
+    added once it is stored, and meet the archive and the articles added
+    before them there and then, in the process that stores, while the
+    workers still parse the next feeds; only the writes wait for group_later,
+    after the last feed. Articles must be added in id order (a refresh
+    stores its feeds one after another, so they are)."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[Arrival] = []
+        self.met: dict[int, dict[int, bool]] = {}
+        self._index = _BatchIndex()
+
+    def __len__(self) -> int:
+        return len(self.arrivals)
+
+    def add(self, conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
+        ordered = sorted(arrivals, key=lambda a: a.article_id)
+        days = {a.article_id: _parse(a.sort_date).toordinal() for a in ordered}
+        self.met.update(_candidates(conn, ordered, days, self._index))
+        self.arrivals.extend(ordered)
+
+
+def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
     """Group, in the caller's transaction, the articles a refresh stored
-    without grouping them (write_feed's `stories_later`). One batch for the
-    whole refresh: its articles meet one another in memory and its index
-    rows are written together, in order. An article gone since (unsubscribed
-    meanwhile) is left out; one grouped meanwhile (stories asked for during
-    the refresh) is unchanged and left as it is."""
+    without grouping them (write_feed's `stories_later`): one transaction for
+    the whole refresh, its index rows written together. An article gone since
+    (unsubscribed meanwhile) is left out, and so are the links through it;
+    one grouped meanwhile (stories asked for during the refresh) is unchanged
+    and left as it is."""
     present: set[int] = set()
-    for chunk, marks in in_chunks([a.article_id for a in waiting]):
+    for chunk, marks in in_chunks([a.article_id for a in waiting.arrivals]):
         present.update(
             row[0] for row in conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
         )
@@ -511,7 +546,7 @@ def group_later(conn: sqlite3.Connection, waiting: Sequence[Arrival]) -> None:
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {-BATCH_CACHE_KIB}")
     try:
-        group_articles(conn, [a for a in waiting if a.article_id in present])
+        group_articles(conn, [a for a in waiting.arrivals if a.article_id in present], waiting.met)
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
