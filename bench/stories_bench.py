@@ -4,8 +4,9 @@
    them) with generated ~600-word texts, 15% of them syndicated copies of an
    earlier article on another feed, each with ~8 entity mentions drawn from a
    skewed list of 400 names: the total write time, the part spent grouping
-   (group_articles, timed around the real call: the refresh stores each feed
-   and groups its new articles once after the last, with group_later), and
+   (group_articles and StoryBatch.add, timed around the real calls: the
+   refresh stores each feed, its new articles meet their candidates then, and
+   their stories are written once after the last, with group_later), and
    that part per article.
    Each record carries its fingerprint, as the refresh's workers make it;
    making them is timed apart ("worker side": CPU spent in the workers, in
@@ -27,12 +28,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import sys
 import tempfile
 import time
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,6 @@ from typing import Any
 import reader.core.stories.grouping as grouping_module
 from reader.core.entities.records import Mention
 from reader.core.store import ArticleRecord, Store
-from reader.core.stories.grouping import Arrival
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_stories import page_record
@@ -105,23 +104,22 @@ class Generator:
 
 
 class GroupingTimer:
-    """Times the real group_articles where the store and group_later call it."""
+    """Times the real grouping where the store and the refresh call it:
+    group_articles (the writes, and the candidates of a batch of its own) and
+    StoryBatch.add (a refresh's candidates, found as each feed is stored)."""
 
     def __init__(self) -> None:
         self.wall = 0.0
         self.cpu = 0.0
-        self.original: Callable[..., None] = grouping_module.group_articles
 
-    def __call__(
-        self,
-        conn: sqlite3.Connection,
-        arrivals: Sequence[Arrival],
-        met: dict[int, dict[int, bool]] | None = None,
-    ) -> None:
-        wall, cpu = time.perf_counter(), time.process_time()
-        self.original(conn, arrivals, met)
-        self.wall += time.perf_counter() - wall
-        self.cpu += time.process_time() - cpu
+    def wrap(self, original: Callable[..., None]) -> Callable[..., None]:
+        def timed(*args: Any) -> None:
+            wall, cpu = time.perf_counter(), time.process_time()
+            original(*args)
+            self.wall += time.perf_counter() - wall
+            self.cpu += time.process_time() - cpu
+
+        return timed
 
 
 def write_feeds(store: Store, gen: Generator, count: int, prefix: str, span_days: int) -> None:
@@ -222,7 +220,8 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=300, help="articles added to each archive")
     args = parser.parse_args()
     timer = GroupingTimer()
-    grouping_module.group_articles = timer  # type: ignore[assignment]
+    grouping_module.group_articles = timer.wrap(grouping_module.group_articles)
+    grouping_module.StoryBatch.add = timer.wrap(grouping_module.StoryBatch.add)  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as tmp:
         gen = Generator(1)
         small = Store(Path(tmp) / "small.db")
