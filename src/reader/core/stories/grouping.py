@@ -16,9 +16,12 @@ kind of key are then checked by estimated Jaccard similarity and entity
 agreement.
 
 The signature and keys are made in the refresh's worker processes
-(signature.Fingerprint, carried with the article); here, in the process that
-stores, a feed's articles are looked up with two queries each and written
-with a few batched statements in the feed's transaction.
+(signature.Fingerprint, carried with the article). Here, in the process that
+stores, a refresh's new articles meet their candidates as each feed is
+stored (StoryBatch: the refresh's earlier articles in memory, the archive
+through the index, only for the keys it holds) and are written once, after
+the last feed, in one transaction (group_later); an edited article is
+regrouped in its feed's own transaction.
 """
 
 from __future__ import annotations
