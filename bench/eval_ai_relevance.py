@@ -29,7 +29,9 @@ DeepMind.
 The second wave of dev labels (``bench/data/ai_relevance_dev2_*``: 440 headlines and
 leads, see docs/evaluation.md) and the third (``bench/data/ai_relevance_dev3_*``: 264
 headlines and leads of paper, model-hub, repository and AI-lab sources) are read
-through ``bench/label_sets.py`` from ``--corpora`` and reported after the first.
+through ``bench/label_sets.py`` from ``--corpora`` and reported after the first, with the
+fourth (``bench/data/ai_relevance_dev4_*``: 393 Hacker News headlines and lab-feed entries
+no earlier wave took).
 
 ``--set test`` scores the frozen test set instead (``bench/data/ai_relevance_test_*``:
 599 headlines and leads from 53 feeds and 71 news sites that the dev labels do not
@@ -303,7 +305,8 @@ def report(items: Sequence[Item], args: argparse.Namespace, group: Callable[[Ite
 
 def load_referenced(corpora: Path, name: str) -> list[Item] | None:
     """A set kept as references into the corpora (``bench/data/ai_relevance_<name>_*``):
-    "test" (frozen), "dev2" or "dev3" (the later waves of dev labels); None without corpora."""
+    "test" (frozen), "dev2", "dev3" or "dev4" (the later waves of dev labels); None without
+    corpora."""
     import label_sets
     from reader.core.extract import html_to_text
 
@@ -395,6 +398,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if dev3:
         print("\n== ai_relevance_dev3_labels.jsonl: the third wave (papers, repositories, labs)")
         report(dev3, args, lambda item: "feeds" if item.file.startswith("feeds/") else "hn-sites")
+    dev4 = load_referenced(args.corpora, "dev4")
+    if dev4:
+        print("\n== ai_relevance_dev4_labels.jsonl: the fourth wave (what the corpora still held)")
+        report(dev4, args, lambda item: "feeds" if item.file.startswith("feeds/") else "hn-sites")
     return 0
 
 

@@ -39,6 +39,7 @@ from importlib import resources
 import ahocorasick
 
 from reader.core.entities.records import Mention
+from reader.core.entities.relevance_shapes import listing_name, model_identifiers, paper_title_cues
 
 LEAD_CHARS = 600
 KINDS = ("strong", "name", "tier", "weak", "hardware", "stop")
@@ -326,6 +327,9 @@ FEATURES = (
     "weak_alone",
     "hardware_alone",
     "feed",
+    "model_shape",
+    "listing",
+    "paper_title",
 )
 # Features whose weight may be negative: evidence against AI, learned from the labels
 # (compute words with no AI word beside them are mostly hardware news).
@@ -351,7 +355,11 @@ def ai_features(
     weak = dict.fromkeys(strong, 0.0)
     hardware = dict.fromkeys(strong, 0.0)
     table = {"strong": strong, "weak": weak, "hardware": hardware}
-    for hit in title_hits:
+    # A repository or hub listing ("thedotmack / claude-mem") names its subject in an
+    # identifier: its words, split apart ("Generic Agent"), are read instead.
+    listing = listing_name(title)
+    listing_hits = find_terms(listing) if listing else []
+    for hit in listing_hits if listing else title_hits:
         table[hit.kind]["title"] += 1
     for hit in text_hits:
         table[hit.kind]["lead" if hit.start < LEAD_CHARS else "body"] += 1
@@ -361,7 +369,8 @@ def ai_features(
     gate = 1.0 if any(strong.values()) else 0.0
     alone = 1.0 - gate
     # Different ambiguous words together say more than one repeated ("tokens ... tokens").
-    weak_words = {title[h.start : h.end].lower() for h in title_hits if h.kind == "weak"} | {
+    headline, headline_hits = (listing, listing_hits) if listing else (title, title_hits)
+    weak_words = {headline[h.start : h.end].lower() for h in headline_hits if h.kind == "weak"} | {
         text[h.start : h.end].lower()
         for h in text_hits
         if h.kind == "weak" and h.start < LEAD_CHARS
@@ -381,6 +390,9 @@ def ai_features(
         "weak_alone": alone * min(len(weak_words), 3.0),
         "hardware_alone": alone * min(hardware["title"] + hardware["lead"], 3.0),
         "feed": 1.0 if _AI_FEED.search(feed_title or "") else 0.0,
+        "model_shape": float(min(model_identifiers(f"{title}\n{text[:LEAD_CHARS]}"), 2)),
+        "listing": 0.0 if listing is None else 1.0,
+        "paper_title": float(paper_title_cues(title)),
     }
 
 
