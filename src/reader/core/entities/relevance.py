@@ -161,7 +161,8 @@ def _name_kind(text: str, start: int, end: int, tiers: frozenset[str], headline:
     if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
         return "stop"
     following = _NEXT_WORD.match(text, end)
-    if following is None or following.group(1).rstrip(".") in tiers:
+    # A tier joined to more by a hyphen is still the tier ("Gemini Robotics-ER 1.6").
+    if following is None or following.group(1).rstrip(".").split("-")[0] in tiers:
         return "strong"
     if following.group(1)[:1].isdigit():
         return "strong"
@@ -355,11 +356,12 @@ def ai_features(
     weak = dict.fromkeys(strong, 0.0)
     hardware = dict.fromkeys(strong, 0.0)
     table = {"strong": strong, "weak": weak, "hardware": hardware}
-    # A repository or hub listing ("thedotmack / claude-mem") names its subject in an
-    # identifier: its words, split apart ("Generic Agent"), are read instead.
-    listing = listing_name(title)
-    listing_hits = find_terms(listing) if listing else []
-    for hit in listing_hits if listing else title_hits:
+    # A repository or hub listing ("lsdefine / GenericAgent") names its subject in an
+    # identifier: its words, split apart ("Generic Agent"), count too, once each.
+    listing = listing_name(title) or ""
+    seen = {title[h.start : h.end].lower() for h in title_hits}
+    listing_hits = [h for h in find_terms(listing) if listing[h.start : h.end].lower() not in seen]
+    for hit in title_hits + listing_hits:
         table[hit.kind]["title"] += 1
     for hit in text_hits:
         table[hit.kind]["lead" if hit.start < LEAD_CHARS else "body"] += 1
@@ -369,12 +371,15 @@ def ai_features(
     gate = 1.0 if any(strong.values()) else 0.0
     alone = 1.0 - gate
     # Different ambiguous words together say more than one repeated ("tokens ... tokens").
-    headline, headline_hits = (listing, listing_hits) if listing else (title, title_hits)
-    weak_words = {headline[h.start : h.end].lower() for h in headline_hits if h.kind == "weak"} | {
-        text[h.start : h.end].lower()
-        for h in text_hits
-        if h.kind == "weak" and h.start < LEAD_CHARS
-    }
+    weak_words = (
+        {title[h.start : h.end].lower() for h in title_hits if h.kind == "weak"}
+        | {listing[h.start : h.end].lower() for h in listing_hits if h.kind == "weak"}
+        | {
+            text[h.start : h.end].lower()
+            for h in text_hits
+            if h.kind == "weak" and h.start < LEAD_CHARS
+        }
+    )
     words = len(text[LEAD_CHARS:].split())
     per_k = 1000 / max(words, 300)
     return {
@@ -391,7 +396,7 @@ def ai_features(
         "hardware_alone": alone * min(hardware["title"] + hardware["lead"], 3.0),
         "feed": 1.0 if _AI_FEED.search(feed_title or "") else 0.0,
         "model_shape": float(min(model_identifiers(f"{title}\n{text[:LEAD_CHARS]}"), 2)),
-        "listing": 0.0 if listing is None else 1.0,
+        "listing": 1.0 if listing else 0.0,
         "paper_title": float(paper_title_cues(title)),
     }
 
