@@ -276,6 +276,7 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
     vocab = vocabulary()
     found = _matches(vocab.cased, text) + _matches(vocab.folded, _lower(text))
     found += _camel_case_labs(text) + _parameter_sizes(text) + _versioned_models(text)
+    found += [(start, end, "strong") for start, end in model_identifiers(text)]
     found += _lower_case_matches(vocab, text)
     found.sort(key=lambda m: (m[0], m[0] - m[1]))
     hits = []
@@ -328,7 +329,6 @@ FEATURES = (
     "weak_alone",
     "hardware_alone",
     "feed",
-    "model_shape",
     "listing",
     "paper_title",
 )
@@ -395,7 +395,6 @@ def ai_features(
         "weak_alone": alone * min(len(weak_words), 3.0),
         "hardware_alone": alone * min(hardware["title"] + hardware["lead"], 3.0),
         "feed": 1.0 if _AI_FEED.search(feed_title or "") else 0.0,
-        "model_shape": float(min(model_identifiers(f"{title}\n{text[:LEAD_CHARS]}"), 2)),
         "listing": 1.0 if listing else 0.0,
         "paper_title": float(paper_title_cues(title)),
     }
