@@ -22,6 +22,11 @@ from reader.core.entities.relevance import (
     parse_vocabulary,
     weights,
 )
+from reader.core.entities.relevance_shapes import (
+    listing_name,
+    model_identifiers,
+    paper_title_cues,
+)
 
 THRESHOLD = 0.5  # the default [entities] ai_threshold
 
@@ -359,3 +364,79 @@ def test_offsets_survive_letters_that_lower_to_two() -> None:
     text = "İstanbul hosts a summit on large language models"
     (hit,) = [h for h in find_terms(text) if h.kind == "strong"]
     assert text[hit.start : hit.end] == "large language models"
+
+
+# -- what AI items look like: model identifiers, listings, paper titles ------------------
+
+MODEL_SHAPED = [
+    # (text, the identifier found as strong evidence)
+    ("Kestrel-V2 weights are out", "Kestrel-V2"),
+    ("Orchid-2.5 beats last year's flagship", "Orchid-2.5"),
+    ("Trying Heron-14B-Instruct on a laptop", "Heron-14B-Instruct"),
+    ("tidewater/Marlin-XL.3", "Marlin-XL.3"),
+    ("Lark-3-Coder writes the migration", "Lark-3-Coder"),
+    ("mossbank/Wren-7B-Q4_K_M", "Q4_K_M"),
+    ("A faster sparrow-large-bf16 build", "bf16"),
+]
+
+
+@pytest.mark.parametrize(("text", "identifier"), MODEL_SHAPED)
+def test_model_shaped_identifiers_are_strong_evidence(text: str, identifier: str) -> None:
+    assert (identifier, "strong") in terms(text)
+
+
+NOT_MODEL_SHAPED = [
+    "COVID-19 cases rise again in the north",
+    "F-35B jets grounded after a fault",
+    "Licence fees for H.264 rise to $4.5M",
+    "UTF-8 everywhere, finally",
+    "Boeing 737-8 deliveries resume",
+    "Python-3.14 drops the global interpreter lock",
+    "Upgrading to GTK-4.0 in a weekend",
+    "ISO-8859-1 is not dead yet",
+]
+
+
+@pytest.mark.parametrize("text", NOT_MODEL_SHAPED)
+def test_versions_of_other_things_are_not_model_identifiers(text: str) -> None:
+    assert model_identifiers(text) == []
+    assert score(text, "") < THRESHOLD
+
+
+def test_listings_are_split_into_words_and_read_like_headlines() -> None:
+    assert listing_name("mossbank / TerminalAgent") == "mossbank Terminal Agent"
+    assert listing_name("kiln-labs/free-coding-agent") == "kiln labs free coding agent"
+    assert listing_name("Why we left / a note") is None and listing_name("a / b c") is None
+    found = ai_features("kiln-labs / free-coding-agent", "", ())
+    assert found["listing"] == 1.0 and found["title_strong"] >= 1.0
+    # A model on a hub, with only the hub's counters as its lead.
+    assert score("tidewater/Marlin-XL.3", "Type: text-generation Downloads: 812") >= THRESHOLD
+    assert score("kiln-labs / free-coding-agent", "A terminal helper.") >= THRESHOLD
+    # A repository that is not about AI stays below, listing or not.
+    assert score("ferrous-org / tiny-http-server", "A small HTTP server in Rust.") < THRESHOLD
+    assert score("quillpad / quillpad", "A notes app that syncs over WebDAV.") < THRESHOLD
+
+
+def test_paper_title_grammar_is_counted() -> None:
+    assert paper_title_cues("GLOW: Gated Latent Optimisation for Wide Retrieval") == 1
+    assert paper_title_cues("Towards Robust Reward Models via Self-Critique") == 2
+    assert paper_title_cues("Sparse Routing for Efficient Long-Context Decoding") == 1
+    assert paper_title_cues("Brexit: what happens next for farmers") == 0
+    assert paper_title_cues("The council approves the bus lanes") == 0
+    assert ai_features("Towards Robust Reward Models via Self-Critique", "", ())["paper_title"] == 2
+
+
+def test_the_feed_title_names_ai_labs_and_hubs_however_capitalised() -> None:
+    for feed in ("Huggingface Daily Papers", "xAI News", "Minimax Blog", "Deepseek News"):
+        assert ai_features("Office closed", "", (), feed)["feed"] == 1.0
+    for feed in ("The Verge", "Gardening Weekly", "Hacker News", ""):
+        assert ai_features("Office closed", "", (), feed)["feed"] == 0.0
+
+
+def test_model_tiers_with_a_version_and_hyphenated_tiers() -> None:
+    assert ("Opus 4", "strong") in terms("Opus 4.9 is out for everyone")
+    assert ("Sonnet 5", "strong") in terms("Sonnet 5 writes the tests")
+    assert terms("Sonnet 18, read aloud by the cast") == []
+    # A tier joined to more by a hyphen keeps the name an AI name in a title-case headline.
+    assert score("Gemini Robotics-ER 2 Learns To Fold Laundry", "") >= THRESHOLD
+    assert score("Gemini Observatory Opens To Visitors", "") < THRESHOLD

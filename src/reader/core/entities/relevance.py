@@ -50,6 +50,19 @@ _AI_FEED = re.compile(
     r"OpenAI|Anthropic|DeepMind|Hugging Face|Mistral|arXiv|cs\.AI|cs\.LG|cs\.CL)\b",
     re.IGNORECASE,
 )
+
+
+def _ai_feed(feed_title: str) -> bool:
+    """The feed's title names the field or an AI lab or product: "xAI News",
+    "Huggingface Daily Papers", "Minimax Blog" (lower-cased, so the vocabulary's
+    names match however the feed capitalises them)."""
+    if not feed_title:
+        return False
+    if _AI_FEED.search(feed_title):
+        return True
+    return any(hit.kind == "strong" for hit in find_terms(feed_title.lower()))
+
+
 # A capitalised word after a `name` ("Claude Monet", "Gemini Observatory").
 _NEXT_WORD = re.compile(r"(?:'s|’s|s)?[ \t]+([A-Z][\w.+-]*)")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -394,7 +407,7 @@ def ai_features(
         "body_hardware": gate * min(hardware["body"] * per_k, 15.0),
         "weak_alone": alone * min(len(weak_words), 3.0),
         "hardware_alone": alone * min(hardware["title"] + hardware["lead"], 3.0),
-        "feed": 1.0 if _AI_FEED.search(feed_title or "") else 0.0,
+        "feed": 1.0 if _ai_feed(feed_title) else 0.0,
         "listing": 1.0 if listing else 0.0,
         "paper_title": float(paper_title_cues(title)),
     }
