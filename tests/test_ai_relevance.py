@@ -23,6 +23,7 @@ from reader.core.entities.relevance import (
     weights,
 )
 from reader.core.entities.relevance_shapes import (
+    hub_listing,
     listing_name,
     model_identifiers,
     paper_title_cues,
@@ -415,6 +416,18 @@ def test_listings_are_split_into_words_and_read_like_headlines() -> None:
     # A repository that is not about AI stays below, listing or not.
     assert score("ferrous-org / tiny-http-server", "A small HTTP server in Rust.") < THRESHOLD
     assert score("quillpad / quillpad", "A notes app that syncs over WebDAV.") < THRESHOLD
+
+
+def test_a_model_hub_listing_is_an_ai_item_even_without_words() -> None:
+    # The guideline counts a hub's trending models and datasets as AI items; a hub's
+    # list gives an "owner/name" title and only its counters.
+    assert hub_listing("kiln-labs/orchard-recipes-v1", "Downloads: 4,210 Likes: 73")
+    assert hub_listing("kiln-labs/heron", "Type: text-generation Downloads: 9 Likes: 1")
+    assert not hub_listing("kiln-labs/heron", "A tool to rename files. Downloads: 9 Likes: 1")
+    assert not hub_listing("Downloads are up", "Downloads: 9 Likes: 1")
+    assert score("kiln-labs/orchard-recipes-v1", "Downloads: 4,210 Likes: 73") >= THRESHOLD
+    # A lab's handle on the hub says whose model or dataset it is.
+    assert ("allenai", "strong") in terms("allenai orchard mix")
 
 
 def test_paper_title_grammar_is_counted() -> None:

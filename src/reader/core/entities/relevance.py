@@ -39,7 +39,12 @@ from importlib import resources
 import ahocorasick
 
 from reader.core.entities.records import Mention
-from reader.core.entities.relevance_shapes import listing_name, model_identifiers, paper_title_cues
+from reader.core.entities.relevance_shapes import (
+    hub_listing,
+    listing_name,
+    model_identifiers,
+    paper_title_cues,
+)
 
 LEAD_CHARS = 600
 KINDS = ("strong", "name", "tier", "weak", "hardware", "stop")
@@ -376,6 +381,8 @@ def ai_features(
     listing_hits = [h for h in find_terms(listing) if listing[h.start : h.end].lower() not in seen]
     for hit in title_hits + listing_hits:
         table[hit.kind]["title"] += 1
+    # A hub lists models and datasets, and the guideline counts both as AI items.
+    strong["title"] += hub_listing(title, text[:LEAD_CHARS])
     for hit in text_hits:
         table[hit.kind]["lead" if hit.start < LEAD_CHARS else "body"] += 1
     strong["title"] += len(_models(title_mentions, title_hits))

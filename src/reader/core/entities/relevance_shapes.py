@@ -102,6 +102,16 @@ def listing_name(title: str) -> str | None:
     return " ".join(words)
 
 
+# A model hub's counters as a listing's whole description ("Downloads: 3,077 Likes: 148",
+# with "Type: text-generation" before them on some): only a hub lists items this way.
+_HUB_COUNTERS = re.compile(r"^(?:Type: [\w-]+ )?Downloads: [\d,.]+[kKmM]? Likes: [\d,.]+[kKmM]?$")
+
+
+def hub_listing(title: str, lead: str) -> bool:
+    """An item of a model hub's list: an "owner/name" title and only the hub's counters."""
+    return listing_name(title) is not None and bool(_HUB_COUNTERS.match(lead.strip()))
+
+
 def _spelled_acronym(title: str) -> bool:
     """A short name before a colon whose letters start the words after it
     ("VOID: Video Object and Interaction Deletion", "AA-LCR: ...")."""
