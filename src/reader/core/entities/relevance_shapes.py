@@ -70,17 +70,43 @@ _SOFTWARE = frozenset(
 )
 
 
+# Where an identifier may be: a separator before a version, size or quantisation, or a
+# hyphen after a number ("Lark-3-Coder"). The two patterns above try every position of
+# the text; this one only separators, so only the words around them are searched.
+_CANDIDATE = re.compile(
+    r"[-_/](?:(?=[A-Za-z]{0,3}[Vv.]?\d|BF|bf|FP|fp|INT|int|AWQ|GPTQ|MLX|mlx|GGUF|gguf)"
+    r"|(?<=\d-)(?=[A-Za-z]))"
+)
+_SPACE = re.compile(r"\s")
+
+
+def _candidate_words(text: str) -> list[tuple[int, int]]:
+    """The whitespace-separated words holding a _CANDIDATE, each once, in order."""
+    words: list[tuple[int, int]] = []
+    for found in _CANDIDATE.finditer(text):
+        at = found.start()
+        if words and at < words[-1][1]:
+            continue
+        start = at
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        after = _SPACE.search(text, at)
+        words.append((start, after.start() if after else len(text)))
+    return words
+
+
 def model_identifiers(text: str) -> list[tuple[int, int]]:
     """Where `text` holds model-shaped identifiers (versioned names, size and
     quantisation tokens), in order, none overlapping."""
-    spans = sorted(
-        [
+    spans: list[tuple[int, int]] = []
+    for start, end in _candidate_words(text):
+        spans += [
             m.span()
-            for m in _VERSIONED.finditer(text)
+            for m in _VERSIONED.finditer(text, start, end)
             if m.group(0).split("-")[0].lower() not in _SOFTWARE
         ]
-        + [m.span() for m in _FILE_TOKENS.finditer(text)]
-    )
+        spans += [m.span() for m in _FILE_TOKENS.finditer(text, start, end)]
+    spans.sort()
     found: list[tuple[int, int]] = []
     for start, end in spans:
         if found and start < found[-1][1]:
