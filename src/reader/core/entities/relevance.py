@@ -378,7 +378,8 @@ def ai_features(
     # identifier: its words, split apart ("Generic Agent"), count too, once each.
     listing = listing_name(title) or ""
     seen = {title[h.start : h.end].lower() for h in title_hits}
-    listing_hits = [h for h in find_terms(listing) if listing[h.start : h.end].lower() not in seen]
+    found = find_terms(listing) if listing else []
+    listing_hits = [h for h in found if listing[h.start : h.end].lower() not in seen]
     for hit in title_hits + listing_hits:
         table[hit.kind]["title"] += 1
     # A hub lists models and datasets, and the guideline counts both as AI items.
