@@ -265,13 +265,40 @@ def test_one_ambiguous_word_repeated_is_not_several() -> None:
     # different ones counts: one word said twice is not a mix of the field's words.
     once = ai_features("Security tokens", "Rotate the tokens.", ())
     assert once["weak_alone"] == 1.0 and once["title_weak"] == 0.0
-    mixed = ai_features("Agents, tokens and benchmarks", "Inference and embeddings.", ())
+    mixed = ai_features("Prompts, tokens and benchmarks", "Inference and embeddings.", ())
     assert mixed["weak_alone"] == 3.0
-    assert score("Agents, tokens and benchmarks", "Inference and embeddings.") >= THRESHOLD
+    assert score("Prompts, tokens and benchmarks", "Inference and embeddings.") >= THRESHOLD
     assert (
-        score("Agents, tokens and benchmarks", "What large language models spend tokens on.")
+        score("Prompts, tokens and benchmarks", "What large language models spend tokens on.")
         >= THRESHOLD
     )
+
+
+# "agent" is the field's word unless a trade or an agency qualifies it, or a name follows.
+AGENTS_AI = [
+    "Parallel agents for your terminal",
+    "Building agents that keep their state between runs",
+    "Why our agents forget what they were asked",
+]
+AGENTS_NOT_AI = [
+    ("Insurance agents brace for a busy storm season", "Claims are expected to double."),
+    ("Talent agents walk out of the awards ceremony", "The guild called the pay offer insulting."),
+    ("Nerve agents found in the soil samples", "Inspectors say the site was used for storage."),
+    ("Special agents arrest a fraud suspect in Ohio", "The scheme took $3 million from retirees."),
+    ("Agent Carter returns for a third season", "The spy drama was renewed after strong ratings."),
+    ("Double agents of the Cold War, revisited", "A historian reopens the Cambridge files."),
+]
+
+
+@pytest.mark.parametrize("title", AGENTS_AI)
+def test_agents_in_the_fields_sense_are_ai(title: str) -> None:
+    assert ("agents", "strong") in [(w.lower(), k) for w, k in terms(title)]
+    assert score(title, "") >= THRESHOLD
+
+
+@pytest.mark.parametrize(("title", "lead"), AGENTS_NOT_AI)
+def test_agents_of_a_trade_or_agency_are_not_ai(title: str, lead: str) -> None:
+    assert score(title, lead) < THRESHOLD
 
 
 # -- the feed prior --------------------------------------------------------------------
