@@ -11,6 +11,9 @@ logistic regression on the dev labels only, never the frozen test set:
   headlines from 200+ sites, more entries of the dev feeds, small unused feeds);
 - ``bench/data/ai_relevance_dev3_*``: the third wave (264 items: paper, model-hub,
   repository and AI-lab sources that no test item comes from);
+- ``bench/data/ai_relevance_dev4_*``: the fourth wave (393 items: Hacker News headlines
+  no earlier wave took, and the lab feeds' last entries; ``--hold-out dev4`` scores it
+  with weights fitted on the rest);
 - ``bench/data/ai_relevance_original.jsonl``: hard cases written for the project
   (hardware news, acronyms inside other names, ambiguous words, AI stories that
   never say "AI").
@@ -460,7 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = {
             "fitted_by": "bench/train_ai_relevance.py on the dev labels "
             "(ai_relevance_labels.jsonl, ai_relevance_dev2_*, ai_relevance_dev3_*, "
-            "ai_relevance_original.jsonl)",
+            "ai_relevance_dev4_*, ai_relevance_original.jsonl)",
             "bias": round(f.bias, 3),
             "weights": {n: round(float(v), 3) for n, v in zip(data.names, f.w, strict=True)},
             "words": {w: round(v, 3) for w, v in sorted(word_weights.items()) if abs(v) >= 0.01},

@@ -9,7 +9,9 @@ Words with other senses (agent, inference, tokens, transformer, benchmark)
 and compute words (GPU, data centre, chip, Nvidia) only add to strong
 evidence: a GPU driver bug or a data-centre planning row is not AI news.
 AI model names found by the recogniser's model grammar count as strong
-evidence.
+evidence, and so do identifiers shaped as models are named ("Name-V2.5",
+"-27B-GGUF"; relevance_shapes.py, which also reads hub and repository listings
+and the grammar of paper titles).
 
 The evidence is summed into a few features (title, lead, body density, the
 feed's title) and weighed by a logistic model whose weights were fitted on
