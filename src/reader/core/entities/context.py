@@ -395,7 +395,8 @@ def find_context_names(
         for run in places:
             surface = text[run.start : run.end]
             found.append(Mention(run.start, run.end, "GPE", surface, surface, "context"))
-        untyped = [run for run in untyped if run not in places]
+        placed = {run.start for run in places}  # (a set: a long text has many)
+        untyped = [run for run in untyped if run.start not in placed]
 
     # Short references resolve to a name given in full in the same article:
     # a person's surname, and a company's name without its company word
