@@ -4,7 +4,8 @@
 
 Texts: our labelled set (tests/data/entities_eval.txt, dense with names) and,
 when the shared corpus is present, the 91 ground-truth article texts of the
-news extraction benchmark (ordinary articles). Times are CPU time of this
+news extraction benchmark (ordinary articles); then the cost of one feed item
+as the refresh analyses it (issue 12). Times are CPU time of this
 process (time.process_time), the best of several rounds, so other work on the
 machine disturbs them less. The shipped span classifier (core/entities/spans.py) is part
 of `recognize` and measured with it; the optional spaCy model is not used.
@@ -64,6 +65,37 @@ def per_thousand_words(name: str, texts: list[str], rounds: int, spans: bool = T
     )
 
 
+def per_feed_item(rounds: int, count: int = 2000) -> None:
+    """CPU per feed item as a refresh analyses it (reader.core.analysis.analyse:
+    the title's and the summary's entities and the AI relevance score), on
+    items made like bench/refresh_bench.py's: a headline and a two-sentence
+    summary. Each item's best time over the rounds, summed: short calls are
+    the ones a burst of load on the machine disturbs most."""
+    import random
+
+    import refresh_bench
+    from reader.core.analysis import analyse
+    from reader.core.config import EntitySettings
+
+    rng = random.Random(12)
+    items = [
+        (refresh_bench._title(rng), " ".join(refresh_bench._sentence(rng) for _ in range(2)))
+        for _ in range(count)
+    ]
+    settings = EntitySettings()
+    best = [float("inf")] * len(items)
+    for _ in range(rounds):
+        for i, (title, summary) in enumerate(items):
+            started = time.process_time()
+            analyse(title, summary, "Tech news", settings)
+            best[i] = min(best[i], time.process_time() - started)
+    words = sum(len(f"{title} {summary}".split()) for title, summary in items)
+    print(
+        f"feed items (title + two-sentence summary + AI score): {len(items):,} items,"
+        f" {words / len(items):.0f} words each: {sum(best) / len(items) * 1e6:.0f} µs per item"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -83,6 +115,7 @@ def main() -> int:
         per_thousand_words(name, articles, args.rounds, spans=False)
     else:
         print(f"skipped the news articles: {truth} not found")
+    per_feed_item(args.rounds)
     return 0
 
 
