@@ -469,6 +469,8 @@ def _coordinated_people(
 ) -> list[NameRun]:
     """Two- or three-word names joined by "and" to a person, or listed after
     "co-founders are", are people too; returns the runs still untyped."""
+    if not any(2 <= len(run.words) <= 3 for run in untyped):
+        return untyped  # (most short texts: nothing to look up)
     person_ends = {m.end for m in known if m.label == "PERSON"}
     # Most texts list no people: then no sentence needs splitting or searching.
     lists = any(word in text for word in _PEOPLE_LIST_WORDS)
