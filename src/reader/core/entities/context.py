@@ -287,7 +287,8 @@ def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
     for match in _WORD.finditer(text):
         raw = match[0]
         start = match.start()
-        # (Cleaning leaves a word without any of "-'’." as it is.)
+        # (Cleaning leaves a word without any of "-'’." as it is, the same
+        # string: such a word neither ends nor shortens the run below.)
         word = raw if raw.isalnum() else _clean(raw)
         end = start + len(word)
         while claim_end <= start:
@@ -328,8 +329,9 @@ def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
             first = start
         words.append(word)
         last = end
-        if (len(raw) != len(word) and raw[len(word) :] != ".") or (
-            raw[-1] == "." and word not in _KEEP_DOT
+        if word is not raw and (
+            (len(raw) != len(word) and raw[len(word) :] != ".")
+            or (raw[-1] == "." and word not in _KEEP_DOT)
         ):
             # A possessive or a trailing hyphen ends the name, and so does a
             # full stop after a word that does not keep it ("Corp." does).
