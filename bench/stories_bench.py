@@ -27,6 +27,7 @@ printed; CPU time is the steadier figure on a busy machine.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import tempfile
@@ -176,9 +177,11 @@ def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
                 "INSERT INTO stories (created_at) VALUES (?)", (when,)
             ).lastrowid
             entities = salient_keys((m.entity, m.label) for m in gen.mentions())
+            day = datetime.fromisoformat(when[:19]).toordinal()
+            keys = [rng.getrandbits(61) for _ in range(BANDS)] + entity_keys(entities)
             conn.execute(
                 """INSERT INTO story_articles (article_id, story_id, signature, shingles,
-                   entities, sort_date) VALUES (?, ?, ?, ?, ?, ?)""",
+                   entities, sort_date, key_day, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     article_id,
                     story_id,
@@ -186,10 +189,10 @@ def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
                     WORDS_PER_ARTICLE,
                     array("I", sorted(entities)).tobytes(),
                     when,
+                    day,
+                    json.dumps(keys),
                 ),
             )
-            day = datetime.fromisoformat(when[:19]).toordinal()
-            keys = [rng.getrandbits(61) for _ in range(BANDS)] + entity_keys(entities)
             conn.executemany(
                 "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
                 [(key, day, article_id) for key in keys],

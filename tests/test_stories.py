@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import pickle
 import random
+import sqlite3
 from pathlib import Path
 
 from conftest import make_settings
 from loopback import LoopbackServer, rss
+from reader.core import clock
 from reader.core.config import EntitySettings, StorySettings
 from reader.core.refresh import _read_feed
 from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleRecord, Store
+from reader.core.store.schema import apply_migrations
+from reader.core.stories.grouping import fingerprint_stored
 from reader.core.stories.signature import band_keys, fingerprint_mentions, signature, similarity
 from records import record, write
 from story_texts import CHIP, EARNINGS, ROBOTS, body, syndicated
@@ -278,3 +283,119 @@ def test_grouping_off_at_refresh_groups_alike_when_stories_are_asked_for(
         reader.close()
     expected = {frozenset({"guid:g0", "guid:g1"}), frozenset({"guid:g2", "guid:g3"})}
     assert partitions[0] == partitions[1] == expected
+
+
+def _index_rows(store: Store) -> set[tuple[int, int, int]]:
+    return {tuple(row) for row in store.conn.execute("SELECT key, day, article_id FROM story_keys")}
+
+
+def _packed_rows(store: Store) -> set[tuple[int, int, int]]:
+    return {
+        (key, day, article_id)
+        for article_id, day, keys in store.conn.execute(
+            "SELECT article_id, key_day, keys FROM story_articles"
+        )
+        for key in json.loads(keys)
+    }
+
+
+def _assert_index_matches_articles(store: Store) -> None:
+    """story_keys holds exactly the keys each grouped article carries packed,
+    and those are its fingerprint's keys: nothing of a gone article is left."""
+    rows = _index_rows(store)
+    assert rows == _packed_rows(store)
+    ids = [row[0] for row in store.conn.execute("SELECT article_id FROM story_articles")]
+    for arrival in fingerprint_stored(store.conn, ids):
+        found = arrival.fingerprint
+        mine = {key for key, _, article_id in rows if article_id == arrival.article_id}
+        assert mine == {*found.bands, *found.trios}
+    # A story without articles goes with its last one.
+    assert (
+        store.conn.execute(
+            "SELECT count(*) FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)"
+        ).fetchone()[0]
+        == 0
+    )
+
+
+def test_an_articles_index_keys_go_when_it_is_edited_pruned_or_unsubscribed(
+    tmp_path: Path,
+) -> None:
+    """story_keys has no index by article: an article's rows are found through
+    the keys packed beside it (story_articles.keys), by its primary key."""
+    store = _store_in_order(tmp_path / "keys.db", list(range(len(ARRIVALS))))
+    feeds = dict(store.conn.execute("SELECT url, id FROM feeds"))
+    _assert_index_matches_articles(store)
+    before = len(_index_rows(store))
+    assert before > 40 * 6
+    # Edited: its old keys go, its new ones come.
+    write(store, feeds["https://a.example/feed"], record("chip", body(EARNINGS), title="Chip"))
+    _assert_index_matches_articles(store)
+    # Retention: two old read articles go, with their keys only.
+    doomed = ("earnings-copy", "left")
+    with store.transaction() as conn:
+        conn.execute("UPDATE articles SET read = 1, sort_date = ?", (clock.utcnow(),))
+        conn.executemany(
+            "UPDATE articles SET sort_date = '2020-01-01T00:00:00Z' WHERE key = ?",
+            [(key,) for key in doomed],
+        )
+    assert store.prune(30) == 2
+    _assert_index_matches_articles(store)
+    assert len(_index_rows(store)) < before
+    # Unsubscribing: the feed's articles and their keys go.
+    store.remove_feed(feeds["https://b.example/feed"])
+    _assert_index_matches_articles(store)
+    store.remove_feed(feeds["https://a.example/feed"])
+    store.remove_feed(feeds["https://c.example/feed"])
+    assert _index_rows(store) == set()
+    assert store.conn.execute("SELECT count(*) FROM stories").fetchone()[0] == 0
+    store.close()
+
+
+def test_the_packed_keys_migration_keeps_the_index_and_the_grouping(tmp_path: Path) -> None:
+    """A database grouped before 0008 (story_keys indexed by article) gets each
+    article's keys packed beside it and loses the index; grouping then goes on
+    as in a database that never had it."""
+    first, rest = list(range(5)), list(range(5, len(ARRIVALS)))
+    reference = _store_in_order(tmp_path / "ref.db", first)
+    old = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    apply_migrations(old, stop_before="0008_story_keys_packed")
+    old.execute("ATTACH ? AS ref", (str(tmp_path / "ref.db"),))
+    for table in ("feeds", "articles", "entities", "mentions", "stories", "story_keys"):
+        old.execute(f"INSERT INTO main.{table} SELECT * FROM ref.{table}")
+    old.execute(
+        """INSERT INTO story_articles (article_id, story_id, signature, shingles,
+           entities, sort_date) SELECT article_id, story_id, signature, shingles,
+           entities, sort_date FROM ref.story_articles"""
+    )
+    old.execute("DETACH ref")
+    assert old.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'story_keys_by_article'"
+    ).fetchone()
+    old.close()
+    migrated = Store(tmp_path / "old.db")
+    assert (
+        migrated.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'story_keys_by_article'"
+        ).fetchone()
+        is None
+    )
+    assert _packed_rows(migrated) == _packed_rows(reference) == _index_rows(reference)
+    assert _partition(migrated) == _partition(reference)
+    feeds = dict(migrated.conn.execute("SELECT url, id FROM feeds"))
+    for store in (reference, migrated):
+        for i in rest:
+            feed, key, text, hours = ARRIVALS[i]
+            published = f"2026-03-0{2 + hours // 24}T{8 + hours % 24:02d}:00:00Z"
+            write(
+                store,
+                feeds[f"https://{feed}.example/feed"],
+                record(key, text, title=key.title(), published=published),
+            )
+    assert _partition(migrated) == _partition(reference)
+    assert _index_rows(migrated) == _index_rows(reference)
+    _assert_index_matches_articles(migrated)
+    migrated.remove_feed(feeds["https://a.example/feed"])
+    _assert_index_matches_articles(migrated)
+    reference.close()
+    migrated.close()

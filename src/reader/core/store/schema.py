@@ -314,6 +314,28 @@ UPDATE articles SET extraction_status = CASE
 WHERE extraction_error IS NOT NULL
 """
 
+# An article's index keys, packed beside it (story_articles.keys: a JSON array;
+# key_day: the day they are indexed under), so the trigger removes them through
+# story_keys' primary key. The secondary index by article that did it before
+# cost a second B-tree insert for each of the ~44 rows an article adds, for
+# deletions alone (issue 12, fifth pass in docs/benchmarks.md).
+_M0008_STORY_KEYS_PACKED = """
+ALTER TABLE story_articles ADD COLUMN key_day INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE story_articles ADD COLUMN keys TEXT NOT NULL DEFAULT '[]';
+UPDATE story_articles SET (key_day, keys) = (
+    SELECT coalesce(min(k.day), 0), json_group_array(k.key) FROM story_keys k
+    WHERE k.article_id = story_articles.article_id
+);
+DROP TRIGGER story_articles_gone;
+DROP INDEX story_keys_by_article;
+CREATE TRIGGER story_articles_gone AFTER DELETE ON story_articles BEGIN
+    DELETE FROM story_keys WHERE key IN (SELECT value FROM json_each(old.keys))
+        AND day = old.key_day AND article_id = old.article_id;
+    DELETE FROM stories WHERE id = old.story_id
+        AND NOT EXISTS (SELECT 1 FROM story_articles WHERE story_id = old.story_id);
+END
+"""
+
 # (name, sql) in order. The name is what sqlite-utils records as applied.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", _M0001_CORE),
@@ -323,6 +345,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0005_site_paragraphs", _M0005_SITE_PARAGRAPHS),
     ("0006_extraction_status", _M0006_EXTRACTION_STATUS),
     ("0007_story_keys", _M0007_STORIES),
+    ("0008_story_keys_packed", _M0008_STORY_KEYS_PACKED),
 )
 
 

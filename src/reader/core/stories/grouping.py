@@ -149,6 +149,17 @@ def _unpack(packed: bytes) -> frozenset[int]:
     return frozenset(values)
 
 
+def _keys(found: Fingerprint) -> tuple[int, ...]:
+    """The article's rows in story_keys: its text's bands and its entity keys."""
+    return (*found.bands, *found.trios)
+
+
+def _packed_keys(found: Fingerprint) -> str:
+    """_keys() as story_articles.keys holds them (a JSON array, which the
+    deletion trigger reads with json_each)."""
+    return f"[{','.join(map(str, _keys(found)))}]"
+
+
 def _member(arrival: Arrival) -> Member:
     found = arrival.fingerprint
     return Member(
@@ -262,9 +273,7 @@ def _candidates(
     articles and the batch's earlier arrivals (those in `batch`, and those
     before it in `changed`, added to `batch`), at most MAX_CANDIDATES (and
     MAX_ENTITY_CANDIDATES) of each kind, the most keys shared first."""
-    archived = _indexed(
-        conn, (key for a in changed for key in (*a.fingerprint.bands, *a.fingerprint.trios))
-    )
+    archived = _indexed(conn, (key for a in changed for key in _keys(a.fingerprint)))
     batch = batch if batch is not None else _BatchIndex()
     candidates: dict[int, dict[int, bool]] = {}
     for arrival in changed:
@@ -287,7 +296,7 @@ def _candidates(
         candidates[arrival.article_id] = picked
         # Indexed right after its lookup: the next arrivals of the batch find
         # it, as if they came one by one.
-        batch.add((*found.bands, *found.trios), day, arrival.article_id)
+        batch.add(_keys(found), day, arrival.article_id)
     return candidates
 
 
@@ -332,8 +341,14 @@ def group_articles(
     changed_ids = {a.article_id for a in changed}
     edited = [a.article_id for a in changed if a.article_id in before]
     for chunk, marks in in_chunks(edited):
-        # Out of the index while looking, so an article does not find itself.
-        conn.execute(f"DELETE FROM story_keys WHERE article_id IN ({marks})", chunk)
+        # Out of the index while looking, so an article does not find itself;
+        # found through its packed keys (story_keys has no index by article).
+        conn.execute(
+            f"""DELETE FROM story_keys WHERE (key, day, article_id) IN
+                (SELECT j.value, s.key_day, s.article_id FROM story_articles s,
+                 json_each(s.keys) j WHERE s.article_id IN ({marks}))""",
+            chunk,
+        )
     days = {a.article_id: members[a.article_id].when.toordinal() for a in changed}
     if met is None:
         candidates = _candidates(conn, changed, days)
@@ -346,11 +361,7 @@ def group_articles(
     # slower: /tmp A/B in docs/benchmarks.md, "Issue 12, fourth pass").
     conn.executemany(
         "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
-        [
-            (key, days[a.article_id], a.article_id)
-            for a in changed
-            for key in (*a.fingerprint.bands, *a.fingerprint.trios)
-        ],
+        [(key, days[a.article_id], a.article_id) for a in changed for key in _keys(a.fingerprint)],
     )
     stored = _members(
         conn, {i for found in candidates.values() for i in found if i not in changed_ids}
@@ -380,7 +391,7 @@ def group_articles(
         old = before.get(arrival.article_id)
         if old is not None and _keeps_story(conn, member, old.story_id):
             joins.join(node, ("s", old.story_id))
-    _write(conn, changed, {i: before[i] for i in edited}, joins)
+    _write(conn, changed, days, {i: before[i] for i in edited}, joins)
 
 
 def _keeps_story(conn: sqlite3.Connection, member: Member, story_id: int) -> bool:
@@ -403,12 +414,14 @@ def _keeps_story(conn: sqlite3.Connection, member: Member, story_id: int) -> boo
 def _write(
     conn: sqlite3.Connection,
     changed: Sequence[Arrival],
+    days: dict[int, int],
     before: dict[int, Member],
     joins: _Joins,
 ) -> None:
     """Each group of linked arrivals goes to the oldest stored story among
-    them (the others merge into it) or to a new story. `before`: the edited
-    arrivals as they were stored."""
+    them (the others merge into it) or to a new story. `days`: the day each
+    arrival's keys are indexed under; `before`: the edited arrivals as they
+    were stored."""
     # Groups in the order of their first arrival (`changed` is in id order),
     # so new story ids follow it.
     groups: dict[tuple[str, int], list[int]] = {}
@@ -452,15 +465,18 @@ def _write(
                 found.shingles,
                 _pack(found.entities),
                 arrival.sort_date,
+                days[arrival.article_id],
+                _packed_keys(found),
             )
         )
     conn.executemany(
         """INSERT INTO story_articles
-           (article_id, story_id, signature, shingles, entities, sort_date)
-           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
+           (article_id, story_id, signature, shingles, entities, sort_date, key_day, keys)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET
            story_id = excluded.story_id, signature = excluded.signature,
            shingles = excluded.shingles, entities = excluded.entities,
-           sort_date = excluded.sort_date""",
+           sort_date = excluded.sort_date, key_day = excluded.key_day,
+           keys = excluded.keys""",
         rows,
     )
     # A story that an edited article left may be empty now.
