@@ -354,15 +354,6 @@ def group_articles(
         candidates = _candidates(conn, changed, days)
     else:
         candidates = {a.article_id: met[a.article_id] for a in changed}
-    # The batch's keys are written once, after every lookup, in article
-    # order: the rows of the article index then go to its end, one after the
-    # other, and the key index's pages are each dirtied once for the whole
-    # batch rather than once per feed's commit (sorting by key first was
-    # slower: /tmp A/B in docs/benchmarks.md, "Issue 12, fourth pass").
-    conn.executemany(
-        "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
-        [(key, days[a.article_id], a.article_id) for a in changed for key in _keys(a.fingerprint)],
-    )
     stored = _members(
         conn, {i for found in candidates.values() for i in found if i not in changed_ids}
     )
@@ -392,6 +383,19 @@ def group_articles(
         if old is not None and _keeps_story(conn, member, old.story_id):
             joins.join(node, ("s", old.story_id))
     _write(conn, changed, days, {i: before[i] for i in edited}, joins)
+    # The batch's keys are written once, after every lookup, in article
+    # order, and the key index's pages are each dirtied once for the whole
+    # batch rather than once per feed's commit (sorting by key first was
+    # slower: /tmp A/B in docs/benchmarks.md, "Issue 12, fourth pass"). They
+    # are read back from the packed copies _write just stored, in SQLite:
+    # binding ~44 rows an article from Python cost more.
+    for chunk, marks in in_chunks([a.article_id for a in changed]):
+        conn.execute(
+            f"""INSERT OR IGNORE INTO story_keys (key, day, article_id)
+                SELECT j.value, s.key_day, s.article_id FROM story_articles s,
+                json_each(s.keys) j WHERE s.article_id IN ({marks}) ORDER BY s.article_id""",
+            chunk,
+        )
 
 
 def _keeps_story(conn: sqlite3.Connection, member: Member, story_id: int) -> bool:
