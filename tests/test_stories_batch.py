@@ -206,6 +206,36 @@ def test_grouping_later_skips_articles_gone_or_grouped_meanwhile(tmp_path: Path)
     store.close()
 
 
+def test_a_stored_candidate_edited_during_the_refresh_is_tested_anew(tmp_path: Path) -> None:
+    """The batch tests each arrival against its candidates as each feed is
+    stored; a stored candidate that a later feed edits before the end is
+    tested again as it is then, as storing one by one would."""
+    chip = record("chip", body(CHIP), published="2026-03-02T08:00:00Z")
+    earnings = record("earnings", body(EARNINGS), published="2026-03-02T09:00:00Z")
+    copy = record("chip-copy", syndicated(CHIP, drop=2), published="2026-03-02T11:00:00Z")
+    rewritten = record("chip", body(EARNINGS[1:]), published="2026-03-02T08:00:00Z")
+    store = Store(tmp_path / "batch.db")
+    reference = Store(tmp_path / "one.db")
+    for s in (store, reference):
+        feeds = [s.add_feed(f"https://f{i}.example/feed")[0] for i in range(2)]
+        write(s, feeds[0], chip, earnings)
+    waiting = StoryBatch()
+    write(store, feeds[1], copy, stories_later=waiting)
+    [found] = waiting.judged.values()
+    assert any(linked for _, linked in found.values())  # the copy met the chip story
+    write(store, feeds[0], rewritten, earnings, stories_later=waiting)  # edited meanwhile
+    with store.transaction() as conn:
+        group_later(conn, waiting)
+    write(reference, feeds[0], rewritten, earnings)
+    write(reference, feeds[1], copy)
+    assert _stored(store) == _stored(reference)
+    groups, _ = _stored(store)
+    assert frozenset({"chip-copy"}) in groups  # what it matched is now another story
+    assert frozenset({"chip", "earnings"}) in groups
+    store.close()
+    reference.close()
+
+
 def _feed(items: list[tuple[str, str]]) -> bytes:
     return rss(
         [

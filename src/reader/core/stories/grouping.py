@@ -139,6 +139,17 @@ def same_story(a: Member, b: Member, *, text_bar: float = NEAR_DUPLICATE) -> boo
     return sim >= SAME_EVENT_TEXT and gap <= SAME_EVENT_WINDOW and _names_agree(a, b)
 
 
+def _linked(member: Member, other: Member, by_text: bool) -> bool:
+    """The pair test for a candidate met through its text's bands (`by_text`)
+    or through names alone: unless those share enough names, the test cannot
+    pass, and its text comparison is skipped."""
+    return (by_text or _names_agree(member, other)) and same_story(member, other)
+
+
+# A candidate as a batch's arrival met it (StoryBatch.add), and whether they link.
+Judged = dict[int, tuple[Member, bool]]
+
+
 def _pack(entities: Iterable[int]) -> bytes:
     return array("I", sorted(entities)).tobytes()
 
@@ -324,12 +335,14 @@ def group_articles(
     conn: sqlite3.Connection,
     arrivals: Sequence[Arrival],
     met: dict[int, dict[int, bool]] | None = None,
+    judged: dict[int, Judged] | None = None,
 ) -> None:
     """Put each stored (new or changed) article in its story, inside the
     caller's transaction: the same result as taking the articles one by one
     in id order (each meeting the stored articles and those before it), with
     the writes batched. `met`: the new articles' candidates, found already
-    (StoryBatch)."""
+    (StoryBatch); `judged`: the pair tests made with them, used where the
+    candidate is still as it was then."""
     by_id = {a.article_id: a for a in arrivals}
     ordered = [by_id[i] for i in sorted(by_id)]
     before = _members(conn, by_id)
@@ -373,11 +386,13 @@ def group_articles(
                 continue
             if joins.root(other_node) == joins.root(node):
                 continue
-            # Met through names alone: unless they share enough of them, the
-            # pair test cannot pass, and its text comparison is skipped.
-            if not by_text and not _names_agree(member, other):
-                continue
-            if same_story(member, other):
+            # A stored candidate edited since the batch met it is tested anew.
+            seen = judged[arrival.article_id].get(other_id) if judged else None
+            if seen is not None and seen[0] == other:
+                linked = seen[1]
+            else:
+                linked = _linked(member, other, by_text)
+            if linked:
                 joins.join(node, other_node)
         old = before.get(arrival.article_id)
         if old is not None and _keeps_story(conn, member, old.story_id):
@@ -533,14 +548,17 @@ class StoryBatch:
     """A refresh's new articles, waiting for their stories. Each feed's are
     added once it is stored, and meet the archive and the articles added
     before them there and then, in the process that stores, while the
-    workers still parse the next feeds; only the writes wait for group_later,
-    after the last feed. Articles must be added in id order (a refresh
+    workers still parse the next feeds, and are tested against them there
+    too; only the links and the writes wait for group_later, after the last
+    feed. Articles must be added in id order (a refresh
     stores its feeds one after another, so they are)."""
 
     def __init__(self) -> None:
         self.arrivals: list[Arrival] = []
         self.met: dict[int, dict[int, bool]] = {}
+        self.judged: dict[int, Judged] = {}
         self._index = _BatchIndex()
+        self._members: dict[int, Member] = {}
 
     def __len__(self) -> int:
         return len(self.arrivals)
@@ -548,7 +566,18 @@ class StoryBatch:
     def add(self, conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
         ordered = sorted(arrivals, key=lambda a: a.article_id)
         days = {a.article_id: _parse(a.sort_date).toordinal() for a in ordered}
-        self.met.update(_candidates(conn, ordered, days, self._index))
+        met = _candidates(conn, ordered, days, self._index)
+        mine = {a.article_id: _member(a) for a in ordered}
+        self._members.update(mine)
+        stored = _members(conn, {i for found in met.values() for i in found} - self._members.keys())
+        for article_id, found in met.items():
+            member = mine[article_id]
+            self.judged[article_id] = {
+                other_id: (other, _linked(member, other, by_text))
+                for other_id, by_text in found.items()
+                if (other := self._members.get(other_id) or stored.get(other_id)) is not None
+            }
+        self.met.update(met)
         self.arrivals.extend(ordered)
 
 
@@ -569,7 +598,12 @@ def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {-BATCH_CACHE_KIB}")
     try:
-        group_articles(conn, [a for a in waiting.arrivals if a.article_id in present], waiting.met)
+        group_articles(
+            conn,
+            [a for a in waiting.arrivals if a.article_id in present],
+            waiting.met,
+            waiting.judged,
+        )
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
