@@ -386,9 +386,10 @@ def group_articles(
                 continue
             if joins.root(other_node) == joins.root(node):
                 continue
-            # A stored candidate edited since the batch met it is tested anew.
+            # A stored candidate edited since the batch met it is tested anew
+            # (the batch's own articles are as they were).
             seen = judged[arrival.article_id].get(other_id) if judged else None
-            if seen is not None and seen[0] == other:
+            if seen is not None and (other_id in changed_ids or seen[0] == other):
                 linked = seen[1]
             else:
                 linked = _linked(member, other, by_text)
