@@ -114,8 +114,9 @@ def silver_paragraphs(corpora: Path, per_feed: int) -> list[str]:
     return texts
 
 
-def load_ref_sets(corpora: Path, kind: str) -> list[Doc]:
-    """Every labelled set of `kind` ("train", "dev") kept as references."""
+def load_ref_sets(corpora: Path, kind: str, sources: list[str] | None = None) -> list[Doc]:
+    """Every labelled set of `kind` ("train", "dev") kept as references; each
+    item's source site is appended to `sources` when given."""
     import label_sets
 
     docs: list[Doc] = []
@@ -128,6 +129,8 @@ def load_ref_sets(corpora: Path, kind: str) -> list[Doc]:
         if items is None:
             continue
         docs += [(item.text, list(item.spans)) for item in items]
+        if sources is not None:
+            sources += [item.source for item in items]
         print(f"{refs.name}: {len(items)} paragraphs")
     return docs
 
@@ -211,19 +214,41 @@ def report(name: str, docs: Sequence[Doc], weights: Weights, thresholds: Sequenc
 Weights = dict[str, list[float]]
 
 
+def source_folds(sources: Sequence[str], folds: int) -> list[int]:
+    """A fold for each item such that all items of one source share it: the
+    sources, largest first, each go to the fold with the fewest items so far
+    (deterministic; ties by name)."""
+    sizes: dict[str, int] = defaultdict(int)
+    for source in sources:
+        sizes[source] += 1
+    load = [0] * folds
+    fold_of: dict[str, int] = {}
+    for source in sorted(sizes, key=lambda s: (-sizes[s], s)):
+        k = min(range(folds), key=lambda i: (load[i], i))
+        fold_of[source] = k
+        load[k] += sizes[source]
+    return [fold_of[source] for source in sources]
+
+
 def cross_validate(
     gold: Sequence[Doc],
     folds: int,
     rules: Recognizer,
     args: argparse.Namespace,
+    fold_of: Sequence[int] | None = None,
+    scored: Sequence[bool] | None = None,
 ) -> None:
-    """Train on all but one fold of the labelled paragraphs
-    score the whole recogniser on the fold left out; counts summed over folds."""
+    """Train on all but one fold of the labelled paragraphs and score the
+    whole recogniser on the fold left out; counts summed over folds. Folds
+    are by position unless `fold_of` gives each item's fold; only items whose
+    `scored` is true are scored (the rest are only trained on)."""
     thresholds = args.thresholds
     totals = {t: Counts() for t in [None, *thresholds]}
+    fold_of = fold_of or [i % folds for i in range(len(gold))]
+    scored = scored or [True] * len(gold)
     for k in range(folds):
-        held = [d for i, d in enumerate(gold) if i % folds == k]
-        kept = [d for i, d in enumerate(gold) if i % folds != k]
+        held = [d for i, d in enumerate(gold) if fold_of[i] == k and scored[i]]
+        kept = [d for i, d in enumerate(gold) if fold_of[i] != k]
         weights = train(examples(kept, rules, all_runs=not args.only_leftovers), args.epochs)
         totals[None].add(score(held, None))
         for t in thresholds:
@@ -247,9 +272,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only-leftovers", action="store_true", help="train on leftover runs")
     parser.add_argument("--folds", type=int, default=0, help="cross-validate on the labelled text")
     parser.add_argument("--dry-run", action="store_true", help="do not write the model")
+    parser.add_argument(
+        "--by-source", action="store_true", help="cross-validate with each source in one fold"
+    )
+    parser.add_argument(
+        "--with-dev", action="store_true", help="train on the dev set too (folds by source)"
+    )
     args = parser.parse_args(argv)
 
-    gold = load_inline(DEFAULT_DATA) + load_ref_sets(args.corpora, "train")
+    inline = load_inline(DEFAULT_DATA)
+    sources = ["inline"] * len(inline)
+    gold = inline + load_ref_sets(args.corpora, "train", sources)
+    in_train = len(gold)
+    if args.with_dev:
+        gold += load_ref_sets(args.corpora, "dev", sources)
     rules = Recognizer(use_spans=False)
     data = examples(gold, rules, all_runs=not args.only_leftovers)
     counts = [sum(1 for _, t in data if t == c) for c in range(len(CLASSES))]
@@ -259,13 +295,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         + ")"
     )
     if args.folds:
-        cross_validate(gold, args.folds, rules, args)
+        by_source = args.by_source or args.with_dev
+        fold_of = source_folds(sources, args.folds) if by_source else None
+        # The figures stay comparable: only the training set is scored, the
+        # dev items of the other folds are trained on.
+        scored = [i < in_train for i in range(len(gold))]
+        cross_validate(gold, args.folds, rules, args, fold_of, scored)
     weights = train(data, args.epochs)
     print(f"model: {len(weights)} features, threshold {args.threshold}")
     dev = load_ref_sets(args.corpora, "dev")
     if dev:
         thresholds = sorted({args.threshold, *args.thresholds})
-        report("dev", dev, weights, thresholds)
+        report("dev (trained on: in-sample)" if args.with_dev else "dev", dev, weights, thresholds)
     if not args.dry_run:
         model = SpanModel(weights, args.threshold)
         MODEL_PATH.write_text(model.to_json() + "\n", encoding="utf-8")

@@ -32,6 +32,7 @@ from reader.core.entities.records import Mention
 MODEL_FILE = "span_model.json"
 NOT_NAMES_FILE = "not_names.txt"
 SURNAMES_FILE = "census_surnames.txt"
+WORD_CASE_FILE = "word_case.txt"
 # What the classifier decides between; "O" is "not a name".
 CLASSES: tuple[str, ...] = ("O", "PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
 
@@ -130,7 +131,19 @@ def surface_features(words: tuple[str, ...], first_names: frozenset[str]) -> lis
         if w in common:
             feats.append("not-name-word")
             break
+    feats += casing_features(words)
     return feats
+
+
+def casing_features(words: tuple[str, ...]) -> list[str]:
+    """How the run's words are written elsewhere (word_case.txt): a run of
+    words usually written in lower case ("Annual Report") is less likely a
+    name than one of words nearly always capitalised ("Karnataka")."""
+    cases = word_case()
+    buckets = [cases.get(w.lower(), "?") if w.isalpha() else "#" for w in words]
+    if len(words) == 1:
+        return ["case1=" + buckets[0]]
+    return ["casef=" + buckets[0], "casel=" + buckets[-1], "cases=" + "".join(sorted(set(buckets)))]
 
 
 def context_features(
@@ -192,7 +205,7 @@ class SpanModel:
         self._surfaces: dict[tuple[str, ...], list[float] | None] = {}
 
     def __repr__(self) -> str:  # part of the analysis digest: new weights re-analyse
-        words = " ".join(sorted(not_names() | surnames()))
+        words = " ".join(sorted(not_names() | surnames())) + repr(sorted(word_case().items()))
         return "spans:" + hashlib.sha256((self.to_json() + words).encode()).hexdigest()[:12]
 
     def scores(self, feats: Iterable[str], base: Sequence[float] = ()) -> list[float]:
@@ -276,6 +289,23 @@ def not_names() -> frozenset[str]:
 def surnames() -> frozenset[str]:
     """Common surnames (see bench/make_name_lists.py)."""
     return _word_list(SURNAMES_FILE)
+
+
+@cache
+def word_case() -> dict[str, str]:
+    """A word's casing bucket by its lower-case form (reader/data/entities/
+    word_case.txt, made by bench/make_casing_lexicon.py): L almost always
+    lower case in running text ... C almost always capitalised."""
+    try:
+        text = _data_text(WORD_CASE_FILE)
+    except FileNotFoundError:
+        return {}
+    cases: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            bucket, *words = line.split()
+            cases.update(dict.fromkeys(words, bucket))
+    return cases
 
 
 @cache
