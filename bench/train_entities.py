@@ -236,26 +236,33 @@ def cross_validate(
     rules: Recognizer,
     args: argparse.Namespace,
     fold_of: Sequence[int] | None = None,
-    scored: Sequence[bool] | None = None,
+    groups: Sequence[str] | None = None,
 ) -> None:
     """Train on all but one fold of the labelled paragraphs and score the
     whole recogniser on the fold left out; counts summed over folds. Folds
-    are by position unless `fold_of` gives each item's fold; only items whose
-    `scored` is true are scored (the rest are only trained on)."""
+    are by position unless `fold_of` gives each item's fold; `groups` names
+    each item's set, scored apart ("training set", "dev")."""
     thresholds = args.thresholds
-    totals = {t: Counts() for t in [None, *thresholds]}
     fold_of = fold_of or [i % folds for i in range(len(gold))]
-    scored = scored or [True] * len(gold)
+    groups = groups or ["training set"] * len(gold)
+    names = list(dict.fromkeys(groups))
+    totals = {(g, t): Counts() for g in names for t in [None, *thresholds]}
     for k in range(folds):
-        held = [d for i, d in enumerate(gold) if fold_of[i] == k and scored[i]]
         kept = [d for i, d in enumerate(gold) if fold_of[i] != k]
         weights = train(examples(kept, rules, all_runs=not args.only_leftovers), args.epochs)
-        totals[None].add(score(held, None))
+        for name in names:
+            held = [d for i, d in enumerate(gold) if fold_of[i] == k and groups[i] == name]
+            totals[name, None].add(score(held, None))
+            for t in thresholds:
+                totals[name, t].add(score(held, SpanModel(weights, t)))
+    for name in names:
+        print(
+            f"cross-validation ({folds} folds), {name}, rules only: {_figures(totals[name, None])}"
+        )
         for t in thresholds:
-            totals[t].add(score(held, SpanModel(weights, t)))
-    print(f"cross-validation ({folds} folds), rules only:           {_figures(totals[None])}")
-    for t in thresholds:
-        print(f"cross-validation, with the model at {t:<4}: {_figures(totals[t])}")
+            print(
+                f"cross-validation, {name}, with the model at {t:<4}: {_figures(totals[name, t])}"
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -297,10 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.folds:
         by_source = args.by_source or args.with_dev
         fold_of = source_folds(sources, args.folds) if by_source else None
-        # The figures stay comparable: only the training set is scored, the
-        # dev items of the other folds are trained on.
-        scored = [i < in_train for i in range(len(gold))]
-        cross_validate(gold, args.folds, rules, args, fold_of, scored)
+        # The two sets are scored apart: the training set's figure stays
+        # comparable, and dev is scored out of fold (its sources held out).
+        groups = ["training set" if i < in_train else "dev" for i in range(len(gold))]
+        cross_validate(gold, args.folds, rules, args, fold_of, groups)
     weights = train(data, args.epochs)
     print(f"model: {len(weights)} features, threshold {args.threshold}")
     dev = load_ref_sets(args.corpora, "dev")

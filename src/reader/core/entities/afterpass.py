@@ -36,7 +36,8 @@ _ORG_HEADS = (
     "Authority|Force|Committee|Service|Services|Network|Fund|Trust|Forum|Alliance|"
     "Organization|Organisation|Secretariat|Directorate|Initiative|Coalition|Partnership|"
     "Consortium|Program|Programme|Project|Council|Tribunal|Parliament|Assembly|Court|Party|"
-    "Kingdom|Republic|Duchy|Principality|Emirate|Sultanate|Commonwealth"
+    "Kingdom|Republic|Duchy|Principality|Emirate|Sultanate|Commonwealth|"
+    "Government|Embassy|Consulate|Church|Diocese|Archdiocese"
 )
 # Heads whose "X of Y" is a state, not an organisation: "Kingdom of England".
 _GPE_HEADS = frozenset("Kingdom Republic Duchy Principality Emirate Sultanate Commonwealth".split())
@@ -71,6 +72,24 @@ _HEADS_AFTER = (
     "Coalition",
     "Alliance",
     "Consortium",
+    # A place's name before these is an organisation's first word
+    # ("Karnataka Police Academy", "Chicago Police Department").
+    "Academy",
+    "Forum",
+    "Government",
+    "Embassy",
+    "Consulate",
+    "Club",
+    "Company",
+    "Corporation",
+    "Authority",
+    "Council",
+    "Commission",
+    "Church",
+    "Diocese",
+    "Archdiocese",
+    "Society",
+    "Association",
 )
 _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s[A-Z])")
 # Where an "X of Y" name may be: after a connector. Found with str.find and

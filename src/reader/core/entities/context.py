@@ -117,6 +117,14 @@ PLACE_WORDS = frozenset(
     Canyon Creek Coast Port Plaza Boulevard Lane Station Airport Tower Hall Center Centre
     Museum Ranch Forest Desert Sea Ocean Peninsula Strait Gulf""".split()
 )
+# Titles that stand before a surname alone: "Mr. Kalanick", "Dr. Hodak",
+# "Colonel King", "Judge Alsup". (Job titles such as "CEO" are left out: a
+# word after them may be a company's, "the Apple CEO".)
+_HONORIFICS = frozenset(
+    """Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Prof Prof. Sen. Rep. Gov. Senator Judge Justice Governor
+    Mayor Admiral Lieutenant Colonel Sergeant Ambassador Chancellor Congressman Congresswoman
+    Professor Commissioner Sri Shri""".split()
+)
 # After a lone given name, what says it is a person ("Nick's memo", "Bari said").
 _FIRST_NAME_ALONE = re.compile(
     r"(?:'s|’s) [a-z]|,? (?:said|says|told|wrote|added|asked|noted|explained|argued|replied)\b"
@@ -485,6 +493,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "ORG"  # "the start-up Parallax"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
             return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
+        if _introduced_by(before, _HONORIFICS) and word.isalpha() and not word.isupper():
+            return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
         return None

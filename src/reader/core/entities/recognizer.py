@@ -200,7 +200,7 @@ class Recognizer:
                     entry.label in _VERSIONED
                     and text[end] == "s"
                     and not _is_word_char(text[end + 1 : end + 2] or " ")
-                    and text[start].isupper()
+                    and not text[start:end].islower()  # "iPhones" too, not "apps"
                 ):
                     continue
                 end += 1  # a plural is the same name: "Claudes", "Chromebooks"

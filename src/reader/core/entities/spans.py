@@ -161,6 +161,9 @@ def context_features(
         feats.append("also-lower" if n == 1 else "first-also-lower")
     if sentence_start(text, cand.start):
         feats.append("sent-start-n=1" if n == 1 else "sent-start-n=2")
+        # A sentence's first word is capitalised whatever it is: how the
+        # word is written elsewhere says more there.
+        feats.append("sent-start-case=" + word_case().get(first.lower(), "?"))
     label = known.get(first if n == 1 else " ".join(words))
     if label is not None:
         feats.append("known=" + label)
