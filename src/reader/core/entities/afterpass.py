@@ -146,15 +146,18 @@ def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[st
 
 def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
     """One ORG for "X of Y" and "X University" names; the pieces inside go."""
-    # Where a name the knowledge base knows starts: "and" before one ends the
-    # institution's name ("University of Oxford and Google" is two names).
-    starts = {m.start for m in mentions if m.source in ("kb", "user")}
     # Sorted by start, so each candidate name looks only at the mentions near
     # it (a bisection), not at all of them: a text of thousands of
     # "Ohio State University" took time growing with its square (176 KB: 44 s).
     mentions = sorted(mentions, key=_start)
+    heads = _institution_heads(text)
+    if not heads[0] and not heads[1]:
+        return mentions  # most short texts name no institution
+    # Where a name the knowledge base knows starts: "and" before one ends the
+    # institution's name ("University of Oxford and Google" is two names).
+    starts = {m.start for m in mentions if m.source in ("kb", "user")}
     longest = max((m.end - m.start for m in mentions), default=0)
-    for pattern, matches in zip((_OF_HEAD, _HEAD_AFTER), _institution_heads(text), strict=True):
+    for pattern, matches in zip((_OF_HEAD, _HEAD_AFTER), heads, strict=True):
         pos = 0
         for match in matches:
             start, end = match.start(), match.end()

