@@ -4,7 +4,7 @@ Training text: our inline-labelled paragraphs (tests/data/entities_eval.txt) and
 when present, the training sets in bench/data (``ner_train*_refs.jsonl`` with their
 ``ner_train*_labels.jsonl``, rebuilt from the shared corpora by label_sets.py; their
 sources are disjoint from the dev and test sets). The dev set is only scored, never
-trained on; the frozen test set is never read here.
+trained on (unless ``--with-dev``); the frozen test set is never read here.
 
 For each training paragraph the rules run without the classifier; the candidate runs
 in the text that the knowledge base and the patterns did not claim become examples,
@@ -16,10 +16,16 @@ perceptron learns the weights; training is deterministic (fixed order, fixed see
 The margin over "not a name" (``--threshold``) is chosen by cross-validation on the
 labelled training text (``--folds 5``: train on four fifths, score the whole recogniser
 on the fifth its rules were never tuned on), with the dev figures as a second look.
+``--by-source`` puts all items of one source in one fold (a name recurring on one site
+is then never learned from that site); ``--with-dev`` also trains on the dev set, folds
+by source over both sets, and scores dev out of fold beside the training set. The
+shipped weights are the mean of ``--seeds`` perceptrons trained on different orders.
 
     python bench/train_entities.py --corpora /work/shared/corpora          # train, write
     python bench/train_entities.py --corpora /work/shared/corpora --folds 5 \
         --thresholds 1,2,3,4 --dry-run                  # compare margins, write nothing
+    python bench/train_entities.py --corpora /work/shared/corpora --folds 5 --by-source \
+        --thresholds 3 --dry-run                        # the same, each source in one fold
 """
 
 from __future__ import annotations
