@@ -85,6 +85,20 @@ def test_well_known_names_of_many_fields(text: str, expected: list[tuple[str, st
     assert found(text) == expected
 
 
+def test_websites_and_platforms_are_products_like_facebook_and_twitter() -> None:
+    text = (
+        "She posted the code on GitHub, linked it on LinkedIn and Reddit, and the thread "
+        "reached the front page of Hacker News before Facebook noticed."
+    )
+    assert found(text) == [
+        ("GitHub", "PRODUCT"),
+        ("LinkedIn", "PRODUCT"),
+        ("Reddit", "PRODUCT"),
+        ("Hacker News", "PRODUCT"),
+        ("Facebook", "PRODUCT"),
+    ]
+
+
 def test_everyday_words_in_the_knowledge_base_need_support() -> None:
     # "Target", "Shell", "Bootstrap" are also plain words: flagged ambiguous, so a
     # sentence without any tech or business context keeps them unmarked.
