@@ -205,6 +205,23 @@ def test_an_institution_named_after_a_place_is_one_organisation(text: str, name:
     assert (name, "ORG") in found(text)
 
 
+# -- places inside the names of streets, rivers, seas and wars --------------------------
+
+
+def test_a_place_inside_a_feature_or_event_name_is_not_a_place() -> None:
+    text = (
+        "Barges on the Mississippi River reach the Panama Canal; veterans of the Iraq War "
+        "met at 100 Maryland Ave. in Panama, and ships crossed the South China Sea."
+    )
+    assert found(text) == [("Panama", "GPE")]
+
+
+def test_regions_of_america_are_not_the_country() -> None:
+    text = "Exports to Latin America and Central America rose, while America bought less."
+    assert found(text) == [("America", "GPE")]
+    assert recognize(text)[0].start == text.rindex("America")
+
+
 # -- the trainer's folds by source ---------------------------------------------------------
 
 

@@ -457,3 +457,28 @@ def drop_prefix_makers(text: str, mentions: list[Mention]) -> list[Mention]:
                 continue
         kept.append(m)
     return kept
+
+
+# After a place's name, words that make it part of the name of a street, a
+# river, a sea or a war, which are no entities under docs/labelling.md:
+# "Mississippi River", "100 Maryland Ave.", "Panama Canal", "Iraq War",
+# "South China Sea", "Brooklyn Navy Yard". Before "America", words that make
+# a region of it: "Latin America", "Central America".
+_FEATURE_AFTER = re.compile(
+    r" (?:River|Canal|Avenue|Ave|Street|Road|Boulevard|Blvd|Lane|Bridge|Lake|Mountains|Valley"
+    r"|Desert|Sea|Ocean|Peninsula|Strait|Gulf|Harbor|Harbour|Creek|Canyon|War|Navy|Naval)\b"
+)
+_REGION_BEFORE = ("Latin ", "Central ", "South ", "North ", "Middle ", "middle ")
+
+
+def drop_places_in_feature_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Known places that are only part of a feature's or an event's name go."""
+    kept = []
+    for m in mentions:
+        if m.label == "GPE" and m.source == "kb":
+            if _FEATURE_AFTER.match(text, m.end):
+                continue
+            if m.text == "America" and text.endswith(_REGION_BEFORE, 0, m.start):
+                continue
+        kept.append(m)
+    return kept
