@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from reader.core.entities import recognize
+from reader.core.entities.casing import word_case
 from reader.core.entities.kb import knowledge_base
-from reader.core.entities.spans import casing_features, shipped_model, word_case
+from reader.core.entities.spans import casing_features, shipped_model
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -175,6 +176,22 @@ def test_a_surname_after_a_title_is_a_person_and_resolves_later() -> None:
 
 def test_an_acronym_after_a_title_is_not_a_surname() -> None:
     assert ("NASA", "PERSON") not in found("Dr. NASA is not a person; Mr. NASA neither.")
+
+
+# -- everyday terms before a company word ------------------------------------------------
+
+
+def test_everyday_terms_ending_in_a_company_word_are_not_companies() -> None:
+    text = "Nvidia pushes Physical AI and Sovereign AI; the panel on Social Media was full."
+    assert found(text) == [("Nvidia", "ORG")]
+    # A made-up or rare first word still makes a company, and so does an
+    # institution's word after everyday ones.
+    text = "Tessel AI and Redwater Partners backed the National Party."
+    assert found(text) == [
+        ("Tessel AI", "ORG"),
+        ("Redwater Partners", "ORG"),
+        ("National Party", "ORG"),
+    ]
 
 
 # -- plurals of camel-case products ------------------------------------------------

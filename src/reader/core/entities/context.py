@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
+from reader.core.entities.casing import usually_lower
 from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention
 
@@ -177,6 +178,14 @@ _ORG_SUFFIXES = frozenset(
     Digital Data Labs. Associates Advisors Management Investments Markets Exchange Agency
     Commission Council Association Alliance Consortium Initiative Society Academy
     Institute Party""".split()
+)
+# Company words that also end everyday terms ("Agentic AI", "Social Media",
+# "Quantum Computing"); institutions' words ("Party", "Bank", "Institute")
+# are left out: "National Party" is one.
+_TERM_SUFFIXES = frozenset(
+    """AI Intelligence Research Computing Compute Data Cloud Security Analytics Robotics
+    Digital Software Dynamics Management Technology Technologies Systems Networks Energy
+    Health Media Markets""".split()
 )
 # "the chief executive of Orbital Forge, said": the role's organisation, even
 # where a verb after it, or a given name in it ("Lumina Bay"), would make the
@@ -501,6 +510,11 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
     start, end, words = run
     n = len(words)
     if n >= 2 and words[-1] in _ORG_SUFFIXES:
+        if words[-1] in _TERM_SUFFIXES and all(usually_lower(w) for w in words[:-1]):
+            # "Agentic AI", "Advanced Research", "Automated Scientific Research":
+            # everyday words capitalised (a heading, a term) before a company
+            # word are no company; the span classifier may still find one.
+            return None
         return "ORG"
     before = text[max(0, start - 40) : start]
     after = text[end : end + 60]

@@ -26,13 +26,13 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
+from reader.core.entities.casing import word_case
 from reader.core.entities.context import PLACE_WORDS, NameRun, name_runs, sentence_start
 from reader.core.entities.records import Mention
 
 MODEL_FILE = "span_model.json"
 NOT_NAMES_FILE = "not_names.txt"
 SURNAMES_FILE = "census_surnames.txt"
-WORD_CASE_FILE = "word_case.txt"
 # What the classifier decides between; "O" is "not a name".
 CLASSES: tuple[str, ...] = ("O", "PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
 
@@ -292,23 +292,6 @@ def not_names() -> frozenset[str]:
 def surnames() -> frozenset[str]:
     """Common surnames (see bench/make_name_lists.py)."""
     return _word_list(SURNAMES_FILE)
-
-
-@cache
-def word_case() -> dict[str, str]:
-    """A word's casing bucket by its lower-case form (reader/data/entities/
-    word_case.txt, made by bench/make_casing_lexicon.py): L almost always
-    lower case in running text ... C almost always capitalised."""
-    try:
-        text = _data_text(WORD_CASE_FILE)
-    except FileNotFoundError:
-        return {}
-    cases: dict[str, str] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            bucket, *words = line.split()
-            cases.update(dict.fromkeys(words, bucket))
-    return cases
 
 
 @cache
