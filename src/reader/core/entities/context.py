@@ -304,7 +304,8 @@ def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
     for match in _WORD.finditer(text):
         raw = match[0]
         start = match.start()
-        # (Cleaning leaves a word without any of "-'’." as it is.)
+        # (Cleaning leaves a word without any of "-'’." as it is, the same
+        # string: such a word neither ends nor shortens the run below.)
         word = raw if raw.isalnum() else _clean(raw)
         end = start + len(word)
         while claim_end <= start:
@@ -345,8 +346,9 @@ def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
             first = start
         words.append(word)
         last = end
-        if (len(raw) != len(word) and raw[len(word) :] != ".") or (
-            raw[-1] == "." and word not in _KEEP_DOT
+        if word is not raw and (
+            (len(raw) != len(word) and raw[len(word) :] != ".")
+            or (raw[-1] == "." and word not in _KEEP_DOT)
         ):
             # A possessive or a trailing hyphen ends the name, and so does a
             # full stop after a word that does not keep it ("Corp." does).
@@ -412,7 +414,8 @@ def find_context_names(
         for run in places:
             surface = text[run.start : run.end]
             found.append(Mention(run.start, run.end, "GPE", surface, surface, "context"))
-        untyped = [run for run in untyped if run not in places]
+        placed = {run.start for run in places}  # (a set: a long text has many)
+        untyped = [run for run in untyped if run.start not in placed]
 
     # Short references resolve to a name given in full in the same article:
     # a person's surname, and a company's name without its company word
@@ -485,6 +488,8 @@ def _coordinated_people(
 ) -> list[NameRun]:
     """Two- or three-word names joined by "and" to a person, or listed after
     "co-founders are", are people too; returns the runs still untyped."""
+    if not any(2 <= len(run.words) <= 3 for run in untyped):
+        return untyped  # (most short texts: nothing to look up)
     person_ends = {m.end for m in known if m.label == "PERSON"}
     # Most texts list no people: then no sentence needs splitting or searching.
     lists = any(word in text for word in _PEOPLE_LIST_WORDS)
