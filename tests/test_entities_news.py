@@ -174,7 +174,9 @@ def test_tiers_named_alone_once_the_family_or_maker_is_named() -> None:
 
 
 def test_tier_words_without_their_family_are_not_models() -> None:
-    assert found("The poet wrote a haiku and a Sonnet. Opus Dei met on Flash Street.") == []
+    # Opus Dei is an organisation (the knowledge base knows it), not a model tier.
+    found_here = found("The poet wrote a haiku and a Sonnet. Opus Dei met on Flash Street.")
+    assert found_here == [("Opus Dei", "ORG")]
 
 
 # -- institutions --------------------------------------------------------------------

@@ -36,7 +36,8 @@ _ORG_HEADS = (
     "Authority|Force|Committee|Service|Services|Network|Fund|Trust|Forum|Alliance|"
     "Organization|Organisation|Secretariat|Directorate|Initiative|Coalition|Partnership|"
     "Consortium|Program|Programme|Project|Council|Tribunal|Parliament|Assembly|Court|Party|"
-    "Kingdom|Republic|Duchy|Principality|Emirate|Sultanate|Commonwealth"
+    "Kingdom|Republic|Duchy|Principality|Emirate|Sultanate|Commonwealth|"
+    "Government|Embassy|Consulate|Church|Diocese|Archdiocese"
 )
 # Heads whose "X of Y" is a state, not an organisation: "Kingdom of England".
 _GPE_HEADS = frozenset("Kingdom Republic Duchy Principality Emirate Sultanate Commonwealth".split())
@@ -71,6 +72,24 @@ _HEADS_AFTER = (
     "Coalition",
     "Alliance",
     "Consortium",
+    # A place's name before these is an organisation's first word
+    # ("Karnataka Police Academy", "Chicago Police Department").
+    "Academy",
+    "Forum",
+    "Government",
+    "Embassy",
+    "Consulate",
+    "Club",
+    "Company",
+    "Corporation",
+    "Authority",
+    "Council",
+    "Commission",
+    "Church",
+    "Diocese",
+    "Archdiocese",
+    "Society",
+    "Association",
 )
 _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s[A-Z])")
 # Where an "X of Y" name may be: after a connector. Found with str.find and
@@ -438,6 +457,31 @@ def drop_prefix_makers(text: str, mentions: list[Mention]) -> list[Mention]:
                 and not is_stop_word(after.group(1))
                 and not _PLURAL_ACRONYM.match(after.group(1))  # "Nvidia GPUs"
             ):
+                continue
+        kept.append(m)
+    return kept
+
+
+# After a place's name, words that make it part of the name of a street, a
+# river, a sea or a war, which are no entities under docs/labelling.md:
+# "Mississippi River", "100 Maryland Ave.", "Panama Canal", "Iraq War",
+# "South China Sea", "Brooklyn Navy Yard". Before "America", words that make
+# a region of it: "Latin America", "Central America".
+_FEATURE_AFTER = re.compile(
+    r" (?:River|Canal|Avenue|Ave|Street|Road|Boulevard|Blvd|Lane|Bridge|Lake|Mountains|Valley"
+    r"|Desert|Sea|Ocean|Peninsula|Strait|Gulf|Harbor|Harbour|Creek|Canyon|War|Navy|Naval)\b"
+)
+_REGION_BEFORE = ("Latin ", "Central ", "South ", "North ", "Middle ", "middle ")
+
+
+def drop_places_in_feature_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Known places that are only part of a feature's or an event's name go."""
+    kept = []
+    for m in mentions:
+        if m.label == "GPE" and m.source == "kb":
+            if _FEATURE_AFTER.match(text, m.end):
+                continue
+            if m.text == "America" and text.endswith(_REGION_BEFORE, 0, m.start):
                 continue
         kept.append(m)
     return kept

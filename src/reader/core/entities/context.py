@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
+from reader.core.entities.casing import usually_lower
 from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention
 
@@ -118,6 +119,14 @@ PLACE_WORDS = frozenset(
     Canyon Creek Coast Port Plaza Boulevard Lane Station Airport Tower Hall Center Centre
     Museum Ranch Forest Desert Sea Ocean Peninsula Strait Gulf""".split()
 )
+# Titles that stand before a surname alone: "Mr. Kalanick", "Dr. Hodak",
+# "Colonel King", "Judge Alsup". (Job titles such as "CEO" are left out: a
+# word after them may be a company's, "the Apple CEO".)
+_HONORIFICS = frozenset(
+    """Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Prof Prof. Sen. Rep. Gov. Senator Judge Justice Governor
+    Mayor Admiral Lieutenant Colonel Sergeant Ambassador Chancellor Congressman Congresswoman
+    Professor Commissioner Sri Shri""".split()
+)
 # After a lone given name, what says it is a person ("Nick's memo", "Bari said").
 _FIRST_NAME_ALONE = re.compile(
     r"(?:'s|’s) [a-z]|,? (?:said|says|told|wrote|added|asked|noted|explained|argued|replied)\b"
@@ -169,6 +178,14 @@ _ORG_SUFFIXES = frozenset(
     Digital Data Labs. Associates Advisors Management Investments Markets Exchange Agency
     Commission Council Association Alliance Consortium Initiative Society Academy
     Institute Party""".split()
+)
+# Company words that also end everyday terms ("Agentic AI", "Social Media",
+# "Quantum Computing"); institutions' words ("Party", "Bank", "Institute")
+# are left out: "National Party" is one.
+_TERM_SUFFIXES = frozenset(
+    """AI Intelligence Research Computing Compute Data Cloud Security Analytics Robotics
+    Digital Software Dynamics Management Technology Technologies Systems Networks Energy
+    Health Media Markets""".split()
 )
 # "the chief executive of Orbital Forge, said": the role's organisation, even
 # where a verb after it, or a given name in it ("Lumina Bay"), would make the
@@ -498,6 +515,11 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
     start, end, words = run
     n = len(words)
     if n >= 2 and words[-1] in _ORG_SUFFIXES:
+        if words[-1] in _TERM_SUFFIXES and all(usually_lower(w) for w in words[:-1]):
+            # "Agentic AI", "Advanced Research", "Automated Scientific Research":
+            # everyday words capitalised (a heading, a term) before a company
+            # word are no company; the span classifier may still find one.
+            return None
         return "ORG"
     before = text[max(0, start - 40) : start]
     after = text[end : end + 60]
@@ -527,6 +549,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "ORG"  # "the start-up Parallax"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
             return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
+        if _introduced_by(before, _HONORIFICS) and word.isalpha() and not word.isupper():
+            return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
         return None

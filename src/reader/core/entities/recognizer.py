@@ -22,6 +22,7 @@ from reader.core.entities.afterpass import (
     bracketed_acronyms,
     capitalised_names,
     company_units,
+    drop_places_in_feature_names,
     drop_prefix_makers,
     join_institutions,
     join_makers,
@@ -41,7 +42,7 @@ from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
 from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "2"
+RECOGNISER_VERSION = "3"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
@@ -168,7 +169,9 @@ class Recognizer:
         claim(tier_names(text, chosen, claims.free))
         leftover: list[NameRun] = []
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen, leftover))
-        chosen = join_institutions(text, company_units(text, chosen))
+        chosen = drop_places_in_feature_names(
+            text, join_institutions(text, company_units(text, chosen))
+        )
         # The joined names replaced pieces: the later passes fill what is left.
         claims = _Claims.of(chosen)
         claim(bracketed_acronyms(text, chosen, claims.free))
@@ -218,7 +221,7 @@ class Recognizer:
                     entry.label in _VERSIONED
                     and text[end] == "s"
                     and not _is_word_char(text[end + 1 : end + 2] or " ")
-                    and text[start].isupper()
+                    and not text[start:end].islower()  # "iPhones" too, not "apps"
                 ):
                     continue
                 end += 1  # a plural is the same name: "Claudes", "Chromebooks"

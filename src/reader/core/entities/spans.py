@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
+from reader.core.entities.casing import word_case
 from reader.core.entities.context import PLACE_WORDS, NameRun, name_runs, sentence_start
 from reader.core.entities.records import Mention
 
@@ -130,7 +131,19 @@ def surface_features(words: tuple[str, ...], first_names: frozenset[str]) -> lis
         if w in common:
             feats.append("not-name-word")
             break
+    feats += casing_features(words)
     return feats
+
+
+def casing_features(words: tuple[str, ...]) -> list[str]:
+    """How the run's words are written elsewhere (word_case.txt): a run of
+    words usually written in lower case ("Annual Report") is less likely a
+    name than one of words nearly always capitalised ("Karnataka")."""
+    cases = word_case()
+    buckets = [cases.get(w.lower(), "?") if w.isalpha() else "#" for w in words]
+    if len(words) == 1:
+        return ["case1=" + buckets[0]]
+    return ["casef=" + buckets[0], "casel=" + buckets[-1], "cases=" + "".join(sorted(set(buckets)))]
 
 
 def context_features(
@@ -148,6 +161,9 @@ def context_features(
         feats.append("also-lower" if n == 1 else "first-also-lower")
     if sentence_start(text, cand.start):
         feats.append("sent-start-n=1" if n == 1 else "sent-start-n=2")
+        # A sentence's first word is capitalised whatever it is: how the
+        # word is written elsewhere says more there.
+        feats.append("sent-start-case=" + word_case().get(first.lower(), "?"))
     label = known.get(first if n == 1 else " ".join(words))
     if label is not None:
         feats.append("known=" + label)
@@ -192,7 +208,7 @@ class SpanModel:
         self._surfaces: dict[tuple[str, ...], list[float] | None] = {}
 
     def __repr__(self) -> str:  # part of the analysis digest: new weights re-analyse
-        words = " ".join(sorted(not_names() | surnames()))
+        words = " ".join(sorted(not_names() | surnames())) + repr(sorted(word_case().items()))
         return "spans:" + hashlib.sha256((self.to_json() + words).encode()).hexdigest()[:12]
 
     def scores(self, feats: Iterable[str], base: Sequence[float] = ()) -> list[float]:

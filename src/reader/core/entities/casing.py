@@ -1,0 +1,38 @@
+"""How words are written in running text: the word-casing lexicon.
+
+reader/data/entities/word_case.txt, made by bench/make_casing_lexicon.py from
+unlabelled feeds, gives each common word a bucket by the share of its
+mid-sentence uses written capitalised: L almost always lower case, l mostly,
+m either, c mostly capitalised, C almost always. A capitalised run of words
+usually written in lower case ("Agentic AI", "Annual Report") is less likely
+a name; the span classifier (spans.py) and the context rules (context.py)
+read it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+WORD_CASE_FILE = "word_case.txt"
+
+
+@cache
+def word_case() -> dict[str, str]:
+    """A word's casing bucket by its lower-case form ({} without the file)."""
+    path = resources.files("reader") / "data" / "entities" / WORD_CASE_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    cases: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            bucket, *words = line.split()
+            cases.update(dict.fromkeys(words, bucket))
+    return cases
+
+
+def usually_lower(word: str) -> bool:
+    """Whether running text writes `word` in lower case at least two times in three."""
+    return word_case().get(word.lower()) in ("L", "l")
