@@ -37,7 +37,10 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_model_fills_what_the_other_recognisers_left(pipeline: Path) -> None:
     text = "The Frobnitz Collective in Zembla met OpenAI about Pale Fire."
-    found = {m.text: m for m in Recognizer(model=load_model(str(pipeline))).find(text)}
+    # Without the shipped span classifier, whose guesses share the source
+    # "model" (it types "Pale Fire" an ORG): only the pipeline's are checked.
+    recognizer = Recognizer(model=load_model(str(pipeline)), use_spans=False)
+    found = {m.text: m for m in recognizer.find(text)}
     assert found["Frobnitz Collective"].label == "ORG"
     assert found["Frobnitz Collective"].source == "model"
     assert found["Zembla"].label == "GPE"
