@@ -33,6 +33,10 @@ Sources are chosen so that the test sets share no source with what was studied:
   pages), and the entries not yet labelled of research, model-hub, repository and
   AI-lab feeds that no test item comes from. Same exclusions as the second wave, plus
   every item either earlier dev wave holds.
+- relevance dev, fourth wave (``--set relevance-dev4``): what the corpora still hold
+  that no set uses: the paper and lab feeds' last entries, every Hacker News
+  best-stories headline the earlier waves' caps left out, and the other Hacker News
+  feed's snapshot-only entries whose articles the entity test set does not read.
 
 Run from the repository root::
 
@@ -40,6 +44,7 @@ Run from the repository root::
     python bench/make_label_sets.py /work/shared/corpora --set train --out /work/wt/labelwork/train
     python bench/make_label_sets.py /work/shared/corpora --set relevance-dev --out ../labelwork
     python bench/make_label_sets.py /work/shared/corpora --set relevance-dev3 --out ../labelwork
+    python bench/make_label_sets.py /work/shared/corpora --set relevance-dev4 --out ../labelwork
 """
 
 from __future__ import annotations
@@ -180,6 +185,7 @@ REFS = {
     "rel_test": "ai_relevance_test_refs.jsonl",
     "rel_dev2": "ai_relevance_dev2_refs.jsonl",
     "rel_dev3": "ai_relevance_dev3_refs.jsonl",
+    "rel_dev4": "ai_relevance_dev4_refs.jsonl",
 }
 # Entity training set: feeds with no paragraph in the entity dev or test set. The value
 # is the paragraph's source site, or None when each entry links to its own site (the
@@ -711,13 +717,15 @@ def test_relevance_keys(corpora: Path) -> tuple[set[str], set[str], set[str]]:
     return keys, titles, sites
 
 
-def _unstudied_hn_entries(corpora: Path) -> list[tuple[str, Any]]:
-    """(snapshot path, entry) of the Hacker News best-stories entries that only
-    the daily snapshots hold (not the feed file the first dev wave studied),
-    each from the first snapshot it appears in, in _by_hash order."""
-    studied = {e.key for e in read_feed(corpora / HN_BEST_FEED).entries}
+def _unstudied_hn_entries(
+    corpora: Path, snapshots: str = HN_BEST_SNAPSHOTS, feed: str = HN_BEST_FEED
+) -> list[tuple[str, Any]]:
+    """(snapshot path, entry) of the Hacker News entries that only the daily
+    snapshots hold (not the feed file the first dev wave studied), each from the
+    first snapshot it appears in, in _by_hash order."""
+    studied = {e.key for e in read_feed(corpora / feed).entries}
     first: dict[str, tuple[str, Any]] = {}
-    for file in sorted((corpora / HN_BEST_SNAPSHOTS).glob("*.xml")):
+    for file in sorted((corpora / snapshots).glob("*.xml")):
         rel = str(file.relative_to(corpora))
         for entry in read_feed(file).entries:
             if entry.key not in studied:
@@ -879,6 +887,61 @@ def relevance_dev3_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str,
     return chosen
 
 
+# -- the fourth relevance wave: what the corpora still hold ---------------------------
+
+
+def relevance_dev4_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, str, str]]]:
+    """The fourth relevance wave: every item the corpora still hold that no set uses.
+    The paper, model-hub and lab feeds of the third wave are nearly exhausted, so the
+    rest comes from Hacker News: the best-stories headlines the earlier waves' caps
+    left out (all of them, hard word or not: AI stories without a hard word, and
+    repository names that are not AI, are what a shape feature must tell apart), and
+    the other Hacker News feed's snapshot-only entries, except those whose articles
+    the entity test set reads. Same exclusions as the third wave, plus its items."""
+    dev_keys, dev_titles = labelled_dev_keys(corpora)
+    test_keys, test_titles, test_sites = test_relevance_keys(corpora)
+    taken_keys = dev_keys | test_keys
+    taken_titles = dev_titles | test_titles
+    for name in ("rel_dev2", "rel_dev3"):
+        for ref in read_refs(DATA / REFS[name]).values():
+            taken_keys.add(ref["entry"])
+            found = relevance_text(corpora, ref)
+            if found is not None:
+                taken_titles.add(found[1].lower())
+    entity_test = {r.get("entry") for r in read_refs(DATA / "ner_test_refs.jsonl").values()}
+    chosen: list[tuple[dict[str, Any], tuple[str, str, str]]] = []
+    seen: set[str] = set()
+
+    def add(path: str, entry: Any, source: str, shared: set[str]) -> None:
+        ref = {"corpus": "feed", "path": path, "entry": entry.key, "source": source}
+        found = relevance_text(corpora, ref)
+        if found is None or not found[1]:
+            return
+        listing = path in LISTING_FEEDS and headline_usable(found[1], 1)
+        if not listing and not english(found[1] + " " + found[2] + " the"):
+            return
+        link = "" if entry.link in shared else entry.link
+        dup = {entry.key, link, found[1].lower()}
+        if dup & (taken_keys | taken_titles | seen) or entry.key in entity_test:
+            return
+        seen.update(dup - {""})
+        chosen.append(({**ref, "sha1": sha1(found[1] + "\n" + found[2])}, found[:3]))
+
+    for path in DEV3_FEEDS:
+        if (corpora / path).is_file():
+            entries = read_feed(corpora / path).entries
+            links = Counter(e.link for e in entries if e.link)
+            shared = {link for link, n in links.items() if n > 1}
+            for entry in _by_hash(entries):
+                add(path, entry, path, shared)
+    for snapshots, feed in ((HN_BEST_SNAPSHOTS, HN_BEST_FEED), (HN_SNAPSHOTS, HN_FEED)):
+        for rel, entry in _unstudied_hn_entries(corpora, snapshots, feed):
+            source = site(entry.link)
+            if source and source not in test_sites:
+                add(rel, entry, source, set())
+    return chosen
+
+
 def labelled_dev_keys(corpora: Path) -> tuple[set[str], set[str]]:
     """Entry keys, links and titles of the entries the dev labels already hold."""
     labelled = defaultdict(set)
@@ -915,11 +978,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT.parent / "labelwork")
     parser.add_argument(
         "--set",
-        choices=("eval", "train", "relevance-dev", "relevance-dev3"),
+        choices=("eval", "train", "relevance-dev", "relevance-dev3", "relevance-dev4"),
         default="eval",
         help="eval: the dev and test sets (default); train: the entity training set; "
         "relevance-dev: the relevance dev extension (rel_dev2); "
-        "relevance-dev3: its third wave (rel_dev3)",
+        "relevance-dev3: its third wave (rel_dev3); relevance-dev4: the fourth (rel_dev4)",
     )
     args = parser.parse_args(argv)
     corpora: Path = args.corpora
@@ -938,6 +1001,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         wave = relevance_dev3_items(corpora)
         write_relevance(wave, args.out, "rel_dev3")
         summary("rel_dev3", [r["source"] for r, _ in wave])
+        return 0
+    if args.set == "relevance-dev4":
+        wave = relevance_dev4_items(corpora)
+        write_relevance(wave, args.out, "rel_dev4")
+        summary("rel_dev4", [r["source"] for r, _ in wave])
         return 0
 
     dev_pool = [

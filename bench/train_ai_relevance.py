@@ -11,6 +11,9 @@ logistic regression on the dev labels only, never the frozen test set:
   headlines from 200+ sites, more entries of the dev feeds, small unused feeds);
 - ``bench/data/ai_relevance_dev3_*``: the third wave (264 items: paper, model-hub,
   repository and AI-lab sources that no test item comes from);
+- ``bench/data/ai_relevance_dev4_*``: the fourth wave (393 items: Hacker News headlines
+  no earlier wave took, and the lab feeds' last entries; ``--hold-out dev4`` scores it
+  with weights fitted on the rest);
 - ``bench/data/ai_relevance_original.jsonl``: hard cases written for the project
   (hardware news, acronyms inside other names, ambiguous words, AI stories that
   never say "AI").
@@ -98,6 +101,8 @@ def load(args: argparse.Namespace) -> Data:
     items += load_referenced(args.corpora, "dev2") or []
     if not args.without_dev3:
         items += load_referenced(args.corpora, "dev3") or []
+    if not args.without_dev4:
+        items += load_referenced(args.corpora, "dev4") or []
     items += load_original(args.original)
     rows = np.zeros((len(MODES), len(items), len(FEATURES)))
     words: list[list[frozenset[str]]] = []
@@ -306,7 +311,11 @@ def wave(item: Item) -> str:
     """Which set an entry comes from: the referenced waves carry their id as the entry."""
     if item.file.startswith("original/"):
         return "written"
-    return item.entry[4:8] if item.entry.startswith(("rel-dev2-", "rel-dev3-")) else "dev1"
+    return (
+        item.entry[4:8]
+        if item.entry.startswith(("rel-dev2-", "rel-dev3-", "rel-dev4-"))
+        else "dev1"
+    )
 
 
 def show(data: Data, title: str, scores: np.ndarray, threshold: float) -> dict[str, float]:
@@ -315,7 +324,8 @@ def show(data: Data, title: str, scores: np.ndarray, threshold: float) -> dict[s
     waves = [wave(item) for item in data.items]
     f1: dict[str, float] = {}
     parts = [("corpus", lambda w: w != "written")] + [
-        (name, lambda w, name=name: w == name) for name in ("dev1", "dev2", "dev3", "written")
+        (name, lambda w, name=name: w == name)
+        for name in ("dev1", "dev2", "dev3", "dev4", "written")
     ]
     for part, keep in parts:
         idx = [i for i in range(len(data.items)) if keep(waves[i])]
@@ -342,6 +352,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--without-dev3", action="store_true", help="the pool before the third wave, to compare"
+    )
+    parser.add_argument(
+        "--without-dev4", action="store_true", help="the pool before the fourth wave, to compare"
+    )
+    parser.add_argument(
+        "--hold-out",
+        choices=("dev2", "dev3", "dev4"),
+        help="fit on everything but this wave, then score the wave (a held-out check)",
     )
     parser.add_argument("--original", type=Path, default=DEFAULT_ORIGINAL)
     parser.add_argument("--l2-words", type=float, default=L2_WORDS)
@@ -397,6 +415,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     everything = list(range(len(data.items)))
     chosen = Settings(args.l2_words, args.min_sources, not args.no_words)
+    if args.hold_out:
+        # The wave's sources may also hold entries of other waves (a feed labelled twice):
+        # those stay in the fit, as they were before the wave was labelled.
+        held = [i for i in everything if wave(data.items[i]) == args.hold_out]
+        f = fit(data, [i for i in everything if i not in set(held)], chosen)
+        scores = np.zeros((len(MODES), len(data.items)))
+        for m in range(len(MODES)):
+            scores[m, held] = predict(data, f, held, m)
+        truth = [data.items[i].ai for i in held]
+        print(f"\n{args.hold_out} ({len(held)}) scored by weights fitted on the other entries:")
+        for m, (mode, _, _) in enumerate(MODES):
+            print_row(mode, figures(truth, [scores[m, i] >= threshold for i in held]))
+        if args.show_errors:
+            m = [mode[0] for mode in MODES].index("lead-hidden")
+            for i in sorted(held, key=lambda i: -scores[m, i]):
+                item = data.items[i]
+                if (scores[m, i] >= threshold) != item.ai:
+                    kind = "FP" if scores[m, i] >= threshold else "FN"
+                    print(f"  {kind} {scores[m, i]:.3f} {item.file[-40:]} :: {item.title[:90]}")
+        return 0
     f = fit(data, everything, chosen)
     print(f"fitted on {len(data.items)} entries x {len(MODES)} modes: bias {f.bias:.3f}")
     for name, value in zip(data.names, f.w, strict=True):
@@ -425,7 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = {
             "fitted_by": "bench/train_ai_relevance.py on the dev labels "
             "(ai_relevance_labels.jsonl, ai_relevance_dev2_*, ai_relevance_dev3_*, "
-            "ai_relevance_original.jsonl)",
+            "ai_relevance_dev4_*, ai_relevance_original.jsonl)",
             "bias": round(f.bias, 3),
             "weights": {n: round(float(v), 3) for n, v in zip(data.names, f.w, strict=True)},
             "words": {w: round(v, 3) for w, v in sorted(word_weights.items()) if abs(v) >= 0.01},

@@ -22,6 +22,12 @@ from reader.core.entities.relevance import (
     parse_vocabulary,
     weights,
 )
+from reader.core.entities.relevance_shapes import (
+    hub_listing,
+    listing_name,
+    model_identifiers,
+    paper_title_cues,
+)
 
 THRESHOLD = 0.5  # the default [entities] ai_threshold
 
@@ -259,13 +265,40 @@ def test_one_ambiguous_word_repeated_is_not_several() -> None:
     # different ones counts: one word said twice is not a mix of the field's words.
     once = ai_features("Security tokens", "Rotate the tokens.", ())
     assert once["weak_alone"] == 1.0 and once["title_weak"] == 0.0
-    mixed = ai_features("Agents, tokens and benchmarks", "Inference and embeddings.", ())
+    mixed = ai_features("Prompts, tokens and benchmarks", "Inference and embeddings.", ())
     assert mixed["weak_alone"] == 3.0
-    assert score("Agents, tokens and benchmarks", "Inference and embeddings.") >= THRESHOLD
+    assert score("Prompts, tokens and benchmarks", "Inference and embeddings.") >= THRESHOLD
     assert (
-        score("Agents, tokens and benchmarks", "What large language models spend tokens on.")
+        score("Prompts, tokens and benchmarks", "What large language models spend tokens on.")
         >= THRESHOLD
     )
+
+
+# "agent" is the field's word unless a trade or an agency qualifies it, or a name follows.
+AGENTS_AI = [
+    "Parallel agents for your terminal",
+    "Building agents that keep their state between runs",
+    "Why our agents forget what they were asked",
+]
+AGENTS_NOT_AI = [
+    ("Insurance agents brace for a busy storm season", "Claims are expected to double."),
+    ("Talent agents walk out of the awards ceremony", "The guild called the pay offer insulting."),
+    ("Nerve agents found in the soil samples", "Inspectors say the site was used for storage."),
+    ("Special agents arrest a fraud suspect in Ohio", "The scheme took $3 million from retirees."),
+    ("Agent Carter returns for a third season", "The spy drama was renewed after strong ratings."),
+    ("Double agents of the Cold War, revisited", "A historian reopens the Cambridge files."),
+]
+
+
+@pytest.mark.parametrize("title", AGENTS_AI)
+def test_agents_in_the_fields_sense_are_ai(title: str) -> None:
+    assert ("agents", "strong") in [(w.lower(), k) for w, k in terms(title)]
+    assert score(title, "") >= THRESHOLD
+
+
+@pytest.mark.parametrize(("title", "lead"), AGENTS_NOT_AI)
+def test_agents_of_a_trade_or_agency_are_not_ai(title: str, lead: str) -> None:
+    assert score(title, lead) < THRESHOLD
 
 
 # -- the feed prior --------------------------------------------------------------------
@@ -359,3 +392,91 @@ def test_offsets_survive_letters_that_lower_to_two() -> None:
     text = "İstanbul hosts a summit on large language models"
     (hit,) = [h for h in find_terms(text) if h.kind == "strong"]
     assert text[hit.start : hit.end] == "large language models"
+
+
+# -- what AI items look like: model identifiers, listings, paper titles ------------------
+
+MODEL_SHAPED = [
+    # (text, the identifier found as strong evidence)
+    ("Kestrel-V2 weights are out", "Kestrel-V2"),
+    ("Orchid-2.5 beats last year's flagship", "Orchid-2.5"),
+    ("Trying Heron-14B-Instruct on a laptop", "Heron-14B-Instruct"),
+    ("tidewater/Marlin-XL.3", "Marlin-XL.3"),
+    ("Lark-3-Coder writes the migration", "Lark-3-Coder"),
+    ("mossbank/Wren-7B-Q4_K_M", "Q4_K_M"),
+    ("A faster sparrow-large-bf16 build", "bf16"),
+]
+
+
+@pytest.mark.parametrize(("text", "identifier"), MODEL_SHAPED)
+def test_model_shaped_identifiers_are_strong_evidence(text: str, identifier: str) -> None:
+    assert (identifier, "strong") in terms(text)
+
+
+NOT_MODEL_SHAPED = [
+    "COVID-19 cases rise again in the north",
+    "F-35B jets grounded after a fault",
+    "Licence fees for H.264 rise to $4.5M",
+    "UTF-8 everywhere, finally",
+    "Boeing 737-8 deliveries resume",
+    "Python-3.14 drops the global interpreter lock",
+    "Upgrading to GTK-4.0 in a weekend",
+    "ISO-8859-1 is not dead yet",
+]
+
+
+@pytest.mark.parametrize("text", NOT_MODEL_SHAPED)
+def test_versions_of_other_things_are_not_model_identifiers(text: str) -> None:
+    assert model_identifiers(text) == []
+    assert score(text, "") < THRESHOLD
+
+
+def test_listings_are_split_into_words_and_read_like_headlines() -> None:
+    assert listing_name("mossbank / TerminalAgent") == "mossbank Terminal Agent"
+    assert listing_name("kiln-labs/free-coding-agent") == "kiln labs free coding agent"
+    assert listing_name("Why we left / a note") is None and listing_name("a / b c") is None
+    found = ai_features("kiln-labs / free-coding-agent", "", ())
+    assert found["listing"] == 1.0 and found["title_strong"] >= 1.0
+    # A model on a hub, with only the hub's counters as its lead.
+    assert score("tidewater/Marlin-XL.3", "Type: text-generation Downloads: 812") >= THRESHOLD
+    assert score("kiln-labs / free-coding-agent", "A terminal helper.") >= THRESHOLD
+    # A repository that is not about AI stays below, listing or not.
+    assert score("ferrous-org / tiny-http-server", "A small HTTP server in Rust.") < THRESHOLD
+    assert score("quillpad / quillpad", "A notes app that syncs over WebDAV.") < THRESHOLD
+
+
+def test_a_model_hub_listing_is_an_ai_item_even_without_words() -> None:
+    # The guideline counts a hub's trending models and datasets as AI items; a hub's
+    # list gives an "owner/name" title and only its counters.
+    assert hub_listing("kiln-labs/orchard-recipes-v1", "Downloads: 4,210 Likes: 73")
+    assert hub_listing("kiln-labs/heron", "Type: text-generation Downloads: 9 Likes: 1")
+    assert not hub_listing("kiln-labs/heron", "A tool to rename files. Downloads: 9 Likes: 1")
+    assert not hub_listing("Downloads are up", "Downloads: 9 Likes: 1")
+    assert score("kiln-labs/orchard-recipes-v1", "Downloads: 4,210 Likes: 73") >= THRESHOLD
+    # A lab's handle on the hub says whose model or dataset it is.
+    assert ("allenai", "strong") in terms("allenai orchard mix")
+
+
+def test_paper_title_grammar_is_counted() -> None:
+    assert paper_title_cues("GLOW: Gated Latent Optimisation for Wide Retrieval") == 1
+    assert paper_title_cues("Towards Robust Reward Models via Self-Critique") == 2
+    assert paper_title_cues("Sparse Routing for Efficient Long-Context Decoding") == 1
+    assert paper_title_cues("Brexit: what happens next for farmers") == 0
+    assert paper_title_cues("The council approves the bus lanes") == 0
+    assert ai_features("Towards Robust Reward Models via Self-Critique", "", ())["paper_title"] == 2
+
+
+def test_the_feed_title_names_ai_labs_and_hubs_however_capitalised() -> None:
+    for feed in ("Huggingface Daily Papers", "xAI News", "Minimax Blog", "Deepseek News"):
+        assert ai_features("Office closed", "", (), feed)["feed"] == 1.0
+    for feed in ("The Verge", "Gardening Weekly", "Hacker News", ""):
+        assert ai_features("Office closed", "", (), feed)["feed"] == 0.0
+
+
+def test_model_tiers_with_a_version_and_hyphenated_tiers() -> None:
+    assert ("Opus 4", "strong") in terms("Opus 4.9 is out for everyone")
+    assert ("Sonnet 5", "strong") in terms("Sonnet 5 writes the tests")
+    assert terms("Sonnet 18, read aloud by the cast") == []
+    # A tier joined to more by a hyphen keeps the name an AI name in a title-case headline.
+    assert score("Gemini Robotics-ER 2 Learns To Fold Laundry", "") >= THRESHOLD
+    assert score("Gemini Observatory Opens To Visitors", "") < THRESHOLD

@@ -274,3 +274,16 @@ def test_the_relevance_dev_sets_share_no_feed_entry_or_site_with_the_test_set() 
     first_wave_entries = {str(r["entry"]) for r in rows("ai_relevance_labels.jsonl")}
     assert not {r["entry"] for r in dev3} & first_wave_entries
     assert len(dev3) >= 250
+    # The fourth wave (what the corpora still held): disjoint the same way, from the
+    # earlier waves, and from the articles the entity test set reads.
+    dev4 = rows("ai_relevance_dev4_refs.jsonl")
+    dev4_labels = rows("ai_relevance_dev4_labels.jsonl")
+    assert [r["id"] for r in dev4] == [r["id"] for r in dev4_labels]
+    assert all(isinstance(r["ai"], bool) for r in dev4_labels)
+    assert not {r["path"] for r in dev4} & test_paths
+    assert not {r["entry"] for r in dev4} & {r.get("entry") for r in test}
+    assert not {r["source"] for r in dev4} & test_sites
+    earlier = {r["entry"] for r in dev2 + dev3} | first_wave_entries
+    assert not {r["entry"] for r in dev4} & earlier
+    assert not {r["entry"] for r in dev4} & {r.get("entry") for r in rows("ner_test_refs.jsonl")}
+    assert len(dev4) >= 350

@@ -97,9 +97,14 @@ class Notes:
 
 
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 15.0
+    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 30.0
 ) -> None:
-    """Let the app run until `condition()` is true (a deadline, never a fixed sleep)."""
+    """Let the app run until `condition()` is true (a deadline, never a fixed sleep).
+
+    The deadline is generous because a refresh starts worker processes, which on
+    a loaded 2-core machine can be slow (one such test timed out at 15 s under load);
+    passing runs never wait it.
+    """
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

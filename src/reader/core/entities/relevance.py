@@ -9,7 +9,9 @@ Words with other senses (agent, inference, tokens, transformer, benchmark)
 and compute words (GPU, data centre, chip, Nvidia) only add to strong
 evidence: a GPU driver bug or a data-centre planning row is not AI news.
 AI model names found by the recogniser's model grammar count as strong
-evidence.
+evidence, and so do identifiers shaped as models are named ("Name-V2.5",
+"-27B-GGUF"; relevance_shapes.py, which also reads hub and repository listings
+and the grammar of paper titles).
 
 The evidence is summed into a few features (title, lead, body density, the
 feed's title) and weighed by a logistic model whose weights were fitted on
@@ -39,6 +41,12 @@ from importlib import resources
 import ahocorasick
 
 from reader.core.entities.records import Mention
+from reader.core.entities.relevance_shapes import (
+    hub_listing,
+    listing_name,
+    model_identifiers,
+    paper_title_cues,
+)
 
 LEAD_CHARS = 600
 KINDS = ("strong", "name", "tier", "weak", "hardware", "stop")
@@ -49,6 +57,19 @@ _AI_FEED = re.compile(
     r"OpenAI|Anthropic|DeepMind|Hugging Face|Mistral|arXiv|cs\.AI|cs\.LG|cs\.CL)\b",
     re.IGNORECASE,
 )
+
+
+def _ai_feed(feed_title: str) -> bool:
+    """The feed's title names the field or an AI lab or product: "xAI News",
+    "Huggingface Daily Papers", "Minimax Blog" (lower-cased, so the vocabulary's
+    names match however the feed capitalises them)."""
+    if not feed_title:
+        return False
+    if _AI_FEED.search(feed_title):
+        return True
+    return any(hit.kind == "strong" for hit in find_terms(feed_title.lower()))
+
+
 # A capitalised word after a `name` ("Claude Monet", "Gemini Observatory").
 _NEXT_WORD = re.compile(r"(?:'s|’s|s)?[ \t]+([A-Z][\w.+-]*)")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -160,7 +181,8 @@ def _name_kind(text: str, start: int, end: int, tiers: frozenset[str], headline:
     if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
         return "stop"
     following = _NEXT_WORD.match(text, end)
-    if following is None or following.group(1).rstrip(".") in tiers:
+    # A tier joined to more by a hyphen is still the tier ("Gemini Robotics-ER 1.6").
+    if following is None or following.group(1).rstrip(".").split("-")[0] in tiers:
         return "strong"
     if following.group(1)[:1].isdigit():
         return "strong"
@@ -274,6 +296,7 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
     vocab = vocabulary()
     found = _matches(vocab.cased, text) + _matches(vocab.folded, _lower(text))
     found += _camel_case_labs(text) + _parameter_sizes(text) + _versioned_models(text)
+    found += [(start, end, "strong") for start, end in model_identifiers(text)]
     found += _lower_case_matches(vocab, text)
     found.sort(key=lambda m: (m[0], m[0] - m[1]))
     hits = []
@@ -326,6 +349,8 @@ FEATURES = (
     "weak_alone",
     "hardware_alone",
     "feed",
+    "listing",
+    "paper_title",
 )
 # Features whose weight may be negative: evidence against AI, learned from the labels
 # (compute words with no AI word beside them are mostly hardware news).
@@ -351,8 +376,16 @@ def ai_features(
     weak = dict.fromkeys(strong, 0.0)
     hardware = dict.fromkeys(strong, 0.0)
     table = {"strong": strong, "weak": weak, "hardware": hardware}
-    for hit in title_hits:
+    # A repository or hub listing ("lsdefine / GenericAgent") names its subject in an
+    # identifier: its words, split apart ("Generic Agent"), count too, once each.
+    listing = listing_name(title) or ""
+    seen = {title[h.start : h.end].lower() for h in title_hits}
+    found = find_terms(listing) if listing else []
+    listing_hits = [h for h in found if listing[h.start : h.end].lower() not in seen]
+    for hit in title_hits + listing_hits:
         table[hit.kind]["title"] += 1
+    # A hub lists models and datasets, and the guideline counts both as AI items.
+    strong["title"] += hub_listing(title, text[:LEAD_CHARS])
     for hit in text_hits:
         table[hit.kind]["lead" if hit.start < LEAD_CHARS else "body"] += 1
     strong["title"] += len(_models(title_mentions, title_hits))
@@ -361,11 +394,15 @@ def ai_features(
     gate = 1.0 if any(strong.values()) else 0.0
     alone = 1.0 - gate
     # Different ambiguous words together say more than one repeated ("tokens ... tokens").
-    weak_words = {title[h.start : h.end].lower() for h in title_hits if h.kind == "weak"} | {
-        text[h.start : h.end].lower()
-        for h in text_hits
-        if h.kind == "weak" and h.start < LEAD_CHARS
-    }
+    weak_words = (
+        {title[h.start : h.end].lower() for h in title_hits if h.kind == "weak"}
+        | {listing[h.start : h.end].lower() for h in listing_hits if h.kind == "weak"}
+        | {
+            text[h.start : h.end].lower()
+            for h in text_hits
+            if h.kind == "weak" and h.start < LEAD_CHARS
+        }
+    )
     words = len(text[LEAD_CHARS:].split())
     per_k = 1000 / max(words, 300)
     return {
@@ -380,7 +417,9 @@ def ai_features(
         "body_hardware": gate * min(hardware["body"] * per_k, 15.0),
         "weak_alone": alone * min(len(weak_words), 3.0),
         "hardware_alone": alone * min(hardware["title"] + hardware["lead"], 3.0),
-        "feed": 1.0 if _AI_FEED.search(feed_title or "") else 0.0,
+        "feed": 1.0 if _ai_feed(feed_title) else 0.0,
+        "listing": 1.0 if listing else 0.0,
+        "paper_title": float(paper_title_cues(title)),
     }
 
 
