@@ -4,7 +4,10 @@
    them) with generated ~600-word texts, 15% of them syndicated copies of an
    earlier article on another feed, each with ~8 entity mentions drawn from a
    skewed list of 400 names: the total write time, the part spent grouping
-   (group_written, timed around the real call), and that part per article.
+   (group_articles and StoryBatch.add, timed around the real calls: the
+   refresh stores each feed, its new articles meet their candidates then, and
+   their stories are written once after the last, with group_later), and
+   that part per article.
    Each record carries its fingerprint, as the refresh's workers make it;
    making them is timed apart ("worker side": CPU spent in the workers, in
    parallel with the parent, not in the process that stores).
@@ -25,12 +28,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import sys
 import tempfile
 import time
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -102,25 +104,28 @@ class Generator:
 
 
 class GroupingTimer:
-    """Times the real group_written where the store calls it."""
+    """Times the real grouping where the store and the refresh call it:
+    group_articles (the writes, and the candidates of a batch of its own) and
+    StoryBatch.add (a refresh's candidates, found as each feed is stored)."""
 
     def __init__(self) -> None:
         self.wall = 0.0
         self.cpu = 0.0
-        self.original: Callable[[sqlite3.Connection, Sequence[tuple[int, ArticleRecord]]], None] = (
-            grouping_module.group_written
-        )
 
-    def __call__(
-        self, conn: sqlite3.Connection, written: Sequence[tuple[int, ArticleRecord]]
-    ) -> None:
-        wall, cpu = time.perf_counter(), time.process_time()
-        self.original(conn, written)
-        self.wall += time.perf_counter() - wall
-        self.cpu += time.process_time() - cpu
+    def wrap(self, original: Callable[..., None]) -> Callable[..., None]:
+        def timed(*args: Any) -> None:
+            wall, cpu = time.perf_counter(), time.process_time()
+            original(*args)
+            self.wall += time.perf_counter() - wall
+            self.cpu += time.process_time() - cpu
+
+        return timed
 
 
 def write_feeds(store: Store, gen: Generator, count: int, prefix: str, span_days: int) -> None:
+    """Stored as a refresh stores them: a transaction a feed, then the new
+    articles grouped in one (Reader.refresh, group_later)."""
+    waiting = grouping_module.StoryBatch()
     feeds = [store.add_feed(f"https://{prefix}{n}.example/feed")[0] for n in range(count // 20)]
     for n, feed_id in enumerate(feeds):
         records = [
@@ -139,7 +144,10 @@ def write_feeds(store: Store, gen: Generator, count: int, prefix: str, span_days
             last_modified=None,
             warning=None,
             articles=records,
+            stories_later=waiting,
         )
+    with store.transaction() as conn:
+        grouping_module.group_later(conn, waiting)
 
 
 def bulk_fill(store: Store, gen: Generator, count: int, span_days: int) -> None:
@@ -212,7 +220,8 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=300, help="articles added to each archive")
     args = parser.parse_args()
     timer = GroupingTimer()
-    grouping_module.group_written = timer  # type: ignore[assignment]
+    grouping_module.group_articles = timer.wrap(grouping_module.group_articles)
+    grouping_module.StoryBatch.add = timer.wrap(grouping_module.StoryBatch.add)  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as tmp:
         gen = Generator(1)
         small = Store(Path(tmp) / "small.db")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reader.core.store import ArticleRecord, Store
+from reader.core.stories.grouping import StoryBatch
 
 TEXT = (
     "Halcyon Labs released a new open-weight model on Tuesday.\n\n"
@@ -40,7 +41,12 @@ def record(
     )
 
 
-def write(store: Store, feed_id: int, *records: ArticleRecord) -> tuple[int, int]:
+def write(
+    store: Store,
+    feed_id: int,
+    *records: ArticleRecord,
+    stories_later: StoryBatch | None = None,
+) -> tuple[int, int]:
     return store.write_feed(
         feed_id,
         url=None,
@@ -50,6 +56,7 @@ def write(store: Store, feed_id: int, *records: ArticleRecord) -> tuple[int, int
         last_modified=None,
         warning=None,
         articles=records,
+        stories_later=stories_later,
     )
 
 

@@ -131,6 +131,8 @@ def test_refresh_draws_a_progress_bar_on_a_terminal(
     os.close(main)
     assert done.returncode == 0
     assert "1/1 feed ·" in bar and "3/3 articles extracted" in bar
+    # After the last feed, the bar says the refresh is grouping its articles.
+    assert "3 new · grouping 3 articles into stor" in bar
     assert "refreshed 1 feed in" in done.stdout
 
 

@@ -75,6 +75,10 @@ def test_killed_refresh_leaves_each_feed_whole_or_untouched(
     assert len(untouched) > 0, "the kill came after the refresh finished; make feeds slower"
     fts_rows = conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
     assert fts_rows == sum(r[3] for r in rows)
+    # Stories are made once, after the last feed, in one transaction: a
+    # refresh killed before it has made none, and no index row without one.
+    assert conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM story_keys").fetchone()[0] == 0
     conn.close()
 
     # The next refresh picks up where the killed one stopped.
@@ -84,6 +88,16 @@ def test_killed_refresh_leaves_each_feed_whole_or_untouched(
     assert (
         conn.execute("SELECT count(*) FROM feeds WHERE last_error IS NOT NULL").fetchone()[0] == 0
     )
+    # Its own articles are in stories; those the killed one stored are
+    # grouped when stories are first asked for: none is lost.
+    grouped = conn.execute("SELECT count(*) FROM story_articles").fetchone()[0]
+    assert grouped == FEEDS * ITEMS - sum(r[3] for r in done)
+    conn.close()
+    subprocess.run([*COMMAND, "stories", "--json"], env=env, check=True, capture_output=True)
+    conn = sqlite3.connect(db)
+    grouped = conn.execute("SELECT count(*) FROM story_articles").fetchone()[0]
+    assert grouped == FEEDS * ITEMS
+    conn.close()
 
 
 def _processes_mentioning(text: str) -> list[int]:

@@ -17,6 +17,7 @@ from reader.core.entities import Mention, Recognizer, Rule
 from reader.core.entities.relevance import ai_score, relevance_digest
 from reader.core.entities.statistical import load_model
 from reader.core.models import ArticleRecord
+from reader.core.stories.signature import fingerprint_mentions
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +61,18 @@ def analyse_records(
     feed_title: str,
     settings: EntitySettings,
     rules: tuple[Rule, ...],
+    *,
+    stories: bool = False,
 ) -> list[ArticleRecord]:
-    """The records with their analysis filled in (run in a worker process)."""
+    """The records with their analysis filled in (run in a worker process).
+    With `stories`, each also gets its story fingerprint, from the text and
+    mentions as they will be stored (one copy of the record, not two)."""
     done = []
     for record in records:
         result = analyse(record.title, record.text, feed_title, settings, rules)
+        found = (
+            fingerprint_mentions(record.title, record.text, result.mentions) if stories else None
+        )
         done.append(
             dataclasses.replace(
                 record,
@@ -72,6 +80,7 @@ def analyse_records(
                 ai_score=result.ai_score,
                 auto_tags=result.auto_tags,
                 analysed_with=result.digest,
+                fingerprint=found or record.fingerprint,
             )
         )
     return done

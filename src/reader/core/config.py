@@ -117,7 +117,7 @@ class EntitySettings:
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    # Put articles in their stories as a refresh stores them; false: only when
+    # Put a refresh's new articles in their stories at its end; false: only when
     # stories are asked for (the story list, `reader stories`, the digest).
     group_on_refresh: bool = True
     # Reading an article marks the other articles of its story read too.

@@ -8,6 +8,7 @@ Everything returned is normalised text (see textnorm), ready to store.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import hashlib
 import json
 import time
@@ -18,7 +19,7 @@ from urllib.parse import urljoin
 
 from reader.core.clock import TIMESTAMP_FORMAT, timestamp
 from reader.core.extract import html_to_text
-from reader.core.feeds_fast import RawFeed, parse_plain_feed
+from reader.core.feeds_fast import RawEntry, RawFeed, parse_plain_feed
 from reader.core.pickling import as_tuple
 from reader.core.textnorm import normalize_line, strip_controls
 
@@ -38,16 +39,11 @@ class NotAFeedError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedEntry:
+class ParsedEntry(RawEntry):
+    """An entry as the refresh uses it: the feed's values (RawEntry) cleaned
+    (published is ISO 8601, UTC), with what is made from them."""
+
     key: str  # identity within the feed: guid, else link, else hash of title and date
-    guid: str
-    url: str
-    title: str
-    author: str
-    published: str | None  # ISO 8601, UTC
-    updated: str | None
-    summary_html: str
-    content_html: str
     feed_text: str  # readable text of the feed's own content (or summary)
     entry_hash: str  # changes when anything we store from the feed changes
 
@@ -90,14 +86,7 @@ def _from_plain(feed: RawFeed, url: str) -> ParsedFeed:
     the same way."""
     entries = [
         _make_entry(
-            guid=e.guid,
-            url=_clean_url(e.url, url),
-            title=e.title,
-            author=e.author,
-            published=e.published or e.updated,
-            updated=e.updated,
-            summary_html=e.summary_html,
-            content_html=e.content_html,
+            dataclasses.replace(e, url=_clean_url(e.url, url), published=e.published or e.updated)
         )
         for e in feed.entries
     ]
@@ -163,14 +152,16 @@ def _entry_from_feedparser(entry: Any, base: str) -> ParsedEntry:
     if not author and entry.get("authors"):
         author = ", ".join(a.get("name", "") for a in entry["authors"] if a.get("name"))
     return _make_entry(
-        guid=entry.get("id") or "",
-        url=_clean_url(entry.get("link"), base),
-        title=entry.get("title") or "",
-        author=author,
-        published=_iso(_raw(entry, "published_parsed") or _raw(entry, "updated_parsed")),
-        updated=_iso(_raw(entry, "updated_parsed")),
-        summary_html=summary_html,
-        content_html=content_html,
+        RawEntry(
+            guid=entry.get("id") or "",
+            url=_clean_url(entry.get("link"), base),
+            title=entry.get("title") or "",
+            author=author,
+            published=_iso(_raw(entry, "published_parsed") or _raw(entry, "updated_parsed")),
+            updated=_iso(_raw(entry, "updated_parsed")),
+            summary_html=summary_html,
+            content_html=content_html,
+        )
     )
 
 
@@ -198,15 +189,17 @@ def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
         )
         entries.append(
             _make_entry(
-                guid=str(item.get("id") or ""),
-                url=_clean_url(item.get("url") or item.get("external_url"), url),
-                title=str(item.get("title") or ""),
-                author=author,
-                published=_iso_text(item.get("date_published") or item.get("date_modified")),
-                updated=_iso_text(item.get("date_modified")),
-                summary_html=_text_or_html(item.get("summary")),
-                content_html=str(item.get("content_html") or "")
-                or _text_or_html(item.get("content_text")),
+                RawEntry(
+                    guid=str(item.get("id") or ""),
+                    url=_clean_url(item.get("url") or item.get("external_url"), url),
+                    title=str(item.get("title") or ""),
+                    author=author,
+                    published=_iso_text(item.get("date_published") or item.get("date_modified")),
+                    updated=_iso_text(item.get("date_modified")),
+                    summary_html=_text_or_html(item.get("summary")),
+                    content_html=str(item.get("content_html") or "")
+                    or _text_or_html(item.get("content_text")),
+                )
             )
         )
     unique, duplicates = _dedupe(entries)
@@ -219,21 +212,14 @@ def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
     )
 
 
-def _make_entry(
-    *,
-    guid: str,
-    url: str,
-    title: str,
-    author: str,
-    published: str | None,
-    updated: str | None,
-    summary_html: str,
-    content_html: str,
-) -> ParsedEntry:
-    guid = normalize_line(guid)
-    title = normalize_line(title)
-    summary_html = strip_controls(summary_html)
-    content_html = strip_controls(content_html)
+def _make_entry(raw: RawEntry) -> ParsedEntry:
+    """The entry cleaned (terminal controls out, names on one line), with its
+    identity, text and hash."""
+    url, published, updated = raw.url, raw.published, raw.updated
+    guid = normalize_line(raw.guid)
+    title = normalize_line(raw.title)
+    summary_html = strip_controls(raw.summary_html)
+    content_html = strip_controls(raw.content_html)
     if guid:
         key = "guid:" + guid
     elif url:
@@ -248,14 +234,14 @@ def _make_entry(
         guid=guid,
         url=url,
         title=title,
-        author=normalize_line(author),
+        author=normalize_line(raw.author),
         published=published,
         updated=updated,
         summary_html=summary_html,
         content_html=content_html,
         feed_text=html_to_text(content_html or summary_html),
         entry_hash=_digest(
-            title, url, author, published or "", updated or "", summary_html, content_html
+            title, url, raw.author, published or "", updated or "", summary_html, content_html
         ),
     )
 

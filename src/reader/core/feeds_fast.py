@@ -88,7 +88,9 @@ class Declined(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RawEntry:
-    """The values _make_entry needs, as feedparser would report them."""
+    """An entry's values as the feed states them (as feedparser would report
+    them): what every way of reading a feed hands feeds._make_entry, and the
+    first fields of the ParsedEntry it makes (declared once, here)."""
 
     guid: str
     url: str

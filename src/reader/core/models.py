@@ -188,6 +188,9 @@ class RefreshProgress:
     feeds_done: int
     pages_total: int  # article pages queued for extraction so far
     pages_done: int
+    # New articles stored and not yet in their stories: the refresh groups
+    # them all at once after its last feed, before it returns.
+    stories_waiting: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,5 +15,8 @@ from typing import Any
 
 def as_tuple(record: Any) -> tuple[type[Any], tuple[Any, ...]]:
     """``__reduce__`` for a slotted dataclass whose fields are all ``__init__``
-    arguments, in the order they are declared (``__slots__`` keeps that order)."""
-    return (type(record), tuple([getattr(record, name) for name in record.__slots__]))
+    arguments: ``__match_args__``, which ``dataclasses`` writes, names them in
+    order, those of a dataclass it extends first (``__slots__`` would name
+    only the class's own)."""
+    kind = type(record)
+    return (kind, tuple([getattr(record, name) for name in kind.__match_args__]))

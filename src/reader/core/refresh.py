@@ -32,7 +32,6 @@ from reader.core.feeds import NotAFeedError, ParsedEntry, ParsedFeed, parse_feed
 from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
 from reader.core.models import ArticleRecord, ExtractionStatus, FeedState
 from reader.core.site_boilerplate import paragraph_keys, remove_boilerplate, site_of
-from reader.core.stories.signature import fingerprint_mentions
 from reader.core.textnorm import strip_controls
 from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
 
@@ -373,16 +372,7 @@ def _analyse(
     as they will be stored: the process that stores then only looks it up."""
     from reader.core.analysis import analyse_records
 
-    analysed = analyse_records(records, feed_title, settings, rules)
-    if not stories:
-        return analysed
-    return [
-        dataclasses.replace(
-            r,
-            fingerprint=fingerprint_mentions(r.title, r.text, r.mentions),
-        )
-        for r in analysed
-    ]
+    return analyse_records(records, feed_title, settings, rules, stories=stories)
 
 
 def _record(

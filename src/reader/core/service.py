@@ -32,7 +32,7 @@ from reader.core.models import (
     RefreshProgress,
 )
 from reader.core.opml import OpmlError, parse_opml, write_opml
-from reader.core.refresh import Counters, Failed, NotModified, Outcome, Pipeline
+from reader.core.refresh import Counters, Failed, Fetched, NotModified, Outcome, Pipeline
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.stories.facade import StoriesFacade
 from reader.core.textnorm import normalize_tag, strip_controls
@@ -40,6 +40,7 @@ from reader.core.urls import UrlError, check_url, shown, typed_url
 
 if TYPE_CHECKING:
     from reader.core.entities.recognizer import Recognizer
+    from reader.core.stories.grouping import StoryBatch
 
 
 class AddError(ValueError):
@@ -216,21 +217,36 @@ class Reader(StoriesFacade):
             tuple(self.store.entity_rules()),
             site_boilerplate=self.store.site_boilerplate,
         )
+        # New articles meet their candidates as each feed is stored; their
+        # stories are written once the last is (stories.grouping.StoryBatch).
+        from reader.core.stories.grouping import StoryBatch
+
+        waiting = StoryBatch() if self.settings.stories.group_on_refresh else None
         try:
             loop.run_until_complete(pipeline.start(due))
             for _ in due:
                 outcome = loop.run_until_complete(pipeline.next_outcome())
-                yield self._store(outcome, pipeline.counters)
+                yield self._store(outcome, pipeline.counters, waiting)
         finally:
             loop.run_until_complete(pipeline.close())
             loop.close()
+        if waiting:
+            self.group_refreshed(waiting)
         retention = self.settings.retention
         self.store.prune(retention.keep_days, keep_unread=retention.keep_unread)
 
-    def _store(self, outcome: Outcome, counters: Counters) -> FeedResult:
+    def _store(
+        self, outcome: Outcome, counters: Counters, waiting: StoryBatch | None
+    ) -> FeedResult:
         state = outcome.state
+        # Written before the progress is made: it counts what waits for stories.
+        new, updated = self._write(outcome, waiting) if isinstance(outcome, Fetched) else (0, 0)
         progress = RefreshProgress(
-            counters.feeds_total, counters.feeds_done, counters.pages_total, counters.pages_done
+            counters.feeds_total,
+            counters.feeds_done,
+            counters.pages_total,
+            counters.pages_done,
+            len(waiting or ()),
         )
         if isinstance(outcome, NotModified):
             self.store.record_not_modified(state.id)
@@ -252,18 +268,6 @@ class Reader(StoriesFacade):
                 progress=progress,
             )
         response, feed = outcome.response, outcome.feed
-        new, updated = self.store.write_feed(
-            state.id,
-            url=response.permanent_url,
-            title=feed.title or state.title,
-            site_url=feed.site_url,
-            etag=response.etag,
-            last_modified=response.last_modified,
-            warning=feed.warning,
-            articles=outcome.records,
-            skipped_keys=outcome.skipped_keys,
-            group_stories=self.settings.stories.group_on_refresh,
-        )
         return FeedResult(
             state.id,
             response.permanent_url or state.url,
@@ -275,6 +279,23 @@ class Reader(StoriesFacade):
             extraction_failures=outcome.extraction_failures,
             skipped_articles=len(outcome.skipped_keys),
             progress=progress,
+        )
+
+    def _write(self, outcome: Fetched, waiting: StoryBatch | None) -> tuple[int, int]:
+        """Store a fetched feed; returns (new, updated)."""
+        state, response, feed = outcome.state, outcome.response, outcome.feed
+        return self.store.write_feed(
+            state.id,
+            url=response.permanent_url,
+            title=feed.title or state.title,
+            site_url=feed.site_url,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            warning=feed.warning,
+            articles=outcome.records,
+            skipped_keys=outcome.skipped_keys,
+            group_stories=self.settings.stories.group_on_refresh,
+            stories_later=waiting,
         )
 
     def _backoff_seconds(self, error_count: int, retry_after: float | None) -> float:

@@ -12,6 +12,7 @@ import dataclasses
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core import clock
 from reader.core.models import ArticleQuery, ArticleRecord
@@ -27,6 +28,9 @@ from reader.core.store.entities import Analysis, write_analyses
 from reader.core.store.feeds import USER_MARKED
 from reader.core.store.queries import article_keys
 from reader.core.store.sites import forget_site_pages, remember_site_paragraphs, site_boilerplate
+
+if TYPE_CHECKING:
+    from reader.core.stories.grouping import Arrival, StoryBatch
 
 # Read state, stars and tags are not named here: an update never touches them.
 _UPSERT_ARTICLE = """
@@ -130,12 +134,20 @@ class ArticleStore(StoreBase):
         articles: Sequence[ArticleRecord],
         skipped_keys: Sequence[str] = (),
         group_stories: bool = True,
+        stories_later: StoryBatch | None = None,
     ) -> tuple[int, int]:
         """Store a fetched feed and its new or changed articles in one transaction.
 
         Returns (new, updated). Read state, stars and tags of updated articles
         are kept: the upsert does not name those columns. `group_stories`:
         put the articles in their stories now (else when stories are asked for).
+        `stories_later`: only the articles already in a story are regrouped
+        now (an edit must not leave a stale story behind); the new ones are
+        added to this batch once committed (meeting their candidates there),
+        for the caller to write with the rest of its refresh
+        (stories.grouping.group_later). If that never happens (the process
+        is killed), they are grouped like articles stored with grouping off,
+        when stories are asked for.
         """
         now = clock.utcnow()
         with self.transaction() as conn:
@@ -230,12 +242,18 @@ class ArticleStore(StoreBase):
             remember_site_paragraphs(
                 conn, [(r.url, r.site_paragraphs) for r in articles if r.site_paragraphs]
             )
+            later: list[Arrival] = []
             if group_stories:
                 # Imported here: grouping uses the store's helpers (a cycle at import).
-                from reader.core.stories.grouping import group_written
+                from reader.core.stories import grouping
 
-                # In this transaction, so a story never misses an article.
-                group_written(conn, [(ids[record.key], record) for record in articles])
+                arriving = grouping.arrivals(conn, [(ids[r.key], r) for r in articles])
+                if stories_later is not None:
+                    grouped = grouping.in_stories(conn, [ids[key] for key in stored])
+                    later = [a for a in arriving if a.article_id not in grouped]
+                    arriving = [a for a in arriving if a.article_id in grouped]
+                # In this transaction, so a story never keeps a stale member.
+                grouping.group_articles(conn, arriving)
             # Filtered out at ingest: remembered like pruned articles, so the
             # next refresh neither stores nor re-fetches them.
             conn.executemany(
@@ -248,6 +266,8 @@ class ArticleStore(StoreBase):
         # Committed: these ids exist now (entities are never deleted), so the
         # next feeds skip looking them up. Not kept if the transaction failed.
         self._entity_ids = entity_ids
+        if stories_later is not None and later:
+            stories_later.add(self.conn, later)
         return new, updated
 
     def prune(self, keep_days: int, *, keep_unread: bool = True) -> int:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from reader.core.config import Settings
     from reader.core.store import Store
     from reader.core.stories.digest import Digest
+    from reader.core.stories.grouping import StoryBatch
     from reader.core.stories.queries import Story
     from reader.core.stories.watchlist import Follow
 
@@ -43,6 +44,14 @@ class StoriesFacade:
                 group_articles(conn, fingerprint_stored(conn, ids))
             done += len(ids)
         return done
+
+    def group_refreshed(self, waiting: StoryBatch) -> None:
+        """Group, in one transaction, the new articles a refresh stored
+        (write_feed's `stories_later`)."""
+        from reader.core.stories.grouping import group_later
+
+        with self.store.transaction() as conn:
+            group_later(conn, waiting)
 
     def stories(self, since: str | None = None, limit: int | None = None) -> list[Story]:
         """Stories with an article dated since `since` ("1d", "12h", a date;

@@ -16,18 +16,25 @@ kind of key are then checked by estimated Jaccard similarity and entity
 agreement.
 
 The signature and keys are made in the refresh's worker processes
-(signature.Fingerprint, carried with the article); here, in the process that
-stores, a feed's articles are looked up with two queries each and written
-with a few batched statements in the feed's transaction.
+(signature.Fingerprint, carried with the article). Here, in the process that
+stores, a refresh's new articles meet their candidates as each feed is
+stored (StoryBatch: the refresh's earlier articles in memory, the archive
+through the index, only for the keys it holds) and are written once, after
+the last feed, in one transaction (group_later); an edited article is
+regrouped in its feed's own transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from array import array
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from heapq import nlargest
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from reader.core import clock
@@ -77,6 +84,8 @@ KEEP_AFTER_EDIT = 0.25
 # a chip maker) make the same kind of flood through the entity keys.
 MAX_CANDIDATES = 10
 MAX_ENTITY_CANDIDATES = 10
+# SQLite's page cache while a refresh's batch is grouped, in KiB.
+BATCH_CACHE_KIB = 32 * 1024
 # Days either side of an article's day that each kind of key is looked up in.
 _BAND_REACH = NEAR_DUPLICATE_WINDOW.days + 1
 _TRIO_REACH = SAME_EVENT_WINDOW.days + 1
@@ -183,6 +192,105 @@ def _matches(
     ).fetchall()
 
 
+def _indexed(conn: sqlite3.Connection, keys: Iterable[int]) -> set[int]:
+    """Which of the keys the stored index holds at all. Most keys of a new
+    article are its own (real news shares a band with about two articles),
+    so this one pass spares nearly every per-article lookup; a first refresh
+    into an empty archive makes none."""
+    found: set[int] = set()
+    for chunk, marks in in_chunks(sorted(set(keys))):
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT DISTINCT key FROM story_keys WHERE key IN ({marks})", chunk
+            )
+        )
+    return found
+
+
+class _BatchIndex:
+    """The batch's own keys, in memory: each key's (day, article id) rows
+    sorted by day, so a lookup takes a window of days with two bisections.
+    Counting what the batch shares here, rather than through SQLite, spares
+    a query and ~44 scattered index writes per article."""
+
+    def __init__(self) -> None:
+        self.days: dict[int, list[int]] = {}
+        self.ids: dict[int, list[int]] = {}
+
+    def shared(self, keys: Sequence[int], day: int, reach: int) -> Counter[int]:
+        """How many of the keys each indexed article within `reach` days holds."""
+        found: list[list[int]] = []
+        for key in keys:
+            days = self.days.get(key)
+            if days is not None:
+                lo, hi = bisect_left(days, day - reach), bisect_right(days, day + reach)
+                if lo < hi:
+                    found.append(self.ids[key][lo:hi])
+        return Counter(chain.from_iterable(found))
+
+    def add(self, keys: Iterable[int], day: int, article_id: int) -> None:
+        for key in keys:
+            days = self.days.get(key)
+            if days is None:
+                self.days[key], self.ids[key] = [day], [article_id]
+            else:
+                at = bisect_right(days, day)
+                days.insert(at, day)
+                self.ids[key].insert(at, article_id)
+
+
+def _best(counts: dict[int, int], limit: int) -> list[int]:
+    """The `limit` articles sharing the most keys, ties to the lower id: the
+    order the SQL lookup (`_matches`) ranks them in."""
+    if len(counts) <= limit:
+        return list(counts)
+    # The bar is found in C; only the ties at it need sorting by id.
+    bar = nlargest(limit, counts.values())[-1]
+    above = [i for i, n in counts.items() if n > bar]
+    return above + sorted(i for i, n in counts.items() if n == bar)[: limit - len(above)]
+
+
+def _candidates(
+    conn: sqlite3.Connection,
+    changed: Sequence[Arrival],
+    days: dict[int, int],
+    batch: _BatchIndex | None = None,
+) -> dict[int, dict[int, bool]]:
+    """(article id, found through the text's bands) of each arrival's
+    candidates: what it would meet taken alone in id order, i.e. the stored
+    articles and the batch's earlier arrivals (those in `batch`, and those
+    before it in `changed`, added to `batch`), at most MAX_CANDIDATES (and
+    MAX_ENTITY_CANDIDATES) of each kind, the most keys shared first."""
+    archived = _indexed(
+        conn, (key for a in changed for key in (*a.fingerprint.bands, *a.fingerprint.trios))
+    )
+    batch = batch if batch is not None else _BatchIndex()
+    candidates: dict[int, dict[int, bool]] = {}
+    for arrival in changed:
+        found, day = arrival.fingerprint, days[arrival.article_id]
+        ranked = []
+        for keys, reach, limit in (
+            (found.trios, _TRIO_REACH, MAX_ENTITY_CANDIDATES),
+            (found.bands, _BAND_REACH, MAX_CANDIDATES),
+        ):
+            counts = batch.shared(keys, day, reach)
+            stored = [key for key in keys if key in archived]
+            if stored:
+                # The stored and the batch's articles are apart: the best of
+                # both together are among the best of each.
+                counts.update(dict(_matches(conn, stored, day, reach, limit)))
+            ranked.append(_best(counts, limit))
+        names, texts = ranked
+        picked = dict.fromkeys(names, False)
+        picked.update(dict.fromkeys(texts, True))
+        candidates[arrival.article_id] = picked
+        # Indexed right after its lookup: the next arrivals of the batch find
+        # it, as if they came one by one.
+        batch.add((*found.bands, *found.trios), day, arrival.article_id)
+    return candidates
+
+
 class _Joins:
     """Union-find over the batch's articles ("a", id) and stored stories
     ("s", id): what each arrival is linked to."""
@@ -203,11 +311,16 @@ class _Joins:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def group_articles(conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
+def group_articles(
+    conn: sqlite3.Connection,
+    arrivals: Sequence[Arrival],
+    met: dict[int, dict[int, bool]] | None = None,
+) -> None:
     """Put each stored (new or changed) article in its story, inside the
     caller's transaction: the same result as taking the articles one by one
     in id order (each meeting the stored articles and those before it), with
-    the writes batched."""
+    the writes batched. `met`: the new articles' candidates, found already
+    (StoryBatch)."""
     by_id = {a.article_id: a for a in arrivals}
     ordered = [by_id[i] for i in sorted(by_id)]
     before = _members(conn, by_id)
@@ -221,22 +334,24 @@ def group_articles(conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> Non
     for chunk, marks in in_chunks(edited):
         # Out of the index while looking, so an article does not find itself.
         conn.execute(f"DELETE FROM story_keys WHERE article_id IN ({marks})", chunk)
-    # (article id, found through the text's bands) of each arrival's candidates.
-    candidates: dict[int, dict[int, bool]] = {}
-    for arrival in changed:
-        found = arrival.fingerprint
-        day = members[arrival.article_id].when.toordinal()
-        texts = _matches(conn, found.bands, day, _BAND_REACH, MAX_CANDIDATES)
-        names = _matches(conn, found.trios, day, _TRIO_REACH, MAX_ENTITY_CANDIDATES)
-        picked = {article_id: False for article_id, _ in names}
-        picked.update((article_id, True) for article_id, _ in texts)
-        candidates[arrival.article_id] = picked
-        # Indexed right after its lookup: the next arrivals of the batch find
-        # it there, as if they came one by one.
-        conn.executemany(
-            "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
-            [(key, day, arrival.article_id) for key in (*found.bands, *found.trios)],
-        )
+    days = {a.article_id: members[a.article_id].when.toordinal() for a in changed}
+    if met is None:
+        candidates = _candidates(conn, changed, days)
+    else:
+        candidates = {a.article_id: met[a.article_id] for a in changed}
+    # The batch's keys are written once, after every lookup, in article
+    # order: the rows of the article index then go to its end, one after the
+    # other, and the key index's pages are each dirtied once for the whole
+    # batch rather than once per feed's commit (sorting by key first was
+    # slower: /tmp A/B in docs/benchmarks.md, "Issue 12, fourth pass").
+    conn.executemany(
+        "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
+        [
+            (key, days[a.article_id], a.article_id)
+            for a in changed
+            for key in (*a.fingerprint.bands, *a.fingerprint.trios)
+        ],
+    )
     stored = _members(
         conn, {i for found in candidates.values() for i in found if i not in changed_ids}
     )
@@ -358,10 +473,12 @@ def _write(
         )
 
 
-def group_written(conn: sqlite3.Connection, written: Sequence[tuple[int, ArticleRecord]]) -> None:
-    """Group the articles a feed's write just stored, as (id, record), in its
-    transaction. Records carry their fingerprint from the refresh's workers;
-    one without (its analysis job timed out, a test's record) is fingerprinted
+def arrivals(
+    conn: sqlite3.Connection, written: Sequence[tuple[int, ArticleRecord]]
+) -> list[Arrival]:
+    """The articles a feed's write just stored, as (id, record), ready to
+    group. Records carry their fingerprint from the refresh's workers; one
+    without (its analysis job timed out, a test's record) is fingerprinted
     here from the same title, text and mentions."""
     dates: dict[int, str] = {}
     for chunk, marks in in_chunks([article_id for article_id, _ in written]):
@@ -369,18 +486,72 @@ def group_written(conn: sqlite3.Connection, written: Sequence[tuple[int, Article
         dates.update(
             conn.execute(f"SELECT id, sort_date FROM articles WHERE id IN ({marks})", chunk)
         )
-    group_articles(
-        conn,
-        [
-            Arrival(
-                article_id,
-                record.fingerprint
-                or fingerprint_mentions(record.title, record.text, record.mentions),
-                dates[article_id],
+    return [
+        Arrival(
+            article_id,
+            record.fingerprint or fingerprint_mentions(record.title, record.text, record.mentions),
+            dates[article_id],
+        )
+        for article_id, record in written
+    ]
+
+
+def in_stories(conn: sqlite3.Connection, article_ids: Sequence[int]) -> set[int]:
+    """Which of the articles are in a story."""
+    found: set[int] = set()
+    for chunk, marks in in_chunks(list(article_ids)):
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT article_id FROM story_articles WHERE article_id IN ({marks})", chunk
             )
-            for article_id, record in written
-        ],
-    )
+        )
+    return found
+
+
+class StoryBatch:
+    """A refresh's new articles, waiting for their stories. Each feed's are
+    added once it is stored, and meet the archive and the articles added
+    before them there and then, in the process that stores, while the
+    workers still parse the next feeds; only the writes wait for group_later,
+    after the last feed. Articles must be added in id order (a refresh
+    stores its feeds one after another, so they are)."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[Arrival] = []
+        self.met: dict[int, dict[int, bool]] = {}
+        self._index = _BatchIndex()
+
+    def __len__(self) -> int:
+        return len(self.arrivals)
+
+    def add(self, conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
+        ordered = sorted(arrivals, key=lambda a: a.article_id)
+        days = {a.article_id: _parse(a.sort_date).toordinal() for a in ordered}
+        self.met.update(_candidates(conn, ordered, days, self._index))
+        self.arrivals.extend(ordered)
+
+
+def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
+    """Group, in the caller's transaction, the articles a refresh stored
+    without grouping them (write_feed's `stories_later`): one transaction for
+    the whole refresh, its index rows written together. An article gone since
+    (unsubscribed meanwhile) is left out, and so are the links through it;
+    one grouped meanwhile (stories asked for during the refresh) is unchanged
+    and left as it is."""
+    present: set[int] = set()
+    for chunk, marks in in_chunks([a.article_id for a in waiting.arrivals]):
+        present.update(
+            row[0] for row in conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+        )
+    # A whole refresh's index rows (44 an article) dirty more pages than
+    # SQLite's default cache (2 MB) holds: raised for this batch only.
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-BATCH_CACHE_KIB}")
+    try:
+        group_articles(conn, [a for a in waiting.arrivals if a.article_id in present], waiting.met)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def fingerprint_stored(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[Arrival]:

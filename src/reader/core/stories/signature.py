@@ -47,6 +47,7 @@ ENTITIES_PER_KEY = 3
 _WORD = re.compile(r"\w+")
 _MASK32 = 0xFFFFFFFF
 _MERSENNE61 = (1 << 61) - 1
+_MIX_PRIME = 0x100000001B3
 _PACK = struct.Struct(f"<{BINS}I")
 
 
@@ -75,16 +76,20 @@ def signature_of(hashes: set[int]) -> bytes | None:
     # the loops run in C, three times faster than comparing bin by bin.
     ordered = sorted(hashes, reverse=True)
     smallest = dict(zip([h % BINS for h in ordered], [h // BINS for h in ordered], strict=True))
-    minima = [smallest.get(slot) for slot in range(BINS)]
-    filled: list[int] = []
-    for slot in range(BINS):
-        # Densification: an empty bin borrows the next filled bin's value,
-        # mixed with the distance so borrowed values rarely equal real ones.
-        for distance in range(BINS):
-            found = minima[(slot + distance) % BINS]
-            if found is not None:
-                filled.append((found + distance * 0x9E3779B1) & _MASK32)
-                break
+    # Densification: an empty bin borrows the next filled bin's value (to its
+    # right, wrapping round), mixed with the distance so borrowed values
+    # rarely equal real ones. One pass from the right, starting at the last
+    # filled bin so the wrap is known (a short text leaves most bins empty,
+    # and searching rightwards from each cost a feed item ~70 us).
+    last = max(smallest)
+    value, at = smallest[last], last + BINS
+    filled = [0] * BINS
+    for slot in range(last + BINS - 1, last - 1, -1):
+        bin_ = slot % BINS
+        found = smallest.get(bin_)
+        if found is not None:
+            value, at = found, slot
+        filled[bin_] = (value + (at - slot) * 0x9E3779B1) & _MASK32
     return _PACK.pack(*filled)
 
 
@@ -115,7 +120,7 @@ def containment(jaccard: float, size_a: int, size_b: int) -> float:
 def _mix(values: Iterable[int], seed: int) -> int:
     key = seed
     for value in values:
-        key = (key * 0x100000001B3 + value + 1) % _MERSENNE61
+        key = (key * _MIX_PRIME + value + 1) % _MERSENNE61
     return key
 
 
@@ -125,10 +130,12 @@ def band_keys(packed: bytes) -> list[int]:
     Two texts share a band key with probability 1 - (1 - J^r)^b for Jaccard
     J: with r=3, b=40, about 0.85 at J=0.35, 0.996 at J=0.5 and 0.04 at 0.1.
     """
-    values = unpack(packed)
+    v = unpack(packed)
+    # _mix(v[3b : 3b + 3], b + 1), unrolled: a call per band cost more than its sums.
+    p, m = _MIX_PRIME, _MERSENNE61
     return [
-        _mix(values[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND], band + 1)
-        for band in range(BANDS)
+        (((((b + 1) * p + v[r] + 1) % m * p + v[r + 1] + 1) % m) * p + v[r + 2] + 1) % m
+        for b, r in enumerate(range(0, BINS, ROWS_PER_BAND))
     ]
 
 

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
 from reader.core.models import FeedResult
-from reader.wording import plural
+from reader.wording import grouping_note, plural
 
 
 class RefreshStatus(Horizontal):
@@ -38,6 +38,7 @@ class RefreshStatus(Horizontal):
         text = f"Refreshing: {p.feeds_done}/{plural(p.feeds_total, 'feed')}"
         if p.pages_total:
             text += f" · {p.pages_done}/{plural(p.pages_total, 'article')} extracted"
+        text += grouping_note(p.stories_waiting, p.feeds_done, p.feeds_total)
         self.query_one("#status-text", Static).update(Content(text))
 
     def finished(self) -> None:

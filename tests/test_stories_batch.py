@@ -1,0 +1,280 @@
+"""A refresh's new articles meet their candidates as each feed is stored and
+get their stories once, after its last feed (stories.grouping.StoryBatch,
+group_later): the same stories as grouping each article as it is stored,
+whatever the feeds and refreshes; said in the progress;
+and a refresh that stops before leaves its articles for later, losing none.
+Real SQLite files and loopback feeds."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from conftest import make_settings
+from loopback import LoopbackServer, rss
+from reader.core.service import make_reader
+from reader.core.store import ArticleRecord, Store
+from reader.core.stories import grouping
+from reader.core.stories.grouping import MAX_CANDIDATES, StoryBatch, group_later
+from records import record, write
+from story_texts import CHIP, EARNINGS, ROBOTS, body, syndicated
+
+# Templated items (two sentences from a few stock phrases, as generated or bot
+# feeds have): their band keys are shared by dozens of articles, so which
+# candidates each article meets is decided by the caps, the one place where
+# the arrival order could show.
+_WHO = ["Northwind", "Helio", "Quarry", "Bluefin", "Cobalt", "Marrow"]
+_DID = ["unveiled a model", "delayed a chip", "paused a rollout", "priced a service"]
+_HOW = [
+    "after months of speculation among its partners and rivals",
+    "in a statement sent to customers late on Tuesday evening",
+    "which critics say arrives too late for most of its users",
+    "while competitors remain cautious about the same market",
+]
+
+
+def _templated(rng: random.Random) -> str:
+    return " ".join(
+        f"{rng.choice(_WHO)} {rng.choice(_DID)} {rng.choice(_HOW)}, its chief executive said "
+        f"on day {rng.randint(1, 9)}."
+        for _ in range(2)
+    )
+
+
+def _records() -> list[ArticleRecord]:
+    rng = random.Random(12)
+    texts = [
+        body(CHIP),
+        syndicated(CHIP, drop=2),
+        body(CHIP[:3]),
+        body(EARNINGS),
+        syndicated(EARNINGS, drop=4),
+        body(ROBOTS[:2]),
+        body(ROBOTS),
+        body(ROBOTS[2:]),
+    ]
+    texts += [_templated(rng) for _ in range(60)]
+    rng.shuffle(texts)
+    return [
+        record(
+            f"k{n}",
+            text,
+            title=f"Item {n}",
+            published=f"2026-03-{1 + n % 5:02d}T{8 + n % 12:02d}:00:00Z",
+        )
+        for n, text in enumerate(texts)
+    ]
+
+
+def _stored(store: Store) -> tuple[set[frozenset[str]], set[tuple[int, int, str]]]:
+    """The stories (as sets of article keys) and the index rows (by article key)."""
+    groups: dict[int, set[str]] = {}
+    for key, story in store.conn.execute(
+        "SELECT a.key, s.story_id FROM articles a JOIN story_articles s ON s.article_id = a.id"
+    ):
+        groups.setdefault(story, set()).add(key)
+    index = {
+        (row[0], row[1], row[2])
+        for row in store.conn.execute(
+            "SELECT k.key, k.day, a.key FROM story_keys k JOIN articles a ON a.id = k.article_id"
+        )
+    }
+    return {frozenset(g) for g in groups.values()}, index
+
+
+def _one_by_one(path: Path, records: list[ArticleRecord]) -> Store:
+    store = Store(path)
+    feed_id, _ = store.add_feed("https://news.example/feed")
+    for r in records:
+        write(store, feed_id, r)  # grouped in its own write, as before
+    return store
+
+
+def _in_refreshes(
+    path: Path, records: list[ArticleRecord], feed_size: int, refreshes: list[int], now: int
+) -> Store:
+    """The first `now` records grouped as they are written (the archive), the
+    rest written `feed_size` a feed by refreshes of the given numbers of
+    feeds (the last takes what is left), each grouping its own at its end."""
+    store = Store(path)
+    feed_id, _ = store.add_feed("https://news.example/feed")
+    for r in records[:now]:
+        write(store, feed_id, r)
+    rest = records[now:]
+    feeds = [rest[start : start + feed_size] for start in range(0, len(rest), feed_size)]
+    sizes = iter(refreshes)
+    while feeds:
+        size = next(sizes, len(feeds))
+        waiting = StoryBatch()
+        for feed in feeds[:size]:
+            write(store, feed_id, *feed, stories_later=waiting)
+        feeds = feeds[size:]
+        # Met as each feed was stored; only the writes wait.
+        assert set(waiting.met) == {a.article_id for a in waiting.arrivals}
+        grouped = store.conn.execute("SELECT count(*) FROM story_articles").fetchone()[0]
+        assert grouped == len(records) - len(waiting) - sum(map(len, feeds))
+        with store.transaction() as conn:
+            group_later(conn, waiting)
+    return store
+
+
+@pytest.mark.parametrize("cap", [MAX_CANDIDATES, 2, 1])
+def test_grouping_later_in_any_batches_gives_the_stories_of_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    # Tighter caps than the real one make which candidates an article meets
+    # decide more pairs: the batches must still not change any of them.
+    monkeypatch.setattr(grouping, "MAX_CANDIDATES", cap)
+    monkeypatch.setattr(grouping, "MAX_ENTITY_CANDIDATES", cap)
+    records = _records()
+    reference = _one_by_one(tmp_path / "one.db", records)
+    expected = _stored(reference)
+    # The data makes the caps matter: some article shares a band with more
+    # articles than it may compare.
+    crowded = reference.conn.execute(
+        """SELECT max(n) FROM (SELECT k.article_id, count(DISTINCT o.article_id) AS n
+           FROM story_keys k JOIN story_keys o ON o.key = k.key AND o.article_id != k.article_id
+           WHERE k.key >= 0 GROUP BY k.article_id)"""
+    ).fetchone()[0]
+    assert crowded > MAX_CANDIDATES
+    multi = [g for g in expected[0] if len(g) > 1]
+    assert len(multi) >= 3  # the copies found one another
+    reference.close()
+    for n, (feed_size, refreshes, now) in enumerate(
+        [
+            (len(records), [], 0),  # one feed, one refresh
+            (20, [], 0),  # feeds of 20, one refresh
+            (7, [1, 2, 3, 1], 0),  # refreshes of odd sizes
+            (9, [], 30),  # into an archive grouped as it came
+            (1, [25, 14], 11),
+        ]
+    ):
+        store = _in_refreshes(tmp_path / f"b{n}.db", records, feed_size, refreshes, now)
+        assert _stored(store) == expected, (feed_size, refreshes, now)
+        store.close()
+
+
+@pytest.mark.parametrize("cap", [MAX_CANDIDATES, 3, 1])
+def test_an_article_meets_in_memory_the_candidates_the_index_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    """The batch's in-memory lookup ranks candidates as the SQL lookup of
+    the stored index does (most keys shared, ties to the lower id), so a
+    batch meets what its articles would meet stored one by one."""
+    monkeypatch.setattr(grouping, "MAX_CANDIDATES", cap)
+    monkeypatch.setattr(grouping, "MAX_ENTITY_CANDIDATES", cap)
+    store = _one_by_one(tmp_path / "ref.db", _records())
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM articles ORDER BY id")]
+    arrivals = grouping.fingerprint_stored(store.conn, ids)
+    days = {a.article_id: grouping._parse(a.sort_date).toordinal() for a in arrivals}
+    empty = Store(tmp_path / "empty.db")
+    in_memory = grouping._candidates(empty.conn, arrivals, days)
+    indexed = Store(tmp_path / "indexed.db")
+    capped = 0  # articles that met as many candidates through text as the cap allows
+    for arrival in arrivals:
+        [(_, through_index)] = grouping._candidates(indexed.conn, [arrival], days).items()
+        assert in_memory[arrival.article_id] == through_index
+        capped += sum(through_index.values()) == cap
+        indexed.conn.executemany(
+            "INSERT INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",
+            [
+                (key, days[arrival.article_id], arrival.article_id)
+                for key in (*arrival.fingerprint.bands, *arrival.fingerprint.trios)
+            ],
+        )
+        indexed.conn.commit()
+    assert capped > len(arrivals) // 4
+    for s in (store, empty, indexed):
+        s.close()
+
+
+def test_grouping_later_skips_articles_gone_or_grouped_meanwhile(tmp_path: Path) -> None:
+    records = _records()[:12]
+    store = Store(tmp_path / "gone.db")
+    feeds = [store.add_feed(f"https://f{i}.example/feed")[0] for i in range(2)]
+    waiting = StoryBatch()
+    write(store, feeds[0], *records[:6], stories_later=waiting)
+    write(store, feeds[1], *records[6:], stories_later=waiting)
+    store.remove_feed(feeds[0])  # unsubscribed while the refresh ran
+    with store.transaction() as conn:
+        grouping.group_articles(conn, waiting.arrivals[6:8])  # stories asked for meanwhile
+        group_later(conn, waiting)
+    expected, _ = _stored(_one_by_one(tmp_path / "one.db", records[6:]))
+    assert _stored(store)[0] == expected
+    store.close()
+
+
+def _feed(items: list[tuple[str, str]]) -> bytes:
+    return rss(
+        [
+            {
+                "title": f"Title {guid}",
+                "guid": guid,
+                "link": f"https://news.example/{guid}",
+                "description": text,
+                "pubDate": "Tue, 03 Mar 2026 10:00:00 GMT",
+            }
+            for guid, text in items
+        ]
+    )
+
+
+def test_a_refresh_groups_after_its_last_feed_and_says_so(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    texts = [
+        [("a1", body(CHIP)), ("a2", body(ROBOTS))],
+        [("b1", syndicated(CHIP, drop=1))],
+        [("c1", body(EARNINGS)), ("c2", syndicated(ROBOTS, drop=2))],
+    ]
+    reader = make_reader(make_settings(tmp_path, extract=False))
+    for n, items in enumerate(texts):
+        reader.add_feed(server.add(f"/f{n}.xml", body=_feed(items)), discover=False)
+    grouped_while_running = []
+    results = []
+    for result in reader.refresh():
+        results.append(result)
+        count = reader.store.conn.execute("SELECT count(*) FROM story_articles")
+        grouped_while_running.append(count.fetchone()[0])
+    # Stored feed by feed, grouped only once the last is stored, before the
+    # refresh returns; each result says how many wait.
+    assert grouped_while_running == [0, 0, 0]
+    assert [r.progress.stories_waiting for r in results] == [
+        sum(r.new for r in results[: i + 1]) for i in range(3)
+    ]
+    assert results[-1].progress.stories_waiting == 5
+    assert results[-1].progress.feeds_done == results[-1].progress.feeds_total == 3
+    grouped = {
+        frozenset(s.articles[i].title for i in range(len(s.articles))) for s in reader.stories()
+    }
+    assert frozenset({"Title a1", "Title b1"}) in grouped
+    assert frozenset({"Title a2", "Title c2"}) in grouped
+    assert reader.group_pending() == 0
+    reader.close()
+
+
+def test_a_refresh_stopped_before_grouping_leaves_its_articles_for_later(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    # Three copies of one story: whichever two feeds come first make one story.
+    items = [
+        [("a1", body(CHIP))],
+        [("b1", syndicated(CHIP, drop=1))],
+        [("c1", syndicated(CHIP, drop=3))],
+    ]
+    reader = make_reader(make_settings(tmp_path, extract=False))
+    for n, feed in enumerate(items):
+        reader.add_feed(server.add(f"/s{n}.xml", body=_feed(feed)), discover=False)
+    refresh = reader.refresh()
+    stored = [next(refresh), next(refresh)]
+    refresh.close()  # as the app's cancel does: the rest of the refresh is dropped
+    articles = reader.store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert articles == sum(r.new for r in stored) == 2
+    assert reader.store.conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 0
+    # Nothing stored is lost: the articles are grouped when stories are asked for.
+    [story] = reader.stories()
+    assert len(story.articles) == 2
+    assert reader.group_pending() == 0
+    reader.close()
