@@ -81,7 +81,16 @@ from loopback import LoopbackServer, Route, rss  # noqa: E402
 
 DEFAULT_READER = Path(sys.executable).parent / "reader"
 DEFAULT_LEMON24 = Path("/work/peers/lemon24/bin/python")
-DEFAULT_PAGES = REPO_ROOT.parent / "shared/corpora/extraction/article-extraction-benchmark"
+# The shared corpora sit beside the checkout, or beside the folder holding it when
+# the checkout is a git worktree (wt/NAME): either is the default.
+DEFAULT_PAGES = next(
+    (
+        folder / "shared/corpora/extraction/article-extraction-benchmark"
+        for folder in (REPO_ROOT.parent, REPO_ROOT.parent.parent)
+        if (folder / "shared/corpora/extraction/article-extraction-benchmark/html").is_dir()
+    ),
+    REPO_ROOT.parent / "shared/corpora/extraction/article-extraction-benchmark",
+)
 INSTALL_LEMON24 = (
     "python3 -m venv /work/peers/lemon24 && /work/peers/lemon24/bin/pip install 'reader[cli]'"
 )
@@ -858,7 +867,7 @@ def print_report(
     else:
         full = ours_extract.first_s()
         print(
-            f"- {verdict(full < 90)} full first refresh with extraction under 90 s: "
+            f"- {verdict(full <= 60)} full first refresh with extraction at most 60 s: "
             f"{full:.1f} s ({ours_extract.note})"
         )
     peak = max(ours.peak_rss(), ours_extract.peak_rss())

@@ -203,6 +203,82 @@ def test_extract_page_keeps_the_balanced_reading_when_the_precise_one_is_nearly_
     assert page.text.count(sentence) == 8
 
 
+# --- what is taken out before trafilatura reads the page (_drop_never_kept) ----------
+
+FORUM_POSTS = [
+    "Has anyone measured how long the new Vellmar barriers take to close during a surge tide?",
+    "I watched them last winter from the northern pier: a little under four minutes each time.",
+    "The old gates needed forty minutes, so the difference matters a great deal for the ferries.",
+    "The engineers' report says three minutes and forty seconds with both barriers lifting.",
+]
+
+
+def forum_thread(*, declared: bool) -> bytes:
+    posts = "".join(
+        f'<div class="comment"><span class="user">User{i}</span><p>{text}</p></div>'
+        for i, text in enumerate(FORUM_POSTS)
+    )
+    json_ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "DiscussionForumPosting", "headline": "Barrier timing"}</script>'
+    )
+    return f"""<!DOCTYPE html><html><head><title>Barrier timing</title>
+{json_ld if declared else ""}<script>var tracking = 1;</script></head><body>
+<nav><a href="/">Forum home</a> <a href="/rules">Rules</a></nav>
+<main><h1>Barrier timing</h1>
+<p>A question from the harbour forum about the tidal barriers.</p>
+<div class="comments">{posts}</div></main>
+<footer><p>Forum rules apply to every thread.</p></footer></body></html>""".encode()
+
+
+def test_a_forum_thread_declared_in_the_head_keeps_its_posts() -> None:
+    # The posts sit in comment containers, which the precise pass prunes; the
+    # balanced re-read keeps them only if it still sees the page's JSON-LD saying
+    # it is a forum thread, which lives in the <head> with scripts that go.
+    declared = extract_page(forum_thread(declared=True), "https://forum.example/t/1")
+    assert declared is not None
+    assert all(post in declared.text for post in FORUM_POSTS)
+    undeclared = extract_page(forum_thread(declared=False), "https://forum.example/t/1")
+    assert undeclared is not None
+    assert not any(post in undeclared.text for post in FORUM_POSTS)
+
+
+def test_an_article_inside_a_form_is_still_read() -> None:
+    # Some sites wrap the whole page in one <form> (ASP.NET WebForms): trafilatura
+    # keeps a form that holds most of the page's text, so it must reach it.
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY_PARAGRAPHS)
+    html = f"""<html><head><title>Vellmar votes</title></head><body>
+<form id="aspnetForm" action="/article.aspx" method="post">
+<input type="hidden" name="__VIEWSTATE" value="dDwtMTA4MzE0MjEzOTs7Pg==">
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Vellmar votes</h1>{paragraphs}</article>
+<button type="submit">Search</button></form></body></html>""".encode()
+    page = extract_page(html, "https://herald.example/article.aspx")
+    assert page is not None
+    assert all(text in page.text for text in BODY_PARAGRAPHS)
+    assert "Search" not in page.text
+
+
+def test_text_after_an_element_taken_out_stays_in_its_sentence() -> None:
+    # An inline button, icon or date inside a paragraph goes; the words after it
+    # (its "tail" in the tree) stay where they were.
+    sentence = (
+        "<p>Engineers said the barriers would close in under "
+        '<time datetime="2026-03-14">four</time>minutes, <button>Share</button>against '
+        '<svg viewBox="0 0 1 1"><path d="M0 0"/></svg>the forty minutes the present gates '
+        "need, which matters during sudden storm surges on the estuary.</p>"
+    )
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY_PARAGRAPHS[:3])
+    html = f"<html><body><article>{paragraphs}{sentence}</article></body></html>".encode()
+    page = extract_page(html, "https://herald.example/c")
+    assert page is not None
+    assert (
+        "Engineers said the barriers would close in under minutes, against the forty minutes"
+        in page.text
+    )
+    assert "Share" not in page.text
+
+
 def test_html_to_text_paragraphs_become_blank_line_separated() -> None:
     assert html_to_text("<p>First paragraph.</p><p>Second paragraph.</p>") == (
         "First paragraph.\n\nSecond paragraph."
