@@ -16,6 +16,7 @@ from reader.core.store import ArticleQuery
 from reader.tui.app import ReaderApp
 from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlDialog
 from reader.tui.screens.main import MainScreen
+from reader.tui.widgets.refresh_status import RefreshStatus
 from tui.helpers import Notes, app_settings, core, screen_text, settle, wait_until
 
 pytestmark = pytest.mark.anyio
@@ -197,3 +198,23 @@ async def test_a_crash_is_one_line_and_a_non_zero_exit_code(
         "reader: unexpected error (RuntimeError: something [bold]nobody[/] expected);"
         " rerun with --debug to see the traceback"
     )
+
+
+@pytest.mark.anyio
+async def test_a_refresh_ending_while_the_screen_is_taken_down_does_not_crash(
+    demo: Settings, make_app: MakeApp
+) -> None:
+    # Quitting as a refresh ends: the refresh thread's last messages can be handled
+    # after the screen's widgets went (seen as NoMatches for the status line in a
+    # loaded test run). Taking the status line down by hand makes that moment
+    # certain instead of a race.
+    app = make_app(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        await main.query_one(RefreshStatus).remove()
+        main.refresh_started("Refreshing…")
+        main.refresh_finished()
+        await pilot.pause()
+        assert app.return_code is None  # still running: nothing raised

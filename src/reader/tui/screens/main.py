@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
@@ -703,25 +705,39 @@ class MainScreen(AnnotatingScreen):
 
     # -- refresh progress ----------------------------------------------------------
 
-    def refresh_started(self, total_label: str) -> None:
+    def _while_shown(self, update: Callable[[], None]) -> None:
+        """Apply a refresh's update unless the screen is not, or no longer, drawn.
+
+        The refresh runs in a thread: when the user quits as it ends, its last
+        messages can arrive after the screen's widgets were taken down, and a
+        status line that is gone needs no update (it must not crash the exit).
+        """
         if not self.is_mounted:
             return
-        self.query_one(RefreshStatus).started(total_label)
+        try:
+            update()
+        except NoMatches:
+            return
+
+    def refresh_started(self, total_label: str) -> None:
+        self._while_shown(lambda: self.query_one(RefreshStatus).started(total_label))
 
     def refresh_progress(self, result: FeedResult) -> None:
-        if not self.is_mounted:
-            return
-        self.query_one(RefreshStatus).progress(result)
-        now = time.monotonic()
-        if now - self._last_reload > RELOAD_EVERY:
-            self._last_reload = now
-            self.reload_views()
+        def update() -> None:
+            self.query_one(RefreshStatus).progress(result)
+            now = time.monotonic()
+            if now - self._last_reload > RELOAD_EVERY:
+                self._last_reload = now
+                self.reload_views()
+
+        self._while_shown(update)
 
     def refresh_finished(self) -> None:
-        if not self.is_mounted:
-            return
-        self.query_one(RefreshStatus).finished()
-        self.reload_views()
+        def update() -> None:
+            self.query_one(RefreshStatus).finished()
+            self.reload_views()
+
+        self._while_shown(update)
 
     def reload_views(self) -> None:
         if not self.is_mounted:
