@@ -97,6 +97,54 @@ def test_the_best_label_needs_its_margin_over_not_a_name() -> None:
     assert model.decide(["n1=said"], base=[5.0, 0, 0, 0, 0, 0]) is None  # a surface's scores
 
 
+def test_decide_takes_the_first_best_class_as_scores_rank_them() -> None:
+    # decide sums in locals (spans.py's hot path); its answer is the first
+    # highest of the name classes in `scores`, ties included.
+    zero = [0.0] * len(CLASSES)
+    rows = {}
+    for i, label in enumerate(CLASSES):
+        row = zero.copy()
+        row[i] = 2.0
+        rows[label] = row
+    model = SpanModel(rows, 0.5)
+    assert model.decide(["ORG", "PRODUCT"]) == "ORG"  # a tie: the first in CLASSES
+    assert model.decide(["GPE", "AI_MODEL"]) == "AI_MODEL"
+    assert model.decide(["GPE"], base=[0.0, 0.0, 0.0, 0.0, 0.0, 1.0]) == "GPE"
+    assert model.decide(["O", "PERSON"]) is None
+    shipped = shipped_model()
+    assert shipped is not None
+    text = "On Monday Ondine Marsh of Vexlo Labs met Brightwater officials in Karnataka."
+    words = frozenset(text.split())
+    for run in candidates(text, []):
+        feats = features(text, run, frozenset({"Ondine"}), words, {})
+        total = shipped.scores(feats)
+        best = max(range(1, len(CLASSES)), key=total.__getitem__)
+        expected = CLASSES[best] if total[best] - total[0] > shipped.threshold else None
+        assert shipped.decide(feats) == expected
+
+
+@pytest.mark.parametrize(
+    "text, context",
+    [
+        # At the very start and end of the text: no word before, nothing after.
+        ("Quorvane", {"sent-start-n=1", "sent-start-case=?"}),
+        # The word before is read within 25 characters, the word after within 24.
+        ("x" * 30 + " Quorvane " + "y" * 30, {"p1=" + "x" * 24, "n1=" + "y" * 24}),
+        ("said Quorvane, and", {"p1=said", "next-char=,"}),
+        ("(Quorvane said)", {"sent-start-n=1", "sent-start-case=?", "p1=(", "n1=said"}),
+        ("met Quorvane Tellis. Then", {"p1=met", "next-char=."}),
+        ("met Quorvane Then", {"p1=met", "capital-after"}),
+    ],
+)
+def test_the_context_features_at_the_edges_of_the_text(text: str, context: set[str]) -> None:
+    (run,) = [c for c in candidates(text, []) if text[c.start : c.end].startswith("Quorvane")]
+    feats = features(text, run, frozenset(), frozenset(text.split()), {})
+    assert {f for f in feats if f.startswith(_CONTEXT)} == context
+
+
+_CONTEXT = ("sent-start", "p1=", "n1=", "next-char=", "capital-", "known=", "also-lower")
+
+
 def test_classify_spans_types_free_runs_with_the_model() -> None:
     text = "Quorvane said it. Nobody else did."
     runs = candidates(text, [])

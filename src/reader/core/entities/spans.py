@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
+from operator import itemgetter
 
 from reader.core.entities.casing import word_case
 from reader.core.entities.context import PLACE_WORDS, NameRun, name_runs, sentence_start
@@ -35,6 +36,8 @@ NOT_NAMES_FILE = "not_names.txt"
 SURNAMES_FILE = "census_surnames.txt"
 # What the classifier decides between; "O" is "not a name".
 CLASSES: tuple[str, ...] = ("O", "PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
+# The five name classes by name, for SpanModel.decide (which sums six scores).
+_, _PERSON, _ORG, _PRODUCT, _AI_MODEL, _GPE = CLASSES
 
 # The candidates are the runs of capitalised words that context.py looked at
 # and could not type (its `leftover`): found once, in the same pass.
@@ -66,6 +69,9 @@ _NUMBER_AFTER = re.compile(
 )
 
 
+_start_of = itemgetter(0)  # a candidate's start (a C-level sort key)
+
+
 def asked(
     text: str, runs: Iterable[Candidate], free: Callable[[int, int], bool]
 ) -> list[Candidate]:
@@ -87,7 +93,7 @@ def asked(
     # An acronym next to a run is one name with it: "IBM PC", "Roku TV",
     # "NRI Forum", "Macintosh SE".
     joined: list[Candidate] = []
-    for cand in sorted([*out, *acronyms], key=lambda c: c.start):
+    for cand in sorted([*out, *acronyms], key=_start_of):
         last = joined[-1] if joined else None
         if last is not None and last.end + 1 == cand.start and text[last.end] == " ":
             joined[-1] = NameRun(last.start, cand.end, (*last.words, *cand.words))
@@ -153,13 +159,13 @@ def context_features(
     text_words, `known` are the labels of names the rules found in the text
     (their surfaces and surnames). Few and cheap: this runs for every
     unresolved run of every article."""
-    words = cand.words
+    start, end, words = cand
     first = words[0]
     n = len(words)
     feats = []
     if also_lower(words_of_text, first):
         feats.append("also-lower" if n == 1 else "first-also-lower")
-    if sentence_start(text, cand.start):
+    if sentence_start(text, start):
         feats.append("sent-start-n=1" if n == 1 else "sent-start-n=2")
         # A sentence's first word is capitalised whatever it is: how the
         # word is written elsewhere says more there.
@@ -167,19 +173,23 @@ def context_features(
     label = known.get(first if n == 1 else " ".join(words))
     if label is not None:
         feats.append("known=" + label)
-    before = text[max(0, cand.start - 25) : cand.start]
-    prev = before[before.rfind(" ", 0, len(before) - 1) + 1 :].strip()
-    if prev:
-        # In a title or a heading every word is capitalised: a run there is
-        # less likely one name ("Solve Math Word Problems").
-        feats.append("capital-before" if prev[0].isupper() else "p1=" + prev.lower())
-    after = text[cand.end : cand.end + 25]
-    if after[:1] == " ":
-        nxt = after[1:].split(" ", 1)[0].rstrip(".,;:)'’\"”")
+    # The word before (within 25 characters) and the word after, found in
+    # `text` itself: slicing out the 25 characters first cost as much again.
+    if start:
+        low = start - 25 if start > 25 else 0
+        space = text.rfind(" ", low, start - 1)
+        prev = text[space + 1 if space >= 0 else low : start].strip()
+        if prev:
+            # In a title or a heading every word is capitalised: a run there is
+            # less likely one name ("Solve Math Word Problems").
+            feats.append("capital-before" if prev[0].isupper() else "p1=" + prev.lower())
+    if text.startswith(" ", end):
+        space = text.find(" ", end + 1, end + 25)
+        nxt = text[end + 1 : space if space >= 0 else end + 25].rstrip(".,;:)'’\"”")
         if nxt:
             feats.append("capital-after" if nxt[0].isupper() else "n1=" + nxt)
-    elif after:
-        feats.append("next-char=" + after[0])
+    elif end < len(text):
+        feats.append("next-char=" + text[end])
     return feats
 
 
@@ -228,13 +238,30 @@ class SpanModel:
 
     def decide(self, feats: Iterable[str], base: Sequence[float] = ()) -> str | None:
         """The best label, or None when "not a name" is within the threshold;
-        `base` are scores already summed (a surface's, see surface_scores)."""
-        total = self.scores(feats, base)
-        best, top = 1, total[1]
-        for i in range(2, len(CLASSES)):  # a loop, not max(key=...): this runs per run
-            if total[i] > top:
-                best, top = i, total[i]
-        return CLASSES[best] if top - total[0] > self.threshold else None
+        `base` are scores already summed (a surface's, see surface_scores).
+        The sums are made as in `scores` (same order: the same floats), in
+        locals, and the first highest of the five name classes wins."""
+        o, p, g, d, m, z = base or (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        weights = self.weights
+        for feat in feats:
+            row = weights.get(feat)
+            if row is not None:
+                o += row[0]
+                p += row[1]
+                g += row[2]
+                d += row[3]
+                m += row[4]
+                z += row[5]
+        best, top = _PERSON, p
+        if g > top:
+            best, top = _ORG, g
+        if d > top:
+            best, top = _PRODUCT, d
+        if m > top:
+            best, top = _AI_MODEL, m
+        if z > top:
+            best, top = _GPE, z
+        return best if top - o > self.threshold else None
 
     def surface_scores(
         self, words: tuple[str, ...], first_names: frozenset[str]
@@ -354,7 +381,8 @@ def plausible_here(text: str, cand: Candidate, words_of_text: frozenset[str]) ->
         start = cand.start
         if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
             return False  # "state-of-the-art (SOTA)"
-        if also_lower(words_of_text, cand.words[0]) and sentence_start(text, start):
+        # (sentence_start first: it is the cheaper test, and mostly false.)
+        if sentence_start(text, start) and also_lower(words_of_text, cand.words[0]):
             return False
     return True
 
@@ -382,37 +410,41 @@ def classify_spans(
     words: frozenset[str] = frozenset()
     makers: set[int] = set()
     licences: frozenset[str] | None = None
+    # (This loop runs for every unresolved run of every article: the text's
+    # own structures are made at the first run worth scoring, if any.)
     for cand in asked(text, runs, free):
-        if not free(cand.start, cand.end):
+        start, end, cand_words = cand
+        if not free(start, end):
             continue
-        base = model.surface_scores(cand.words, first_names)
+        base = model.surface_scores(cand_words, first_names)
         if base is None:
             continue
         if known is None:
             known, words = known_names(mentions), text_words(text)
             makers = {m.end for m in mentions if m.label == "ORG" and m.source == "kb"}
-        if cand.start - 1 in makers and text[cand.start - 1] == " ":
+        if start - 1 in makers and text[start - 1] == " ":
             continue  # "Deepgram Nova": a longer name a known company starts (afterpass.py)
         if not plausible_here(text, cand, words):
             continue
         if licences is None:
             licences = _licences(text, runs)
-        if text[cand.start : cand.end] in licences:
+        if licences and text[start:end] in licences:
             continue  # "the Apache 2.0 licence", and that licence elsewhere: not a name
         label = model.decide(context_features(text, cand, words, known), base)
-        if label == "PERSON" and cand.words[-1] in PLACE_WORDS:
+        if label is None:
+            continue
+        if label == _PERSON and cand_words[-1] in PLACE_WORDS:
             continue  # "Marina Bay": a given name, but a place's last word
-        if label is not None:
-            surface = text[cand.start : cand.end]
-            if full is None:
-                full = full_names(mentions)
-            entity = full.get(surface, surface) if label == "PERSON" else surface
-            found.append(Mention(cand.start, cand.end, label, surface, entity, "model"))
-            # A person found here is known further on: "Nic Tringali ... Tringali".
-            known.setdefault(surface, label)
-            if label == "PERSON" and len(cand.words) > 1:
-                known.setdefault(cand.words[-1], "PERSON")
-                full.setdefault(cand.words[-1], surface)
+        surface = text[start:end]
+        if full is None:
+            full = full_names(mentions)
+        entity = full.get(surface, surface) if label == _PERSON else surface
+        found.append(Mention(start, end, label, surface, entity, "model"))
+        # A person found here is known further on: "Nic Tringali ... Tringali".
+        known.setdefault(surface, label)
+        if label == _PERSON and len(cand_words) > 1:
+            known.setdefault(cand_words[-1], _PERSON)
+            full.setdefault(cand_words[-1], surface)
     return _one_label_per_surface(found)
 
 
@@ -434,6 +466,8 @@ def _one_label_per_surface(found: list[Mention]) -> list[Mention]:
     """One text names one thing by one surface: where the model typed the same
     surface differently ("Ferrocore" an ORG, then a place), the label given
     most often (the first, on a tie) wins everywhere."""
+    if len(found) < 2:
+        return found  # most texts: nothing to reconcile
     labels: dict[str, list[str]] = {}
     for m in found:
         labels.setdefault(m.text, []).append(m.label)
