@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -46,3 +47,43 @@ def test_crossner_style_counts_models_as_products() -> None:
     pred = [[(0, 5, "AI_MODEL")]]
     assert script.score_docs(gold, pred).typed.tp == 0
     assert script.score_docs(script.as_product(gold), script.as_product(pred)).typed.tp == 1
+
+
+def test_a_source_group_scores_only_its_sources_paragraphs(tmp_path: Path) -> None:
+    script = load_script()
+    import label_sets
+
+    corpora = tmp_path / "corpora"
+    pages = corpora / label_sets.PAGES_PATH
+    pages.mkdir(parents=True)
+    bodies = {"p1": "Anthropic released Claude.", "p2": "Ford sold trucks."}
+    (pages / "ground-truth.json").write_text(
+        json.dumps({page: {"articleBody": body} for page, body in bodies.items()}),
+        encoding="utf-8",
+    )
+    data = tmp_path / "data"
+    data.mkdir()
+    refs = [
+        {"id": "t1", "corpus": "page", "page": "p1", "para": 0, "source": "anthropic.com"},
+        {"id": "t2", "corpus": "page", "page": "p2", "para": 0, "source": "ford.com"},
+    ]
+    for ref in refs:
+        ref["sha1"] = label_sets.sha1(bodies[str(ref["page"])])
+    (data / "ner_test_refs.jsonl").write_text(
+        "".join(json.dumps(ref) + "\n" for ref in refs), encoding="utf-8"
+    )
+    (data / "ner_test_labels.jsonl").write_text(
+        json.dumps({"id": "t1", "spans": [[0, 9, "ORG"]]})
+        + "\n"
+        + json.dumps({"id": "t2", "spans": [[0, 4, "ORG"]]})
+        + "\n",
+        encoding="utf-8",
+    )
+    script.DATA_DIR = data
+    every = argparse.Namespace(set="test", data=None, corpora=corpora / "ner", sources=None)
+    title, docs = script.load_set(every)
+    assert len(docs) == 2 and title == "test set (2 sources)"
+    ai_only = argparse.Namespace(set="test", data=None, corpora=corpora / "ner", sources="ai")
+    title, docs = script.load_set(ai_only)
+    assert title == "test set (1 sources, ai sources only)"
+    assert docs == [("Anthropic released Claude.", [(0, 9, "ORG")])]
