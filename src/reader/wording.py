@@ -9,6 +9,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
+def done_of(done: int, total: int, word: str) -> str:
+    """ "1,164/1,200 articles": progress counts, grouped like every other count."""
+    return f"{done:,}/{plural(total, word)}"
+
+
 def a_or_an(word: str) -> str:
     """ "a person", "an organisation", "an AI model": by the first letter, which
     is right for every entity type's name (not for "a user" or "an hour")."""

@@ -9,7 +9,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
-from reader.wording import grouping_note, plural
+from reader.wording import done_of, grouping_note, plural
 
 if TYPE_CHECKING:
     from reader.core.models import (
@@ -116,8 +116,8 @@ class ProgressBar:
         filled = int(width * p.feeds_done / total)
         bar = "█" * filled + "░" * (width - filled)
         line = (
-            f"\r{bar} {p.feeds_done}/{plural(p.feeds_total, 'feed')} · "
-            f"{p.pages_done}/{p.pages_total} articles extracted · {new} new"
+            f"\r{bar} {done_of(p.feeds_done, p.feeds_total, 'feed')} · "
+            f"{done_of(p.pages_done, p.pages_total, 'article')} extracted · {new:,} new"
             + (f" · {failed} failed" if failed else "")
             + grouping_note(p.stories_waiting, p.feeds_done, p.feeds_total)
             + f" · {time.monotonic() - self.started:.0f}s"

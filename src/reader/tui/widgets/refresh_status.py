@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
 from reader.core.models import FeedResult
-from reader.wording import grouping_note, plural
+from reader.wording import done_of, grouping_note
 
 
 class RefreshStatus(Horizontal):
@@ -35,9 +35,9 @@ class RefreshStatus(Horizontal):
         p = result.progress
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=max(1, p.feeds_total), progress=p.feeds_done)
-        text = f"Refreshing: {p.feeds_done}/{plural(p.feeds_total, 'feed')}"
+        text = f"Refreshing: {done_of(p.feeds_done, p.feeds_total, 'feed')}"
         if p.pages_total:
-            text += f" · {p.pages_done}/{plural(p.pages_total, 'article')} extracted"
+            text += f" · {done_of(p.pages_done, p.pages_total, 'article')} extracted"
         text += grouping_note(p.stories_waiting, p.feeds_done, p.feeds_total)
         self.query_one("#status-text", Static).update(Content(text))
 
