@@ -239,19 +239,9 @@ class SpanModel:
     def decide(self, feats: Iterable[str], base: Sequence[float] = ()) -> str | None:
         """The best label, or None when "not a name" is within the threshold;
         `base` are scores already summed (a surface's, see surface_scores).
-        The sums are made as in `scores` (same order: the same floats), in
-        locals, and the first highest of the five name classes wins."""
-        o, p, g, d, m, z = base or (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        weights = self.weights
-        for feat in feats:
-            row = weights.get(feat)
-            if row is not None:
-                o += row[0]
-                p += row[1]
-                g += row[2]
-                d += row[3]
-                m += row[4]
-                z += row[5]
+        The sums are `scores`' (one list a call, no more), and the first
+        highest of the five name classes wins."""
+        o, p, g, d, m, z = self.scores(feats, base)
         best, top = _PERSON, p
         if g > top:
             best, top = _ORG, g
