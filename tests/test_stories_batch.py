@@ -120,12 +120,15 @@ def _in_refreshes(
     return store
 
 
+@pytest.mark.parametrize("crowded", [grouping.CROWDED_BAND, 4])
 @pytest.mark.parametrize("cap", [MAX_CANDIDATES, 2, 1])
 def test_grouping_later_in_any_batches_gives_the_stories_of_one_by_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int, crowded: int
 ) -> None:
     # Tighter caps than the real one make which candidates an article meets
-    # decide more pairs: the batches must still not change any of them.
+    # decide more pairs, and a lower bar for crowded bands leaves more bands
+    # out of the lookups: the batches must still not change any of them.
+    monkeypatch.setattr(grouping, "CROWDED_BAND", crowded)
     monkeypatch.setattr(grouping, "MAX_CANDIDATES", cap)
     monkeypatch.setattr(grouping, "MAX_ENTITY_CANDIDATES", cap)
     records = _records()
@@ -156,13 +159,16 @@ def test_grouping_later_in_any_batches_gives_the_stories_of_one_by_one(
         store.close()
 
 
+@pytest.mark.parametrize("crowded", [grouping.CROWDED_BAND, 4])
 @pytest.mark.parametrize("cap", [MAX_CANDIDATES, 3, 1])
 def test_an_article_meets_in_memory_the_candidates_the_index_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int, crowded: int
 ) -> None:
     """The batch's in-memory lookup ranks candidates as the SQL lookup of
-    the stored index does (most keys shared, ties to the lower id), so a
-    batch meets what its articles would meet stored one by one."""
+    the stored index does (most keys shared, ties to the lower id), and
+    counts a band's holders over both, so a batch meets what its articles
+    would meet stored one by one."""
+    monkeypatch.setattr(grouping, "CROWDED_BAND", crowded)
     monkeypatch.setattr(grouping, "MAX_CANDIDATES", cap)
     monkeypatch.setattr(grouping, "MAX_ENTITY_CANDIDATES", cap)
     store = _one_by_one(tmp_path / "ref.db", _records())
@@ -308,3 +314,30 @@ def test_a_refresh_stopped_before_grouping_leaves_its_articles_for_later(
     assert len(story.articles) == 2
     assert reader.group_pending() == 0
     reader.close()
+
+
+def test_a_band_held_by_many_earlier_articles_is_left_out_of_the_lookup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The templated items hold their stock-phrase bands by the dozen: with a
+    # low bar for a crowded band they meet fewer candidates through their text,
+    # and the copies of the real articles, whose bands few hold, still meet.
+    store = _one_by_one(tmp_path / "ref.db", _records())
+    ids = [row[0] for row in store.conn.execute("SELECT id FROM articles ORDER BY id")]
+    arrivals = grouping.fingerprint_stored(store.conn, ids)
+    days = {a.article_id: grouping._parse(a.sort_date).toordinal() for a in arrivals}
+    empty = Store(tmp_path / "empty.db")
+
+    def through_text() -> int:
+        found = grouping._candidates(empty.conn, arrivals, days)
+        return sum(sum(picked.values()) for picked in found.values())
+
+    wide = through_text()
+    monkeypatch.setattr(grouping, "CROWDED_BAND", 4)
+    assert through_text() < wide
+    store.close()
+    empty.close()
+    pruned = _in_refreshes(tmp_path / "pruned.db", _records(), 20, [], 0)
+    stories, _ = _stored(pruned)
+    assert len([g for g in stories if len(g) > 1]) >= 3  # the copies still found one another
+    pruned.close()

@@ -84,6 +84,13 @@ KEEP_AFTER_EDIT = 0.25
 # a chip maker) make the same kind of flood through the entity keys.
 MAX_CANDIDATES = 10
 MAX_ENTITY_CANDIDATES = 10
+# A text band held by more than this many earlier articles of its weeks is
+# boilerplate or stock phrasing, not evidence of a copy (frequent-bucket
+# pruning, as LSH indexes do): it is left out of the lookup. A copy shares
+# several of the 40 bands, and copies of one text make at most a few dozen
+# holders of their shared bands; templated items (bots, generated feeds) made
+# every lookup count rows by the thousand.
+CROWDED_BAND = 64
 # SQLite's page cache while a refresh's batch is grouped, in KiB.
 BATCH_CACHE_KIB = 32 * 1024
 # Days either side of an article's day that each kind of key is looked up in.
@@ -251,6 +258,13 @@ class _BatchIndex:
                     found.append(self.ids[key][lo:hi])
         return Counter(chain.from_iterable(found))
 
+    def held(self, key: int, day: int, reach: int) -> int:
+        """How many indexed articles within `reach` days hold the key."""
+        days = self.days.get(key)
+        if days is None:
+            return 0
+        return bisect_right(days, day + reach) - bisect_left(days, day - reach)
+
     def add(self, keys: Iterable[int], day: int, article_id: int) -> None:
         for key in keys:
             days = self.days.get(key)
@@ -260,6 +274,31 @@ class _BatchIndex:
                 at = bisect_right(days, day)
                 days.insert(at, day)
                 self.ids[key].insert(at, article_id)
+
+
+def _uncrowded(
+    conn: sqlite3.Connection,
+    bands: Sequence[int],
+    archived: set[int],
+    batch: _BatchIndex,
+    day: int,
+) -> Sequence[int]:
+    """The bands held by at most CROWDED_BAND earlier articles within reach,
+    counted over the batch and the stored index together, so the answer does not
+    depend on where a refresh's batch boundaries fall."""
+    held = {key: batch.held(key, day, _BAND_REACH) for key in bands}
+    stored = [key for key in bands if key in archived]
+    if stored:
+        marks = ",".join("?" * len(stored))
+        for key, count in conn.execute(
+            f"""SELECT key, count(*) FROM story_keys
+                WHERE key IN ({marks}) AND day BETWEEN ? AND ? GROUP BY key""",
+            [*stored, day - _BAND_REACH, day + _BAND_REACH],
+        ):
+            held[key] += count
+    if all(n <= CROWDED_BAND for n in held.values()):
+        return bands
+    return [key for key in bands if held[key] <= CROWDED_BAND]
 
 
 def _best(counts: dict[int, int], limit: int) -> list[int]:
@@ -294,6 +333,8 @@ def _candidates(
             (found.trios, _TRIO_REACH, MAX_ENTITY_CANDIDATES),
             (found.bands, _BAND_REACH, MAX_CANDIDATES),
         ):
+            if reach == _BAND_REACH:
+                keys = _uncrowded(conn, keys, archived, batch, day)
             counts = batch.shared(keys, day, reach)
             stored = [key for key in keys if key in archived]
             if stored:
