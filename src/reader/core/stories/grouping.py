@@ -329,12 +329,13 @@ def _candidates(
     for arrival in changed:
         found, day = arrival.fingerprint, days[arrival.article_id]
         ranked = []
-        for keys, reach, limit in (
-            (found.trios, _TRIO_REACH, MAX_ENTITY_CANDIDATES),
-            (found.bands, _BAND_REACH, MAX_CANDIDATES),
+        for every, reach, limit, text in (
+            (found.trios, _TRIO_REACH, MAX_ENTITY_CANDIDATES, False),
+            (found.bands, _BAND_REACH, MAX_CANDIDATES, True),
         ):
-            if reach == _BAND_REACH:
-                keys = _uncrowded(conn, keys, archived, batch, day)
+            # Only text bands are pruned: a trio of the day's big names held by
+            # many is still how different write-ups of one event meet.
+            keys = _uncrowded(conn, every, archived, batch, day) if text else every
             counts = batch.shared(keys, day, reach)
             stored = [key for key in keys if key in archived]
             if stored:
