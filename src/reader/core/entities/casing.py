@@ -12,7 +12,8 @@ read it.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
+
+from reader.core.entities.data_files import data_text
 
 WORD_CASE_FILE = "word_case.txt"
 
@@ -20,13 +21,8 @@ WORD_CASE_FILE = "word_case.txt"
 @cache
 def word_case() -> dict[str, str]:
     """A word's casing bucket by its lower-case form ({} without the file)."""
-    path = resources.files("reader") / "data" / "entities" / WORD_CASE_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
     cases: dict[str, str] = {}
-    for line in text.splitlines():
+    for line in data_text(WORD_CASE_FILE).splitlines():
         if line and not line.startswith("#"):
             bucket, *words = line.split()
             cases.update(dict.fromkeys(words, bucket))

@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 import ahocorasick
 
+from reader.core.entities.data_files import data_text
 from reader.core.entities.patterns import family_automaton
 from reader.core.entities.records import LABELS
 
@@ -48,14 +48,6 @@ class KnowledgeBase:
         return self._lower
 
     _lower: dict[str, Entry] = field(default_factory=dict)
-
-
-def _data_text(name: str) -> str:
-    path = resources.files("reader") / "data" / "entities" / name
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return ""
 
 
 def _rows(text: str) -> list[list[str]]:
@@ -111,14 +103,14 @@ def knowledge_base() -> KnowledgeBase:
     digest = hashlib.sha256()
     entries: dict[str, Entry] = {}
     for name in _KB_FILES:
-        text = _data_text(name)
+        text = data_text(name)
         digest.update(text.encode())
         for surface, entry in parse_entries(text).items():
             entries.setdefault(surface, entry)
-    families_text = _data_text("model_families.tsv")
+    families_text = data_text("model_families.tsv")
     # Our own list, and the common given names of the census (see
     # bench/make_name_lists.py: everyday words among them left out).
-    names_text = _data_text("first_names.txt") + "\n" + _data_text("census_given_names.txt")
+    names_text = data_text("first_names.txt") + "\n" + data_text("census_given_names.txt")
     digest.update(families_text.encode())
     digest.update(names_text.encode())
     families = tuple(

@@ -24,11 +24,11 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
-from importlib import resources
 from operator import itemgetter
 
 from reader.core.entities.casing import word_case
 from reader.core.entities.context import PLACE_WORDS, NameRun, name_runs, sentence_start
+from reader.core.entities.data_files import data_text
 from reader.core.entities.records import Mention
 
 MODEL_FILE = "span_model.json"
@@ -285,17 +285,12 @@ class SpanModel:
         return cls(data["weights"], float(data["threshold"]))
 
 
-def _data_text(name: str) -> str:
-    return (resources.files("reader") / "data" / "entities" / name).read_text(encoding="utf-8")
-
-
 def _word_list(name: str) -> frozenset[str]:
-    try:
-        text = _data_text(name)
-    except FileNotFoundError:
-        return frozenset()
     return frozenset(
-        word for line in text.splitlines() if not line.startswith("#") for word in line.split()
+        word
+        for line in data_text(name).splitlines()
+        if not line.startswith("#")
+        for word in line.split()
     )
 
 
@@ -314,10 +309,8 @@ def surnames() -> frozenset[str]:
 @cache
 def shipped_model() -> SpanModel | None:
     """The model in the package, or None when the file is missing."""
-    try:
-        return SpanModel.from_json(_data_text(MODEL_FILE))
-    except FileNotFoundError:
-        return None
+    text = data_text(MODEL_FILE)
+    return SpanModel.from_json(text) if text else None
 
 
 def text_words(text: str) -> frozenset[str]:
