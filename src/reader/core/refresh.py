@@ -178,6 +178,10 @@ class Pipeline:
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, states: Sequence[FeedState]) -> None:
+        # A feed without a validator (ETag, Last-Modified) is sent in full, so
+        # it will be parsed: its worker starts now, while the feed is fetched.
+        # An unchanged refresh (all 304) starts none.
+        self.pool.prestart(sum(1 for s in states if not (s.etag or s.last_modified)))
         await self.fetcher.__aenter__()
         self.counters.feeds_total = len(states)
         for state in states:
