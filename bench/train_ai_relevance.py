@@ -64,8 +64,10 @@ from eval_ai_relevance import (
     MODES,
     REPO_ROOT,
     Item,
+    baseline,
     figures,
     inputs,
+    kinds,
     load_items,
     load_original,
     load_referenced,
@@ -113,6 +115,8 @@ def load(args: argparse.Namespace) -> Data:
             found = ai_features(title, text, recognize(text), feed_title, recognize(title))
             rows[m, i] = [found[name] for name in FEATURES]
             words[m].append(headline_words(title, text))
+    for name in args.without or ():  # an ablation: the feature reads 0 everywhere
+        rows[:, :, FEATURES.index(name)] = 0.0
     # The first dev labels name a feed without the "feeds/" the referenced sets carry.
     groups = [item.file.removeprefix("feeds/") for item in items]
     signed = np.array([name in SIGNED for name in FEATURES])
@@ -337,6 +341,17 @@ def show(data: Data, title: str, scores: np.ndarray, threshold: float) -> dict[s
             print_row(mode, found)
             if part == "corpus":
                 f1[mode] = found.f1
+    corpus = [i for i in range(len(data.items)) if waves[i] != "written"]
+    print(f"\n{title}, corpus entries by kind of source: ai_score | keyword rule, F1")
+    for m, (mode, lead_only, _) in enumerate(MODES):
+        row = []
+        for kind, sub in kinds([data.items[i] for i in corpus]):
+            idx = [corpus[j] for j in sub]
+            sub_truth = [truth[i] for i in idx]
+            ours = figures(sub_truth, [scores[m, i] >= threshold for i in idx]).f1
+            rule = figures(sub_truth, [baseline(data.items[i], lead_only) for i in idx]).f1
+            row.append(f"{kind} ({len(idx)}) {ours:.3f} | {rule:.3f}")
+        print(f"  {mode:<12} " + "; ".join(row))
     return f1
 
 
@@ -362,6 +377,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fit on everything but this wave, then score the wave (a held-out check)",
     )
     parser.add_argument("--original", type=Path, default=DEFAULT_ORIGINAL)
+    parser.add_argument(
+        "--without",
+        action="append",
+        metavar="FEATURE",
+        help="leave a feature out (reads 0), to see what it is worth; repeatable",
+    )
     parser.add_argument("--l2-words", type=float, default=L2_WORDS)
     parser.add_argument("--min-sources", type=int, default=MIN_SOURCES)
     parser.add_argument("--no-words", action="store_true", help="the features alone")
