@@ -33,6 +33,10 @@ through ``bench/label_sets.py`` from ``--corpora`` and reported after the first,
 fourth (``bench/data/ai_relevance_dev4_*``: 393 Hacker News headlines and lab-feed entries
 no earlier wave took).
 
+Each set is also shown by kind of source (``source_kind``: lab blogs, tech press,
+security news, papers, repositories and hubs, other) beside the keyword rule, the view
+the issue's held-out "36 other sites" ask for.
+
 ``--set test`` scores the frozen test set instead (``bench/data/ai_relevance_test_*``:
 599 headlines and leads from 53 feeds and 71 news sites that the dev labels do not
 use, labelled twice; see docs/labelling.md), read through ``bench/label_sets.py``

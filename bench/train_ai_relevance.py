@@ -36,6 +36,10 @@ other groups only (words counted on those too). That predicts the figure on
 sources nobody labelled; random splits would put entries of one feed on both
 sides. ``--grid`` does the same for several settings, to choose them.
 
+The CV report ends with F1 by kind of source beside the keyword rule
+(eval_ai_relevance.source_kind). ``--without FEATURE`` leaves a feature out (an
+ablation); ``--positive-weight W`` weighs AI entries W times in the loss.
+
 Run from the repository root (needs numpy, which the dev extras bring)::
 
     python bench/train_ai_relevance.py --cv            # report only

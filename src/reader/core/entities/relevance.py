@@ -14,7 +14,8 @@ evidence, and so do identifiers shaped as models are named ("Name-V2.5",
 and the grammar of paper titles).
 
 The evidence is summed into a few features (title, lead, body density, the
-feed's title) and weighed by a logistic model whose weights were fitted on
+feed's title, strong evidence in the first sentence: the story's subject rather
+than a passing mention) and weighed by a logistic model whose weights were fitted on
 the development labels (bench/train_ai_relevance.py) and ship as package data.
 Beside those features the model weighs the words of the headline and lead
 themselves ("agents", "prompt", "Claude", "chips", "appointed"): a word has a
