@@ -120,12 +120,18 @@ def load(args: argparse.Namespace) -> Data:
             found = ai_features(title, text, recognize(text), feed_title, recognize(title))
             rows[m, i] = [found[name] for name in FEATURES]
             words[m].append(headline_words(title, text))
-    for name in args.without or ():  # an ablation: the feature reads 0 everywhere
-        rows[:, :, FEATURES.index(name)] = 0.0
+    ablate(rows, list(FEATURES), args.without or ())
     # The first dev labels name a feed without the "feeds/" the referenced sets carry.
     groups = [item.file.removeprefix("feeds/") for item in items]
     signed = np.array([name in SIGNED for name in FEATURES])
     return Data(items, groups, rows, words, list(FEATURES), signed)
+
+
+def ablate(rows: np.ndarray, names: Sequence[str], without: Sequence[str]) -> None:
+    """An ablation: the features named in `without` read 0 in every mode and entry
+    (rows: modes x entries x features), so a fit shows what the rest do without them."""
+    for name in without:
+        rows[:, :, list(names).index(name)] = 0.0
 
 
 # Words that carry no topic, and the parts of web addresses: a lead's length, not its

@@ -57,3 +57,9 @@ def test_weighing_ai_entries_more_raises_their_scores() -> None:
     # more when an AI entry weighs three times as much.
     assert 0.5 < tr.predict(data, plain, [0], 0)[0] < 0.7
     assert tr.predict(data, leaning, [0], 0)[0] > tr.predict(data, plain, [0], 0)[0] + 0.1
+
+
+def test_an_ablation_zeroes_only_the_named_features() -> None:
+    rows = np.ones((len(ev.MODES), 3, 2))
+    tr.ablate(rows, ["title_strong", "first_sentence"], ["first_sentence"])
+    assert (rows[:, :, 1] == 0.0).all() and (rows[:, :, 0] == 1.0).all()
