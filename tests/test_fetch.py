@@ -580,3 +580,14 @@ def test_connections_run_on_plain_asyncio_streams(server: LoopbackServer) -> Non
             return type(response.extensions["network_stream"])
 
     assert asyncio.run(stream_type()) is AsyncioStream
+
+
+def test_a_refused_connection_reads_as_one(http: HttpSettings) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    [error] = fetch_all(http, [f"http://127.0.0.1:{port}/feed.xml"])
+    assert isinstance(error, FetchError)
+    assert error.reason == f"cannot connect to 127.0.0.1:{port} (connection refused or unreachable)"
