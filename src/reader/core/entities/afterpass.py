@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 import ahocorasick
 
+from reader.core.entities.automata import automaton
 from reader.core.entities.context import is_stop_word
 from reader.core.entities.kb import Entry
 from reader.core.entities.records import Mention
@@ -110,14 +111,12 @@ def _head_automaton() -> ahocorasick.Automaton:
     """Head words with their connector ("University of", "Office of") and the
     heads that end a name ("University"), found in one pass over the text: a
     regex or a str.find per head cost more than the rest of this module."""
-    automaton = ahocorasick.Automaton()
-    for head in _HEAD_WORDS:
-        for connector in _CONNECTORS:
-            automaton.add_word(head + connector, (len(head + connector), True))
-    for head in _HEADS_AFTER:
-        automaton.add_word(head, (len(head), False))
-    automaton.make_automaton()
-    return automaton
+    with_connector = [
+        (head + connector, (len(head + connector), True))
+        for head in _HEAD_WORDS
+        for connector in _CONNECTORS
+    ]
+    return automaton([*with_connector, *((head, (len(head), False)) for head in _HEADS_AFTER)])
 
 
 _HEADS = _head_automaton()
