@@ -211,7 +211,7 @@ def _introduced_by(before: str, words: frozenset[str]) -> bool:
     """Whether the text before a name ends with one of `words` (one or two words)."""
     if not before.endswith(" "):
         return False
-    last = before.split()[-2:]
+    last = before.rsplit(None, 2)[-2:]  # (the last two of split(), for less)
     return bool(last) and (last[-1] in words or " ".join(last) in words)
 
 
@@ -494,12 +494,15 @@ def _coordinated_people(
     # Most texts list no people: then no sentence needs splitting or searching.
     lists = any(word in text for word in _PEOPLE_LIST_WORDS)
     left = []
+    gap = len(" and ")
     for run in untyped:
+        if not lists and run.start - gap not in person_ends:
+            left.append(run)  # (the common case: neither test below can hold)
+            continue
         if 2 <= len(run.words) <= 3 and all(w[0].isupper() and w[1:].islower() for w in run.words):
             before = text[max(0, run.start - 160) : run.start]
             joined = before.endswith((" and ", ", ", ", and "))
             sentence = _SENTENCE_END.split(before)[-1] if lists else ""
-            gap = len(" and ")
             listed = _PEOPLE_LIST.search(sentence) if lists else None
             # The list's first name comes right after its words: "co-founders are A and B".
             first = listed is not None and listed.end() == len(sentence) - 1
@@ -521,7 +524,7 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             # word are no company; the span classifier may still find one.
             return None
         return "ORG"
-    before = text[max(0, start - 40) : start]
+    before = text[start - 40 if start > 40 else 0 : start]
     after = text[end : end + 60]
     first = after[:1]
     if first == "-" and _GPE_AFTER.match(after):
@@ -549,7 +552,7 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "ORG"  # "the start-up Parallax"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
             return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
-        if _introduced_by(before, _HONORIFICS) and word.isalpha() and not word.isupper():
+        if word.isalpha() and not word.isupper() and _introduced_by(before, _HONORIFICS):
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."

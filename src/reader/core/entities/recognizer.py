@@ -81,6 +81,20 @@ class _Claims:
         self.starts.insert(i, start)
         self.ends.insert(i, end)
 
+    def claim(self, candidates: Iterable[Mention], chosen: list[Mention]) -> None:
+        """Each candidate whose span is still free is taken and added to
+        `chosen`, in order. (`free` and `take` in one loop, with the lists in
+        locals: every mention of every text passes here.)"""
+        starts, ends, add = self.starts, self.ends, chosen.append
+        for mention in candidates:
+            start, end = mention.start, mention.end
+            i = bisect.bisect_left(starts, end)
+            if i == 0 or ends[i - 1] <= start:
+                j = bisect.bisect_left(starts, start, 0, i)  # (start <= end: not after i)
+                starts.insert(j, start)
+                ends.insert(j, end)
+                add(mention)
+
     @classmethod
     def of(cls, mentions: Iterable[Mention]) -> _Claims:
         """The spans of `mentions` (which do not overlap) taken at once."""
@@ -153,11 +167,7 @@ class Recognizer:
         chosen: list[Mention] = []
 
         def claim(candidates: Iterable[Mention]) -> None:
-            free, take, add = claims.free, claims.take, chosen.append
-            for mention in candidates:
-                if free(mention.start, mention.end):
-                    take(mention.start, mention.end)
-                    add(mention)
+            claims.claim(candidates, chosen)
 
         if self._user is not None:
             claim(sorted(self._matches(text, self._user, "user"), key=_by_length))
