@@ -302,14 +302,21 @@ def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
     claim_start, claim_end = next(claims, _NO_CLAIM)
     not_names = _NOT_NAMES
     for match in _WORD.finditer(text):
-        raw = match[0]
         start = match.start()
+        while claim_end <= start:
+            claim_start, claim_end = next(claims, _NO_CLAIM)
+        if claim_start <= start:
+            # Claimed (a known name, an amount): the run ends, as below,
+            # without cleaning the word first.
+            if words:
+                runs.append(NameRun(first, last, tuple(words)))
+                words = []
+            continue
+        raw = match[0]
         # (Cleaning leaves a word without any of "-'’." as it is, the same
         # string: such a word neither ends nor shortens the run below.)
         word = raw if raw.isalnum() else _clean(raw)
         end = start + len(word)
-        while claim_end <= start:
-            claim_start, claim_end = next(claims, _NO_CLAIM)
         if not word or word in not_names or claim_start < end:
             # Stop words and titles end a run (and are never part of one).
             if words:

@@ -174,35 +174,34 @@ _AMOUNTS_AND_DATES = re.compile(
     )""",
     re.VERBOSE,
 )
-# Where a match of _AMOUNTS_AND_DATES may start, found faster than the regex
-# finds it itself: the regex starts with lookaheads, which the engine tries at
-# every position of the text, while a pattern that starts with a set of
-# characters lets it skip to them (and Unicode's \d, a lookup per character,
-# is checked only on ASCII digits' and other characters' positions). Then
-# _FIRST and _SECOND after the character they look at, and one more condition
-# every form has: no word character before it.
-_MAY_START = re.compile(
-    r"[0-9UACHNSREGJIKDFMOQTWf$€£¥₹₩₽₪\x80-\U0010ffff]"
-    r"(?<=[\dUACHNSREGJIKDFMOQTWf$€£¥₹₩₽₪])(?<!\w.)"
-    r"(?:(?<=[\d$€£¥₹₩₽₪])|(?<=[A-Z])[A-Z$.]|(?<=[QH])\d|(?<=J)(?:an|un|ul)|(?<=F)(?:eb|ri)"
-    r"|(?<=M)(?:ar|ay|on)|(?<=A)(?:pr|ug)|(?<=S)(?:ep|at|un)|(?<=O)ct|(?<=N)ov|(?<=D)ec"
-    r"|(?<=T)(?:ue|hu)|(?<=W)ed|(?<=f)is)"
+# _AMOUNTS_AND_DATES at the characters where a match may start, in one scan:
+# the regex starts with lookaheads, which the engine tries at every position
+# of the text, while a pattern that starts with a set of characters lets it
+# skip to them (and Unicode's \d, a lookup per character, is checked only at
+# ASCII digits and other characters). Every form has no word character before
+# it. The regex itself sits in a look-behind over that one character, so the
+# engine tries it there without coming back to Python; group "all" is the
+# match. (A third less CPU than finditer; a loop in Python over candidate
+# starts saved half as much.)
+_AT_START = re.compile(
+    r"[0-9UACHNSREGJIKDFMOQTWf$€£¥₹₩₽₪\x80-\U0010ffff](?<!\w.)"
+    rf"(?<=(?=(?P<all>{_AMOUNTS_AND_DATES.pattern})).)",
+    re.VERBOSE,
 )
+_KINDS = ("money", "percent", "date", "month", "old_year")
 
 
-def amounts_and_dates(text: str) -> Iterator[re.Match[str]]:
-    """The matches of _AMOUNTS_AND_DATES.finditer(text), found in half the
-    time: the regex is tried only where _MAY_START finds a possible start."""
-    may_start, match_at = _MAY_START.search, _AMOUNTS_AND_DATES.match
-    pos = 0
-    while (candidate := may_start(text, pos)) is not None:
-        start = candidate.start()
-        found = match_at(text, start)
-        if found is None:
-            pos = start + 1
-        else:
-            yield found
-            pos = found.end()  # (every form matches at least one character)
+def amounts_and_dates(text: str) -> Iterator[tuple[str, int, int, str]]:
+    """(kind, start, end, surface) for each match of
+    _AMOUNTS_AND_DATES.finditer(text), in order: the same matches."""
+    last_end = 0
+    for found in _AT_START.finditer(text):
+        start = found.start("all")
+        if start < last_end:
+            continue  # inside the previous match, where finditer does not look
+        last_end = found.end("all")
+        kind = next(kind for kind in _KINDS if found.start(kind) >= 0)
+        yield kind, start, last_end, found.group("all")
 
 
 # A month name alone is a date only after one of these words ("in March"),
@@ -272,33 +271,29 @@ def _word_before(text: str, start: int) -> str:
 
 
 def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator[Mention]:
-    for match in amounts_and_dates(text):
-        kind = match.lastgroup
-        surface = match.group()
+    for kind, start, end, surface in amounts_and_dates(text):
         if kind == "money":
             surface = surface.rstrip()
             per = surface.find(" per ")
             if per > 0 and _GENERIC_RATE.search(surface, per) and _LARGE.search(surface, 0, per):
                 # "$1 million per violation" is an amount, not a unit price.
                 surface = surface[:per]
-            yield Mention(
-                match.start(), match.start() + len(surface), "MONEY", surface, surface, "pattern"
-            )
+            yield Mention(start, start + len(surface), "MONEY", surface, surface, "pattern")
         elif kind == "percent":
-            yield Mention(match.start(), match.end(), "PERCENT", surface, surface, "pattern")
+            yield Mention(start, end, "PERCENT", surface, surface, "pattern")
         elif kind == "date":
             if surface.isdigit() and (
-                _year_is_count(text, match.end())
-                or _after_acronym(text, match.start())
-                or text.endswith("Act of ", 0, match.start())  # a law's name
+                _year_is_count(text, end)
+                or _after_acronym(text, start)
+                or text.endswith("Act of ", 0, start)  # a law's name
             ):
                 continue
-            yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
-        elif kind == "old_year" and _word_before(text, match.start()) in _OLD_YEAR_AFTER:
-            if not _year_is_count(text, match.end()):
-                yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
-        elif kind == "month" and _word_before(text, match.start()) in _MONTH_AFTER:
-            yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
+            yield Mention(start, end, "DATE", surface, surface, "pattern")
+        elif kind == "old_year" and _word_before(text, start) in _OLD_YEAR_AFTER:
+            if not _year_is_count(text, end):
+                yield Mention(start, end, "DATE", surface, surface, "pattern")
+        elif kind == "month" and _word_before(text, start) in _MONTH_AFTER:
+            yield Mention(start, end, "DATE", surface, surface, "pattern")
     for match in _rough_amounts(text):
         surface = match.group()
         yield Mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
