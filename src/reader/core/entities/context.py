@@ -495,18 +495,22 @@ def _coordinated_people(
 ) -> list[NameRun]:
     """Two- or three-word names joined by "and" to a person, or listed after
     "co-founders are", are people too; returns the runs still untyped."""
-    if not any(2 <= len(run.words) <= 3 for run in untyped):
-        return untyped  # (most short texts: nothing to look up)
-    person_ends = {m.end for m in known if m.label == "PERSON"}
-    # Most texts list no people: then no sentence needs splitting or searching.
-    lists = any(word in text for word in _PEOPLE_LIST_WORDS)
+    person_ends: set[int] | None = None  # made at the first run of two or three words
+    lists = False
     left = []
     gap = len(" and ")
     for run in untyped:
+        if not 2 <= len(run.words) <= 3:
+            left.append(run)
+            continue
+        if person_ends is None:
+            person_ends = {m.end for m in known if m.label == "PERSON"}
+            # Most texts list no people: then no sentence needs splitting or searching.
+            lists = any(word in text for word in _PEOPLE_LIST_WORDS)
         if not lists and run.start - gap not in person_ends:
             left.append(run)  # (the common case: neither test below can hold)
             continue
-        if 2 <= len(run.words) <= 3 and all(w[0].isupper() and w[1:].islower() for w in run.words):
+        if all(w[0].isupper() and w[1:].islower() for w in run.words):
             before = text[max(0, run.start - 160) : run.start]
             joined = before.endswith((" and ", ", ", ", and "))
             sentence = _SENTENCE_END.split(before)[-1] if lists else ""
