@@ -245,8 +245,11 @@ _COMPOUND = re.compile(r"-(?:based|backed|owned|funded|led|made|built|born)$")
 
 
 def _clean(word: str) -> str:
-    word = _COMPOUND.sub("", word)  # "San Francisco-based": the name ends before "-based"
-    word = _POSSESSIVE.sub("", word)
+    # (Each regex only where its character is: most words cleaned have a dot.)
+    if "-" in word:
+        word = _COMPOUND.sub("", word)  # "San Francisco-based": the name ends before "-based"
+    if "'" in word or "’" in word:
+        word = _POSSESSIVE.sub("", word)
     if word in _KEEP_DOT:
         return word
     return word.rstrip(".-'’")
