@@ -561,27 +561,6 @@ def test_https_is_verified_and_its_connection_reused(
     assert len(set(ports)) == 1
 
 
-def test_connections_run_on_plain_asyncio_streams(server: LoopbackServer) -> None:
-    """httpx has no argument for httpcore's network backend: PerHostTransport
-    sets it on each pool, and this notices if httpx ever moves it."""
-    import httpx
-
-    from reader.core.asyncio_network import AsyncioStream
-    from reader.core.fetch import PerHostTransport
-
-    url = server.add("/feed.xml", body=FEED)
-
-    async def stream_type() -> type:
-        async with (
-            httpx.AsyncClient(transport=PerHostTransport(2)) as client,
-            client.stream("GET", url) as response,
-        ):
-            await response.aread()
-            return type(response.extensions["network_stream"])
-
-    assert asyncio.run(stream_type()) is AsyncioStream
-
-
 def test_a_refused_connection_reads_as_one(http: HttpSettings) -> None:
     import socket
 
