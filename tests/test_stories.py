@@ -9,6 +9,7 @@ import json
 import pickle
 import random
 import sqlite3
+import struct
 from pathlib import Path
 
 from conftest import make_settings
@@ -20,7 +21,13 @@ from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleRecord, Store
 from reader.core.store.schema import apply_migrations
 from reader.core.stories.grouping import fingerprint_stored
-from reader.core.stories.signature import band_keys, fingerprint_mentions, signature, similarity
+from reader.core.stories.signature import (
+    BINS,
+    band_keys,
+    fingerprint_mentions,
+    signature,
+    similarity,
+)
 from records import record, write
 from story_texts import CHIP, EARNINGS, ROBOTS, body, syndicated
 
@@ -45,6 +52,20 @@ def test_a_syndicated_copy_is_similar_and_another_story_is_not() -> None:
     # Stored values must not change between versions or processes.
     assert band_keys(original) == band_keys(signature(body(CHIP)) or b"")
     assert len(set(band_keys(original))) == len(band_keys(original))
+
+
+def test_similarity_is_the_share_of_equal_bins_whichever_bytes_differ() -> None:
+    # similarity() folds each 32-bit bin's bytes together before counting:
+    # a bin differing in any one byte, or only in its high bits, is unequal.
+    rng = random.Random(5)
+    base = [rng.getrandbits(32) for _ in range(BINS)]
+    for changed in (0, 1, 7, 60, BINS):
+        other = list(base)
+        for slot in rng.sample(range(BINS), changed):
+            other[slot] ^= 1 << rng.randrange(32)  # one bit, in any of the four bytes
+        a, b = (struct.pack(f"<{BINS}I", *values) for values in (base, other))
+        assert similarity(a, b) == similarity(b, a) == (BINS - changed) / BINS
+    assert similarity(a, bytes(4 * BINS)) == 0.0
 
 
 # Arrivals: (feed, key, text, hours after 08:00). "bridge" shares paragraphs

@@ -41,10 +41,11 @@ from reader.core import clock
 from reader.core.store.common import in_chunks
 from reader.core.stories.signature import (
     Fingerprint,
+    as_number,
     containment,
     fingerprint,
     fingerprint_mentions,
-    similarity,
+    similarity_of,
 )
 
 if TYPE_CHECKING:
@@ -108,6 +109,13 @@ class Member:
     entities: frozenset[int]
     when: datetime
     story_id: int = field(default=0, compare=False)  # 0: not stored in a story yet
+    # The signature as one integer (signature.as_number), made once: an
+    # article is compared with ten or more candidates.
+    number: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        packed = self.signature
+        object.__setattr__(self, "number", as_number(packed) if packed is not None else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +146,7 @@ def same_story(a: Member, b: Member, *, text_bar: float = NEAR_DUPLICATE) -> boo
     gap = abs(a.when - b.when)
     if gap > NEAR_DUPLICATE_WINDOW:
         return False
-    sim = similarity(a.signature, b.signature)
+    sim = similarity_of(a.number, b.number)
     if sim >= text_bar or (
         sim >= CONTAINED_JACCARD and containment(sim, a.shingles, b.shingles) >= CONTAINED
     ):
@@ -225,7 +233,9 @@ def _indexed(conn: sqlite3.Connection, keys: Iterable[int]) -> set[int]:
     """Which of the keys the stored index holds at all. Most keys of a new
     article are its own (real news shares a band with about two articles),
     so this one pass spares nearly every per-article lookup; a first refresh
-    into an empty archive makes none."""
+    into an empty archive makes none, and does not even ask per key."""
+    if conn.execute("SELECT 1 FROM story_keys LIMIT 1").fetchone() is None:
+        return set()
     found: set[int] = set()
     for chunk, marks in in_chunks(sorted(set(keys))):
         found.update(
@@ -237,68 +247,86 @@ def _indexed(conn: sqlite3.Connection, keys: Iterable[int]) -> set[int]:
     return found
 
 
+def _held_stored(
+    conn: sqlite3.Connection, keys: Sequence[int], day: int, reach: int
+) -> dict[int, int]:
+    """How many stored articles within `reach` days hold each of the keys."""
+    if not keys:
+        return {}
+    marks = ",".join("?" * len(keys))
+    return dict(
+        conn.execute(
+            f"""SELECT key, count(*) FROM story_keys
+                WHERE key IN ({marks}) AND day BETWEEN ? AND ? GROUP BY key""",
+            [*keys, day - reach, day + reach],
+        ).fetchall()
+    )
+
+
 class _BatchIndex:
-    """The batch's own keys, in memory: each key's (day, article id) rows
-    sorted by day, so a lookup takes a window of days with two bisections.
-    Counting what the batch shares here, rather than through SQLite, spares
-    a query and ~44 scattered index writes per article."""
+    """The batch's own keys, in memory: for each key its (day, article id)
+    rows as two lists sorted by day, so a lookup takes a window of days with
+    two bisections (none when the whole list is inside it, as in a
+    refresh's few weeks). Counting what the batch shares here, rather than
+    through SQLite, spares a query and ~44 scattered index writes per
+    article."""
 
     def __init__(self) -> None:
-        self.days: dict[int, list[int]] = {}
-        self.ids: dict[int, list[int]] = {}
+        self.rows: dict[int, tuple[list[int], list[int]]] = {}
 
-    def shared(self, keys: Sequence[int], day: int, reach: int) -> Counter[int]:
-        """How many of the keys each indexed article within `reach` days holds."""
-        found: list[list[int]] = []
+    def shared(
+        self,
+        keys: Sequence[int],
+        day: int,
+        reach: int,
+        crowded: int | None = None,
+        elsewhere: dict[int, int] | None = None,
+    ) -> tuple[Counter[int], set[int]]:
+        """How many of the keys each indexed article within `reach` days
+        holds, and which keys are crowded: with a `crowded` bar, a key held
+        by more articles within reach than that, here and `elsewhere` (the
+        stored index's counts) together, is left out of the count. The
+        holders are counted once for both answers, in one pass."""
+        rows, found, left_out = self.rows, [], set()
+        first, last = day - reach, day + reach
         for key in keys:
-            days = self.days.get(key)
-            if days is not None:
-                lo, hi = bisect_left(days, day - reach), bisect_right(days, day + reach)
-                if lo < hi:
-                    found.append(self.ids[key][lo:hi])
-        return Counter(chain.from_iterable(found))
-
-    def held(self, key: int, day: int, reach: int) -> int:
-        """How many indexed articles within `reach` days hold the key."""
-        days = self.days.get(key)
-        if days is None:
-            return 0
-        return bisect_right(days, day + reach) - bisect_left(days, day - reach)
+            held = rows.get(key)
+            if held is None:
+                continue
+            days, ids = held
+            if first <= days[0] and days[-1] <= last:
+                lo, hi = 0, len(days)
+            else:
+                lo, hi = bisect_left(days, first), bisect_right(days, last)
+            if crowded is not None and hi - lo + (elsewhere or {}).get(key, 0) > crowded:
+                left_out.add(key)
+            elif hi - lo == len(ids):
+                found.append(ids)
+            elif lo < hi:
+                found.append(ids[lo:hi])
+        return Counter(chain.from_iterable(found)), left_out
 
     def add(self, keys: Iterable[int], day: int, article_id: int) -> None:
+        rows = self.rows
         for key in keys:
-            days = self.days.get(key)
-            if days is None:
-                self.days[key], self.ids[key] = [day], [article_id]
+            held = rows.get(key)
+            if held is None:
+                rows[key] = ([day], [article_id])
+                continue
+            days, ids = held
+            # Order within a day does not matter (a window takes whole days):
+            # an article of a day at either end needs no search. Feeds list
+            # the newest first, so a refresh's arrivals mostly go in front.
+            if day >= days[-1]:
+                days.append(day)
+                ids.append(article_id)
+            elif day <= days[0]:
+                days.insert(0, day)
+                ids.insert(0, article_id)
             else:
                 at = bisect_right(days, day)
                 days.insert(at, day)
-                self.ids[key].insert(at, article_id)
-
-
-def _uncrowded(
-    conn: sqlite3.Connection,
-    bands: Sequence[int],
-    archived: set[int],
-    batch: _BatchIndex,
-    day: int,
-) -> Sequence[int]:
-    """The bands held by at most CROWDED_BAND earlier articles within reach,
-    counted over the batch and the stored index together, so the answer does not
-    depend on where a refresh's batch boundaries fall."""
-    held = {key: batch.held(key, day, _BAND_REACH) for key in bands}
-    stored = [key for key in bands if key in archived]
-    if stored:
-        marks = ",".join("?" * len(stored))
-        for key, count in conn.execute(
-            f"""SELECT key, count(*) FROM story_keys
-                WHERE key IN ({marks}) AND day BETWEEN ? AND ? GROUP BY key""",
-            [*stored, day - _BAND_REACH, day + _BAND_REACH],
-        ):
-            held[key] += count
-    if all(n <= CROWDED_BAND for n in held.values()):
-        return bands
-    return [key for key in bands if held[key] <= CROWDED_BAND]
+                ids.insert(at, article_id)
 
 
 def _best(counts: dict[int, int], limit: int) -> list[int]:
@@ -310,6 +338,48 @@ def _best(counts: dict[int, int], limit: int) -> list[int]:
     bar = nlargest(limit, counts.values())[-1]
     above = [i for i, n in counts.items() if n > bar]
     return above + sorted(i for i, n in counts.items() if n == bar)[: limit - len(above)]
+
+
+def _text_matches(
+    conn: sqlite3.Connection,
+    bands: Sequence[int],
+    archived: set[int],
+    batch: _BatchIndex,
+    day: int,
+) -> Counter[int]:
+    """(article id: bands shared) of the batch's and the stored articles
+    within the bands' reach, through the bands held by at most CROWDED_BAND
+    earlier articles there, counted over the batch and the stored index
+    together, so the answer does not depend on where a refresh's batch
+    boundaries fall."""
+    stored = [key for key in bands if key in archived] if archived else []
+    elsewhere = _held_stored(conn, stored, day, _BAND_REACH)
+    counts, crowded = batch.shared(bands, day, _BAND_REACH, CROWDED_BAND, elsewhere)
+    # A key only the stored index holds is crowded by its count there alone.
+    stored = [k for k in stored if k not in crowded and elsewhere.get(k, 0) <= CROWDED_BAND]
+    if stored:
+        # The stored and the batch's articles are apart: the best of both
+        # together are among the best of each.
+        counts.update(dict(_matches(conn, stored, day, _BAND_REACH, MAX_CANDIDATES)))
+    return counts
+
+
+def _name_matches(
+    conn: sqlite3.Connection,
+    trios: Sequence[int],
+    archived: set[int],
+    batch: _BatchIndex,
+    day: int,
+) -> Counter[int]:
+    """(article id: entity keys shared) of the batch's and the stored
+    articles within the same-event window. Not pruned: a trio of the day's
+    big names held by many is still how different write-ups of one event
+    meet."""
+    counts, _ = batch.shared(trios, day, _TRIO_REACH)
+    stored = [key for key in trios if key in archived] if archived else []
+    if stored:
+        counts.update(dict(_matches(conn, stored, day, _TRIO_REACH, MAX_ENTITY_CANDIDATES)))
+    return counts
 
 
 def _candidates(
@@ -328,22 +398,8 @@ def _candidates(
     candidates: dict[int, dict[int, bool]] = {}
     for arrival in changed:
         found, day = arrival.fingerprint, days[arrival.article_id]
-        ranked = []
-        for every, reach, limit, text in (
-            (found.trios, _TRIO_REACH, MAX_ENTITY_CANDIDATES, False),
-            (found.bands, _BAND_REACH, MAX_CANDIDATES, True),
-        ):
-            # Only text bands are pruned: a trio of the day's big names held by
-            # many is still how different write-ups of one event meet.
-            keys = _uncrowded(conn, every, archived, batch, day) if text else every
-            counts = batch.shared(keys, day, reach)
-            stored = [key for key in keys if key in archived]
-            if stored:
-                # The stored and the batch's articles are apart: the best of
-                # both together are among the best of each.
-                counts.update(dict(_matches(conn, stored, day, reach, limit)))
-            ranked.append(_best(counts, limit))
-        names, texts = ranked
+        names = _best(_name_matches(conn, found.trios, archived, batch, day), MAX_ENTITY_CANDIDATES)
+        texts = _best(_text_matches(conn, found.bands, archived, batch, day), MAX_CANDIDATES)
         picked = dict.fromkeys(names, False)
         picked.update(dict.fromkeys(texts, True))
         candidates[arrival.article_id] = picked
@@ -417,7 +473,6 @@ def group_articles(
         node = ("a", arrival.article_id)
         joins.root(node)
         member = members[arrival.article_id]
-        # One link joins a whole story: a story already linked is not compared again.
         for other_id, by_text in candidates[arrival.article_id].items():
             if other_id in changed_ids:
                 other, other_node = members[other_id], ("a", other_id)
@@ -426,16 +481,19 @@ def group_articles(
                 other_node = ("s", other.story_id)
             else:
                 continue
-            if joins.root(other_node) == joins.root(node):
-                continue
             # A stored candidate edited since the batch met it is tested anew
-            # (the batch's own articles are as they were).
+            # (the batch's own articles are as they were). A test made
+            # already is used as it is: most say "no link", and those need
+            # no union-find lookup at all.
             seen = judged[arrival.article_id].get(other_id) if judged else None
             if seen is not None and (other_id in changed_ids or seen[0] == other):
-                linked = seen[1]
-            else:
-                linked = _linked(member, other, by_text)
-            if linked:
+                if seen[1]:
+                    joins.join(node, other_node)
+                continue
+            # One link joins a whole story: a story already linked is not compared again.
+            if joins.root(other_node) == joins.root(node):
+                continue
+            if _linked(member, other, by_text):
                 joins.join(node, other_node)
         old = before.get(arrival.article_id)
         if old is not None and _keeps_story(conn, member, old.story_id):
