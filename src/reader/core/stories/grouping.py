@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from heapq import nlargest
@@ -263,123 +263,96 @@ def _held_stored(
     )
 
 
+# A batch index entry is its article's day and its place in the batch
+# (_BatchIndex.article): day << _PLACE_BITS | place.
+_PLACE_BITS = 32
+_PLACE = (1 << _PLACE_BITS) - 1
+
+
 class _BatchIndex:
-    """The batch's own keys, in memory: for each key its (day, article id)
-    rows as two lists sorted by day, so a lookup takes a window of days with
-    two bisections (none when the whole list is inside it, as in a
-    refresh's few weeks). Counting what the batch shares here, rather than
-    through SQLite, spares a query and ~44 scattered index writes per
+    """The batch's own keys, in memory: for each key a sorted list of its
+    holders' entries (day, then place in the batch, packed in one integer),
+    so a lookup takes a window of days with two bisections (none when the
+    whole list is inside it) and an arrival joins a list with one insertion.
+    An entry stands for one article (an article has one day), so entries are
+    counted as the articles are. Counting what the batch shares here, rather
+    than through SQLite, spares a query and ~44 scattered index writes per
     article."""
 
     def __init__(self) -> None:
-        self.rows: dict[int, tuple[list[int], list[int]]] = {}
+        self.rows: dict[int, list[int]] = {}
+        self.ids: list[int] = []  # the article id at each place
 
-    def shared(
-        self,
-        keys: Sequence[int],
-        day: int,
-        reach: int,
-        crowded: int | None = None,
-        elsewhere: dict[int, int] | None = None,
-    ) -> tuple[Counter[int], set[int]]:
-        """How many of the keys each indexed article within `reach` days
-        holds, and which keys are crowded: with a `crowded` bar, a key held
-        by more articles within reach than that, here and `elsewhere` (the
-        stored index's counts) together, is left out of the count. The
-        holders are counted once for both answers, in one pass."""
-        rows, found, left_out = self.rows, [], set()
-        first, last = day - reach, day + reach
-        for key in keys:
-            held = rows.get(key)
-            if held is None:
-                continue
-            days, ids = held
-            if first <= days[0] and days[-1] <= last:
-                lo, hi = 0, len(days)
-            else:
-                lo, hi = bisect_left(days, first), bisect_right(days, last)
-            if crowded is not None and hi - lo + (elsewhere or {}).get(key, 0) > crowded:
-                left_out.add(key)
-            elif hi - lo == len(ids):
-                found.append(ids)
-            elif lo < hi:
-                found.append(ids[lo:hi])
-        return Counter(chain.from_iterable(found)), left_out
+    def article(self, entry: int) -> int:
+        return self.ids[entry & _PLACE]
 
-    def add(self, keys: Iterable[int], day: int, article_id: int) -> None:
-        rows = self.rows
-        for key in keys:
-            held = rows.get(key)
-            if held is None:
-                rows[key] = ([day], [article_id])
-                continue
-            days, ids = held
-            # Order within a day does not matter (a window takes whole days):
-            # an article of a day at either end needs no search. Feeds list
-            # the newest first, so a refresh's arrivals mostly go in front.
-            if day >= days[-1]:
-                days.append(day)
-                ids.append(article_id)
-            elif day <= days[0]:
-                days.insert(0, day)
-                ids.insert(0, article_id)
-            else:
-                at = bisect_right(days, day)
-                days.insert(at, day)
-                ids.insert(at, article_id)
+    def meet(
+        self, found: Fingerprint, day: int, article_id: int, elsewhere: dict[int, int]
+    ) -> tuple[Counter[int], Counter[int], set[int]]:
+        """Look the article's keys up, then index it under them, in one pass
+        over its keys (a refresh makes ~44 of these an article): how many of
+        its entity keys each indexed article (by entry) within _TRIO_REACH
+        days holds, how many of its bands each within _BAND_REACH holds, and
+        which bands are crowded: held by more than CROWDED_BAND indexed
+        articles within reach, here and `elsewhere` (the stored index's
+        counts) together, and so left out of the count."""
+        rows, crowded = self.rows, set()
+        held_elsewhere = elsewhere.get
+        mine = day << _PLACE_BITS | len(self.ids)
+        self.ids.append(article_id)
+        counted: tuple[list[list[int]], list[list[int]]] = ([], [])
+        for keys, reach, bar, found_in in (
+            (found.trios, _TRIO_REACH, None, counted[0]),
+            (found.bands, _BAND_REACH, CROWDED_BAND, counted[1]),
+        ):
+            first, past = (day - reach) << _PLACE_BITS, (day + reach + 1) << _PLACE_BITS
+            for key in keys:
+                held = rows.get(key)
+                if held is None:
+                    rows[key] = [mine]
+                    continue
+                if first <= held[0] and held[-1] < past:
+                    if bar is not None and len(held) + held_elsewhere(key, 0) > bar:
+                        crowded.add(key)
+                    else:
+                        # The list itself, not a copy: the article is about
+                        # to join it, and is taken out of the count below.
+                        found_in.append(held)
+                else:
+                    lo, hi = bisect_left(held, first), bisect_left(held, past)
+                    if bar is not None and hi - lo + held_elsewhere(key, 0) > bar:
+                        crowded.add(key)
+                    elif lo < hi:
+                        found_in.append(held[lo:hi])
+                # Feeds list the newest first, so most arrivals go in front:
+                # an entry at either end needs no search.
+                if mine > held[-1]:
+                    held.append(mine)
+                elif mine < held[0]:
+                    held.insert(0, mine)
+                else:
+                    insort(held, mine)
+        names, texts = (Counter(chain.from_iterable(lists)) for lists in counted)
+        names.pop(mine, None)
+        texts.pop(mine, None)
+        return names, texts, crowded
 
 
-def _best(counts: dict[int, int], limit: int) -> list[int]:
-    """The `limit` articles sharing the most keys, ties to the lower id: the
-    order the SQL lookup (`_matches`) ranks them in."""
+def _best(
+    counts: dict[int, int], limit: int, article: Callable[[int], int] = int
+) -> dict[int, int]:
+    """{article id: keys shared} of the `limit` articles sharing the most
+    keys, ties to the lower id: the order the SQL lookup (`_matches`) ranks
+    them in. `article`: the article id of each of the counts' keys (an entry
+    of the batch index)."""
     if len(counts) <= limit:
-        return list(counts)
+        return {article(entry): n for entry, n in counts.items()}
     # The bar is found in C; only the ties at it need sorting by id.
     bar = nlargest(limit, counts.values())[-1]
-    above = [i for i, n in counts.items() if n > bar]
-    return above + sorted(i for i, n in counts.items() if n == bar)[: limit - len(above)]
-
-
-def _text_matches(
-    conn: sqlite3.Connection,
-    bands: Sequence[int],
-    archived: set[int],
-    batch: _BatchIndex,
-    day: int,
-) -> Counter[int]:
-    """(article id: bands shared) of the batch's and the stored articles
-    within the bands' reach, through the bands held by at most CROWDED_BAND
-    earlier articles there, counted over the batch and the stored index
-    together, so the answer does not depend on where a refresh's batch
-    boundaries fall."""
-    stored = [key for key in bands if key in archived] if archived else []
-    elsewhere = _held_stored(conn, stored, day, _BAND_REACH)
-    counts, crowded = batch.shared(bands, day, _BAND_REACH, CROWDED_BAND, elsewhere)
-    # A key only the stored index holds is crowded by its count there alone.
-    stored = [k for k in stored if k not in crowded and elsewhere.get(k, 0) <= CROWDED_BAND]
-    if stored:
-        # The stored and the batch's articles are apart: the best of both
-        # together are among the best of each.
-        counts.update(dict(_matches(conn, stored, day, _BAND_REACH, MAX_CANDIDATES)))
-    return counts
-
-
-def _name_matches(
-    conn: sqlite3.Connection,
-    trios: Sequence[int],
-    archived: set[int],
-    batch: _BatchIndex,
-    day: int,
-) -> Counter[int]:
-    """(article id: entity keys shared) of the batch's and the stored
-    articles within the same-event window. Not pruned: a trio of the day's
-    big names held by many is still how different write-ups of one event
-    meet."""
-    counts, _ = batch.shared(trios, day, _TRIO_REACH)
-    stored = [key for key in trios if key in archived] if archived else []
-    if stored:
-        counts.update(dict(_matches(conn, stored, day, _TRIO_REACH, MAX_ENTITY_CANDIDATES)))
-    return counts
+    best = {article(entry): n for entry, n in counts.items() if n > bar}
+    ties = sorted(article(entry) for entry, n in counts.items() if n == bar)
+    best.update(dict.fromkeys(ties[: limit - len(best)], bar))
+    return best
 
 
 def _candidates(
@@ -392,20 +365,39 @@ def _candidates(
     candidates: what it would meet taken alone in id order, i.e. the stored
     articles and the batch's earlier arrivals (those in `batch`, and those
     before it in `changed`, added to `batch`), at most MAX_CANDIDATES (and
-    MAX_ENTITY_CANDIDATES) of each kind, the most keys shared first."""
+    MAX_ENTITY_CANDIDATES) of each kind, the most keys shared first.
+
+    Only text bands are pruned when crowded (held by more than CROWDED_BAND
+    earlier articles within reach, counted over the batch and the stored
+    index together, so the answer does not depend on where a refresh's batch
+    boundaries fall); a trio of the day's big names held by many is still
+    how different write-ups of one event meet."""
     archived = _indexed(conn, (key for a in changed for key in _keys(a.fingerprint)))
     batch = batch if batch is not None else _BatchIndex()
     candidates: dict[int, dict[int, bool]] = {}
     for arrival in changed:
-        found, day = arrival.fingerprint, days[arrival.article_id]
-        names = _best(_name_matches(conn, found.trios, archived, batch, day), MAX_ENTITY_CANDIDATES)
-        texts = _best(_text_matches(conn, found.bands, archived, batch, day), MAX_CANDIDATES)
+        found, day, article_id = arrival.fingerprint, days[arrival.article_id], arrival.article_id
+        bands = [key for key in found.bands if key in archived] if archived else []
+        elsewhere = _held_stored(conn, bands, day, _BAND_REACH)
+        # Indexed as it is looked up: the next arrivals of the batch find
+        # it, as if they came one by one.
+        in_batch = batch.meet(found, day, article_id, elsewhere)
+        names = _best(in_batch[0], MAX_ENTITY_CANDIDATES, batch.article)
+        texts = _best(in_batch[1], MAX_CANDIDATES, batch.article)
+        # The stored and the batch's articles are apart: the best of both
+        # together are among the best of each. A band only the stored index
+        # holds is crowded by its count there alone.
+        bands = [k for k in bands if k not in in_batch[2] and elsewhere.get(k, 0) <= CROWDED_BAND]
+        if bands:
+            stored = _matches(conn, bands, day, _BAND_REACH, MAX_CANDIDATES)
+            texts = _best({**texts, **dict(stored)}, MAX_CANDIDATES)
+        trios = [key for key in found.trios if key in archived] if archived else []
+        if trios:
+            stored = _matches(conn, trios, day, _TRIO_REACH, MAX_ENTITY_CANDIDATES)
+            names = _best({**names, **dict(stored)}, MAX_ENTITY_CANDIDATES)
         picked = dict.fromkeys(names, False)
         picked.update(dict.fromkeys(texts, True))
-        candidates[arrival.article_id] = picked
-        # Indexed right after its lookup: the next arrivals of the batch find
-        # it, as if they came one by one.
-        batch.add(_keys(found), day, arrival.article_id)
+        candidates[article_id] = picked
     return candidates
 
 
