@@ -23,6 +23,7 @@ from reader.core.store.schema import apply_migrations
 from reader.core.stories.grouping import fingerprint_stored
 from reader.core.stories.signature import (
     BINS,
+    ROWS_PER_BAND,
     band_keys,
     fingerprint_mentions,
     signature,
@@ -66,6 +67,29 @@ def test_similarity_is_the_share_of_equal_bins_whichever_bytes_differ() -> None:
         a, b = (struct.pack(f"<{BINS}I", *values) for values in (base, other))
         assert similarity(a, b) == similarity(b, a) == (BINS - changed) / BINS
     assert similarity(a, bytes(4 * BINS)) == 0.0
+
+
+def test_band_keys_are_each_bands_rows_mixed_with_its_number() -> None:
+    # Stored keys: however band_keys computes them, a band's key stays its
+    # rows folded into its number modulo 2**61 - 1, the values older
+    # databases hold.
+    def mixed(rows: list[int], band: int) -> int:
+        key = band + 1
+        for value in rows:
+            key = (key * 0x100000001B3 + value + 1) % (2**61 - 1)
+        return key
+
+    rng = random.Random(6)
+    for values in (
+        [rng.getrandbits(32) for _ in range(BINS)],
+        [0xFFFFFFFF] * BINS,  # the largest products
+        [0] * BINS,
+    ):
+        packed = struct.pack(f"<{BINS}I", *values)
+        assert band_keys(packed) == [
+            mixed(values[row : row + ROWS_PER_BAND], band)
+            for band, row in enumerate(range(0, BINS, ROWS_PER_BAND))
+        ]
 
 
 # Arrivals: (feed, key, text, hours after 08:00). "bridge" shares paragraphs
