@@ -30,7 +30,7 @@ import sqlite3
 from array import array
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from heapq import nlargest
@@ -264,7 +264,7 @@ def _held_stored(
 
 
 # A batch index entry is its article's day and its place in the batch
-# (_BatchIndex.article): day << _PLACE_BITS | place.
+# (its article id is ids[place]): day << _PLACE_BITS | place.
 _PLACE_BITS = 32
 _PLACE = (1 << _PLACE_BITS) - 1
 
@@ -282,9 +282,9 @@ class _BatchIndex:
     def __init__(self) -> None:
         self.rows: dict[int, list[int]] = {}
         self.ids: list[int] = []  # the article id at each place
-
-    def article(self, entry: int) -> int:
-        return self.ids[entry & _PLACE]
+        # Whether the places follow the article ids (a refresh stores its
+        # feeds one after another, so its new articles come in id order).
+        self.in_order = True
 
     def meet(
         self, found: Fingerprint, day: int, article_id: int, elsewhere: dict[int, int]
@@ -299,6 +299,8 @@ class _BatchIndex:
         rows, crowded = self.rows, set()
         held_elsewhere = elsewhere.get
         mine = day << _PLACE_BITS | len(self.ids)
+        if self.ids and article_id < self.ids[-1]:
+            self.in_order = False
         self.ids.append(article_id)
         counted: tuple[list[list[int]], list[list[int]]] = ([], [])
         for keys, reach, bar, found_in in (
@@ -338,21 +340,29 @@ class _BatchIndex:
         return names, texts, crowded
 
 
-def _best(
-    counts: dict[int, int], limit: int, article: Callable[[int], int] = int
-) -> dict[int, int]:
+def _best(counts: dict[int, int], limit: int, batch: _BatchIndex | None = None) -> dict[int, int]:
     """{article id: keys shared} of the `limit` articles sharing the most
     keys, ties to the lower id: the order the SQL lookup (`_matches`) ranks
-    them in. `article`: the article id of each of the counts' keys (an entry
-    of the batch index)."""
-    if len(counts) <= limit:
-        return {article(entry): n for entry, n in counts.items()}
-    # The bar is found in C; only the ties at it need sorting by id.
-    bar = nlargest(limit, counts.values())[-1]
-    best = {article(entry): n for entry, n in counts.items() if n > bar}
-    ties = sorted(article(entry) for entry, n in counts.items() if n == bar)
-    best.update(dict.fromkeys(ties[: limit - len(best)], bar))
-    return best
+    them in. With `batch`, the counts are by entry of its index, and only
+    the chosen entries are turned into ids: while its places follow the
+    article ids, ties go to the lower place."""
+    if len(counts) > limit:
+        # The bar is found in C; only the ties at it need sorting.
+        bar = nlargest(limit, counts.values())[-1]
+        best = {entry: n for entry, n in counts.items() if n > bar}
+        ties = [entry for entry, n in counts.items() if n == bar]
+        if batch is None:
+            ties.sort()
+        elif batch.in_order:
+            ties.sort(key=_PLACE.__and__)
+        else:
+            ties.sort(key=lambda entry: batch.ids[entry & _PLACE])
+        best.update(dict.fromkeys(ties[: limit - len(best)], bar))
+        counts = best
+    if batch is None:
+        return counts
+    ids = batch.ids
+    return {ids[entry & _PLACE]: n for entry, n in counts.items()}
 
 
 def _candidates(
@@ -382,8 +392,8 @@ def _candidates(
         # Indexed as it is looked up: the next arrivals of the batch find
         # it, as if they came one by one.
         in_batch = batch.meet(found, day, article_id, elsewhere)
-        names = _best(in_batch[0], MAX_ENTITY_CANDIDATES, batch.article)
-        texts = _best(in_batch[1], MAX_CANDIDATES, batch.article)
+        names = _best(in_batch[0], MAX_ENTITY_CANDIDATES, batch)
+        texts = _best(in_batch[1], MAX_CANDIDATES, batch)
         # The stored and the batch's articles are apart: the best of both
         # together are among the best of each. A band only the stored index
         # holds is crowded by its count there alone.
