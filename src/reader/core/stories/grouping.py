@@ -274,13 +274,16 @@ class _BatchIndex:
     holders' entries (day, then place in the batch, packed in one integer),
     so a lookup takes a window of days with two bisections (none when the
     whole list is inside it) and an arrival joins a list with one insertion.
+    A key with one holder keeps the bare entry: most keys are an article's
+    own, and a list each would be allocated and followed by the garbage
+    collector for nothing.
     An entry stands for one article (an article has one day), so entries are
     counted as the articles are. Counting what the batch shares here, rather
     than through SQLite, spares a query and ~44 scattered index writes per
     article."""
 
     def __init__(self) -> None:
-        self.rows: dict[int, list[int]] = {}
+        self.rows: dict[int, int | list[int]] = {}
         self.ids: list[int] = []  # the article id at each place
         # Whether the places follow the article ids (a refresh stores its
         # feeds one after another, so its new articles come in id order).
@@ -302,7 +305,9 @@ class _BatchIndex:
         if self.ids and article_id < self.ids[-1]:
             self.in_order = False
         self.ids.append(article_id)
-        counted: tuple[list[list[int]], list[list[int]]] = ([], [])
+        # What is counted: lists of holders, the first of each kind the
+        # keys' single holders.
+        counted: tuple[list[list[int]], list[list[int]]] = ([[]], [[]])
         for keys, reach, bar, found_in in (
             (found.trios, _TRIO_REACH, None, counted[0]),
             (found.bands, _BAND_REACH, CROWDED_BAND, counted[1]),
@@ -311,7 +316,15 @@ class _BatchIndex:
             for key in keys:
                 held = rows.get(key)
                 if held is None:
-                    rows[key] = [mine]
+                    rows[key] = mine
+                    continue
+                if isinstance(held, int):
+                    near = first <= held < past
+                    if bar is not None and near + held_elsewhere(key, 0) > bar:
+                        crowded.add(key)
+                    elif near:
+                        found_in[0].append(held)
+                    rows[key] = [held, mine] if held < mine else [mine, held]
                     continue
                 if first <= held[0] and held[-1] < past:
                     if bar is not None and len(held) + held_elsewhere(key, 0) > bar:
