@@ -41,6 +41,7 @@ from importlib import resources
 
 import ahocorasick
 
+from reader.core.entities.automata import automaton
 from reader.core.entities.records import Mention
 from reader.core.entities.relevance_shapes import (
     hub_listing,
@@ -95,12 +96,7 @@ class Vocabulary:
 
 
 def _automaton(entries: dict[str, str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for surface, kind in entries.items():
-        automaton.add_word(surface, (len(surface), kind))
-    if entries:
-        automaton.make_automaton()
-    return automaton
+    return automaton((surface, (len(surface), kind)) for surface, kind in entries.items())
 
 
 def parse_vocabulary(text: str) -> Vocabulary:
