@@ -36,6 +36,7 @@ import httpx  # noqa: E402
 
 from reader.core import urls  # noqa: E402
 from reader.core.addresses import address_kind  # noqa: E402
+from reader.core.asyncio_network import BACKEND as ASYNCIO_BACKEND  # noqa: E402
 from reader.core.config import HttpSettings  # noqa: E402
 from reader.core.demo import DEMO_ORIGIN, DemoTransport  # noqa: E402
 from reader.core.textnorm import strip_controls  # noqa: E402
@@ -231,6 +232,9 @@ class PerHostTransport(httpx.AsyncBaseTransport):
                 limits=self._limits,
                 trust_env=False,
             )
+            # Its connections on plain asyncio streams (asyncio_network.py);
+            # httpx has no argument for httpcore's network backend.
+            pool._pool._network_backend = ASYNCIO_BACKEND
         return await pool.handle_async_request(request)
 
     def _ssl_context(self) -> Any:

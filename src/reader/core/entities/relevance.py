@@ -36,7 +36,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import ahocorasick
@@ -61,6 +61,9 @@ _AI_FEED = re.compile(
 )
 
 
+# Asked for every article, answered once per feed: a refresh analyses a feed's
+# items one after another with the same feed title.
+@lru_cache(maxsize=256)
 def _ai_feed(feed_title: str) -> bool:
     """The feed's title names the field or an AI lab or product: "xAI News",
     "Huggingface Daily Papers", "Minimax Blog" (lower-cased, so the vocabulary's
