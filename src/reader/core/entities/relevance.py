@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import repeat
 
 import ahocorasick
 
@@ -330,12 +331,14 @@ def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
     (`hits` are sorted and do not overlap). A mention built on a weak family name
     ("Granite 4", "Genie 3": ordinary words with a number) counts only when written
     as models are ("Granite-4", "Phi-4", "SAM 3.1")."""
-    starts = [h.start for h in hits]
+    starts: list[int] | None = None  # made at the first AI model: most texts name none
     found = []
     for m in mentions:
         if m.label != "AI_MODEL" or m.source == "model":
             # The span classifier's guesses (spans.py) are not evidence enough.
             continue
+        if starts is None:
+            starts = [h.start for h in hits]
         hit = _hit_under(m, hits, starts)
         if hit is None or (hit.kind == "weak" and _MODEL_SHAPE.search(m.text)):
             found.append(m)
@@ -396,9 +399,11 @@ def ai_features(
     # A repository or hub listing ("lsdefine / GenericAgent") names its subject in an
     # identifier: its words, split apart ("Generic Agent"), count too, once each.
     listing = listing_name(title) or ""
-    seen = {title[h.start : h.end].lower() for h in title_hits}
-    found = find_terms(listing) if listing else []
-    listing_hits = [h for h in found if listing[h.start : h.end].lower() not in seen]
+    listing_hits = []
+    if listing:
+        seen = {title[h.start : h.end].lower() for h in title_hits}
+        found = find_terms(listing)
+        listing_hits = [h for h in found if listing[h.start : h.end].lower() not in seen]
     for hit in title_hits + listing_hits:
         table[hit.kind]["title"] += 1
     # A hub lists models and datasets, and the guideline counts both as AI items.
@@ -418,6 +423,7 @@ def ai_features(
     gate = 1.0 if any(strong.values()) else 0.0
     alone = 1.0 - gate
     # Different ambiguous words together say more than one repeated ("tokens ... tokens").
+    # (Counted only where they count: with strong evidence, `alone` is 0.)
     weak_words = (
         {title[h.start : h.end].lower() for h in title_hits if h.kind == "weak"}
         | {listing[h.start : h.end].lower() for h in listing_hits if h.kind == "weak"}
@@ -426,6 +432,8 @@ def ai_features(
             for h in text_hits
             if h.kind == "weak" and h.start < LEAD_CHARS
         }
+        if alone
+        else set()
     )
     words = len(text[LEAD_CHARS:].split())
     per_k = 1000 / max(words, 300)
@@ -463,8 +471,14 @@ _URL = re.compile(r"\bhttps?://\S+")
 def headline_words(title: str, text: str) -> frozenset[str]:
     """The distinct words of the title and the lead (the text's first LEAD_CHARS),
     web addresses left out."""
-    found = _TOKEN.findall(_URL.sub(" ", title)) + _TOKEN.findall(_URL.sub(" ", text[:LEAD_CHARS]))
-    return frozenset(_token(word) for word in found)
+    found = _TOKEN.findall(_without_urls(title)) + _TOKEN.findall(_without_urls(text[:LEAD_CHARS]))
+    # (map, not a generator: a feed item has ~40 words and this runs for each.)
+    return frozenset(map(_token, found))
+
+
+def _without_urls(text: str) -> str:
+    # Most titles and leads hold no address: the substitution's scan is skipped.
+    return _URL.sub(" ", text) if "://" in text else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,7 +515,7 @@ def score_features(
     """The probability that the story is about AI, from `ai_features` and `headline_words`."""
     model = model or weights()
     z = model.bias + sum(model.weights[name] * features[name] for name in FEATURES)
-    z += sum(model.words.get(word, 0.0) for word in words)
+    z += sum(map(model.words.get, words, repeat(0.0)))  # (in `words`' order, as before)
     # Never quite 1: `ai_threshold = 1.0` means no automatic tag at all.
     return min(round(1.0 / (1.0 + math.exp(-z)), 4), 0.9999)
 
