@@ -200,7 +200,9 @@ def amounts_and_dates(text: str) -> Iterator[tuple[str, int, int, str]]:
         if start < last_end:
             continue  # inside the previous match, where finditer does not look
         last_end = found.end("all")
-        kind = next(kind for kind in _KINDS if found.start(kind) >= 0)
+        for kind in _KINDS:  # (a loop, not next() over a generator: one per match)
+            if found.start(kind) >= 0:
+                break
         yield kind, start, last_end, found.group("all")
 
 
