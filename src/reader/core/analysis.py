@@ -42,10 +42,25 @@ def analyse(
     rules: tuple[Rule, ...] = (),
 ) -> Analysis:
     recognizer = recognizer_for(rules, settings.model)
+    return _analyse_with(
+        recognizer, analysis_digest(recognizer.digest), title, text, feed_title, settings
+    )
+
+
+def _analyse_with(
+    recognizer: Recognizer,
+    digest: str,
+    title: str,
+    text: str,
+    feed_title: str,
+    settings: EntitySettings,
+) -> Analysis:
     mentions = tuple(recognizer.find(text))
-    score = ai_score(title, text, mentions, feed_title, recognizer.find(title))
+    # (A feed item whose summary is its title is recognised once.)
+    title_mentions = mentions if title == text else recognizer.find(title)
+    score = ai_score(title, text, mentions, feed_title, title_mentions)
     tags = (settings.ai_tag,) if settings.ai_tag and score >= settings.ai_threshold else ()
-    return Analysis(mentions, score, tags, analysis_digest(recognizer.digest))
+    return Analysis(mentions, score, tags, digest)
 
 
 @lru_cache(maxsize=8)
@@ -68,8 +83,11 @@ def analyse_records(
     With `stories`, each also gets its story fingerprint, from the text and
     mentions as they will be stored (one copy of the record, not two)."""
     done = []
+    # Looked up once for the batch, not per item (the rules' tuple is hashed each time).
+    recognizer = recognizer_for(rules, settings.model)
+    digest = analysis_digest(recognizer.digest)
     for record in records:
-        result = analyse(record.title, record.text, feed_title, settings, rules)
+        result = _analyse_with(recognizer, digest, record.title, record.text, feed_title, settings)
         found = (
             fingerprint_mentions(record.title, record.text, result.mentions) if stories else None
         )
