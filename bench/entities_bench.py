@@ -108,6 +108,41 @@ def per_feed_item(rounds: int, count: int = 2000) -> None:
     )
 
 
+def per_feed_record(rounds: int, count: int = 2000, batch: int = 20) -> None:
+    """The same items as `per_feed_item`, as a refresh's worker analyses them:
+    ArticleRecords through reader.core.analysis.analyse_records, a feed's 20
+    at a time (the records filled in too; story fingerprints left out, they
+    are measured with grouping). Each batch's best time over the rounds, summed."""
+    import random
+
+    import refresh_bench
+    from reader.core.analysis import analyse_records
+    from reader.core.config import EntitySettings
+    from reader.core.models import ArticleRecord
+
+    rng = random.Random(12)
+    records = []
+    for i in range(count):
+        title = refresh_bench._title(rng)
+        summary = " ".join(refresh_bench._sentence(rng) for _ in range(2))
+        head = (f"k{i}", f"g{i}", f"https://example.invalid/{i}", title, "", None, None)
+        records.append(
+            ArticleRecord(*head, f"<p>{summary}</p>", "", summary, "h", "feed", None, "", "")
+        )
+    batches = [records[i : i + batch] for i in range(0, count, batch)]
+    settings = EntitySettings()
+    best = [float("inf")] * len(batches)
+    for _ in range(rounds):
+        for i, records_of_feed in enumerate(batches):
+            started = time.process_time()
+            analyse_records(records_of_feed, "Tech news", settings, ())
+            best[i] = min(best[i], time.process_time() - started)
+    print(
+        f"feed items as a worker analyses them (records of 20, no fingerprints): {count:,} items:"
+        f" {sum(best) / count * 1e6:.0f} µs per item"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -135,6 +170,7 @@ def main() -> int:
     else:
         print(f"skipped the news articles: {truth} not found")
     per_feed_item(args.rounds)
+    per_feed_record(args.rounds)
     return 0
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from reader.core.config import EntitySettings
 from reader.core.entities import Mention, Recognizer, Rule
-from reader.core.entities.relevance import ai_score, relevance_digest
+from reader.core.entities.relevance import ai_score, model_evidence, relevance_digest
 from reader.core.entities.statistical import load_model
 from reader.core.models import ArticleRecord
 from reader.core.stories.signature import fingerprint_mentions
@@ -57,10 +57,35 @@ def _analyse_with(
 ) -> Analysis:
     mentions = tuple(recognizer.find(text))
     # (A feed item whose summary is its title is recognised once.)
-    title_mentions = mentions if title == text else recognizer.find(title)
+    title_mentions = mentions if title == text else _title_mentions(recognizer, title)
     score = ai_score(title, text, mentions, feed_title, title_mentions)
     tags = (settings.ai_tag,) if settings.ai_tag and score >= settings.ai_threshold else ()
     return Analysis(mentions, score, tags, digest)
+
+
+def _title_mentions(recognizer: Recognizer, title: str) -> Sequence[Mention]:
+    """The title's mentions as the AI score reads them: only its AI models
+    (relevance.model_evidence), and the span classifier finds none of those.
+    So the title is recognised without it, which costs about half as much on
+    a real headline, every word capitalised (~120 µs instead of ~230). Where
+    that finds an AI model, the title is recognised again in full: with the
+    classifier's names a model can become longer ("Zyx Gemini 2", join_makers),
+    and its span is part of the score."""
+    lighter = _without_spans(recognizer)
+    if lighter is None:
+        return recognizer.find(title)
+    found = lighter.find(title)
+    return recognizer.find(title) if any(map(model_evidence, found)) else found
+
+
+@lru_cache(maxsize=4)
+def _without_spans(recognizer: Recognizer) -> Recognizer | None:
+    """The same recogniser without the span classifier; None where that could
+    change a title's AI models otherwise than above: with user rules (a type
+    given to an entity applies to whatever found it) or a statistical model."""
+    if recognizer.spans is None or recognizer.rules or recognizer.model is not None:
+        return None
+    return Recognizer(kb=recognizer.kb, use_spans=False)
 
 
 @lru_cache(maxsize=8)

@@ -328,6 +328,12 @@ def _hit_under(m: Mention, hits: Sequence[Hit], starts: Sequence[int]) -> Hit | 
     return None if i == 0 or hits[i - 1].end <= m.start else hits[i - 1]
 
 
+def model_evidence(m: Mention) -> bool:
+    """Whether a mention is an AI model that may count as evidence: the span
+    classifier's guesses (spans.py, source "model") are not evidence enough."""
+    return m.label == "AI_MODEL" and m.source != "model"
+
+
 def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
     """AI model mentions that are strong evidence the vocabulary did not already count
     (`hits` are sorted and do not overlap). A mention built on a weak family name
@@ -336,8 +342,7 @@ def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
     starts: list[int] | None = None  # made at the first AI model: most texts name none
     found = []
     for m in mentions:
-        if m.label != "AI_MODEL" or m.source == "model":
-            # The span classifier's guesses (spans.py) are not evidence enough.
+        if not model_evidence(m):
             continue
         if starts is None:
             starts = [h.start for h in hits]
@@ -532,7 +537,9 @@ def ai_score(
     """How strongly the article is about AI, from 0 (not at all) to 1.
 
     `mentions` are the text's entities, `title_mentions` the title's (found here
-    when not given); their AI model names count as AI evidence.
+    when not given); their AI model names count as AI evidence. Of the title's,
+    only those `model_evidence` accepts are read (reader.core.analysis relies on
+    it to recognise titles without the span classifier).
     """
     if title_mentions is None:
         from reader.core.entities.recognizer import recognize
