@@ -304,13 +304,16 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
     found.sort(key=lambda m: (m[0], m[0] - m[1]))
     hits = []
     last_end = -1
-    headline = headline and _title_case(text)
+    # Whether a headline is in title case, read at its first name only (most have none).
+    title_case: bool | None = None if headline else False
     for start, end, kind in found:
         if start < last_end:
             continue  # inside a longer match
         last_end = end
         if kind == "name":
-            kind = _name_kind(text, start, end, vocab.tiers, headline)
+            if title_case is None:
+                title_case = _title_case(text)
+            kind = _name_kind(text, start, end, vocab.tiers, title_case)
         if kind in _EVIDENCE:
             hits.append(Hit(start, end, kind))
     return hits
