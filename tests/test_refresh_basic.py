@@ -1,7 +1,14 @@
 from __future__ import annotations
 
-from loopback import LoopbackServer, article_page, rss
-from reader.core.service import Reader
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from conftest import make_settings
+from loopback import LoopbackServer, Request, Route, article_page, rss
+from reader.core.refresh import PAGES_AHEAD_PER_WORKER
+from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery
 
 
@@ -55,3 +62,38 @@ def test_a_page_that_failed_is_tried_again_when_the_feed_next_changes(
     # Once it worked, the page is not fetched again.
     list(reader.refresh())
     assert len(server.hits("/a1")) == 2
+
+
+def test_pages_fetched_ahead_of_their_extraction_are_bounded(tmp_path: Path) -> None:
+    # Four feeds on four hosts, 12 items each, every page answered after 0.3 s: the
+    # fetcher alone would ask for 4 x 8 (its per-host limit) pages at once, and
+    # each body would wait in the parent for the one worker.
+    in_flight = most = 0
+    lock = threading.Lock()
+
+    def slow_page(request: Request) -> Route:
+        nonlocal in_flight, most
+        with lock:
+            in_flight += 1
+            most = max(most, in_flight)
+        time.sleep(0.3)
+        with lock:
+            in_flight -= 1
+        body = article_page(f"Story {request.path}", [f"The harbour story {request.path}. " * 20])
+        return Route(body=body, content_type="text/html")
+
+    reader = make_reader(make_settings(tmp_path, extract_workers=1, per_host=8))
+    with ExitStack() as stack:
+        stack.callback(reader.close)
+        for h in range(4):
+            server = stack.enter_context(LoopbackServer(f"127.0.0.{h + 1}"))
+            items = []
+            for i in range(12):
+                link = server.add(f"/p{i}", slow_page)
+                items.append({"title": f"Story {h}-{i}", "link": link, "guid": f"{h}-{i}"})
+            reader.add_feed(server.add("/feed.xml", body=rss(items)), discover=False)
+        results = list(reader.refresh())
+        articles = reader.articles(ArticleQuery())
+    assert sorted((r.status, r.new) for r in results) == [("updated", 12)] * 4
+    assert len(articles) == 48 and all(a.extraction == "page" for a in articles)
+    assert 8 <= most <= PAGES_AHEAD_PER_WORKER  # one worker: at most 24 pages held at once
