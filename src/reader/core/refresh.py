@@ -41,14 +41,6 @@ from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
 # real and an interrupted refresh keeps what it finished.
 FEEDS_EXTRACTING_AT_ONCE = 16
 
-# Article pages being fetched or waiting for their extraction, per worker. Without
-# a bound every page of the feeds above was fetched at once and each body waited
-# in this process for a worker: 16 feeds x 20 real news pages of ~180 KB was
-# ~58 MB of the refresh's peak memory. A worker takes ~25 ms a page and a page
-# ~100 ms to arrive from the bench's servers, so 24 a worker keep both busy
-# with room for slower servers, and hold ~4 MB a worker.
-PAGES_AHEAD_PER_WORKER = 24
-
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 
 
@@ -149,7 +141,6 @@ class Pipeline:
         )
         self.counters = Counters()
         self._extracting = asyncio.Semaphore(FEEDS_EXTRACTING_AT_ONCE)
-        self._pages_ahead = asyncio.Semaphore(PAGES_AHEAD_PER_WORKER * self.pool.size)
         self._results: asyncio.Queue[Outcome] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -222,9 +213,16 @@ class Pipeline:
         feed_title = feed.title or state.title
         if extract and changed:
             self.counters.pages_total += len(changed)
+            # A feed's pages being fetched or waiting for a worker: as many as the
+            # fetcher asks one host for at once. Unbounded, every page of the feeds
+            # above was fetched at once and each body waited here for a worker (16
+            # feeds x 20 real news pages of ~180 KB: ~58 MB of the bench's peak).
+            # Bounded per feed, not overall: an overall bound goes to the first
+            # feeds' pages, often all on one host, which then fetches 8 at a time.
+            pages_ahead = asyncio.Semaphore(self.settings.refresh.per_host)
             async with self._extracting:
                 records = await asyncio.gather(
-                    *(self._from_page(e, feed_title, response) for e in changed)
+                    *(self._from_page(e, feed_title, response, pages_ahead) for e in changed)
                 )
         else:
             records = list(analysed) or [_record(entry, None, None) for entry in changed]
@@ -255,10 +253,14 @@ class Pipeline:
         return Fetched(state, response, feed, tuple(records), failures, skipped)
 
     async def _from_page(
-        self, entry: ParsedEntry, feed_title: str, feed_response: FetchResult
+        self,
+        entry: ParsedEntry,
+        feed_title: str,
+        feed_response: FetchResult,
+        pages_ahead: asyncio.Semaphore,
     ) -> ArticleRecord:
         try:
-            async with self._pages_ahead:
+            async with pages_ahead:
                 return await self._extract(entry, feed_title, feed_response)
         except Exception as exc:  # never leave sibling pages running: keep the feed's text
             return _record(entry, None, f"internal error: {type(exc).__name__}: {exc}")
