@@ -95,3 +95,19 @@ def test_a_feeds_pages_fetched_ahead_of_their_extraction_are_bounded(tmp_path: P
     assert [(r.status, r.new) for r in results] == [("updated", 48)]
     assert len(articles) == 48 and all(a.extraction == "page" for a in articles)
     assert most == 8  # the per-host limit: pages held at once for the feed
+
+
+def test_pages_are_extracted_with_a_per_host_limit_of_zero(tmp_path: Path) -> None:
+    # The fetcher reads 0 as 1; the pages a feed may hold ahead of extraction too.
+    reader = make_reader(make_settings(tmp_path, per_host=0))
+    with ExitStack() as stack:
+        stack.callback(reader.close)
+        server = stack.enter_context(LoopbackServer())
+        page = article_page("Harbour", ["The harbour story in full. " * 20])
+        link = server.add("/a1", body=page, content_type="text/html")
+        items = [{"title": "Harbour", "link": link, "guid": "a1", "description": "short"}]
+        reader.add_feed(server.add("/feed.xml", body=rss(items)), discover=False)
+        [result] = list(reader.refresh())
+        [summary] = reader.articles(ArticleQuery())
+    assert (result.status, result.new) == ("updated", 1)
+    assert summary.extraction == "page"

@@ -219,7 +219,7 @@ class Pipeline:
             # feeds x 20 real news pages of ~180 KB: ~58 MB of the bench's peak).
             # Bounded per feed, not overall: an overall bound goes to the first
             # feeds' pages, often all on one host, which then fetches 8 at a time.
-            pages_ahead = asyncio.Semaphore(self.settings.refresh.per_host)
+            pages_ahead = asyncio.Semaphore(max(1, self.settings.refresh.per_host))
             async with self._extracting:
                 records = await asyncio.gather(
                     *(self._from_page(e, feed_title, response, pages_ahead) for e in changed)
