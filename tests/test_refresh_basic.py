@@ -111,3 +111,32 @@ def test_pages_are_extracted_with_a_per_host_limit_of_zero(tmp_path: Path) -> No
         [summary] = reader.articles(ArticleQuery())
     assert (result.status, result.new) == ("updated", 1)
     assert summary.extraction == "page"
+
+
+def test_the_collector_is_relaxed_while_a_refresh_runs_and_restored_after(
+    server: LoopbackServer, reader: Reader
+) -> None:
+    import gc
+
+    from reader.core.refresh import REFRESH_GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    assert before != REFRESH_GC_THRESHOLDS
+    for n in range(2):
+        url = server.add(
+            f"/f{n}.xml", body=rss([{"title": "T", "link": server.url("/a"), "guid": f"g{n}"}])
+        )
+        reader.add_feed(url, discover=False)
+    running = reader.refresh()
+    next(running)
+    assert gc.get_threshold() == REFRESH_GC_THRESHOLDS
+    # Another refresh overlapping this one leaves the thresholds to the last to end.
+    list(reader.refresh(force=True))
+    assert gc.get_threshold() == REFRESH_GC_THRESHOLDS
+    list(running)
+    assert gc.get_threshold() == before
+    # Stopped early (the app's cancel): restored too.
+    stopped = reader.refresh(force=True)
+    next(stopped)
+    stopped.close()
+    assert gc.get_threshold() == before
