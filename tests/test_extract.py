@@ -355,7 +355,7 @@ LOADER_CASES = {
     ),
     "self-closed html tag": b'<!DOCTYPE html>\n<html lang="en"/>\n<body><p>faulty</p></body>',
     "control bytes and noncharacters": (
-        b"<html><body><p>a\x01b\x02c\x0bd\x0ce\x1ff \xef\xbf\xbe\xef\xbf\xbf g</p></body></html>"
+        b"<html><body><p>a\x00b\x02c\x0bd\x0ce\x1ff \xef\xbf\xbe\xef\xbf\xbf g</p></body></html>"
     ),
     "form feed ahead of the doctype": b"\x0c<!doctype html>\x0b<html><body><p>ff</p></body></html>",
     "charset declared as windows-1252, bytes in UTF-8": (
@@ -363,6 +363,10 @@ LOADER_CASES = {
         b"<body><p>na\xc3\xafve \xe2\x80\x94 caf\xc3\xa9</p></body></html>"
     ),
     "latin-1 bytes": b"<html><body><p>caf\xe9 au lait</p></body></html>",
+    "xml declaration of another encoding, bytes in UTF-8": (
+        b"<?xml version='1.0' encoding='iso-8859-1'?>"
+        b"<html><body><p>caf\xc3\xa9 cr\xc3\xa8me</p></body></html>"
+    ),
     "byte-order mark": b"\xef\xbb\xbf<!DOCTYPE html><html><body><p>bom</p></body></html>",
     "fragment, not a document": b"<div><p>one</p><p>two</p></div>",
     "no markup": b"plain text, no markup at all",
