@@ -63,10 +63,10 @@ def test_a_page_that_failed_is_tried_again_when_the_feed_next_changes(
     assert len(server.hits("/a1")) == 2
 
 
-def test_a_feeds_pages_fetched_ahead_of_their_extraction_are_bounded(tmp_path: Path) -> None:
-    # One feed whose 48 items link to pages on four hosts, each answered after
-    # 0.3 s: the fetcher alone would ask for 4 x 8 (its per-host limit) at once,
-    # and each body would wait in the parent for the one worker.
+def test_a_feed_linking_to_many_sites_fetches_from_all_at_once(tmp_path: Path) -> None:
+    # One feed whose 48 items link to pages on four hosts, each answered after 0.3 s:
+    # the pages it holds ahead of extraction are bounded per host, so all four
+    # hosts are asked for as many as the fetcher's per-host limit allows.
     in_flight = most = 0
     lock = threading.Lock()
 
@@ -94,7 +94,43 @@ def test_a_feeds_pages_fetched_ahead_of_their_extraction_are_bounded(tmp_path: P
         articles = reader.articles(ArticleQuery())
     assert [(r.status, r.new) for r in results] == [("updated", 48)]
     assert len(articles) == 48 and all(a.extraction == "page" for a in articles)
-    assert most == 8  # the per-host limit: pages held at once for the feed
+    assert most > 16  # up to 4 hosts x 8; a bound per feed alone would keep it to 8
+
+
+def test_a_feeds_pages_wait_to_be_fetched_while_its_fetched_pages_wait_for_a_worker(
+    tmp_path: Path,
+) -> None:
+    # 16 long pages on one host, answered at once, one worker that needs a while
+    # for each: without a bound all 16 bodies would be fetched (8 at a time) and
+    # wait in the parent. With it, the 9th is asked for only once a page was
+    # extracted and let go, which takes at least half an extraction's time.
+    from reader.core.extract import extract_page
+
+    paragraphs = [
+        f"Paragraph {i} of the harbour report, long enough to be text." for i in range(1000)
+    ]
+    page = article_page("Harbour report", paragraphs)
+    started = time.perf_counter()
+    extract_page(page, "https://herald.example/report")
+    extraction = time.perf_counter() - started
+    arrivals: list[float] = []
+    lock = threading.Lock()
+
+    def long_page(request: Request) -> Route:
+        with lock:
+            arrivals.append(time.perf_counter())
+        return Route(body=page, content_type="text/html")
+
+    reader = make_reader(make_settings(tmp_path, extract_workers=1, per_host=8))
+    with ExitStack() as stack:
+        stack.callback(reader.close)
+        server = stack.enter_context(LoopbackServer())
+        items = [{"title": f"Part {i}", "link": server.add(f"/p{i}", long_page)} for i in range(16)]
+        reader.add_feed(server.add("/feed.xml", body=rss(items)), discover=False)
+        [result] = list(reader.refresh())
+    assert (result.status, result.new) == ("updated", 16)
+    arrivals.sort()
+    assert arrivals[8] - arrivals[7] >= extraction / 2
 
 
 def test_pages_are_extracted_with_a_per_host_limit_of_zero(tmp_path: Path) -> None:
