@@ -110,9 +110,12 @@ def test_a_feeds_pages_wait_to_be_fetched_while_its_fetched_pages_wait_for_a_wor
         f"Paragraph {i} of the harbour report, long enough to be text." for i in range(1000)
     ]
     page = article_page("Harbour report", paragraphs)
-    started = time.perf_counter()
-    extract_page(page, "https://herald.example/report")
-    extraction = time.perf_counter() - started
+    timings = []
+    for _ in range(3):  # the first reading in this process may pay for imports
+        started = time.perf_counter()
+        extract_page(page, "https://herald.example/report")
+        timings.append(time.perf_counter() - started)
+    extraction = min(timings)
     arrivals: list[float] = []
     lock = threading.Lock()
 
