@@ -98,6 +98,7 @@ _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s
 _CONNECTORS = (" of ", " for ", " on ")
 _WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
 _AND = re.compile(r"\s(?:and|&)\s")
+_POSSESSIVE = re.compile(r"['’]s\s")
 
 
 def _ends_sentence(text: str, dot: int) -> bool:
@@ -172,11 +173,20 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
                     break
             if end - start >= MAX_NAME_CHARS:
                 continue  # cut off at the bound: a run of words, not one name
+            # A possessive ends the name: "Department of Energy's Lawrence
+            # Berkeley National Laboratory" is two (the guideline).
+            owner = _POSSESSIVE.search(text, start, end)
+            if owner is not None:
+                end = owner.start()
             pos = end  # a name cut short leaves the rest to search
             before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
             if before is not None:
                 # Not across a sentence's end ("SAMSUNG. When Harvard ...").
                 start = before.start()
+                # Nor across a possessive: in "DOE's Office of Science" and
+                # "Ireland's Data Protection Commission" the owner is a name of its own.
+                for owner in _POSSESSIVE.finditer(text, start, match.start()):
+                    start = owner.end()
                 stop = text.find(". ", start, match.start())
                 while stop >= 0:
                     if _ends_sentence(text, stop):

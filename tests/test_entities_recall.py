@@ -1,0 +1,102 @@
+"""Entity recall on unseen news (issue 10, entrec5): the mechanisms, with written examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.entities import Mention, recognize
+from reader.core.entities.spans import (
+    NameRun,
+    context_features,
+    coordination,
+    mention_edges,
+)
+
+
+def named(text: str) -> set[tuple[str, str]]:
+    return {(m.text, m.label) for m in recognize(text)}
+
+
+# -- a possessive ends an institution's name ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, owner, institution",
+    [
+        (
+            "Funding came from the Department of Energy's Lawrence Berkeley National"
+            " Laboratory last year.",
+            "Department of Energy",
+            "Lawrence Berkeley National Laboratory",
+        ),
+        (
+            "A grant from Ruritania's Ministry of Coastal Affairs paid for the survey.",
+            "Ruritania",
+            "Ministry of Coastal Affairs",
+        ),
+        (
+            "Staff at the DOE's Office of Science reviewed it.",
+            "DOE",
+            "Office of Science",
+        ),
+    ],
+)
+def test_a_possessive_splits_an_institution_from_its_owner(
+    text: str, owner: str, institution: str
+) -> None:
+    found = named(text)
+    assert (institution, "ORG") in found
+    assert owner in {surface for surface, _ in found}
+    assert not any("'s" in surface for surface, _ in found)
+
+
+def test_a_plural_possessive_inside_a_name_stays() -> None:
+    # "Teachers' Pension Plan": the apostrophe without an s is part of the name.
+    found = named("The Elbonia Teachers' Pension Fund sold its stake.")
+    assert any(surface.endswith("Teachers' Pension Fund") for surface, _ in found)
+
+
+# -- the label of a typed name listed beside a run ---------------------------------
+
+
+def _mention(text: str, surface: str, label: str) -> Mention:
+    start = text.index(surface)
+    return Mention(start, start + len(surface), label, surface, surface, "kb")
+
+
+def test_a_run_listed_beside_a_typed_name_gets_its_label_as_a_feature() -> None:
+    text = "It works with Cursor, Zephyrix and Windows."
+    edges = mention_edges(
+        [_mention(text, "Cursor", "PRODUCT"), _mention(text, "Windows", "PRODUCT")]
+    )
+    start = text.index("Zephyrix")
+    assert coordination(text, start, start + 8, edges) == "PRODUCT"
+    run = NameRun(start, start + 8, ("Zephyrix",))
+    assert "listed-with=PRODUCT" in context_features(text, run, frozenset(), {}, edges)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zephyrix and Acme Corp signed.",  # the typed name after the run
+        "Acme Corp or Zephyrix will buy it.",
+        "Acme Corp/Zephyrix is the brand.",
+    ],
+)
+def test_coordination_looks_both_ways_across_list_joins(text: str) -> None:
+    edges = mention_edges([_mention(text, "Acme Corp", "ORG")])
+    start = text.index("Zephyrix")
+    assert coordination(text, start, start + 8, edges) == "ORG"
+
+
+def test_no_coordination_without_a_list_join_or_a_typed_neighbour() -> None:
+    text = "Acme Corp hired Zephyrix staff, then Quorra."
+    edges = mention_edges([_mention(text, "Acme Corp", "ORG")])
+    for word in ("Zephyrix", "Quorra"):
+        start = text.index(word)
+        assert coordination(text, start, start + len(word), edges) is None
+    # Dates and amounts beside a run say nothing about its kind.
+    text = "In May 2025, Zephyrix grew."
+    date = Mention(3, 11, "DATE", "May 2025", "May 2025", "pattern")
+    start = text.index("Zephyrix")
+    assert coordination(text, start, start + 8, mention_edges([date])) is None
