@@ -100,3 +100,31 @@ def test_no_coordination_without_a_list_join_or_a_typed_neighbour() -> None:
     date = Mention(3, 11, "DATE", "May 2025", "May 2025", "pattern")
     start = text.index("Zephyrix")
     assert coordination(text, start, start + 8, mention_edges([date])) is None
+
+
+# -- a known maker and the model code after it are one product ---------------------
+
+
+@pytest.mark.parametrize(
+    "text, product",
+    [
+        ("He still owns an Atari 1850XLD from his school days.", "Atari 1850XLD"),
+        ("The Isuzu mu-X will be built in Thailand.", "Isuzu mu-X"),
+        ("A Casio F-91W costs little.", "Casio F-91W"),
+    ],
+)
+def test_a_maker_and_its_model_code_are_one_product(text: str, product: str) -> None:
+    assert (product, "PRODUCT") in named(text)
+
+
+@pytest.mark.parametrize(
+    "text, maker",
+    [
+        ("Revenue at Nvidia Q3 was up, analysts said.", "Nvidia"),  # a quarter
+        ("Samsung 256GB phones sold out.", "Samsung"),  # a unit
+        ("Intel FY2025 results disappointed investors.", "Intel"),  # a fiscal year
+        ("Nvidia 5G chips are rare.", "Nvidia"),
+    ],
+)
+def test_units_quarters_and_years_after_a_maker_are_no_model_codes(text: str, maker: str) -> None:
+    assert not any(label == "PRODUCT" and maker in surface for surface, label in named(text))

@@ -354,6 +354,40 @@ def tier_names(
     return found
 
 
+# A model code right after a known maker: "Atari 1850XLD", "Isuzu mu-X",
+# "Casio F-91W". A code holds a digit and a letter, or is a lower-case word
+# joined to a capital ("mu-X"); units, quarters and fiscal years are no codes.
+_MAKER_CODE = re.compile(
+    r" (?!(?:\d+(?:G|GB|TB|MB|K|nm|mm|cm|km|kg|W|kW|MW|GW|Hz|MHz|GHz|x|B|M|k|p|s|th|st|nd|rd)"
+    r"|[QH][1-4]|FY\d+)(?![\w-]))"
+    r"((?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]*|[a-z]+-[A-Z][\w-]*)(?![\w'-]|\.\w)"
+)
+
+
+def maker_codes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A known company's name and the model code right after it, as one
+    PRODUCT in the company's place ("Atari 1850XLD"): the maker's name is part
+    of how the product is named (docs/labelling.md, maker prefixes). Only a
+    code nobody claimed; `mentions` are returned as they are when none is found."""
+    starts: set[int] | None = None
+    out: list[Mention] | None = None
+    for i, m in enumerate(mentions):
+        if m.label != "ORG" or m.source != "kb" or not text.startswith(" ", m.end):
+            continue
+        code = _MAKER_CODE.match(text, m.end)
+        if code is None:
+            continue
+        if starts is None:
+            starts = {o.start for o in mentions}
+        if code.start(1) in starts:
+            continue  # the code is a name of its own ("Nvidia H100" is joined elsewhere)
+        if out is None:
+            out = list(mentions)
+        surface = text[m.start : code.end()]
+        out[i] = Mention(m.start, code.end(), "PRODUCT", surface, surface, "context")
+    return mentions if out is None else out
+
+
 def join_makers(text: str, mentions: list[Mention]) -> list[Mention]:
     """ "Google Gemini 2.5 Pro", "Meta Llama 3.1", "OpenAI o3", "NVIDIA Hopper":
     a maker's name right before its model's or product's is part of how it is

@@ -27,6 +27,7 @@ from reader.core.entities.afterpass import (
     join_institutions,
     join_makers,
     join_ranges_and_tails,
+    maker_codes,
     tier_names,
 )
 from reader.core.entities.context import (
@@ -42,7 +43,7 @@ from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
 from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "3"
+RECOGNISER_VERSION = "4"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
@@ -170,7 +171,7 @@ class Recognizer:
         leftover: list[NameRun] = []
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen, leftover))
         chosen = drop_places_in_feature_names(
-            text, join_institutions(text, company_units(text, chosen))
+            text, join_institutions(text, maker_codes(text, company_units(text, chosen)))
         )
         # The joined names replaced pieces: the later passes fill what is left.
         claims = _Claims.of(chosen)
