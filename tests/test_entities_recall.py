@@ -128,3 +128,21 @@ def test_a_maker_and_its_model_code_are_one_product(text: str, product: str) -> 
 )
 def test_units_quarters_and_years_after_a_maker_are_no_model_codes(text: str, maker: str) -> None:
     assert not any(label == "PRODUCT" and maker in surface for surface, label in named(text))
+
+
+# -- a short form at a sentence's start resolves unless it may be an everyday word --
+
+
+def test_a_coined_short_form_starting_a_sentence_is_the_company() -> None:
+    text = "Morgan Kessler joined Quantra Systems in 2021. Quantra makes sensors for ships."
+    short = [m for m in recognize(text) if m.text == "Quantra"]
+    assert [(m.label, m.entity) for m in short] == [("ORG", "Quantra Systems")]
+
+
+def test_a_short_form_the_text_also_writes_in_lower_case_needs_a_verb() -> None:
+    # "Harbor" is also a word of this text: at a sentence's start it stays
+    # unresolved unless a verb says the company acts ("Harbor said").
+    text = "Harbor Labs builds docks. Harbor cranes lift boats; the harbor is busy."
+    assert not any(m.text == "Harbor" for m in recognize(text))
+    text = "Harbor Labs builds docks. Harbor said it would hire; the harbor is busy."
+    assert any(m.text == "Harbor" and m.label == "ORG" for m in recognize(text))

@@ -452,6 +452,7 @@ def find_context_names(
                 and len(run.words) == 1
                 and sentence_start(text, run.start)
                 and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
+                and _maybe_a_word(text, run.words[0])
             ):
                 if leftover is not None:
                     leftover.append(run)
@@ -464,6 +465,15 @@ def find_context_names(
             Mention(run.start, run.end, label, text[run.start : run.end], entity, "context")
         )
     return found
+
+
+def _maybe_a_word(text: str, word: str) -> bool:
+    """Whether a sentence's capitalised first word may be an everyday word
+    rather than the short name it spells ("Scale" for "Scale AI"): running
+    text mostly writes it in lower case, or this text does. A coined word
+    ("Quantra makes sensors." after "Quantra Systems") is the name."""
+    low = word.lower()
+    return usually_lower(word) or f" {low} " in text or f" {low}," in text or f" {low}." in text
 
 
 # "Her co-founders are Benedikt Ruhl, ..., and Aiko Hanamura": the names a
