@@ -146,3 +146,36 @@ def test_a_short_form_the_text_also_writes_in_lower_case_needs_a_verb() -> None:
     assert not any(m.text == "Harbor" for m in recognize(text))
     text = "Harbor Labs builds docks. Harbor said it would hire; the harbor is busy."
     assert any(m.text == "Harbor" and m.label == "ORG" for m in recognize(text))
+
+
+# -- a title before a name stays outside it ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        ("Sir Edmund Quillfeather opened the bridge.", "Edmund Quillfeather"),
+        ("Archbishop Tomaso Verelli said mass at noon.", "Tomaso Verelli"),
+        ("Democrat Joyce Brannigan won the seat.", "Joyce Brannigan"),
+        ("The treaty was signed by Emperor Duc Lam in 1862.", "Duc Lam"),
+        ("General Charles Pemberton arrived with his staff.", "Charles Pemberton"),
+    ],
+)
+def test_a_leading_title_is_outside_the_persons_name(text: str, person: str) -> None:
+    assert (person, "PERSON") in named(text)
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        # A rank before no given name starts the name of something else.
+        ("The General Quorvane Committee met.", "Quorvane"),
+        ("He played in the Major Zentara tournament.", "Zentara"),
+    ],
+)
+def test_a_rank_needs_a_given_name_after_it(text: str, absent: str) -> None:
+    assert (absent, "PERSON") not in named(text)
+
+
+def test_a_title_word_at_the_end_of_a_name_stays_in_it() -> None:
+    assert ("Harold Quimby King", "PERSON") in named("Harold Quimby King said the deal was off.")

@@ -386,7 +386,13 @@ def find_context_names(
     known = list(known)
     taken = sorted((m.start, m.end) for m in known)
     for run in name_runs(text, taken):
-        label = _type_run(text, run, first_names)
+        titled = _after_leading_title(run, first_names)
+        if titled is not None:
+            # "Sir John Bowring", "Archbishop Salvatore Pennacchio": the
+            # title stays outside the person's name (docs/labelling.md).
+            run, label = titled, "PERSON"
+        else:
+            label = _type_run(text, run, first_names)
         if label is None:
             untyped.append(run)
             continue
@@ -519,6 +525,35 @@ def _coordinated_people(
                 continue
         left.append(run)
     return left
+
+
+# Titles written before a name that are also words of other names ("Stephen
+# King", "Major League", "Democrat Party" aside), so they cannot end a run
+# as _PERSON_TITLES do: a run that starts with one is a person after it when
+# the rest looks like a person's name.
+_LEADING_TITLES = frozenset(
+    """Sir Dame Lord Lady King Queen Prince Princess Emperor Empress Kaiser Tsar Czar Sultan
+    Emir Sheikh Pope Archbishop Bishop Cardinal Reverend Rev. Rabbi Imam Pastor Father
+    Democrat Republican Architect Sheriff Detective Inspector Coach""".split()
+)
+# Ranks that also start names of things ("General Assembly", "Major League",
+# "Captain America"): a person only when a given name follows.
+_LEADING_RANKS = frozenset("General Gen. Major Captain Capt. Lt. Sgt. Private Corporal".split())
+
+
+def _after_leading_title(run: NameRun, first_names: frozenset[str]) -> NameRun | None:
+    """The run without its leading title when what follows is a person's name:
+    one to three words, none a company's or a place's word, the first a known
+    given name after a rank."""
+    title, *rest = run.words
+    if not rest or len(rest) > 3 or (title not in _LEADING_TITLES and title not in _LEADING_RANKS):
+        return None
+    if title in _LEADING_RANKS and rest[0] not in first_names:
+        return None
+    if rest[-1] in _ORG_SUFFIXES or rest[-1] in PLACE_WORDS or any(w.isupper() for w in rest):
+        return None
+    # (Words of a run stand one space apart: the name starts after the title's.)
+    return NameRun(run.start + len(title) + 1, run.end, tuple(rest))
 
 
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
