@@ -386,6 +386,7 @@ def find_context_names(
     known = list(known)
     taken = sorted((m.start, m.end) for m in known)
     for run in name_runs(text, taken):
+        label: str | None
         titled = _after_leading_title(run, first_names)
         if titled is not None:
             # "Sir John Bowring", "Archbishop Salvatore Pennacchio": the
