@@ -179,3 +179,26 @@ def test_a_rank_needs_a_given_name_after_it(text: str, absent: str) -> None:
 
 def test_a_title_word_at_the_end_of_a_name_stays_in_it() -> None:
     assert ("Harold Quimby King", "PERSON") in named("Harold Quimby King said the deal was off.")
+
+
+# -- introductions by context ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, name, label",
+    [
+        ("Marta Ibsen, the chief executive of Trevano, said it was early.", "Trevano", "ORG"),
+        ("Orders at the company, Kestrelworks, slowed in May.", "Kestrelworks", "ORG"),
+        ("Users of Plinth, a note-taking app, complained.", "Plinth", "PRODUCT"),
+        ("Fans of Gloamfall, the indie game, waited.", "Gloamfall", "PRODUCT"),
+        ("Reviews of Plinth Notes, a note-taking app, were kind.", "Plinth Notes", "PRODUCT"),
+    ],
+)
+def test_a_name_introduced_by_its_context_gets_that_type(text: str, name: str, label: str) -> None:
+    assert (name, label) in named(text)
+
+
+def test_a_person_in_apposition_is_not_a_product() -> None:
+    # "a nurse" is no product noun: the rule says nothing.
+    found = [m for m in recognize("He met Sandra, a nurse, at noon.") if m.text == "Sandra"]
+    assert all(m.label == "PERSON" for m in found)

@@ -154,7 +154,15 @@ def _thing_before(before: str) -> str | None:
     elif not last.endswith(","):
         return None  # "the model Vesper" is too weak; "the model, Vesper" is not
     last = last.rstrip(",")
-    label = "AI_MODEL" if last in _MODEL_NOUNS else "PRODUCT" if last in _PRODUCT_NOUNS else None
+    label = (
+        "AI_MODEL"
+        if last in _MODEL_NOUNS
+        else "PRODUCT"
+        if last in _PRODUCT_NOUNS
+        else "ORG"
+        if last in _ORG_BEFORE_ONE
+        else None
+    )
     if label is None or named:
         return label
     if any(w in _DETERMINERS or w.endswith(("'s", "’s")) for w in words[:-1]):
@@ -223,6 +231,14 @@ _ORG_AFTER = re.compile(
     r"|university|institute|foundation|conglomerate|giant|railway|utility|integrator"
     r"|distributor|studio|label|organi[sz]ation|association|union|charity|think tank)s?\b"
     r"|-backed\b|-owned\b|-funded\b|-led\b)"
+)
+# "Plinth, a note-taking app,": what the apposition says the thing is.
+_PRODUCT_AFTER = re.compile(
+    r"^, (?:a|an|the|its|their|[A-Z][\w.-]*'s) (?:[\w-]+ ){0,3}(?:app|tool|browser|game|video game"
+    r"|editor|chatbot|assistant|device|smartphone|phone|laptop|tablet|console|headset|robot|drone"
+    r"|smartwatch|watch|camera|car|SUV|sedan|truck|rocket|aircraft|jet|satellite|chip|processor"
+    r"|library|framework|plugin|plug-in|extension|database|operating system|service|website"
+    r"|social network|messaging app|programme|program|software)s?\b"
 )
 _GPE_AFTER = re.compile(r"^-based\b")
 # After a short company name at a sentence's start, a verb says it is the company.
@@ -591,6 +607,10 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
                     return "PRODUCT"
         elif first in ",'-" and (_ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after)):
             return "ORG"
+        elif first == "," and _PRODUCT_AFTER.match(after):
+            return "PRODUCT"  # "Plinth, a note-taking app"
+        if _introduced_by(before, _ROLE_OF):
+            return "ORG"  # "the chief executive of Trevano"
         if before.endswith(" ") and before[before.rfind(" ", 0, -1) + 1 : -1] in _ORG_BEFORE_ONE:
             return "ORG"  # "the start-up Parallax"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
@@ -612,6 +632,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         words[-1] not in PLACE_WORDS and _introduced_by(before, _ORG_BEFORE)
     ):
         return "ORG"
+    if first == "," and n <= 3 and _PRODUCT_AFTER.match(after):
+        return "PRODUCT"  # "Plinth Notes, a note-taking app"
     if 2 <= len(words) <= 4 and (
         _PERSON_AFTER.match(after) or _introduced_by(before, _PERSON_BEFORE)
     ):
