@@ -202,3 +202,24 @@ def test_a_person_in_apposition_is_not_a_product() -> None:
     # "a nurse" is no product noun: the rule says nothing.
     found = [m for m in recognize("He met Sandra, a nurse, at noon.") if m.text == "Sandra"]
     assert all(m.label == "PERSON" for m in found)
+
+
+# -- the names of public bodies ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, body",
+    [
+        ("The ruling was upheld by the Elbonian High Court on Friday.", "Elbonian High Court"),
+        ("Pilots of the Ruritanian Air Force flew over the city.", "Ruritanian Air Force"),
+        ("The Quorvish Embassy issued a statement.", "Quorvish Embassy"),
+        ("Members of the Tenby Oversight Committee objected.", "Tenby Oversight Committee"),
+    ],
+)
+def test_a_run_ending_in_a_public_bodys_word_is_an_organisation(text: str, body: str) -> None:
+    assert (body, "ORG") in named(text)
+
+
+def test_a_place_before_a_body_word_is_left_to_the_other_rules() -> None:
+    # "Harbor Police": a place's last word before the body word.
+    assert ("Kelby Harbor Police", "ORG") not in named("The Kelby Harbor Police closed it.")

@@ -99,6 +99,11 @@ _CONNECTORS = (" of ", " for ", " on ")
 _WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
 _AND = re.compile(r"\s(?:and|&)\s")
 _POSSESSIVE = re.compile(r"['’]s\s")
+# After "Court on", "Council for": a day or a month is when, not the name's rest.
+_DATE_WORD = re.compile(
+    r"(?:the\s)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February"
+    r"|March|April|May|June|July|August|September|October|November|December)\b"
+)
 
 
 def _ends_sentence(text: str, dot: int) -> bool:
@@ -134,7 +139,7 @@ def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[st
             continue  # inside a word
         if with_connector:
             match = _OF_HEAD.match(text, start, start + MAX_NAME_CHARS)
-            if match is not None:
+            if match is not None and not _DATE_WORD.match(text, end_index + 1):
                 of_heads.append(match)
         else:
             match = _HEAD_AFTER.match(text, start)

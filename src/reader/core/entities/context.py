@@ -573,6 +573,15 @@ def _after_leading_title(run: NameRun, first_names: frozenset[str]) -> NameRun |
     return NameRun(run.start + len(title) + 1, run.end, tuple(rest))
 
 
+# Last words of the names of public bodies: a capitalised run ending in one
+# is an organisation ("High Court", "Air Force", "Indian Embassy").
+_BODY_WORDS = frozenset(
+    """Court Force Forces Committee Agency Bureau Embassy Consulate Ministry Commission
+    Parliament Senate Police Army Navy Guard Corps Tribunal Administration Directorate
+    Secretariat Cabinet Congress Legislature""".split()
+)
+
+
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
     start, end, words = run
     n = len(words)
@@ -583,6 +592,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             # word are no company; the span classifier may still find one.
             return None
         return "ORG"
+    if n >= 2 and words[-1] in _BODY_WORDS and words[-2] not in PLACE_WORDS:
+        return "ORG"  # "High Court", "Air Force", "House Oversight Committee"
     before = text[max(0, start - 40) : start]
     after = text[end : end + 60]
     first = after[:1]
