@@ -223,3 +223,22 @@ def test_a_run_ending_in_a_public_bodys_word_is_an_organisation(text: str, body:
 def test_a_place_before_a_body_word_is_left_to_the_other_rules() -> None:
     # "Harbor Police": a place's last word before the body word.
     assert ("Kelby Harbor Police", "ORG") not in named("The Kelby Harbor Police closed it.")
+
+
+# -- "US" in running text --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Micron is a leading US-based memory maker.",
+        "Sales in the US rose by a tenth.",
+        "US farm exports to Canada fell.",  # no tech word anywhere
+    ],
+)
+def test_us_in_running_text_is_the_country(text: str) -> None:
+    assert ("US", "GPE") in named(text)
+
+
+def test_us_in_text_set_in_capitals_is_a_pronoun() -> None:
+    assert not any(m.text == "US" for m in recognize("LET US GO NOW, SHE SAID."))

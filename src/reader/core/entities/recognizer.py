@@ -259,7 +259,13 @@ class Recognizer:
         if ambiguous:
             in_text = bool(evidence) or _TECH.search(text) is not None
             for mention in ambiguous:
-                if in_text and self._accept_ambiguous(text, mention.start, mention.end, evidence):
+                if (mention.label == "GPE" and mention.text.isupper()) and _not_in_capitals(
+                    text, mention.start, mention.end
+                ):
+                    # "US" is ambiguous only in text set in capitals ("LET US
+                    # GO"); in running text it needs no tech support.
+                    found.append(mention)
+                elif in_text and self._accept_ambiguous(text, mention.start, mention.end, evidence):
                     found.append(mention)
         return found
 
@@ -285,6 +291,14 @@ class Recognizer:
             near = i < len(evidence) and evidence[i] <= end + _EVIDENCE_REACH
             return near or _TECH.search(window) is not None
         return True
+
+
+def _not_in_capitals(text: str, start: int, end: int) -> bool:
+    """Whether the text around text[start:end] is running text, mostly lower
+    case, not a headline or a shout set in capitals ("LET US GO")."""
+    window = text[max(0, start - 30) : end + 30]
+    lower = sum(1 for ch in window if ch.islower())
+    return lower > sum(1 for ch in window if ch.isupper())
 
 
 def _by_length(m: Mention) -> tuple[int, int, int]:
