@@ -242,3 +242,19 @@ def test_us_in_running_text_is_the_country(text: str) -> None:
 
 def test_us_in_text_set_in_capitals_is_a_pronoun() -> None:
     assert not any(m.text == "US" for m in recognize("LET US GO NOW, SHE SAID."))
+
+
+# -- a company that is also its product: the words around say which --------------------
+
+
+@pytest.mark.parametrize(
+    "text, name, label",
+    [
+        ("Facebook said it would appeal.", "Facebook", "ORG"),  # the platform in the lists
+        ("Shares rose after Google bought Twitch, analysts said.", "Twitch", "ORG"),
+        ("Every receipt goes to a Dropbox folder.", "Dropbox", "PRODUCT"),  # the company
+        ("She posted it on Facebook yesterday.", "Facebook", "PRODUCT"),
+    ],
+)
+def test_company_or_product_by_the_words_around(text: str, name: str, label: str) -> None:
+    assert (name, label) in named(text)

@@ -534,3 +534,48 @@ def drop_places_in_feature_names(text: str, mentions: list[Mention]) -> list[Men
                 continue
         kept.append(m)
     return kept
+
+
+# A company that is also its product ("Dropbox", "Twitch", "Windsurf") is named
+# in the knowledge base by one label; the words around a mention say which is
+# meant. Before it, words that make it the company; after it, words that make
+# it the company, or the product ("a Dropbox folder").
+_COMPANY_BEFORE = re.compile(
+    r"(?:(?:co-?founder|founder|chief executive|executive|CEO|CTO|president|chairman"
+    r"|chairwoman|employees?|acquisition|purchase|investors?|shareholders?) of"
+    r"|acquired|acquire|acquires|acquiring|purchased|bought|buy|buys|buying|joined|investor in"
+    r"|stake in) $"
+)
+_COMPANY_AFTER = re.compile(
+    r"(?:'s)? (?:employees?|staff|workers|founders?|co-founders?|CEO|chief executive"
+    r"|executives|investors|shareholders|headquarters|engineers)\b"
+    r"|,? (?:said|says|announced|told|hired|sued|acquired|bought|laid off)\b"
+)
+_PRODUCT_AFTER = re.compile(
+    r" (?:folders?|accounts?|keys?|workspaces?|repos?|repository|repositories|servers?"
+    r"|instances?|integrations?|plugins?|plug-ins?|links?)\b"
+)
+_OWNED = (" a ", " an ", " my ", " your ", " our ", " their ", " his ", " her ", " its ")
+
+
+def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One-word knowledge-base names relabelled ORG or PRODUCT where the words
+    around them say which is meant: "a co-founder of Twitch", "Windsurf
+    employees" (the company); "a Dropbox folder" (the product)."""
+    out: list[Mention] | None = None
+    for i, m in enumerate(mentions):
+        if m.source != "kb" or m.label not in ("ORG", "PRODUCT") or " " in m.text:
+            continue
+        label = m.label
+        if label == "PRODUCT":
+            if _COMPANY_AFTER.match(text, m.end) or _COMPANY_BEFORE.search(
+                text, max(0, m.start - 25), m.start
+            ):
+                label = "ORG"
+        elif _PRODUCT_AFTER.match(text, m.end) and text.endswith(_OWNED, 0, m.start):
+            label = "PRODUCT"
+        if label != m.label:
+            if out is None:
+                out = list(mentions)
+            out[i] = Mention(m.start, m.end, label, m.text, m.entity, m.source)
+    return mentions if out is None else out

@@ -21,6 +21,7 @@ import ahocorasick
 from reader.core.entities.afterpass import (
     bracketed_acronyms,
     capitalised_names,
+    company_or_product,
     company_units,
     drop_places_in_feature_names,
     drop_prefix_makers,
@@ -184,6 +185,7 @@ class Recognizer:
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))
+        chosen = company_or_product(text, chosen)
         chosen = self._apply_rules(chosen)
         chosen.sort(key=_start)
         return chosen
