@@ -36,6 +36,10 @@ other groups only (words counted on those too). That predicts the figure on
 sources nobody labelled; random splits would put entries of one feed on both
 sides. ``--grid`` does the same for several settings, to choose them.
 
+The CV report ends with F1 by kind of source beside the keyword rule
+(eval_ai_relevance.source_kind). ``--without FEATURE`` leaves a feature out (an
+ablation); ``--positive-weight W`` weighs AI entries W times in the loss.
+
 Run from the repository root (needs numpy, which the dev extras bring)::
 
     python bench/train_ai_relevance.py --cv            # report only
@@ -64,8 +68,10 @@ from eval_ai_relevance import (
     MODES,
     REPO_ROOT,
     Item,
+    baseline,
     figures,
     inputs,
+    kinds,
     load_items,
     load_original,
     load_referenced,
@@ -77,6 +83,7 @@ L2_FEATURES = 0.001  # per feature, relative to the mean log-loss (chosen by --g
 L2_WORDS = 0.005  # per word (chosen by --grid): words shift the evidence, they do not decide alone
 MIN_SOURCES = 4
 WORDS_AGAINST = True
+POSITIVE_WEIGHT = 1.0
 FOLDS = 10
 STEPS = 1500
 RATE = 0.05
@@ -113,10 +120,18 @@ def load(args: argparse.Namespace) -> Data:
             found = ai_features(title, text, recognize(text), feed_title, recognize(title))
             rows[m, i] = [found[name] for name in FEATURES]
             words[m].append(headline_words(title, text))
+    ablate(rows, list(FEATURES), args.without or ())
     # The first dev labels name a feed without the "feeds/" the referenced sets carry.
     groups = [item.file.removeprefix("feeds/") for item in items]
     signed = np.array([name in SIGNED for name in FEATURES])
     return Data(items, groups, rows, words, list(FEATURES), signed)
+
+
+def ablate(rows: np.ndarray, names: Sequence[str], without: Sequence[str]) -> None:
+    """An ablation: the features named in `without` read 0 in every mode and entry
+    (rows: modes x entries x features), so a fit shows what the rest do without them."""
+    for name in without:
+        rows[:, :, list(names).index(name)] = 0.0
 
 
 # Words that carry no topic, and the parts of web addresses: a lead's length, not its
@@ -231,13 +246,17 @@ class Settings:
     use_words: bool = True
     l2_features: float = L2_FEATURES
     words_against: bool = WORDS_AGAINST  # may a word be evidence against AI?
+    # How much an AI entry weighs in the loss against a non-AI one: above 1 trades
+    # precision for recall (the held-out readings miss more AI stories than they invent).
+    positive_weight: float = POSITIVE_WEIGHT
 
     def __str__(self) -> str:
         if not self.use_words:
             return f"features only, l2 {self.l2_features}"
         against = "signed" if self.words_against else "for AI only"
         return (
-            f"l2 {self.l2_features}, words l2 {self.l2_words}, {self.min_sources}+ feeds, {against}"
+            f"l2 {self.l2_features}, words l2 {self.l2_words}, {self.min_sources}+ feeds, "
+            f"{against}, AI weighs {self.positive_weight}"
         )
 
 
@@ -256,10 +275,12 @@ def fit(data: Data, idx: Sequence[int], s: Settings) -> Fit:
         [0.0 if word in ai_words or not s.words_against else -np.inf for word in vocab]
     )
     w, u, b = np.zeros(k), np.zeros(len(vocab)), 0.0
+    balance = np.where(y > 0, s.positive_weight, 1.0)
+    balance /= balance.mean()  # the regularisation keeps its strength
     # Adam: the features have very different scales (counts, densities, indicators).
     state = [np.zeros(k), np.zeros(k), np.zeros(len(vocab)), np.zeros(len(vocab)), 0.0, 0.0]
     for step in range(1, STEPS + 1):
-        err = 1.0 / (1.0 + np.exp(-logits(d, w, u, b))) - y
+        err = (1.0 / (1.0 + np.exp(-logits(d, w, u, b))) - y) * balance
         g_w = d.dense.T @ err / n + s.l2_features * w
         g_u = np.bincount(d.col, weights=err[d.row], minlength=len(vocab)) / n + s.l2_words * u
         g_b = float(np.mean(err))
@@ -337,6 +358,17 @@ def show(data: Data, title: str, scores: np.ndarray, threshold: float) -> dict[s
             print_row(mode, found)
             if part == "corpus":
                 f1[mode] = found.f1
+    corpus = [i for i in range(len(data.items)) if waves[i] != "written"]
+    print(f"\n{title}, corpus entries by kind of source: ai_score | keyword rule, F1")
+    for m, (mode, lead_only, _) in enumerate(MODES):
+        row = []
+        for kind, sub in kinds([data.items[i] for i in corpus]):
+            idx = [corpus[j] for j in sub]
+            sub_truth = [truth[i] for i in idx]
+            ours = figures(sub_truth, [scores[m, i] >= threshold for i in idx]).f1
+            rule = figures(sub_truth, [baseline(data.items[i], lead_only) for i in idx]).f1
+            row.append(f"{kind} ({len(idx)}) {ours:.3f} | {rule:.3f}")
+        print(f"  {mode:<12} " + "; ".join(row))
     return f1
 
 
@@ -362,8 +394,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="fit on everything but this wave, then score the wave (a held-out check)",
     )
     parser.add_argument("--original", type=Path, default=DEFAULT_ORIGINAL)
+    parser.add_argument(
+        "--without",
+        action="append",
+        metavar="FEATURE",
+        help="leave a feature out (reads 0), to see what it is worth; repeatable",
+    )
     parser.add_argument("--l2-words", type=float, default=L2_WORDS)
     parser.add_argument("--min-sources", type=int, default=MIN_SOURCES)
+    parser.add_argument(
+        "--positive-weight",
+        type=float,
+        default=POSITIVE_WEIGHT,
+        help="weight of an AI entry in the loss (a non-AI one weighs 1)",
+    )
     parser.add_argument("--no-words", action="store_true", help="the features alone")
     parser.add_argument("--cv", action="store_true", help="cross-validation across sources")
     parser.add_argument("--grid", action="store_true", help="CV of several settings")
@@ -414,7 +458,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     everything = list(range(len(data.items)))
-    chosen = Settings(args.l2_words, args.min_sources, not args.no_words)
+    chosen = Settings(
+        args.l2_words, args.min_sources, not args.no_words, positive_weight=args.positive_weight
+    )
     if args.hold_out:
         # The wave's sources may also hold entries of other waves (a feed labelled twice):
         # those stay in the fit, as they were before the wave was labelled.

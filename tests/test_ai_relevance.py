@@ -480,3 +480,35 @@ def test_model_tiers_with_a_version_and_hyphenated_tiers() -> None:
     # A tier joined to more by a hyphen keeps the name an AI name in a title-case headline.
     assert score("Gemini Robotics-ER 2 Learns To Fold Laundry", "") >= THRESHOLD
     assert score("Gemini Observatory Opens To Visitors", "") < THRESHOLD
+
+
+# -- where the evidence stands: the first sentence states the subject -------------------
+
+SUBJECT_IN_THE_FIRST_SENTENCE = [
+    (
+        "Introducing Lantern",
+        "Today we're releasing Lantern, a system that lets companies fine-tune LLMs on "
+        "their own documents.",
+    ),
+    ("Memory, now on every plan", "Claude remembers your projects and preferences across chats."),
+    ("Inviting your hardest questions", "We're asking readers what worries them most about AI."),
+]
+
+
+@pytest.mark.parametrize(("title", "lead"), SUBJECT_IN_THE_FIRST_SENTENCE)
+def test_a_lead_whose_first_sentence_names_the_ai_subject_is_ai(title: str, lead: str) -> None:
+    # A lab post's title says little; its one-sentence lead names the subject.
+    assert ai_features(title, lead, recognize(lead))["first_sentence"] == 1.0
+    assert score(title, lead) >= THRESHOLD
+
+
+def test_a_passing_mention_after_the_first_sentence_is_not_the_subject() -> None:
+    lead = (
+        "The council voted on the bus lanes and the library hours on Tuesday. Residents "
+        "asked about parking and the school run. One councillor said AI might help."
+    )
+    assert ai_features("Council approves the transport plan", lead, ())["first_sentence"] == 0.0
+    assert score("Council approves the transport plan", lead) < THRESHOLD
+    # The first sentence ends at a stop and a space, or a line break, within 300 characters.
+    assert ai_features("Notes", "Gardening tips\nAI in the shed", ())["first_sentence"] == 0.0
+    assert ai_features("Notes", "v1.2 of the LLM toolkit", ())["first_sentence"] == 1.0

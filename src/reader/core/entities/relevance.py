@@ -14,7 +14,8 @@ evidence, and so do identifiers shaped as models are named ("Name-V2.5",
 and the grammar of paper titles).
 
 The evidence is summed into a few features (title, lead, body density, the
-feed's title) and weighed by a logistic model whose weights were fitted on
+feed's title, strong evidence in the first sentence: the story's subject rather
+than a passing mention) and weighed by a logistic model whose weights were fitted on
 the development labels (bench/train_ai_relevance.py) and ship as package data.
 Beside those features the model weighs the words of the headline and lead
 themselves ("agents", "prompt", "Claude", "chips", "appointed"): a word has a
@@ -318,6 +319,13 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
 _MODEL_SHAPE = re.compile(r"[A-Za-z]-\d|\d\.\d")
 
 
+def _hit_under(m: Mention, hits: Sequence[Hit], starts: Sequence[int]) -> Hit | None:
+    """The vocabulary hit overlapping the mention, if any (`hits` sorted, not
+    overlapping; `starts` their starts)."""
+    i = bisect.bisect_left(starts, m.end)  # the last hit starting before the mention ends
+    return None if i == 0 or hits[i - 1].end <= m.start else hits[i - 1]
+
+
 def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
     """AI model mentions that are strong evidence the vocabulary did not already count
     (`hits` are sorted and do not overlap). A mention built on a weak family name
@@ -329,11 +337,20 @@ def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
         if m.label != "AI_MODEL" or m.source == "model":
             # The span classifier's guesses (spans.py) are not evidence enough.
             continue
-        i = bisect.bisect_left(starts, m.end)  # the last hit starting before the mention ends
-        uncounted = i == 0 or hits[i - 1].end <= m.start
-        if uncounted or (hits[i - 1].kind == "weak" and _MODEL_SHAPE.search(m.text)):
+        hit = _hit_under(m, hits, starts)
+        if hit is None or (hit.kind == "weak" and _MODEL_SHAPE.search(m.text)):
             found.append(m)
     return found
+
+
+# The end of the text's first sentence: a stop and a space, or a line break.
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+FIRST_SENTENCE_CHARS = 300
+
+
+def _first_sentence_end(text: str) -> int:
+    found = _SENTENCE_END.search(text, 0, FIRST_SENTENCE_CHARS)
+    return found.end() if found else min(len(text), FIRST_SENTENCE_CHARS)
 
 
 FEATURES = (
@@ -351,6 +368,7 @@ FEATURES = (
     "feed",
     "listing",
     "paper_title",
+    "first_sentence",
 )
 # Features whose weight may be negative: evidence against AI, learned from the labels
 # (compute words with no AI word beside them are mostly hardware news).
@@ -389,8 +407,15 @@ def ai_features(
     for hit in text_hits:
         table[hit.kind]["lead" if hit.start < LEAD_CHARS else "body"] += 1
     strong["title"] += len(_models(title_mentions, title_hits))
-    for model in _models(mentions, text_hits):
+    models = _models(mentions, text_hits)
+    for model in models:
         strong["lead" if model.start < LEAD_CHARS else "body"] += 1
+    # The first sentence states what the story is about: strong evidence there is the
+    # story's subject, not a passing mention ("xAI is pleased to announce...").
+    first = _first_sentence_end(text)
+    first_strong = any(h.kind == "strong" and h.start < first for h in text_hits) or any(
+        m.start < first for m in models
+    )
     gate = 1.0 if any(strong.values()) else 0.0
     alone = 1.0 - gate
     # Different ambiguous words together say more than one repeated ("tokens ... tokens").
@@ -420,6 +445,7 @@ def ai_features(
         "feed": 1.0 if _ai_feed(feed_title) else 0.0,
         "listing": 1.0 if listing else 0.0,
         "paper_title": float(paper_title_cues(title)),
+        "first_sentence": 1.0 if first_strong else 0.0,
     }
 
 
