@@ -403,7 +403,8 @@ def find_context_names(
     taken = sorted((m.start, m.end) for m in known)
     for run in name_runs(text, taken):
         label: str | None
-        titled = _after_leading_title(run, first_names)
+        # (The set look-up first: a call for every run cost more.)
+        titled = _after_leading_title(run, first_names) if run.words[0] in _TITLE_STARTS else None
         if titled is not None:
             # "Sir John Bowring", "Archbishop Salvatore Pennacchio": the
             # title stays outside the person's name (docs/labelling.md).
@@ -556,15 +557,18 @@ _LEADING_TITLES = frozenset(
 # Ranks that also start names of things ("General Assembly", "Major League",
 # "Captain America"): a person only when a given name follows.
 _LEADING_RANKS = frozenset("General Gen. Major Captain Capt. Lt. Sgt. Private Corporal".split())
+_TITLE_STARTS = _LEADING_TITLES | _LEADING_RANKS
 
 
 def _after_leading_title(run: NameRun, first_names: frozenset[str]) -> NameRun | None:
     """The run without its leading title when what follows is a person's name:
     one to three words, none a company's or a place's word, the first a known
     given name after a rank."""
-    title, *rest = run.words
-    if not rest or len(rest) > 3 or (title not in _LEADING_TITLES and title not in _LEADING_RANKS):
+    words = run.words
+    title = words[0]
+    if title not in _TITLE_STARTS or not 2 <= len(words) <= 4:
         return None
+    rest = words[1:]
     if title in _LEADING_RANKS and rest[0] not in first_names:
         return None
     if rest[-1] in _ORG_SUFFIXES or rest[-1] in PLACE_WORDS or any(w.isupper() for w in rest):
@@ -620,8 +624,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "ORG"
         elif first == "," and _PRODUCT_AFTER.match(after):
             return "PRODUCT"  # "Plinth, a note-taking app"
-        if _introduced_by(before, _ROLE_OF):
-            return "ORG"  # "the chief executive of Trevano"
+        if before.endswith(" of ") and _introduced_by(before, _ROLE_OF):
+            return "ORG"  # "the chief executive of Trevano" (the cheap test first: most runs)
         if before.endswith(" ") and before[before.rfind(" ", 0, -1) + 1 : -1] in _ORG_BEFORE_ONE:
             return "ORG"  # "the start-up Parallax"
         if word in first_names and _FIRST_NAME_ALONE.match(after):

@@ -299,8 +299,7 @@ def _not_in_capitals(text: str, start: int, end: int) -> bool:
     """Whether the text around text[start:end] is running text, mostly lower
     case, not a headline or a shout set in capitals ("LET US GO")."""
     window = text[max(0, start - 30) : end + 30]
-    lower = sum(1 for ch in window if ch.islower())
-    return lower > sum(1 for ch in window if ch.isupper())
+    return sum(map(str.islower, window)) > sum(map(str.isupper, window))
 
 
 def _by_length(m: Mention) -> tuple[int, int, int]:

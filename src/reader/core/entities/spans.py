@@ -168,25 +168,42 @@ def mention_edges(mentions: Iterable[Mention]) -> Edges:
 
 
 _NAME_CLASSES = frozenset(CLASSES[1:])
-# What joins the items of a list: "Cursor, X and Y", "X or Y", "X/Y".
-_JOINS_BEFORE = (", ", " and ", " or ", " & ", "/")
-_JOINS_AFTER = (", ", " and ", " or ", " & ", "/")
 
 
 def coordination(text: str, start: int, end: int, edges: Edges) -> str | None:
     """The label of a typed name listed beside the run ("Claude Code, Cursor,
-    X, Hermes Agent"): the items of one list are mostly of one kind."""
+    X, Hermes Agent"): the items of one list are mostly of one kind. The
+    joins are ", ", " and ", " or ", " & " and "/"; the character next to the
+    run says which can be there (this runs for every run the model is asked
+    about)."""
     ends, starts = edges
-    for join in _JOINS_BEFORE:
-        if text.endswith(join, 0, start):
-            label = ends.get(start - len(join))
-            if label is not None:
-                return label
-    for join in _JOINS_AFTER:
-        if text.startswith(join, end):
-            label = starts.get(end + len(join))
-            if label is not None:
-                return label
+    if not ends:
+        return None
+    label = None
+    before = text[start - 2 : start] if start > 1 else ""
+    if before == ", ":
+        label = ends.get(start - 2)
+    elif before[-1:] == "/":
+        label = ends.get(start - 1)
+    elif before == "d " and text.endswith(" and ", 0, start):
+        label = ends.get(start - 5)
+    elif before == "r " and text.endswith(" or ", 0, start):
+        label = ends.get(start - 4)
+    elif before == "& " and text.endswith(" & ", 0, start):
+        label = ends.get(start - 3)
+    if label is not None:
+        return label
+    after = text[end : end + 2]
+    if after == ", ":
+        return starts.get(end + 2)
+    if after[:1] == "/":
+        return starts.get(end + 1)
+    if after == " a" and text.startswith(" and ", end):
+        return starts.get(end + 5)
+    if after == " o" and text.startswith(" or ", end):
+        return starts.get(end + 4)
+    if after == " &" and text.startswith(" & ", end):
+        return starts.get(end + 3)
     return None
 
 
