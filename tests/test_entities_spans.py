@@ -168,6 +168,9 @@ def test_model_json_round_trip_and_a_wrong_class_list_is_refused() -> None:
     again = SpanModel.from_json(model.to_json())
     assert again.weights == model.weights and again.threshold == model.threshold
     assert repr(again) == repr(model)
+    # The digest names the weights: one weight changed is another model.
+    changed = SpanModel.from_json(model.to_json().replace("0.5", "0.25", 1))
+    assert changed.threshold != model.threshold and repr(changed) != repr(model)
     with pytest.raises(ValueError, match="classes"):
         SpanModel.from_json(model.to_json().replace('"PERSON"', '"PEOPLE"'))
 

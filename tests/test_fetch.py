@@ -504,3 +504,69 @@ def test_a_truncated_compressed_body_is_an_error(
         "/cut", body=whole[: len(whole) // 2], compress="raw", content_encoding=encoding
     )
     assert "truncated compressed body" in fetch_error(http, url).reason
+
+
+@pytest.fixture
+def https_server() -> Iterator[tuple[str, list[int]]]:
+    """An HTTPS feed on 127.0.0.1 with the self-signed certificate in tests/data
+    (valid for 127.0.0.1 until 2126); yields its URL and the client ports seen."""
+    import http.server
+    import ssl
+
+    pem = str(Path(__file__).parent / "data" / "loopback_tls.pem")
+    ports: list[int] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            ports.append(self.client_address[1])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(FEED)))
+            self.end_headers()
+            self.wfile.write(FEED)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pem)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}/feed.xml", ports
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_is_verified_and_its_connection_reused(
+    http: HttpSettings, https_server: tuple[str, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, ports = https_server
+    # Untrusted: the certificate is refused with a reason the user can read.
+    [refused] = fetch_all(http, [url])
+    assert isinstance(refused, FetchError)
+    assert (
+        refused.reason.startswith("TLS error with 127.0.0.1:") and "certificate" in refused.reason
+    )
+    # Trusted (the certificate is its own authority): fetched, twice on one connection.
+    monkeypatch.setenv("SSL_CERT_FILE", str(Path(__file__).parent / "data" / "loopback_tls.pem"))
+    results = fetch_all(http, [url, url], sequential=True)
+    assert [r.content if isinstance(r, FetchResult) else r for r in results] == [FEED, FEED]
+    assert [r.network for r in results if isinstance(r, FetchResult)] == ["loopback"] * 2
+    assert len(set(ports)) == 1
+
+
+def test_a_refused_connection_reads_as_one(http: HttpSettings) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    [error] = fetch_all(http, [f"http://127.0.0.1:{port}/feed.xml"])
+    assert isinstance(error, FetchError)
+    assert error.reason == f"cannot connect to 127.0.0.1:{port} (connection refused or unreachable)"

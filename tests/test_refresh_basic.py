@@ -55,3 +55,32 @@ def test_a_page_that_failed_is_tried_again_when_the_feed_next_changes(
     # Once it worked, the page is not fetched again.
     list(reader.refresh())
     assert len(server.hits("/a1")) == 2
+
+
+def test_the_collector_is_relaxed_while_a_refresh_runs_and_restored_after(
+    server: LoopbackServer, reader: Reader
+) -> None:
+    import gc
+
+    from reader.core.refresh import REFRESH_GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    assert before != REFRESH_GC_THRESHOLDS
+    for n in range(2):
+        url = server.add(
+            f"/f{n}.xml", body=rss([{"title": "T", "link": server.url("/a"), "guid": f"g{n}"}])
+        )
+        reader.add_feed(url, discover=False)
+    running = reader.refresh()
+    next(running)
+    assert gc.get_threshold() == REFRESH_GC_THRESHOLDS
+    # Another refresh overlapping this one leaves the thresholds to the last to end.
+    list(reader.refresh(force=True))
+    assert gc.get_threshold() == REFRESH_GC_THRESHOLDS
+    list(running)
+    assert gc.get_threshold() == before
+    # Stopped early (the app's cancel): restored too.
+    stopped = reader.refresh(force=True)
+    next(stopped)
+    stopped.close()
+    assert gc.get_threshold() == before

@@ -125,3 +125,40 @@ def test_close_ends_busy_and_idle_workers_at_once() -> None:
 
     assert asyncio.run(scenario()) < 3
     assert multiprocessing.active_children() == []
+
+
+def test_prestarted_workers_wait_idle_and_take_the_first_jobs() -> None:
+    async def scenario() -> tuple[int, int, set[int]]:
+        workers = pool(2)
+        try:
+            workers.prestart(5)  # never more than the pool's size
+            started = workers.started
+            pids = set(await asyncio.gather(*(workers.run(os.getpid, limit=10) for _ in range(4))))
+            return started, workers.started, pids
+        finally:
+            workers.close()
+
+    started, after, pids = asyncio.run(scenario())
+    assert (started, after, len(pids)) == (2, 2, 2)
+
+
+def test_a_refresh_starts_workers_before_its_answers_only_for_feeds_without_validators() -> None:
+    from reader.core.config import Settings
+    from reader.core.models import FeedState
+    from reader.core.refresh import Pipeline
+
+    def feed(n: int, etag: str | None) -> FeedState:
+        # Nothing listens on port 9: each fetch fails, so no job is ever sent.
+        return FeedState(n, f"http://127.0.0.1:9/{n}.xml", "", etag, None, 0, None)
+
+    async def started(states: list[FeedState]) -> int:
+        pipeline = Pipeline(Settings(), lambda feed_id: ({}, set()))
+        try:
+            await pipeline.start(states)
+            return pipeline.pool.started
+        finally:
+            await pipeline.close()
+
+    assert asyncio.run(started([feed(1, '"v1"'), feed(2, '"v2"')])) == 0  # expect 304s
+    assert asyncio.run(started([feed(1, '"v1"'), feed(2, None)])) == 1
+    assert asyncio.run(started([feed(n, None) for n in range(5)])) == min(5, os.cpu_count() or 2)

@@ -80,6 +80,9 @@ _SAFE_TEXT = re.compile(r"[^\r]*", re.S)  # a text field feedparser passes throu
 # feedparser maps these C1 code points to the Windows-1252 characters they
 # stand for in mis-encoded feeds (U+0080 -> "€", U+0085 -> "…"), in every text.
 _C1 = re.compile(r"[\x80-\x9f]")
+# Any character str.isspace() takes for white space (re's \s is the same test
+# on str patterns), found in one scan instead of a generator over characters.
+_WHITESPACE = re.compile(r"\s")
 
 
 class Declined(Exception):
@@ -386,7 +389,7 @@ def _atom_link(element: Any) -> str | None:
 
 def _link(value: str) -> str:
     # feedparser drops or keeps whitespace inside a URL by rules of its own.
-    if any(c.isspace() for c in value):
+    if _WHITESPACE.search(value):
         raise Declined
     return value
 

@@ -32,7 +32,15 @@ from reader.core.models import (
     RefreshProgress,
 )
 from reader.core.opml import OpmlError, parse_opml, write_opml
-from reader.core.refresh import Counters, Failed, Fetched, NotModified, Outcome, Pipeline
+from reader.core.refresh import (
+    Counters,
+    Failed,
+    Fetched,
+    NotModified,
+    Outcome,
+    Pipeline,
+    fewer_collections,
+)
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.stories.facade import StoriesFacade
 from reader.core.textnorm import normalize_tag, strip_controls
@@ -222,16 +230,17 @@ class Reader(StoriesFacade):
         from reader.core.stories.grouping import StoryBatch
 
         waiting = StoryBatch() if self.settings.stories.group_on_refresh else None
-        try:
-            loop.run_until_complete(pipeline.start(due))
-            for _ in due:
-                outcome = loop.run_until_complete(pipeline.next_outcome())
-                yield self._store(outcome, pipeline.counters, waiting)
-        finally:
-            loop.run_until_complete(pipeline.close())
-            loop.close()
-        if waiting:
-            self.group_refreshed(waiting)
+        with fewer_collections():
+            try:
+                loop.run_until_complete(pipeline.start(due))
+                for _ in due:
+                    outcome = loop.run_until_complete(pipeline.next_outcome())
+                    yield self._store(outcome, pipeline.counters, waiting)
+            finally:
+                loop.run_until_complete(pipeline.close())
+                loop.close()
+            if waiting:
+                self.group_refreshed(waiting)
         retention = self.settings.retention
         self.store.prune(retention.keep_days, keep_unread=retention.keep_unread)
 

@@ -120,6 +120,18 @@ class WorkerPool:
             raise value
         return value  # type: ignore[no-any-return]  # a job's result comes untyped off the pipe
 
+    @property
+    def started(self) -> int:
+        """How many worker processes there are now (busy, idle or starting)."""
+        return len(self._all)
+
+    def prestart(self, count: int) -> None:
+        """Start up to `count` workers now (never more than `size`), idle until a
+        job comes: their start-up (imports, the knowledge base) then runs while
+        the caller waits on the network rather than after its first answer."""
+        while not self._closed and len(self._all) < min(count, self.size):
+            self._release(self._start())
+
     def close(self) -> None:
         """Kill every worker and wait for each to be gone (milliseconds)."""
         self._closed = True

@@ -219,7 +219,7 @@ def _introduced_by(before: str, words: frozenset[str]) -> bool:
     """Whether the text before a name ends with one of `words` (one or two words)."""
     if not before.endswith(" "):
         return False
-    last = before.split()[-2:]
+    last = before.rsplit(None, 2)[-2:]  # (the last two of split(), for less)
     return bool(last) and (last[-1] in words or " ".join(last) in words)
 
 
@@ -261,8 +261,11 @@ _COMPOUND = re.compile(r"-(?:based|backed|owned|funded|led|made|built|born)$")
 
 
 def _clean(word: str) -> str:
-    word = _COMPOUND.sub("", word)  # "San Francisco-based": the name ends before "-based"
-    word = _POSSESSIVE.sub("", word)
+    # (Each regex only where its character is: most words cleaned have a dot.)
+    if "-" in word:
+        word = _COMPOUND.sub("", word)  # "San Francisco-based": the name ends before "-based"
+    if "'" in word or "’" in word:
+        word = _POSSESSIVE.sub("", word)
     if word in _KEEP_DOT:
         return word
     return word.rstrip(".-'’")
@@ -318,14 +321,21 @@ def name_runs(text: str, taken: Sequence[tuple[int, int]]) -> list[NameRun]:
     claim_start, claim_end = next(claims, _NO_CLAIM)
     not_names = _NOT_NAMES
     for match in _WORD.finditer(text):
-        raw = match[0]
         start = match.start()
+        while claim_end <= start:
+            claim_start, claim_end = next(claims, _NO_CLAIM)
+        if claim_start <= start:
+            # Claimed (a known name, an amount): the run ends, as below,
+            # without cleaning the word first.
+            if words:
+                runs.append(NameRun(first, last, tuple(words)))
+                words = []
+            continue
+        raw = match[0]
         # (Cleaning leaves a word without any of "-'’." as it is, the same
         # string: such a word neither ends nor shortens the run below.)
         word = raw if raw.isalnum() else _clean(raw)
         end = start + len(word)
-        while claim_end <= start:
-            claim_start, claim_end = next(claims, _NO_CLAIM)
         if not word or word in not_names or claim_start < end:
             # Stop words and titles end a run (and are never part of one).
             if words:
@@ -522,18 +532,25 @@ def _coordinated_people(
 ) -> list[NameRun]:
     """Two- or three-word names joined by "and" to a person, or listed after
     "co-founders are", are people too; returns the runs still untyped."""
-    if not any(2 <= len(run.words) <= 3 for run in untyped):
-        return untyped  # (most short texts: nothing to look up)
-    person_ends = {m.end for m in known if m.label == "PERSON"}
-    # Most texts list no people: then no sentence needs splitting or searching.
-    lists = any(word in text for word in _PEOPLE_LIST_WORDS)
+    person_ends: set[int] | None = None  # made at the first run of two or three words
+    lists = False
     left = []
+    gap = len(" and ")
     for run in untyped:
-        if 2 <= len(run.words) <= 3 and all(w[0].isupper() and w[1:].islower() for w in run.words):
+        if not 2 <= len(run.words) <= 3:
+            left.append(run)
+            continue
+        if person_ends is None:
+            person_ends = {m.end for m in known if m.label == "PERSON"}
+            # Most texts list no people: then no sentence needs splitting or searching.
+            lists = any(word in text for word in _PEOPLE_LIST_WORDS)
+        if not lists and run.start - gap not in person_ends:
+            left.append(run)  # (the common case: neither test below can hold)
+            continue
+        if all(w[0].isupper() and w[1:].islower() for w in run.words):
             before = text[max(0, run.start - 160) : run.start]
             joined = before.endswith((" and ", ", ", ", and "))
             sentence = _SENTENCE_END.split(before)[-1] if lists else ""
-            gap = len(" and ")
             listed = _PEOPLE_LIST.search(sentence) if lists else None
             # The list's first name comes right after its words: "co-founders are A and B".
             first = listed is not None and listed.end() == len(sentence) - 1
@@ -598,7 +615,7 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         return "ORG"
     if n >= 2 and words[-1] in _BODY_WORDS and words[-2] not in PLACE_WORDS:
         return "ORG"  # "High Court", "Air Force", "House Oversight Committee"
-    before = text[max(0, start - 40) : start]
+    before = text[start - 40 if start > 40 else 0 : start]
     after = text[end : end + 60]
     first = after[:1]
     if first == "-" and _GPE_AFTER.match(after):
@@ -630,7 +647,7 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "ORG"  # "the start-up Parallax"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
             return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
-        if _introduced_by(before, _HONORIFICS) and word.isalpha() and not word.isupper():
+        if word.isalpha() and not word.isupper() and _introduced_by(before, _HONORIFICS):
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."

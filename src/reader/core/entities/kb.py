@@ -15,6 +15,7 @@ from functools import cache
 
 import ahocorasick
 
+from reader.core.entities.automata import automaton
 from reader.core.entities.data_files import data_text
 from reader.core.entities.patterns import family_automaton
 from reader.core.entities.records import LABELS
@@ -90,11 +91,7 @@ def _word_like(surface: str) -> bool:
 
 
 def build(entries: dict[str, Entry]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for surface, entry in entries.items():
-        automaton.add_word(surface, (len(surface), entry))
-    automaton.make_automaton()
-    return automaton
+    return automaton((surface, (len(surface), entry)) for surface, entry in entries.items())
 
 
 @cache

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import ahocorasick
 
+from reader.core.entities.automata import automaton
 from reader.core.entities.records import Mention
 
 _MAGNITUDE = r"(?:trillion|billion|million|thousand|crore|lakh)"
@@ -173,6 +174,36 @@ _AMOUNTS_AND_DATES = re.compile(
     )""",
     re.VERBOSE,
 )
+# _AMOUNTS_AND_DATES at the characters where a match may start, in one scan:
+# the regex starts with lookaheads, which the engine tries at every position
+# of the text, while a pattern that starts with a set of characters lets it
+# skip to them (and Unicode's \d, a lookup per character, is checked only at
+# ASCII digits and other characters). Every form has no word character before
+# it. The regex itself sits in a look-behind over that one character, so the
+# engine tries it there without coming back to Python; group "all" is the
+# match. (A third less CPU than finditer; a loop in Python over candidate
+# starts saved half as much.)
+_AT_START = re.compile(
+    r"[0-9UACHNSREGJIKDFMOQTWf$€£¥₹₩₽₪\x80-\U0010ffff](?<!\w.)"
+    rf"(?<=(?=(?P<all>{_AMOUNTS_AND_DATES.pattern})).)",
+    re.VERBOSE,
+)
+_KINDS = ("money", "percent", "date", "month", "old_year")
+
+
+def amounts_and_dates(text: str) -> Iterator[tuple[str, int, int, str]]:
+    """(kind, start, end, surface) for each match of
+    _AMOUNTS_AND_DATES.finditer(text), in order: the same matches."""
+    last_end = 0
+    for found in _AT_START.finditer(text):
+        start = found.start("all")
+        if start < last_end:
+            continue  # inside the previous match, where finditer does not look
+        last_end = found.end("all")
+        kind = next(kind for kind in _KINDS if found.start(kind) >= 0)
+        yield kind, start, last_end, found.group("all")
+
+
 # A month name alone is a date only after one of these words ("in March"),
 # so the verbs "may" and "march" are never marked.
 _MONTH_AFTER = frozenset(
@@ -240,33 +271,29 @@ def _word_before(text: str, start: int) -> str:
 
 
 def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator[Mention]:
-    for match in _AMOUNTS_AND_DATES.finditer(text):
-        kind = match.lastgroup
-        surface = match.group()
+    for kind, start, end, surface in amounts_and_dates(text):
         if kind == "money":
             surface = surface.rstrip()
             per = surface.find(" per ")
             if per > 0 and _GENERIC_RATE.search(surface, per) and _LARGE.search(surface, 0, per):
                 # "$1 million per violation" is an amount, not a unit price.
                 surface = surface[:per]
-            yield Mention(
-                match.start(), match.start() + len(surface), "MONEY", surface, surface, "pattern"
-            )
+            yield Mention(start, start + len(surface), "MONEY", surface, surface, "pattern")
         elif kind == "percent":
-            yield Mention(match.start(), match.end(), "PERCENT", surface, surface, "pattern")
+            yield Mention(start, end, "PERCENT", surface, surface, "pattern")
         elif kind == "date":
             if surface.isdigit() and (
-                _year_is_count(text, match.end())
-                or _after_acronym(text, match.start())
-                or text.endswith("Act of ", 0, match.start())  # a law's name
+                _year_is_count(text, end)
+                or _after_acronym(text, start)
+                or text.endswith("Act of ", 0, start)  # a law's name
             ):
                 continue
-            yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
-        elif kind == "old_year" and _word_before(text, match.start()) in _OLD_YEAR_AFTER:
-            if not _year_is_count(text, match.end()):
-                yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
-        elif kind == "month" and _word_before(text, match.start()) in _MONTH_AFTER:
-            yield Mention(match.start(), match.end(), "DATE", surface, surface, "pattern")
+            yield Mention(start, end, "DATE", surface, surface, "pattern")
+        elif kind == "old_year" and _word_before(text, start) in _OLD_YEAR_AFTER:
+            if not _year_is_count(text, end):
+                yield Mention(start, end, "DATE", surface, surface, "pattern")
+        elif kind == "month" and _word_before(text, start) in _MONTH_AFTER:
+            yield Mention(start, end, "DATE", surface, surface, "pattern")
     for match in _rough_amounts(text):
         surface = match.group()
         yield Mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
@@ -298,8 +325,4 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
 def family_automaton(families: tuple[str, ...]) -> ahocorasick.Automaton | None:
     if not families:
         return None
-    automaton = ahocorasick.Automaton()
-    for family in families:
-        automaton.add_word(family, len(family))
-    automaton.make_automaton()
-    return automaton
+    return automaton((family, len(family)) for family in families)

@@ -83,6 +83,20 @@ class _Claims:
         self.starts.insert(i, start)
         self.ends.insert(i, end)
 
+    def claim(self, candidates: Iterable[Mention], chosen: list[Mention]) -> None:
+        """Each candidate whose span is still free is taken and added to
+        `chosen`, in order. (`free` and `take` in one loop, with the lists in
+        locals: every mention of every text passes here.)"""
+        starts, ends, add = self.starts, self.ends, chosen.append
+        for mention in candidates:
+            start, end = mention.start, mention.end
+            i = bisect.bisect_left(starts, end)
+            if i == 0 or ends[i - 1] <= start:
+                j = bisect.bisect_left(starts, start, 0, i)  # (start <= end: not after i)
+                starts.insert(j, start)
+                ends.insert(j, end)
+                add(mention)
+
     @classmethod
     def of(cls, mentions: Iterable[Mention]) -> _Claims:
         """The spans of `mentions` (which do not overlap) taken at once."""
@@ -155,11 +169,7 @@ class Recognizer:
         chosen: list[Mention] = []
 
         def claim(candidates: Iterable[Mention]) -> None:
-            free, take, add = claims.free, claims.take, chosen.append
-            for mention in candidates:
-                if free(mention.start, mention.end):
-                    take(mention.start, mention.end)
-                    add(mention)
+            claims.claim(candidates, chosen)
 
         if self._user is not None:
             claim(sorted(self._matches(text, self._user, "user"), key=_by_length))
@@ -219,43 +229,42 @@ class Recognizer:
                 before = text[start - 1]
                 if before.isalnum() or before == "_":
                     continue  # inside a word
-            if end < size and _is_word_char(text[end]):
+            label = entry.label
+            if end < size and ((after := text[end]).isalnum() or after == "_"):
                 if not (
-                    entry.label in _VERSIONED
-                    and text[end] == "s"
+                    label in _VERSIONED
+                    and after == "s"
                     and not _is_word_char(text[end + 1 : end + 2] or " ")
                     and not text[start:end].islower()  # "iPhones" too, not "apps"
                 ):
                     continue
                 end += 1  # a plural is the same name: "Claudes", "Chromebooks"
             name = entry.name
-            if entry.label in _VERSIONED and text[end : end + 1] in _TAIL_STARTS:
+            if label in _VERSIONED and text[end : end + 1] in _TAIL_STARTS:
                 tail = VERSION_TAIL.match(text, end)
                 if tail is not None:
                     end, name = tail.end(), text[start : tail.end()]
-                elif entry.label == "PRODUCT":
+                elif label == "PRODUCT":
                     variant = _PRODUCT_VARIANT.match(text, end)
                     if variant is not None:  # "iMac Pro", "iPad Mini", "H100 SXM"
                         end, name = variant.end(), text[start : variant.end()]
-            if text[end : end + 1] == "-" and text[end + 1 : end + 2].isdigit():
-                # Part of a code ("FEC-1" is not the FEC). A name before a
-                # capital stays ("MiniMax-Hailuo": MiniMax made it).
-                continue
+            if text.startswith("-", end):
+                after = text[end + 1 : end + 2]
+                if after.isdigit():
+                    # Part of a code ("FEC-1" is not the FEC). A name before a
+                    # capital stays ("MiniMax-Hailuo": MiniMax made it).
+                    continue
+                if after.isupper() and text[start:end].isupper():
+                    continue  # an acronym inside a longer name ("SEC-Bench")
             if start > 1 and text[start - 1] in "-/" and text[start - 2].isalnum():
                 continue  # the second half of a compound name ("NVLink-Sharp", "FATE-H/X")
-            if (
-                text[end : end + 1] == "-"
-                and text[end + 1 : end + 2].isupper()
-                and text[start:end].isupper()
-            ):
-                continue  # an acronym inside a longer name ("SEC-Bench")
             if entry.name.startswith("The ") and text[max(0, start - 4) : start] not in _THE:
                 continue  # "The Information" is named with its article
-            mention = Mention(start, end, entry.label, text[start:end], name, source)
+            mention = Mention(start, end, label, text[start:end], name, source)
             if entry.ambiguous:
                 ambiguous.append(mention)
                 continue
-            if entry.label in _TECH_LABELS:
+            if label in _TECH_LABELS:
                 evidence.append(start)
             found.append(mention)
         if ambiguous:

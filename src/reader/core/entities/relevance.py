@@ -36,11 +36,12 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import ahocorasick
 
+from reader.core.entities.automata import automaton
 from reader.core.entities.records import Mention
 from reader.core.entities.relevance_shapes import (
     hub_listing,
@@ -60,6 +61,9 @@ _AI_FEED = re.compile(
 )
 
 
+# Asked for every article, answered once per feed: a refresh analyses a feed's
+# items one after another with the same feed title.
+@lru_cache(maxsize=256)
 def _ai_feed(feed_title: str) -> bool:
     """The feed's title names the field or an AI lab or product: "xAI News",
     "Huggingface Daily Papers", "Minimax Blog" (lower-cased, so the vocabulary's
@@ -95,12 +99,7 @@ class Vocabulary:
 
 
 def _automaton(entries: dict[str, str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for surface, kind in entries.items():
-        automaton.add_word(surface, (len(surface), kind))
-    if entries:
-        automaton.make_automaton()
-    return automaton
+    return automaton((surface, (len(surface), kind)) for surface, kind in entries.items())
 
 
 def parse_vocabulary(text: str) -> Vocabulary:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from operator import itemgetter
 
-from reader.core.entities.casing import word_case
+from reader.core.entities.casing import WORD_CASE_FILE, word_case
 from reader.core.entities.context import PLACE_WORDS, NameRun, name_runs, sentence_start
 from reader.core.entities.data_files import data_text
 from reader.core.entities.records import Mention
@@ -275,14 +275,23 @@ _SURFACE_CACHE = 20_000  # surfaces whose scores are kept (a few MB at most)
 class SpanModel:
     """Linear weights per class for the candidate features."""
 
-    def __init__(self, weights: dict[str, list[float]], threshold: float) -> None:
+    def __init__(
+        self, weights: dict[str, list[float]], threshold: float, source: str | None = None
+    ) -> None:
         self.weights = weights
         self.threshold = threshold
         self._surfaces: dict[tuple[str, ...], list[float] | None] = {}
+        self._source = source  # the JSON it was read from (from_json), if any
 
-    def __repr__(self) -> str:  # part of the analysis digest: new weights re-analyse
-        words = " ".join(sorted(not_names() | surnames())) + repr(sorted(word_case().items()))
-        return "spans:" + hashlib.sha256((self.to_json() + words).encode()).hexdigest()[:12]
+    def __repr__(self) -> str:
+        """Part of the analysis digest: new weights or word lists re-analyse.
+        A model read from JSON is named by that text, and the word lists by
+        their files: serialising the weights and sorting the lists again cost
+        20-90 ms at every start-up, hashing the files well under one."""
+        digest = hashlib.sha256((self._source or self.to_json()).encode())
+        for name in (NOT_NAMES_FILE, SURNAMES_FILE, WORD_CASE_FILE):
+            digest.update(data_text(name).encode())
+        return "spans:" + digest.hexdigest()[:12]
 
     def scores(self, feats: Iterable[str], base: Sequence[float] = ()) -> list[float]:
         # Six running sums in locals: a list per feature cost twice as much.
@@ -345,7 +354,7 @@ class SpanModel:
         data = json.loads(text)
         if tuple(data["classes"]) != CLASSES:
             raise ValueError(f"{MODEL_FILE}: classes {data['classes']} are not {CLASSES}")
-        return cls(data["weights"], float(data["threshold"]))
+        return cls(data["weights"], float(data["threshold"]), text)
 
 
 def _word_list(name: str) -> frozenset[str]:
