@@ -258,3 +258,14 @@ def test_us_in_text_set_in_capitals_is_a_pronoun() -> None:
 )
 def test_company_or_product_by_the_words_around(text: str, name: str, label: str) -> None:
     assert (name, label) in named(text)
+
+
+def test_a_product_noun_that_only_describes_a_maker_says_nothing() -> None:
+    # "the Austin-based chip designer" is a company, not a chip.
+    text = "Ferrovane, the Austin-based chip designer, hired staff."
+    assert ("Ferrovane", "PRODUCT") not in named(text)
+
+
+def test_a_product_named_again_keeps_its_version() -> None:
+    text = "Users of Kilnworks, the open-source tool, upgraded. Kilnworks 0.9 fixes paths."
+    assert ("Kilnworks 0.9", "PRODUCT") in named(text)

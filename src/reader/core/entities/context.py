@@ -238,7 +238,10 @@ _PRODUCT_AFTER = re.compile(
     r"|editor|chatbot|assistant|device|smartphone|phone|laptop|tablet|console|headset|robot|drone"
     r"|smartwatch|watch|camera|car|SUV|sedan|truck|rocket|aircraft|jet|satellite|chip|processor"
     r"|library|framework|plugin|plug-in|extension|database|operating system|service|website"
-    r"|social network|messaging app|programme|program|software)s?\b"
+    r"|social network|messaging app|programme|program|software)s?"
+    # The noun ends the phrase: "the Austin-based chip designer" is no chip.
+    r"(?=[,.;:!?)]|\s(?:that|which|with|for|from|by|in|on|at|to|and|or|used|made|built"
+    r"|launched|released|available|owned|developed|designed|created)\b|$)"
 )
 _GPE_AFTER = re.compile(r"^-based\b")
 # After a short company name at a sentence's start, a verb says it is the company.
@@ -495,9 +498,13 @@ def find_context_names(
             if leftover is not None:
                 leftover.append(run)
             continue
-        found.append(
-            Mention(run.start, run.end, label, text[run.start : run.end], entity, "context")
-        )
+        end = run.end
+        if label in ("AI_MODEL", "PRODUCT") and text[end : end + 1] in (" ", "-"):
+            # "Kiln 0.9" after "Kiln, the open-source tool": the version stays.
+            tail = VERSION_TAIL.match(text, end)
+            if tail is not None and free(end, tail.end()):
+                end = tail.end()
+        found.append(Mention(run.start, end, label, text[run.start : end], entity, "context"))
     return found
 
 
