@@ -9,6 +9,7 @@ import json
 import pickle
 import random
 import sqlite3
+import struct
 from pathlib import Path
 
 from conftest import make_settings
@@ -20,7 +21,14 @@ from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleRecord, Store
 from reader.core.store.schema import apply_migrations
 from reader.core.stories.grouping import fingerprint_stored
-from reader.core.stories.signature import band_keys, fingerprint_mentions, signature, similarity
+from reader.core.stories.signature import (
+    BINS,
+    ROWS_PER_BAND,
+    band_keys,
+    fingerprint_mentions,
+    signature,
+    similarity,
+)
 from records import record, write
 from story_texts import CHIP, EARNINGS, ROBOTS, body, syndicated
 
@@ -45,6 +53,43 @@ def test_a_syndicated_copy_is_similar_and_another_story_is_not() -> None:
     # Stored values must not change between versions or processes.
     assert band_keys(original) == band_keys(signature(body(CHIP)) or b"")
     assert len(set(band_keys(original))) == len(band_keys(original))
+
+
+def test_similarity_is_the_share_of_equal_bins_whichever_bytes_differ() -> None:
+    # similarity() folds each 32-bit bin's bytes together before counting:
+    # a bin differing in any one byte, or only in its high bits, is unequal.
+    rng = random.Random(5)
+    base = [rng.getrandbits(32) for _ in range(BINS)]
+    for changed in (0, 1, 7, 60, BINS):
+        other = list(base)
+        for slot in rng.sample(range(BINS), changed):
+            other[slot] ^= 1 << rng.randrange(32)  # one bit, in any of the four bytes
+        a, b = (struct.pack(f"<{BINS}I", *values) for values in (base, other))
+        assert similarity(a, b) == similarity(b, a) == (BINS - changed) / BINS
+    assert similarity(a, bytes(4 * BINS)) == 0.0
+
+
+def test_band_keys_are_each_bands_rows_mixed_with_its_number() -> None:
+    # Stored keys: however band_keys computes them, a band's key stays its
+    # rows folded into its number modulo 2**61 - 1, the values older
+    # databases hold.
+    def mixed(rows: list[int], band: int) -> int:
+        key = band + 1
+        for value in rows:
+            key = (key * 0x100000001B3 + value + 1) % (2**61 - 1)
+        return key
+
+    rng = random.Random(6)
+    for values in (
+        [rng.getrandbits(32) for _ in range(BINS)],
+        [0xFFFFFFFF] * BINS,  # the largest products
+        [0] * BINS,
+    ):
+        packed = struct.pack(f"<{BINS}I", *values)
+        assert band_keys(packed) == [
+            mixed(values[row : row + ROWS_PER_BAND], band)
+            for band, row in enumerate(range(0, BINS, ROWS_PER_BAND))
+        ]
 
 
 # Arrivals: (feed, key, text, hours after 08:00). "bridge" shares paragraphs

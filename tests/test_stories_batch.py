@@ -161,19 +161,24 @@ def test_grouping_later_in_any_batches_gives_the_stories_of_one_by_one(
 
 @pytest.mark.parametrize("crowded", [grouping.CROWDED_BAND, 4])
 @pytest.mark.parametrize("cap", [MAX_CANDIDATES, 3, 1])
+@pytest.mark.parametrize("order", ["ids", "reversed"])
 def test_an_article_meets_in_memory_the_candidates_the_index_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int, crowded: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int, crowded: int, order: str
 ) -> None:
     """The batch's in-memory lookup ranks candidates as the SQL lookup of
     the stored index does (most keys shared, ties to the lower id), and
     counts a band's holders over both, so a batch meets what its articles
-    would meet stored one by one."""
+    would meet stored one by one. Ties go to the lower id even when the
+    articles do not come in id order (the in-memory index then cannot rank
+    by its own order)."""
     monkeypatch.setattr(grouping, "CROWDED_BAND", crowded)
     monkeypatch.setattr(grouping, "MAX_CANDIDATES", cap)
     monkeypatch.setattr(grouping, "MAX_ENTITY_CANDIDATES", cap)
     store = _one_by_one(tmp_path / "ref.db", _records())
     ids = [row[0] for row in store.conn.execute("SELECT id FROM articles ORDER BY id")]
     arrivals = grouping.fingerprint_stored(store.conn, ids)
+    if order == "reversed":
+        arrivals.reverse()
     days = {a.article_id: grouping._parse(a.sort_date).toordinal() for a in arrivals}
     empty = Store(tmp_path / "empty.db")
     in_memory = grouping._candidates(empty.conn, arrivals, days)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,10 +41,11 @@ from reader.core import clock
 from reader.core.store.common import in_chunks
 from reader.core.stories.signature import (
     Fingerprint,
+    as_number,
     containment,
     fingerprint,
     fingerprint_mentions,
-    similarity,
+    similarity_of,
 )
 
 if TYPE_CHECKING:
@@ -108,6 +109,13 @@ class Member:
     entities: frozenset[int]
     when: datetime
     story_id: int = field(default=0, compare=False)  # 0: not stored in a story yet
+    # The signature as one integer (signature.as_number), made once: an
+    # article is compared with ten or more candidates.
+    number: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        packed = self.signature
+        object.__setattr__(self, "number", as_number(packed) if packed is not None else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +146,7 @@ def same_story(a: Member, b: Member, *, text_bar: float = NEAR_DUPLICATE) -> boo
     gap = abs(a.when - b.when)
     if gap > NEAR_DUPLICATE_WINDOW:
         return False
-    sim = similarity(a.signature, b.signature)
+    sim = similarity_of(a.number, b.number)
     if sim >= text_bar or (
         sim >= CONTAINED_JACCARD and containment(sim, a.shingles, b.shingles) >= CONTAINED
     ):
@@ -225,7 +233,9 @@ def _indexed(conn: sqlite3.Connection, keys: Iterable[int]) -> set[int]:
     """Which of the keys the stored index holds at all. Most keys of a new
     article are its own (real news shares a band with about two articles),
     so this one pass spares nearly every per-article lookup; a first refresh
-    into an empty archive makes none."""
+    into an empty archive makes none, and does not even ask per key."""
+    if conn.execute("SELECT 1 FROM story_keys LIMIT 1").fetchone() is None:
+        return set()
     found: set[int] = set()
     for chunk, marks in in_chunks(sorted(set(keys))):
         found.update(
@@ -237,79 +247,135 @@ def _indexed(conn: sqlite3.Connection, keys: Iterable[int]) -> set[int]:
     return found
 
 
-class _BatchIndex:
-    """The batch's own keys, in memory: each key's (day, article id) rows
-    sorted by day, so a lookup takes a window of days with two bisections.
-    Counting what the batch shares here, rather than through SQLite, spares
-    a query and ~44 scattered index writes per article."""
-
-    def __init__(self) -> None:
-        self.days: dict[int, list[int]] = {}
-        self.ids: dict[int, list[int]] = {}
-
-    def shared(self, keys: Sequence[int], day: int, reach: int) -> Counter[int]:
-        """How many of the keys each indexed article within `reach` days holds."""
-        found: list[list[int]] = []
-        for key in keys:
-            days = self.days.get(key)
-            if days is not None:
-                lo, hi = bisect_left(days, day - reach), bisect_right(days, day + reach)
-                if lo < hi:
-                    found.append(self.ids[key][lo:hi])
-        return Counter(chain.from_iterable(found))
-
-    def held(self, key: int, day: int, reach: int) -> int:
-        """How many indexed articles within `reach` days hold the key."""
-        days = self.days.get(key)
-        if days is None:
-            return 0
-        return bisect_right(days, day + reach) - bisect_left(days, day - reach)
-
-    def add(self, keys: Iterable[int], day: int, article_id: int) -> None:
-        for key in keys:
-            days = self.days.get(key)
-            if days is None:
-                self.days[key], self.ids[key] = [day], [article_id]
-            else:
-                at = bisect_right(days, day)
-                days.insert(at, day)
-                self.ids[key].insert(at, article_id)
-
-
-def _uncrowded(
-    conn: sqlite3.Connection,
-    bands: Sequence[int],
-    archived: set[int],
-    batch: _BatchIndex,
-    day: int,
-) -> Sequence[int]:
-    """The bands held by at most CROWDED_BAND earlier articles within reach,
-    counted over the batch and the stored index together, so the answer does not
-    depend on where a refresh's batch boundaries fall."""
-    held = {key: batch.held(key, day, _BAND_REACH) for key in bands}
-    stored = [key for key in bands if key in archived]
-    if stored:
-        marks = ",".join("?" * len(stored))
-        for key, count in conn.execute(
+def _held_stored(
+    conn: sqlite3.Connection, keys: Sequence[int], day: int, reach: int
+) -> dict[int, int]:
+    """How many stored articles within `reach` days hold each of the keys."""
+    if not keys:
+        return {}
+    marks = ",".join("?" * len(keys))
+    return dict(
+        conn.execute(
             f"""SELECT key, count(*) FROM story_keys
                 WHERE key IN ({marks}) AND day BETWEEN ? AND ? GROUP BY key""",
-            [*stored, day - _BAND_REACH, day + _BAND_REACH],
+            [*keys, day - reach, day + reach],
+        ).fetchall()
+    )
+
+
+# A batch index entry is its article's day and its place in the batch
+# (its article id is ids[place]): day << _PLACE_BITS | place.
+_PLACE_BITS = 32
+_PLACE = (1 << _PLACE_BITS) - 1
+
+
+class _BatchIndex:
+    """The batch's own keys, in memory: for each key a sorted list of its
+    holders' entries (day, then place in the batch, packed in one integer),
+    so a lookup takes a window of days with two bisections (none when the
+    whole list is inside it) and an arrival joins a list with one insertion.
+    A key with one holder keeps the bare entry: most keys are an article's
+    own, and a list each would be allocated and followed by the garbage
+    collector for nothing.
+    An entry stands for one article (an article has one day), so entries are
+    counted as the articles are. Counting what the batch shares here, rather
+    than through SQLite, spares a query and ~44 scattered index writes per
+    article."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, int | list[int]] = {}
+        self.ids: list[int] = []  # the article id at each place
+        # Whether the places follow the article ids (a refresh stores its
+        # feeds one after another, so its new articles come in id order).
+        self.in_order = True
+
+    def meet(
+        self, found: Fingerprint, day: int, article_id: int, elsewhere: dict[int, int]
+    ) -> tuple[Counter[int], Counter[int], set[int]]:
+        """Look the article's keys up, then index it under them, in one pass
+        over its keys (a refresh makes ~44 of these an article): how many of
+        its entity keys each indexed article (by entry) within _TRIO_REACH
+        days holds, how many of its bands each within _BAND_REACH holds, and
+        which bands are crowded: held by more than CROWDED_BAND indexed
+        articles within reach, here and `elsewhere` (the stored index's
+        counts) together, and so left out of the count."""
+        rows, crowded = self.rows, set()
+        held_elsewhere = elsewhere.get
+        mine = day << _PLACE_BITS | len(self.ids)
+        if self.ids and article_id < self.ids[-1]:
+            self.in_order = False
+        self.ids.append(article_id)
+        # What is counted: lists of holders, the first of each kind the
+        # keys' single holders.
+        counted: tuple[list[list[int]], list[list[int]]] = ([[]], [[]])
+        for keys, reach, bar, found_in in (
+            (found.trios, _TRIO_REACH, None, counted[0]),
+            (found.bands, _BAND_REACH, CROWDED_BAND, counted[1]),
         ):
-            held[key] += count
-    if all(n <= CROWDED_BAND for n in held.values()):
-        return bands
-    return [key for key in bands if held[key] <= CROWDED_BAND]
+            first, past = (day - reach) << _PLACE_BITS, (day + reach + 1) << _PLACE_BITS
+            for key in keys:
+                held = rows.get(key)
+                if held is None:
+                    rows[key] = mine
+                    continue
+                if isinstance(held, int):
+                    near = first <= held < past
+                    if bar is not None and near + held_elsewhere(key, 0) > bar:
+                        crowded.add(key)
+                    elif near:
+                        found_in[0].append(held)
+                    rows[key] = [held, mine] if held < mine else [mine, held]
+                    continue
+                if first <= held[0] and held[-1] < past:
+                    if bar is not None and len(held) + held_elsewhere(key, 0) > bar:
+                        crowded.add(key)
+                    else:
+                        # The list itself, not a copy: the article is about
+                        # to join it, and is taken out of the count below.
+                        found_in.append(held)
+                else:
+                    lo, hi = bisect_left(held, first), bisect_left(held, past)
+                    if bar is not None and hi - lo + held_elsewhere(key, 0) > bar:
+                        crowded.add(key)
+                    elif lo < hi:
+                        found_in.append(held[lo:hi])
+                # Feeds list the newest first, so most arrivals go in front:
+                # an entry at either end needs no search.
+                if mine > held[-1]:
+                    held.append(mine)
+                elif mine < held[0]:
+                    held.insert(0, mine)
+                else:
+                    insort(held, mine)
+        names, texts = (Counter(chain.from_iterable(lists)) for lists in counted)
+        names.pop(mine, None)
+        texts.pop(mine, None)
+        return names, texts, crowded
 
 
-def _best(counts: dict[int, int], limit: int) -> list[int]:
-    """The `limit` articles sharing the most keys, ties to the lower id: the
-    order the SQL lookup (`_matches`) ranks them in."""
-    if len(counts) <= limit:
-        return list(counts)
-    # The bar is found in C; only the ties at it need sorting by id.
-    bar = nlargest(limit, counts.values())[-1]
-    above = [i for i, n in counts.items() if n > bar]
-    return above + sorted(i for i, n in counts.items() if n == bar)[: limit - len(above)]
+def _best(counts: dict[int, int], limit: int, batch: _BatchIndex | None = None) -> dict[int, int]:
+    """{article id: keys shared} of the `limit` articles sharing the most
+    keys, ties to the lower id: the order the SQL lookup (`_matches`) ranks
+    them in. With `batch`, the counts are by entry of its index, and only
+    the chosen entries are turned into ids: while its places follow the
+    article ids, ties go to the lower place."""
+    if len(counts) > limit:
+        # The bar is found in C; only the ties at it need sorting.
+        bar = nlargest(limit, counts.values())[-1]
+        best = {entry: n for entry, n in counts.items() if n > bar}
+        ties = [entry for entry, n in counts.items() if n == bar]
+        if batch is None:
+            ties.sort()
+        elif batch.in_order:
+            ties.sort(key=_PLACE.__and__)
+        else:
+            ties.sort(key=lambda entry: batch.ids[entry & _PLACE])
+        best.update(dict.fromkeys(ties[: limit - len(best)], bar))
+        counts = best
+    if batch is None:
+        return counts
+    ids = batch.ids
+    return {ids[entry & _PLACE]: n for entry, n in counts.items()}
 
 
 def _candidates(
@@ -322,34 +388,39 @@ def _candidates(
     candidates: what it would meet taken alone in id order, i.e. the stored
     articles and the batch's earlier arrivals (those in `batch`, and those
     before it in `changed`, added to `batch`), at most MAX_CANDIDATES (and
-    MAX_ENTITY_CANDIDATES) of each kind, the most keys shared first."""
+    MAX_ENTITY_CANDIDATES) of each kind, the most keys shared first.
+
+    Only text bands are pruned when crowded (held by more than CROWDED_BAND
+    earlier articles within reach, counted over the batch and the stored
+    index together, so the answer does not depend on where a refresh's batch
+    boundaries fall); a trio of the day's big names held by many is still
+    how different write-ups of one event meet."""
     archived = _indexed(conn, (key for a in changed for key in _keys(a.fingerprint)))
     batch = batch if batch is not None else _BatchIndex()
     candidates: dict[int, dict[int, bool]] = {}
     for arrival in changed:
-        found, day = arrival.fingerprint, days[arrival.article_id]
-        ranked = []
-        for every, reach, limit, text in (
-            (found.trios, _TRIO_REACH, MAX_ENTITY_CANDIDATES, False),
-            (found.bands, _BAND_REACH, MAX_CANDIDATES, True),
-        ):
-            # Only text bands are pruned: a trio of the day's big names held by
-            # many is still how different write-ups of one event meet.
-            keys = _uncrowded(conn, every, archived, batch, day) if text else every
-            counts = batch.shared(keys, day, reach)
-            stored = [key for key in keys if key in archived]
-            if stored:
-                # The stored and the batch's articles are apart: the best of
-                # both together are among the best of each.
-                counts.update(dict(_matches(conn, stored, day, reach, limit)))
-            ranked.append(_best(counts, limit))
-        names, texts = ranked
+        found, day, article_id = arrival.fingerprint, days[arrival.article_id], arrival.article_id
+        bands = [key for key in found.bands if key in archived] if archived else []
+        elsewhere = _held_stored(conn, bands, day, _BAND_REACH)
+        # Indexed as it is looked up: the next arrivals of the batch find
+        # it, as if they came one by one.
+        in_batch = batch.meet(found, day, article_id, elsewhere)
+        names = _best(in_batch[0], MAX_ENTITY_CANDIDATES, batch)
+        texts = _best(in_batch[1], MAX_CANDIDATES, batch)
+        # The stored and the batch's articles are apart: the best of both
+        # together are among the best of each. A band only the stored index
+        # holds is crowded by its count there alone.
+        bands = [k for k in bands if k not in in_batch[2] and elsewhere.get(k, 0) <= CROWDED_BAND]
+        if bands:
+            stored = _matches(conn, bands, day, _BAND_REACH, MAX_CANDIDATES)
+            texts = _best({**texts, **dict(stored)}, MAX_CANDIDATES)
+        trios = [key for key in found.trios if key in archived] if archived else []
+        if trios:
+            stored = _matches(conn, trios, day, _TRIO_REACH, MAX_ENTITY_CANDIDATES)
+            names = _best({**names, **dict(stored)}, MAX_ENTITY_CANDIDATES)
         picked = dict.fromkeys(names, False)
         picked.update(dict.fromkeys(texts, True))
-        candidates[arrival.article_id] = picked
-        # Indexed right after its lookup: the next arrivals of the batch find
-        # it, as if they came one by one.
-        batch.add(_keys(found), day, arrival.article_id)
+        candidates[article_id] = picked
     return candidates
 
 
@@ -417,7 +488,6 @@ def group_articles(
         node = ("a", arrival.article_id)
         joins.root(node)
         member = members[arrival.article_id]
-        # One link joins a whole story: a story already linked is not compared again.
         for other_id, by_text in candidates[arrival.article_id].items():
             if other_id in changed_ids:
                 other, other_node = members[other_id], ("a", other_id)
@@ -426,16 +496,19 @@ def group_articles(
                 other_node = ("s", other.story_id)
             else:
                 continue
-            if joins.root(other_node) == joins.root(node):
-                continue
             # A stored candidate edited since the batch met it is tested anew
-            # (the batch's own articles are as they were).
+            # (the batch's own articles are as they were). A test made
+            # already is used as it is: most say "no link", and those need
+            # no union-find lookup at all.
             seen = judged[arrival.article_id].get(other_id) if judged else None
             if seen is not None and (other_id in changed_ids or seen[0] == other):
-                linked = seen[1]
-            else:
-                linked = _linked(member, other, by_text)
-            if linked:
+                if seen[1]:
+                    joins.join(node, other_node)
+                continue
+            # One link joins a whole story: a story already linked is not compared again.
+            if joins.root(other_node) == joins.root(node):
+                continue
+            if _linked(member, other, by_text):
                 joins.join(node, other_node)
         old = before.get(arrival.article_id)
         if old is not None and _keeps_story(conn, member, old.story_id):
