@@ -54,6 +54,7 @@ from reader.core.entities.spans import (  # noqa: E402
     candidates,
     features,
     known_names,
+    mention_edges,
     text_words,
     worth_asking,
 )
@@ -151,12 +152,13 @@ def examples(docs: Sequence[Doc], rules: Recognizer, all_runs: bool) -> list[Exa
         gold_at = {(s, e): lab for s, e, lab in gold}
         known = known_names([m for m in mentions if m.source in _STRONG])
         words = text_words(text)
+        edges = mention_edges(mentions)
         for cand in candidates(text, taken):
             if not worth_asking(text, cand, words):
                 continue
             label = gold_at.get((cand.start, cand.end), "O")
             target = CLASSES.index(label) if label in CLASSES else 0
-            feats = features(text, cand, kb.first_names, words, known)
+            feats = features(text, cand, kb.first_names, words, known, edges)
             out.append((feats, target))
     return out
 

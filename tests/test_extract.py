@@ -338,3 +338,56 @@ def test_html_to_text_malformed_html() -> None:
 
 def test_html_to_text_strips_terminal_escapes() -> None:
     assert html_to_text("<p>safe\x1b]52;c;SGVsbG8=\x07 text\x1b[2J</p>") == "safe text"
+
+
+# --- load_page: trafilatura's loader, with less work ----------------------------------
+
+LOADER_CASES = {
+    "utf-8 page": article_page(),
+    "xhtml doctype (removed by the loader)": (
+        b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+        b"<html><body><p>Caf\xc3\xa9 on the pier</p></body></html>"
+    ),
+    "xhtml doctype on the only line": (
+        b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/x.dtd">'
+        b"<html><body><p>one line</p></body></html>"
+    ),
+    "self-closed html tag": b'<!DOCTYPE html>\n<html lang="en"/>\n<body><p>faulty</p></body>',
+    "control bytes and noncharacters": (
+        b"<html><body><p>a\x00b\x02c\x0bd\x0ce\x1ff \xef\xbf\xbe\xef\xbf\xbf g</p></body></html>"
+    ),
+    "form feed ahead of the doctype": b"\x0c<!doctype html>\x0b<html><body><p>ff</p></body></html>",
+    "charset declared as windows-1252, bytes in UTF-8": (
+        b'<html><head><meta charset="windows-1252"></head>'
+        b"<body><p>na\xc3\xafve \xe2\x80\x94 caf\xc3\xa9</p></body></html>"
+    ),
+    "latin-1 bytes": b"<html><body><p>caf\xe9 au lait</p></body></html>",
+    "xml declaration of another encoding, bytes in UTF-8": (
+        b"<?xml version='1.0' encoding='iso-8859-1'?>"
+        b"<html><body><p>caf\xc3\xa9 cr\xc3\xa8me</p></body></html>"
+    ),
+    "byte-order mark": b"\xef\xbb\xbf<!DOCTYPE html><html><body><p>bom</p></body></html>",
+    "fragment, not a document": b"<div><p>one</p><p>two</p></div>",
+    "no markup": b"plain text, no markup at all",
+    "line separators": "<html><body><p>\u2028sep \u0085 nel</p></body></html>".encode(),
+}
+
+
+@pytest.mark.parametrize("html", LOADER_CASES.values(), ids=LOADER_CASES.keys())
+def test_load_page_gives_the_tree_trafilaturas_loader_gives(html: bytes) -> None:
+    import gzip
+
+    import trafilatura
+    from lxml import etree
+
+    from reader.core.extract import load_page
+
+    def serialised(tree: object) -> str | None:
+        if tree is None:
+            return None
+        return str(etree.tostring(tree.getroottree(), encoding="unicode"))  # type: ignore[attr-defined]
+
+    assert serialised(load_page(html)) == serialised(trafilatura.load_html(html))
+    packed = gzip.compress(html)  # a server's gzip without the header: the loader unpacks it
+    assert serialised(load_page(packed)) == serialised(trafilatura.load_html(packed))

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from loopback import LoopbackServer, article_page, rss
-from reader.core.service import Reader
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from conftest import make_settings
+from loopback import LoopbackServer, Request, Route, article_page, rss
+from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery
 
 
@@ -55,6 +61,95 @@ def test_a_page_that_failed_is_tried_again_when_the_feed_next_changes(
     # Once it worked, the page is not fetched again.
     list(reader.refresh())
     assert len(server.hits("/a1")) == 2
+
+
+def test_a_feed_linking_to_many_sites_fetches_from_all_at_once(tmp_path: Path) -> None:
+    # One feed whose 48 items link to pages on four hosts, each answered after 0.3 s:
+    # the pages it holds ahead of extraction are bounded per host, so all four
+    # hosts are asked for as many as the fetcher's per-host limit allows.
+    in_flight = most = 0
+    lock = threading.Lock()
+
+    def slow_page(request: Request) -> Route:
+        nonlocal in_flight, most
+        with lock:
+            in_flight += 1
+            most = max(most, in_flight)
+        time.sleep(0.3)
+        with lock:
+            in_flight -= 1
+        body = article_page(f"Story {request.path}", [f"The harbour story {request.path}. " * 20])
+        return Route(body=body, content_type="text/html")
+
+    reader = make_reader(make_settings(tmp_path, extract_workers=1, per_host=8))
+    with ExitStack() as stack:
+        stack.callback(reader.close)
+        servers = [stack.enter_context(LoopbackServer(f"127.0.0.{h + 1}")) for h in range(4)]
+        items = [
+            {"title": f"Story {i}", "link": servers[i % 4].add(f"/p{i}", slow_page), "guid": str(i)}
+            for i in range(48)
+        ]
+        reader.add_feed(servers[0].add("/feed.xml", body=rss(items)), discover=False)
+        results = list(reader.refresh())
+        articles = reader.articles(ArticleQuery())
+    assert [(r.status, r.new) for r in results] == [("updated", 48)]
+    assert len(articles) == 48 and all(a.extraction == "page" for a in articles)
+    assert most > 16  # up to 4 hosts x 8; a bound per feed alone would keep it to 8
+
+
+def test_a_feeds_pages_wait_to_be_fetched_while_its_fetched_pages_wait_for_a_worker(
+    tmp_path: Path,
+) -> None:
+    # 16 long pages on one host, answered at once, one worker that needs a while
+    # for each: without a bound all 16 bodies would be fetched (8 at a time) and
+    # wait in the parent. With it, the 9th is asked for only once a page was
+    # extracted and let go, which takes at least half an extraction's time.
+    from reader.core.extract import extract_page
+
+    paragraphs = [
+        f"Paragraph {i} of the harbour report, long enough to be text." for i in range(1000)
+    ]
+    page = article_page("Harbour report", paragraphs)
+    timings = []
+    for _ in range(3):  # the first reading in this process may pay for imports
+        started = time.perf_counter()
+        extract_page(page, "https://herald.example/report")
+        timings.append(time.perf_counter() - started)
+    extraction = min(timings)
+    arrivals: list[float] = []
+    lock = threading.Lock()
+
+    def long_page(request: Request) -> Route:
+        with lock:
+            arrivals.append(time.perf_counter())
+        return Route(body=page, content_type="text/html")
+
+    reader = make_reader(make_settings(tmp_path, extract_workers=1, per_host=8))
+    with ExitStack() as stack:
+        stack.callback(reader.close)
+        server = stack.enter_context(LoopbackServer())
+        items = [{"title": f"Part {i}", "link": server.add(f"/p{i}", long_page)} for i in range(16)]
+        reader.add_feed(server.add("/feed.xml", body=rss(items)), discover=False)
+        [result] = list(reader.refresh())
+    assert (result.status, result.new) == ("updated", 16)
+    arrivals.sort()
+    assert arrivals[8] - arrivals[7] >= extraction / 2
+
+
+def test_pages_are_extracted_with_a_per_host_limit_of_zero(tmp_path: Path) -> None:
+    # The fetcher reads 0 as 1; the pages a feed may hold ahead of extraction too.
+    reader = make_reader(make_settings(tmp_path, per_host=0))
+    with ExitStack() as stack:
+        stack.callback(reader.close)
+        server = stack.enter_context(LoopbackServer())
+        page = article_page("Harbour", ["The harbour story in full. " * 20])
+        link = server.add("/a1", body=page, content_type="text/html")
+        items = [{"title": "Harbour", "link": link, "guid": "a1", "description": "short"}]
+        reader.add_feed(server.add("/feed.xml", body=rss(items)), discover=False)
+        [result] = list(reader.refresh())
+        [summary] = reader.articles(ArticleQuery())
+    assert (result.status, result.new) == ("updated", 1)
+    assert summary.extraction == "page"
 
 
 def test_the_collector_is_relaxed_while_a_refresh_runs_and_restored_after(

@@ -145,6 +145,62 @@ def _drop_never_kept(tree: Any) -> None:
         script.tag = "script"
 
 
+# The C0 controls other than tab, newline and carriage return: trafilatura's loader
+# deletes them (its INVALID_XML_CHARS, with U+FFFE and U+FFFF) before libxml2 sees
+# the page. In UTF-8 each is one byte that no other character's encoding contains.
+_C0_DELETED = bytes(code for code in range(32) if code not in (9, 10, 13))
+_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
+
+
+def load_page(html: bytes) -> Any:
+    """trafilatura's `load_html` of a page's bytes: the same tree, with less work.
+
+    Its loader decodes the whole page to a str, runs a regular expression over
+    every character of it and gives the str to libxml2, which reads it back as
+    bytes: ~1.4 of the 3.5 ms a real news page took to parse here. For a page
+    in UTF-8 (nearly all) the same deletion is a byte translation in C and
+    libxml2 reads the page's own bytes with trafilatura's parser. Its repairs
+    of the first lines (an XHTML doctype removed; a self-closed <html/>, for
+    which this hands the page to trafilatura's loader) are made as it makes them.
+    Anything else (compressed bytes, another encoding, a byte-order mark, a
+    page libxml2 cannot read) goes to trafilatura's loader, unchanged.
+    """
+    import trafilatura
+    from lxml.html import fromstring
+    from trafilatura.utils import DOCTYPE_TAG, HTML_PARSER, handle_compressed_file
+
+    if html.startswith(b"\xef\xbb\xbf") or handle_compressed_file(html) is not html:
+        return trafilatura.load_html(html)
+    try:
+        text = html.decode("utf-8")
+    except UnicodeDecodeError:
+        return trafilatura.load_html(html)
+    beginning = text[:50].lower()  # the loader's checks look at the page as given
+    cleaned = html.translate(None, _C0_DELETED)
+    for noncharacter in _NONCHARACTERS:
+        if noncharacter in cleaned:
+            cleaned = cleaned.replace(noncharacter, b"")
+    if len(cleaned) != len(html):
+        text = cleaned.decode("utf-8")
+    head = text[:4096]
+    if "doctype" in beginning:
+        first_line, _, rest = text.partition("\n")
+        repaired = DOCTYPE_TAG.sub("", first_line, count=1)
+        head = (repaired + "\n" + rest[:4096])[:4096]
+        cleaned = repaired.encode("utf-8") + b"\n" + cleaned.partition(b"\n")[2]
+    if any("<html" in line and line.endswith("/>") for line in head.splitlines()[:4]):
+        return trafilatura.load_html(html)
+    try:
+        tree = fromstring(cleaned, parser=HTML_PARSER)
+    except Exception:
+        return trafilatura.load_html(html)
+    if tree is None or len(tree) < 1:
+        return trafilatura.load_html(html)
+    if "html" not in beginning and len(tree) < 2:
+        return None  # the loader's test: not an HTML document
+    return tree
+
+
 class PageTooComplexError(ValueError):
     """A page with more markup than extraction can handle in reasonable time."""
 
@@ -198,7 +254,7 @@ def extract_page(
     )
     # Parsed once for the metadata (first: it reads the head and the JSON-LD) and the
     # extraction, which works on what is left once _drop_never_kept is done.
-    tree = trafilatura.load_html(html)
+    tree = load_page(html)
     if tree is None:
         return None
     metadata = page_metadata(tree, url, want_author=want_author, want_date=want_date)

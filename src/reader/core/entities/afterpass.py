@@ -99,6 +99,12 @@ _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s
 _CONNECTORS = (" of ", " for ", " on ")
 _WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
 _AND = re.compile(r"\s(?:and|&)\s")
+_POSSESSIVE = re.compile(r"['’]s\s")
+# After "Court on", "Council for": a day or a month is when, not the name's rest.
+_DATE_WORD = re.compile(
+    r"(?:the\s)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February"
+    r"|March|April|May|June|July|August|September|October|November|December)\b"
+)
 
 
 def _ends_sentence(text: str, dot: int) -> bool:
@@ -152,7 +158,7 @@ def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[st
                 continue  # a key further on: found from its own head word
             if with_connector:
                 match = _OF_HEAD.match(text, at, at + MAX_NAME_CHARS)
-                if match is not None:
+                if match is not None and not _DATE_WORD.match(text, end_index + 1):
                     of_heads.append(match)
             else:
                 match = _HEAD_AFTER.match(text, at)
@@ -191,11 +197,20 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
                     break
             if end - start >= MAX_NAME_CHARS:
                 continue  # cut off at the bound: a run of words, not one name
+            # A possessive ends the name: "Department of Energy's Lawrence
+            # Berkeley National Laboratory" is two (the guideline).
+            owner = _POSSESSIVE.search(text, start, end)
+            if owner is not None:
+                end = owner.start()
             pos = end  # a name cut short leaves the rest to search
             before = _WORDS_BEFORE.search(text, max(0, start - 80), start)
             if before is not None:
                 # Not across a sentence's end ("SAMSUNG. When Harvard ...").
                 start = before.start()
+                # Nor across a possessive: in "DOE's Office of Science" and
+                # "Ireland's Data Protection Commission" the owner is a name of its own.
+                for owner in _POSSESSIVE.finditer(text, start, match.start()):
+                    start = owner.end()
                 stop = text.find(". ", start, match.start())
                 while stop >= 0:
                     if _ends_sentence(text, stop):
@@ -363,6 +378,40 @@ def tier_names(
     return found
 
 
+# A model code right after a known maker: "Atari 1850XLD", "Isuzu mu-X",
+# "Casio F-91W". A code holds a digit and a letter, or is a lower-case word
+# joined to a capital ("mu-X"); units, quarters and fiscal years are no codes.
+_MAKER_CODE = re.compile(
+    r" (?!(?:\d+(?:G|GB|TB|MB|K|nm|mm|cm|km|kg|W|kW|MW|GW|Hz|MHz|GHz|x|B|M|k|p|s|th|st|nd|rd)"
+    r"|[QH][1-4]|FY\d+)(?![\w-]))"
+    r"((?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]*|[a-z]+-[A-Z][\w-]*)(?![\w'-]|\.\w)"
+)
+
+
+def maker_codes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A known company's name and the model code right after it, as one
+    PRODUCT in the company's place ("Atari 1850XLD"): the maker's name is part
+    of how the product is named (docs/labelling.md, maker prefixes). Only a
+    code nobody claimed; `mentions` are returned as they are when none is found."""
+    starts: set[int] | None = None
+    out: list[Mention] | None = None
+    for i, m in enumerate(mentions):
+        if m.label != "ORG" or m.source != "kb" or not text.startswith(" ", m.end):
+            continue
+        code = _MAKER_CODE.match(text, m.end)
+        if code is None:
+            continue
+        if starts is None:
+            starts = {o.start for o in mentions}
+        if code.start(1) in starts:
+            continue  # the code is a name of its own ("Nvidia H100" is joined elsewhere)
+        if out is None:
+            out = list(mentions)
+        surface = text[m.start : code.end()]
+        out[i] = Mention(m.start, code.end(), "PRODUCT", surface, surface, "context")
+    return mentions if out is None else out
+
+
 def join_makers(text: str, mentions: list[Mention]) -> list[Mention]:
     """ "Google Gemini 2.5 Pro", "Meta Llama 3.1", "OpenAI o3", "NVIDIA Hopper":
     a maker's name right before its model's or product's is part of how it is
@@ -504,3 +553,48 @@ def drop_places_in_feature_names(text: str, mentions: list[Mention]) -> list[Men
                 continue
         kept.append(m)
     return kept
+
+
+# A company that is also its product ("Dropbox", "Twitch", "Windsurf") is named
+# in the knowledge base by one label; the words around a mention say which is
+# meant. Before it, words that make it the company; after it, words that make
+# it the company, or the product ("a Dropbox folder").
+_COMPANY_BEFORE = re.compile(
+    r"(?:(?:co-?founder|founder|chief executive|executive|CEO|CTO|president|chairman"
+    r"|chairwoman|employees?|acquisition|purchase|investors?|shareholders?) of"
+    r"|acquired|acquire|acquires|acquiring|purchased|bought|buy|buys|buying|joined|investor in"
+    r"|stake in) $"
+)
+_COMPANY_AFTER = re.compile(
+    r"(?:'s)? (?:employees?|staff|workers|founders?|co-founders?|CEO|chief executive"
+    r"|executives|investors|shareholders|headquarters|engineers)\b"
+    r"|,? (?:said|says|announced|told|hired|sued|acquired|bought|laid off)\b"
+)
+_PRODUCT_AFTER = re.compile(
+    r" (?:folders?|accounts?|keys?|workspaces?|repos?|repository|repositories|servers?"
+    r"|instances?|integrations?|plugins?|plug-ins?|links?)\b"
+)
+_OWNED = (" a ", " an ", " my ", " your ", " our ", " their ", " his ", " her ", " its ")
+
+
+def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
+    """One-word knowledge-base names relabelled ORG or PRODUCT where the words
+    around them say which is meant: "a co-founder of Twitch", "Windsurf
+    employees" (the company); "a Dropbox folder" (the product)."""
+    out: list[Mention] | None = None
+    for i, m in enumerate(mentions):
+        if m.source != "kb" or m.label not in ("ORG", "PRODUCT") or " " in m.text:
+            continue
+        label = m.label
+        if label == "PRODUCT":
+            if _COMPANY_AFTER.match(text, m.end) or _COMPANY_BEFORE.search(
+                text, max(0, m.start - 25), m.start
+            ):
+                label = "ORG"
+        elif _PRODUCT_AFTER.match(text, m.end) and text.endswith(_OWNED, 0, m.start):
+            label = "PRODUCT"
+        if label != m.label:
+            if out is None:
+                out = list(mentions)
+            out[i] = Mention(m.start, m.end, label, m.text, m.entity, m.source)
+    return mentions if out is None else out

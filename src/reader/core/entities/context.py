@@ -154,7 +154,15 @@ def _thing_before(before: str) -> str | None:
     elif not last.endswith(","):
         return None  # "the model Vesper" is too weak; "the model, Vesper" is not
     last = last.rstrip(",")
-    label = "AI_MODEL" if last in _MODEL_NOUNS else "PRODUCT" if last in _PRODUCT_NOUNS else None
+    label = (
+        "AI_MODEL"
+        if last in _MODEL_NOUNS
+        else "PRODUCT"
+        if last in _PRODUCT_NOUNS
+        else "ORG"
+        if last in _ORG_BEFORE_ONE
+        else None
+    )
     if label is None or named:
         return label
     if any(w in _DETERMINERS or w.endswith(("'s", "’s")) for w in words[:-1]):
@@ -223,6 +231,17 @@ _ORG_AFTER = re.compile(
     r"|university|institute|foundation|conglomerate|giant|railway|utility|integrator"
     r"|distributor|studio|label|organi[sz]ation|association|union|charity|think tank)s?\b"
     r"|-backed\b|-owned\b|-funded\b|-led\b)"
+)
+# "Plinth, a note-taking app,": what the apposition says the thing is.
+_PRODUCT_AFTER = re.compile(
+    r"^, (?:a|an|the|its|their|[A-Z][\w.-]*'s) (?:[\w-]+ ){0,3}(?:app|tool|browser|game|video game"
+    r"|editor|chatbot|assistant|device|smartphone|phone|laptop|tablet|console|headset|robot|drone"
+    r"|smartwatch|watch|camera|car|SUV|sedan|truck|rocket|aircraft|jet|satellite|chip|processor"
+    r"|library|framework|plugin|plug-in|extension|database|operating system|service|website"
+    r"|social network|messaging app|programme|program|software)s?"
+    # The noun ends the phrase: "the Austin-based chip designer" is no chip.
+    r"(?=[,.;:!?)]|\s(?:that|which|with|for|from|by|in|on|at|to|and|or|used|made|built"
+    r"|launched|released|available|owned|developed|designed|created)\b|$)"
 )
 _GPE_AFTER = re.compile(r"^-based\b")
 # After a short company name at a sentence's start, a verb says it is the company.
@@ -396,7 +415,15 @@ def find_context_names(
     known = list(known)
     taken = sorted((m.start, m.end) for m in known)
     for run in name_runs(text, taken):
-        label = _type_run(text, run, first_names)
+        label: str | None
+        # (The set look-up first: a call for every run cost more.)
+        titled = _after_leading_title(run, first_names) if run.words[0] in _TITLE_STARTS else None
+        if titled is not None:
+            # "Sir John Bowring", "Archbishop Salvatore Pennacchio": the
+            # title stays outside the person's name (docs/labelling.md).
+            run, label = titled, "PERSON"
+        else:
+            label = _type_run(text, run, first_names)
         if label is None:
             untyped.append(run)
             continue
@@ -462,6 +489,7 @@ def find_context_names(
                 and len(run.words) == 1
                 and sentence_start(text, run.start)
                 and _VERB_AFTER.match(text[run.end : run.end + 20]) is None
+                and _maybe_a_word(text, run.words[0])
             ):
                 if leftover is not None:
                     leftover.append(run)
@@ -470,10 +498,23 @@ def find_context_names(
             if leftover is not None:
                 leftover.append(run)
             continue
-        found.append(
-            Mention(run.start, run.end, label, text[run.start : run.end], entity, "context")
-        )
+        end = run.end
+        if label in ("AI_MODEL", "PRODUCT") and text[end : end + 1] in (" ", "-"):
+            # "Kiln 0.9" after "Kiln, the open-source tool": the version stays.
+            tail = VERSION_TAIL.match(text, end)
+            if tail is not None and free(end, tail.end()):
+                end = tail.end()
+        found.append(Mention(run.start, end, label, text[run.start : end], entity, "context"))
     return found
+
+
+def _maybe_a_word(text: str, word: str) -> bool:
+    """Whether a sentence's capitalised first word may be an everyday word
+    rather than the short name it spells ("Scale" for "Scale AI"): running
+    text mostly writes it in lower case, or this text does. A coined word
+    ("Quantra makes sensors." after "Quantra Systems") is the name."""
+    low = word.lower()
+    return usually_lower(word) or f" {low} " in text or f" {low}," in text or f" {low}." in text
 
 
 # "Her co-founders are Benedikt Ruhl, ..., and Aiko Hanamura": the names a
@@ -528,6 +569,47 @@ def _coordinated_people(
     return left
 
 
+# Titles written before a name that are also words of other names ("Stephen
+# King", "Major League", "Democrat Party" aside), so they cannot end a run
+# as _PERSON_TITLES do: a run that starts with one is a person after it when
+# the rest looks like a person's name.
+_LEADING_TITLES = frozenset(
+    """Sir Dame Lord Lady King Queen Prince Princess Emperor Empress Kaiser Tsar Czar Sultan
+    Emir Sheikh Pope Archbishop Bishop Cardinal Reverend Rev. Rabbi Imam Pastor Father
+    Democrat Republican Architect Sheriff Detective Inspector Coach""".split()
+)
+# Ranks that also start names of things ("General Assembly", "Major League",
+# "Captain America"): a person only when a given name follows.
+_LEADING_RANKS = frozenset("General Gen. Major Captain Capt. Lt. Sgt. Private Corporal".split())
+_TITLE_STARTS = _LEADING_TITLES | _LEADING_RANKS
+
+
+def _after_leading_title(run: NameRun, first_names: frozenset[str]) -> NameRun | None:
+    """The run without its leading title when what follows is a person's name:
+    one to three words, none a company's or a place's word, the first a known
+    given name after a rank."""
+    words = run.words
+    title = words[0]
+    if title not in _TITLE_STARTS or not 2 <= len(words) <= 4:
+        return None
+    rest = words[1:]
+    if title in _LEADING_RANKS and rest[0] not in first_names:
+        return None
+    if rest[-1] in _ORG_SUFFIXES or rest[-1] in PLACE_WORDS or any(w.isupper() for w in rest):
+        return None
+    # (Words of a run stand one space apart: the name starts after the title's.)
+    return NameRun(run.start + len(title) + 1, run.end, tuple(rest))
+
+
+# Last words of the names of public bodies: a capitalised run ending in one
+# is an organisation ("High Court", "Air Force", "Indian Embassy").
+_BODY_WORDS = frozenset(
+    """Court Force Forces Committee Agency Bureau Embassy Consulate Ministry Commission
+    Parliament Senate Police Army Navy Guard Corps Tribunal Administration Directorate
+    Secretariat Cabinet Congress Legislature""".split()
+)
+
+
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
     start, end, words = run
     n = len(words)
@@ -538,6 +620,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             # word are no company; the span classifier may still find one.
             return None
         return "ORG"
+    if n >= 2 and words[-1] in _BODY_WORDS and words[-2] not in PLACE_WORDS:
+        return "ORG"  # "High Court", "Air Force", "House Oversight Committee"
     before = text[start - 40 if start > 40 else 0 : start]
     after = text[end : end + 60]
     first = after[:1]
@@ -562,6 +646,10 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
                     return "PRODUCT"
         elif first in ",'-" and (_ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after)):
             return "ORG"
+        elif first == "," and _PRODUCT_AFTER.match(after):
+            return "PRODUCT"  # "Plinth, a note-taking app"
+        if before.endswith(" of ") and _introduced_by(before, _ROLE_OF):
+            return "ORG"  # "the chief executive of Trevano" (the cheap test first: most runs)
         if before.endswith(" ") and before[before.rfind(" ", 0, -1) + 1 : -1] in _ORG_BEFORE_ONE:
             return "ORG"  # "the start-up Parallax"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
@@ -583,6 +671,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         words[-1] not in PLACE_WORDS and _introduced_by(before, _ORG_BEFORE)
     ):
         return "ORG"
+    if first == "," and n <= 3 and _PRODUCT_AFTER.match(after):
+        return "PRODUCT"  # "Plinth Notes, a note-taking app"
     if 2 <= len(words) <= 4 and (
         _PERSON_AFTER.match(after) or _introduced_by(before, _PERSON_BEFORE)
     ):

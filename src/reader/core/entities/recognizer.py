@@ -21,12 +21,14 @@ import ahocorasick
 from reader.core.entities.afterpass import (
     bracketed_acronyms,
     capitalised_names,
+    company_or_product,
     company_units,
     drop_places_in_feature_names,
     drop_prefix_makers,
     join_institutions,
     join_makers,
     join_ranges_and_tails,
+    maker_codes,
     tier_names,
 )
 from reader.core.entities.context import (
@@ -42,7 +44,7 @@ from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
 from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "3"
+RECOGNISER_VERSION = "4"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
@@ -180,7 +182,7 @@ class Recognizer:
         leftover: list[NameRun] = []
         claim(find_context_names(text, claims.free, self.kb.first_names, chosen, leftover))
         chosen = drop_places_in_feature_names(
-            text, join_institutions(text, company_units(text, chosen))
+            text, join_institutions(text, maker_codes(text, company_units(text, chosen)))
         )
         # The joined names replaced pieces: the later passes fill what is left.
         claims = _Claims.of(chosen)
@@ -193,6 +195,7 @@ class Recognizer:
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))
+        chosen = company_or_product(text, chosen)
         chosen = self._apply_rules(chosen)
         chosen.sort(key=_start)
         return chosen
@@ -267,7 +270,13 @@ class Recognizer:
         if ambiguous:
             in_text = bool(evidence) or _TECH.search(text) is not None
             for mention in ambiguous:
-                if in_text and self._accept_ambiguous(text, mention.start, mention.end, evidence):
+                if (mention.label == "GPE" and mention.text.isupper()) and _not_in_capitals(
+                    text, mention.start, mention.end
+                ):
+                    # "US" is ambiguous only in text set in capitals ("LET US
+                    # GO"); in running text it needs no tech support.
+                    found.append(mention)
+                elif in_text and self._accept_ambiguous(text, mention.start, mention.end, evidence):
                     found.append(mention)
         return found
 
@@ -293,6 +302,13 @@ class Recognizer:
             near = i < len(evidence) and evidence[i] <= end + _EVIDENCE_REACH
             return near or _TECH.search(window) is not None
         return True
+
+
+def _not_in_capitals(text: str, start: int, end: int) -> bool:
+    """Whether the text around text[start:end] is running text, mostly lower
+    case, not a headline or a shout set in capitals ("LET US GO")."""
+    window = text[max(0, start - 30) : end + 30]
+    return sum(map(str.islower, window)) > sum(map(str.isupper, window))
 
 
 def _by_length(m: Mention) -> tuple[int, int, int]:

@@ -152,8 +152,67 @@ def casing_features(words: tuple[str, ...]) -> list[str]:
     return ["casef=" + buckets[0], "casel=" + buckets[-1], "cases=" + "".join(sorted(set(buckets)))]
 
 
+Edges = tuple[dict[int, str], dict[int, str]]
+
+
+def mention_edges(mentions: Iterable[Mention]) -> Edges:
+    """The labels of the names the rules found, by where each ends and
+    where each starts (for the coordination feature of context_features)."""
+    ends: dict[int, str] = {}
+    starts: dict[int, str] = {}
+    for m in mentions:
+        if m.label in _NAME_CLASSES:
+            ends[m.end] = m.label
+            starts[m.start] = m.label
+    return ends, starts
+
+
+_NAME_CLASSES = frozenset(CLASSES[1:])
+
+
+def coordination(text: str, start: int, end: int, edges: Edges) -> str | None:
+    """The label of a typed name listed beside the run ("Claude Code, Cursor,
+    X, Hermes Agent"): the items of one list are mostly of one kind. The
+    joins are ", ", " and ", " or ", " & " and "/"; the character next to the
+    run says which can be there (this runs for every run the model is asked
+    about)."""
+    ends, starts = edges
+    if not ends:
+        return None
+    label = None
+    before = text[start - 2 : start] if start > 1 else ""
+    if before == ", ":
+        label = ends.get(start - 2)
+    elif before[-1:] == "/":
+        label = ends.get(start - 1)
+    elif before == "d " and text.endswith(" and ", 0, start):
+        label = ends.get(start - 5)
+    elif before == "r " and text.endswith(" or ", 0, start):
+        label = ends.get(start - 4)
+    elif before == "& " and text.endswith(" & ", 0, start):
+        label = ends.get(start - 3)
+    if label is not None:
+        return label
+    after = text[end : end + 2]
+    if after == ", ":
+        return starts.get(end + 2)
+    if after[:1] == "/":
+        return starts.get(end + 1)
+    if after == " a" and text.startswith(" and ", end):
+        return starts.get(end + 5)
+    if after == " o" and text.startswith(" or ", end):
+        return starts.get(end + 4)
+    if after == " &" and text.startswith(" & ", end):
+        return starts.get(end + 3)
+    return None
+
+
 def context_features(
-    text: str, cand: Candidate, words_of_text: frozenset[str], known: dict[str, str]
+    text: str,
+    cand: Candidate,
+    words_of_text: frozenset[str],
+    known: dict[str, str],
+    edges: Edges = ({}, {}),
 ) -> list[str]:
     """What the text around the run says; `words_of_text` come from
     text_words, `known` are the labels of names the rules found in the text
@@ -173,6 +232,9 @@ def context_features(
     label = known.get(first if n == 1 else " ".join(words))
     if label is not None:
         feats.append("known=" + label)
+    listed = coordination(text, start, cand.end, edges)
+    if listed is not None:
+        feats.append("listed-with=" + listed)
     # The word before (within 25 characters) and the word after, found in
     # `text` itself: slicing out the 25 characters first cost as much again.
     if start:
@@ -199,10 +261,11 @@ def features(
     first_names: frozenset[str],
     words_of_text: frozenset[str],
     known: dict[str, str],
+    edges: Edges = ({}, {}),
 ) -> list[str]:
     """Every feature of one candidate run (what the trainer learns from)."""
     return surface_features(cand.words, first_names) + context_features(
-        text, cand, words_of_text, known
+        text, cand, words_of_text, known, edges
     )
 
 
@@ -400,6 +463,7 @@ def classify_spans(
     known: dict[str, str] | None = None
     full: dict[str, str] | None = None
     words: frozenset[str] = frozenset()
+    edges: Edges = ({}, {})
     makers: set[int] = set()
     licences: frozenset[str] | None = None
     # (This loop runs for every unresolved run of every article: the text's
@@ -413,6 +477,7 @@ def classify_spans(
             continue
         if known is None:
             known, words = known_names(mentions), text_words(text)
+            edges = mention_edges(mentions)
             makers = {m.end for m in mentions if m.label == "ORG" and m.source == "kb"}
         if start - 1 in makers and text[start - 1] == " ":
             continue  # "Deepgram Nova": a longer name a known company starts (afterpass.py)
@@ -422,7 +487,7 @@ def classify_spans(
             licences = _licences(text, runs)
         if licences and text[start:end] in licences:
             continue  # "the Apache 2.0 licence", and that licence elsewhere: not a name
-        label = model.decide(context_features(text, cand, words, known), base)
+        label = model.decide(context_features(text, cand, words, known, edges), base)
         if label is None:
             continue
         if label == _PERSON and cand_words[-1] in PLACE_WORDS:
