@@ -120,14 +120,24 @@ def test_a_maker_and_its_model_code_are_one_product(text: str, product: str) -> 
 @pytest.mark.parametrize(
     "text, maker",
     [
-        ("Revenue at Nvidia Q3 was up, analysts said.", "Nvidia"),  # a quarter
+        pytest.param(
+            "Revenue at Nvidia Q3 was up, analysts said.",  # a quarter
+            "Nvidia",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known miss: 'Nvidia Q3' is read as one unknown capitalised run,"
+                " which hides the company",
+            ),
+        ),
         ("Samsung 256GB phones sold out.", "Samsung"),  # a unit
         ("Intel FY2025 results disappointed investors.", "Intel"),  # a fiscal year
         ("Nvidia 5G chips are rare.", "Nvidia"),
     ],
 )
 def test_units_quarters_and_years_after_a_maker_are_no_model_codes(text: str, maker: str) -> None:
-    assert not any(label == "PRODUCT" and maker in surface for surface, label in named(text))
+    found = named(text)
+    assert (maker, "ORG") in found  # the maker is still found, alone
+    assert not any(label == "PRODUCT" and maker in surface for surface, label in found)
 
 
 # -- a short form at a sentence's start resolves unless it may be an everyday word --
@@ -201,7 +211,7 @@ def test_a_name_introduced_by_its_context_gets_that_type(text: str, name: str, l
 def test_a_person_in_apposition_is_not_a_product() -> None:
     # "a nurse" is no product noun: the rule says nothing.
     found = [m for m in recognize("He met Sandra, a nurse, at noon.") if m.text == "Sandra"]
-    assert all(m.label == "PERSON" for m in found)
+    assert found and all(m.label == "PERSON" for m in found)
 
 
 # -- the names of public bodies ---------------------------------------------------------

@@ -371,6 +371,12 @@ LOADER_CASES = {
     "fragment, not a document": b"<div><p>one</p><p>two</p></div>",
     "no markup": b"plain text, no markup at all",
     "line separators": "<html><body><p>\u2028sep \u0085 nel</p></body></html>".encode(),
+    "no-break space ahead of the doctype": (
+        "\u00a0<!DOCTYPE html>\n<html><head><title>t</title></head><body><p>nbsp</p></body></html>"
+    ).encode(),
+    "ideographic space and a line separator ahead of the markup": (
+        " \u3000\u2028<!DOCTYPE html>\n<html><head><title>t</title></head><body><p>wide</p></body></html>"
+    ).encode(),
 }
 
 

@@ -167,12 +167,15 @@ def test_the_collector_is_relaxed_while_a_refresh_runs_and_restored_after(
         )
         reader.add_feed(url, discover=False)
     running = reader.refresh()
-    next(running)
-    assert gc.get_threshold() == REFRESH_GC_THRESHOLDS
-    # Another refresh overlapping this one leaves the thresholds to the last to end.
-    list(reader.refresh(force=True))
-    assert gc.get_threshold() == REFRESH_GC_THRESHOLDS
-    list(running)
+    try:
+        next(running)
+        assert gc.get_threshold() == REFRESH_GC_THRESHOLDS
+        # Another refresh overlapping this one leaves the thresholds to the last to end.
+        list(reader.refresh(force=True))
+        assert gc.get_threshold() == REFRESH_GC_THRESHOLDS
+        list(running)
+    finally:
+        running.close()  # a failed assertion must not leave them raised for later tests
     assert gc.get_threshold() == before
     # Stopped early (the app's cancel): restored too.
     stopped = reader.refresh(force=True)

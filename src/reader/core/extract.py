@@ -167,7 +167,11 @@ def load_page(html: bytes) -> Any:
     """
     import trafilatura
     from lxml.html import fromstring
-    from trafilatura.utils import DOCTYPE_TAG, HTML_PARSER, handle_compressed_file
+
+    try:  # trafilatura's own parser and repairs; a release without them is read its way
+        from trafilatura.utils import DOCTYPE_TAG, HTML_PARSER, handle_compressed_file
+    except ImportError:
+        return trafilatura.load_html(html)
 
     if html.startswith(b"\xef\xbb\xbf") or handle_compressed_file(html) is not html:
         return trafilatura.load_html(html)
@@ -182,6 +186,11 @@ def load_page(html: bytes) -> Any:
             cleaned = cleaned.replace(noncharacter, b"")
     if len(cleaned) != len(html):
         text = cleaned.decode("utf-8")
+    leading = text[: len(text) - len(text.lstrip())]
+    if leading.strip(" \t\n\r"):
+        # White space other than ASCII's before the markup: libxml2 judges a
+        # str and bytes differently there (a <div> root instead of <body>).
+        return trafilatura.load_html(html)
     head = text[:4096]
     if "doctype" in beginning:
         first_line, _, rest = text.partition("\n")

@@ -12,6 +12,7 @@ single place and a crash leaves every feed either stored or untouched.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import gc
 import os
@@ -181,7 +182,9 @@ class Pipeline:
         # A feed without a validator (ETag, Last-Modified) is sent in full, so
         # it will be parsed: its worker starts now, while the feed is fetched.
         # An unchanged refresh (all 304) starts none.
-        self.pool.prestart(sum(1 for s in states if not (s.etag or s.last_modified)))
+        # No process to spare now: workers start on demand, a failure each feed's own.
+        with contextlib.suppress(OSError):
+            self.pool.prestart(sum(1 for s in states if not (s.etag or s.last_modified)))
         await self.fetcher.__aenter__()
         self.counters.feeds_total = len(states)
         for state in states:
