@@ -381,9 +381,12 @@ def tier_names(
 # A model code right after a known maker: "Atari 1850XLD", "Isuzu mu-X",
 # "Casio F-91W". A code holds a digit and a letter, or is a lower-case word
 # joined to a capital ("mu-X"); units, quarters and fiscal years are no codes.
+# A quarter, a half or a fiscal year after a company's name ("Nvidia Q3",
+# "Intel FY2025"): a period of its accounts, never part of a name.
+_PERIOD = r"[QH][1-4]|FY\d+"
 _MAKER_CODE = re.compile(
     r" (?!(?:\d+(?:G|GB|TB|MB|K|nm|mm|cm|km|kg|W|kW|MW|GW|Hz|MHz|GHz|x|B|M|k|p|s|th|st|nd|rd)"
-    r"|[QH][1-4]|FY\d+)(?![\w-]))"
+    rf"|{_PERIOD})(?![\w-]))"
     r"((?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]*|[a-z]+-[A-Z][\w-]*)(?![\w'-]|\.\w)"
 )
 
@@ -506,6 +509,7 @@ def company_units(text: str, mentions: list[Mention]) -> list[Mention]:
 # Launches New Model") is left alone.
 _UNKNOWN_AFTER = re.compile(r" ([A-Z][\w-]*)(?=[ ,.;:)]+[a-z(]|[,.;:)]?$)")
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s$")
+_A_PERIOD = re.compile(rf"(?:{_PERIOD})$")
 _NOT_PART_OF_A_NAME = frozenset(
     "CEO CTO CFO COO Inc Corp Ltd LLC AI The A An In On At And But Or For Said".split()
 )
@@ -524,6 +528,7 @@ def drop_prefix_makers(text: str, mentions: list[Mention]) -> list[Mention]:
                 and after.group(1) not in _NOT_PART_OF_A_NAME
                 and not is_stop_word(after.group(1))
                 and not _PLURAL_ACRONYM.match(after.group(1))  # "Nvidia GPUs"
+                and not _A_PERIOD.match(after.group(1))  # "Nvidia Q3 revenue"
             ):
                 continue
         kept.append(m)
