@@ -833,23 +833,19 @@ PER_DEV3_FEED = 25
 LISTING_FEEDS = frozenset(DEV3_FEEDS[1:3])  # model hub and repository listings
 
 
-def relevance_dev3_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, str, str]]]:
-    """The third relevance wave: items of the kinds the test positives come from."""
-    dev_keys, dev_titles = labelled_dev_keys(corpora)
-    test_keys, test_titles, test_sites = test_relevance_keys(corpora)
-    wave2 = [r for r in read_refs(DATA / REFS["rel_dev2"]).values()]
-    taken_keys = dev_keys | test_keys | {r["entry"] for r in wave2}
-    taken_titles = dev_titles | test_titles
-    for ref in wave2:
-        found = relevance_text(corpora, ref)
-        if found is not None:
-            taken_titles.add(found[1].lower())
-    chosen: list[tuple[dict[str, Any], tuple[str, str, str]]] = []
-    seen: set[str] = set()
+class _WavePicker:
+    """A relevance wave's items as they are offered: English prose (or a model
+    listing) neither taken by an earlier set (`taken`: keys, links and lower-case
+    titles), nor seen already in this wave, nor `excluded` by entry key."""
 
-    def add(path: str, entry: Any, source: str, shared: set[str]) -> bool:
+    def __init__(self, corpora: Path, taken: set[str], excluded: set[Any] | None = None) -> None:
+        self.corpora, self.taken, self.excluded = corpora, taken, excluded or set()
+        self.seen: set[str] = set()
+        self.chosen: list[tuple[dict[str, Any], tuple[str, str, str]]] = []
+
+    def add(self, path: str, entry: Any, source: str, shared: set[str]) -> bool:
         ref = {"corpus": "feed", "path": path, "entry": entry.key, "source": source}
-        found = relevance_text(corpora, ref)
+        found = relevance_text(self.corpora, ref)
         if found is None or not found[1]:
             return False
         # A model listing is a name and counters, not prose: Latin script is enough.
@@ -859,11 +855,38 @@ def relevance_dev3_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str,
         # Release-note feeds link every entry to one page: such a link names no item.
         link = "" if entry.link in shared else entry.link
         dup = {entry.key, link, found[1].lower()}
-        if dup & (taken_keys | taken_titles | seen):
+        if dup & (self.taken | self.seen) or entry.key in self.excluded:
             return False
-        seen.update(dup - {""})
-        chosen.append(({**ref, "sha1": sha1(found[1] + "\n" + found[2])}, found[:3]))
+        self.seen.update(dup - {""})
+        self.chosen.append(({**ref, "sha1": sha1(found[1] + "\n" + found[2])}, found[:3]))
         return True
+
+
+def _titles_of(corpora: Path, refs: Sequence[dict[str, Any]]) -> set[str]:
+    """The lower-case titles of an earlier wave's items."""
+    titles = set()
+    for ref in refs:
+        found = relevance_text(corpora, ref)
+        if found is not None:
+            titles.add(found[1].lower())
+    return titles
+
+
+def relevance_dev3_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str, str, str]]]:
+    """The third relevance wave: items of the kinds the test positives come from."""
+    dev_keys, dev_titles = labelled_dev_keys(corpora)
+    test_keys, test_titles, test_sites = test_relevance_keys(corpora)
+    wave2 = list(read_refs(DATA / REFS["rel_dev2"]).values())
+    picker = _WavePicker(
+        corpora,
+        dev_keys
+        | test_keys
+        | {r["entry"] for r in wave2}
+        | dev_titles
+        | test_titles
+        | _titles_of(corpora, wave2),
+    )
+    add = picker.add
 
     for rel, entry in _unstudied_hn_entries(corpora):
         source = site(entry.link)
@@ -884,7 +907,7 @@ def relevance_dev3_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str,
             if taken >= PER_DEV3_FEED:
                 break
             taken += add(path, entry, path, shared)
-    return chosen
+    return picker.chosen
 
 
 # -- the fourth relevance wave: what the corpora still hold ---------------------------
@@ -900,32 +923,21 @@ def relevance_dev4_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str,
     the entity test set reads. Same exclusions as the third wave, plus its items."""
     dev_keys, dev_titles = labelled_dev_keys(corpora)
     test_keys, test_titles, test_sites = test_relevance_keys(corpora)
-    taken_keys = dev_keys | test_keys
-    taken_titles = dev_titles | test_titles
-    for name in ("rel_dev2", "rel_dev3"):
-        for ref in read_refs(DATA / REFS[name]).values():
-            taken_keys.add(ref["entry"])
-            found = relevance_text(corpora, ref)
-            if found is not None:
-                taken_titles.add(found[1].lower())
+    earlier = [
+        ref for name in ("rel_dev2", "rel_dev3") for ref in read_refs(DATA / REFS[name]).values()
+    ]
     entity_test = {r.get("entry") for r in read_refs(DATA / "ner_test_refs.jsonl").values()}
-    chosen: list[tuple[dict[str, Any], tuple[str, str, str]]] = []
-    seen: set[str] = set()
-
-    def add(path: str, entry: Any, source: str, shared: set[str]) -> None:
-        ref = {"corpus": "feed", "path": path, "entry": entry.key, "source": source}
-        found = relevance_text(corpora, ref)
-        if found is None or not found[1]:
-            return
-        listing = path in LISTING_FEEDS and headline_usable(found[1], 1)
-        if not listing and not english(found[1] + " " + found[2] + " the"):
-            return
-        link = "" if entry.link in shared else entry.link
-        dup = {entry.key, link, found[1].lower()}
-        if dup & (taken_keys | taken_titles | seen) or entry.key in entity_test:
-            return
-        seen.update(dup - {""})
-        chosen.append(({**ref, "sha1": sha1(found[1] + "\n" + found[2])}, found[:3]))
+    picker = _WavePicker(
+        corpora,
+        dev_keys
+        | test_keys
+        | {r["entry"] for r in earlier}
+        | dev_titles
+        | test_titles
+        | _titles_of(corpora, earlier),
+        excluded=entity_test,
+    )
+    add = picker.add
 
     for path in DEV3_FEEDS:
         if (corpora / path).is_file():
@@ -939,7 +951,7 @@ def relevance_dev4_items(corpora: Path) -> list[tuple[dict[str, Any], tuple[str,
             source = site(entry.link)
             if source and source not in test_sites:
                 add(rel, entry, source, set())
-    return chosen
+    return picker.chosen
 
 
 def labelled_dev_keys(corpora: Path) -> tuple[set[str], set[str]]:
