@@ -181,8 +181,8 @@ class Pipeline:
     async def start(self, states: Sequence[FeedState]) -> None:
         # A feed without a validator (ETag, Last-Modified) is sent in full, so
         # it will be parsed: its worker starts now, while the feed is fetched.
-        # An unchanged refresh (all 304) starts none.
-        # No process to spare now: workers start on demand, a failure each feed's own.
+        # An unchanged refresh (all 304) starts none. With no process to spare
+        # now, workers start on demand as before, a failure each feed's own.
         with contextlib.suppress(OSError):
             self.pool.prestart(sum(1 for s in states if not (s.etag or s.last_modified)))
         await self.fetcher.__aenter__()
