@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from reader.core.entities.casing import usually_lower
+from reader.core.entities.data_files import word_list
 from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention
 
 # A capitalised word: letters, digits, inner hyphens, dots and apostrophes;
 # possessives and trailing punctuation are trimmed by `_clean`.
+# (The list the span classifier also reads: words that are never names.)
+NOT_NAMES_FILE = "not_names.txt"
 _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃ][\w&'’.-]*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _KEEP_DOT = frozenset({"Inc.", "Corp.", "Ltd.", "Co.", "Jr.", "Sr.", "Bros.", "Ltda."})
@@ -134,6 +137,40 @@ _FIRST_NAME_ALONE = re.compile(
 # A made-up word: letters with a digit ("Go1", "FX-9") or a capital inside a
 # lower-case word ("DeepMind"); not an acronym ("AI").
 _CODE_LIKE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)|^(?=.*[a-z]).+[A-Z]")
+# A coined camel-case word ("TigerBeetle", "OpenTelemetry", "HomeBridge"): in
+# running text nearly always a product's name, less often a company's (an
+# introduction by context says which first). Not a surname with its prefix
+# ("McNamara", "DeSantis", "MacArthur"), nor a benchmark ("LiveCodeBench").
+_CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")
+_SURNAME_PREFIX = re.compile(r"(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z]")
+# After a coined word, what makes it a data set, a benchmark or a paper's
+# title rather than a product: "the OpenThoughts datasets", "BrowseComp at
+# 92.2%", "GenericAgent: A Token-Efficient Agent".
+_NOT_A_PRODUCT_AFTER = re.compile(
+    r"(?:'s|’s)? (?:data ?sets?|benchmarks?|leaderboards?|scores?|evals?|suite|paper|corpus)\b"
+    r"|(?: at| of|:) \(?\d| \(\d|: [A-Z]|-(?:[A-Z]|\d)"
+)
+# After it, what a company does and a product does not ("TeleGeography reported").
+_COMPANY_VERB_AFTER = re.compile(
+    r",? (?:said|says|reported|reports|announced|hired|sued|acquired|raised|employs)\b"
+)
+
+
+def _coined_name(text: str, start: int, word: str, after: str) -> str | None:
+    """PRODUCT (or ORG) for a camel-case word no rule typed, or None when it is
+    a surname, a part of a code identifier ("cuMemAlloc"), a word the
+    guideline does not mark ("JavaScript") or a benchmark or data set."""
+    if _SURNAME_PREFIX.match(word) or "Bench" in word or word in word_list(NOT_NAMES_FILE):
+        return None
+    if start and (text[start - 1].isalnum() or text[start - 1] in "_.$@/#"):
+        return None  # inside an identifier or an address
+    if _NOT_A_PRODUCT_AFTER.match(after):
+        return None
+    if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
+        return None  # a term's short name: "visual math reasoning (MathVista)"
+    return "ORG" if _COMPANY_VERB_AFTER.match(after) else "PRODUCT"
+
+
 _DETERMINERS = frozenset(
     "a an the its their his her our new first latest flagship own second next".split()
 )
@@ -658,6 +695,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
+        if _CAMEL.fullmatch(word):
+            return _coined_name(text, start, word, after)  # "TigerBeetle"
         return None
     if _introduced_by(before, _ROLE_OF):
         return "ORG"  # "chief executive of Lumina Bay": a company, "Bay" or not
