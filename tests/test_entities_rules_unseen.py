@@ -45,3 +45,46 @@ def test_camel_case_words_that_are_not_products(text: str, word: str) -> None:
 
 def test_a_surname_with_its_prefix_is_no_product() -> None:
     assert ("McNamara", "PRODUCT") not in named("Officials met McNamara in May.")
+
+
+# -- a hyphenated model code is a product ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("The QX-330 ships in May for divers.", "QX-330"),
+        ("Engineers began work on the RV-117L in 1958.", "RV-117L"),
+    ],
+)
+def test_a_hyphenated_code_is_a_product(text: str, code: str) -> None:
+    assert (code, "PRODUCT") in named(text)
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Cases of COVID-19 rose again in March.", "COVID-19"),
+        ("She applied for an H-1B visa.", "H-1B"),
+        ("Files are stored as UTF-8 text.", "UTF-8"),
+    ],
+)
+def test_codes_that_are_no_products(text: str, code: str) -> None:
+    assert code not in surfaces(text)
+
+
+# -- what is done to or by a company only -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, org",
+    [
+        ("In 2005, Ulvik founded Quorumly, and ran it for ten years.", "Quorumly"),
+        ("His first company was sold to Brannoch in 2010.", "Brannoch"),
+        ("The start-up is backed by Quillon, it said.", "Quillon"),
+        ("He sold his stake in Velmora last year.", "Velmora"),
+        ("The loan came from the hedge fund Tollgate.", "Tollgate"),
+    ],
+)
+def test_a_company_introduced_by_what_only_companies_undergo(text: str, org: str) -> None:
+    assert (org, "ORG") in named(text)

@@ -105,7 +105,18 @@ _ORG_POSSESSIVE = re.compile(
 )
 # Words before a single capitalised word that introduce it as an
 # organisation ("the start-up Parallax"); stricter than for longer names.
-_ORG_BEFORE_ONE = frozenset("startup start-up company firm lab chipmaker unicorn".split())
+_ORG_BEFORE_ONE = frozenset(
+    """startup start-up company firm lab chipmaker unicorn maker automaker carmaker retailer
+    publisher broadcaster newspaper airline carrier bank lender insurer fund conglomerate
+    brand studio outlet agency group nonprofit non-profit charity consultancy manufacturer
+    supplier distributor operator provider competitor rival""".split()
+)
+# What is done to or by a company only: "Ulevitch founded OpenDNS", "sold to
+# Dyn", "acquired by Cisco", "backed by Strait Capital" (one word or more).
+_ORG_INTRO = frozenset(
+    "founded|co-founded|cofounded|sold to|acquired by|backed by|funded by|merged with"
+    "|subsidiary of|stake in|shares of".split("|")
+)
 # "its first model, Vesper-0", "a model called Kestrel", "its browser, Comet":
 # what the text says a thing is gives its label.
 _MODEL_NOUNS = frozenset("model models LLM LLMs".split())
@@ -171,6 +182,14 @@ def _coined_name(text: str, start: int, word: str, after: str) -> str | None:
     return "ORG" if _COMPANY_VERB_AFTER.match(after) else "PRODUCT"
 
 
+# A hyphenated model code ("CS-4", "WS-117L", "QV-10", "C-64"): a product's
+# name, unless its letters say it is a disease, a visa, a form, a standard, a
+# drug target or a road ("COVID-19", "H-1B", "UTF-8", "GLP-1", "I-95").
+_HYPHEN_CODE = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,5}[A-Z]{0,3}")
+_NOT_CODES = frozenset(
+    """COVID Covid SARS MERS H K W S I UTF SHA MD GLP IL PD HER BRCA CD ISO RFC CVE IEC EN
+    IEEE NIST Fig Eq Art Sec Rule Form Type Class Tier Lvl No Vol Ch Pt Rt Hwy Apt""".split()
+)
 _DETERMINERS = frozenset(
     "a an the its their his her our new first latest flagship own second next".split()
 )
@@ -249,6 +268,7 @@ _ORG_BEFORE = (
     )
     | {"acquisition of"}
     | _ROLE_OF
+    | _ORG_INTRO
 )
 
 
@@ -689,12 +709,16 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "ORG"  # "the chief executive of Trevano" (the cheap test first: most runs)
         if before.endswith(" ") and before[before.rfind(" ", 0, -1) + 1 : -1] in _ORG_BEFORE_ONE:
             return "ORG"  # "the start-up Parallax"
+        if _introduced_by(before, _ORG_INTRO):
+            return "ORG"  # "Ulevitch founded OpenDNS", "sold to Dyn"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
             return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
         if word.isalpha() and not word.isupper() and _introduced_by(before, _HONORIFICS):
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
+        if "-" in word and _HYPHEN_CODE.fullmatch(word) and word[: word.find("-")] not in _NOT_CODES:
+            return "PRODUCT"  # "the CS-4", "WS-117L": a model code, hyphenated
         if _CAMEL.fullmatch(word):
             return _coined_name(text, start, word, after)  # "TigerBeetle"
         return None
