@@ -717,7 +717,7 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
-        if "-" in word and _HYPHEN_CODE.fullmatch(word) and word[: word.find("-")] not in _NOT_CODES:
+        if "-" in word and _HYPHEN_CODE.fullmatch(word) and word.split("-")[0] not in _NOT_CODES:
             return "PRODUCT"  # "the CS-4", "WS-117L": a model code, hyphenated
         if _CAMEL.fullmatch(word):
             return _coined_name(text, start, word, after)  # "TigerBeetle"
