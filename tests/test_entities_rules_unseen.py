@@ -88,3 +88,30 @@ def test_codes_that_are_no_products(text: str, code: str) -> None:
 )
 def test_a_company_introduced_by_what_only_companies_undergo(text: str, org: str) -> None:
     assert (org, "ORG") in named(text)
+
+
+def test_a_listed_company_is_named_by_its_ticker() -> None:
+    found = named("Quantrix (NASDAQ: QTX) rose, and Borvale Mining, Inc. (NYSE: BVM) fell.")
+    assert ("Quantrix", "ORG") in found
+    assert ("Borvale Mining, Inc.", "ORG") in found
+
+
+# -- what is done to a product -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, product",
+    [
+        ("Pawnote on Wednesday released Scribe Notes for vets.", "Scribe Notes"),
+        ("Half the office installed Krellix within a week.", "Krellix"),
+        ("Make sure you run the latest version of Plinky first.", "Plinky"),
+        ("They moved to version 4.2 of Tallyho in May.", "Tallyho"),
+    ],
+)
+def test_a_product_introduced_by_what_is_done_to_products(text: str, product: str) -> None:
+    assert (product, "PRODUCT") in named(text)
+
+
+def test_a_person_after_a_product_verb_stays_a_person() -> None:
+    # A given name says PERSON before the product verbs are looked at.
+    assert ("Dana Whitfield", "PERSON") in named("The board released Dana Whitfield from her post.")

@@ -117,6 +117,14 @@ _ORG_INTRO = frozenset(
     "founded|co-founded|cofounded|sold to|acquired by|backed by|funded by|merged with"
     "|subsidiary of|stake in|shares of".split("|")
 )
+# What is done to a product ("released Scribe 2", "installed Homebrew",
+# "the latest version of Drafts"); a company, a person or a model named after
+# these words is typed first by its own cues.
+_PRODUCT_INTRO = frozenset(
+    "launched|released|unveiled|debuted|install|installed|installing|download|downloaded"
+    "|downloading|version of|versions of|upgraded to|upgrade to".split("|")
+)
+_VERSION_OF = re.compile(r"\bversions? v?\d+(?:\.\d+)* of $")
 # "its first model, Vesper-0", "a model called Kestrel", "its browser, Comet":
 # what the text says a thing is gives its label.
 _MODEL_NOUNS = frozenset("model models LLM LLMs".split())
@@ -287,7 +295,10 @@ _ORG_AFTER = re.compile(
     r"|retailer|carrier|operator|manufacturer|automaker|carmaker|airline|broker|regulator"
     r"|university|institute|foundation|conglomerate|giant|railway|utility|integrator"
     r"|distributor|studio|label|organi[sz]ation|association|union|charity|think tank)s?\b"
-    r"|-backed\b|-owned\b|-funded\b|-led\b)"
+    r"|-backed\b|-owned\b|-funded\b|-led\b"
+    # A listed company's ticker: "Micron Technology (Nasdaq: MU)".
+    r"|(?:, Inc\.)? \((?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|ASX|HKEX|SSE|SZSE|TSE|TYO|KRX"
+    r"|NSE|BSE|OTC|OTCQX|OTCQB|Euronext|XETRA|FWB|SIX|AMEX|CSE)(?:GS|GM)?: ?[A-Z0-9.]+\))"
 )
 # "Plinth, a note-taking app,": what the apposition says the thing is.
 _PRODUCT_AFTER = re.compile(
@@ -667,6 +678,11 @@ _BODY_WORDS = frozenset(
 )
 
 
+def _product_introduced(before: str) -> bool:
+    """Whether the words before a name introduce it as a product."""
+    return _introduced_by(before, _PRODUCT_INTRO) or _VERSION_OF.search(before) is not None
+
+
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
     start, end, words = run
     n = len(words)
@@ -701,6 +717,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
                     return "AI_MODEL"
                 if noun in _PRODUCT_NOUNS:
                     return "PRODUCT"
+            if after.startswith(" (") and word not in _ORG_SUFFIXES and _ORG_AFTER.match(after):
+                return "ORG"  # "Quantra (Nasdaq: QTR)"
         elif first in ",'-" and (_ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after)):
             return "ORG"
         elif first == "," and _PRODUCT_AFTER.match(after):
@@ -717,6 +735,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
+        if before.endswith(" ") and _product_introduced(before):
+            return "PRODUCT"  # "unveiled Pawnote", "the latest version of Drafts"
         if "-" in word and _HYPHEN_CODE.fullmatch(word) and word.split("-")[0] not in _NOT_CODES:
             return "PRODUCT"  # "the CS-4", "WS-117L": a model code, hyphenated
         if _CAMEL.fullmatch(word):
@@ -736,6 +756,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         return "ORG"
     if first == "," and n <= 3 and _PRODUCT_AFTER.match(after):
         return "PRODUCT"  # "Plinth Notes, a note-taking app"
+    if n <= 3 and before.endswith(" ") and _product_introduced(before):
+        return "PRODUCT"  # "released Pawnote Scribe"
     if 2 <= len(words) <= 4 and (
         _PERSON_AFTER.match(after) or _introduced_by(before, _PERSON_BEFORE)
     ):
