@@ -115,3 +115,9 @@ def test_a_product_introduced_by_what_is_done_to_products(text: str, product: st
 def test_a_person_after_a_product_verb_stays_a_person() -> None:
     # A given name says PERSON before the product verbs are looked at.
     assert ("Dana Whitfield", "PERSON") in named("The board released Dana Whitfield from her post.")
+
+
+def test_an_apposition_that_says_model_makes_a_model() -> None:
+    found = named("Researchers released StreamingVLM 2, a video model.")
+    assert ("StreamingVLM 2", "AI_MODEL") in found
+    assert ("Kestrel Vision 2", "AI_MODEL") in named("Kestrel Vision 2, an open model, is out.")

@@ -678,6 +678,14 @@ _BODY_WORDS = frozenset(
 )
 
 
+# "Vesper-2, an open-weights model", "StreamingVLM 2, a video model": what the
+# apposition says the name is (a version may stand between).
+_MODEL_AFTER = re.compile(
+    r"(?: v?\d+(?:\.\d+)*)?, (?:a|an|the|its|their) (?:[\w-]+ ){0,3}?(?:model|LLM)s?\b"
+    r"(?! (?:of|for)\b)"
+)
+
+
 def _product_introduced(before: str) -> bool:
     """Whether the words before a name introduce it as a product."""
     return _introduced_by(before, _PRODUCT_INTRO) or _VERSION_OF.search(before) is not None
@@ -735,6 +743,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
+        if _MODEL_AFTER.match(after):
+            return "AI_MODEL"  # "StreamingVLM 2, a video model"
         if before.endswith(" ") and _product_introduced(before):
             return "PRODUCT"  # "unveiled Pawnote", "the latest version of Drafts"
         if "-" in word and _HYPHEN_CODE.fullmatch(word) and word.split("-")[0] not in _NOT_CODES:
@@ -756,6 +766,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         return "ORG"
     if first == "," and n <= 3 and _PRODUCT_AFTER.match(after):
         return "PRODUCT"  # "Plinth Notes, a note-taking app"
+    if n <= 3 and _MODEL_AFTER.match(after):
+        return "AI_MODEL"  # "Kestrel Vision 2, a video model"
     if n <= 3 and before.endswith(" ") and _product_introduced(before):
         return "PRODUCT"  # "released Pawnote Scribe"
     if 2 <= len(words) <= 4 and (
