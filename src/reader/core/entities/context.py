@@ -124,6 +124,10 @@ _PRODUCT_INTRO = frozenset(
     "launched|released|unveiled|debuted|install|installed|installing|download|downloaded"
     "|downloading|version of|versions of|upgraded to|upgrade to".split("|")
 )
+# The last words of both kinds of introduction, for a quick test.
+_INTRO_LAST_WORDS = frozenset(
+    intro.rsplit(" ", 1)[-1] for intro in _ORG_INTRO | _PRODUCT_INTRO
+) | {"of"}
 _VERSION_OF = re.compile(r"\bversions? v?\d+(?:\.\d+)* of $")
 # "its first model, Vesper-0", "a model called Kestrel", "its browser, Comet":
 # what the text says a thing is gives its label.
@@ -688,7 +692,9 @@ _MODEL_AFTER = re.compile(
 
 def _product_introduced(before: str) -> bool:
     """Whether the words before a name introduce it as a product."""
-    return _introduced_by(before, _PRODUCT_INTRO) or _VERSION_OF.search(before) is not None
+    if _introduced_by(before, _PRODUCT_INTRO):
+        return True
+    return before.endswith(" of ") and "version" in before and _VERSION_OF.search(before) is not None
 
 
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
@@ -733,23 +739,26 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "PRODUCT"  # "Plinth, a note-taking app"
         if before.endswith(" of ") and _introduced_by(before, _ROLE_OF):
             return "ORG"  # "the chief executive of Trevano" (the cheap test first: most runs)
-        if before.endswith(" ") and before[before.rfind(" ", 0, -1) + 1 : -1] in _ORG_BEFORE_ONE:
-            return "ORG"  # "the start-up Parallax"
-        if _introduced_by(before, _ORG_INTRO):
-            return "ORG"  # "Ulevitch founded OpenDNS", "sold to Dyn"
+        if (first == "," or after[1:2].isdigit()) and _MODEL_AFTER.match(after):
+            return "AI_MODEL"  # "StreamingVLM 2, a video model"
+        last = before[before.rfind(" ", 0, -1) + 1 : -1] if before.endswith(" ") else ""
+        if last:
+            if last in _ORG_BEFORE_ONE:
+                return "ORG"  # "the start-up Parallax"
+            # (A set look-up first: most runs have no introduction.)
+            if last in _INTRO_LAST_WORDS and _introduced_by(before, _ORG_INTRO):
+                return "ORG"  # "Ulevitch founded OpenDNS", "sold to Dyn"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
             return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
         if word.isalpha() and not word.isupper() and _introduced_by(before, _HONORIFICS):
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
-        if _MODEL_AFTER.match(after):
-            return "AI_MODEL"  # "StreamingVLM 2, a video model"
-        if before.endswith(" ") and _product_introduced(before):
+        if last in _INTRO_LAST_WORDS and _product_introduced(before):
             return "PRODUCT"  # "unveiled Pawnote", "the latest version of Drafts"
         if "-" in word and _HYPHEN_CODE.fullmatch(word) and word.split("-")[0] not in _NOT_CODES:
             return "PRODUCT"  # "the CS-4", "WS-117L": a model code, hyphenated
-        if _CAMEL.fullmatch(word):
+        if not word.istitle() and _CAMEL.fullmatch(word):
             return _coined_name(text, start, word, after)  # "TigerBeetle"
         return None
     if _introduced_by(before, _ROLE_OF):
@@ -766,7 +775,7 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         return "ORG"
     if first == "," and n <= 3 and _PRODUCT_AFTER.match(after):
         return "PRODUCT"  # "Plinth Notes, a note-taking app"
-    if n <= 3 and _MODEL_AFTER.match(after):
+    if n <= 3 and (first == "," or after[1:2].isdigit()) and _MODEL_AFTER.match(after):
         return "AI_MODEL"  # "Kestrel Vision 2, a video model"
     if n <= 3 and before.endswith(" ") and _product_introduced(before):
         return "PRODUCT"  # "released Pawnote Scribe"
