@@ -125,9 +125,9 @@ _PRODUCT_INTRO = frozenset(
     "|downloading|version of|versions of|upgraded to|upgrade to".split("|")
 )
 # The last words of both kinds of introduction, for a quick test.
-_INTRO_LAST_WORDS = frozenset(
-    intro.rsplit(" ", 1)[-1] for intro in _ORG_INTRO | _PRODUCT_INTRO
-) | {"of"}
+_INTRO_LAST_WORDS = frozenset(intro.rsplit(" ", 1)[-1] for intro in _ORG_INTRO | _PRODUCT_INTRO) | {
+    "of"
+}
 _VERSION_OF = re.compile(r"\bversions? v?\d+(?:\.\d+)* of $")
 # "its first model, Vesper-0", "a model called Kestrel", "its browser, Comet":
 # what the text says a thing is gives its label.
@@ -694,7 +694,9 @@ def _product_introduced(before: str) -> bool:
     """Whether the words before a name introduce it as a product."""
     if _introduced_by(before, _PRODUCT_INTRO):
         return True
-    return before.endswith(" of ") and "version" in before and _VERSION_OF.search(before) is not None
+    if not before.endswith(" of ") or "version" not in before:
+        return False
+    return _VERSION_OF.search(before) is not None
 
 
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
