@@ -121,3 +121,22 @@ def test_an_apposition_that_says_model_makes_a_model() -> None:
     found = named("Researchers released StreamingVLM 2, a video model.")
     assert ("StreamingVLM 2", "AI_MODEL") in found
     assert ("Kestrel Vision 2", "AI_MODEL") in named("Kestrel Vision 2, an open model, is out.")
+
+
+# -- a list of names of one kind ---------------------------------------------------
+
+
+def test_an_untyped_name_in_a_list_of_companies_is_a_company() -> None:
+    text = "Investors included Sequoia Capital, Benchmark, Quillstone and Andreessen Horowitz."
+    assert ("Quillstone", "ORG") in named(text)
+
+
+def test_a_list_of_mixed_kinds_types_nothing_more() -> None:
+    # A company and a product typed: the list says nothing about Quillstone.
+    text = "They compared Sequoia Capital, Quillstone and Claude Code last year."
+    assert ("Quillstone", "ORG") not in named(text)
+    assert ("Quillstone", "PRODUCT") not in named(text)
+
+
+def test_two_names_alone_make_no_list() -> None:
+    assert ("Quillstone", "ORG") not in named("It chose Quillstone and Sequoia Capital.")
