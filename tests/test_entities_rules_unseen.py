@@ -37,6 +37,8 @@ def test_a_camel_case_word_that_reports_is_a_company() -> None:
         ("We trained on the OpenThoughts datasets.", "OpenThoughts"),  # a data set
         ("It helps with visual math reasoning (MathVista) too.", "MathVista"),  # a term
         ("GenericAgent: A Token-Efficient Agent for All", "GenericAgent"),  # a paper's title
+        ("Thanks to @ QuillBeetle for the tip.", "QuillBeetle"),  # a handle, tokenised
+        ("Loved it # QuillBeetle", "QuillBeetle"),  # a hashtag, tokenised
     ],
 )
 def test_camel_case_words_that_are_not_products(text: str, word: str) -> None:

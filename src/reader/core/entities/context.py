@@ -187,6 +187,8 @@ def _coined_name(text: str, start: int, word: str, after: str) -> str | None:
         return None
     if start and (text[start - 1].isalnum() or text[start - 1] in "_.$@/#"):
         return None  # inside an identifier or an address
+    if text.endswith(("@ ", "# "), 0, start):
+        return None  # a handle or a hashtag, split from its sign
     if _NOT_A_PRODUCT_AFTER.match(after):
         return None
     if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
