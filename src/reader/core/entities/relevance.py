@@ -44,6 +44,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from reader.core.entities.automata import automaton
+from reader.core.entities.casing import word_case
 from reader.core.entities.records import Mention
 from reader.core.entities.relevance_shapes import (
     hub_listing,
@@ -177,10 +178,18 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
+# Casing buckets (casing.py) of words running text writes in lower case at least as
+# often as capitalised.
+_COMMON_WORD = frozenset("Llm")
+
+
 def _name_kind(text: str, start: int, end: int, tiers: frozenset[str], headline: bool) -> str:
     """A `name` is strong unless it is followed by a capitalised word that is not a
     tier ("Claude Monet"), or is the end of a hyphenated first name ("Jean-Claude").
-    In a headline in title case every word is capitalised: there it is weak."""
+    In a headline in title case every word is capitalised, so the word after a
+    product's name ("Codex Hacked a TV", "Kimi Open Platform") says nothing by its
+    capital: there the name is strong when running text writes that word in lower
+    case, and weak otherwise ("Claude Monet", "Claude Lelouch Returns")."""
     if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
         return "stop"
     following = _NEXT_WORD.match(text, end)
@@ -189,7 +198,14 @@ def _name_kind(text: str, start: int, end: int, tiers: frozenset[str], headline:
         return "strong"
     if following.group(1)[:1].isdigit():
         return "strong"
-    return "weak" if headline else "stop"
+    if not headline:
+        return "stop"
+    # (Only the vocabulary's capitalised names: "Agents Raid ..." is not a product.)
+    if text[start].isupper() and text[start + 1 : start + 2].islower():
+        next_word = following.group(1).rstrip(".,:;!?'’").split("-")[0]
+        if word_case().get(next_word.lower()) in _COMMON_WORD:
+            return "strong"
+    return "weak"
 
 
 def _occurrences(text: str, literal: str) -> list[int]:
@@ -294,6 +310,10 @@ def _lower(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
+# The field's acronyms: glued to a number by a hyphen they name something else.
+_FIELD_ACRONYMS = frozenset({"AI", "AGI", "ASI", "ML", "KI"})
+
+
 def find_terms(text: str, headline: bool = False) -> list[Hit]:
     """The AI vocabulary in `text`, longest match first, stops and guards applied."""
     vocab = vocabulary()
@@ -310,6 +330,14 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
         if start < last_end:
             continue  # inside a longer match
         last_end = end
+        # A name holding the field's acronym: "AGI-64" (a games label), "AI-171".
+        if (
+            end < len(text) - 1
+            and text[end] == "-"
+            and text[end + 1].isdigit()
+            and text[start:end] in _FIELD_ACRONYMS
+        ):
+            continue
         if kind == "name":
             if title_case is None:
                 title_case = _title_case(text)
@@ -337,6 +365,10 @@ def model_evidence(m: Mention) -> bool:
     return m.label == "AI_MODEL" and m.source != "model"
 
 
+# Casing buckets of words running text almost always writes in lower case.
+_EVERYDAY_WORD = frozenset("Ll")
+
+
 def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
     """AI model mentions that are strong evidence the vocabulary did not already count
     (`hits` are sorted and do not overlap). A mention built on a weak family name
@@ -350,7 +382,13 @@ def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
         if starts is None:
             starts = [h.start for h in hits]
         hit = _hit_under(m, hits, starts)
-        if hit is None or (hit.kind == "weak" and _MODEL_SHAPE.search(m.text)):
+        if hit is None:
+            # A model named by one everyday word ("Solar" in "IEA: Solar overtakes all
+            # energy sources"): only a version makes it the model, and then it is no
+            # longer one word.
+            if word_case().get(m.text.lower()) not in _EVERYDAY_WORD:
+                found.append(m)
+        elif hit.kind == "weak" and _MODEL_SHAPE.search(m.text):
             found.append(m)
     return found
 
