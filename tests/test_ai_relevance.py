@@ -541,3 +541,32 @@ def test_a_passing_mention_after_the_first_sentence_is_not_the_subject() -> None
     # The first sentence ends at a stop and a space, or a line break, within 300 characters.
     assert ai_features("Notes", "Gardening tips\nAI in the shed", ())["first_sentence"] == 0.0
     assert ai_features("Notes", "v1.2 of the LLM toolkit", ())["first_sentence"] == 1.0
+
+
+# -- the vocabulary by category (the guideline's list of what an AI story is about) -----
+
+CATEGORY_HEADLINES = [
+    "A coding assistant that reads your whole monorepo",  # agents and tools
+    "Why our agent loop retries tool calls twice",
+    "Supervised fine-tuning versus preference optimization on a small budget",  # tuning
+    "Low-rank adaptation for people in a hurry",
+    "Batch inference on spot instances, measured",  # inference internals
+    "Writing attention kernels for older cards",
+    "Rerankers beat bigger embedding models on our search",  # retrieval
+    "A model zoo for satellite imagery",  # repositories
+    "Robotaxis arrive in a second city",  # self-driving: a learned-model product
+]
+
+
+@pytest.mark.parametrize("title", CATEGORY_HEADLINES)
+def test_each_category_of_ai_story_is_carried_by_its_own_words(title: str) -> None:
+    assert any(kind == "strong" for _, kind in terms(title)), terms(title)
+    assert score(title, "") >= THRESHOLD
+
+
+def test_gpu_programming_is_not_ai_evidence() -> None:
+    # The guideline's trap: GPU programming is a `no` unless AI is the point, so the
+    # phrase counts for nothing (it used to be an ambiguous AI word)...
+    assert terms("An introduction to GPU programming in Rust") == []
+    # ...while inference on the GPU is an inference story.
+    assert ("GPU inference", "strong") in terms("Zero-copy GPU inference from the browser")
