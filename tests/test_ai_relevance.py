@@ -570,3 +570,10 @@ def test_gpu_programming_is_not_ai_evidence() -> None:
     assert terms("An introduction to GPU programming in Rust") == []
     # ...while inference on the GPU is an inference story.
     assert ("GPU inference", "strong") in terms("Zero-copy GPU inference from the browser")
+
+
+def test_the_fields_acronyms_glued_on_in_camel_case_name_ai_projects() -> None:
+    assert terms("nanoGPT and GraphRAG, rebuilt") == [("nanoGPT", "strong"), ("GraphRAG", "strong")]
+    assert terms("MobileLLM-R1 on a phone")[0] == ("MobileLLM", "strong")
+    # Capitals inside an all-capital word or before more letters are not the acronym.
+    assert terms("DRAGON STORAGE and a draGPTo") == []

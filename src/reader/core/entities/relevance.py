@@ -219,18 +219,24 @@ def _occurrences(text: str, literal: str) -> list[int]:
     return found
 
 
+# The field's acronyms that projects and labs glue onto a word in camel case.
+_CAMEL_SUFFIXES = ("AI", "GPT", "LLM", "RAG")
+
+
 def _camel_case_labs(text: str) -> list[tuple[int, int, str]]:
-    """A lab's name with "AI" glued on in camel case: "OpenAI", "CrewAI", "NovelAI"
-    (never an all-capital word such as "THAI" or "MAIN")."""
+    """A lab's or a project's name with the field's acronym glued on in camel case:
+    "OpenAI", "CrewAI", "nanoGPT", "MobileLLM", "GraphRAG" (never an all-capital word
+    such as "THAI" or "MAIN", nor "AI" inside a longer word)."""
     found = []
-    for i in _occurrences(text, "AI"):
-        if i < 2 or not text[i - 1].islower() or _word_end(text, i + 2) is None:
-            continue
-        start = i
-        while start > 0 and text[start - 1].isalpha():
-            start -= 1
-        if (start == 0 or not _is_word_char(text[start - 1])) and text[start:i].isalpha():
-            found.append((start, i + 2, "strong"))
+    for suffix in _CAMEL_SUFFIXES:
+        for i in _occurrences(text, suffix):
+            if i < 2 or not text[i - 1].islower() or _word_end(text, i + len(suffix)) is None:
+                continue
+            start = i
+            while start > 0 and text[start - 1].isalpha():
+                start -= 1
+            if (start == 0 or not _is_word_char(text[start - 1])) and text[start:i].isalpha():
+                found.append((start, i + len(suffix), "strong"))
     return found
 
 
