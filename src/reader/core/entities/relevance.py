@@ -426,8 +426,8 @@ FEATURES = (
     "paper_title",
     "first_sentence",
 )
-# Features whose weight may be negative: evidence against AI, learned from the labels
-# (compute words with no AI word beside them are mostly hardware news).
+# Features that are evidence against AI or nothing (the fit keeps their weight at or
+# below 0): compute words with no AI word beside them are hardware news.
 SIGNED = frozenset({"hardware_alone"})
 
 
