@@ -26,10 +26,9 @@ or hidden; see eval_ai_relevance.MODES), so the weights learn that the text
 alone must carry a clear AI story. The feature weights are kept non-negative
 (each is evidence for AI; ``SIGNED`` ones are evidence against it, at most 0),
 which keeps a small fit from learning the quirks of one feed. A word gets a
-weight only when it occurs in
-entries of at least ``--min-sources`` different sources (feeds, or sites for
-the Hacker News headlines): a feed's boilerplate ("Downloads:", "Score:") is
-never learned. Word weights are regularised harder than the features.
+weight only when it occurs in entries of at least ``--min-sources`` different
+sources (feeds, or sites for the Hacker News headlines): a feed's boilerplate
+("Downloads:", "Score:") is never learned. Word weights are regularised harder than the features.
 
 ``--cv`` reports cross-validation across sources: the sources are split into
 ``FOLDS`` groups, and each group's entries are scored by weights fitted on the
