@@ -578,3 +578,10 @@ def test_the_fields_acronyms_glued_on_in_camel_case_name_ai_projects() -> None:
     assert terms("MobileLLM-R1 on a phone")[0] == ("MobileLLM", "strong")
     # Capitals inside an all-capital word or before more letters are not the acronym.
     assert terms("DRAGON STORAGE and a draGPTo") == []
+
+
+def test_named_tools_benchmarks_and_products_of_the_field() -> None:
+    for title in ("Le Chat gets memory", "GSM8K is saturated", "Running ComfyUI on a laptop"):
+        assert any(kind == "strong" for _, kind in terms(title)), title
+    # Names that are also ordinary words or people's names are weak on their own.
+    assert terms("Aider of the year award") == [("Aider", "weak")]
