@@ -585,3 +585,20 @@ def test_named_tools_benchmarks_and_products_of_the_field() -> None:
         assert any(kind == "strong" for _, kind in terms(title)), title
     # Names that are also ordinary words or people's names are weak on their own.
     assert terms("Aider of the year award") == [("Aider", "weak")]
+
+
+def test_a_lead_sentence_defining_the_headlines_subject_as_ai_counts_as_its_first() -> None:
+    # The first sentence names only the product; the next says what it is.
+    lead = (
+        "Today, we're releasing Relay in public preview. Relay is the routing layer for "
+        "enterprise AI workloads. Teams asked for it."
+    )
+    assert ai_features("Relay for the work that matters", lead, ())["first_sentence"] == 1.0
+    # The same sentence about something the headline does not name is a passing mention.
+    other = "Today, we're releasing Relay in public preview. Ours is the layer for AI workloads."
+    assert ai_features("Relay for the work that matters", other, ())["first_sentence"] == 0.0
+    # A pronoun, or a word found only inside a longer word of the headline, is no name.
+    pronoun = "We shipped Relay today. It is the routing layer for AI workloads."
+    assert ai_features("Iterating on Relay", pronoun, ())["first_sentence"] == 0.0
+    inside = "We shipped Relay today. Lay is the routing layer for AI workloads."
+    assert ai_features("Relay for the work", inside, ())["first_sentence"] == 0.0

@@ -409,6 +409,47 @@ def _first_sentence_end(text: str) -> int:
     return found.end() if found else min(len(text), FIRST_SENTENCE_CHARS)
 
 
+# A sentence that says what the headline's subject is: "Workflows is the orchestration
+# layer for enterprise AI." after "Workflows for work that runs the business".
+_DEFINITION = re.compile(
+    r"\s*((?:[A-Z][\w.+-]*)(?: [A-Z][\w.+-]*){0,3}) (?:is|are|lets|helps|brings|gives)\b"
+)
+
+
+# Sentence openings that refer back rather than name ("It is", "This is", "There are").
+_PRONOUNS = frozenset("It This That These Those They There Here We He She Ours".split())
+
+
+def _defines_subject(title: str, text: str, hits: Sequence[Hit], first: int) -> bool:
+    """Whether a later sentence of the lead with strong evidence in it opens by
+    defining a name the headline holds: the story's subject, defined as AI."""
+    starts = [first] + [m.end() for m in _SENTENCE_END.finditer(text, first, LEAD_CHARS)]
+    for hit in hits:
+        if hit.kind != "strong" or hit.start < first:
+            continue
+        if hit.start >= LEAD_CHARS:
+            break
+        opening = starts[bisect.bisect_right(starts, hit.start) - 1]
+        found = _DEFINITION.match(text, opening, hit.start)
+        name = found.group(1) if found is not None else ""
+        if name and name not in _PRONOUNS and _whole_words_in(name, title):
+            return True
+    return False
+
+
+def _whole_words_in(name: str, text: str) -> bool:
+    """Whether `name` occurs in `text` as whole words (not "Lay" in "Relay")."""
+    at = text.find(name)
+    while at != -1:
+        after = at + len(name)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (
+            after == len(text) or not _is_word_char(text[after])
+        ):
+            return True
+        at = text.find(name, at + 1)
+    return False
+
+
 FEATURES = (
     "title_strong",
     "title_weak",
@@ -474,6 +515,8 @@ def ai_features(
     first_strong = any(h.kind == "strong" and h.start < first for h in text_hits) or any(
         m.start < first for m in models
     )
+    if not first_strong and strong["lead"]:
+        first_strong = _defines_subject(title, text, text_hits, first)
     gate = 1.0 if any(strong.values()) else 0.0
     alone = 1.0 - gate
     # Different ambiguous words together say more than one repeated ("tokens ... tokens").
