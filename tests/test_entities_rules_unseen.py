@@ -146,3 +146,14 @@ def test_a_list_of_mixed_kinds_types_nothing_more() -> None:
 
 def test_two_names_alone_make_no_list() -> None:
     assert ("Quillstone", "ORG") not in named("It chose Quillstone and Sequoia Capital.")
+
+
+def test_an_apposition_that_only_mentions_models_makes_no_model() -> None:
+    text = "Her first project will be Marathon, an evaluation in which models must finish tasks."
+    assert ("Marathon", "AI_MODEL") not in named(text)
+
+
+def test_a_version_of_a_benchmark_is_no_product() -> None:
+    # "version of" alone: stories, laws and benchmarks have versions too.
+    text = "On the lab's own version of LongHaul-128 the model retrieves 96.1% of facts."
+    assert ("LongHaul-128", "PRODUCT") not in named(text)
