@@ -18,11 +18,12 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import pickle
+import queue
 import signal
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -46,11 +47,35 @@ class WorkerLostError(Exception):
 STARTUP_LIMIT = 120.0
 
 
+# Jobs sent to one worker at once: the one it runs and the next. The next one
+# then waits in the worker, not in the parent: a worker that finishes a page
+# starts the following one at once, instead of after the parent has read the
+# answer and chosen the next job. The parent is slow to do so while it stores
+# a finished feed (the event loop waits for that) or while the other worker and
+# the parent share the two cores; with one job each, the workers stood idle ~12
+# of 105 s of the full first refresh with real pages.
+JOBS_PER_WORKER = 2
+
+
+@dataclass(eq=False)
+class _Job:
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    limit: float
+    urgent: bool
+    answer: asyncio.Future[tuple[bool, Any]]
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
     ready: bool = False  # it said so once its initializer ran
+    # Sent to it and not yet answered, in the order it runs them: the first
+    # runs (once it is ready), the others wait in the worker.
+    jobs: deque[_Job] = field(default_factory=deque)
+    # Ends the running job (or the start-up) when it passes its limit.
+    timer: asyncio.TimerHandle | None = None
 
 
 def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
@@ -60,11 +85,14 @@ def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[A
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     initializer(*initargs)
     conn.send(True)  # ready: the first job's time limit starts after this
-    while True:
-        try:
-            fn, args = conn.recv()
-        except (EOFError, OSError):
-            return
+    # A thread takes the jobs off the pipe as they come, so the parent never
+    # waits to send the next one (a page can be larger than the pipe's buffer)
+    # while this process is busy or sending an answer the parent has not read.
+    jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]] | None]
+    jobs = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(conn, jobs), daemon=True).start()
+    while (job := jobs.get()) is not None:
+        fn, args = job
         try:
             reply: tuple[bool, Any] = (True, fn(*args))
         except Exception as exc:
@@ -73,6 +101,17 @@ def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[A
             conn.send(reply)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             conn.send((False, RuntimeError(f"the job's result cannot be sent back: {exc}")))
+
+
+def _receive(
+    conn: Connection, jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]] | None]
+) -> None:
+    while True:
+        try:
+            jobs.put(conn.recv())
+        except (EOFError, OSError):
+            jobs.put(None)  # the parent is gone or closed the pipe: the worker ends
+            return
 
 
 def _portable(exc: Exception) -> Exception:
@@ -87,9 +126,10 @@ def _portable(exc: Exception) -> Exception:
 class WorkerPool:
     """Up to `size` worker processes, started on first use.
 
-    `run(..., urgent=True)` jobs (a feed's parsing) get the next free worker
-    before the other waiting jobs (article pages), so a feed never waits behind
-    other feeds' pages for its turn.
+    `run(..., urgent=True)` jobs (a feed's parsing) are sent to the next
+    worker with room before the other waiting jobs (article pages), so a feed
+    never waits behind other feeds' pages for its turn, only behind the
+    JOBS_PER_WORKER already sent.
     """
 
     def __init__(
@@ -98,24 +138,29 @@ class WorkerPool:
         self.size = max(1, size)
         self._initializer = initializer
         self._initargs = initargs
-        self._idle: list[_Worker] = []
-        self._all: set[_Worker] = set()
-        self._urgent: deque[asyncio.Future[_Worker]] = deque()
-        self._waiting: deque[asyncio.Future[_Worker]] = deque()
+        self._all: list[_Worker] = []
+        self._urgent: deque[_Job] = deque()
+        self._waiting: deque[_Job] = deque()
         self._closed = False
         self._context: ForkContext | ForkServerContext | None = None
+        self._event_loop: asyncio.AbstractEventLoop | None = None
 
     async def run(self, fn: Callable[..., T], *args: Any, limit: float, urgent: bool = False) -> T:
         """fn(*args) in a worker; JobTimeoutError after `limit` seconds of work."""
-        worker = await self._acquire(urgent)
+        if self._closed:
+            raise RuntimeError("the worker pool is closed")
+        job = _Job(fn, args, limit, urgent, asyncio.get_running_loop().create_future())
+        (self._urgent if urgent else self._waiting).append(job)
+        self._dispatch()
         try:
-            ok, value = await self._call(worker, fn, args, limit)
-        except BaseException:
-            # Timed out, cancelled mid-job or dead: the worker's state is
-            # unknown, so it goes, and a fresh one takes its place.
-            self._discard(worker)
+            ok, value = await job.answer
+        except asyncio.CancelledError:
+            # Not sent yet: it never runs. Sent: the worker runs it (within its
+            # limit) and its answer is dropped; the worker is fine for the next.
+            for waiting in (self._urgent, self._waiting):
+                if job in waiting:
+                    waiting.remove(job)
             raise
-        self._release(worker)
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]  # a job's result comes untyped off the pipe
@@ -130,19 +175,112 @@ class WorkerPool:
         job comes: their start-up (imports, the knowledge base) then runs while
         the caller waits on the network rather than after its first answer."""
         while not self._closed and len(self._all) < min(count, self.size):
-            self._release(self._start())
+            self._start()
 
     def close(self) -> None:
         """Kill every worker and wait for each to be gone (milliseconds)."""
         self._closed = True
-        for waiter in (*self._urgent, *self._waiting):
-            waiter.cancel()
+        for job in (*self._urgent, *self._waiting):
+            job.answer.cancel()
         self._urgent.clear()
         self._waiting.clear()
         for worker in list(self._all):
+            for job in worker.jobs:
+                job.answer.cancel()
+            worker.jobs.clear()
             self._discard(worker)
 
+    # -- jobs ----------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        """Send waiting jobs, urgent ones first, to the workers with room: an
+        idle worker first, then a new one (up to `size`), then a busy one."""
+        while not self._closed and (self._urgent or self._waiting):
+            try:
+                worker = self._worker_with_room()
+            except OSError as exc:  # no process to spare: the job's own failure
+                (self._urgent or self._waiting).popleft().answer.set_exception(exc)
+                continue
+            if worker is None:
+                return
+            job = (self._urgent or self._waiting).popleft()
+            worker.jobs.append(job)
+            try:
+                worker.conn.send((job.fn, job.args))
+            except (OSError, ValueError):
+                # Its pipe is broken: the worker is dead. Its running job is
+                # lost; this one, never sent, waits again.
+                worker.jobs.pop()
+                (self._urgent if job.urgent else self._waiting).appendleft(job)
+                self._lost(worker)
+                continue
+            except Exception as exc:  # the job cannot be pickled: its own error
+                worker.jobs.pop()
+                job.answer.set_exception(exc)
+                continue
+            if len(worker.jobs) == 1 and worker.ready:
+                self._time(worker, job.limit, "stopped")
+
+    def _worker_with_room(self) -> _Worker | None:
+        idle = [w for w in self._all if not w.jobs]
+        if idle:
+            return next((w for w in idle if w.ready), idle[0])
+        if len(self._all) < self.size:
+            return self._start()
+        with_room = [w for w in self._all if len(w.jobs) < JOBS_PER_WORKER]
+        return min(with_room, key=lambda w: len(w.jobs), default=None)
+
+    def _time(self, worker: _Worker, limit: float, what: str) -> None:
+        if worker.timer is not None:
+            worker.timer.cancel()
+        worker.timer = self._loop().call_later(limit, self._past_limit, worker, limit, what)
+
+    def _past_limit(self, worker: _Worker, limit: float, what: str) -> None:
+        # Timed out: the worker's state is unknown, so it goes, and a fresh
+        # one takes the jobs that were waiting in it.
+        worker.timer = None
+        if worker.jobs:
+            job = worker.jobs.popleft()
+            if not job.answer.done():
+                job.answer.set_exception(JobTimeoutError(f"{what} after {limit:g} s"))
+        self._discard(worker)
+
+    def _answered(self, worker: _Worker) -> None:
+        """The worker's next message: that it is ready, or its running job's answer."""
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._lost(worker)
+            return
+        if worker.timer is not None:
+            worker.timer.cancel()
+            worker.timer = None
+        if not worker.ready:
+            worker.ready = True
+        elif worker.jobs:
+            job = worker.jobs.popleft()
+            if not job.answer.done():
+                job.answer.set_result(message)
+        if worker.jobs:  # it starts the next one now
+            self._time(worker, worker.jobs[0].limit, "stopped")
+        self._dispatch()
+
+    def _lost(self, worker: _Worker) -> None:
+        """The worker process ended: its running job fails, the others wait again."""
+        worker.process.join(1.0)
+        error = WorkerLostError(f"the worker process ended (exit code {worker.process.exitcode})")
+        if worker.jobs:
+            job = worker.jobs.popleft()
+            if not job.answer.done():
+                job.answer.set_exception(error)
+        self._discard(worker)
+
     # -- workers -------------------------------------------------------------------
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop that reads the workers' answers: the one running now."""
+        self._event_loop = asyncio.get_running_loop()
+        return self._event_loop
 
     def _start(self) -> _Worker:
         # fork: workers inherit the imported modules, so they start in
@@ -171,82 +309,29 @@ class WorkerPool:
             # Only the worker holds its end: its death then reads as EOF here.
             child_end.close()
         worker = _Worker(process, parent_end)
-        self._all.add(worker)
+        self._all.append(worker)
+        self._loop().add_reader(parent_end.fileno(), self._answered, worker)
+        # Its start-up (imports, the knowledge base) is not a job's time.
+        self._time(worker, STARTUP_LIMIT, "starting a worker")
         return worker
 
     def _discard(self, worker: _Worker) -> None:
-        self._all.discard(worker)
-        if worker in self._idle:
-            self._idle.remove(worker)
+        if worker not in self._all:
+            return
+        self._all.remove(worker)
+        if worker.timer is not None:
+            worker.timer.cancel()
+            worker.timer = None
+        if self._event_loop is not None and not self._event_loop.is_closed():
+            self._event_loop.remove_reader(worker.conn.fileno())
         worker.conn.close()
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join()
         worker.process.close()
-        if not self._closed and self._waiters():
-            # A job is waiting for the slot this worker held.
-            self._release(self._start())
-
-    def _waiters(self) -> bool:
-        return any(not f.done() for f in (*self._urgent, *self._waiting))
-
-    async def _acquire(self, urgent: bool) -> _Worker:
-        if self._closed:
-            raise RuntimeError("the worker pool is closed")
-        if self._idle:
-            return self._idle.pop()
-        if len(self._all) < self.size:
-            return self._start()
-        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
-        (self._urgent if urgent else self._waiting).append(waiter)
-        try:
-            return await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                self._release(waiter.result())  # handed over as we were cancelled
-            raise
-
-    def _release(self, worker: _Worker) -> None:
-        for queue in (self._urgent, self._waiting):
-            while queue:
-                waiter = queue.popleft()
-                if not waiter.done():
-                    waiter.set_result(worker)
-                    return
-        self._idle.append(worker)
-
-    async def _call(
-        self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...], limit: float
-    ) -> tuple[bool, Any]:
-        if not worker.ready:
-            # Its start-up (imports, the knowledge base) is not the job's time.
-            await self._answer(worker, STARTUP_LIMIT, "starting a worker")
-            worker.ready = True
-        worker.conn.send((fn, args))
-        reply: tuple[bool, Any] = await self._answer(worker, limit, "stopped")
-        return reply
-
-    async def _answer(self, worker: _Worker, limit: float, what: str) -> Any:
-        """The worker's next message, waiting at most `limit` seconds for it."""
-        loop = asyncio.get_running_loop()
-        answered: asyncio.Future[None] = loop.create_future()
-
-        def readable() -> None:
-            if not answered.done():
-                answered.set_result(None)
-
-        fd = worker.conn.fileno()
-        loop.add_reader(fd, readable)
-        try:
-            async with asyncio.timeout(limit):
-                await answered
-        except TimeoutError:
-            raise JobTimeoutError(f"{what} after {limit:g} s") from None
-        finally:
-            loop.remove_reader(fd)
-        try:
-            return worker.conn.recv()
-        except (EOFError, OSError):
-            worker.process.join(1.0)
-            code = worker.process.exitcode
-            raise WorkerLostError(f"the worker process ended (exit code {code})") from None
+        # Jobs that waited in it never started: they go first to the next worker.
+        for job in reversed(worker.jobs):
+            if not job.answer.done():
+                (self._urgent if job.urgent else self._waiting).appendleft(job)
+        worker.jobs.clear()
+        self._dispatch()
