@@ -242,3 +242,22 @@ def test_a_cancelled_job_sent_ahead_leaves_its_worker_serving() -> None:
 
     before, after = asyncio.run(scenario())
     assert before == after
+
+
+def test_a_worker_that_cannot_start_fails_each_job_and_never_hangs() -> None:
+    async def scenario() -> list[object]:
+        workers = WorkerPool(1, os._exit, (4,))  # every worker dies in its start-up
+        try:
+            return await asyncio.wait_for(
+                asyncio.gather(
+                    *(workers.run(int, str(n), limit=10) for n in range(3)),
+                    return_exceptions=True,
+                ),
+                timeout=30,
+            )
+        finally:
+            workers.close()
+
+    results = asyncio.run(scenario())
+    assert all(isinstance(result, WorkerLostError) for result in results)
+    assert multiprocessing.active_children() == []
