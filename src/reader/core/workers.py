@@ -117,16 +117,18 @@ def _receive(
             return
 
 
-# Bytes a job may leave in its worker's pipe before the parent's send waits for
-# the worker to take them. A page (~180 KB here, a few MB at most) sent to a busy
+# Bytes a message may leave in a worker's pipe before its sender waits for the
+# other side to take them. A page (~180 KB here, a few MB at most) sent to a busy
 # worker waited for the worker's receiving thread to get the GIL: 2.4 ms a send
 # on average, up to 70 ms, with the event loop stopped (600 real pages, load 6).
+# The other way, a worker's answer (a long article with its mentions) need not
+# wait for a parent that is storing a feed before the worker starts its next job.
 # Linux caps it at net.core.wmem_max (4 MB here; often 208 KB).
 PIPE_BUFFER_BYTES = 4 * 1024 * 1024
 
 
 def _roomy(conn: Connection) -> None:
-    """Ask for PIPE_BUFFER_BYTES of send buffer on the parent's end of a pipe."""
+    """Ask for PIPE_BUFFER_BYTES of send buffer on one end of a pipe."""
     with contextlib.suppress(OSError):  # a pipe without socket options keeps its own
         duplicate = socket.socket(fileno=os.dup(conn.fileno()))
         with duplicate:  # closing the copy leaves the pipe open; the option stays
@@ -334,6 +336,7 @@ class WorkerPool:
         context = self._context
         parent_end, child_end = context.Pipe()
         _roomy(parent_end)
+        _roomy(child_end)
         process = context.Process(
             target=_serve,
             args=(child_end, self._initializer, self._initargs),
