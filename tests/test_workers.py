@@ -125,20 +125,27 @@ def test_a_job_sent_ahead_starts_as_the_one_before_it_ends() -> None:
     assert second_ran_at < blocked_until
 
 
-def test_jobs_waiting_in_a_worker_that_times_out_run_in_its_replacement() -> None:
+@pytest.mark.parametrize(
+    ("first", "error"),
+    [((time.sleep, 60), JobTimeoutError), ((os._exit, 3), WorkerLostError)],
+    ids=["timed-out", "died"],
+)
+def test_jobs_waiting_in_a_worker_that_ends_run_in_its_replacement(
+    first: tuple[object, ...], error: type[Exception]
+) -> None:
     async def scenario() -> list[object]:
         workers = pool()
         try:
             return await asyncio.gather(
-                workers.run(time.sleep, 60, limit=0.3),
+                workers.run(*first, limit=0.3),
                 *(workers.run(int, str(n), limit=10) for n in range(3)),
                 return_exceptions=True,
             )
         finally:
             workers.close()
 
-    stuck, *rest = asyncio.run(scenario())
-    assert isinstance(stuck, JobTimeoutError)
+    ended, *rest = asyncio.run(scenario())
+    assert isinstance(ended, error)
     assert rest == [0, 1, 2]
     assert multiprocessing.active_children() == []
 
@@ -209,23 +216,6 @@ def test_a_refresh_starts_workers_before_its_answers_only_for_feeds_without_vali
     assert asyncio.run(started([feed(1, '"v1"'), feed(2, '"v2"')])) == 0  # expect 304s
     assert asyncio.run(started([feed(1, '"v1"'), feed(2, None)])) == 1
     assert asyncio.run(started([feed(n, None) for n in range(5)])) == min(5, os.cpu_count() or 2)
-
-
-def test_jobs_waiting_in_a_dying_worker_run_in_its_replacement() -> None:
-    async def scenario() -> list[object]:
-        workers = pool()
-        try:
-            return await asyncio.gather(
-                workers.run(os._exit, 3, limit=10),
-                *(workers.run(int, str(n), limit=10) for n in range(3)),
-                return_exceptions=True,
-            )
-        finally:
-            workers.close()
-
-    dead, *rest = asyncio.run(scenario())
-    assert isinstance(dead, WorkerLostError)
-    assert rest == [0, 1, 2]
 
 
 def test_a_cancelled_job_sent_ahead_leaves_its_worker_serving() -> None:
