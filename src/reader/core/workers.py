@@ -7,10 +7,12 @@ interpreter waits for it at exit. Its manager thread also raced with the
 interpreter's exit hook (an `OSError: [Errno 9]` traceback about one exit in
 fifty: `_python_exit` writes to a wakeup pipe the thread was closing).
 
-Here each worker process runs one job at a time over its own pipe, a job's
-limit counts from the moment a worker starts it (not while it waits for one),
-and a job past its limit has its worker killed and replaced. Closing kills and
-reaps every worker at once, on the calling thread: no thread or pipe outlives it.
+Here each worker process runs one job at a time over its own pipe, with the
+next one already sent (JOBS_PER_WORKER); a job's limit counts from the moment
+its worker starts it (not while it waits for one), and a job past its limit has
+its worker killed and replaced, the jobs that waited in it going to the next.
+Closing kills and reaps every worker at once, on the calling thread: no thread
+or pipe outlives it.
 """
 
 from __future__ import annotations
