@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reader.core import feeds, textnorm
 from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
 from reader.core.textnorm import normalize_line, normalize_text
 
@@ -154,3 +158,54 @@ def test_a_malformed_link_drops_the_link_not_the_feed() -> None:
     ).encode()
     [entry] = parse_feed(doc, {}, BASE).entries
     assert (entry.title, entry.url) == ("kept", "")
+
+
+URLS = st.one_of(
+    # Links as most feeds write them: what the shortcut takes.
+    st.from_regex(feeds._PLAIN_URL, fullmatch=True),
+    # And close to them: other schemes and cases, queries, params, fragments,
+    # brackets, spaces, relative links.
+    st.text(alphabet="hHtTpPsS:/.?#;[]@%-_ \t\nAa0:", max_size=24),
+    st.builds(
+        "".join,
+        st.lists(
+            st.sampled_from(
+                ["http", "HTTPS", "://", "//", "/", "a.b", ":80", ":", "?", "#", ";p", "..", "x y"]
+            ),
+            max_size=6,
+        ),
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=URLS, base=st.sampled_from([BASE, "http://a.example/b/c?q#f", "ftp://x/"]))
+def test_a_link_taken_as_written_is_what_resolving_it_gives(value: str, base: str) -> None:
+    # _clean_url returns links of the plainest shape as they are: resolving
+    # (urljoin, from any base) must give exactly the same.
+    assert feeds._clean_url(value, base) == (
+        feeds._joined_url(value, base) if value.strip() else ""
+    )
+
+
+SPACES_AND_CONTROLS = st.text(
+    alphabet=st.sampled_from(list("ab é \t\n\r\x00\x1b[2J\x85\x9b\u00a0\u2003\u202e\u3000.")),
+    max_size=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(SPACES_AND_CONTROLS)
+def test_text_normalisation_shortcuts_change_nothing(value: str) -> None:
+    # strip_controls and normalize_text skip their substitutions when a quick
+    # test says nothing would change: the substitutions run on everything
+    # give the same text.
+    stripped = textnorm._CONTROL.sub(
+        "", textnorm._ESCAPE_SEQUENCE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    )
+    if textnorm._CONTROL.search(value) is None:
+        stripped = value
+    assert textnorm.strip_controls(value) == stripped
+    nfc = unicodedata.normalize("NFC", stripped)
+    lines = "\n".join(textnorm._SPACES.sub(" ", line).strip() for line in nfc.split("\n"))
+    assert normalize_text(value) == textnorm._BLANK_LINES.sub("\n\n", lines).strip()

@@ -4,13 +4,15 @@ declines everything it is not sure about."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from html import escape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.core import feeds
+from reader.core import feeds, feeds_fast
+from reader.core.clock import TIMESTAMP_FORMAT
 from reader.core.feeds_fast import parse_plain_feed
 
 URL = "http://example.org/feed.xml"
@@ -187,3 +189,22 @@ def test_whatever_the_fast_path_accepts_equals_feedparser(content: bytes) -> Non
     fast, slow = both(content, RSS)
     if fast is not None:
         assert fast == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    when=st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(9998, 12, 31)),
+    offset_minutes=st.sampled_from([0, 0, 60, -330, 345, 14 * 60, -12 * 60]),
+    seconds=st.booleans(),
+)
+def test_dates_are_written_in_the_timestamp_format(
+    when: datetime, offset_minutes: int, seconds: bool
+) -> None:
+    # The fast path writes a date's fields itself rather than through strftime.
+    sign = "-" if offset_minutes < 0 else "+"
+    zone = f"{sign}{abs(offset_minutes) // 60:02d}:{abs(offset_minutes) % 60:02d}"
+    written = when.strftime("%Y-%m-%dT%H:%M" + (":%S" if seconds else "")) + zone
+    utc = when.replace(second=when.second if seconds else 0, microsecond=0) - timedelta(
+        minutes=offset_minutes
+    )
+    assert feeds_fast._w3cdtf(written) == utc.strftime(TIMESTAMP_FORMAT)

@@ -23,10 +23,12 @@ from reader.core.store.schema import apply_migrations
 from reader.core.stories.grouping import fingerprint_stored
 from reader.core.stories.signature import (
     BINS,
+    MIN_SHINGLES,
     ROWS_PER_BAND,
     band_keys,
     fingerprint_mentions,
     signature,
+    signature_of,
     similarity,
 )
 from records import record, write
@@ -90,6 +92,31 @@ def test_band_keys_are_each_bands_rows_mixed_with_its_number() -> None:
             mixed(values[row : row + ROWS_PER_BAND], band)
             for band, row in enumerate(range(0, BINS, ROWS_PER_BAND))
         ]
+
+
+def test_a_signature_is_each_bins_smallest_hash_empty_bins_borrowing_to_their_right() -> None:
+    # Stored signatures: however signature_of computes them, a bin holds the
+    # smallest hash // BINS of those falling in it (hash % BINS), and an empty
+    # bin the next filled bin's to its right (wrapping round) plus the distance
+    # times 0x9E3779B1, modulo 2**32.
+    def densified(hashes: set[int]) -> bytes:
+        smallest: dict[int, int] = {}
+        for h in hashes:
+            smallest[h % BINS] = min(smallest.get(h % BINS, h // BINS), h // BINS)
+        values = []
+        for slot in range(BINS):
+            distance = next(d for d in range(BINS) if (slot + d) % BINS in smallest)
+            value = smallest[(slot + distance) % BINS] + distance * 0x9E3779B1
+            values.append(value % 2**32)
+        return struct.pack(f"<{BINS}I", *values)
+
+    rng = random.Random(7)
+    for size in (MIN_SHINGLES, 40, 119, 700):
+        hashes = {rng.getrandbits(32) for _ in range(size)}
+        assert signature_of(hashes) == densified(hashes)
+    one_bin = {BINS - 1 + BINS * rng.getrandbits(20) for _ in range(MIN_SHINGLES)}
+    assert signature_of(one_bin) == densified(one_bin)  # every other bin wraps to it
+    assert signature_of(set(range(MIN_SHINGLES - 1))) is None
 
 
 # Arrivals: (feed, key, text, hours after 08:00). "bridge" shares paragraphs

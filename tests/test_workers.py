@@ -10,6 +10,8 @@ import asyncio
 import gc
 import multiprocessing
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -162,3 +164,62 @@ def test_a_refresh_starts_workers_before_its_answers_only_for_feeds_without_vali
     assert asyncio.run(started([feed(1, '"v1"'), feed(2, '"v2"')])) == 0  # expect 304s
     assert asyncio.run(started([feed(1, '"v1"'), feed(2, None)])) == 1
     assert asyncio.run(started([feed(n, None) for n in range(5)])) == min(5, os.cpu_count() or 2)
+
+
+PRELOAD_PROBE = """
+import asyncio, sys, threading
+from reader.core import refresh
+from reader.core.pickling import as_tuple  # noqa: F401 (any import: the app has many)
+from reader.core.workers import WorkerPool
+
+extract = sys.argv[1] == "pages"
+# A running thread, as in the app: workers then come from the fork server.
+threading.Thread(target=threading.Event().wait, daemon=True).start()
+LOADED = "tuple(m in __import__('sys').modules for m in {modules!r})"
+
+
+async def main():
+    preload = refresh.WORKER_PRELOAD + (refresh.WORKER_PRELOAD_PAGES if extract else ())
+    pool = WorkerPool(1, refresh._init_worker, (extract,), preload=preload)
+    try:
+        return await pool.run(eval, LOADED, limit=60)
+    finally:
+        pool.close()
+
+
+print(asyncio.run(main()))
+"""
+
+
+@pytest.mark.parametrize(("pages", "expected"), [("", (True, False)), ("pages", (True, True))])
+def test_workers_from_the_fork_server_start_with_what_it_preloaded(
+    pages: str, expected: tuple[bool, bool]
+) -> None:
+    # In a fresh interpreter: the fork server is started once per process, with
+    # the preload of the first pool that needs it. The preload modules are
+    # imported by nothing but the server, so a worker holding them got them
+    # from it; the pages' one only when pages are extracted.
+    modules = ("reader.core.worker_preload", "reader.core.worker_preload_pages")
+    script = PRELOAD_PROBE.replace("{modules!r}", repr(modules))
+    done = subprocess.run(
+        [sys.executable, "-c", script, pages or "feeds"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == repr(expected)
+
+
+def test_a_preload_module_that_is_missing_does_not_stop_the_workers() -> None:
+    script = PRELOAD_PROBE.replace("{modules!r}", "()").replace(
+        "preload=preload", "preload=('no_such_module_here',)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "feeds"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == "()"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -299,9 +300,25 @@ def _text_or_html(value: Any) -> str:
     return escape(value)
 
 
+# An absolute http(s) URL that urljoin() gives back unchanged whatever the base:
+# a lower-case scheme, a host of letters, digits, dots and hyphens, an optional
+# port and a path of unreserved characters, without white space or controls
+# (normalize_line leaves it alone), params (";"), a query or a fragment
+# (urlunparse would drop an empty one). Most entries' links are such; for them
+# urljoin's two parses were a tenth of the fast path's time per item.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~!$&'()*+,=:@%/-]*)?")
+
+
 def _clean_url(value: Any, base: str) -> str:
     if not isinstance(value, str) or not value.strip():
         return ""
+    if _PLAIN_URL.fullmatch(value):
+        return value
+    return _joined_url(value, base)
+
+
+def _joined_url(value: str, base: str) -> str:
+    """The URL cleaned and resolved against `base`, when it is an http(s) one."""
     try:
         joined = urljoin(base, normalize_line(value))
     except ValueError:  # "http://[bad" (Invalid IPv6 URL): no usable link

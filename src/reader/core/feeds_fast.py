@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from reader.core.clock import TIMESTAMP_FORMAT
-
 RSS_CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -76,7 +74,6 @@ _W3CDTF = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})"
 )
 _LATIN1_ONLY = re.compile(r"[\x00-\xff]*")
-_SAFE_TEXT = re.compile(r"[^\r]*", re.S)  # a text field feedparser passes through as is
 # feedparser maps these C1 code points to the Windows-1252 characters they
 # stand for in mis-encoded feeds (U+0080 -> "€", U+0085 -> "…"), in every text.
 _C1 = re.compile(r"[\x80-\x9f]")
@@ -172,9 +169,11 @@ def _text(element: Any) -> str:
     if len(element):
         raise Declined
     value = (element.text or "").strip()
+    if value.isascii():
+        return value  # (no C1 control, nothing to re-decode)
     if _C1.search(value):
         raise Declined
-    if not value.isascii() and _LATIN1_ONLY.fullmatch(value):
+    if _LATIN1_ONLY.fullmatch(value):
         # feedparser re-decodes such text as UTF-8 when it can (a repair of
         # double-encoded feeds); where that would succeed, it is its call.
         try:
@@ -186,8 +185,9 @@ def _text(element: Any) -> str:
 
 
 def _plain(value: str) -> str:
-    # feedparser decides by looks whether a text field is HTML and may rewrite it.
-    if _SAFE_TEXT.fullmatch(value) is None:
+    # feedparser decides by looks whether a text field is HTML and may rewrite
+    # it; one without a carriage return it passes through as is.
+    if "\r" in value:
         raise Declined
     return value
 
@@ -212,7 +212,11 @@ def _children(element: Any, read: frozenset[str], ignored: frozenset[str]) -> di
         tag = child.tag
         if tag in ignored or (tag not in read and _harmless(child)):
             continue
-        if tag not in read or tag in found or set(child.attrib) - {"isPermaLink"}:
+        if (
+            tag not in read
+            or tag in found
+            or (child.attrib and set(child.attrib) - {"isPermaLink"})
+        ):
             raise Declined(tag)
         found[tag] = child
     return found
@@ -426,4 +430,10 @@ def _iso(
         raise Declined from exc
     if not 1900 <= year <= 9998:
         raise Declined
-    return (local - timedelta(seconds=offset)).strftime(TIMESTAMP_FORMAT)
+    if offset:
+        local -= timedelta(seconds=offset)
+        year, month, day = local.year, local.month, local.day
+        hour, minute, second = f"{local.hour:02d}", f"{local.minute:02d}", f"{local.second:02d}"
+    # clock.TIMESTAMP_FORMAT written out (strftime was half of a date's cost);
+    # `hour`, `minute` and `second` are two digits as the patterns read them.
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour}:{minute}:{second or '00'}Z"

@@ -21,7 +21,7 @@ import pickle
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -93,11 +93,21 @@ class WorkerPool:
     """
 
     def __init__(
-        self, size: int, initializer: Callable[..., None], initargs: tuple[Any, ...] = ()
+        self,
+        size: int,
+        initializer: Callable[..., None],
+        initargs: tuple[Any, ...] = (),
+        *,
+        preload: Sequence[str] = (),
     ) -> None:
+        """`preload`: modules a fork server imports before it forks workers,
+        when workers are started by one (see _start): what the initializer
+        loads, loaded there once instead of in every worker. They must not
+        raise (the server would stop); a missing one is skipped."""
         self.size = max(1, size)
         self._initializer = initializer
         self._initargs = initargs
+        self._preload = list(preload)
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._urgent: deque[asyncio.Future[_Worker]] = deque()
@@ -152,11 +162,17 @@ class WorkerPool:
         # the workers instead. Chosen once, at the pool's first worker, as
         # the refresh starts (later, its own DNS lookups run in threads).
         if self._context is None:
-            self._context = (
-                multiprocessing.get_context("fork")
-                if threading.active_count() == 1
-                else multiprocessing.get_context("forkserver")
-            )
+            if threading.active_count() == 1:
+                self._context = multiprocessing.get_context("fork")
+            else:
+                self._context = multiprocessing.get_context("forkserver")
+                # Heeded when the server starts (the process's first pool
+                # using it); it then serves every later pool, preloaded.
+                # "__main__", multiprocessing's own default, stays first: the
+                # server imports the program's main module once, and the
+                # workers do not run it again each.
+                if self._preload:
+                    self._context.set_forkserver_preload(["__main__", *self._preload])
         context = self._context
         parent_end, child_end = context.Pipe()
         process = context.Process(
