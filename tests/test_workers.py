@@ -109,12 +109,13 @@ def test_a_job_sent_ahead_starts_as_the_one_before_it_ends() -> None:
     async def scenario() -> tuple[float, float]:
         workers = pool()
         try:
+            await workers.run(int, "1", limit=60)  # started and ready, whatever the load
             first = asyncio.ensure_future(workers.run(time.sleep, 0.2, limit=10))
             second = asyncio.ensure_future(workers.run(time.monotonic, limit=10))
             await asyncio.sleep(0.05)
             # The parent's event loop is held up (as while it stores a feed): the
             # second job was sent with the first, so the worker starts it anyway.
-            time.sleep(0.6)
+            time.sleep(1.0)
             blocked_until = time.monotonic()
             await first
             return await second, blocked_until
