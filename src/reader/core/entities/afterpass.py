@@ -26,7 +26,7 @@ from collections.abc import Callable
 import ahocorasick
 
 from reader.core.entities.automata import automaton
-from reader.core.entities.context import is_stop_word
+from reader.core.entities.context import NameRun, is_stop_word
 from reader.core.entities.kb import Entry
 from reader.core.entities.records import Mention
 
@@ -603,3 +603,68 @@ def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
                 out = list(mentions)
             out[i] = Mention(m.start, m.end, label, m.text, m.entity, m.source)
     return mentions if out is None else out
+
+
+# What joins the items of a list: "A, B, C and D", "A, B, or C".
+_LIST_JOINS = (", and ", ", or ", ", ", " and ", " or ")
+_LISTED_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "AI_MODEL"})
+
+
+def listed_names(
+    text: str, mentions: list[Mention], runs: list[NameRun], free: Callable[[int, int], bool]
+) -> list[Mention]:
+    """Untyped runs (`runs`, what context.py left) in a list of names whose
+    typed items share one label take it: "NetNewsWire, Transmit, Little Snitch
+    and Audio Hijack" after two of them are known products. A list needs
+    three items or more, two typed ones, and no typed item of another label."""
+    if ", " not in text or not runs:
+        return []
+    items: dict[int, tuple[int, str | None]] = {}  # start -> (end, label or None)
+    for m in mentions:
+        if m.label in _LISTED_LABELS:
+            items[m.start] = (m.end, m.label)
+    for run in runs:
+        if len(run.words) <= 3 and not is_stop_word(run.words[0]) and run.start not in items:
+            items.setdefault(run.start, (run.end, None))
+    ends = {end: start for start, (end, _) in items.items()}
+    seen: set[int] = set()
+    found: list[Mention] = []
+    for start in sorted(items):
+        if start in seen:
+            continue
+        chain = [start]  # the list's items, followed to the right from its first
+        if _joined_before(text, start, ends) is not None:
+            continue  # not a list's first item (it is reached from that one)
+        end = items[start][0]
+        while True:
+            nxt = _joined_after(text, end, items)
+            if nxt is None:
+                break
+            chain.append(nxt)
+            end = items[nxt][0]
+        seen.update(chain)
+        labels = [items[i][1] for i in chain]
+        typed = {label for label in labels if label is not None}
+        if len(chain) < 3 or len(typed) != 1 or len(labels) - labels.count(None) < 2:
+            continue
+        (label,) = typed
+        for i in chain:
+            end = items[i][0]
+            if items[i][1] is None and free(i, end):
+                surface = text[i:end]
+                found.append(Mention(i, end, label, surface, surface, "context"))
+    return found
+
+
+def _joined_before(text: str, start: int, ends: dict[int, int]) -> int | None:
+    for join in _LIST_JOINS:
+        if text.endswith(join, 0, start) and start - len(join) in ends:
+            return ends[start - len(join)]
+    return None
+
+
+def _joined_after(text: str, end: int, items: dict[int, tuple[int, str | None]]) -> int | None:
+    for join in _LIST_JOINS:
+        if text.startswith(join, end) and end + len(join) in items:
+            return end + len(join)
+    return None

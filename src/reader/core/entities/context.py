@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from reader.core.entities.casing import usually_lower
+from reader.core.entities.data_files import word_list
 from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention
 
 # A capitalised word: letters, digits, inner hyphens, dots and apostrophes;
 # possessives and trailing punctuation are trimmed by `_clean`.
+# (The list the span classifier also reads: words that are never names.)
+NOT_NAMES_FILE = "not_names.txt"
 _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃ][\w&'’.-]*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _KEEP_DOT = frozenset({"Inc.", "Corp.", "Ltd.", "Co.", "Jr.", "Sr.", "Bros.", "Ltda."})
@@ -102,7 +105,30 @@ _ORG_POSSESSIVE = re.compile(
 )
 # Words before a single capitalised word that introduce it as an
 # organisation ("the start-up Parallax"); stricter than for longer names.
-_ORG_BEFORE_ONE = frozenset("startup start-up company firm lab chipmaker unicorn".split())
+_ORG_BEFORE_ONE = frozenset(
+    """startup start-up company firm lab chipmaker unicorn maker automaker carmaker retailer
+    publisher broadcaster newspaper airline carrier bank lender insurer fund conglomerate
+    brand studio outlet agency group nonprofit non-profit charity consultancy manufacturer
+    supplier distributor operator provider competitor rival""".split()
+)
+# What is done to or by a company only: "Ulevitch founded OpenDNS", "sold to
+# Dyn", "acquired by Cisco", "backed by Strait Capital" (one word or more).
+_ORG_INTRO = frozenset(
+    "founded|co-founded|cofounded|sold to|acquired by|backed by|funded by|merged with"
+    "|subsidiary of|stake in|shares of".split("|")
+)
+# What is done to a product ("released Scribe 2", "installed Homebrew",
+# "the latest version of Drafts"); a company, a person or a model named after
+# these words is typed first by its own cues.
+_PRODUCT_INTRO = frozenset(
+    "launched|released|unveiled|debuted|install|installed|installing|download|downloaded"
+    "|downloading|version of|versions of|upgraded to|upgrade to".split("|")
+)
+# The last words of both kinds of introduction, for a quick test.
+_INTRO_LAST_WORDS = frozenset(intro.rsplit(" ", 1)[-1] for intro in _ORG_INTRO | _PRODUCT_INTRO) | {
+    "of"
+}
+_VERSION_OF = re.compile(r"\bversions? v?\d+(?:\.\d+)* of $")
 # "its first model, Vesper-0", "a model called Kestrel", "its browser, Comet":
 # what the text says a thing is gives its label.
 _MODEL_NOUNS = frozenset("model models LLM LLMs".split())
@@ -134,6 +160,48 @@ _FIRST_NAME_ALONE = re.compile(
 # A made-up word: letters with a digit ("Go1", "FX-9") or a capital inside a
 # lower-case word ("DeepMind"); not an acronym ("AI").
 _CODE_LIKE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)|^(?=.*[a-z]).+[A-Z]")
+# A coined camel-case word ("TigerBeetle", "OpenTelemetry", "HomeBridge"): in
+# running text nearly always a product's name, less often a company's (an
+# introduction by context says which first). Not a surname with its prefix
+# ("McNamara", "DeSantis", "MacArthur"), nor a benchmark ("LiveCodeBench").
+_CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")
+_SURNAME_PREFIX = re.compile(r"(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z]")
+# After a coined word, what makes it a data set, a benchmark or a paper's
+# title rather than a product: "the OpenThoughts datasets", "BrowseComp at
+# 92.2%", "GenericAgent: A Token-Efficient Agent".
+_NOT_A_PRODUCT_AFTER = re.compile(
+    r"(?:'s|’s)? (?:data ?sets?|benchmarks?|leaderboards?|scores?|evals?|suite|paper|corpus)\b"
+    r"|(?: at| of|:) \(?\d| \(\d|: [A-Z]|-(?:[A-Z]|\d)"
+)
+# After it, what a company does and a product does not ("TeleGeography reported").
+_COMPANY_VERB_AFTER = re.compile(
+    r",? (?:said|says|reported|reports|announced|hired|sued|acquired|raised|employs)\b"
+)
+
+
+def _coined_name(text: str, start: int, word: str, after: str) -> str | None:
+    """PRODUCT (or ORG) for a camel-case word no rule typed, or None when it is
+    a surname, a part of a code identifier ("cuMemAlloc"), a word the
+    guideline does not mark ("JavaScript") or a benchmark or data set."""
+    if _SURNAME_PREFIX.match(word) or "Bench" in word or word in word_list(NOT_NAMES_FILE):
+        return None
+    if start and (text[start - 1].isalnum() or text[start - 1] in "_.$@/#"):
+        return None  # inside an identifier or an address
+    if _NOT_A_PRODUCT_AFTER.match(after):
+        return None
+    if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
+        return None  # a term's short name: "visual math reasoning (MathVista)"
+    return "ORG" if _COMPANY_VERB_AFTER.match(after) else "PRODUCT"
+
+
+# A hyphenated model code ("CS-4", "WS-117L", "QV-10", "C-64"): a product's
+# name, unless its letters say it is a disease, a visa, a form, a standard, a
+# drug target or a road ("COVID-19", "H-1B", "UTF-8", "GLP-1", "I-95").
+_HYPHEN_CODE = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,5}[A-Z]{0,3}")
+_NOT_CODES = frozenset(
+    """COVID Covid SARS MERS H K W S I UTF SHA MD GLP IL PD HER BRCA CD ISO RFC CVE IEC EN
+    IEEE NIST Fig Eq Art Sec Rule Form Type Class Tier Lvl No Vol Ch Pt Rt Hwy Apt""".split()
+)
 _DETERMINERS = frozenset(
     "a an the its their his her our new first latest flagship own second next".split()
 )
@@ -212,6 +280,7 @@ _ORG_BEFORE = (
     )
     | {"acquisition of"}
     | _ROLE_OF
+    | _ORG_INTRO
 )
 
 
@@ -230,7 +299,10 @@ _ORG_AFTER = re.compile(
     r"|retailer|carrier|operator|manufacturer|automaker|carmaker|airline|broker|regulator"
     r"|university|institute|foundation|conglomerate|giant|railway|utility|integrator"
     r"|distributor|studio|label|organi[sz]ation|association|union|charity|think tank)s?\b"
-    r"|-backed\b|-owned\b|-funded\b|-led\b)"
+    r"|-backed\b|-owned\b|-funded\b|-led\b"
+    # A listed company's ticker: "Micron Technology (Nasdaq: MU)".
+    r"|(?:, Inc\.)? \((?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|ASX|HKEX|SSE|SZSE|TSE|TYO|KRX"
+    r"|NSE|BSE|OTC|OTCQX|OTCQB|Euronext|XETRA|FWB|SIX|AMEX|CSE)(?:GS|GM)?: ?[A-Z0-9.]+\))"
 )
 # "Plinth, a note-taking app,": what the apposition says the thing is.
 _PRODUCT_AFTER = re.compile(
@@ -610,6 +682,23 @@ _BODY_WORDS = frozenset(
 )
 
 
+# "Vesper-2, an open-weights model", "StreamingVLM 2, a video model": what the
+# apposition says the name is (a version may stand between).
+_MODEL_AFTER = re.compile(
+    r"(?: v?\d+(?:\.\d+)*)?, (?:a|an|the|its|their) (?:[\w-]+ ){0,3}?(?:model|LLM)s?\b"
+    r"(?! (?:of|for)\b)"
+)
+
+
+def _product_introduced(before: str) -> bool:
+    """Whether the words before a name introduce it as a product."""
+    if _introduced_by(before, _PRODUCT_INTRO):
+        return True
+    if not before.endswith(" of ") or "version" not in before:
+        return False
+    return _VERSION_OF.search(before) is not None
+
+
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
     start, end, words = run
     n = len(words)
@@ -644,20 +733,35 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
                     return "AI_MODEL"
                 if noun in _PRODUCT_NOUNS:
                     return "PRODUCT"
+            if after.startswith(" (") and word not in _ORG_SUFFIXES and _ORG_AFTER.match(after):
+                return "ORG"  # "Quantra (Nasdaq: QTR)"
         elif first in ",'-" and (_ORG_AFTER.match(after) or _ORG_POSSESSIVE.match(after)):
             return "ORG"
         elif first == "," and _PRODUCT_AFTER.match(after):
             return "PRODUCT"  # "Plinth, a note-taking app"
         if before.endswith(" of ") and _introduced_by(before, _ROLE_OF):
             return "ORG"  # "the chief executive of Trevano" (the cheap test first: most runs)
-        if before.endswith(" ") and before[before.rfind(" ", 0, -1) + 1 : -1] in _ORG_BEFORE_ONE:
-            return "ORG"  # "the start-up Parallax"
+        if (first == "," or after[1:2].isdigit()) and _MODEL_AFTER.match(after):
+            return "AI_MODEL"  # "StreamingVLM 2, a video model"
+        last = before[before.rfind(" ", 0, -1) + 1 : -1] if before.endswith(" ") else ""
+        if last:
+            if last in _ORG_BEFORE_ONE:
+                return "ORG"  # "the start-up Parallax"
+            # (A set look-up first: most runs have no introduction.)
+            if last in _INTRO_LAST_WORDS and _introduced_by(before, _ORG_INTRO):
+                return "ORG"  # "Ulevitch founded OpenDNS", "sold to Dyn"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
             return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
         if word.isalpha() and not word.isupper() and _introduced_by(before, _HONORIFICS):
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
+        if last in _INTRO_LAST_WORDS and _product_introduced(before):
+            return "PRODUCT"  # "unveiled Pawnote", "the latest version of Drafts"
+        if "-" in word and _HYPHEN_CODE.fullmatch(word) and word.split("-")[0] not in _NOT_CODES:
+            return "PRODUCT"  # "the CS-4", "WS-117L": a model code, hyphenated
+        if not word.istitle() and _CAMEL.fullmatch(word):
+            return _coined_name(text, start, word, after)  # "TigerBeetle"
         return None
     if _introduced_by(before, _ROLE_OF):
         return "ORG"  # "chief executive of Lumina Bay": a company, "Bay" or not
@@ -673,6 +777,10 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         return "ORG"
     if first == "," and n <= 3 and _PRODUCT_AFTER.match(after):
         return "PRODUCT"  # "Plinth Notes, a note-taking app"
+    if n <= 3 and (first == "," or after[1:2].isdigit()) and _MODEL_AFTER.match(after):
+        return "AI_MODEL"  # "Kestrel Vision 2, a video model"
+    if n <= 3 and before.endswith(" ") and _product_introduced(before):
+        return "PRODUCT"  # "released Pawnote Scribe"
     if 2 <= len(words) <= 4 and (
         _PERSON_AFTER.match(after) or _introduced_by(before, _PERSON_BEFORE)
     ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 
 
@@ -13,3 +14,14 @@ def data_text(name: str) -> str:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return ""
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    """The words of a data file that lists words ("#" lines are comments)."""
+    return frozenset(
+        word
+        for line in data_text(name).splitlines()
+        if not line.startswith("#")
+        for word in line.split()
+    )

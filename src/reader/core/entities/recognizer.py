@@ -28,6 +28,7 @@ from reader.core.entities.afterpass import (
     join_institutions,
     join_makers,
     join_ranges_and_tails,
+    listed_names,
     maker_codes,
     tier_names,
 )
@@ -188,6 +189,7 @@ class Recognizer:
         claims = _Claims.of(chosen)
         claim(bracketed_acronyms(text, chosen, claims.free))
         claim(capitalised_names(text, self.kb.folded, claims.free))
+        claim(listed_names(text, chosen, leftover, claims.free))
         if self.spans is not None:
             claim(
                 classify_spans(text, self.spans, leftover, chosen, claims.free, self.kb.first_names)

@@ -44,6 +44,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from reader.core.entities.automata import automaton
+from reader.core.entities.casing import word_case
 from reader.core.entities.records import Mention
 from reader.core.entities.relevance_shapes import (
     hub_listing,
@@ -177,10 +178,18 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
+# Casing buckets (casing.py) of words running text writes in lower case at least as
+# often as capitalised.
+_COMMON_WORD = frozenset("Llm")
+
+
 def _name_kind(text: str, start: int, end: int, tiers: frozenset[str], headline: bool) -> str:
     """A `name` is strong unless it is followed by a capitalised word that is not a
     tier ("Claude Monet"), or is the end of a hyphenated first name ("Jean-Claude").
-    In a headline in title case every word is capitalised: there it is weak."""
+    In a headline in title case every word is capitalised, so the word after a
+    product's name ("Codex Hacked a TV", "Kimi Open Platform") says nothing by its
+    capital: there the name is strong when running text writes that word in lower
+    case, and weak otherwise ("Claude Monet", "Claude Lelouch Returns")."""
     if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
         return "stop"
     following = _NEXT_WORD.match(text, end)
@@ -189,7 +198,14 @@ def _name_kind(text: str, start: int, end: int, tiers: frozenset[str], headline:
         return "strong"
     if following.group(1)[:1].isdigit():
         return "strong"
-    return "weak" if headline else "stop"
+    if not headline:
+        return "stop"
+    # (Only the vocabulary's capitalised names: "Agents Raid ..." is not a product.)
+    if text[start].isupper() and text[start + 1 : start + 2].islower():
+        next_word = following.group(1).rstrip(".,:;!?'’").split("-")[0]
+        if word_case().get(next_word.lower()) in _COMMON_WORD:
+            return "strong"
+    return "weak"
 
 
 def _occurrences(text: str, literal: str) -> list[int]:
@@ -203,18 +219,24 @@ def _occurrences(text: str, literal: str) -> list[int]:
     return found
 
 
+# The field's acronyms that projects and labs glue onto a word in camel case.
+_CAMEL_SUFFIXES = ("AI", "GPT", "LLM", "RAG")
+
+
 def _camel_case_labs(text: str) -> list[tuple[int, int, str]]:
-    """A lab's name with "AI" glued on in camel case: "OpenAI", "CrewAI", "NovelAI"
-    (never an all-capital word such as "THAI" or "MAIN")."""
+    """A lab's or a project's name with the field's acronym glued on in camel case:
+    "OpenAI", "CrewAI", "nanoGPT", "MobileLLM", "GraphRAG" (never an all-capital word
+    such as "THAI" or "MAIN", nor "AI" inside a longer word)."""
     found = []
-    for i in _occurrences(text, "AI"):
-        if i < 2 or not text[i - 1].islower() or _word_end(text, i + 2) is None:
-            continue
-        start = i
-        while start > 0 and text[start - 1].isalpha():
-            start -= 1
-        if (start == 0 or not _is_word_char(text[start - 1])) and text[start:i].isalpha():
-            found.append((start, i + 2, "strong"))
+    for suffix in _CAMEL_SUFFIXES:
+        for i in _occurrences(text, suffix):
+            if i < 2 or not text[i - 1].islower() or _word_end(text, i + len(suffix)) is None:
+                continue
+            start = i
+            while start > 0 and text[start - 1].isalpha():
+                start -= 1
+            if (start == 0 or not _is_word_char(text[start - 1])) and text[start:i].isalpha():
+                found.append((start, i + len(suffix), "strong"))
     return found
 
 
@@ -294,6 +316,10 @@ def _lower(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
+# The field's acronyms: glued to a number by a hyphen they name something else.
+_FIELD_ACRONYMS = frozenset({"AI", "AGI", "ASI", "ML", "KI"})
+
+
 def find_terms(text: str, headline: bool = False) -> list[Hit]:
     """The AI vocabulary in `text`, longest match first, stops and guards applied."""
     vocab = vocabulary()
@@ -310,6 +336,14 @@ def find_terms(text: str, headline: bool = False) -> list[Hit]:
         if start < last_end:
             continue  # inside a longer match
         last_end = end
+        # A name holding the field's acronym: "AGI-64" (a games label), "AI-171".
+        if (
+            end < len(text) - 1
+            and text[end] == "-"
+            and text[end + 1].isdigit()
+            and text[start:end] in _FIELD_ACRONYMS
+        ):
+            continue
         if kind == "name":
             if title_case is None:
                 title_case = _title_case(text)
@@ -337,6 +371,10 @@ def model_evidence(m: Mention) -> bool:
     return m.label == "AI_MODEL" and m.source != "model"
 
 
+# Casing buckets of words running text almost always writes in lower case.
+_EVERYDAY_WORD = frozenset("Ll")
+
+
 def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
     """AI model mentions that are strong evidence the vocabulary did not already count
     (`hits` are sorted and do not overlap). A mention built on a weak family name
@@ -350,7 +388,13 @@ def _models(mentions: Sequence[Mention], hits: Sequence[Hit]) -> list[Mention]:
         if starts is None:
             starts = [h.start for h in hits]
         hit = _hit_under(m, hits, starts)
-        if hit is None or (hit.kind == "weak" and _MODEL_SHAPE.search(m.text)):
+        if hit is None:
+            # A model named by one everyday word ("Solar" in "IEA: Solar overtakes all
+            # energy sources"): only a version makes it the model, and then it is no
+            # longer one word.
+            if word_case().get(m.text.lower()) not in _EVERYDAY_WORD:
+                found.append(m)
+        elif hit.kind == "weak" and _MODEL_SHAPE.search(m.text):
             found.append(m)
     return found
 
@@ -363,6 +407,47 @@ FIRST_SENTENCE_CHARS = 300
 def _first_sentence_end(text: str) -> int:
     found = _SENTENCE_END.search(text, 0, FIRST_SENTENCE_CHARS)
     return found.end() if found else min(len(text), FIRST_SENTENCE_CHARS)
+
+
+# A sentence that says what the headline's subject is: "Workflows is the orchestration
+# layer for enterprise AI." after "Workflows for work that runs the business".
+_DEFINITION = re.compile(
+    r"\s*((?:[A-Z][\w.+-]*)(?: [A-Z][\w.+-]*){0,3}) (?:is|are|lets|helps|brings|gives)\b"
+)
+
+
+# Sentence openings that refer back rather than name ("It is", "This is", "There are").
+_PRONOUNS = frozenset("It This That These Those They There Here We He She Ours".split())
+
+
+def _defines_subject(title: str, text: str, hits: Sequence[Hit], first: int) -> bool:
+    """Whether a later sentence of the lead with strong evidence in it opens by
+    defining a name the headline holds: the story's subject, defined as AI."""
+    starts = [first] + [m.end() for m in _SENTENCE_END.finditer(text, first, LEAD_CHARS)]
+    for hit in hits:
+        if hit.kind != "strong" or hit.start < first:
+            continue
+        if hit.start >= LEAD_CHARS:
+            break
+        opening = starts[bisect.bisect_right(starts, hit.start) - 1]
+        found = _DEFINITION.match(text, opening, hit.start)
+        name = found.group(1) if found is not None else ""
+        if name and name not in _PRONOUNS and _whole_words_in(name, title):
+            return True
+    return False
+
+
+def _whole_words_in(name: str, text: str) -> bool:
+    """Whether `name` occurs in `text` as whole words (not "Lay" in "Relay")."""
+    at = text.find(name)
+    while at != -1:
+        after = at + len(name)
+        if (at == 0 or not _is_word_char(text[at - 1])) and (
+            after == len(text) or not _is_word_char(text[after])
+        ):
+            return True
+        at = text.find(name, at + 1)
+    return False
 
 
 FEATURES = (
@@ -382,8 +467,8 @@ FEATURES = (
     "paper_title",
     "first_sentence",
 )
-# Features whose weight may be negative: evidence against AI, learned from the labels
-# (compute words with no AI word beside them are mostly hardware news).
+# Features that are evidence against AI or nothing (the fit keeps their weight at or
+# below 0): compute words with no AI word beside them are hardware news.
 SIGNED = frozenset({"hardware_alone"})
 
 
@@ -430,6 +515,8 @@ def ai_features(
     first_strong = any(h.kind == "strong" and h.start < first for h in text_hits) or any(
         m.start < first for m in models
     )
+    if not first_strong and strong["lead"]:
+        first_strong = _defines_subject(title, text, text_hits, first)
     gate = 1.0 if any(strong.values()) else 0.0
     alone = 1.0 - gate
     # Different ambiguous words together say more than one repeated ("tokens ... tokens").

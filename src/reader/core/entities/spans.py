@@ -27,12 +27,17 @@ from functools import cache, lru_cache
 from operator import itemgetter
 
 from reader.core.entities.casing import WORD_CASE_FILE, word_case
-from reader.core.entities.context import PLACE_WORDS, NameRun, name_runs, sentence_start
-from reader.core.entities.data_files import data_text
+from reader.core.entities.context import (
+    NOT_NAMES_FILE,
+    PLACE_WORDS,
+    NameRun,
+    name_runs,
+    sentence_start,
+)
+from reader.core.entities.data_files import data_text, word_list
 from reader.core.entities.records import Mention
 
 MODEL_FILE = "span_model.json"
-NOT_NAMES_FILE = "not_names.txt"
 SURNAMES_FILE = "census_surnames.txt"
 # What the classifier decides between; "O" is "not a name".
 CLASSES: tuple[str, ...] = ("O", "PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
@@ -358,12 +363,7 @@ class SpanModel:
 
 
 def _word_list(name: str) -> frozenset[str]:
-    return frozenset(
-        word
-        for line in data_text(name).splitlines()
-        if not line.startswith("#")
-        for word in line.split()
-    )
+    return word_list(name)
 
 
 @cache

@@ -449,17 +449,20 @@ def group_articles(
     arrivals: Sequence[Arrival],
     met: dict[int, dict[int, bool]] | None = None,
     judged: dict[int, Judged] | None = None,
+    made: dict[int, Member] | None = None,
 ) -> None:
     """Put each stored (new or changed) article in its story, inside the
     caller's transaction: the same result as taking the articles one by one
     in id order (each meeting the stored articles and those before it), with
     the writes batched. `met`: the new articles' candidates, found already
     (StoryBatch); `judged`: the pair tests made with them, used where the
-    candidate is still as it was then."""
+    candidate is still as it was then; `made`: the arrivals' members, made
+    from their fingerprints already (StoryBatch)."""
     by_id = {a.article_id: a for a in arrivals}
     ordered = [by_id[i] for i in sorted(by_id)]
     before = _members(conn, by_id)
-    members = {a.article_id: _member(a) for a in ordered}
+    made = made or {}
+    members = {a.article_id: made.get(a.article_id) or _member(a) for a in ordered}
     # An update that changed neither the text nor its entities changes nothing.
     changed = [a for a in ordered if before.get(a.article_id) != members[a.article_id]]
     if not changed:
@@ -488,7 +491,15 @@ def group_articles(
         node = ("a", arrival.article_id)
         joins.root(node)
         member = members[arrival.article_id]
+        tested = judged.get(arrival.article_id, {}) if judged else {}
         for other_id, by_text in candidates[arrival.article_id].items():
+            seen = tested.get(other_id)
+            if seen is not None and other_id in changed_ids:
+                # A test with one of the batch, as it still is: most say
+                # "no link", and need neither a member nor the union-find.
+                if seen[1]:
+                    joins.join(node, ("a", other_id))
+                continue
             if other_id in changed_ids:
                 other, other_node = members[other_id], ("a", other_id)
             elif other_id in stored:
@@ -496,12 +507,9 @@ def group_articles(
                 other_node = ("s", other.story_id)
             else:
                 continue
-            # A stored candidate edited since the batch met it is tested anew
-            # (the batch's own articles are as they were). A test made
-            # already is used as it is: most say "no link", and those need
-            # no union-find lookup at all.
-            seen = judged[arrival.article_id].get(other_id) if judged else None
-            if seen is not None and (other_id in changed_ids or seen[0] == other):
+            # A stored candidate edited since the batch met it is tested
+            # anew; one as it was then keeps its test.
+            if seen is not None and seen[0] == other:
                 if seen[1]:
                     joins.join(node, other_node)
                 continue
@@ -674,24 +682,24 @@ class StoryBatch:
         self.met: dict[int, dict[int, bool]] = {}
         self.judged: dict[int, Judged] = {}
         self._index = _BatchIndex()
-        self._members: dict[int, Member] = {}
+        self.members: dict[int, Member] = {}  # each arrival's, made once
 
     def __len__(self) -> int:
         return len(self.arrivals)
 
     def add(self, conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
         ordered = sorted(arrivals, key=lambda a: a.article_id)
-        days = {a.article_id: _parse(a.sort_date).toordinal() for a in ordered}
-        met = _candidates(conn, ordered, days, self._index)
         mine = {a.article_id: _member(a) for a in ordered}
-        self._members.update(mine)
-        stored = _members(conn, {i for found in met.values() for i in found} - self._members.keys())
+        days = {article_id: member.when.toordinal() for article_id, member in mine.items()}
+        met = _candidates(conn, ordered, days, self._index)
+        self.members.update(mine)
+        stored = _members(conn, {i for found in met.values() for i in found} - self.members.keys())
         for article_id, found in met.items():
             member = mine[article_id]
             self.judged[article_id] = {
                 other_id: (other, _linked(member, other, by_text))
                 for other_id, by_text in found.items()
-                if (other := self._members.get(other_id) or stored.get(other_id)) is not None
+                if (other := self.members.get(other_id) or stored.get(other_id)) is not None
             }
         self.met.update(met)
         self.arrivals.extend(ordered)
@@ -719,6 +727,7 @@ def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
             [a for a in waiting.arrivals if a.article_id in present],
             waiting.met,
             waiting.judged,
+            waiting.members,
         )
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
