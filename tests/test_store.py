@@ -155,6 +155,30 @@ def test_full_text_search_follows_updates_and_is_safe(store: Store) -> None:
         store.articles(ArticleQuery(search=hostile))  # must not raise
 
 
+def test_a_feed_longer_than_one_upsert_statement_is_stored_and_indexed_whole(
+    store: Store,
+) -> None:
+    """Articles are upserted in statements of several rows (store/articles.py):
+    a feed of more than one statement's rows, new and updated ones mixed, is
+    stored whole, and the full-text index holds exactly the stored texts."""
+    feed_id, _ = store.add_feed("https://a.example/feed")
+    first = [record(f"k{i}", f"Title {i}", f"oldword{i} first text") for i in range(50)]
+    assert write(store, feed_id, *first) == (50, 0)
+    second = [record(f"k{i}", f"Title {i}", f"newword{i} second text") for i in range(95)]
+    assert write(store, feed_id, *second) == (45, 50)
+    stored = dict(store.conn.execute("SELECT key, text FROM articles").fetchall())
+    assert stored == {r.key: r.text for r in second}
+    assert store.articles(ArticleQuery(search="oldword7")) == []
+    for i in (0, 39, 40, 49, 50, 79, 80, 94):
+        assert [a.title for a in store.articles(ArticleQuery(search=f"newword{i}"))] == [
+            f"Title {i}"
+        ]
+    # FTS5 compares its index with the articles table (the content) itself.
+    store.conn.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    )
+
+
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('c++ "x') == '"c++" """x"'
     assert fts_query("gpt*") == '"gpt"*'

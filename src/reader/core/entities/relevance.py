@@ -8,14 +8,18 @@ Aho–Corasick pass, as whole words, with case rules for acronyms ("AI" is not
 Words with other senses (agent, inference, tokens, transformer, benchmark)
 and compute words (GPU, data centre, chip, Nvidia) only add to strong
 evidence: a GPU driver bug or a data-centre planning row is not AI news.
-AI model names found by the recogniser's model grammar count as strong
-evidence, and so do identifiers shaped as models are named ("Name-V2.5",
+An AI name in a title-case headline stays strong before a word running text
+writes in lower case ("Codex Hacked a TV"; casing.py), and "GPT", "LLM" and
+"RAG" glued onto a word name AI projects ("nanoGPT"). AI model names found by
+the recogniser's model grammar count as strong evidence (not one everyday word
+such as "Solar"), and so do identifiers shaped as models are named ("Name-V2.5",
 "-27B-GGUF"; relevance_shapes.py, which also reads hub and repository listings
 and the grammar of paper titles).
 
 The evidence is summed into a few features (title, lead, body density, the
-feed's title, strong evidence in the first sentence: the story's subject rather
-than a passing mention) and weighed by a logistic model whose weights were fitted on
+feed's title, strong evidence in the first sentence, or in a later sentence that
+defines the headline's subject: the story's subject rather than a passing
+mention) and weighed by a logistic model whose weights were fitted on
 the development labels (bench/train_ai_relevance.py) and ship as package data.
 Beside those features the model weighs the words of the headline and lead
 themselves ("agents", "prompt", "Claude", "chips", "appointed"): a word has a
@@ -220,7 +224,7 @@ def _occurrences(text: str, literal: str) -> list[int]:
 
 
 # The field's acronyms that projects and labs glue onto a word in camel case.
-_CAMEL_SUFFIXES = ("AI", "GPT", "LLM", "RAG")
+_CAMEL_SUFFIXES = re.compile("AI|GPT|LLM|RAG")
 
 
 def _camel_case_labs(text: str) -> list[tuple[int, int, str]]:
@@ -228,15 +232,15 @@ def _camel_case_labs(text: str) -> list[tuple[int, int, str]]:
     "OpenAI", "CrewAI", "nanoGPT", "MobileLLM", "GraphRAG" (never an all-capital word
     such as "THAI" or "MAIN", nor "AI" inside a longer word)."""
     found = []
-    for suffix in _CAMEL_SUFFIXES:
-        for i in _occurrences(text, suffix):
-            if i < 2 or not text[i - 1].islower() or _word_end(text, i + len(suffix)) is None:
-                continue
+    # (One scan for the four literals, not one str.find each: this runs for every text.)
+    for hit in _CAMEL_SUFFIXES.finditer(text, 2):
+        i, end = hit.span()
+        if text[i - 1].islower() and _word_end(text, end) is not None:
             start = i
             while start > 0 and text[start - 1].isalpha():
                 start -= 1
             if (start == 0 or not _is_word_char(text[start - 1])) and text[start:i].isalpha():
-                found.append((start, i + len(suffix), "strong"))
+                found.append((start, end, "strong"))
     return found
 
 
