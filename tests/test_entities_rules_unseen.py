@@ -43,6 +43,12 @@ def test_camel_case_words_that_are_not_products(text: str, word: str) -> None:
     assert (word, "PRODUCT") not in named(text)
 
 
+@pytest.mark.parametrize("text", ["Thanks to @ QuillBeetle for the tip.", "Loved it # QuillBeetle"])
+def test_a_handle_or_hashtag_split_from_its_sign_is_not_typed_by_the_rules(text: str) -> None:
+    # (Tokenised social text: the span classifier may still weigh it.)
+    assert not [m for m in recognize(text) if m.source == "context"]
+
+
 def test_a_surname_with_its_prefix_is_no_product() -> None:
     assert ("McNamara", "PRODUCT") not in named("Officials met McNamara in May.")
 
@@ -140,3 +146,14 @@ def test_a_list_of_mixed_kinds_types_nothing_more() -> None:
 
 def test_two_names_alone_make_no_list() -> None:
     assert ("Quillstone", "ORG") not in named("It chose Quillstone and Sequoia Capital.")
+
+
+def test_an_apposition_that_only_mentions_models_makes_no_model() -> None:
+    text = "Her first project will be Marathon, an evaluation in which models must finish tasks."
+    assert ("Marathon", "AI_MODEL") not in named(text)
+
+
+def test_a_version_of_a_benchmark_is_no_product() -> None:
+    # "version of" alone: stories, laws and benchmarks have versions too.
+    text = "On the lab's own version of LongHaul-128 the model retrieves 96.1% of facts."
+    assert ("LongHaul-128", "PRODUCT") not in named(text)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 
 from reader.core.pickling import as_tuple
-from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
+from reader.core.workers import JOBS_PER_WORKER, JobTimeoutError, WorkerLostError, WorkerPool
 
 
 def pool(size: int = 1) -> WorkerPool:
@@ -89,10 +89,17 @@ def test_urgent_jobs_go_before_waiting_ones() -> None:
         try:
             busy = asyncio.ensure_future(workers.run(time.sleep, 0.4, limit=10))
             await asyncio.sleep(0.1)  # the worker is taken
+            # Jobs sent to the worker behind the running one (JOBS_PER_WORKER) go
+            # in their order; the next page then waits in the pool.
+            sent = [
+                asyncio.ensure_future(workers.run(time.monotonic, limit=10))
+                for _ in range(JOBS_PER_WORKER - 1)
+            ]
             page = asyncio.ensure_future(workers.run(time.monotonic, limit=10))
             await asyncio.sleep(0)
             feed = asyncio.ensure_future(workers.run(time.monotonic, limit=10, urgent=True))
             await busy
+            await asyncio.gather(*sent)
             # time.monotonic is system-wide on Linux: the worker's clock readings compare.
             return await page, await feed
         finally:
@@ -100,6 +107,52 @@ def test_urgent_jobs_go_before_waiting_ones() -> None:
 
     page_ran_at, feed_ran_at = asyncio.run(scenario())
     assert feed_ran_at < page_ran_at
+
+
+def test_a_job_sent_ahead_starts_as_the_one_before_it_ends() -> None:
+    async def scenario() -> tuple[float, float]:
+        workers = pool()
+        try:
+            await workers.run(int, "1", limit=60)  # started and ready, whatever the load
+            first = asyncio.ensure_future(workers.run(time.sleep, 0.2, limit=10))
+            second = asyncio.ensure_future(workers.run(time.monotonic, limit=10))
+            await asyncio.sleep(0.05)
+            # The parent's event loop is held up (as while it stores a feed): the
+            # second job was sent with the first, so the worker starts it anyway.
+            time.sleep(1.0)
+            blocked_until = time.monotonic()
+            await first
+            return await second, blocked_until
+        finally:
+            workers.close()
+
+    second_ran_at, blocked_until = asyncio.run(scenario())
+    assert second_ran_at < blocked_until
+
+
+@pytest.mark.parametrize(
+    ("first", "error"),
+    [((time.sleep, 60), JobTimeoutError), ((os._exit, 3), WorkerLostError)],
+    ids=["timed-out", "died"],
+)
+def test_jobs_waiting_in_a_worker_that_ends_run_in_its_replacement(
+    first: tuple[object, ...], error: type[Exception]
+) -> None:
+    async def scenario() -> list[object]:
+        workers = pool()
+        try:
+            return await asyncio.gather(
+                workers.run(*first, limit=0.3),
+                *(workers.run(int, str(n), limit=10) for n in range(3)),
+                return_exceptions=True,
+            )
+        finally:
+            workers.close()
+
+    ended, *rest = asyncio.run(scenario())
+    assert isinstance(ended, error)
+    assert rest == [0, 1, 2]
+    assert multiprocessing.active_children() == []
 
 
 def test_a_dying_worker_is_an_error_and_the_pool_goes_on() -> None:
@@ -168,6 +221,43 @@ def test_a_refresh_starts_workers_before_its_answers_only_for_feeds_without_vali
     assert asyncio.run(started([feed(1, '"v1"'), feed(2, '"v2"')])) == 0  # expect 304s
     assert asyncio.run(started([feed(1, '"v1"'), feed(2, None)])) == 1
     assert asyncio.run(started([feed(n, None) for n in range(5)])) == min(5, os.cpu_count() or 2)
+
+
+def test_a_cancelled_job_sent_ahead_leaves_its_worker_serving() -> None:
+    async def scenario() -> tuple[int, int]:
+        workers = pool()
+        try:
+            before = await workers.run(os.getpid, limit=10)
+            running = asyncio.ensure_future(workers.run(time.sleep, 0.2, limit=10))
+            ahead = asyncio.ensure_future(workers.run(time.sleep, 0.1, limit=10))
+            await asyncio.sleep(0.05)
+            ahead.cancel()
+            await running
+            return before, await workers.run(os.getpid, limit=10)
+        finally:
+            workers.close()
+
+    before, after = asyncio.run(scenario())
+    assert before == after
+
+
+def test_a_worker_that_cannot_start_fails_each_job_and_never_hangs() -> None:
+    async def scenario() -> list[object]:
+        workers = WorkerPool(1, os._exit, (4,))  # every worker dies in its start-up
+        try:
+            return await asyncio.wait_for(
+                asyncio.gather(
+                    *(workers.run(int, str(n), limit=10) for n in range(3)),
+                    return_exceptions=True,
+                ),
+                timeout=30,
+            )
+        finally:
+            workers.close()
+
+    results = asyncio.run(scenario())
+    assert all(isinstance(result, WorkerLostError) for result in results)
+    assert multiprocessing.active_children() == []
 
 
 PRELOAD_PROBE = """

@@ -7,22 +7,28 @@ interpreter waits for it at exit. Its manager thread also raced with the
 interpreter's exit hook (an `OSError: [Errno 9]` traceback about one exit in
 fifty: `_python_exit` writes to a wakeup pipe the thread was closing).
 
-Here each worker process runs one job at a time over its own pipe, a job's
-limit counts from the moment a worker starts it (not while it waits for one),
-and a job past its limit has its worker killed and replaced. Closing kills and
-reaps every worker at once, on the calling thread: no thread or pipe outlives it.
+Here each worker process runs one job at a time over its own pipe, with the
+next one already sent (JOBS_PER_WORKER); a job's limit counts from the moment
+its worker starts it (not while it waits for one), and a job past its limit has
+its worker killed and replaced, the jobs that waited in it going to the next.
+Closing kills and reaps every worker at once, on the calling thread: no thread
+or pipe outlives it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
+import os
 import pickle
+import queue
 import signal
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -46,11 +52,35 @@ class WorkerLostError(Exception):
 STARTUP_LIMIT = 120.0
 
 
+# Jobs sent to one worker at once: the one it runs and the next. The next one
+# then waits in the worker, not in the parent: a worker that finishes a page
+# starts the following one at once, instead of after the parent has read the
+# answer and chosen the next job. The parent is slow to do so while it stores
+# a finished feed (the event loop waits for that) or while the other worker and
+# the parent share the two cores; with one job each, the workers stood idle ~12
+# of 105 s of the full first refresh with real pages.
+JOBS_PER_WORKER = 2
+
+
+@dataclass(eq=False)
+class _Job:
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    limit: float
+    urgent: bool
+    answer: asyncio.Future[tuple[bool, Any]]
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
     ready: bool = False  # it said so once its initializer ran
+    # Sent to it and not yet answered, in the order it runs them: the first
+    # runs (once it is ready), the others wait in the worker.
+    jobs: deque[_Job] = field(default_factory=deque)
+    # Ends the running job (or the start-up) when it passes its limit.
+    timer: asyncio.TimerHandle | None = None
 
 
 def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
@@ -60,11 +90,14 @@ def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[A
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     initializer(*initargs)
     conn.send(True)  # ready: the first job's time limit starts after this
-    while True:
-        try:
-            fn, args = conn.recv()
-        except (EOFError, OSError):
-            return
+    # A thread takes the jobs off the pipe as they come, so the parent never
+    # waits to send the next one (a page can be larger than the pipe's buffer)
+    # while this process is busy or sending an answer the parent has not read.
+    jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]] | None]
+    jobs = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(conn, jobs), daemon=True).start()
+    while (job := jobs.get()) is not None:
+        fn, args = job
         try:
             reply: tuple[bool, Any] = (True, fn(*args))
         except Exception as exc:
@@ -73,6 +106,35 @@ def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[A
             conn.send(reply)
         except (pickle.PicklingError, TypeError, AttributeError) as exc:
             conn.send((False, RuntimeError(f"the job's result cannot be sent back: {exc}")))
+
+
+def _receive(
+    conn: Connection, jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]] | None]
+) -> None:
+    while True:
+        try:
+            jobs.put(conn.recv())
+        except (EOFError, OSError):
+            jobs.put(None)  # the parent is gone or closed the pipe: the worker ends
+            return
+
+
+# Bytes a message may leave in a worker's pipe before its sender waits for the
+# other side to take them. A page (~180 KB here, a few MB at most) sent to a busy
+# worker waited for the worker's receiving thread to get the GIL: 2.4 ms a send
+# on average, up to 70 ms, with the event loop stopped (600 real pages, load 6).
+# The other way, a worker's answer (a long article with its mentions) need not
+# wait for a parent that is storing a feed before the worker starts its next job.
+# Linux caps it at net.core.wmem_max (4 MB here; often 208 KB).
+PIPE_BUFFER_BYTES = 4 * 1024 * 1024
+
+
+def _roomy(conn: Connection) -> None:
+    """Ask for PIPE_BUFFER_BYTES of send buffer on one end of a pipe."""
+    with contextlib.suppress(OSError):  # a pipe without socket options keeps its own
+        duplicate = socket.socket(fileno=os.dup(conn.fileno()))
+        with duplicate:  # closing the copy leaves the pipe open; the option stays
+            duplicate.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, PIPE_BUFFER_BYTES)
 
 
 def _portable(exc: Exception) -> Exception:
@@ -87,9 +149,10 @@ def _portable(exc: Exception) -> Exception:
 class WorkerPool:
     """Up to `size` worker processes, started on first use.
 
-    `run(..., urgent=True)` jobs (a feed's parsing) get the next free worker
-    before the other waiting jobs (article pages), so a feed never waits behind
-    other feeds' pages for its turn.
+    `run(..., urgent=True)` jobs (a feed's parsing) are sent to the next
+    worker with room before the other waiting jobs (article pages), so a feed
+    never waits behind other feeds' pages for its turn, only behind the
+    JOBS_PER_WORKER already sent.
     """
 
     def __init__(
@@ -108,24 +171,29 @@ class WorkerPool:
         self._initializer = initializer
         self._initargs = initargs
         self._preload = list(preload)
-        self._idle: list[_Worker] = []
-        self._all: set[_Worker] = set()
-        self._urgent: deque[asyncio.Future[_Worker]] = deque()
-        self._waiting: deque[asyncio.Future[_Worker]] = deque()
+        self._all: list[_Worker] = []
+        self._urgent: deque[_Job] = deque()
+        self._waiting: deque[_Job] = deque()
         self._closed = False
         self._context: ForkContext | ForkServerContext | None = None
+        self._event_loop: asyncio.AbstractEventLoop | None = None
 
     async def run(self, fn: Callable[..., T], *args: Any, limit: float, urgent: bool = False) -> T:
         """fn(*args) in a worker; JobTimeoutError after `limit` seconds of work."""
-        worker = await self._acquire(urgent)
+        if self._closed:
+            raise RuntimeError("the worker pool is closed")
+        job = _Job(fn, args, limit, urgent, asyncio.get_running_loop().create_future())
+        (self._urgent if urgent else self._waiting).append(job)
+        self._dispatch()
         try:
-            ok, value = await self._call(worker, fn, args, limit)
-        except BaseException:
-            # Timed out, cancelled mid-job or dead: the worker's state is
-            # unknown, so it goes, and a fresh one takes its place.
-            self._discard(worker)
+            ok, value = await job.answer
+        except asyncio.CancelledError:
+            # Not sent yet: it never runs. Sent: the worker runs it (within its
+            # limit) and its answer is dropped; the worker is fine for the next.
+            for waiting in (self._urgent, self._waiting):
+                if job in waiting:
+                    waiting.remove(job)
             raise
-        self._release(worker)
         if not ok:
             raise value
         return value  # type: ignore[no-any-return]  # a job's result comes untyped off the pipe
@@ -140,19 +208,113 @@ class WorkerPool:
         job comes: their start-up (imports, the knowledge base) then runs while
         the caller waits on the network rather than after its first answer."""
         while not self._closed and len(self._all) < min(count, self.size):
-            self._release(self._start())
+            self._start()
 
     def close(self) -> None:
         """Kill every worker and wait for each to be gone (milliseconds)."""
         self._closed = True
-        for waiter in (*self._urgent, *self._waiting):
-            waiter.cancel()
+        for job in (*self._urgent, *self._waiting):
+            job.answer.cancel()
         self._urgent.clear()
         self._waiting.clear()
         for worker in list(self._all):
+            for job in worker.jobs:
+                job.answer.cancel()
+            worker.jobs.clear()
             self._discard(worker)
 
+    # -- jobs ----------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        """Send waiting jobs, urgent ones first, to the workers with room: an
+        idle worker first, then a new one (up to `size`), then a busy one."""
+        while not self._closed and (self._urgent or self._waiting):
+            try:
+                worker = self._worker_with_room()
+            except OSError as exc:  # no process to spare: the job's own failure
+                (self._urgent or self._waiting).popleft().answer.set_exception(exc)
+                continue
+            if worker is None:
+                return
+            job = (self._urgent or self._waiting).popleft()
+            worker.jobs.append(job)
+            try:
+                worker.conn.send((job.fn, job.args))
+            except OSError:
+                # Its pipe is broken: the worker died (at start, or in the job it
+                # ran). This job fails with it, as when it dies running it; sent
+                # again, a worker that cannot start would take it round forever.
+                worker.jobs.pop()
+                job.answer.set_exception(WorkerLostError("the worker process ended"))
+                self._lost(worker)
+                continue
+            except Exception as exc:  # the job cannot be pickled: its own error
+                worker.jobs.pop()
+                job.answer.set_exception(exc)
+                continue
+            if len(worker.jobs) == 1 and worker.ready:
+                self._time(worker, job.limit, "stopped")
+
+    def _worker_with_room(self) -> _Worker | None:
+        idle = [w for w in self._all if not w.jobs]
+        if idle:
+            return next((w for w in idle if w.ready), idle[0])
+        if len(self._all) < self.size:
+            return self._start()
+        with_room = [w for w in self._all if len(w.jobs) < JOBS_PER_WORKER]
+        return min(with_room, key=lambda w: len(w.jobs), default=None)
+
+    def _time(self, worker: _Worker, limit: float, what: str) -> None:
+        if worker.timer is not None:
+            worker.timer.cancel()
+        worker.timer = self._loop().call_later(limit, self._past_limit, worker, limit, what)
+
+    def _past_limit(self, worker: _Worker, limit: float, what: str) -> None:
+        # Timed out: the worker's state is unknown, so it goes, and a fresh
+        # one takes the jobs that were waiting in it.
+        worker.timer = None
+        if worker.jobs:
+            job = worker.jobs.popleft()
+            if not job.answer.done():
+                job.answer.set_exception(JobTimeoutError(f"{what} after {limit:g} s"))
+        self._discard(worker)
+
+    def _answered(self, worker: _Worker) -> None:
+        """The worker's next message: that it is ready, or its running job's answer."""
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._lost(worker)
+            return
+        if worker.timer is not None:
+            worker.timer.cancel()
+            worker.timer = None
+        if not worker.ready:
+            worker.ready = True
+        elif worker.jobs:
+            job = worker.jobs.popleft()
+            if not job.answer.done():
+                job.answer.set_result(message)
+        if worker.jobs:  # it starts the next one now
+            self._time(worker, worker.jobs[0].limit, "stopped")
+        self._dispatch()
+
+    def _lost(self, worker: _Worker) -> None:
+        """The worker process ended: its running job fails, the others wait again."""
+        worker.process.join(1.0)
+        error = WorkerLostError(f"the worker process ended (exit code {worker.process.exitcode})")
+        if worker.jobs:
+            job = worker.jobs.popleft()
+            if not job.answer.done():
+                job.answer.set_exception(error)
+        self._discard(worker)
+
     # -- workers -------------------------------------------------------------------
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        """The event loop that reads the workers' answers: the one running now."""
+        self._event_loop = asyncio.get_running_loop()
+        return self._event_loop
 
     def _start(self) -> _Worker:
         # fork: workers inherit the imported modules, so they start in
@@ -175,6 +337,8 @@ class WorkerPool:
                     self._context.set_forkserver_preload(["__main__", *self._preload])
         context = self._context
         parent_end, child_end = context.Pipe()
+        _roomy(parent_end)
+        _roomy(child_end)
         process = context.Process(
             target=_serve,
             args=(child_end, self._initializer, self._initargs),
@@ -187,82 +351,29 @@ class WorkerPool:
             # Only the worker holds its end: its death then reads as EOF here.
             child_end.close()
         worker = _Worker(process, parent_end)
-        self._all.add(worker)
+        self._all.append(worker)
+        self._loop().add_reader(parent_end.fileno(), self._answered, worker)
+        # Its start-up (imports, the knowledge base) is not a job's time.
+        self._time(worker, STARTUP_LIMIT, "starting a worker")
         return worker
 
     def _discard(self, worker: _Worker) -> None:
-        self._all.discard(worker)
-        if worker in self._idle:
-            self._idle.remove(worker)
+        if worker not in self._all:
+            return
+        self._all.remove(worker)
+        if worker.timer is not None:
+            worker.timer.cancel()
+            worker.timer = None
+        if self._event_loop is not None and not self._event_loop.is_closed():
+            self._event_loop.remove_reader(worker.conn.fileno())
         worker.conn.close()
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join()
         worker.process.close()
-        if not self._closed and self._waiters():
-            # A job is waiting for the slot this worker held.
-            self._release(self._start())
-
-    def _waiters(self) -> bool:
-        return any(not f.done() for f in (*self._urgent, *self._waiting))
-
-    async def _acquire(self, urgent: bool) -> _Worker:
-        if self._closed:
-            raise RuntimeError("the worker pool is closed")
-        if self._idle:
-            return self._idle.pop()
-        if len(self._all) < self.size:
-            return self._start()
-        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
-        (self._urgent if urgent else self._waiting).append(waiter)
-        try:
-            return await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                self._release(waiter.result())  # handed over as we were cancelled
-            raise
-
-    def _release(self, worker: _Worker) -> None:
-        for queue in (self._urgent, self._waiting):
-            while queue:
-                waiter = queue.popleft()
-                if not waiter.done():
-                    waiter.set_result(worker)
-                    return
-        self._idle.append(worker)
-
-    async def _call(
-        self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...], limit: float
-    ) -> tuple[bool, Any]:
-        if not worker.ready:
-            # Its start-up (imports, the knowledge base) is not the job's time.
-            await self._answer(worker, STARTUP_LIMIT, "starting a worker")
-            worker.ready = True
-        worker.conn.send((fn, args))
-        reply: tuple[bool, Any] = await self._answer(worker, limit, "stopped")
-        return reply
-
-    async def _answer(self, worker: _Worker, limit: float, what: str) -> Any:
-        """The worker's next message, waiting at most `limit` seconds for it."""
-        loop = asyncio.get_running_loop()
-        answered: asyncio.Future[None] = loop.create_future()
-
-        def readable() -> None:
-            if not answered.done():
-                answered.set_result(None)
-
-        fd = worker.conn.fileno()
-        loop.add_reader(fd, readable)
-        try:
-            async with asyncio.timeout(limit):
-                await answered
-        except TimeoutError:
-            raise JobTimeoutError(f"{what} after {limit:g} s") from None
-        finally:
-            loop.remove_reader(fd)
-        try:
-            return worker.conn.recv()
-        except (EOFError, OSError):
-            worker.process.join(1.0)
-            code = worker.process.exitcode
-            raise WorkerLostError(f"the worker process ended (exit code {code})") from None
+        # Jobs that waited in it never started: they go first to the next worker.
+        for job in reversed(worker.jobs):
+            if not job.answer.done():
+                (self._urgent if job.urgent else self._waiting).appendleft(job)
+        worker.jobs.clear()
+        self._dispatch()

@@ -122,13 +122,18 @@ _ORG_INTRO = frozenset(
 # these words is typed first by its own cues.
 _PRODUCT_INTRO = frozenset(
     "launched|released|unveiled|debuted|install|installed|installing|download|downloaded"
-    "|downloading|version of|versions of|upgraded to|upgrade to".split("|")
+    "|downloading|upgraded to|upgrade to".split("|")
 )
 # The last words of both kinds of introduction, for a quick test.
 _INTRO_LAST_WORDS = frozenset(intro.rsplit(" ", 1)[-1] for intro in _ORG_INTRO | _PRODUCT_INTRO) | {
     "of"
 }
-_VERSION_OF = re.compile(r"\bversions? v?\d+(?:\.\d+)* of $")
+# "version 4.2 of Tallyho", "the latest version of Drafts"; not "its own version
+# of LongHaul-128" (a benchmark, a story, a law have versions too).
+_VERSION_OF = re.compile(
+    r"\b(?:versions? v?\d+(?:\.\d+)*|(?:latest|newest|updated|current|beta|previous|free|paid"
+    r"|desktop|mobile|web) versions?) of $"
+)
 # "its first model, Vesper-0", "a model called Kestrel", "its browser, Comet":
 # what the text says a thing is gives its label.
 _MODEL_NOUNS = frozenset("model models LLM LLMs".split())
@@ -187,6 +192,8 @@ def _coined_name(text: str, start: int, word: str, after: str) -> str | None:
         return None
     if start and (text[start - 1].isalnum() or text[start - 1] in "_.$@/#"):
         return None  # inside an identifier or an address
+    if text.endswith(("@ ", "# "), 0, start):
+        return None  # a handle or a hashtag, split from its sign
     if _NOT_A_PRODUCT_AFTER.match(after):
         return None
     if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
@@ -685,8 +692,11 @@ _BODY_WORDS = frozenset(
 # "Vesper-2, an open-weights model", "StreamingVLM 2, a video model": what the
 # apposition says the name is (a version may stand between).
 _MODEL_AFTER = re.compile(
-    r"(?: v?\d+(?:\.\d+)*)?, (?:a|an|the|its|their) (?:[\w-]+ ){0,3}?(?:model|LLM)s?\b"
-    r"(?! (?:of|for)\b)"
+    r"(?: v?\d+(?:\.\d+)*)?, (?:a|an|the|its|their) "
+    r"(?:(?!(?:which|that|where|whose|who) )[\w-]+ ){0,3}?(?:model|LLM)s?"
+    # The noun ends the phrase: "Marathon, an evaluation in which models..." is none.
+    r"(?=[,.;:!?)]|\s(?:that|which|with|for|from|by|in|on|at|to|and|or|led|trained|built"
+    r"|released|made|developed|designed|created|available|called|named)\b|$)"
 )
 
 
