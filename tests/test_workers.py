@@ -7,15 +7,19 @@ needs nothing from the tests to run them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import multiprocessing
 import os
+import pickle
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 import pytest
 
+from reader.core.pickling import as_tuple
 from reader.core.workers import JOBS_PER_WORKER, JobTimeoutError, WorkerLostError, WorkerPool
 
 
@@ -313,3 +317,24 @@ def test_a_preload_module_that_is_missing_does_not_stop_the_workers() -> None:
         check=True,
     )
     assert done.stdout.strip() == "()"
+
+
+@dataclass(frozen=True, slots=True)
+class OneField:
+    value: int
+
+    __reduce__ = as_tuple
+
+
+@dataclass(frozen=True, slots=True)
+class MoreFields(OneField):
+    name: str = ""
+    parts: tuple[int, ...] = ()
+
+    __reduce__ = as_tuple
+
+
+def test_records_cross_processes_as_their_field_values_in_order() -> None:
+    for record in (OneField(1), MoreFields(2, "b", (3,))):
+        assert as_tuple(record) == (type(record), dataclasses.astuple(record))
+        assert pickle.loads(pickle.dumps(record)) == record
