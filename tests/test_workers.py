@@ -7,18 +7,22 @@ needs nothing from the tests to run them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 
 import pytest
 
 from reader.core import workers as workers_module
+from reader.core.pickling import as_tuple
 from reader.core.workers import JOBS_PER_WORKER, JobTimeoutError, WorkerLostError, WorkerPool
 
 
@@ -379,3 +383,24 @@ def test_a_large_job_waits_for_its_worker_to_start_before_it_is_sent() -> None:
         patch.setattr(workers_module, "STARTUP_LIMIT", 0.5)
         (result,) = off_the_loop(scenario(), [], timeout=10)  # type: ignore[misc]
     assert isinstance(result, JobTimeoutError)
+
+
+@dataclass(frozen=True, slots=True)
+class OneField:
+    value: int
+
+    __reduce__ = as_tuple
+
+
+@dataclass(frozen=True, slots=True)
+class MoreFields(OneField):
+    name: str = ""
+    parts: tuple[int, ...] = ()
+
+    __reduce__ = as_tuple
+
+
+def test_records_cross_processes_as_their_field_values_in_order() -> None:
+    for record in (OneField(1), MoreFields(2, "b", (3,))):
+        assert as_tuple(record) == (type(record), dataclasses.astuple(record))
+        assert pickle.loads(pickle.dumps(record)) == record

@@ -419,7 +419,10 @@ def _read_feed(
 ) -> tuple[ParsedFeed, tuple[ArticleRecord, ...]]:
     """In a worker process: the feed with only its new and changed entries,
     and, given `analysis` (the settings, the rules, whether to fingerprint
-    for stories), those entries as analysed records of the feed's text."""
+    for stories), those entries as analysed records of the feed's text, the
+    feed then without its entries: the records are what the parent stores,
+    and the entries sent beside them cost it as much again to unpickle
+    (0.06 s of a first refresh's 6,000 items)."""
     feed = parse_feed(content, headers, url)
     changed = tuple(
         entry
@@ -431,7 +434,8 @@ def _read_feed(
         return feed, ()
     settings, rules, stories = analysis
     records = [_record(entry, None, None) for entry in changed]
-    return feed, tuple(_analyse(records, feed.title or fallback_title, settings, rules, stories))
+    analysed = _analyse(records, feed.title or fallback_title, settings, rules, stories)
+    return dataclasses.replace(feed, entries=()), tuple(analysed)
 
 
 def _analyse(
