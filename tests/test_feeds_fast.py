@@ -99,6 +99,13 @@ def test_a_plain_atom_feed_takes_the_fast_path_and_matches_feedparser() -> None:
         rss(ITEM.replace("Ada Lovelace", "ada@example.org (Ada)")),
         rss(ITEM.replace("Tue, 03 Jun 2025 09:39:21 +0200", "03/06/2025")),
         rss(ITEM.replace("<link>http://example.org/a</link>", "")),
+        # digits other than ASCII ones, which the timestamp must not carry
+        rss(
+            ITEM.replace(
+                "Tue, 03 Jun 2025 09:39:21 +0200", "Tue, 03 Jun 2025 \u0661\u0662:39:21 GMT"
+            )
+        ),
+        atom("<link href='http://e.org/1'/><updated>2025-06-03T\u0661\u0662:39:21Z</updated>"),
         # text that feedparser would re-decode as UTF-8 (double-encoded)
         rss(ITEM.replace("Chips", "Chips \u00e2\u0080\u0094")),
         # C1 code points, which feedparser turns into Windows-1252 characters

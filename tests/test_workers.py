@@ -12,13 +12,16 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
 import pytest
 
+from reader.core import workers as workers_module
 from reader.core.pickling import as_tuple
 from reader.core.workers import JOBS_PER_WORKER, JobTimeoutError, WorkerLostError, WorkerPool
 
@@ -317,6 +320,69 @@ def test_a_preload_module_that_is_missing_does_not_stop_the_workers() -> None:
         check=True,
     )
     assert done.stdout.strip() == "()"
+
+
+# More than any pipe's buffer (Linux caps one at net.core.wmem_max, 4 MB here).
+LARGE = b"x" * (16 * 1024 * 1024)
+
+
+def off_the_loop(scenario: object, stuck: list[int], timeout: float = 10) -> object:
+    """asyncio.run(scenario) in a thread: a parent stuck writing to a worker that
+    does not read fails the test instead of hanging it (the stuck workers are
+    then killed, which ends the write)."""
+    results: list[object] = []
+    runner = threading.Thread(target=lambda: results.append(asyncio.run(scenario)))  # type: ignore[arg-type]
+    runner.start()
+    runner.join(timeout)
+    if runner.is_alive():
+        for pid in stuck:
+            os.kill(pid, signal.SIGKILL)
+        runner.join()
+        pytest.fail("the event loop was stuck sending a job to a worker that did not read it")
+    return results[0]
+
+
+def test_a_large_job_never_waits_in_the_pipe_of_a_stuck_worker() -> None:
+    # A job in C code that keeps the GIL (a runaway regular expression) keeps
+    # the worker's receiving thread from reading too: here the worker is
+    # stopped outright. The job past its limit must still end, and a large job
+    # queued behind it run in the replacement, the event loop never waiting
+    # on a write the stuck worker will not read.
+    stuck: list[int] = []
+
+    async def scenario() -> list[object]:
+        workers = pool()
+        try:
+            stuck.append(await workers.run(os.getpid, limit=10))
+            os.kill(stuck[0], signal.SIGSTOP)
+            return await asyncio.gather(
+                workers.run(int, "1", limit=0.5),
+                workers.run(len, LARGE, limit=10),
+                return_exceptions=True,
+            )
+        finally:
+            workers.close()
+
+    timed_out, length = off_the_loop(scenario(), stuck)  # type: ignore[misc]
+    assert isinstance(timed_out, JobTimeoutError)
+    assert length == len(LARGE)
+
+
+def test_a_large_job_waits_for_its_worker_to_start_before_it_is_sent() -> None:
+    # A worker reads jobs only once it has started; until then the event loop
+    # must not wait on a write it cannot take (here: a start-up that never ends
+    # but by its limit).
+    async def scenario() -> object:
+        workers = WorkerPool(1, time.sleep, (15,))
+        try:
+            return await asyncio.gather(workers.run(len, LARGE, limit=10), return_exceptions=True)
+        finally:
+            workers.close()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers_module, "STARTUP_LIMIT", 0.5)
+        (result,) = off_the_loop(scenario(), [], timeout=10)  # type: ignore[misc]
+    assert isinstance(result, JobTimeoutError)
 
 
 @dataclass(frozen=True, slots=True)

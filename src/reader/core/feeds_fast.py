@@ -68,10 +68,12 @@ _ENTRY_NAMES = frozenset({"item", "entry"})
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 _RFC822 = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) "
-    r"(\d{2}):(\d{2})(?::(\d{2}))? (GMT|UT|UTC|Z|[+-]\d{4})"
+    r"(\d{2}):(\d{2})(?::(\d{2}))? (GMT|UT|UTC|Z|[+-]\d{4})",
+    re.ASCII,  # other digits (U+0661...) go to feedparser: _iso writes these as read
 )
 _W3CDTF = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})"
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})",
+    re.ASCII,
 )
 _LATIN1_ONLY = re.compile(r"[\x00-\xff]*")
 # feedparser maps these C1 code points to the Windows-1252 characters they

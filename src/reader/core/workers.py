@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class _Job:
     limit: float
     urgent: bool
     answer: asyncio.Future[tuple[bool, Any]]
+    message: bytes | None = None  # (fn, args) pickled, once it is to be sent
 
 
 @dataclass(eq=False)
@@ -81,6 +83,8 @@ class _Worker:
     jobs: deque[_Job] = field(default_factory=deque)
     # Ends the running job (or the start-up) when it passes its limit.
     timer: asyncio.TimerHandle | None = None
+    # The largest job it may be sent while it is not free to read it at once.
+    room: int = 0
 
 
 def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
@@ -129,12 +133,19 @@ def _receive(
 PIPE_BUFFER_BYTES = 4 * 1024 * 1024
 
 
-def _roomy(conn: Connection) -> None:
-    """Ask for PIPE_BUFFER_BYTES of send buffer on one end of a pipe."""
+# What a pipe whose buffer cannot be read holds for certain (Linux's least).
+PIPE_BUFFER_LEAST = 64 * 1024
+
+
+def _roomy(conn: Connection) -> int:
+    """Ask for PIPE_BUFFER_BYTES of send buffer on one end of a pipe; the bytes
+    it then holds before a sender waits (Linux reports about as much)."""
     with contextlib.suppress(OSError):  # a pipe without socket options keeps its own
         duplicate = socket.socket(fileno=os.dup(conn.fileno()))
         with duplicate:  # closing the copy leaves the pipe open; the option stays
             duplicate.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, PIPE_BUFFER_BYTES)
+            return max(PIPE_BUFFER_LEAST, duplicate.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF))
+    return PIPE_BUFFER_LEAST
 
 
 def _portable(exc: Exception) -> Exception:
@@ -236,22 +247,31 @@ class WorkerPool:
                 continue
             if worker is None:
                 return
-            job = (self._urgent or self._waiting).popleft()
+            queued = self._urgent or self._waiting
+            job = queued[0]
+            try:
+                if job.message is None:
+                    job.message = bytes(ForkingPickler.dumps((job.fn, job.args)))
+            except Exception as exc:  # the job cannot be pickled: its own error
+                queued.popleft().answer.set_exception(exc)
+                continue
+            if not self._free_to_read(worker, job.message):
+                # Sent now, it could stop the event loop (and with it every
+                # time limit) until the worker reads it: the job waits here
+                # for a worker free to read it, the ones behind it too.
+                return
+            queued.popleft()
             worker.jobs.append(job)
             try:
-                worker.conn.send((job.fn, job.args))
+                worker.conn.send_bytes(job.message)
             except OSError:
                 # Its pipe is broken: the worker died (at start, or in the job it
-                # ran). This job fails with it, as when it dies running it; sent
-                # again, a worker that cannot start would take it round forever.
-                worker.jobs.pop()
-                job.answer.set_exception(WorkerLostError("the worker process ended"))
+                # ran). One job fails with it, as when it dies running it: the one
+                # it ran, else this one (sent again, a worker that cannot start
+                # would take it round forever); one behind it waits again.
                 self._lost(worker)
                 continue
-            except Exception as exc:  # the job cannot be pickled: its own error
-                worker.jobs.pop()
-                job.answer.set_exception(exc)
-                continue
+            job.message = None
             if len(worker.jobs) == 1 and worker.ready:
                 self._time(worker, job.limit, "stopped")
 
@@ -264,6 +284,17 @@ class WorkerPool:
         with_room = [w for w in self._all if len(w.jobs) < JOBS_PER_WORKER]
         return min(with_room, key=lambda w: len(w.jobs), default=None)
 
+    @staticmethod
+    def _free_to_read(worker: _Worker, message: bytes) -> bool:
+        """Whether the worker takes the message off its pipe without waiting
+        on its jobs. A worker reads its jobs on a thread of their own, but only
+        once started, and not while a job runs in C code that keeps the GIL (a
+        runaway regular expression): what is sent to it then must fit in the
+        pipe's buffer, which holds one job waiting behind another."""
+        if worker.ready and not worker.jobs:
+            return True
+        return len(message) <= worker.room // JOBS_PER_WORKER
+
     def _time(self, worker: _Worker, limit: float, what: str) -> None:
         if worker.timer is not None:
             worker.timer.cancel()
@@ -273,10 +304,7 @@ class WorkerPool:
         # Timed out: the worker's state is unknown, so it goes, and a fresh
         # one takes the jobs that were waiting in it.
         worker.timer = None
-        if worker.jobs:
-            job = worker.jobs.popleft()
-            if not job.answer.done():
-                job.answer.set_exception(JobTimeoutError(f"{what} after {limit:g} s"))
+        self._fail_running(worker, JobTimeoutError(f"{what} after {limit:g} s"))
         self._discard(worker)
 
     def _answered(self, worker: _Worker) -> None:
@@ -303,11 +331,21 @@ class WorkerPool:
         """The worker process ended: its running job fails, the others wait again."""
         worker.process.join(1.0)
         error = WorkerLostError(f"the worker process ended (exit code {worker.process.exitcode})")
+        self._fail_running(worker, error)
+        self._discard(worker)
+
+    def _fail_running(self, worker: _Worker, error: Exception) -> None:
+        """The job the worker ran fails; if it never started, the first one
+        sent to it or, held back for it (_free_to_read), the first waiting:
+        a worker that cannot start then fails each job rather than none."""
         if worker.jobs:
             job = worker.jobs.popleft()
-            if not job.answer.done():
-                job.answer.set_exception(error)
-        self._discard(worker)
+        elif not worker.ready and (self._urgent or self._waiting):
+            job = (self._urgent or self._waiting).popleft()
+        else:
+            return
+        if not job.answer.done():
+            job.answer.set_exception(error)
 
     # -- workers -------------------------------------------------------------------
 
@@ -337,7 +375,7 @@ class WorkerPool:
                     self._context.set_forkserver_preload(["__main__", *self._preload])
         context = self._context
         parent_end, child_end = context.Pipe()
-        _roomy(parent_end)
+        room = _roomy(parent_end)
         _roomy(child_end)
         process = context.Process(
             target=_serve,
@@ -350,7 +388,7 @@ class WorkerPool:
         finally:
             # Only the worker holds its end: its death then reads as EOF here.
             child_end.close()
-        worker = _Worker(process, parent_end)
+        worker = _Worker(process, parent_end, room=room)
         self._all.append(worker)
         self._loop().add_reader(parent_end.fileno(), self._answered, worker)
         # Its start-up (imports, the knowledge base) is not a job's time.
