@@ -173,6 +173,38 @@ def test_a_dying_worker_is_an_error_and_the_pool_goes_on() -> None:
     assert asyncio.run(scenario()) == 42
 
 
+class HomeSick:
+    """Unpickles anywhere but in the process that made it: an answer the
+    parent cannot read back, though the worker could send it."""
+
+    def __init__(self, home: int) -> None:
+        self.home = home
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return (_come_home, (self.home,))
+
+
+def _come_home(home: int) -> HomeSick:
+    if os.getpid() == home:
+        raise ValueError("cannot be rebuilt here")
+    return HomeSick(home)
+
+
+def test_an_answer_the_parent_cannot_read_fails_its_job_and_the_worker_serves_on() -> None:
+    async def scenario() -> tuple[int, int]:
+        workers = pool()
+        try:
+            with pytest.raises(RuntimeError, match="cannot be read back: cannot be rebuilt here"):
+                await workers.run(list, [HomeSick(os.getpid())], limit=10)
+            pids = {w.process.pid for w in workers._all}
+            answer = await workers.run(int, "42", limit=10)
+            return answer, len(pids & {w.process.pid for w in workers._all})
+        finally:
+            workers.close()
+
+    assert asyncio.run(scenario()) == (42, 1)  # the same worker answered
+
+
 def test_close_ends_busy_and_idle_workers_at_once() -> None:
     async def scenario() -> float:
         workers = pool(2)

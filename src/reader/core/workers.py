@@ -314,6 +314,10 @@ class WorkerPool:
         except (EOFError, OSError):
             self._lost(worker)
             return
+        except Exception as exc:
+            # The answer arrived whole (the pipe stays in step) but cannot be
+            # unpickled here: that job fails with the reason, the worker serves on.
+            message = (False, RuntimeError(f"the job's answer cannot be read back: {exc}"))
         if worker.timer is not None:
             worker.timer.cancel()
             worker.timer = None
