@@ -291,6 +291,12 @@ _ORG_BEFORE = (
 )
 
 
+def _last_words(words: frozenset[str]) -> frozenset[str]:
+    """The last words of `words` (one or two words each): a word before a name
+    outside this set rules out `_introduced_by(before, words)` (see _type_run)."""
+    return frozenset(entry.rsplit(" ", 1)[-1] for entry in words)
+
+
 def _introduced_by(before: str, words: frozenset[str]) -> bool:
     """Whether the text before a name ends with one of `words` (one or two words)."""
     if not before.endswith(" "):
@@ -700,6 +706,11 @@ _MODEL_AFTER = re.compile(
 )
 
 
+_ROLE_OF_LAST = _last_words(_ROLE_OF)
+_ORG_BEFORE_LAST = _last_words(_ORG_BEFORE)
+_PERSON_BEFORE_LAST = _last_words(_PERSON_BEFORE)
+
+
 def _product_introduced(before: str) -> bool:
     """Whether the words before a name introduce it as a product."""
     if _introduced_by(before, _PRODUCT_INTRO):
@@ -762,7 +773,17 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
                 return "ORG"  # "Ulevitch founded OpenDNS", "sold to Dyn"
         if word in first_names and _FIRST_NAME_ALONE.match(after):
             return "PERSON"  # "Nick's memo", "Scott said": a person called by first name
-        if word.isalpha() and not word.isupper() and _introduced_by(before, _HONORIFICS):
+        if (
+            word.isalpha()
+            and not word.isupper()
+            and (
+                # (`last` is the word _introduced_by reads unless white space
+                # other than a space hides in it: a set look-up then does.)
+                last in _HONORIFICS
+                if last and last.isprintable()
+                else _introduced_by(before, _HONORIFICS)
+            )
+        ):
             return "PERSON"  # "Mr. Kalanick": a surname after a title
         if after.startswith(" et al"):
             return "PERSON"  # a paper's first author: "Hu et al."
@@ -773,7 +794,12 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         if not word.istitle() and _CAMEL.fullmatch(word):
             return _coined_name(text, start, word, after)  # "TigerBeetle"
         return None
-    if _introduced_by(before, _ROLE_OF):
+    # Most runs have no introduction: when the word before the run is the one
+    # _introduced_by would read (no white space but spaces around it), a word
+    # outside an introduction's last words rules the introduction out at once.
+    last = before[before.rfind(" ", 0, -1) + 1 : -1] if before.endswith(" ") else ""
+    plain = not last or not last.isprintable()  # ("": no space before, or two)
+    if (plain or last in _ROLE_OF_LAST) and _introduced_by(before, _ROLE_OF):
         return "ORG"  # "chief executive of Lumina Bay": a company, "Bay" or not
     # A known given name, or a person's title just before, says PERSON even
     # where the sentence also talks about companies ("angel investor X Y").
@@ -782,17 +808,25 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         if words[0] in first_names or previous in _PERSON_TITLES:
             return "PERSON"
     if _ORG_AFTER.match(after) or (
-        words[-1] not in PLACE_WORDS and _introduced_by(before, _ORG_BEFORE)
+        words[-1] not in PLACE_WORDS
+        and (plain or last in _ORG_BEFORE_LAST)
+        and _introduced_by(before, _ORG_BEFORE)
     ):
         return "ORG"
     if first == "," and n <= 3 and _PRODUCT_AFTER.match(after):
         return "PRODUCT"  # "Plinth Notes, a note-taking app"
     if n <= 3 and (first == "," or after[1:2].isdigit()) and _MODEL_AFTER.match(after):
         return "AI_MODEL"  # "Kestrel Vision 2, a video model"
-    if n <= 3 and before.endswith(" ") and _product_introduced(before):
+    if (
+        n <= 3
+        and before.endswith(" ")
+        and (plain or last in _INTRO_LAST_WORDS)
+        and _product_introduced(before)
+    ):
         return "PRODUCT"  # "released Pawnote Scribe"
     if 2 <= len(words) <= 4 and (
-        _PERSON_AFTER.match(after) or _introduced_by(before, _PERSON_BEFORE)
+        _PERSON_AFTER.match(after)
+        or ((plain or last in _PERSON_BEFORE_LAST) and _introduced_by(before, _PERSON_BEFORE))
     ):
         return "PERSON"
     return None
