@@ -21,10 +21,10 @@ from reader.core.entities.data_files import word_list
 from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention
 
+# The list the span classifier also reads: words that are never names.
+NOT_NAMES_FILE = "not_names.txt"
 # A capitalised word: letters, digits, inner hyphens, dots and apostrophes;
 # possessives and trailing punctuation are trimmed by `_clean`.
-# (The list the span classifier also reads: words that are never names.)
-NOT_NAMES_FILE = "not_names.txt"
 _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃ][\w&'’.-]*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _KEEP_DOT = frozenset({"Inc.", "Corp.", "Ltd.", "Co.", "Jr.", "Sr.", "Bros.", "Ltda."})
@@ -124,10 +124,6 @@ _PRODUCT_INTRO = frozenset(
     "launched|released|unveiled|debuted|install|installed|installing|download|downloaded"
     "|downloading|upgraded to|upgrade to".split("|")
 )
-# The last words of both kinds of introduction, for a quick test.
-_INTRO_LAST_WORDS = frozenset(intro.rsplit(" ", 1)[-1] for intro in _ORG_INTRO | _PRODUCT_INTRO) | {
-    "of"
-}
 # "version 4.2 of Tallyho", "the latest version of Drafts"; not "its own version
 # of LongHaul-128" (a benchmark, a story, a law have versions too).
 _VERSION_OF = re.compile(
@@ -706,6 +702,8 @@ _MODEL_AFTER = re.compile(
 )
 
 
+# The last words of both kinds of introduction ("of": "version 4.2 of X").
+_INTRO_LAST_WORDS = _last_words(_ORG_INTRO | _PRODUCT_INTRO) | {"of"}
 _ROLE_OF_LAST = _last_words(_ROLE_OF)
 _ORG_BEFORE_LAST = _last_words(_ORG_BEFORE)
 _PERSON_BEFORE_LAST = _last_words(_PERSON_BEFORE)
@@ -741,6 +739,8 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         thing = _thing_before(before)
         if thing is not None:
             return thing
+    # The word just before the run, when a space ends `before` ("" otherwise).
+    last = before[before.rfind(" ", 0, -1) + 1 : -1] if before.endswith(" ") else ""
     if n == 1:
         # One word is a name only when the text says what it is. Most runs
         # are one plain word, so the cheap tests on the next character come
@@ -764,7 +764,6 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
             return "ORG"  # "the chief executive of Trevano" (the cheap test first: most runs)
         if (first == "," or after[1:2].isdigit()) and _MODEL_AFTER.match(after):
             return "AI_MODEL"  # "StreamingVLM 2, a video model"
-        last = before[before.rfind(" ", 0, -1) + 1 : -1] if before.endswith(" ") else ""
         if last:
             if last in _ORG_BEFORE_ONE:
                 return "ORG"  # "the start-up Parallax"
@@ -797,7 +796,6 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
     # Most runs have no introduction: when the word before the run is the one
     # _introduced_by would read (no white space but spaces around it), a word
     # outside an introduction's last words rules the introduction out at once.
-    last = before[before.rfind(" ", 0, -1) + 1 : -1] if before.endswith(" ") else ""
     plain = not last or not last.isprintable()  # ("": no space before, or two)
     if (plain or last in _ROLE_OF_LAST) and _introduced_by(before, _ROLE_OF):
         return "ORG"  # "chief executive of Lumina Bay": a company, "Bay" or not

@@ -362,20 +362,14 @@ class SpanModel:
         return cls(data["weights"], float(data["threshold"]), text)
 
 
-def _word_list(name: str) -> frozenset[str]:
-    return word_list(name)
-
-
-@cache
 def not_names() -> frozenset[str]:
     """Words that never make a name on their own (reader/data/entities/not_names.txt)."""
-    return _word_list(NOT_NAMES_FILE)
+    return word_list(NOT_NAMES_FILE)
 
 
-@cache
 def surnames() -> frozenset[str]:
     """Common surnames (see bench/make_name_lists.py)."""
-    return _word_list(SURNAMES_FILE)
+    return word_list(SURNAMES_FILE)
 
 
 @cache
