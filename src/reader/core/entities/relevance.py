@@ -443,15 +443,12 @@ def _defines_subject(title: str, text: str, hits: Sequence[Hit], first: int) -> 
 
 def _whole_words_in(name: str, text: str) -> bool:
     """Whether `name` occurs in `text` as whole words (not "Lay" in "Relay")."""
-    at = text.find(name)
-    while at != -1:
-        after = at + len(name)
-        if (at == 0 or not _is_word_char(text[at - 1])) and (
-            after == len(text) or not _is_word_char(text[after])
-        ):
-            return True
-        at = text.find(name, at + 1)
-    return False
+    size = len(name)
+    return any(
+        (at == 0 or not _is_word_char(text[at - 1]))
+        and (at + size == len(text) or not _is_word_char(text[at + size]))
+        for at in _occurrences(text, name)
+    )
 
 
 FEATURES = (
