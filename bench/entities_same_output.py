@@ -24,8 +24,6 @@ sys.path.insert(0, str(HERE))
 import label_sets  # noqa: E402
 from eval_entities import load_inline  # noqa: E402
 
-DEFAULT_CORPORA = Path("/work/shared/corpora")
-
 
 def texts(corpora: Path) -> list[str]:
     found = [text for text, _ in load_inline(HERE.parent / "tests/data/entities_eval.txt")]
@@ -88,7 +86,7 @@ def main() -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     d = sub.add_parser("dump")
     d.add_argument("out", type=Path)
-    d.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    d.add_argument("--corpora", type=Path, default=label_sets.DEFAULT_CORPORA)
     c = sub.add_parser("compare")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
