@@ -49,17 +49,31 @@ _MERSENNE61 = (1 << 61) - 1
 _MIX_PRIME = 0x100000001B3
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased words of the normalised text (punctuation and case ignored)."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+def words(text: str) -> list[bytes]:
+    """Lower-cased words of the normalised text (punctuation and case ignored),
+    UTF-8 encoded: what the shingles' hashes are of."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isascii():
+        # The regex's words, in a fifth of the time: in ASCII its word characters
+        # are letters, digits and "_", and the others are blanked by a table lookup
+        # a byte (the regex's Unicode word test costs more than the rest together).
+        return folded.encode().translate(_ASCII_WORD_BYTES).split()
+    return [word.encode() for word in _WORD.findall(folded)]
+
+
+# Every ASCII byte that is not a word character, blanked out (the others are not ASCII).
+_ASCII_WORD_BYTES = bytes(
+    byte if chr(byte).isalnum() or chr(byte) == "_" else ord(" ") for byte in range(128)
+) + bytes(range(128, 256))
 
 
 def shingle_hashes(text: str) -> set[int]:
-    """32-bit hashes of the text's overlapping runs of three words."""
+    """32-bit hashes of the text's overlapping runs of three words (their UTF-8
+    bytes joined by a space)."""
     found = words(text)
     runs = zip(found, found[1:], found[2:], strict=False)  # the shorter lists end it
     # map() with C functions throughout: half the time of a comprehension.
-    return set(map(crc32, map(str.encode, map(" ".join, runs))))
+    return set(map(crc32, map(b" ".join, runs)))
 
 
 def signature(text: str) -> bytes | None:
