@@ -578,37 +578,40 @@ def ai_features(
     """
     title_hits = find_terms(title, headline=True)
     text_hits = find_terms(text)
-    strong = {"title": 0.0, "lead": 0.0, "body": 0.0}
-    weak = dict.fromkeys(strong, 0.0)
-    hardware = dict.fromkeys(strong, 0.0)
-    table = {"strong": strong, "weak": weak, "hardware": hardware}
     # A repository or hub listing ("lsdefine / GenericAgent") names its subject in an
     # identifier: its words, split apart ("Generic Agent"), count too, once each.
-    listing = listing_name(title) or ""
+    listed = listing_name(title)
+    listing = listed or ""
     listing_hits = []
     if listing:
         seen = {title[h.start : h.end].lower() for h in title_hits}
         found = find_terms(listing)
         listing_hits = [h for h in found if listing[h.start : h.end].lower() not in seen]
-    for hit in title_hits + listing_hits:
-        table[hit.kind]["title"] += 1
+    # Hits counted by kind and place in plain integers (exact either way: they are
+    # whole numbers), then capped as floats: a few dicts a feed item fewer.
+    title_kinds = [hit.kind for hit in title_hits + listing_hits]
+    title_strong = title_kinds.count("strong")
     # A hub lists models and datasets, and the guideline counts both as AI items.
-    strong["title"] += hub_listing(title, text[:LEAD_CHARS])
+    if listed is not None:
+        title_strong += hub_listing(title, text[:LEAD_CHARS])
+    lead = dict.fromkeys(_EVIDENCE, 0)
+    body = dict.fromkeys(_EVIDENCE, 0)
+    first_strong_at = len(text)  # where the first strong hit starts
     for hit in text_hits:
-        table[hit.kind]["lead" if hit.start < LEAD_CHARS else "body"] += 1
-    strong["title"] += len(_models(title_mentions, title_hits))
+        (lead if hit.start < LEAD_CHARS else body)[hit.kind] += 1
+        if hit.kind == "strong" and hit.start < first_strong_at:
+            first_strong_at = hit.start
+    title_strong += len(_models(title_mentions, title_hits))
     models = _models(mentions, text_hits)
     for model in models:
-        strong["lead" if model.start < LEAD_CHARS else "body"] += 1
+        (lead if model.start < LEAD_CHARS else body)["strong"] += 1
     # The first sentence states what the story is about: strong evidence there is the
     # story's subject, not a passing mention ("xAI is pleased to announce...").
     first = _first_sentence_end(text)
-    first_strong = any(h.kind == "strong" and h.start < first for h in text_hits) or any(
-        m.start < first for m in models
-    )
-    if not first_strong and strong["lead"]:
+    first_strong = first_strong_at < first or any(m.start < first for m in models)
+    if not first_strong and lead["strong"]:
         first_strong = _defines_subject(title, text, text_hits, first)
-    gate = 1.0 if any(strong.values()) else 0.0
+    gate = 1.0 if title_strong or lead["strong"] or body["strong"] else 0.0
     alone = 1.0 - gate
     # Different ambiguous words together say more than one repeated ("tokens ... tokens").
     # (Counted only where they count: with strong evidence, `alone` is 0.)
@@ -623,20 +626,21 @@ def ai_features(
         if alone
         else set()
     )
-    words = len(text[LEAD_CHARS:].split())
+    words = len(text[LEAD_CHARS:].split()) if len(text) > LEAD_CHARS else 0
     per_k = 1000 / max(words, 300)
+    title_hardware = float(title_kinds.count("hardware"))
     return {
-        "title_strong": min(strong["title"], 2.0),
-        "title_weak": gate * min(weak["title"], 2.0),
-        "title_hardware": gate * min(hardware["title"], 2.0),
-        "lead_strong": min(strong["lead"], 4.0),
-        "lead_weak": gate * min(weak["lead"], 4.0),
-        "lead_hardware": gate * min(hardware["lead"], 4.0),
-        "body_strong": min(strong["body"] * per_k, 15.0),
-        "body_weak": gate * min(weak["body"] * per_k, 30.0),
-        "body_hardware": gate * min(hardware["body"] * per_k, 15.0),
+        "title_strong": min(float(title_strong), 2.0),
+        "title_weak": gate * min(float(title_kinds.count("weak")), 2.0),
+        "title_hardware": gate * min(title_hardware, 2.0),
+        "lead_strong": min(float(lead["strong"]), 4.0),
+        "lead_weak": gate * min(float(lead["weak"]), 4.0),
+        "lead_hardware": gate * min(float(lead["hardware"]), 4.0),
+        "body_strong": min(body["strong"] * per_k, 15.0),
+        "body_weak": gate * min(body["weak"] * per_k, 30.0),
+        "body_hardware": gate * min(body["hardware"] * per_k, 15.0),
         "weak_alone": alone * min(len(weak_words), 3.0),
-        "hardware_alone": alone * min(hardware["title"] + hardware["lead"], 3.0),
+        "hardware_alone": alone * min(title_hardware + lead["hardware"], 3.0),
         "feed": 1.0 if _ai_feed(feed_title) else 0.0,
         "listing": 1.0 if listing else 0.0,
         "paper_title": float(paper_title_cues(title)),
