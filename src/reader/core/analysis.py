@@ -42,25 +42,36 @@ def analyse(
     rules: tuple[Rule, ...] = (),
 ) -> Analysis:
     recognizer = recognizer_for(rules, settings.model)
-    return _analyse_with(
-        recognizer, analysis_digest(recognizer.digest), title, text, feed_title, settings
+    [result] = _analyse_all(
+        recognizer, analysis_digest(recognizer.digest), [(title, text)], feed_title, settings
     )
+    return result
 
 
-def _analyse_with(
+def _analyse_all(
     recognizer: Recognizer,
     digest: str,
-    title: str,
-    text: str,
+    articles: Sequence[tuple[str, str]],
     feed_title: str,
     settings: EntitySettings,
-) -> Analysis:
-    mentions = tuple(recognizer.find(text))
+) -> list[Analysis]:
+    """The analysis of each (title, text). Step by step over them all, not
+    article by article: each step's tables and code then stay in the processor's
+    caches from one article to the next, where the recogniser's pushed the AI
+    score's out and back (a feed's 20 items of the refresh bench: ~7% less CPU
+    a whole worker job)."""
+    mentions = [tuple(recognizer.find(text)) for _, text in articles]
     # (A feed item whose summary is its title is recognised once.)
-    title_mentions = mentions if title == text else _title_mentions(recognizer, title)
-    score = ai_score(title, text, mentions, feed_title, title_mentions)
-    tags = (settings.ai_tag,) if settings.ai_tag and score >= settings.ai_threshold else ()
-    return Analysis(mentions, score, tags, digest)
+    title_mentions = [
+        found if title == text else _title_mentions(recognizer, title)
+        for (title, text), found in zip(articles, mentions, strict=True)
+    ]
+    done = []
+    for (title, text), found, in_title in zip(articles, mentions, title_mentions, strict=True):
+        score = ai_score(title, text, found, feed_title, in_title)
+        tags = (settings.ai_tag,) if settings.ai_tag and score >= settings.ai_threshold else ()
+        done.append(Analysis(found, score, tags, digest))
+    return done
 
 
 def _title_mentions(recognizer: Recognizer, title: str) -> Sequence[Mention]:
@@ -111,11 +122,14 @@ def analyse_records(
     # Looked up once for the batch, not per item (the rules' tuple is hashed each time).
     recognizer = recognizer_for(rules, settings.model)
     digest = analysis_digest(recognizer.digest)
-    for record in records:
-        result = _analyse_with(recognizer, digest, record.title, record.text, feed_title, settings)
-        found = (
-            fingerprint_mentions(record.title, record.text, result.mentions) if stories else None
-        )
+    articles = [(record.title, record.text) for record in records]
+    results = _analyse_all(recognizer, digest, articles, feed_title, settings)
+    # (Fingerprinted after all are analysed, for the same reason.)
+    prints = [
+        fingerprint_mentions(title, text, result.mentions) if stories else None
+        for (title, text), result in zip(articles, results, strict=True)
+    ]
+    for record, result, found in zip(records, results, prints, strict=True):
         values = list(as_tuple(record)[1])
         values[_MENTIONS] = result.mentions
         values[_AI_SCORE] = result.ai_score
