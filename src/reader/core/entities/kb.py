@@ -20,7 +20,18 @@ from reader.core.entities.data_files import data_text
 from reader.core.entities.patterns import family_automaton
 from reader.core.entities.records import LABELS
 
-_KB_FILES = ("orgs.tsv", "people.tsv", "models.tsv", "products.tsv", "places.tsv")
+# The hand-made files first: the first file to claim a surface keeps it, so
+# the names built from open data (bench/make_open_kb.py) never relabel them.
+_KB_FILES = (
+    "orgs.tsv",
+    "people.tsv",
+    "models.tsv",
+    "products.tsv",
+    "places.tsv",
+    "open_orgs.tsv",
+    "open_products.tsv",
+    "open_places.tsv",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +39,10 @@ class Entry:
     name: str  # canonical name
     label: str
     ambiguous: bool  # the surface has another common meaning: needs context
+    # A one-word name of the long tail (a city, a listed company) that is also
+    # a part of people's names nobody lists ("Fukuyama", "McKinney"): it
+    # yields to a longer capitalised name around it.
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +84,7 @@ def parse_entries(text: str) -> dict[str, Entry]:
         if not name or label not in LABELS:
             continue
         ambiguous = "ambiguous" in flags.split(",")
+        weak = "weak" in flags.split(",")
         entry = Entry(name, label, ambiguous)
         plain = Entry(name, label, False)
         for surface in [name, *aliases.split("|")]:
@@ -76,7 +92,10 @@ def parse_entries(text: str) -> dict[str, Entry]:
             # lower case in running text, "the Times").
             surface = surface.strip().removeprefix("The ")
             if surface and surface not in found:
-                found[surface] = entry if ambiguous and _word_like(surface) else plain
+                if weak and " " not in surface:
+                    found[surface] = Entry(name, label, False, weak=True)
+                else:
+                    found[surface] = entry if ambiguous and _word_like(surface) else plain
     return found
 
 
@@ -99,11 +118,16 @@ def knowledge_base() -> KnowledgeBase:
     """The shipped knowledge base, loaded once per process."""
     digest = hashlib.sha256()
     entries: dict[str, Entry] = {}
+    folded: dict[str, Entry] = {}
     for name in _KB_FILES:
         text = data_text(name)
         digest.update(text.encode())
         for surface, entry in parse_entries(text).items():
             entries.setdefault(surface, entry)
+            if not name.startswith("open_") and " " not in surface and len(surface) >= 4:
+                # Names written in capitals ("NVIDIA") only for the hand-made
+                # files: the long tail's "Itron", "Manta" are words in capitals.
+                folded.setdefault(surface.lower(), entry)
     families_text = data_text("model_families.tsv")
     # Our own list, and the common given names of the census (see
     # bench/make_name_lists.py: everyday words among them left out).
@@ -123,10 +147,6 @@ def knowledge_base() -> KnowledgeBase:
         if not line.startswith("#")
         for word in line.split()
     )
-    folded: dict[str, Entry] = {}
-    for surface, entry in entries.items():
-        if " " not in surface and len(surface) >= 4:
-            folded.setdefault(surface.lower(), entry)
     return KnowledgeBase(
         build(entries),
         entries,
