@@ -127,6 +127,9 @@ class Filter:
         words = surface.split()
         if not surface[:1].isupper() and not surface[:1].isdigit():
             return "not capitalised"
+        if surface.endswith(("'s", "’s")) and len(words) == 1:
+            # "Campbell's" is also anyone's possessive: the stem must pass.
+            return self.rejects(surface[:-2]) and "a possessive"
         if any(ch.isdigit() for ch in surface) and len(words) == 1:
             return "a code"
         if len(words) == 1:
