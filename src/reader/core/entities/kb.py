@@ -22,6 +22,7 @@ from reader.core.entities.records import LABELS
 
 # The hand-made files first: the first file to claim a surface keeps it, so
 # the names built from open data (bench/make_open_kb.py) never relabel them.
+_LABELS = frozenset(LABELS)
 _KB_FILES = (
     "orgs.tsv",
     "people.tsv",
@@ -76,26 +77,41 @@ def _rows(text: str) -> list[list[str]]:
 
 
 def parse_entries(text: str) -> dict[str, Entry]:
-    """Surface -> entry for one TSV file; the first entry to claim a surface keeps it."""
+    """Surface -> entry for one TSV file; the first entry to claim a surface keeps it.
+
+    Every worker parses some 17,000 rows at start-up: an Entry is made per
+    row and kind of surface it has, not per surface.
+    """
     found: dict[str, Entry] = {}
-    for cols in _rows(text):
-        cols += [""] * (4 - len(cols))
-        name, label, aliases, flags = (c.strip() for c in cols[:4])
-        if not name or label not in LABELS:
+    for line in text.splitlines():
+        if not line or line[0] == "#":
             continue
-        ambiguous = "ambiguous" in flags.split(",")
-        weak = "weak" in flags.split(",")
-        entry = Entry(name, label, ambiguous)
-        plain = Entry(name, label, False)
-        for surface in [name, *aliases.split("|")]:
+        cols = line.split("\t")
+        name = cols[0].strip()
+        label = cols[1].strip() if len(cols) > 1 else ""
+        if not name or label not in _LABELS:
+            continue
+        flags = cols[3].strip().split(",") if len(cols) > 3 else ()
+        ambiguous = "ambiguous" in flags
+        plain: Entry | None = None
+        # The flagged kinds, for one-word surfaces only (see Entry).
+        special = (
+            Entry(name, label, True) if ambiguous else Entry(name, label, False, weak=True)
+            if "weak" in flags
+            else None
+        )
+        aliases = cols[2].split("|") if len(cols) > 2 and cols[2] else ()
+        for surface in (name, *aliases):
             # "The New York Times": "The" is left out of spans (it is often
             # lower case in running text, "the Times").
             surface = surface.strip().removeprefix("The ")
-            if surface and surface not in found:
-                if weak and " " not in surface:
-                    found[surface] = Entry(name, label, False, weak=True)
-                else:
-                    found[surface] = entry if ambiguous and _word_like(surface) else plain
+            if not surface or surface in found:
+                continue
+            if special is not None and (_word_like(surface) if ambiguous else " " not in surface):
+                found[surface] = special
+            else:
+                plain = plain or Entry(name, label, False)
+                found[surface] = plain
     return found
 
 
