@@ -95,11 +95,11 @@ def parse_entries(text: str) -> dict[str, Entry]:
         ambiguous = "ambiguous" in flags
         plain: Entry | None = None
         # The flagged kinds, for one-word surfaces only (see Entry).
-        special = (
-            Entry(name, label, True) if ambiguous else Entry(name, label, False, weak=True)
-            if "weak" in flags
-            else None
-        )
+        special: Entry | None = None
+        if ambiguous:
+            special = Entry(name, label, True)
+        elif "weak" in flags:
+            special = Entry(name, label, False, weak=True)
         aliases = cols[2].split("|") if len(cols) > 2 and cols[2] else ()
         for surface in (name, *aliases):
             # "The New York Times": "The" is left out of spans (it is often
