@@ -33,7 +33,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,7 +45,7 @@ try:
 except ImportError:  # not installed: run against the source tree
     sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from eval_entities import DEFAULT_DATA, Counts, Doc, load_inline, score_docs  # noqa: E402
+from eval_entities import DEFAULT_DATA, Counts, Doc, Score, load_inline, score_docs  # noqa: E402
 from reader.core.entities.recognizer import Recognizer  # noqa: E402
 from reader.core.entities.spans import (  # noqa: E402
     CLASSES,
@@ -58,6 +58,7 @@ from reader.core.entities.spans import (  # noqa: E402
     text_words,
     worth_asking,
 )
+from why_missed import print_causes, why_missed  # noqa: E402
 
 MODEL_PATH = REPO_ROOT / "src/reader/data/entities" / MODEL_FILE
 DEFAULT_CORPORA = REPO_ROOT.parent / "shared/corpora"
@@ -221,24 +222,53 @@ def train_averaged(data: list[Example], epochs: int, seeds: int) -> dict[str, li
     }
 
 
-def score(docs: Sequence[Doc], model: SpanModel | None) -> Counts:
-    """Typed counts of the whole recogniser (rules, and the model when given)."""
+def score(docs: Sequence[Doc], model: SpanModel | None, why: Causes | None = None) -> Score:
+    """Scores of the whole recogniser (rules, and the model when given); with
+    `why`, the causes of its missed names are added to it (bench/why_missed.py)."""
     tagger = Recognizer(spans=model, use_spans=model is not None)
     preds = [[(m.start, m.end, m.label) for m in tagger.find(text)] for text, _ in docs]
-    return score_docs([gold for _, gold in docs], preds).typed
+    if why is not None:
+        rules = Recognizer(use_spans=False)
+        for (text, gold), pred in zip(docs, preds, strict=True):
+            why.update(why_missed(text, gold, pred, rules))
+    return score_docs([gold for _, gold in docs], preds)
 
 
 def _figures(c: Counts) -> str:
     return f"P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f}"
 
 
-def report(name: str, docs: Sequence[Doc], weights: Weights, thresholds: Sequence[float]) -> None:
-    print(f"{name}, rules only:           {_figures(score(docs, None))}")
+def _per_label(name: str, s: Score) -> None:
+    """One line of per-label F1 (recall in brackets) for the name labels."""
+    cells = []
+    for label in _REPORTED:
+        c = s.labels.get(label, Counts())
+        cells.append(f"{label} {c.f1:.3f} (R {c.recall:.3f})")
+    print(f"  {name}: " + ", ".join(cells))
+
+
+_REPORTED = ("PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
+
+
+def report(
+    name: str,
+    docs: Sequence[Doc],
+    weights: Weights,
+    thresholds: Sequence[float],
+    why_threshold: float | None = None,
+) -> None:
+    print(f"{name}, rules only:           {_figures(score(docs, None).typed)}")
     for t in thresholds:
-        print(f"{name}, with the model at {t:<4}: {_figures(score(docs, SpanModel(weights, t)))}")
+        why: Causes | None = Counter() if t == why_threshold else None
+        scored = score(docs, SpanModel(weights, t), why)
+        print(f"{name}, with the model at {t:<4}: {_figures(scored.typed)}")
+        _per_label(f"per label at {t}", scored)
+        if why is not None:
+            print_causes(f"{name}, model at {t}", why)
 
 
 Weights = dict[str, list[float]]
+Causes = Counter[tuple[str, str]]
 
 
 def source_folds(sources: Sequence[str], folds: int) -> list[int]:
@@ -273,7 +303,8 @@ def cross_validate(
     fold_of = fold_of or [i % folds for i in range(len(gold))]
     groups = groups or ["training set"] * len(gold)
     names = list(dict.fromkeys(groups))
-    totals = {(g, t): Counts() for g in names for t in [None, *thresholds]}
+    totals = {(g, t): Score() for g in names for t in [None, *thresholds]}
+    why: dict[str, Causes] = {name: Counter() for name in names}
     for k in range(folds):
         kept = [d for i, d in enumerate(gold) if fold_of[i] != k]
         weights = train_averaged(
@@ -281,17 +312,29 @@ def cross_validate(
         )
         for name in names:
             held = [d for i, d in enumerate(gold) if fold_of[i] == k and groups[i] == name]
-            totals[name, None].add(score(held, None))
+            _add(totals[name, None], score(held, None))
             for t in thresholds:
-                totals[name, t].add(score(held, SpanModel(weights, t)))
+                asked_why = why[name] if args.why_missed and t == thresholds[0] else None
+                _add(totals[name, t], score(held, SpanModel(weights, t), asked_why))
     for name in names:
-        print(
-            f"cross-validation ({folds} folds), {name}, rules only: {_figures(totals[name, None])}"
-        )
+        rules_only = _figures(totals[name, None].typed)
+        print(f"cross-validation ({folds} folds), {name}, rules only: {rules_only}")
+        _per_label("per label, rules only", totals[name, None])
         for t in thresholds:
             print(
-                f"cross-validation, {name}, with the model at {t:<4}: {_figures(totals[name, t])}"
+                f"cross-validation, {name}, with the model at {t:<4}: "
+                + _figures(totals[name, t].typed)
             )
+            _per_label(f"per label at {t}", totals[name, t])
+        if args.why_missed:
+            print_causes(f"cross-validation, {name}, model at {thresholds[0]}", why[name])
+
+
+def _add(total: Score, part: Score) -> None:
+    """Sum `part`'s typed and per-label counts into `total`."""
+    total.typed.add(part.typed)
+    for label, c in part.labels.items():
+        total.labels.setdefault(label, Counts()).add(c)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -314,6 +357,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--with-dev", action="store_true", help="train on the dev set too (folds by source)"
+    )
+    parser.add_argument(
+        "--why-missed",
+        action="store_true",
+        help="count why ORG/PRODUCT/AI_MODEL names were missed (CV at the first threshold, dev)",
     )
     args = parser.parse_args(argv)
 
@@ -343,7 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = load_ref_sets(args.corpora, "dev")
     if dev:
         thresholds = sorted({args.threshold, *args.thresholds})
-        report("dev (trained on: in-sample)" if args.with_dev else "dev", dev, weights, thresholds)
+        name = "dev (trained on: in-sample)" if args.with_dev else "dev"
+        why_at = args.threshold if args.why_missed else None
+        report(name, dev, weights, thresholds, why_at)
     if not args.dry_run:
         model = SpanModel(weights, args.threshold)
         MODEL_PATH.write_text(model.to_json() + "\n", encoding="utf-8")
