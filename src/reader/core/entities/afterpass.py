@@ -91,6 +91,14 @@ _HEADS_AFTER = (
     "Archdiocese",
     "Society",
     "Association",
+    # Research and oversight bodies: "Micron Research Labs", "Senate
+    # Homeland Security Committee", "Kitt Peak National Observatory".
+    "Labs",
+    "Laboratory",
+    "Laboratories",
+    "Committee",
+    "Observatory",
+    "Museum",
 )
 _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s[A-Z])")
 # Where an "X of Y" name may be: after a connector. Found with str.find and
