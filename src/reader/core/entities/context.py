@@ -348,11 +348,29 @@ def _clean(word: str) -> str:
     # (Each regex only where its character is: most words cleaned have a dot.)
     if "-" in word:
         word = _COMPOUND.sub("", word)  # "San Francisco-based": the name ends before "-based"
+        word = _before_everyday_tail(word)  # "Mac-loving", "Claude-specific"
     if "'" in word or "’" in word:
         word = _POSSESSIVE.sub("", word)
     if word in _KEEP_DOT:
         return word
     return word.rstrip(".-'’")
+
+
+# "Fabric-aware", "Mac-loving", "Windows-incompatible": a name and an everyday
+# word after its hyphen (the compound is an adjective; the guideline marks the
+# name). Not a single letter before the hyphen ("X-ray", "B-right"), nor a word
+# whose tail is written in capitals ("Dola-Seed").
+_EVERYDAY_TAIL = re.compile(r"([A-Z][\w.&'’]+)-([a-z]{3,})$")
+
+
+def _before_everyday_tail(word: str) -> str:
+    """`word` without a hyphen and an everyday word at its end."""
+    match = _EVERYDAY_TAIL.search(word)
+    if match is None or not usually_lower(match.group(2)):
+        return word
+    if usually_lower(match.group(1)) or usually_lower(word):
+        return word  # an everyday compound at a sentence's start ("Self-driving")
+    return word[: match.start() + len(match.group(1))]
 
 
 def sentence_start(text: str, pos: int) -> bool:
