@@ -235,7 +235,7 @@ def score(docs: Sequence[Doc], model: SpanModel | None, why: Causes | None = Non
 
 
 def _figures(c: Counts) -> str:
-    return f"P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f}"
+    return f"P {c.precision:.4f} R {c.recall:.4f} F1 {c.f1:.4f}"
 
 
 def _per_label(name: str, s: Score) -> None:
