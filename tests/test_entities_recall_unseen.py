@@ -33,7 +33,10 @@ def runs(text: str) -> list[str]:
 @pytest.mark.parametrize(
     "text, name",
     [
-        ("The Senate Rural Broadband Committee met on Tuesday.", "Senate Rural Broadband Committee"),
+        (
+            "The Senate Rural Broadband Committee met on Tuesday.",
+            "Senate Rural Broadband Committee",
+        ),
         ("Engineers at Intel Quantum Hardware Labs built it.", "Intel Quantum Hardware Labs"),
         ("Data came from the NSF Blue Ridge Observatory in May.", "NSF Blue Ridge Observatory"),
         ("The Smithsonian Air Museum reopened.", "Smithsonian Air Museum"),
