@@ -26,7 +26,7 @@ from collections.abc import Callable
 import ahocorasick
 
 from reader.core.entities.automata import automaton
-from reader.core.entities.context import NameRun, is_stop_word
+from reader.core.entities.context import NameRun, company_apposition, is_stop_word
 from reader.core.entities.kb import Entry
 from reader.core.entities.records import Mention
 
@@ -581,7 +581,8 @@ _COMPANY_BEFORE = re.compile(
 _COMPANY_AFTER = re.compile(
     r"(?:'s)? (?:employees?|staff|workers|founders?|co-founders?|CEO|chief executive"
     r"|executives|investors|shareholders|headquarters|engineers)\b"
-    r"|,? (?:said|says|announced|told|hired|sued|acquired|bought|laid off)\b"
+    r"|,? (?:said|says|announced|told|hired|sued|acquired|bought|laid off|raised|secured"
+    r"|signed|agreed|reported|employs|partnered|backed out)\b"
 )
 _PRODUCT_AFTER = re.compile(
     r" (?:folders?|accounts?|keys?|workspaces?|repos?|repository|repositories|servers?"
@@ -600,10 +601,12 @@ def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         label = m.label
         if label == "PRODUCT":
-            if _COMPANY_AFTER.match(text, m.end) or _COMPANY_BEFORE.search(
-                text, max(0, m.start - 25), m.start
+            if (
+                _COMPANY_AFTER.match(text, m.end)
+                or _COMPANY_BEFORE.search(text, max(0, m.start - 25), m.start)
+                or (text.startswith(", ", m.end) and company_apposition(text[m.end : m.end + 60]))
             ):
-                label = "ORG"
+                label = "ORG"  # "Ulysses, a young company in Dublin"
         elif _PRODUCT_AFTER.match(text, m.end) and text.endswith(_OWNED, 0, m.start):
             label = "PRODUCT"
         if label != m.label:

@@ -313,6 +313,12 @@ _ORG_AFTER = re.compile(
     r"|(?:, Inc\.)? \((?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|ASX|HKEX|SSE|SZSE|TSE|TYO|KRX"
     r"|NSE|BSE|OTC|OTCQX|OTCQB|Euronext|XETRA|FWB|SIX|AMEX|CSE)(?:GS|GM)?: ?[A-Z0-9.]+\))"
 )
+def company_apposition(after: str) -> bool:
+    """Whether the text after a name opens an apposition that makes it a
+    company (", a young company", ", the Austin-based start-up")."""
+    return _ORG_AFTER.match(after) is not None
+
+
 # "Plinth, a note-taking app,": what the apposition says the thing is.
 _PRODUCT_AFTER = re.compile(
     r"^, (?:a|an|the|its|their|[A-Z][\w.-]*'s) (?:[\w-]+ ){0,3}(?:app|tool|browser|game|video game"
