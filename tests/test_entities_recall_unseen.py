@@ -118,3 +118,30 @@ def test_why_missed_tells_the_shape_of_a_name_no_candidate_reached() -> None:
     z = text.index("zephyrpad")
     causes = why_missed(text, [(z, z + len("zephyrpad"), "PRODUCT")], [], rules)
     assert causes == Counter({("PRODUCT", "a lower-case initial (iPhone, eBay)"): 1})
+
+
+# -- a known product name that the text calls a company ----------------------------
+
+
+def test_an_apposition_makes_a_known_product_the_company_throughout_the_text() -> None:
+    text = "Trello, a small company in New York, grew fast. The first Trello office was tiny."
+    assert [(m.text, m.label) for m in recognize(text) if m.text == "Trello"] == [
+        ("Trello", "ORG"),
+        ("Trello", "ORG"),
+    ]
+
+
+def test_a_company_verb_makes_a_known_product_the_company() -> None:
+    assert ("Amiga", "ORG") in named("Amiga secured a short-term loan from a bank.")
+
+
+def test_a_name_cued_both_ways_keeps_each_reading() -> None:
+    text = "I keep it in a Dropbox folder. Dropbox said no."
+    assert [(m.text, m.label) for m in recognize(text)] == [
+        ("Dropbox", "PRODUCT"),
+        ("Dropbox", "ORG"),
+    ]
+
+
+def test_a_known_product_without_a_cue_stays_a_product() -> None:
+    assert named("We use Trello daily.") == {("Trello", "PRODUCT")}

@@ -594,26 +594,37 @@ _OWNED = (" a ", " an ", " my ", " your ", " our ", " their ", " his ", " her ",
 def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
     """One-word knowledge-base names relabelled ORG or PRODUCT where the words
     around them say which is meant: "a co-founder of Twitch", "Windsurf
-    employees" (the company); "a Dropbox folder" (the product)."""
-    out: list[Mention] | None = None
+    employees", "Ulysses, a young company" (the company); "a Dropbox folder"
+    (the product). Where the text cues one reading of a name only, its
+    uncued mentions take that reading too ("the first Ulysses office")."""
+    cues: dict[int, str] = {}
     for i, m in enumerate(mentions):
         if m.source != "kb" or m.label not in ("ORG", "PRODUCT") or " " in m.text:
             continue
-        label = m.label
-        if label == "PRODUCT":
-            if (
-                _COMPANY_AFTER.match(text, m.end)
-                or _COMPANY_BEFORE.search(text, max(0, m.start - 25), m.start)
-                or (text.startswith(", ", m.end) and company_apposition(text[m.end : m.end + 60]))
-            ):
-                label = "ORG"  # "Ulysses, a young company in Dublin"
+        if (
+            _COMPANY_AFTER.match(text, m.end)
+            or _COMPANY_BEFORE.search(text, max(0, m.start - 25), m.start)
+            or (text.startswith(", ", m.end) and company_apposition(text[m.end : m.end + 60]))
+        ):
+            cues[i] = "ORG"
         elif _PRODUCT_AFTER.match(text, m.end) and text.endswith(_OWNED, 0, m.start):
-            label = "PRODUCT"
+            cues[i] = "PRODUCT"
+    if not cues:
+        return mentions  # most texts
+    readings: dict[str, set[str]] = {}
+    for i, label in cues.items():
+        readings.setdefault(mentions[i].text, set()).add(label)
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        label = cues.get(i)
+        if label is None:
+            seen = readings.get(m.text)
+            if seen is None or len(seen) != 1 or m.label not in ("ORG", "PRODUCT"):
+                continue
+            (label,) = seen
         if label != m.label:
-            if out is None:
-                out = list(mentions)
             out[i] = Mention(m.start, m.end, label, m.text, m.entity, m.source)
-    return mentions if out is None else out
+    return out
 
 
 # What joins the items of a list: "A, B, C and D", "A, B, or C".

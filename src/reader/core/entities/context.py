@@ -313,6 +313,8 @@ _ORG_AFTER = re.compile(
     r"|(?:, Inc\.)? \((?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|ASX|HKEX|SSE|SZSE|TSE|TYO|KRX"
     r"|NSE|BSE|OTC|OTCQX|OTCQB|Euronext|XETRA|FWB|SIX|AMEX|CSE)(?:GS|GM)?: ?[A-Z0-9.]+\))"
 )
+
+
 def company_apposition(after: str) -> bool:
     """Whether the text after a name opens an apposition that makes it a
     company (", a young company", ", the Austin-based start-up")."""
