@@ -612,8 +612,8 @@ def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
     if not cues:
         return mentions  # most texts
     readings: dict[str, set[str]] = {}
-    for i, label in cues.items():
-        readings.setdefault(mentions[i].text, set()).add(label)
+    for i, cue in cues.items():
+        readings.setdefault(mentions[i].text, set()).add(cue)
     out = list(mentions)
     for i, m in enumerate(mentions):
         label = cues.get(i)
