@@ -145,3 +145,9 @@ def test_a_name_cued_both_ways_keeps_each_reading() -> None:
 
 def test_a_known_product_without_a_cue_stays_a_product() -> None:
     assert named("We use Trello daily.") == {("Trello", "PRODUCT")}
+
+
+def test_a_capitalised_role_makes_a_coined_word_the_company() -> None:
+    # A camel-case word is a product by its shape; "Co-Founder of" says company.
+    assert ("QuillBeetle", "ORG") in named("She is Co-Founder of QuillBeetle and lives in Leeds.")
+    assert ("QuillBeetle", "PRODUCT") in named("We moved the ledger to QuillBeetle last year.")

@@ -573,7 +573,7 @@ def drop_places_in_feature_names(text: str, mentions: list[Mention]) -> list[Men
 # meant. Before it, words that make it the company; after it, words that make
 # it the company, or the product ("a Dropbox folder").
 _COMPANY_BEFORE = re.compile(
-    r"(?:(?:co-?founder|founder|chief executive|executive|CEO|CTO|president|chairman"
+    r"(?:(?:[Cc]o-?[Ff]ounder|[Ff]ounder|[Cc]hief [Ee]xecutive|executive|CEO|CTO|president|chairman"
     r"|chairwoman|employees?|acquisition|purchase|investors?|shareholders?) of"
     r"|acquired|acquire|acquires|acquiring|purchased|bought|buy|buys|buying|joined|investor in"
     r"|stake in) $"
@@ -589,6 +589,9 @@ _PRODUCT_AFTER = re.compile(
     r"|instances?|integrations?|plugins?|plug-ins?|links?)\b"
 )
 _OWNED = (" a ", " an ", " my ", " your ", " our ", " their ", " his ", " her ", " its ")
+# Whose one-word names the cues relabel: known names, and names a rule or the
+# span classifier typed by their shape ("OmniGroup products", a camel-case word).
+_CUED_SOURCES = frozenset({"kb", "context", "model"})
 
 
 def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -599,7 +602,7 @@ def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
     uncued mentions take that reading too ("the first Ulysses office")."""
     cues: dict[int, str] = {}
     for i, m in enumerate(mentions):
-        if m.source != "kb" or m.label not in ("ORG", "PRODUCT") or " " in m.text:
+        if m.source not in _CUED_SOURCES or m.label not in ("ORG", "PRODUCT") or " " in m.text:
             continue
         if (
             _COMPANY_AFTER.match(text, m.end)
