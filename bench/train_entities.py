@@ -26,6 +26,8 @@ shipped weights are the mean of ``--seeds`` perceptrons trained on different ord
         --thresholds 1,2,3,4 --dry-run                  # compare margins, write nothing
     python bench/train_entities.py --corpora /work/shared/corpora --folds 5 --by-source \
         --thresholds 3 --dry-run                        # the same, each source in one fold
+    python bench/train_entities.py --corpora /work/shared/corpora --folds 5 --by-source \
+        --thresholds 3 --dry-run --why-missed           # and why names were missed, by cause
 """
 
 from __future__ import annotations
