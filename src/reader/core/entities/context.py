@@ -368,17 +368,21 @@ def _clean(word: str) -> str:
 # word after its hyphen (the compound is an adjective; the guideline marks the
 # name). Not a single letter before the hyphen ("X-ray", "B-right"), nor a word
 # whose tail is written in capitals ("Dola-Seed").
-_EVERYDAY_TAIL = re.compile(r"([A-Z][\w.&'’]+)-([a-z]{3,})$")
 
 
 def _before_everyday_tail(word: str) -> str:
-    """`word` without a hyphen and an everyday word at its end."""
-    match = _EVERYDAY_TAIL.search(word)
-    if match is None or not usually_lower(match.group(2)):
+    """`word` without a hyphen and an everyday word at its end. (String tests,
+    no regex: this runs for every capitalised word with a hyphen.)"""
+    cut = word.rfind("-")
+    tail = word[cut + 1 :]
+    if len(tail) < 3 or not tail.islower() or not tail.isalpha():
+        return word  # the common case: "GPT-4o", "Claude-3", "Wi-Fi"
+    head = word[word.rfind("-", 0, cut) + 1 : cut]
+    if len(head) < 2 or not head[0].isupper() or not usually_lower(tail):
         return word
-    if usually_lower(match.group(1)) or usually_lower(word):
+    if usually_lower(head) or usually_lower(word):
         return word  # an everyday compound at a sentence's start ("Self-driving")
-    return word[: match.start() + len(match.group(1))]
+    return word[:cut]
 
 
 def sentence_start(text: str, pos: int) -> bool:
