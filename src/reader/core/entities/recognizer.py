@@ -197,14 +197,19 @@ class Recognizer:
         mentions = self._find(folded.text)
         if folded.text == text:
             return mentions
+        if folded.same_offsets:
+            # Most mentions hold no folded character: kept as they are (a
+            # comprehension: every mention of most texts passes here).
+            return [
+                m if text[m.start : m.end] == m.text else _in_original(m, text, m.start, m.end)
+                for m in mentions
+            ]
         out = []
-        same_offsets = folded.same_offsets
         for m in mentions:
-            start, end = (m.start, m.end) if same_offsets else folded.span(m.start, m.end)
-            surface = text[start:end]
-            if start != m.start or end != m.end or surface != m.text:
-                m = Mention(start, end, m.label, surface, m.entity, m.source)
-            out.append(m)  # most mentions hold no folded character: kept as they are
+            start, end = folded.span(m.start, m.end)
+            if start != m.start or end != m.end or text[start:end] != m.text:
+                m = _in_original(m, text, start, end)
+            out.append(m)
         return out
 
     def _find(self, text: str) -> list[Mention]:
@@ -346,6 +351,11 @@ class Recognizer:
             near = i < len(evidence) and evidence[i] <= end + _EVIDENCE_REACH
             return near or _TECH.search(window) is not None
         return True
+
+
+def _in_original(m: Mention, text: str, start: int, end: int) -> Mention:
+    """A mention found in the folded text, with its offsets and surface in `text`."""
+    return Mention(start, end, m.label, text[start:end], m.entity, m.source)
 
 
 def _not_in_capitals(text: str, start: int, end: int) -> bool:
