@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import ahocorasick
 
 from reader.core.entities.automata import automaton
-from reader.core.entities.records import Mention
+from reader.core.entities.records import Mention, new_mention
 
 _MAGNITUDE = r"(?:trillion|billion|million|thousand|crore|lakh)"
 _SHORT_MAGNITUDE = r"(?:tn|bn|mn|mln|m|b|k|T|B|M|K)"
@@ -318,9 +318,9 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
             if per > 0 and _GENERIC_RATE.search(surface, per) and _LARGE.search(surface, 0, per):
                 # "$1 million per violation" is an amount, not a unit price.
                 surface = surface[:per]
-            yield Mention(start, start + len(surface), "MONEY", surface, surface, "pattern")
+            yield new_mention(start, start + len(surface), "MONEY", surface, surface, "pattern")
         elif kind == "percent":
-            yield Mention(start, end, "PERCENT", surface, surface, "pattern")
+            yield new_mention(start, end, "PERCENT", surface, surface, "pattern")
         elif kind == "date":
             if surface.isdigit() and (
                 _year_is_count(text, end)
@@ -328,21 +328,21 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
                 or text.endswith("Act of ", 0, start)  # a law's name
             ):
                 continue
-            yield Mention(start, end, "DATE", surface, surface, "pattern")
+            yield new_mention(start, end, "DATE", surface, surface, "pattern")
         elif kind == "old_year" and _word_before(text, start) in _OLD_YEAR_AFTER:
             if not _year_is_count(text, end):
-                yield Mention(start, end, "DATE", surface, surface, "pattern")
+                yield new_mention(start, end, "DATE", surface, surface, "pattern")
         elif kind == "month" and _word_before(text, start) in _MONTH_AFTER:
-            yield Mention(start, end, "DATE", surface, surface, "pattern")
+            yield new_mention(start, end, "DATE", surface, surface, "pattern")
     for match in _rough_amounts(text):
         surface = match.group()
-        yield Mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
+        yield new_mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
     # Every such name has a hyphen before a digit: most texts have none, and
     # looking for one costs far less than trying the regex at every capital.
     unknown_models = _UNKNOWN_MODEL.finditer(text) if _HYPHEN_DIGIT.search(text) else ()
     for match in unknown_models:
         surface = match.group()
-        yield Mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")
+        yield new_mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")
     if families is None or families.kind != ahocorasick.AHOCORASICK:
         return
     # Model names: find the family stems in one Aho–Corasick pass, then match
@@ -359,7 +359,7 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
             continue
         surface = text[start : tail.end()]
         last_end = tail.end()
-        yield Mention(start, tail.end(), "AI_MODEL", surface, surface, "pattern")
+        yield new_mention(start, tail.end(), "AI_MODEL", surface, surface, "pattern")
 
 
 def family_automaton(families: tuple[str, ...]) -> ahocorasick.Automaton | None:

@@ -41,7 +41,7 @@ from reader.core.entities.context import (
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
 from reader.core.entities.patterns import VERSION_TAIL, find_patterns
-from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
+from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule, new_mention
 from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
@@ -309,7 +309,7 @@ class Recognizer:
                 continue  # the second half of a compound name ("NVLink-Sharp", "FATE-H/X")
             if entry.name.startswith("The ") and text[max(0, start - 4) : start] not in _THE:
                 continue  # "The Information" is named with its article
-            mention = Mention(start, end, label, text[start:end], name, source)
+            mention = new_mention(start, end, label, text[start:end], name, source)
             if entry.ambiguous:
                 ambiguous.append(mention)
                 continue
@@ -355,7 +355,7 @@ class Recognizer:
 
 def _in_original(m: Mention, text: str, start: int, end: int) -> Mention:
     """A mention found in the folded text, with its offsets and surface in `text`."""
-    return Mention(start, end, m.label, text[start:end], m.entity, m.source)
+    return new_mention(start, end, m.label, text[start:end], m.entity, m.source)
 
 
 def _not_in_capitals(text: str, start: int, end: int) -> bool:
