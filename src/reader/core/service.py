@@ -218,7 +218,11 @@ class Reader(StoriesFacade):
                 due.append(state)
         if not due:
             return
-        loop = asyncio.new_event_loop()
+        # A Runner, not a bare loop: Ctrl-C then cancels the running step
+        # inside the loop rather than raising at any line of it, and what
+        # an interrupted step left pending is cancelled at the close (a
+        # traceback was printed when the closed loop's coroutine was collected).
+        runner = asyncio.Runner()
         pipeline = Pipeline(
             self.settings,
             self.store.known_entries,
@@ -232,13 +236,12 @@ class Reader(StoriesFacade):
         waiting = StoryBatch() if self.settings.stories.group_on_refresh else None
         with fewer_collections():
             try:
-                loop.run_until_complete(pipeline.start(due))
+                runner.run(pipeline.start(due))
                 for _ in due:
-                    outcome = loop.run_until_complete(pipeline.next_outcome())
+                    outcome = runner.run(pipeline.next_outcome())
                     yield self._store(outcome, pipeline.counters, waiting)
             finally:
-                loop.run_until_complete(pipeline.close())
-                loop.close()
+                _close_pipeline(runner, pipeline)
             if waiting:
                 self.group_refreshed(waiting)
         retention = self.settings.retention
@@ -684,3 +687,24 @@ __all__ = [
     "strip_controls",
     "typed_url",
 ]
+
+
+def _close_pipeline(runner: asyncio.Runner, pipeline: Pipeline) -> None:
+    """Close the refresh's pipeline, then its loop, even after a Ctrl-C.
+
+    A Ctrl-C that comes when the running step has just finished (its loop
+    still running the other tasks) is raised inside one of them, and that
+    step's "stop the loop" stays queued: it would end the next run at once
+    ("Event loop stopped before Future completed", exit code 1, the workers
+    and connections not closed). The close is then run again."""
+    loop = runner.get_loop()
+    closing = loop.create_task(pipeline.close())
+    try:
+        while not closing.done():
+            try:
+                loop.run_until_complete(closing)
+            except RuntimeError:
+                if closing.done():
+                    raise
+    finally:
+        runner.close()
