@@ -696,15 +696,15 @@ def _close_pipeline(runner: asyncio.Runner, pipeline: Pipeline) -> None:
     still running the other tasks) is raised inside one of them, and that
     step's "stop the loop" stays queued: it would end the next run at once
     ("Event loop stopped before Future completed", exit code 1, the workers
-    and connections not closed). The close is then run again."""
+    and connections not closed). The close is then run once more."""
     loop = runner.get_loop()
     closing = loop.create_task(pipeline.close())
     try:
-        while not closing.done():
-            try:
-                loop.run_until_complete(closing)
-            except RuntimeError:
-                if closing.done():
-                    raise
+        try:
+            loop.run_until_complete(closing)
+        except RuntimeError:
+            if closing.done() or loop.is_running():
+                raise
+            loop.run_until_complete(closing)  # that stop is spent now
     finally:
         runner.close()
