@@ -193,13 +193,19 @@ class Reader(StoriesFacade):
     # -- refreshing ----------------------------------------------------------------
 
     def refresh(
-        self, feed_ids: Sequence[int] | None = None, *, force: bool = False
+        self,
+        feed_ids: Sequence[int] | None = None,
+        *,
+        force: bool = False,
+        stop: threading.Event | None = None,
     ) -> Iterator[FeedResult]:
         """Refresh feeds, yielding one result per feed as each is stored.
 
         Feeds backing off after errors are skipped (and reported) unless
         `force`. Stopping the iteration early cancels the outstanding work;
-        feeds already yielded stay stored.
+        feeds already yielded stay stored. `stop`, set from another thread
+        (the app quitting), ends the refresh so within STOP_CHECK_SECONDS,
+        even while it waits on a slow feed, as stopping the iteration does.
         """
         states = self.store.feed_states(feed_ids)
         now = clock.utcnow()
@@ -238,7 +244,9 @@ class Reader(StoriesFacade):
             try:
                 runner.run(pipeline.start(due))
                 for _ in due:
-                    outcome = runner.run(pipeline.next_outcome())
+                    outcome = runner.run(_next_outcome(pipeline, stop))
+                    if outcome is None:
+                        return  # stopped; its stories wait for group_pending
                     yield self._store(outcome, pipeline.counters, waiting)
             finally:
                 _close_pipeline(runner, pipeline)
@@ -687,6 +695,24 @@ __all__ = [
     "strip_controls",
     "typed_url",
 ]
+
+
+# How often a refresh waiting for its next feed looks whether it was told to
+# stop (Reader.refresh's `stop`, an event set from another thread).
+STOP_CHECK_SECONDS = 0.1
+
+
+async def _next_outcome(pipeline: Pipeline, stop: threading.Event | None) -> Outcome | None:
+    """The next finished feed, or None once `stop` is set."""
+    if stop is None:
+        return await pipeline.next_outcome()
+    waiting = asyncio.ensure_future(pipeline.next_outcome())
+    while not stop.is_set():
+        done, _ = await asyncio.wait({waiting}, timeout=STOP_CHECK_SECONDS)
+        if done:
+            return waiting.result()
+    waiting.cancel()
+    return None
 
 
 def _close_pipeline(runner: asyncio.Runner, pipeline: Pipeline) -> None:

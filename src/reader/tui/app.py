@@ -332,8 +332,10 @@ class ReaderApp(App[None]):
         worker = get_current_worker()
         tally = RefreshTally()
         started = clock.utcnow()  # what is stored from now on is what this refresh brought
-        # The store gives this worker thread its own connection.
-        for result in self.reader.refresh(feed_ids, force=force):
+        # The store gives this worker thread its own connection. Cancelled
+        # (the app quits, another refresh replaces it), the refresh stops at
+        # once, not after its next feed: the app's exit waits for this thread.
+        for result in self.reader.refresh(feed_ids, force=force, stop=worker.cancelled_event):
             if worker.is_cancelled:
                 break
             tally.add(result)
