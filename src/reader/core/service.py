@@ -33,6 +33,8 @@ from reader.core.models import (
 )
 from reader.core.opml import OpmlError, parse_opml, write_opml
 from reader.core.refresh import (
+    WORKER_PRELOAD,
+    WORKER_PRELOAD_PAGES,
     Counters,
     Failed,
     Fetched,
@@ -681,6 +683,8 @@ def make_reader(settings: Settings) -> Reader:
 
 
 __all__ = [
+    "WORKER_PRELOAD",
+    "WORKER_PRELOAD_PAGES",
     "AddError",
     "AddResult",
     "Discovered",
