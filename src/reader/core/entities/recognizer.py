@@ -45,7 +45,7 @@ from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
 from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "5"
+RECOGNISER_VERSION = "6"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
@@ -262,6 +262,8 @@ class Recognizer:
                 continue  # the second half of a compound name ("NVLink-Sharp", "FATE-H/X")
             if entry.name.startswith("The ") and text[max(0, start - 4) : start] not in _THE:
                 continue  # "The Information" is named with its article
+            if entry.weak and self._yields(text, start, end):
+                continue  # "Francis Fukuyama": the context rules type the whole
             mention = Mention(start, end, label, text[start:end], name, source)
             if entry.ambiguous:
                 ambiguous.append(mention)
@@ -282,6 +284,29 @@ class Recognizer:
                     found.append(mention)
         return found
 
+    def _inside_longer_name(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] is part of a longer capitalised name
+        ("Claude Monet", "Masaki Kashiwara"), left to the context rules."""
+        nxt = _NEXT_WORD.match(text, end, end + 30)
+        if nxt and nxt.group(1) not in _NAME_FOLLOWERS and nxt.group(1) not in self.kb.entries:
+            return True
+        prev = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
+        # Inside a longer capitalised title too ("Socially Shared Cognition").
+        return bool(
+            prev and not is_stop_word(prev.group(1)) and not sentence_start(text, prev.start(1))
+        )
+
+    def _yields(self, text: str, start: int, end: int) -> bool:
+        """Whether a weak surface is a part of a person's or a longer name:
+        after a given name even at a sentence start ("Francis Fukuyama"), or
+        an initial ("Arun K. Pati"), or inside a longer capitalised name."""
+        if _INITIAL.search(text, max(0, start - 3), start):
+            return True
+        prev = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
+        if prev and prev.group(1) in self.kb.first_names:
+            return True
+        return self._inside_longer_name(text, start, end)
+
     def _accept_ambiguous(self, text: str, start: int, end: int, evidence: list[int]) -> bool:
         """An ambiguous surface ("Apple", "Gemini", "Meta") needs support."""
         after = text[end : end + 2]
@@ -289,13 +314,8 @@ class Recognizer:
             return False  # "Meta-analysis"
         if after[:1] == " " and after[1:].isdigit():
             return False  # "Figure 6", "Table 2"
-        # Part of a longer capitalised name ("Claude Monet"): leave it to context.
-        nxt = _NEXT_WORD.match(text, end, end + 30)
-        if nxt and nxt.group(1) not in _NAME_FOLLOWERS and nxt.group(1) not in self.kb.entries:
+        if self._inside_longer_name(text, start, end):
             return False
-        prev = _PREVIOUS_WORD.search(text, max(0, start - 30), start)
-        if prev and not is_stop_word(prev.group(1)) and not sentence_start(text, prev.start(1)):
-            return False  # inside a longer capitalised title ("Socially Shared Cognition")
         window = text[max(0, start - 120) : end + 120]
         if _OTHER_SENSE.search(window):
             return False
@@ -324,6 +344,7 @@ def _start(m: Mention) -> int:
 
 _NEXT_WORD = re.compile(r" ([A-Z][a-z]+)")
 _PREVIOUS_WORD = re.compile(r"([A-Z][a-z]+) $")
+_INITIAL = re.compile(r"(?<![\w.])[A-Z]\. $")  # a middle initial before a surname
 # Labels whose names take a version after them, and what a version starts with.
 _VERSIONED = frozenset({"AI_MODEL", "PRODUCT"})
 _TAIL_STARTS = frozenset(" -")
