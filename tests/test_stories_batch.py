@@ -201,6 +201,52 @@ def test_an_article_meets_in_memory_the_candidates_the_index_gives(
         s.close()
 
 
+def _rows(store: Store) -> tuple[list[tuple[object, ...]], ...]:
+    """The stories tables as stored, ids included (a story's creation time aside)."""
+    return tuple(
+        [tuple(row) for row in store.conn.execute(query)]
+        for query in (
+            "SELECT id FROM stories ORDER BY id",
+            "SELECT * FROM story_articles ORDER BY article_id",
+            "SELECT * FROM story_keys ORDER BY key, day, article_id",
+        )
+    )
+
+
+@pytest.mark.parametrize("cap", [MAX_CANDIDATES, 2])
+def test_a_batch_that_met_only_its_own_writes_the_links_it_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    """A refresh into an empty archive (its articles meet only each other)
+    keeps the links its feeds found as they were stored and only writes them
+    at the end; linking every pair test anew there, as a batch that met
+    stored articles does, stores the very same rows, story ids included."""
+    monkeypatch.setattr(grouping, "MAX_CANDIDATES", cap)
+    monkeypatch.setattr(grouping, "MAX_ENTITY_CANDIDATES", cap)
+    records = _records()
+    stored, by_key = [], []
+    for relink in (False, True):
+        store = Store(tmp_path / f"relink{relink}.db")
+        feed_id, _ = store.add_feed("https://news.example/feed")
+        waiting = StoryBatch()
+        for start in range(0, len(records), 9):
+            write(store, feed_id, *records[start : start + 9], stories_later=waiting)
+        assert not waiting.met_stored
+        # Links across the batch were found as its feeds came.
+        assert len(waiting.links.parent) == len(records)
+        waiting.met_stored = relink  # as if it had met a stored article
+        with store.transaction() as conn:
+            group_later(conn, waiting)
+        stored.append(_rows(store))
+        by_key.append(_stored(store))
+        store.close()
+    assert stored[0] == stored[1]
+    reference = _one_by_one(tmp_path / "one.db", records)
+    assert by_key[0] == _stored(reference)
+    assert len(by_key[0][0]) < len(records)  # some articles share a story
+    reference.close()
+
+
 def test_grouping_later_skips_articles_gone_or_grouped_meanwhile(tmp_path: Path) -> None:
     records = _records()[:12]
     store = Store(tmp_path / "gone.db")

@@ -267,6 +267,8 @@ def _held_stored(
 # (its article id is ids[place]): day << _PLACE_BITS | place.
 _PLACE_BITS = 32
 _PLACE = (1 << _PLACE_BITS) - 1
+# A bar no count reaches: entity keys are never crowded.
+_NEVER_CROWDED = 1 << 62
 
 
 class _BatchIndex:
@@ -299,58 +301,77 @@ class _BatchIndex:
         which bands are crowded: held by more than CROWDED_BAND indexed
         articles within reach, here and `elsewhere` (the stored index's
         counts) together, and so left out of the count."""
-        rows, crowded = self.rows, set()
-        held_elsewhere = elsewhere.get
-        mine = day << _PLACE_BITS | len(self.ids)
-        if self.ids and article_id < self.ids[-1]:
+        ids = self.ids
+        mine = day << _PLACE_BITS | len(ids)
+        if ids and article_id < ids[-1]:
             self.in_order = False
-        self.ids.append(article_id)
-        # What is counted: lists of holders, the first of each kind the
-        # keys' single holders.
-        counted: tuple[list[list[int]], list[list[int]]] = ([[]], [[]])
-        for keys, reach, bar, found_in in (
-            (found.trios, _TRIO_REACH, None, counted[0]),
-            (found.bands, _BAND_REACH, CROWDED_BAND, counted[1]),
-        ):
-            first, past = (day - reach) << _PLACE_BITS, (day + reach + 1) << _PLACE_BITS
-            for key in keys:
-                held = rows.get(key)
-                if held is None:
-                    rows[key] = mine
-                    continue
-                if isinstance(held, int):
-                    near = first <= held < past
-                    if bar is not None and near + held_elsewhere(key, 0) > bar:
-                        crowded.add(key)
-                    elif near:
-                        found_in[0].append(held)
-                    rows[key] = [held, mine] if held < mine else [mine, held]
-                    continue
-                if first <= held[0] and held[-1] < past:
-                    if bar is not None and len(held) + held_elsewhere(key, 0) > bar:
-                        crowded.add(key)
-                    else:
-                        # The list itself, not a copy: the article is about
-                        # to join it, and is taken out of the count below.
-                        found_in.append(held)
-                else:
-                    lo, hi = bisect_left(held, first), bisect_left(held, past)
-                    if bar is not None and hi - lo + held_elsewhere(key, 0) > bar:
-                        crowded.add(key)
-                    elif lo < hi:
-                        found_in.append(held[lo:hi])
-                # Feeds list the newest first, so most arrivals go in front:
-                # an entry at either end needs no search.
-                if mine > held[-1]:
-                    held.append(mine)
-                elif mine < held[0]:
-                    held.insert(0, mine)
-                else:
-                    insort(held, mine)
-        names, texts = (Counter(chain.from_iterable(lists)) for lists in counted)
-        names.pop(mine, None)
-        texts.pop(mine, None)
+        ids.append(article_id)
+        crowded: set[int] = set()
+        # The names are never crowded; the stored index's counts are asked
+        # for only when it holds any of the bands (never on a first refresh).
+        names = self._look(found.trios, mine, day, _TRIO_REACH, _NEVER_CROWDED, {}, crowded)
+        texts = self._look(found.bands, mine, day, _BAND_REACH, CROWDED_BAND, elsewhere, crowded)
         return names, texts, crowded
+
+    def _look(
+        self,
+        keys: Sequence[int],
+        mine: int,
+        day: int,
+        reach: int,
+        bar: int,
+        elsewhere: dict[int, int],
+        crowded: set[int],
+    ) -> Counter[int]:
+        """meet() for one kind of key: how many of the keys each entry
+        within `reach` days holds; a key held by more than `bar` of them
+        (here and `elsewhere` together) goes to `crowded` instead."""
+        rows = self.rows
+        first, past = (day - reach) << _PLACE_BITS, (day + reach + 1) << _PLACE_BITS
+        held_elsewhere = elsewhere.get if elsewhere else None
+        # What is counted: lists of holders, the first the keys' single holders.
+        singles: list[int] = []
+        found_in = [singles]
+        for key in keys:
+            held = rows.get(key)
+            if held is None:
+                rows[key] = mine
+                continue
+            more = held_elsewhere(key, 0) if held_elsewhere else 0
+            if isinstance(held, int):
+                near = first <= held < past
+                if near + more > bar:
+                    crowded.add(key)
+                elif near:
+                    singles.append(held)
+                rows[key] = [held, mine] if held < mine else [mine, held]
+                continue
+            if first <= held[0] and held[-1] < past:
+                if len(held) + more > bar:
+                    crowded.add(key)
+                else:
+                    # The list itself, not a copy: the article is about
+                    # to join it, and is taken out of the count below.
+                    found_in.append(held)
+            else:
+                lo, hi = bisect_left(held, first), bisect_left(held, past)
+                if hi - lo + more > bar:
+                    crowded.add(key)
+                elif lo < hi:
+                    found_in.append(held[lo:hi])
+            # Feeds list the newest first, so most arrivals go in front:
+            # an entry at either end needs no search.
+            if mine > held[-1]:
+                held.append(mine)
+            elif mine < held[0]:
+                held.insert(0, mine)
+            else:
+                insort(held, mine)
+        if not singles and len(found_in) == 1:
+            return Counter()
+        counts = Counter(chain.from_iterable(found_in))
+        counts.pop(mine, None)
+        return counts
 
 
 def _best(counts: dict[int, int], limit: int, batch: _BatchIndex | None = None) -> dict[int, int]:
@@ -522,13 +543,18 @@ def group_articles(
         if old is not None and _keeps_story(conn, member, old.story_id):
             joins.join(node, ("s", old.story_id))
     _write(conn, changed, days, {i: before[i] for i in edited}, joins)
-    # The batch's keys are written once, after every lookup, in article
-    # order, and the key index's pages are each dirtied once for the whole
-    # batch rather than once per feed's commit (sorting by key first was
-    # slower: /tmp A/B in docs/benchmarks.md, "Issue 12, fourth pass"). They
-    # are read back from the packed copies _write just stored, in SQLite:
-    # binding ~44 rows an article from Python cost more.
-    for chunk, marks in in_chunks([a.article_id for a in changed]):
+    _index_rows(conn, [a.article_id for a in changed])
+
+
+def _index_rows(conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
+    """The articles' rows in story_keys, once _write has stored them. A
+    batch's keys are written once, after every lookup, in article order, and
+    the key index's pages are each dirtied once for the whole batch rather
+    than once per feed's commit (sorting by key first was slower: /tmp A/B
+    in docs/benchmarks.md, "Issue 12, fourth pass"). They are read back from
+    the packed copies _write just stored, in SQLite: binding ~44 rows an
+    article from Python cost more."""
+    for chunk, marks in in_chunks(list(article_ids)):
         conn.execute(
             f"""INSERT OR IGNORE INTO story_keys (key, day, article_id)
                 SELECT j.value, s.key_day, s.article_id FROM story_articles s,
@@ -683,6 +709,13 @@ class StoryBatch:
         self.judged: dict[int, Judged] = {}
         self._index = _BatchIndex()
         self.members: dict[int, Member] = {}  # each arrival's, made once
+        self.days: dict[int, int] = {}  # the day each arrival's keys go under
+        # The links found among the batch's own articles, joined as they are
+        # found; whether any arrival met a stored article (whose story may
+        # change before the end), in which case group_later links them all
+        # anew.
+        self.links = _Joins()
+        self.met_stored = False
 
     def __len__(self) -> int:
         return len(self.arrivals)
@@ -694,14 +727,23 @@ class StoryBatch:
         met = _candidates(conn, ordered, days, self._index)
         self.members.update(mine)
         stored = _members(conn, {i for found in met.values() for i in found} - self.members.keys())
+        links = self.links
         for article_id, found in met.items():
             member = mine[article_id]
-            self.judged[article_id] = {
+            judged = self.judged[article_id] = {
                 other_id: (other, _linked(member, other, by_text))
                 for other_id, by_text in found.items()
                 if (other := self.members.get(other_id) or stored.get(other_id)) is not None
             }
+            node = ("a", article_id)
+            links.root(node)
+            if len(judged) < len(found) or not self.members.keys() >= found.keys():
+                self.met_stored = True
+            for other_id, (_, linked) in judged.items():
+                if linked and other_id in self.members:
+                    links.join(node, ("a", other_id))
         self.met.update(met)
+        self.days.update(days)
         self.arrivals.extend(ordered)
 
 
@@ -712,8 +754,9 @@ def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
     (unsubscribed meanwhile) is left out, and so are the links through it;
     one grouped meanwhile (stories asked for during the refresh) is unchanged
     and left as it is."""
+    ids = [a.article_id for a in waiting.arrivals]
     present: set[int] = set()
-    for chunk, marks in in_chunks([a.article_id for a in waiting.arrivals]):
+    for chunk, marks in in_chunks(ids):
         present.update(
             row[0] for row in conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
         )
@@ -722,13 +765,21 @@ def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {-BATCH_CACHE_KIB}")
     try:
-        group_articles(
-            conn,
-            [a for a in waiting.arrivals if a.article_id in present],
-            waiting.met,
-            waiting.judged,
-            waiting.members,
-        )
+        if waiting.met_stored or len(present) < len(ids) or in_stories(conn, ids):
+            group_articles(
+                conn,
+                [a for a in waiting.arrivals if a.article_id in present],
+                waiting.met,
+                waiting.judged,
+                waiting.members,
+            )
+        else:
+            # Every arrival is still as the batch met it and met only the
+            # batch's own (a first refresh): its links are all known, and
+            # only the writes are left for after the last feed.
+            ordered = sorted(waiting.arrivals, key=lambda a: a.article_id)
+            _write(conn, ordered, waiting.days, {}, waiting.links)
+            _index_rows(conn, ids)
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
