@@ -7,14 +7,16 @@ Real SQLite files and loopback feeds."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from conftest import make_settings
 from loopback import LoopbackServer, rss
-from reader.core.service import make_reader
+from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleRecord, Store
 from reader.core.stories import grouping
 from reader.core.stories.grouping import MAX_CANDIDATES, StoryBatch, group_later
@@ -365,6 +367,124 @@ def test_a_refresh_stopped_before_grouping_leaves_its_articles_for_later(
     assert len(story.articles) == 2
     assert reader.group_pending() == 0
     reader.close()
+
+
+def _word_salad(rng: random.Random) -> str:
+    """A text sharing no phrase with any other: no story but its own."""
+    syllables = ["ka", "lo", "mi", "ter", "vu", "zan", "op", "rel", "sti", "qua", "ne", "dor"]
+    return " ".join(
+        "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(40)
+    )
+
+
+def _copies_and_singles() -> list[list[tuple[str, str]]]:
+    """Six feeds of five: copies of three stories spread over them (none
+    with more look-alikes than an article may compare, so the stories do
+    not depend on the order feeds come in) and texts of their own."""
+    rng = random.Random(5)
+    texts = [body(CHIP), body(EARNINGS), body(ROBOTS)]
+    for drop in (1, 2, 3):
+        texts += [syndicated(CHIP, drop=drop), syndicated(EARNINGS, drop=drop)]
+        texts += [syndicated(ROBOTS, drop=drop)]
+    texts += [body(CHIP[:3]), body(ROBOTS[2:])]
+    texts += [_word_salad(rng) for _ in range(30 - len(texts))]
+    rng.shuffle(texts)
+    return [[(f"g{feed}-{n}", texts[feed * 5 + n]) for n in range(5)] for feed in range(6)]
+
+
+def _stories_by_guid(reader: Reader) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for guid, story in reader.store.conn.execute(
+        "SELECT a.guid, s.story_id FROM articles a JOIN story_articles s ON s.article_id = a.id"
+    ):
+        groups.setdefault(story, set()).add(guid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _grouped_whole(conn: sqlite3.Connection) -> int:
+    """How many articles are in a story; asserts that each of those has all
+    its index rows and nothing else has any, and that no story is empty."""
+
+    def count(query: str) -> int:
+        return int(conn.execute(query).fetchone()[0])
+
+    assert (
+        count(
+            """SELECT count(*) FROM story_keys k WHERE NOT EXISTS (SELECT 1 FROM
+               story_articles s, json_each(s.keys) j WHERE s.article_id = k.article_id
+               AND s.key_day = k.day AND j.value = k.key)"""
+        )
+        == 0
+    )
+    packed = count("SELECT count(*) FROM story_articles s, json_each(s.keys)")
+    assert count("SELECT count(*) FROM story_keys") == packed
+    assert (
+        count(
+            """SELECT count(*) FROM stories t WHERE NOT EXISTS
+               (SELECT 1 FROM story_articles s WHERE s.story_id = t.id)"""
+        )
+        == 0
+    )
+    assert (
+        count(
+            """SELECT count(*) FROM story_articles s WHERE NOT EXISTS
+               (SELECT 1 FROM stories t WHERE t.id = s.story_id)"""
+        )
+        == 0
+    )
+    return count("SELECT count(*) FROM story_articles")
+
+
+def test_a_first_refresh_writes_stories_as_it_goes_and_a_stop_leaves_them_whole(
+    server: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into an empty archive, a refresh stores the stories of what it stored
+    so far every WRITE_EVERY articles, each time with their index rows in one
+    transaction: stopped between two feeds (as a crash there would leave it),
+    every article is either wholly grouped or waiting, and grouping the rest
+    later gives the stories of a refresh that grouped nothing on the way."""
+    monkeypatch.setattr(grouping, "WRITE_EVERY", 4)
+    feeds = _copies_and_singles()
+    urls = [server.add(f"/w{n}.xml", body=_feed(items)) for n, items in enumerate(feeds)]
+    plain = make_settings(tmp_path / "plain", extract=False)
+    plain = dataclasses.replace(
+        plain, stories=dataclasses.replace(plain.stories, group_on_refresh=False)
+    )
+    reference = make_reader(plain)
+    for url in urls:
+        reference.add_feed(url, discover=False)
+    list(reference.refresh())
+    reference.stories()  # grouped now, one by one in id order
+    expected = _stories_by_guid(reference)
+    assert any(len(story) > 2 for story in expected)
+    reference.close()
+
+    whole = make_reader(make_settings(tmp_path / "whole", extract=False))
+    for url in urls:
+        whole.add_feed(url, discover=False)
+    grouped_while_running = []
+    for result in whole.refresh():
+        grouped_while_running.append(_grouped_whole(whole.store.conn))
+        assert result.progress is not None
+        waiting = result.progress.stories_waiting
+        assert waiting < 4 and grouped_while_running[-1] + waiting == 5 * len(grouped_while_running)
+    assert grouped_while_running == [5 * n for n in range(1, 7)]
+    assert _stories_by_guid(whole) == expected
+    whole.close()
+
+    stopped = make_reader(make_settings(tmp_path / "stopped", extract=False))
+    for url in urls:
+        stopped.add_feed(url, discover=False)
+    refresh = stopped.refresh()
+    for _ in range(3):
+        next(refresh)
+    refresh.close()  # as the app's cancel does, or a crash between two feeds
+    assert _grouped_whole(stopped.store.conn) == 15
+    assert stopped.group_pending() == 0  # nothing else was stored
+    list(stopped.refresh())
+    assert _grouped_whole(stopped.store.conn) == 30
+    assert _stories_by_guid(stopped) == expected
+    stopped.close()
 
 
 def test_a_band_held_by_many_earlier_articles_is_left_out_of_the_lookup(
