@@ -45,7 +45,7 @@ try:
 except ImportError:  # not installed: run against the source tree
     sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from eval_entities import DEFAULT_DATA, Counts, Doc, load_inline, score_docs  # noqa: E402
+from eval_entities import DEFAULT_DATA, Counts, Doc, Score, load_inline, score_docs  # noqa: E402
 from reader.core.entities.recognizer import Recognizer  # noqa: E402
 from reader.core.entities.spans import (  # noqa: E402
     CLASSES,
@@ -223,9 +223,14 @@ def train_averaged(data: list[Example], epochs: int, seeds: int) -> dict[str, li
 
 def score(docs: Sequence[Doc], model: SpanModel | None) -> Counts:
     """Typed counts of the whole recogniser (rules, and the model when given)."""
+    return score_labels(docs, model).typed
+
+
+def score_labels(docs: Sequence[Doc], model: SpanModel | None) -> Score:
+    """Typed counts of the whole recogniser, overall and per label."""
     tagger = Recognizer(spans=model, use_spans=model is not None)
     preds = [[(m.start, m.end, m.label) for m in tagger.find(text)] for text, _ in docs]
-    return score_docs([gold for _, gold in docs], preds).typed
+    return score_docs([gold for _, gold in docs], preds)
 
 
 def _figures(c: Counts) -> str:
@@ -274,6 +279,8 @@ def cross_validate(
     groups = groups or ["training set"] * len(gold)
     names = list(dict.fromkeys(groups))
     totals = {(g, t): Counts() for g in names for t in [None, *thresholds]}
+    # Per label at the first margin asked: which kinds of name a change moves.
+    per_label: dict[tuple[str, str], Counts] = defaultdict(Counts)
     for k in range(folds):
         kept = [d for i, d in enumerate(gold) if fold_of[i] != k]
         weights = train_averaged(
@@ -282,8 +289,12 @@ def cross_validate(
         for name in names:
             held = [d for i, d in enumerate(gold) if fold_of[i] == k and groups[i] == name]
             totals[name, None].add(score(held, None))
-            for t in thresholds:
-                totals[name, t].add(score(held, SpanModel(weights, t)))
+            for i, t in enumerate(thresholds):
+                scored = score_labels(held, SpanModel(weights, t))
+                totals[name, t].add(scored.typed)
+                for label, counts in scored.labels.items():
+                    if i == 0:
+                        per_label[name, label].add(counts)
     for name in names:
         print(
             f"cross-validation ({folds} folds), {name}, rules only: {_figures(totals[name, None])}"
@@ -291,6 +302,16 @@ def cross_validate(
         for t in thresholds:
             print(
                 f"cross-validation, {name}, with the model at {t:<4}: {_figures(totals[name, t])}"
+            )
+        if thresholds:
+            labels = sorted(label for group, label in per_label if group == name)
+            print(
+                f"  per label at {thresholds[0]}: "
+                + ", ".join(
+                    f"{label} {per_label[name, label].f1:.3f} "
+                    f"(R {per_label[name, label].recall:.3f})"
+                    for label in labels
+                )
             )
 
 

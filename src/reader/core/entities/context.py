@@ -19,7 +19,7 @@ from typing import NamedTuple
 from reader.core.entities.casing import usually_lower
 from reader.core.entities.data_files import word_list
 from reader.core.entities.patterns import VERSION_TAIL
-from reader.core.entities.records import Mention
+from reader.core.entities.records import Mention, new_mention
 
 # The list the span classifier also reads: words that are never names.
 NOT_NAMES_FILE = "not_names.txt"
@@ -514,7 +514,7 @@ def find_context_names(
             if tail is not None and free(end, tail.end()):
                 end = tail.end()
         surface = text[run.start : end]
-        found.append(Mention(run.start, end, label, surface, surface, "context"))
+        found.append(new_mention(run.start, end, label, surface, surface, "context"))
 
     untyped = _coordinated_people(text, untyped, [*known, *found], found)
     # "Lowell, Massachusetts", "Long Beach, California": a place before a

@@ -20,7 +20,19 @@ from reader.core.entities.data_files import data_text
 from reader.core.entities.patterns import family_automaton
 from reader.core.entities.records import LABELS
 
-_KB_FILES = ("orgs.tsv", "people.tsv", "models.tsv", "products.tsv", "places.tsv")
+# The hand-made files first: the first file to claim a surface keeps it, so
+# the names built from open data (bench/make_open_kb.py) never relabel them.
+_LABELS = frozenset(LABELS)
+_KB_FILES = (
+    "orgs.tsv",
+    "people.tsv",
+    "models.tsv",
+    "products.tsv",
+    "places.tsv",
+    "open_orgs.tsv",
+    "open_products.tsv",
+    "open_places.tsv",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +40,10 @@ class Entry:
     name: str  # canonical name
     label: str
     ambiguous: bool  # the surface has another common meaning: needs context
+    # A one-word name of the long tail (a city, a listed company) that is also
+    # a part of people's names nobody lists ("Fukuyama", "McKinney"): it
+    # yields to a longer capitalised name around it.
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,22 +77,41 @@ def _rows(text: str) -> list[list[str]]:
 
 
 def parse_entries(text: str) -> dict[str, Entry]:
-    """Surface -> entry for one TSV file; the first entry to claim a surface keeps it."""
+    """Surface -> entry for one TSV file; the first entry to claim a surface keeps it.
+
+    Every worker parses some 17,000 rows at start-up: an Entry is made per
+    row and kind of surface it has, not per surface.
+    """
     found: dict[str, Entry] = {}
-    for cols in _rows(text):
-        cols += [""] * (4 - len(cols))
-        name, label, aliases, flags = (c.strip() for c in cols[:4])
-        if not name or label not in LABELS:
+    for line in text.splitlines():
+        if not line or line[0] == "#":
             continue
-        ambiguous = "ambiguous" in flags.split(",")
-        entry = Entry(name, label, ambiguous)
-        plain = Entry(name, label, False)
-        for surface in [name, *aliases.split("|")]:
+        cols = line.split("\t")
+        name = cols[0].strip()
+        label = cols[1].strip() if len(cols) > 1 else ""
+        if not name or label not in _LABELS:
+            continue
+        flags = cols[3].strip().split(",") if len(cols) > 3 else ()
+        ambiguous = "ambiguous" in flags
+        plain: Entry | None = None
+        # The flagged kinds, for one-word surfaces only (see Entry).
+        special: Entry | None = None
+        if ambiguous:
+            special = Entry(name, label, True)
+        elif "weak" in flags:
+            special = Entry(name, label, False, weak=True)
+        aliases = cols[2].split("|") if len(cols) > 2 and cols[2] else ()
+        for surface in (name, *aliases):
             # "The New York Times": "The" is left out of spans (it is often
             # lower case in running text, "the Times").
             surface = surface.strip().removeprefix("The ")
-            if surface and surface not in found:
-                found[surface] = entry if ambiguous and _word_like(surface) else plain
+            if not surface or surface in found:
+                continue
+            if special is not None and (_word_like(surface) if ambiguous else " " not in surface):
+                found[surface] = special
+            else:
+                plain = plain or Entry(name, label, False)
+                found[surface] = plain
     return found
 
 
@@ -99,11 +134,16 @@ def knowledge_base() -> KnowledgeBase:
     """The shipped knowledge base, loaded once per process."""
     digest = hashlib.sha256()
     entries: dict[str, Entry] = {}
+    folded: dict[str, Entry] = {}
     for name in _KB_FILES:
         text = data_text(name)
         digest.update(text.encode())
         for surface, entry in parse_entries(text).items():
             entries.setdefault(surface, entry)
+            if not name.startswith("open_") and " " not in surface and len(surface) >= 4:
+                # Names written in capitals ("NVIDIA") only for the hand-made
+                # files: the long tail's "Itron", "Manta" are words in capitals.
+                folded.setdefault(surface.lower(), entry)
     families_text = data_text("model_families.tsv")
     # Our own list, and the common given names of the census (see
     # bench/make_name_lists.py: everyday words among them left out).
@@ -123,10 +163,6 @@ def knowledge_base() -> KnowledgeBase:
         if not line.startswith("#")
         for word in line.split()
     )
-    folded: dict[str, Entry] = {}
-    for surface, entry in entries.items():
-        if " " not in surface and len(surface) >= 4:
-            folded.setdefault(surface.lower(), entry)
     return KnowledgeBase(
         build(entries),
         entries,
