@@ -81,8 +81,10 @@ def test_killed_refresh_leaves_each_feed_whole_or_untouched(
     assert len(untouched) > 0, "the kill came after the refresh finished; make feeds slower"
     fts_rows = conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
     assert fts_rows == sum(r[3] for r in rows)
-    # Stories are made once, after the last feed, in one transaction: a
-    # refresh killed before it has made none, and no index row without one.
+    # Stories of fewer new articles than grouping.WRITE_EVERY are made once,
+    # after the last feed, in one transaction: a refresh killed before it
+    # has made none, and no index row without one (test_stories_batch.py
+    # stops one that wrote some on the way).
     assert conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM story_keys").fetchone()[0] == 0
     conn.close()

@@ -238,7 +238,8 @@ class Reader(StoriesFacade):
             site_boilerplate=self.store.site_boilerplate,
         )
         # New articles meet their candidates as each feed is stored; their
-        # stories are written once the last is (stories.grouping.StoryBatch).
+        # stories are written once the last is, or on the way into an empty
+        # archive (stories.grouping.StoryBatch).
         from reader.core.stories.grouping import StoryBatch
 
         waiting = StoryBatch() if self.settings.stories.group_on_refresh else None
@@ -263,6 +264,8 @@ class Reader(StoriesFacade):
         state = outcome.state
         # Written before the progress is made: it counts what waits for stories.
         new, updated = self._write(outcome, waiting) if isinstance(outcome, Fetched) else (0, 0)
+        if waiting is not None and waiting.due():
+            self.group_some_refreshed(waiting)
         progress = RefreshProgress(
             counters.feeds_total,
             counters.feeds_done,
