@@ -26,6 +26,8 @@ shipped weights are the mean of ``--seeds`` perceptrons trained on different ord
         --thresholds 1,2,3,4 --dry-run                  # compare margins, write nothing
     python bench/train_entities.py --corpora /work/shared/corpora --folds 5 --by-source \
         --thresholds 3 --dry-run                        # the same, each source in one fold
+    python bench/train_entities.py --corpora /work/shared/corpora --folds 5 --by-source \
+        --thresholds 3 --dry-run --why-missed           # and why names were missed, by cause
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -58,6 +60,7 @@ from reader.core.entities.spans import (  # noqa: E402
     text_words,
     worth_asking,
 )
+from why_missed import print_causes, why_missed  # noqa: E402
 
 MODEL_PATH = REPO_ROOT / "src/reader/data/entities" / MODEL_FILE
 DEFAULT_CORPORA = REPO_ROOT.parent / "shared/corpora"
@@ -221,29 +224,53 @@ def train_averaged(data: list[Example], epochs: int, seeds: int) -> dict[str, li
     }
 
 
-def score(docs: Sequence[Doc], model: SpanModel | None) -> Counts:
-    """Typed counts of the whole recogniser (rules, and the model when given)."""
-    return score_labels(docs, model).typed
-
-
-def score_labels(docs: Sequence[Doc], model: SpanModel | None) -> Score:
-    """Typed counts of the whole recogniser, overall and per label."""
+def score(docs: Sequence[Doc], model: SpanModel | None, why: Causes | None = None) -> Score:
+    """Scores of the whole recogniser (rules, and the model when given); with
+    `why`, the causes of its missed names are added to it (bench/why_missed.py)."""
     tagger = Recognizer(spans=model, use_spans=model is not None)
     preds = [[(m.start, m.end, m.label) for m in tagger.find(text)] for text, _ in docs]
+    if why is not None:
+        rules = Recognizer(use_spans=False)
+        for (text, gold), pred in zip(docs, preds, strict=True):
+            why.update(why_missed(text, gold, pred, rules))
     return score_docs([gold for _, gold in docs], preds)
 
 
 def _figures(c: Counts) -> str:
-    return f"P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f}"
+    return f"P {c.precision:.4f} R {c.recall:.4f} F1 {c.f1:.4f}"
 
 
-def report(name: str, docs: Sequence[Doc], weights: Weights, thresholds: Sequence[float]) -> None:
-    print(f"{name}, rules only:           {_figures(score(docs, None))}")
+def _per_label(name: str, s: Score) -> None:
+    """One line of per-label F1 (recall in brackets) for the name labels."""
+    cells = []
+    for label in _REPORTED:
+        c = s.labels.get(label, Counts())
+        cells.append(f"{label} {c.f1:.3f} (R {c.recall:.3f})")
+    print(f"  {name}: " + ", ".join(cells))
+
+
+_REPORTED = ("PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
+
+
+def report(
+    name: str,
+    docs: Sequence[Doc],
+    weights: Weights,
+    thresholds: Sequence[float],
+    why_threshold: float | None = None,
+) -> None:
+    print(f"{name}, rules only:           {_figures(score(docs, None).typed)}")
     for t in thresholds:
-        print(f"{name}, with the model at {t:<4}: {_figures(score(docs, SpanModel(weights, t)))}")
+        why: Causes | None = Counter() if t == why_threshold else None
+        scored = score(docs, SpanModel(weights, t), why)
+        print(f"{name}, with the model at {t:<4}: {_figures(scored.typed)}")
+        _per_label(f"per label at {t}", scored)
+        if why is not None:
+            print_causes(f"{name}, model at {t}", why)
 
 
 Weights = dict[str, list[float]]
+Causes = Counter[tuple[str, str]]
 
 
 def source_folds(sources: Sequence[str], folds: int) -> list[int]:
@@ -278,9 +305,8 @@ def cross_validate(
     fold_of = fold_of or [i % folds for i in range(len(gold))]
     groups = groups or ["training set"] * len(gold)
     names = list(dict.fromkeys(groups))
-    totals = {(g, t): Counts() for g in names for t in [None, *thresholds]}
-    # Per label at the first margin asked: which kinds of name a change moves.
-    per_label: dict[tuple[str, str], Counts] = defaultdict(Counts)
+    totals = {(g, t): Score() for g in names for t in [None, *thresholds]}
+    why: dict[str, Causes] = {name: Counter() for name in names}
     for k in range(folds):
         kept = [d for i, d in enumerate(gold) if fold_of[i] != k]
         weights = train_averaged(
@@ -288,31 +314,29 @@ def cross_validate(
         )
         for name in names:
             held = [d for i, d in enumerate(gold) if fold_of[i] == k and groups[i] == name]
-            totals[name, None].add(score(held, None))
-            for i, t in enumerate(thresholds):
-                scored = score_labels(held, SpanModel(weights, t))
-                totals[name, t].add(scored.typed)
-                for label, counts in scored.labels.items():
-                    if i == 0:
-                        per_label[name, label].add(counts)
+            _add(totals[name, None], score(held, None))
+            for t in thresholds:
+                asked_why = why[name] if args.why_missed and t == thresholds[0] else None
+                _add(totals[name, t], score(held, SpanModel(weights, t), asked_why))
     for name in names:
-        print(
-            f"cross-validation ({folds} folds), {name}, rules only: {_figures(totals[name, None])}"
-        )
+        rules_only = _figures(totals[name, None].typed)
+        print(f"cross-validation ({folds} folds), {name}, rules only: {rules_only}")
+        _per_label("per label, rules only", totals[name, None])
         for t in thresholds:
             print(
-                f"cross-validation, {name}, with the model at {t:<4}: {_figures(totals[name, t])}"
+                f"cross-validation, {name}, with the model at {t:<4}: "
+                + _figures(totals[name, t].typed)
             )
-        if thresholds:
-            labels = sorted(label for group, label in per_label if group == name)
-            print(
-                f"  per label at {thresholds[0]}: "
-                + ", ".join(
-                    f"{label} {per_label[name, label].f1:.3f} "
-                    f"(R {per_label[name, label].recall:.3f})"
-                    for label in labels
-                )
-            )
+            _per_label(f"per label at {t}", totals[name, t])
+        if args.why_missed:
+            print_causes(f"cross-validation, {name}, model at {thresholds[0]}", why[name])
+
+
+def _add(total: Score, part: Score) -> None:
+    """Sum `part`'s typed and per-label counts into `total`."""
+    total.typed.add(part.typed)
+    for label, c in part.labels.items():
+        total.labels.setdefault(label, Counts()).add(c)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -335,6 +359,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--with-dev", action="store_true", help="train on the dev set too (folds by source)"
+    )
+    parser.add_argument(
+        "--why-missed",
+        action="store_true",
+        help="count why ORG/PRODUCT/AI_MODEL names were missed (CV at the first threshold, dev)",
     )
     args = parser.parse_args(argv)
 
@@ -364,7 +393,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = load_ref_sets(args.corpora, "dev")
     if dev:
         thresholds = sorted({args.threshold, *args.thresholds})
-        report("dev (trained on: in-sample)" if args.with_dev else "dev", dev, weights, thresholds)
+        name = "dev (trained on: in-sample)" if args.with_dev else "dev"
+        why_at = args.threshold if args.why_missed else None
+        report(name, dev, weights, thresholds, why_at)
     if not args.dry_run:
         model = SpanModel(weights, args.threshold)
         MODEL_PATH.write_text(model.to_json() + "\n", encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sqlite3
@@ -10,7 +11,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from conftest import make_settings
 from loopback import LoopbackServer, rss
+from reader.core.refresh import Pipeline
+from reader.core.service import _close_pipeline, make_reader
 
 SCRIPT = Path(sys.executable).parent / "reader"
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "reader"]
@@ -75,8 +81,10 @@ def test_killed_refresh_leaves_each_feed_whole_or_untouched(
     assert len(untouched) > 0, "the kill came after the refresh finished; make feeds slower"
     fts_rows = conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
     assert fts_rows == sum(r[3] for r in rows)
-    # Stories are made once, after the last feed, in one transaction: a
-    # refresh killed before it has made none, and no index row without one.
+    # Stories of fewer new articles than grouping.WRITE_EVERY are made once,
+    # after the last feed, in one transaction: a refresh killed before it
+    # has made none, and no index row without one (test_stories_batch.py
+    # stops one that wrote some on the way).
     assert conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM story_keys").fetchone()[0] == 0
     conn.close()
@@ -113,3 +121,96 @@ def _processes_mentioning(text: str) -> list[int]:
         if text in cmdline and state != "Z":
             found.append(int(proc_dir.name))
     return found
+
+
+def test_ctrl_c_during_a_refresh_says_so_in_one_line_and_keeps_what_finished(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """Ctrl-C reaches the whole process group (the terminal sends it so): the
+    refresh stops with the one-line message and exit code 130, no traceback
+    (a coroutine left pending on a closed loop printed one), no process left,
+    and the feeds stored before it stay whole."""
+    db = tmp_path / "interrupted.db"
+    config = tmp_path / "config.toml"
+    config.write_text("[refresh]\nextract = false\nconcurrency = 4\nper_host = 4\n")
+    env = {**os.environ, "READER_DB": str(db), "READER_CONFIG": str(config)}
+    urls = []
+    for n in range(FEEDS):
+        items = [
+            {"title": f"f{n} item {i}", "guid": f"f{n}-{i}", "link": f"http://x.invalid/{n}/{i}"}
+            for i in range(ITEMS)
+        ]
+        # The first feeds answer at once, the others slowly: the Ctrl-C comes
+        # while the refresh waits on the network.
+        urls.append(server.add(f"/f{n}.xml", body=rss(items), delay=0 if n < 2 else 3))
+    subprocess.run([*COMMAND, "add", "--no-fetch", *urls], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen(
+        [*COMMAND, "--db", str(db), "refresh"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # a group of its own, as a terminal's foreground job
+    )
+    deadline = time.monotonic() + 30
+    stored = 0
+    while time.monotonic() < deadline and stored < 2:
+        time.sleep(0.02)
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+                stored = conn.execute(
+                    "SELECT count(*) FROM feeds WHERE last_fetched IS NOT NULL"
+                ).fetchone()[0]
+        except sqlite3.OperationalError:
+            continue
+    time.sleep(0.2)  # waiting on the slow feeds now
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert stored == 2
+    assert proc.returncode == 130, err
+    assert err.decode().strip() == "reader: interrupted; what finished is stored.", err
+    deadline = time.monotonic() + 5
+    while _processes_mentioning(str(db)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _processes_mentioning(str(db)) == []
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 2 * ITEMS
+    conn.close()
+
+
+def test_a_ctrl_c_raised_in_another_task_still_lets_the_refresh_close(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """A Ctrl-C that lands in a sibling task once the running step has finished
+    leaves that step's stop queued in the loop: closing the pipeline must
+    still run to its end (it ended at once with "Event loop stopped before
+    Future completed", the workers never closed)."""
+    settings = make_settings(tmp_path)
+    reader = make_reader(settings)
+    reader.add_feed(server.add("/slow.xml", body=rss([]), delay=5), discover=False)
+    pipeline = Pipeline(settings, reader.store.known_entries)
+    runner = asyncio.Runner()
+
+    async def start() -> None:
+        await pipeline.start(reader.store.feed_states(None))  # its fetch waits
+        pipeline.pool.prestart(1)  # a worker to close
+
+    runner.run(start())
+
+    async def sibling() -> None:
+        raise KeyboardInterrupt
+
+    siblings: list[asyncio.Task[None]] = []
+
+    async def interrupted_in_a_sibling() -> None:
+        # Runs in the loop's next round, before the finished step's stop.
+        siblings.append(asyncio.get_running_loop().create_task(sibling()))
+
+    loop = runner.get_loop()
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(interrupted_in_a_sibling())
+    _close_pipeline(runner, pipeline)
+    assert pipeline.pool.started == 0
+    assert loop.is_closed()
+    assert isinstance(siblings[0].exception(), KeyboardInterrupt)
+    reader.close()

@@ -14,12 +14,15 @@ demo is run by hand, see docs/benchmarks.md.)
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import re
 
 import ahocorasick
 import pytest
 
-from reader.core.entities import Recognizer, Rule, automata, patterns
+from reader.core.entities import Recognizer, Rule, automata, patterns, recognizer, records
+from reader.core.models import Mention
 
 Row = tuple[int, int, str, str, str]  # start, end, label, entity, source
 
@@ -172,6 +175,51 @@ def test_the_amounts_and_dates_prefilter_changes_no_match() -> None:
     assert all(text[s:e] == surface for _, s, e, surface in patterns.amounts_and_dates(text))
 
 
+def test_the_amounts_and_dates_split_by_first_character_find_the_same() -> None:
+    """The scan tries at a digit only the forms that start with one, and the
+    others elsewhere: the same matches, of the same kind, as the one regex
+    with every form (digits in other scripts too, which \\d matches)."""
+    text = (
+        "Sept. 5, 2025: 3 June 2026, 4 June, 3Q 2024, 12 euros, 7 billion dollars, 20\u201330%,"
+        " 2025-06-03, the 1990s, the 21st century, 1823, \u0663\u0664 USD and \u0665 percent,"
+        " $5 per hour, US$2.5bn, Friday, fiscal 2025, May 2026 and 1200 people in March."
+    )
+    found = [(m.lastgroup, m.start(), m.end()) for m in patterns._AMOUNTS_AND_DATES.finditer(text)]
+    assert [(kind, s, e) for kind, s, e, _ in patterns.amounts_and_dates(text)] == found
+    assert {kind for kind, _, _ in found} == {"money", "percent", "date", "old_year", "month"}
+    # Numbers in Arabic-Indic digits: "\u0663\u0664 USD", "\u0665 percent".
+    assert ("money", 129, 135) in found and ("percent", 140, 149) in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the chipmaker's data",  # "data" after a word with an apostrophe
+        "metadata and AIs",  # words that only contain or start with a listed one
+        "AI",
+        "(A.I.) rules",
+        "launches, releases",  # "launches" is listed, "releases" is not
+        "companies_x companyX Company",
+        "\u00e9AI, \u00e0 Google",  # a letter of another script before
+        "",
+    ],
+)
+def test_the_tech_words_are_found_where_the_plain_regex_finds_them(text: str) -> None:
+    """_TECH starts with the words' first letters, for speed: it finds a
+    word wherever `\\b(?:words)\\b` does, and nowhere else."""
+    plain = re.compile(rf"\b(?:{recognizer._TECH_WORDS})\b")
+    for start in range(len(text) + 1):
+        for piece in (text[start:], text[:start]):
+            assert (recognizer._TECH.search(piece) is None) == (plain.search(piece) is None)
+
+
+def test_a_word_list_that_starts_with_no_letter_is_refused() -> None:
+    with pytest.raises(ValueError):
+        recognizer._any_word(r"AI|\bGPU")
+    with pytest.raises(ValueError):
+        recognizer._any_word(r"AI|s?GPU")
+
+
 def test_automata_match_the_same_whatever_the_order_of_their_keys() -> None:
     """automata.automaton adds the keys with common characters first, for
     speed only: an automaton built in the order given finds the same."""
@@ -185,3 +233,16 @@ def test_automata_match_the_same_whatever_the_order_of_their_keys() -> None:
     assert list(built.iter_long(text)) == list(plain.iter_long(text))
     assert list(built.iter(text)) == list(plain.iter(text))
     assert len(list(built.iter_long(text))) >= 8
+
+
+def test_new_mention_makes_the_same_mention_as_the_class() -> None:
+    """records.new_mention sets the frozen fields directly, for speed: an
+    equal object in every way the rest of reader can see."""
+    made = records.new_mention(3, 9, "ORG", "OpenAI", "OpenAI", "kb")
+    plain = Mention(3, 9, "ORG", "OpenAI", "OpenAI", "kb")
+    assert type(made) is Mention
+    assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
+    assert pickle.loads(pickle.dumps(made)) == plain
+    assert dataclasses.astuple(made) == (3, 9, "ORG", "OpenAI", "OpenAI", "kb")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.label = "PERSON"  # type: ignore[misc]

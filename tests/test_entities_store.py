@@ -202,6 +202,21 @@ def test_entity_rules_reanalyse_stored_articles(cli: Run, server: LoopbackServer
     assert "Sam Altman" in {m["text"] for m in show(cli, article_id)["mentions"]}
 
 
+@pytest.mark.parametrize("name", ["", " ", "\x9b2J"])
+def test_an_alias_of_no_entity_is_refused(cli: Run, server: LoopbackServer, name: str) -> None:
+    """`entity alias NAME ALIAS` with a name that is empty once cleaned (blank,
+    or only a terminal control): refused in one line, no rule stored. It was
+    stored pointing at "", and every mention of the alias became a nameless
+    entity (a blank line in `entity top`)."""
+    cli("add", serve(server, ("funding",)))
+    done = cli("entity", "alias", name, "Sam Altman", ok=False)
+    assert done.returncode == 1
+    assert done.stderr == "reader: an alias needs the name of the entity it stands for\n"
+    assert json.loads(cli("entity", "rules", "--json").stdout) == []
+    top = json.loads(cli("entity", "top", "--json").stdout)
+    assert all(entry["entity"] for entry in top)
+
+
 def test_ai_tag_is_automatic_and_never_overrides_the_users(
     cli: Run, server: LoopbackServer, tmp_path: Path
 ) -> None:

@@ -118,6 +118,24 @@ def test_extract_page_metadata_without_meta_tags_and_only_what_is_wanted() -> No
     assert (lean.text, lean.title, lean.site_name) == (page.text, page.title, page.site_name)
 
 
+def test_a_page_without_a_site_name_is_named_after_its_own_url_whatever_is_wanted() -> None:
+    # The page's URL (its canonical link here) is looked for only where it is used:
+    # the date search, and the site name a page does not give.
+    html = article_page().replace(
+        b'<meta property="og:site_name" content="Coastline Herald">',
+        b'<link rel="canonical" href="https://www.tidewater.example/news/vellmar">',
+    )
+    for want_date in (True, False):
+        page = extract_page(html, "https://feeds.example/item/1", want_date=want_date)
+        assert page is not None
+        assert page.site_name == "tidewater.example"
+    # Without a canonical link the address the page was fetched from names it.
+    bare = article_page().replace(b'<meta property="og:site_name" content="Coastline Herald">', b"")
+    page = extract_page(bare, "https://herald.example/vellmar", want_date=False)
+    assert page is not None
+    assert page.site_name == "herald.example"
+
+
 def test_extract_page_drops_headline_repeated_as_first_line() -> None:
     page = extract_page(article_page(headline_in_body=True), "https://herald.example/a")
     assert page is not None
@@ -356,6 +374,9 @@ LOADER_CASES = {
     "self-closed html tag": b'<!DOCTYPE html>\n<html lang="en"/>\n<body><p>faulty</p></body>',
     "control bytes and noncharacters": (
         b"<html><body><p>a\x00b\x02c\x0bd\x0ce\x1ff \xef\xbf\xbe\xef\xbf\xbf g</p></body></html>"
+    ),
+    "noncharacters beside characters beyond the basic plane": (
+        "<html><body><p>wave \U0001f30a \ufffe tide \uffff</p></body></html>".encode()
     ),
     "form feed ahead of the doctype": b"\x0c<!doctype html>\x0b<html><body><p>ff</p></body></html>",
     "charset declared as windows-1252, bytes in UTF-8": (

@@ -40,6 +40,20 @@ def test_a_full_content_feed_also_marks_the_end() -> None:
     assert trim_to_feed(page_text(ABOVE, BELOW), feed_text) == "\n".join(BODY)
 
 
+def test_a_feed_with_three_fifths_of_the_pages_words_is_the_full_article() -> None:
+    # The page's words are counted only as far as the share needs; the boundary
+    # is the same as with all of them counted: at 60 % the feed's last paragraph
+    # marks the article's end, one word fewer and it does not.
+    page = "\n".join([*BODY, *BELOW])
+    words = len(re.findall(r"\w+", page))
+    last = len(re.findall(r"\w+", BODY[-1]))
+    needed = -(-3 * words // 5)  # 60 % of the page's words, rounded up
+    for feed_words, trimmed in ((needed, "\n".join(BODY)), (needed - 1, page)):
+        feed = " ".join(["tide"] * (feed_words - last)) + "\n\n" + BODY[-1]
+        assert len(re.findall(r"\w+", feed)) == feed_words
+        assert trim_to_feed(page, feed) == trimmed
+
+
 def test_a_feed_that_cuts_the_article_short_does_not_mark_its_end() -> None:
     # Most of the article, but the feed stops early: what the page has after the
     # feed's last sentence is the rest of the article.

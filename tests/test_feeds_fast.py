@@ -128,6 +128,8 @@ def test_a_plain_atom_feed_takes_the_fast_path_and_matches_feedparser() -> None:
         rss(ITEM + "<atom:entry/>"),
         rss(ITEM.replace("<category>AI</category>", "<atom:entry/>")),
         rss(ITEM, channel="<Title>Site</Title><link>http://example.org/</link>"),
+        # a channel link whose href feedparser takes over its text
+        rss(ITEM, channel='<title>Site</title><link href="http://other.example/">x</link>'),
         atom(
             "<link href='http://e.org/1'/>",
             feed_link="<Entry><link href='http://e.org/2'/></Entry>",

@@ -7,14 +7,16 @@ Real SQLite files and loopback feeds."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from conftest import make_settings
 from loopback import LoopbackServer, rss
-from reader.core.service import make_reader
+from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleRecord, Store
 from reader.core.stories import grouping
 from reader.core.stories.grouping import MAX_CANDIDATES, StoryBatch, group_later
@@ -201,6 +203,52 @@ def test_an_article_meets_in_memory_the_candidates_the_index_gives(
         s.close()
 
 
+def _rows(store: Store) -> tuple[list[tuple[object, ...]], ...]:
+    """The stories tables as stored, ids included (a story's creation time aside)."""
+    return tuple(
+        [tuple(row) for row in store.conn.execute(query)]
+        for query in (
+            "SELECT id FROM stories ORDER BY id",
+            "SELECT * FROM story_articles ORDER BY article_id",
+            "SELECT * FROM story_keys ORDER BY key, day, article_id",
+        )
+    )
+
+
+@pytest.mark.parametrize("cap", [MAX_CANDIDATES, 2])
+def test_a_batch_that_met_only_its_own_writes_the_links_it_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    """A refresh into an empty archive (its articles meet only each other)
+    keeps the links its feeds found as they were stored and only writes them
+    at the end; linking every pair test anew there, as a batch that met
+    stored articles does, stores the very same rows, story ids included."""
+    monkeypatch.setattr(grouping, "MAX_CANDIDATES", cap)
+    monkeypatch.setattr(grouping, "MAX_ENTITY_CANDIDATES", cap)
+    records = _records()
+    stored, by_key = [], []
+    for relink in (False, True):
+        store = Store(tmp_path / f"relink{relink}.db")
+        feed_id, _ = store.add_feed("https://news.example/feed")
+        waiting = StoryBatch()
+        for start in range(0, len(records), 9):
+            write(store, feed_id, *records[start : start + 9], stories_later=waiting)
+        assert not waiting.met_stored
+        # Links across the batch were found as its feeds came.
+        assert len(waiting.links.parent) == len(records)
+        waiting.met_stored = relink  # as if it had met a stored article
+        with store.transaction() as conn:
+            group_later(conn, waiting)
+        stored.append(_rows(store))
+        by_key.append(_stored(store))
+        store.close()
+    assert stored[0] == stored[1]
+    reference = _one_by_one(tmp_path / "one.db", records)
+    assert by_key[0] == _stored(reference)
+    assert len(by_key[0][0]) < len(records)  # some articles share a story
+    reference.close()
+
+
 def test_grouping_later_skips_articles_gone_or_grouped_meanwhile(tmp_path: Path) -> None:
     records = _records()[:12]
     store = Store(tmp_path / "gone.db")
@@ -319,6 +367,124 @@ def test_a_refresh_stopped_before_grouping_leaves_its_articles_for_later(
     assert len(story.articles) == 2
     assert reader.group_pending() == 0
     reader.close()
+
+
+def _word_salad(rng: random.Random) -> str:
+    """A text sharing no phrase with any other: no story but its own."""
+    syllables = ["ka", "lo", "mi", "ter", "vu", "zan", "op", "rel", "sti", "qua", "ne", "dor"]
+    return " ".join(
+        "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(40)
+    )
+
+
+def _copies_and_singles() -> list[list[tuple[str, str]]]:
+    """Six feeds of five: copies of three stories spread over them (none
+    with more look-alikes than an article may compare, so the stories do
+    not depend on the order feeds come in) and texts of their own."""
+    rng = random.Random(5)
+    texts = [body(CHIP), body(EARNINGS), body(ROBOTS)]
+    for drop in (1, 2, 3):
+        texts += [syndicated(CHIP, drop=drop), syndicated(EARNINGS, drop=drop)]
+        texts += [syndicated(ROBOTS, drop=drop)]
+    texts += [body(CHIP[:3]), body(ROBOTS[2:])]
+    texts += [_word_salad(rng) for _ in range(30 - len(texts))]
+    rng.shuffle(texts)
+    return [[(f"g{feed}-{n}", texts[feed * 5 + n]) for n in range(5)] for feed in range(6)]
+
+
+def _stories_by_guid(reader: Reader) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for guid, story in reader.store.conn.execute(
+        "SELECT a.guid, s.story_id FROM articles a JOIN story_articles s ON s.article_id = a.id"
+    ):
+        groups.setdefault(story, set()).add(guid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _grouped_whole(conn: sqlite3.Connection) -> int:
+    """How many articles are in a story; asserts that each of those has all
+    its index rows and nothing else has any, and that no story is empty."""
+
+    def count(query: str) -> int:
+        return int(conn.execute(query).fetchone()[0])
+
+    assert (
+        count(
+            """SELECT count(*) FROM story_keys k WHERE NOT EXISTS (SELECT 1 FROM
+               story_articles s, json_each(s.keys) j WHERE s.article_id = k.article_id
+               AND s.key_day = k.day AND j.value = k.key)"""
+        )
+        == 0
+    )
+    packed = count("SELECT count(*) FROM story_articles s, json_each(s.keys)")
+    assert count("SELECT count(*) FROM story_keys") == packed
+    assert (
+        count(
+            """SELECT count(*) FROM stories t WHERE NOT EXISTS
+               (SELECT 1 FROM story_articles s WHERE s.story_id = t.id)"""
+        )
+        == 0
+    )
+    assert (
+        count(
+            """SELECT count(*) FROM story_articles s WHERE NOT EXISTS
+               (SELECT 1 FROM stories t WHERE t.id = s.story_id)"""
+        )
+        == 0
+    )
+    return count("SELECT count(*) FROM story_articles")
+
+
+def test_a_first_refresh_writes_stories_as_it_goes_and_a_stop_leaves_them_whole(
+    server: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into an empty archive, a refresh stores the stories of what it stored
+    so far every WRITE_EVERY articles, each time with their index rows in one
+    transaction: stopped between two feeds (as a crash there would leave it),
+    every article is either wholly grouped or waiting, and grouping the rest
+    later gives the stories of a refresh that grouped nothing on the way."""
+    monkeypatch.setattr(grouping, "WRITE_EVERY", 4)
+    feeds = _copies_and_singles()
+    urls = [server.add(f"/w{n}.xml", body=_feed(items)) for n, items in enumerate(feeds)]
+    plain = make_settings(tmp_path / "plain", extract=False)
+    plain = dataclasses.replace(
+        plain, stories=dataclasses.replace(plain.stories, group_on_refresh=False)
+    )
+    reference = make_reader(plain)
+    for url in urls:
+        reference.add_feed(url, discover=False)
+    list(reference.refresh())
+    reference.stories()  # grouped now, one by one in id order
+    expected = _stories_by_guid(reference)
+    assert any(len(story) > 2 for story in expected)
+    reference.close()
+
+    whole = make_reader(make_settings(tmp_path / "whole", extract=False))
+    for url in urls:
+        whole.add_feed(url, discover=False)
+    grouped_while_running = []
+    for result in whole.refresh():
+        grouped_while_running.append(_grouped_whole(whole.store.conn))
+        assert result.progress is not None
+        waiting = result.progress.stories_waiting
+        assert waiting < 4 and grouped_while_running[-1] + waiting == 5 * len(grouped_while_running)
+    assert grouped_while_running == [5 * n for n in range(1, 7)]
+    assert _stories_by_guid(whole) == expected
+    whole.close()
+
+    stopped = make_reader(make_settings(tmp_path / "stopped", extract=False))
+    for url in urls:
+        stopped.add_feed(url, discover=False)
+    refresh = stopped.refresh()
+    for _ in range(3):
+        next(refresh)
+    refresh.close()  # as the app's cancel does, or a crash between two feeds
+    assert _grouped_whole(stopped.store.conn) == 15
+    assert stopped.group_pending() == 0  # nothing else was stored
+    list(stopped.refresh())
+    assert _grouped_whole(stopped.store.conn) == 30
+    assert _stories_by_guid(stopped) == expected
+    stopped.close()
 
 
 def test_a_band_held_by_many_earlier_articles_is_left_out_of_the_lookup(

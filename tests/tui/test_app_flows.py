@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import anyio
 import pytest
 from textual.content import Content
 from textual.widgets import Input, Static
@@ -194,6 +195,56 @@ async def test_refresh_with_a_failing_feed(
         assert listed.total == 2
         assert {listed.summary_at(i).feed_title for i in range(2)} == {"Good Feed"}  # type: ignore[union-attr]
         assert not app.screen.query_one("#status").display  # the progress bar went away
+
+
+async def test_quitting_during_a_refresh_ends_it_at_once(
+    tmp_path: Path, make_app: MakeApp, server: LoopbackServer
+) -> None:
+    """The app quits while a feed is still being fetched: the refresh's thread
+    stops at once (the app's exit waited for it: up to the HTTP time limit,
+    a minute by default, with the terminal already given back and blank)."""
+    import dataclasses
+    import time
+
+    from reader.core.config import HttpSettings
+
+    quick = server.add("/quick.xml", body=rss(items("Quick", 2), title="Quick Feed"))
+    slow = server.add("/slow.xml", body=rss(items("Slow", 2), title="Slow Feed"), delay=20)
+    settings = app_settings(tmp_path)
+    settings = dataclasses.replace(
+        settings, http=HttpSettings(connect_timeout=2, read_timeout=30, total_timeout=30)
+    )
+    with core(settings) as reader:
+        reader.store.add_feed(quick, title="Quick Feed")
+        reader.store.add_feed(slow, title="Slow Feed")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await wait_until(pilot, lambda: article_list(app).total == 2)
+        assert _threads_refreshing()  # the slow feed is still on its way
+        await pilot.press("q")
+    quit_at = time.monotonic()
+    while _threads_refreshing() and time.monotonic() - quit_at < 15:
+        await anyio.sleep(0.05)
+    assert time.monotonic() - quit_at < 5
+    with core(settings) as reader:
+        # What finished is stored; the slow feed is left to the next refresh.
+        assert [f.title for f in reader.feeds() if f.last_fetched] == ["Quick Feed"]
+
+
+def _threads_refreshing() -> list[int]:
+    """The threads inside Reader.refresh now (the app's refresh worker)."""
+    import sys
+
+    found = []
+    for thread_id, frame in sys._current_frames().items():
+        while frame is not None:
+            code = frame.f_code
+            if code.co_name == "refresh" and code.co_filename.endswith("service.py"):
+                found.append(thread_id)
+                break
+            frame = frame.f_back  # type: ignore[assignment]
+    return found
 
 
 # -- search ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ no page lost article text in either (bench/eval_extraction.py --feed-stand-ins).
 from __future__ import annotations
 
 import re
-from itertools import pairwise
+from itertools import islice, pairwise
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s")
@@ -57,8 +57,7 @@ def trim_to_feed(text: str, feed_text: str) -> str:
         return text
     start = _lead_index(paragraphs, first_sentence(feed_paragraphs[0]))
     end = len(paragraphs)
-    page_words = len(_WORD.findall(text))
-    full = len(_WORD.findall(feed_text)) >= FULL_CONTENT_SHARE * page_words
+    full = _is_full_content(len(_WORD.findall(feed_text)), text)
     # The tail only: the pattern backtracks over a run of punctuation.
     if full and not _TRUNCATED.search(feed_paragraphs[-1][-40:]):
         last = _last_index(paragraphs, _last_sentence(feed_paragraphs[-1]))
@@ -67,6 +66,21 @@ def trim_to_feed(text: str, feed_text: str) -> str:
     if start == 0 and end == len(paragraphs):
         return text
     return "\n".join(paragraphs[start:end]).strip() or text
+
+
+def _is_full_content(feed_words: int, text: str) -> bool:
+    """Whether the feed's words are at least FULL_CONTENT_SHARE of the page's.
+    The page's words are counted only until the share is out of reach: a
+    summary of two sentences settles it within the first few dozen words of
+    an article, instead of after all of them."""
+    # The most page words the feed's words can be that share of, found with
+    # the same comparison as the share itself (no rounding of its own).
+    most = int(feed_words / FULL_CONTENT_SHARE)
+    while feed_words >= FULL_CONTENT_SHARE * (most + 1):
+        most += 1
+    while most > 0 and feed_words < FULL_CONTENT_SHARE * most:
+        most -= 1
+    return len(list(islice(_WORD.finditer(text), most + 1))) <= most
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:

@@ -248,8 +248,8 @@ def _rss(root: Any) -> RawFeed:
                 raise Declined
             title = _plain(_text(child))
         elif tag == "link":
-            if link is not None:
-                raise Declined
+            if link is not None or child.attrib:
+                raise Declined  # (feedparser takes an href over the text)
             link = _link(_text(child))
         elif tag == f"{{{ATOM}}}link" and child.get("rel") in ("self", "hub", "next"):
             continue

@@ -49,9 +49,12 @@ def page_metadata(
     author = None
     if want_author:
         author = found.author or tm.extract_author(tree)
-    page_url = found.url or tm.extract_url(tree, url)
+    # The page's own URL serves the date search and a site name missing from
+    # the page: looked for only then (~0.15 ms of a page's 1 ms here).
+    page_url: str | None = found.url
     date = None
     if want_date:
+        page_url = page_url or tm.extract_url(tree, url)
         # As bare_extraction asks htmldate: the configured search, with the page's URL.
         extensive = DEFAULT_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH")
         date = find_date(tree, **{**set_date_params(extensive), "url": page_url})
@@ -60,7 +63,7 @@ def page_metadata(
         site_name = site_name.lstrip("@")
         if site_name and "." not in site_name and not site_name[0].isupper():
             site_name = site_name.title()
-    elif page_url:
+    elif page_url := page_url or tm.extract_url(tree, url):
         from_url = _SITE_FROM_URL.match(page_url)
         site_name = from_url[1] if from_url else None
     return PageMetadata(

@@ -33,6 +33,8 @@ from reader.core.models import (
 )
 from reader.core.opml import OpmlError, parse_opml, write_opml
 from reader.core.refresh import (
+    WORKER_PRELOAD,
+    WORKER_PRELOAD_PAGES,
     Counters,
     Failed,
     Fetched,
@@ -193,13 +195,19 @@ class Reader(StoriesFacade):
     # -- refreshing ----------------------------------------------------------------
 
     def refresh(
-        self, feed_ids: Sequence[int] | None = None, *, force: bool = False
+        self,
+        feed_ids: Sequence[int] | None = None,
+        *,
+        force: bool = False,
+        stop: threading.Event | None = None,
     ) -> Iterator[FeedResult]:
         """Refresh feeds, yielding one result per feed as each is stored.
 
         Feeds backing off after errors are skipped (and reported) unless
         `force`. Stopping the iteration early cancels the outstanding work;
-        feeds already yielded stay stored.
+        feeds already yielded stay stored. `stop`, set from another thread
+        (the app quitting), ends the refresh so within STOP_CHECK_SECONDS,
+        even while it waits on a slow feed, as stopping the iteration does.
         """
         states = self.store.feed_states(feed_ids)
         now = clock.utcnow()
@@ -218,7 +226,11 @@ class Reader(StoriesFacade):
                 due.append(state)
         if not due:
             return
-        loop = asyncio.new_event_loop()
+        # A Runner, not a bare loop: Ctrl-C then cancels the running step
+        # inside the loop rather than raising at any line of it, and what
+        # an interrupted step left pending is cancelled at the close (a
+        # traceback was printed when the closed loop's coroutine was collected).
+        runner = asyncio.Runner()
         pipeline = Pipeline(
             self.settings,
             self.store.known_entries,
@@ -226,19 +238,21 @@ class Reader(StoriesFacade):
             site_boilerplate=self.store.site_boilerplate,
         )
         # New articles meet their candidates as each feed is stored; their
-        # stories are written once the last is (stories.grouping.StoryBatch).
+        # stories are written once the last is, or on the way into an empty
+        # archive (stories.grouping.StoryBatch).
         from reader.core.stories.grouping import StoryBatch
 
         waiting = StoryBatch() if self.settings.stories.group_on_refresh else None
         with fewer_collections():
             try:
-                loop.run_until_complete(pipeline.start(due))
+                runner.run(pipeline.start(due))
                 for _ in due:
-                    outcome = loop.run_until_complete(pipeline.next_outcome())
+                    outcome = runner.run(_next_outcome(pipeline, stop))
+                    if outcome is None:
+                        return  # stopped; its stories wait for group_pending
                     yield self._store(outcome, pipeline.counters, waiting)
             finally:
-                loop.run_until_complete(pipeline.close())
-                loop.close()
+                _close_pipeline(runner, pipeline)
             if waiting:
                 self.group_refreshed(waiting)
         retention = self.settings.retention
@@ -250,6 +264,8 @@ class Reader(StoriesFacade):
         state = outcome.state
         # Written before the progress is made: it counts what waits for stories.
         new, updated = self._write(outcome, waiting) if isinstance(outcome, Fetched) else (0, 0)
+        if waiting is not None and waiting.due():
+            self.group_some_refreshed(waiting)
         progress = RefreshProgress(
             counters.feeds_total,
             counters.feeds_done,
@@ -670,6 +686,8 @@ def make_reader(settings: Settings) -> Reader:
 
 
 __all__ = [
+    "WORKER_PRELOAD",
+    "WORKER_PRELOAD_PAGES",
     "AddError",
     "AddResult",
     "Discovered",
@@ -684,3 +702,42 @@ __all__ = [
     "strip_controls",
     "typed_url",
 ]
+
+
+# How often a refresh waiting for its next feed looks whether it was told to
+# stop (Reader.refresh's `stop`, an event set from another thread).
+STOP_CHECK_SECONDS = 0.1
+
+
+async def _next_outcome(pipeline: Pipeline, stop: threading.Event | None) -> Outcome | None:
+    """The next finished feed, or None once `stop` is set."""
+    if stop is None:
+        return await pipeline.next_outcome()
+    waiting = asyncio.ensure_future(pipeline.next_outcome())
+    while not stop.is_set():
+        done, _ = await asyncio.wait({waiting}, timeout=STOP_CHECK_SECONDS)
+        if done:
+            return waiting.result()
+    waiting.cancel()
+    return None
+
+
+def _close_pipeline(runner: asyncio.Runner, pipeline: Pipeline) -> None:
+    """Close the refresh's pipeline, then its loop, even after a Ctrl-C.
+
+    A Ctrl-C that comes when the running step has just finished (its loop
+    still running the other tasks) is raised inside one of them, and that
+    step's "stop the loop" stays queued: it would end the next run at once
+    ("Event loop stopped before Future completed", exit code 1, the workers
+    and connections not closed). The close is then run once more."""
+    loop = runner.get_loop()
+    closing = loop.create_task(pipeline.close())
+    try:
+        try:
+            loop.run_until_complete(closing)
+        except RuntimeError:
+            if closing.done() or loop.is_running():
+                raise
+            loop.run_until_complete(closing)  # that stop is spent now
+    finally:
+        runner.close()

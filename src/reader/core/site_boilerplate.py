@@ -21,6 +21,7 @@ The functions here are pure; the store keeps the fingerprints
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -53,7 +54,6 @@ _CODE_MARKS = re.compile(r"[={};<>`]")
 # syndicated press release, a live blog) and the text is kept whole.
 MIN_KEPT_SHARE = 0.4
 
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
 
@@ -69,13 +69,22 @@ def site_of(url: str) -> str:
 def paragraph_key(paragraph: str) -> int | None:
     """Signed 64-bit fingerprint of one paragraph (an SQLite INTEGER), or None
     for a paragraph that is not learned from (see MIN_WORDS, _CODE_MARKS)."""
-    canonical = _SPACE.sub(" ", paragraph).strip().casefold()
-    if len(canonical) > MAX_CHARS or len(_WORD.findall(canonical)) < MIN_WORDS:
+    # Runs of white space made one space, none at the ends: str.split() splits
+    # on exactly the characters re's \s matches (checked on every code point),
+    # and page text has single spaces already, which a substitution would
+    # replace one by one.
+    canonical = " ".join(paragraph.split()).casefold()
+    if len(canonical) > MAX_CHARS or not _has_words(canonical, MIN_WORDS):
         return None
     if _CODE_MARKS.search(canonical):
         return None
     digest = hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def _has_words(text: str, count: int) -> bool:
+    """Whether `text` has at least `count` words (only that many are looked for)."""
+    return len(list(itertools.islice(_WORD.finditer(text), count))) == count
 
 
 def paragraph_keys(text: str) -> tuple[int, ...]:

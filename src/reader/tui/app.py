@@ -332,8 +332,10 @@ class ReaderApp(App[None]):
         worker = get_current_worker()
         tally = RefreshTally()
         started = clock.utcnow()  # what is stored from now on is what this refresh brought
-        # The store gives this worker thread its own connection.
-        for result in self.reader.refresh(feed_ids, force=force):
+        # The store gives this worker thread its own connection. Cancelled
+        # (the app quits, another refresh replaces it), the refresh stops at
+        # once, not after its next feed: the app's exit waits for this thread.
+        for result in self.reader.refresh(feed_ids, force=force, stop=worker.cancelled_event):
             if worker.is_cancelled:
                 break
             tally.add(result)
@@ -395,7 +397,7 @@ class ReaderApp(App[None]):
             self._exit_renderables[:] = [Text(f"reader: {unexpected(error)}")]
 
 
-def start_process_helpers() -> None:
+def start_process_helpers(*, pages: bool = False) -> None:
     """Start multiprocessing's fork server and resource tracker now.
 
     Refreshes run in a worker thread, so their extraction processes come from
@@ -403,18 +405,25 @@ def start_process_helpers() -> None:
     descriptor to their child, and once Textual runs, sys.stderr is its
     capture object with no usable descriptor ("bad value(s) in fds_to_keep"),
     so they are started before the app takes over the terminal.
+
+    The server imports what the workers' jobs need before it forks any
+    (refresh.WORKER_PRELOAD; trafilatura too with `pages`): started here, it
+    never hears a pool's own request, and every worker loaded it itself.
     """
     import multiprocessing
     from multiprocessing import forkserver, resource_tracker
 
-    multiprocessing.set_forkserver_preload(["reader.core.refresh"])
+    from reader.core.service import WORKER_PRELOAD, WORKER_PRELOAD_PAGES
+
+    preload = ["reader.core.refresh", *WORKER_PRELOAD]
+    multiprocessing.set_forkserver_preload(preload + list(WORKER_PRELOAD_PAGES if pages else ()))
     resource_tracker.ensure_running()
     forkserver.ensure_running()
 
 
 def run_app(reader: Reader, *, demo: bool = False, debug: bool = False) -> int:
     """Run the app; returns the process exit code (non-zero after a crash)."""
-    start_process_helpers()
+    start_process_helpers(pages=reader.settings.refresh.extract)
     app = ReaderApp(reader, demo=demo, debug=debug)
     app.run()
     return app.return_code or 0

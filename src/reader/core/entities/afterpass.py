@@ -26,7 +26,7 @@ from collections.abc import Callable
 import ahocorasick
 
 from reader.core.entities.automata import automaton
-from reader.core.entities.context import NameRun, is_stop_word
+from reader.core.entities.context import NameRun, company_apposition, is_stop_word
 from reader.core.entities.kb import Entry
 from reader.core.entities.records import Mention
 
@@ -91,6 +91,14 @@ _HEADS_AFTER = (
     "Archdiocese",
     "Society",
     "Association",
+    # Research and oversight bodies: "Micron Research Labs", "Senate
+    # Homeland Security Committee", "Kitt Peak National Observatory".
+    "Labs",
+    "Laboratory",
+    "Laboratories",
+    "Committee",
+    "Observatory",
+    "Museum",
 )
 _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s[A-Z])")
 # Where an "X of Y" name may be: after a connector. Found with str.find and
@@ -565,7 +573,7 @@ def drop_places_in_feature_names(text: str, mentions: list[Mention]) -> list[Men
 # meant. Before it, words that make it the company; after it, words that make
 # it the company, or the product ("a Dropbox folder").
 _COMPANY_BEFORE = re.compile(
-    r"(?:(?:co-?founder|founder|chief executive|executive|CEO|CTO|president|chairman"
+    r"(?:(?:[Cc]o-?[Ff]ounder|[Ff]ounder|[Cc]hief [Ee]xecutive|executive|CEO|CTO|president|chairman"
     r"|chairwoman|employees?|acquisition|purchase|investors?|shareholders?) of"
     r"|acquired|acquire|acquires|acquiring|purchased|bought|buy|buys|buying|joined|investor in"
     r"|stake in) $"
@@ -573,36 +581,53 @@ _COMPANY_BEFORE = re.compile(
 _COMPANY_AFTER = re.compile(
     r"(?:'s)? (?:employees?|staff|workers|founders?|co-founders?|CEO|chief executive"
     r"|executives|investors|shareholders|headquarters|engineers)\b"
-    r"|,? (?:said|says|announced|told|hired|sued|acquired|bought|laid off)\b"
+    r"|,? (?:said|says|announced|told|hired|sued|acquired|bought|laid off|raised|secured"
+    r"|signed|agreed|reported|employs|partnered|backed out)\b"
 )
 _PRODUCT_AFTER = re.compile(
     r" (?:folders?|accounts?|keys?|workspaces?|repos?|repository|repositories|servers?"
     r"|instances?|integrations?|plugins?|plug-ins?|links?)\b"
 )
 _OWNED = (" a ", " an ", " my ", " your ", " our ", " their ", " his ", " her ", " its ")
+# Whose one-word names the cues relabel: known names, and names a rule or the
+# span classifier typed by their shape ("OmniGroup products", a camel-case word).
+_CUED_SOURCES = frozenset({"kb", "context", "model"})
 
 
 def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
     """One-word knowledge-base names relabelled ORG or PRODUCT where the words
     around them say which is meant: "a co-founder of Twitch", "Windsurf
-    employees" (the company); "a Dropbox folder" (the product)."""
-    out: list[Mention] | None = None
+    employees", "Ulysses, a young company" (the company); "a Dropbox folder"
+    (the product). Where the text cues one reading of a name only, its
+    uncued mentions take that reading too ("the first Ulysses office")."""
+    cues: dict[int, str] = {}
     for i, m in enumerate(mentions):
-        if m.source != "kb" or m.label not in ("ORG", "PRODUCT") or " " in m.text:
+        if m.source not in _CUED_SOURCES or m.label not in ("ORG", "PRODUCT") or " " in m.text:
             continue
-        label = m.label
-        if label == "PRODUCT":
-            if _COMPANY_AFTER.match(text, m.end) or _COMPANY_BEFORE.search(
-                text, max(0, m.start - 25), m.start
-            ):
-                label = "ORG"
+        if (
+            _COMPANY_AFTER.match(text, m.end)
+            or _COMPANY_BEFORE.search(text, max(0, m.start - 25), m.start)
+            or (text.startswith(", ", m.end) and company_apposition(text[m.end : m.end + 60]))
+        ):
+            cues[i] = "ORG"
         elif _PRODUCT_AFTER.match(text, m.end) and text.endswith(_OWNED, 0, m.start):
-            label = "PRODUCT"
+            cues[i] = "PRODUCT"
+    if not cues:
+        return mentions  # most texts
+    readings: dict[str, set[str]] = {}
+    for i, cue in cues.items():
+        readings.setdefault(mentions[i].text, set()).add(cue)
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        label = cues.get(i)
+        if label is None:
+            seen = readings.get(m.text)
+            if seen is None or len(seen) != 1 or m.label not in ("ORG", "PRODUCT"):
+                continue
+            (label,) = seen
         if label != m.label:
-            if out is None:
-                out = list(mentions)
             out[i] = Mention(m.start, m.end, label, m.text, m.entity, m.source)
-    return mentions if out is None else out
+    return out
 
 
 # What joins the items of a list: "A, B, C and D", "A, B, or C".

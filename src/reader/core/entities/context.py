@@ -19,7 +19,7 @@ from typing import NamedTuple
 from reader.core.entities.casing import usually_lower
 from reader.core.entities.data_files import word_list
 from reader.core.entities.patterns import VERSION_TAIL
-from reader.core.entities.records import Mention
+from reader.core.entities.records import Mention, new_mention
 
 # The list the span classifier also reads: words that are never names.
 NOT_NAMES_FILE = "not_names.txt"
@@ -313,6 +313,14 @@ _ORG_AFTER = re.compile(
     r"|(?:, Inc\.)? \((?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|ASX|HKEX|SSE|SZSE|TSE|TYO|KRX"
     r"|NSE|BSE|OTC|OTCQX|OTCQB|Euronext|XETRA|FWB|SIX|AMEX|CSE)(?:GS|GM)?: ?[A-Z0-9.]+\))"
 )
+
+
+def company_apposition(after: str) -> bool:
+    """Whether the text after a name opens an apposition that makes it a
+    company (", a young company", ", the Austin-based start-up")."""
+    return _ORG_AFTER.match(after) is not None
+
+
 # "Plinth, a note-taking app,": what the apposition says the thing is.
 _PRODUCT_AFTER = re.compile(
     r"^, (?:a|an|the|its|their|[A-Z][\w.-]*'s) (?:[\w-]+ ){0,3}(?:app|tool|browser|game|video game"
@@ -348,11 +356,33 @@ def _clean(word: str) -> str:
     # (Each regex only where its character is: most words cleaned have a dot.)
     if "-" in word:
         word = _COMPOUND.sub("", word)  # "San Francisco-based": the name ends before "-based"
+        word = _before_everyday_tail(word)  # "Mac-loving", "Claude-specific"
     if "'" in word or "’" in word:
         word = _POSSESSIVE.sub("", word)
     if word in _KEEP_DOT:
         return word
     return word.rstrip(".-'’")
+
+
+# "Fabric-aware", "Mac-loving", "Windows-incompatible": a name and an everyday
+# word after its hyphen (the compound is an adjective; the guideline marks the
+# name). Not a single letter before the hyphen ("X-ray", "B-right"), nor a word
+# whose tail is written in capitals ("Dola-Seed").
+
+
+def _before_everyday_tail(word: str) -> str:
+    """`word` without a hyphen and an everyday word at its end. (String tests,
+    no regex: this runs for every capitalised word with a hyphen.)"""
+    cut = word.rfind("-")
+    tail = word[cut + 1 :]
+    if len(tail) < 3 or not tail.islower() or not tail.isalpha():
+        return word  # the common case: "GPT-4o", "Claude-3", "Wi-Fi"
+    head = word[word.rfind("-", 0, cut) + 1 : cut]
+    if len(head) < 2 or not head[0].isupper() or not usually_lower(tail):
+        return word
+    if usually_lower(head) or usually_lower(word):
+        return word  # an everyday compound at a sentence's start ("Self-driving")
+    return word[:cut]
 
 
 def sentence_start(text: str, pos: int) -> bool:
@@ -514,7 +544,7 @@ def find_context_names(
             if tail is not None and free(end, tail.end()):
                 end = tail.end()
         surface = text[run.start : end]
-        found.append(Mention(run.start, end, label, surface, surface, "context"))
+        found.append(new_mention(run.start, end, label, surface, surface, "context"))
 
     untyped = _coordinated_people(text, untyped, [*known, *found], found)
     # "Lowell, Massachusetts", "Long Beach, California": a place before a

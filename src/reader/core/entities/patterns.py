@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import ahocorasick
 
 from reader.core.entities.automata import automaton
-from reader.core.entities.records import Mention
+from reader.core.entities.records import Mention, new_mention
 
 _MAGNITUDE = r"(?:trillion|billion|million|thousand|crore|lakh)"
 _SHORT_MAGNITUDE = r"(?:tn|bn|mn|mln|m|b|k|T|B|M|K)"
@@ -52,13 +52,14 @@ _ROUGH = (
 )
 ROUGH_MONEY = re.compile(rf"(?<![\w-]){_ROUGH}")
 
+# The forms of an amount: a symbol first, a currency code first, a number first.
+_MONEY_BEFORE = r"(?<![\w$€£¥])"
+_MONEY_SYMBOL = rf"""{_SYMBOL}(?:{_AMOUNT})(?:[–-](?:{_AMOUNT})(?![\w.]))?
+        (?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_RATE}?"""
+_MONEY_CODE = rf"{_CODE}\s?(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?"
+_MONEY_NUMBER = rf"(?:{_AMOUNT})(?:\s{_MAGNITUDE})?\s(?:{_CODE}\b|{_CURRENCY_WORD}\b)"
 MONEY = re.compile(
-    rf"""(?<![\w$€£¥])(?:
-        {_SYMBOL}(?:{_AMOUNT})(?:[–-](?:{_AMOUNT})(?![\w.]))?
-        (?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?{_RATE}?
-      | {_CODE}\s?(?:{_AMOUNT})(?:\s?{_MAGNITUDE}\b|{_SHORT_MAGNITUDE}\b)?
-      | (?:{_AMOUNT})(?:\s{_MAGNITUDE})?\s(?:{_CODE}\b|{_CURRENCY_WORD}\b)
-    )""",
+    rf"{_MONEY_BEFORE}(?:{_MONEY_SYMBOL}|{_MONEY_CODE}|{_MONEY_NUMBER})",
     re.VERBOSE,
 )
 
@@ -77,24 +78,33 @@ _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
-DATE = re.compile(
-    rf"""(?<![\w-])(?:
-        {_MONTH}\s{_DAY},?\s{_YEAR}          # June 3, 2026
-      | {_DAY}\s{_MONTH},?\s{_YEAR}          # 3 June 2026
-      | {_MONTH}\s{_DAY}(?![\d,.]?\d)        # June 3
-      | {_DAY}\s{_MONTH}                     # 3 June
-      | {_MONTH}\s(?:of\s)?{_YEAR}           # June 2026
-      | Q[1-4]\s?(?:FY\s?)?'?(?:{_YEAR}|\d\d)(?!\d)   # Q3 2025, Q3 FY25
-      | (?:H[12]|[1-4]Q)\s{_YEAR}            # H1 2025
-      | (?:fiscal|FY)\s?(?:year\s)?(?:{_YEAR}|\d\d)(?!\d)   # fiscal 2025, FY25
-      | {_YEAR}-\d\d-\d\d                    # 2025-06-03
-      | {_YEAR}s                             # 1990s
-      | (?:[1-9]|1\d|2[01])(?:st|nd|rd|th)[\s-][Cc]entury   # the 21st century
-      | {_WEEKDAY}
-      | {_YEAR}
-    )(?![\w-])""",
-    re.VERBOSE,
+# The forms of a date, in the order they are tried, and whether each starts
+# with a digit (for _BY_FIRST below).
+_DATE_FORMS: tuple[tuple[str, bool], ...] = (
+    (rf"{_MONTH}\s{_DAY},?\s{_YEAR}", False),  # June 3, 2026
+    (rf"{_DAY}\s{_MONTH},?\s{_YEAR}", True),  # 3 June 2026
+    (rf"{_MONTH}\s{_DAY}(?![\d,.]?\d)", False),  # June 3
+    (rf"{_DAY}\s{_MONTH}", True),  # 3 June
+    (rf"{_MONTH}\s(?:of\s)?{_YEAR}", False),  # June 2026
+    (rf"Q[1-4]\s?(?:FY\s?)?'?(?:{_YEAR}|\d\d)(?!\d)", False),  # Q3 2025, Q3 FY25
+    (rf"H[12]\s{_YEAR}", False),  # H1 2025
+    (rf"[1-4]Q\s{_YEAR}", True),  # 3Q 2024
+    (rf"(?:fiscal|FY)\s?(?:year\s)?(?:{_YEAR}|\d\d)(?!\d)", False),  # fiscal 2025, FY25
+    (rf"{_YEAR}-\d\d-\d\d", True),  # 2025-06-03
+    (rf"{_YEAR}s", True),  # 1990s
+    (r"(?:[1-9]|1\d|2[01])(?:st|nd|rd|th)[\s-][Cc]entury", True),  # the 21st century
+    (_WEEKDAY, False),
+    (_YEAR, True),
 )
+
+
+def _date(digit_first: bool | None = None) -> str:
+    """The date forms (those starting with a digit, or with no digit, or all)."""
+    forms = "|".join(form for form, digit in _DATE_FORMS if digit_first in (None, digit))
+    return rf"(?<![\w-])(?:{forms})(?![\w-])"
+
+
+DATE = re.compile(_date(), re.VERBOSE)
 # Words after a bare year that say it is a count, not a date ("2048 GPUs").
 _COUNT_AFTER_YEAR = re.compile(
     r"\s(?:GPUs|chips|units|tokens|people|employees|workers|servers|parameters|users|"
@@ -164,16 +174,35 @@ _SECOND = (
 _MONTH_NAME = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
+_OLD_YEAR = r"(?<![\w.,$€£-])(?:1[0-8]\d\d|19[0-4]\d)s?(?![\w-]|[.,]\d)"
 _AMOUNTS_AND_DATES = re.compile(
     rf"""{_FIRST}{_SECOND}(?:
         (?P<money>{MONEY.pattern})
       | (?P<percent>{PERCENT.pattern})
       | (?P<date>{DATE.pattern})
       | (?P<month>(?<![\w-]){_MONTH_NAME}(?![\w-]))
-      | (?P<old_year>(?<![\w.,$€£-])(?:1[0-8]\d\d|19[0-4]\d)s?(?![\w-]|[.,]\d))
+      | (?P<old_year>{_OLD_YEAR})
     )""",
     re.VERBOSE,
 )
+# The same alternatives split by their first character: at a digit only the
+# forms that start with one, elsewhere only the others (each form keeps its
+# place among those tried, so the same one matches). A form that cannot
+# start there failed at its first character anyway; trying the forms of
+# both kinds at every candidate position cost a few percent more.
+_BY_FIRST = rf"""{_FIRST}{_SECOND}(?:
+    (?=\d)(?:
+        (?P<money_n>{_MONEY_BEFORE}{_MONEY_NUMBER})
+      | (?P<percent>{PERCENT.pattern})
+      | (?P<date_n>{_date(digit_first=True)})
+      | (?P<old_year>{_OLD_YEAR})
+    )
+  | (?!\d)(?:
+        (?P<money>{_MONEY_BEFORE}(?:{_MONEY_SYMBOL}|{_MONEY_CODE}))
+      | (?P<date>{_date(digit_first=False)})
+      | (?P<month>(?<![\w-]){_MONTH_NAME}(?![\w-]))
+    )
+)"""
 # _AMOUNTS_AND_DATES at the characters where a match may start, in one scan:
 # the regex starts with lookaheads, which the engine tries at every position
 # of the text, while a pattern that starts with a set of characters lets it
@@ -185,10 +214,19 @@ _AMOUNTS_AND_DATES = re.compile(
 # starts saved half as much.)
 _AT_START = re.compile(
     r"[0-9UACHNSREGJIKDFMOQTWf$€£¥₹₩₽₪\x80-\U0010ffff](?<!\w.)"
-    rf"(?<=(?=(?P<all>{_AMOUNTS_AND_DATES.pattern})).)",
+    rf"(?<=(?=(?P<all>{_BY_FIRST})).)",
     re.VERBOSE,
 )
-_KINDS = ("money", "percent", "date", "month", "old_year")
+# The groups of _BY_FIRST, the most frequent first, and the kind each is.
+_KIND_OF = {
+    "date_n": "date",
+    "money_n": "money",
+    "money": "money",
+    "percent": "percent",
+    "date": "date",
+    "month": "month",
+    "old_year": "old_year",
+}
 
 
 def amounts_and_dates(text: str) -> Iterator[tuple[str, int, int, str]]:
@@ -200,10 +238,10 @@ def amounts_and_dates(text: str) -> Iterator[tuple[str, int, int, str]]:
         if start < last_end:
             continue  # inside the previous match, where finditer does not look
         last_end = found.end("all")
-        for kind in _KINDS:  # (a loop, not next() over a generator: one per match)
-            if found.start(kind) >= 0:
+        for group in _KIND_OF:  # (a loop, not next() over a generator: one per match)
+            if found.start(group) >= 0:
                 break
-        yield kind, start, last_end, found.group("all")
+        yield _KIND_OF[group], start, last_end, found.group("all")
 
 
 # A month name alone is a date only after one of these words ("in March"),
@@ -280,9 +318,9 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
             if per > 0 and _GENERIC_RATE.search(surface, per) and _LARGE.search(surface, 0, per):
                 # "$1 million per violation" is an amount, not a unit price.
                 surface = surface[:per]
-            yield Mention(start, start + len(surface), "MONEY", surface, surface, "pattern")
+            yield new_mention(start, start + len(surface), "MONEY", surface, surface, "pattern")
         elif kind == "percent":
-            yield Mention(start, end, "PERCENT", surface, surface, "pattern")
+            yield new_mention(start, end, "PERCENT", surface, surface, "pattern")
         elif kind == "date":
             if surface.isdigit() and (
                 _year_is_count(text, end)
@@ -290,21 +328,21 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
                 or text.endswith("Act of ", 0, start)  # a law's name
             ):
                 continue
-            yield Mention(start, end, "DATE", surface, surface, "pattern")
+            yield new_mention(start, end, "DATE", surface, surface, "pattern")
         elif kind == "old_year" and _word_before(text, start) in _OLD_YEAR_AFTER:
             if not _year_is_count(text, end):
-                yield Mention(start, end, "DATE", surface, surface, "pattern")
+                yield new_mention(start, end, "DATE", surface, surface, "pattern")
         elif kind == "month" and _word_before(text, start) in _MONTH_AFTER:
-            yield Mention(start, end, "DATE", surface, surface, "pattern")
+            yield new_mention(start, end, "DATE", surface, surface, "pattern")
     for match in _rough_amounts(text):
         surface = match.group()
-        yield Mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
+        yield new_mention(match.start(), match.end(), "MONEY", surface, surface, "pattern")
     # Every such name has a hyphen before a digit: most texts have none, and
     # looking for one costs far less than trying the regex at every capital.
     unknown_models = _UNKNOWN_MODEL.finditer(text) if _HYPHEN_DIGIT.search(text) else ()
     for match in unknown_models:
         surface = match.group()
-        yield Mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")
+        yield new_mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")
     if families is None or families.kind != ahocorasick.AHOCORASICK:
         return
     # Model names: find the family stems in one Aho–Corasick pass, then match
@@ -321,7 +359,7 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
             continue
         surface = text[start : tail.end()]
         last_end = tail.end()
-        yield Mention(start, tail.end(), "AI_MODEL", surface, surface, "pattern")
+        yield new_mention(start, tail.end(), "AI_MODEL", surface, surface, "pattern")
 
 
 def family_automaton(families: tuple[str, ...]) -> ahocorasick.Automaton | None:

@@ -41,11 +41,11 @@ from reader.core.entities.context import (
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
 from reader.core.entities.patterns import VERSION_TAIL, find_patterns
-from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule
+from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule, new_mention
 from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "6"
+RECOGNISER_VERSION = "7"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
@@ -55,13 +55,55 @@ _OTHER_SENSE = re.compile(
     r"spacecraft|capsule|NASA|Apollo)\b"
 )
 # Vocabulary that says a passage is about technology, for ambiguous surfaces.
-_TECH = re.compile(
-    r"\b(?:AI|A\.I\.|artificial intelligence|models?|LLMs?|chatbots?|software|apps?|startups?|"
+_TECH_WORDS = (
+    r"AI|A\.I\.|artificial intelligence|models?|LLMs?|chatbots?|software|apps?|startups?|"
     r"compan(?:y|ies)|chips?|GPUs?|cloud|data|users|developers?|launch(?:ed|es)?|released?|"
     r"CEO|billion|million|shares|stock|investors?|platform|device|iPhone|Google|Microsoft|"
     r"OpenAI|Nvidia|Amazon|Meta|Apple|tech|technology|assistant|agents?|coding|code|API|"
-    r"benchmark|training|inference|subscription|revenue|valuation)\b"
+    r"benchmark|training|inference|subscription|revenue|valuation"
 )
+
+
+def _any_word(alternation: str) -> re.Pattern[str]:
+    """A regex whose search finds a match exactly where `\\b(?:alternation)\\b`
+    does (only whether there is one is asked: the match is one character).
+    `\\b` first makes the engine try every position of the text; starting
+    with the alternatives' first letters lets it skip to them: half the cost
+    on a text that has none of the words (a text with an ambiguous name and
+    no other tech name is read to its end). Every alternative starts with a
+    letter. (Not worth it for _OTHER_SENSE, whose first letters start most
+    words.)"""
+    alternatives = _top_level(alternation)
+    for alternative in alternatives:
+        if not alternative[:1].isalnum() or alternative[1:2] in ("?", "*", "{"):
+            raise ValueError(f"{alternative!r} does not start with a letter")
+    letters = "".join(sorted({alternative[0] for alternative in alternatives}))
+    # The letter, no word character before it, then the words from the letter on.
+    return re.compile(rf"[{letters}](?<!\w.)(?<=(?=(?:{alternation})\b).)")
+
+
+def _top_level(alternation: str) -> list[str]:
+    """The alternatives of a regex alternation, "|" inside groups left alone."""
+    parts: list[str] = []
+    depth = start = 0
+    escaped = False
+    for i, ch in enumerate(alternation):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(alternation[start:i])
+            start = i + 1
+    parts.append(alternation[start:])
+    return parts
+
+
+_TECH = _any_word(_TECH_WORDS)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -155,14 +197,19 @@ class Recognizer:
         mentions = self._find(folded.text)
         if folded.text == text:
             return mentions
+        if folded.same_offsets:
+            # Most mentions hold no folded character: kept as they are (a
+            # comprehension: every mention of most texts passes here).
+            return [
+                m if text[m.start : m.end] == m.text else _in_original(m, text, m.start, m.end)
+                for m in mentions
+            ]
         out = []
-        same_offsets = folded.same_offsets
         for m in mentions:
-            start, end = (m.start, m.end) if same_offsets else folded.span(m.start, m.end)
-            surface = text[start:end]
-            if start != m.start or end != m.end or surface != m.text:
-                m = Mention(start, end, m.label, surface, m.entity, m.source)
-            out.append(m)  # most mentions hold no folded character: kept as they are
+            start, end = folded.span(m.start, m.end)
+            if start != m.start or end != m.end or text[start:end] != m.text:
+                m = _in_original(m, text, start, end)
+            out.append(m)
         return out
 
     def _find(self, text: str) -> list[Mention]:
@@ -264,7 +311,7 @@ class Recognizer:
                 continue  # "The Information" is named with its article
             if entry.weak and self._yields(text, start, end):
                 continue  # "Francis Fukuyama": the context rules type the whole
-            mention = Mention(start, end, label, text[start:end], name, source)
+            mention = new_mention(start, end, label, text[start:end], name, source)
             if entry.ambiguous:
                 ambiguous.append(mention)
                 continue
@@ -324,6 +371,11 @@ class Recognizer:
             near = i < len(evidence) and evidence[i] <= end + _EVIDENCE_REACH
             return near or _TECH.search(window) is not None
         return True
+
+
+def _in_original(m: Mention, text: str, start: int, end: int) -> Mention:
+    """A mention found in the folded text, with its offsets and surface in `text`."""
+    return new_mention(start, end, m.label, text[start:end], m.entity, m.source)
 
 
 def _not_in_capitals(text: str, start: int, end: int) -> bool:

@@ -35,7 +35,7 @@ from reader.core.entities.context import (
     sentence_start,
 )
 from reader.core.entities.data_files import data_text, word_list
-from reader.core.entities.records import Mention
+from reader.core.entities.records import Mention, new_mention
 
 MODEL_FILE = "span_model.json"
 SURNAMES_FILE = "census_surnames.txt"
@@ -490,7 +490,7 @@ def classify_spans(
         if full is None:
             full = full_names(mentions)
         entity = full.get(surface, surface) if label == _PERSON else surface
-        found.append(Mention(start, end, label, surface, entity, "model"))
+        found.append(new_mention(start, end, label, surface, entity, "model"))
         # A person found here is known further on: "Nic Tringali ... Tringali".
         known.setdefault(surface, label)
         if label == _PERSON and len(cand_words) > 1:

@@ -202,13 +202,17 @@ class EntityStore(StoreBase):
         surface = normalize_line(rule.surface)
         if not surface:
             raise ValueError("an entity rule needs a name")
+        entity = normalize_line(rule.entity)
+        if rule.kind == "alias" and not entity:
+            # (Its mentions would all become one entity without a name.)
+            raise ValueError("an alias needs the name of the entity it stands for")
         with self.transaction() as conn:
             conn.execute(
                 """INSERT INTO entity_rules (kind, surface, entity, label, created_at)
                    VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (kind, surface) DO UPDATE SET
                    entity = excluded.entity, label = excluded.label""",
-                (rule.kind, surface, normalize_line(rule.entity), rule.label, clock.utcnow()),
+                (rule.kind, surface, entity, rule.label, clock.utcnow()),
             )
             if rule.kind == "entity":
                 # An ignore of the same name would hide the entity just added.

@@ -53,6 +53,16 @@ class StoriesFacade:
         with self.store.transaction() as conn:
             group_later(conn, waiting)
 
+    def group_some_refreshed(self, waiting: StoryBatch) -> None:
+        """While the refresh goes on, store the stories of the new articles
+        stored so far, if the batch can (StoryBatch.write_some): in one
+        transaction with their index rows, so a crash leaves each either
+        grouped or waiting."""
+        from reader.core.stories.grouping import batch_cache
+
+        with self.store.transaction() as conn, batch_cache(conn):
+            waiting.write_some(conn)
+
     def stories(self, since: str | None = None, limit: int | None = None) -> list[Story]:
         """Stories with an article dated since `since` ("1d", "12h", a date;
         None: all), newest first."""

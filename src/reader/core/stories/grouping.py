@@ -20,8 +20,10 @@ The signature and keys are made in the refresh's worker processes
 stores, a refresh's new articles meet their candidates as each feed is
 stored (StoryBatch: the refresh's earlier articles in memory, the archive
 through the index, only for the keys it holds) and are written once, after
-the last feed, in one transaction (group_later); an edited article is
-regrouped in its feed's own transaction.
+the last feed, in one transaction (group_later), or, into an empty archive
+(a first refresh), a few hundred at a time as the feeds come
+(StoryBatch.write_some); an edited article is regrouped in its feed's own
+transaction.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ import sqlite3
 from array import array
 from bisect import bisect_left, insort
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from heapq import nlargest
@@ -267,6 +270,8 @@ def _held_stored(
 # (its article id is ids[place]): day << _PLACE_BITS | place.
 _PLACE_BITS = 32
 _PLACE = (1 << _PLACE_BITS) - 1
+# A bar no count reaches: entity keys are never crowded.
+_NEVER_CROWDED = 1 << 62
 
 
 class _BatchIndex:
@@ -299,58 +304,77 @@ class _BatchIndex:
         which bands are crowded: held by more than CROWDED_BAND indexed
         articles within reach, here and `elsewhere` (the stored index's
         counts) together, and so left out of the count."""
-        rows, crowded = self.rows, set()
-        held_elsewhere = elsewhere.get
-        mine = day << _PLACE_BITS | len(self.ids)
-        if self.ids and article_id < self.ids[-1]:
+        ids = self.ids
+        mine = day << _PLACE_BITS | len(ids)
+        if ids and article_id < ids[-1]:
             self.in_order = False
-        self.ids.append(article_id)
-        # What is counted: lists of holders, the first of each kind the
-        # keys' single holders.
-        counted: tuple[list[list[int]], list[list[int]]] = ([[]], [[]])
-        for keys, reach, bar, found_in in (
-            (found.trios, _TRIO_REACH, None, counted[0]),
-            (found.bands, _BAND_REACH, CROWDED_BAND, counted[1]),
-        ):
-            first, past = (day - reach) << _PLACE_BITS, (day + reach + 1) << _PLACE_BITS
-            for key in keys:
-                held = rows.get(key)
-                if held is None:
-                    rows[key] = mine
-                    continue
-                if isinstance(held, int):
-                    near = first <= held < past
-                    if bar is not None and near + held_elsewhere(key, 0) > bar:
-                        crowded.add(key)
-                    elif near:
-                        found_in[0].append(held)
-                    rows[key] = [held, mine] if held < mine else [mine, held]
-                    continue
-                if first <= held[0] and held[-1] < past:
-                    if bar is not None and len(held) + held_elsewhere(key, 0) > bar:
-                        crowded.add(key)
-                    else:
-                        # The list itself, not a copy: the article is about
-                        # to join it, and is taken out of the count below.
-                        found_in.append(held)
-                else:
-                    lo, hi = bisect_left(held, first), bisect_left(held, past)
-                    if bar is not None and hi - lo + held_elsewhere(key, 0) > bar:
-                        crowded.add(key)
-                    elif lo < hi:
-                        found_in.append(held[lo:hi])
-                # Feeds list the newest first, so most arrivals go in front:
-                # an entry at either end needs no search.
-                if mine > held[-1]:
-                    held.append(mine)
-                elif mine < held[0]:
-                    held.insert(0, mine)
-                else:
-                    insort(held, mine)
-        names, texts = (Counter(chain.from_iterable(lists)) for lists in counted)
-        names.pop(mine, None)
-        texts.pop(mine, None)
+        ids.append(article_id)
+        crowded: set[int] = set()
+        # The names are never crowded; the stored index's counts are asked
+        # for only when it holds any of the bands (never on a first refresh).
+        names = self._look(found.trios, mine, day, _TRIO_REACH, _NEVER_CROWDED, {}, crowded)
+        texts = self._look(found.bands, mine, day, _BAND_REACH, CROWDED_BAND, elsewhere, crowded)
         return names, texts, crowded
+
+    def _look(
+        self,
+        keys: Sequence[int],
+        mine: int,
+        day: int,
+        reach: int,
+        bar: int,
+        elsewhere: dict[int, int],
+        crowded: set[int],
+    ) -> Counter[int]:
+        """meet() for one kind of key: how many of the keys each entry
+        within `reach` days holds; a key held by more than `bar` of them
+        (here and `elsewhere` together) goes to `crowded` instead."""
+        rows = self.rows
+        first, past = (day - reach) << _PLACE_BITS, (day + reach + 1) << _PLACE_BITS
+        held_elsewhere = elsewhere.get if elsewhere else None
+        # What is counted: lists of holders, the first the keys' single holders.
+        singles: list[int] = []
+        found_in = [singles]
+        for key in keys:
+            held = rows.get(key)
+            if held is None:
+                rows[key] = mine
+                continue
+            more = held_elsewhere(key, 0) if held_elsewhere else 0
+            if isinstance(held, int):
+                near = first <= held < past
+                if near + more > bar:
+                    crowded.add(key)
+                elif near:
+                    singles.append(held)
+                rows[key] = [held, mine] if held < mine else [mine, held]
+                continue
+            if first <= held[0] and held[-1] < past:
+                if len(held) + more > bar:
+                    crowded.add(key)
+                else:
+                    # The list itself, not a copy: the article is about
+                    # to join it, and is taken out of the count below.
+                    found_in.append(held)
+            else:
+                lo, hi = bisect_left(held, first), bisect_left(held, past)
+                if hi - lo + more > bar:
+                    crowded.add(key)
+                elif lo < hi:
+                    found_in.append(held[lo:hi])
+            # Feeds list the newest first, so most arrivals go in front:
+            # an entry at either end needs no search.
+            if mine > held[-1]:
+                held.append(mine)
+            elif mine < held[0]:
+                held.insert(0, mine)
+            else:
+                insort(held, mine)
+        if not singles and len(found_in) == 1:
+            return Counter()
+        counts = Counter(chain.from_iterable(found_in))
+        counts.pop(mine, None)
+        return counts
 
 
 def _best(counts: dict[int, int], limit: int, batch: _BatchIndex | None = None) -> dict[int, int]:
@@ -383,6 +407,7 @@ def _candidates(
     changed: Sequence[Arrival],
     days: dict[int, int],
     batch: _BatchIndex | None = None,
+    archive: bool = True,
 ) -> dict[int, dict[int, bool]]:
     """(article id, found through the text's bands) of each arrival's
     candidates: what it would meet taken alone in id order, i.e. the stored
@@ -394,8 +419,11 @@ def _candidates(
     earlier articles within reach, counted over the batch and the stored
     index together, so the answer does not depend on where a refresh's batch
     boundaries fall); a trio of the day's big names held by many is still
-    how different write-ups of one event meet."""
-    archived = _indexed(conn, (key for a in changed for key in _keys(a.fingerprint)))
+    how different write-ups of one event meet. `archive` False: the stored
+    index is not looked at (it held nothing when the batch began)."""
+    archived = (
+        _indexed(conn, (key for a in changed for key in _keys(a.fingerprint))) if archive else set()
+    )
     batch = batch if batch is not None else _BatchIndex()
     candidates: dict[int, dict[int, bool]] = {}
     for arrival in changed:
@@ -522,13 +550,18 @@ def group_articles(
         if old is not None and _keeps_story(conn, member, old.story_id):
             joins.join(node, ("s", old.story_id))
     _write(conn, changed, days, {i: before[i] for i in edited}, joins)
-    # The batch's keys are written once, after every lookup, in article
-    # order, and the key index's pages are each dirtied once for the whole
-    # batch rather than once per feed's commit (sorting by key first was
-    # slower: /tmp A/B in docs/benchmarks.md, "Issue 12, fourth pass"). They
-    # are read back from the packed copies _write just stored, in SQLite:
-    # binding ~44 rows an article from Python cost more.
-    for chunk, marks in in_chunks([a.article_id for a in changed]):
+    _index_rows(conn, [a.article_id for a in changed])
+
+
+def _index_rows(conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
+    """The articles' rows in story_keys, once _write has stored them. A
+    batch's keys are written once, after every lookup, in article order, and
+    the key index's pages are each dirtied once for the whole batch rather
+    than once per feed's commit (sorting by key first was slower: /tmp A/B
+    in docs/benchmarks.md, "Issue 12, fourth pass"). They are read back from
+    the packed copies _write just stored, in SQLite: binding ~44 rows an
+    article from Python cost more."""
+    for chunk, marks in in_chunks(list(article_ids)):
         conn.execute(
             f"""INSERT OR IGNORE INTO story_keys (key, day, article_id)
                 SELECT j.value, s.key_day, s.article_id FROM story_articles s,
@@ -560,11 +593,12 @@ def _write(
     days: dict[int, int],
     before: dict[int, Member],
     joins: _Joins,
-) -> None:
+) -> tuple[dict[int, int], dict[int, int]]:
     """Each group of linked arrivals goes to the oldest stored story among
     them (the others merge into it) or to a new story. `days`: the day each
     arrival's keys are indexed under; `before`: the edited arrivals as they
-    were stored."""
+    were stored. Returns each arrival's story and {story merged away: the
+    story it went into}."""
     # Groups in the order of their first arrival (`changed` is in id order),
     # so new story ids follow it.
     groups: dict[tuple[str, int], list[int]] = {}
@@ -597,9 +631,10 @@ def _write(
     for chunk, marks in in_chunks(list(merged)):
         conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
     rows = []
+    story_of: dict[int, int] = {}
     for arrival in changed:
         found = arrival.fingerprint
-        target = target_of[joins.root(("a", arrival.article_id))]
+        target = story_of[arrival.article_id] = target_of[joins.root(("a", arrival.article_id))]
         rows.append(
             (
                 arrival.article_id,
@@ -630,6 +665,7 @@ def _write(
                 (SELECT 1 FROM story_articles s WHERE s.story_id = stories.id)""",
             chunk,
         )
+    return story_of, merged
 
 
 def arrivals(
@@ -668,6 +704,14 @@ def in_stories(conn: sqlite3.Connection, article_ids: Sequence[int]) -> set[int]
     return found
 
 
+# A batch that meets only its own articles (a first refresh) writes the
+# stories of this many waiting arrivals as its feeds come (StoryBatch.due),
+# so what is left after the last feed is at most this many articles' index
+# rows (~0.05 s), not the whole refresh's (~0.3 s for 6,000 articles, alone
+# on one core once the workers are done).
+WRITE_EVERY = 500
+
+
 class StoryBatch:
     """A refresh's new articles, waiting for their stories. Each feed's are
     added once it is stored, and meet the archive and the articles added
@@ -675,7 +719,15 @@ class StoryBatch:
     workers still parse the next feeds, and are tested against them there
     too; only the links and the writes wait for group_later, after the last
     feed. Articles must be added in id order (a refresh
-    stores its feeds one after another, so they are)."""
+    stores its feeds one after another, so they are).
+
+    A batch begun on an empty archive meets only its own articles: its links
+    are joined as they are found, and write_some() stores the stories of
+    those waiting so far while the refresh goes on, each time in one
+    transaction with their index rows, as if a refresh had ended there (the
+    later arrivals then join or merge those stories as they would stored
+    ones). Its lookups never read the stored index, so the rows it writes
+    are not met twice."""
 
     def __init__(self) -> None:
         self.arrivals: list[Arrival] = []
@@ -683,45 +735,126 @@ class StoryBatch:
         self.judged: dict[int, Judged] = {}
         self._index = _BatchIndex()
         self.members: dict[int, Member] = {}  # each arrival's, made once
+        self.days: dict[int, int] = {}  # the day each arrival's keys go under
+        # Whether the stored index held nothing when the first feed came;
+        # None until then.
+        self.archive_empty: bool | None = None
+        # The links found among the batch's own articles, joined as they are
+        # found; whether any arrival met a stored article (whose story may
+        # change before the end), in which case group_later links them all
+        # anew.
+        self.links = _Joins()
+        self.met_stored = False
+        # The arrivals written already (arrivals[:written]), their stories,
+        # and the articles of each of those stories.
+        self.written = 0
+        self.story_of: dict[int, int] = {}
+        self._in_story: dict[int, list[int]] = {}
+        self._own_only = True  # false once write_some() found it may not write
 
     def __len__(self) -> int:
-        return len(self.arrivals)
+        """How many arrivals wait for their stories."""
+        return len(self.arrivals) - self.written
 
     def add(self, conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
+        if self.archive_empty is None:
+            self.archive_empty = conn.execute("SELECT 1 FROM story_keys LIMIT 1").fetchone() is None
         ordered = sorted(arrivals, key=lambda a: a.article_id)
         mine = {a.article_id: _member(a) for a in ordered}
         days = {article_id: member.when.toordinal() for article_id, member in mine.items()}
-        met = _candidates(conn, ordered, days, self._index)
+        met = _candidates(conn, ordered, days, self._index, archive=not self.archive_empty)
         self.members.update(mine)
         stored = _members(conn, {i for found in met.values() for i in found} - self.members.keys())
+        links = self.links
         for article_id, found in met.items():
             member = mine[article_id]
-            self.judged[article_id] = {
+            judged = self.judged[article_id] = {
                 other_id: (other, _linked(member, other, by_text))
                 for other_id, by_text in found.items()
                 if (other := self.members.get(other_id) or stored.get(other_id)) is not None
             }
+            node = ("a", article_id)
+            links.root(node)
+            if len(judged) < len(found) or not self.members.keys() >= found.keys():
+                self.met_stored = True
+            for other_id, (_, linked) in judged.items():
+                if linked and other_id in self.members:
+                    links.join(node, ("a", other_id))
         self.met.update(met)
+        self.days.update(days)
         self.arrivals.extend(ordered)
+
+    def due(self) -> bool:
+        """Whether write_some() has WRITE_EVERY arrivals to write."""
+        return self._writable() and len(self) >= WRITE_EVERY
+
+    def _writable(self) -> bool:
+        return bool(self.archive_empty) and not self.met_stored and self._own_only
+
+    def write_some(self, conn: sqlite3.Connection) -> bool:
+        """Store, in the caller's transaction, the stories of the arrivals
+        not written yet, with their index rows, if the batch still met only
+        its own articles and those are all still as it met them; returns
+        whether it did (else group_later groups them)."""
+        waiting = self.arrivals[self.written :]
+        ids = [a.article_id for a in waiting]
+        if not self._writable():
+            return False
+        if not _unchanged(conn, ids):
+            self._own_only = False
+            return False
+        # The links of the waiting arrivals, those written standing for
+        # their stories: the stories they reach are joined or merged.
+        joins = _Joins()
+        for article_id in ids:
+            node = ("a", article_id)
+            joins.root(node)
+            for other_id, (_, linked) in self.judged[article_id].items():
+                if linked:
+                    story = self.story_of.get(other_id)
+                    joins.join(node, ("s", story) if story is not None else ("a", other_id))
+        story_of, merged = _write(conn, waiting, self.days, {}, joins)
+        _index_rows(conn, ids)
+        for old, target in merged.items():
+            moved = self._in_story.pop(old)
+            self._in_story[target].extend(moved)
+            self.story_of.update(dict.fromkeys(moved, target))
+        for article_id, story in story_of.items():
+            self._in_story.setdefault(story, []).append(article_id)
+        self.story_of.update(story_of)
+        self.written = len(self.arrivals)
+        return True
+
+
+def _unchanged(conn: sqlite3.Connection, ids: Sequence[int]) -> bool:
+    """Whether the articles are all still stored and none is in a story."""
+    present = 0
+    for chunk, marks in in_chunks(list(ids)):
+        present += conn.execute(
+            f"SELECT count(*) FROM articles WHERE id IN ({marks})", chunk
+        ).fetchone()[0]
+    return present == len(ids) and not in_stories(conn, ids)
 
 
 def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
     """Group, in the caller's transaction, the articles a refresh stored
-    without grouping them (write_feed's `stories_later`): one transaction for
-    the whole refresh, its index rows written together. An article gone since
+    without grouping them (write_feed's `stories_later`) and not written by
+    StoryBatch.write_some already: one transaction for the rest of the
+    refresh, its index rows written together. An article gone since
     (unsubscribed meanwhile) is left out, and so are the links through it;
     one grouped meanwhile (stories asked for during the refresh) is unchanged
     and left as it is."""
-    present: set[int] = set()
-    for chunk, marks in in_chunks([a.article_id for a in waiting.arrivals]):
-        present.update(
-            row[0] for row in conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
-        )
-    # A whole refresh's index rows (44 an article) dirty more pages than
-    # SQLite's default cache (2 MB) holds: raised for this batch only.
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = {-BATCH_CACHE_KIB}")
-    try:
+    with batch_cache(conn):
+        if not waiting or waiting.write_some(conn):
+            return
+        present: set[int] = set()
+        for chunk, marks in in_chunks([a.article_id for a in waiting.arrivals]):
+            present.update(
+                row[0]
+                for row in conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            )
+        # Those written already are stored articles now, and as the batch
+        # met them: group_articles leaves them as they are.
         group_articles(
             conn,
             [a for a in waiting.arrivals if a.article_id in present],
@@ -729,6 +862,16 @@ def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
             waiting.judged,
             waiting.members,
         )
+
+
+@contextmanager
+def batch_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """A batch's index rows (44 an article) dirty more pages than SQLite's
+    default cache (2 MB) holds: raised while they are written."""
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-BATCH_CACHE_KIB}")
+    try:
+        yield
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
