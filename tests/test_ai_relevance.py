@@ -15,6 +15,7 @@ from reader.core.entities import recognize
 from reader.core.entities.relevance import (
     FEATURES,
     SIGNED,
+    _vocabulary_matches,
     ai_features,
     ai_score,
     find_terms,
@@ -363,6 +364,31 @@ def test_the_word_weights_are_words_of_several_feeds_not_boilerplate() -> None:
 def test_headline_words_are_letters_with_acronyms_kept_and_addresses_left_out() -> None:
     found = headline_words("AI agents: GPT-5.5 and Ai", "See https://example.com/Agents now")
     assert found == {"AI", "agents", "GPT", "and", "ai", "see", "now"}
+
+
+def test_headline_words_read_ascii_and_other_text_alike() -> None:
+    # ASCII titles and leads are split by a byte table, others by the regex: the
+    # same runs of two letters or more either way, the same set in the same order.
+    ascii_found = headline_words("LLM x agents_2 A-b co-pilot", "Q3 GPT4o ok")
+    assert ascii_found == {"LLM", "agents", "co", "pilot", "GPT", "ok"}
+    unicode_found = headline_words("LLM x agents_2 A-b co-pilot", "Q3 GPT4o ok é")
+    assert unicode_found == ascii_found
+    assert list(headline_words("b a the AI cat", "")) == list(frozenset(["the", "AI", "cat"]))
+
+
+def test_cased_and_lower_case_words_are_found_in_one_scan_as_written() -> None:
+    vocab = parse_vocabulary("Gemini\tstrong\ngemini\tweak\nΣIGMA\tstrong\nZETAΣ\tstrong\n")
+    text = "gemini and Gemini, ΣIGMA, ZETAΣ and sigma."
+    found = [(text[s:e], kind) for s, e, kind in _vocabulary_matches(vocab.both, text)]
+    # The cased words first, where the text holds them as written, then the
+    # lower-case ones wherever the lower-cased text does; each in order of its end.
+    assert found == [
+        ("Gemini", "strong"),
+        ("ΣIGMA", "strong"),
+        ("ZETAΣ", "strong"),
+        ("gemini", "weak"),
+        ("Gemini", "weak"),
+    ]
 
 
 def test_longer_entries_win_and_stops_hide_the_words_inside() -> None:

@@ -261,11 +261,10 @@ def _dedupe(entries: list[ParsedEntry]) -> tuple[tuple[ParsedEntry, ...], int]:
 
 
 def _digest(*parts: str) -> str:
-    h = hashlib.sha1(usedforsecurity=False)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
+    """SHA-1 of the parts, each followed by a NUL byte (one string encoded and
+    hashed at once: the same bytes as part by part, a fifth of the calls)."""
+    joined = "\x00".join(parts) + "\x00"
+    return hashlib.sha1(joined.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
 
 
 def _iso(value: time.struct_time | None) -> str | None:

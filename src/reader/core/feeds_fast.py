@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 RSS_CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -148,22 +149,29 @@ def _parse(content: bytes, headers: Mapping[str, str]) -> RawFeed:
     raise Declined
 
 
-def _no_base(element: Any) -> None:
-    for node in element.iter():
-        if not isinstance(node.tag, str):  # a comment or processing instruction
-            raise Declined
-        if "{http://www.w3.org/XML/1998/namespace}base" in node.attrib:
-            raise Declined
-
-
-def _entries_only_at(root: Any, parent: Any, tag: str) -> None:
-    """Declined unless every element feedparser takes as an entry is a `tag`
-    child of `parent`, the only ones this module reads: one elsewhere (inside
-    an extension, an Atom entry in an RSS channel) would be an entry lost."""
+def _plain_tree(root: Any, parent: Any, tag: str) -> None:
+    """Declined for a comment or processing instruction, an xml:base, or an
+    element feedparser takes as an entry that is not a `tag` child of `parent`,
+    the only ones this module reads: one elsewhere (inside an extension, an
+    Atom entry in an RSS channel) would be an entry lost. (One walk over the
+    tree for all three: a feed item is a dozen elements, each visited once.)"""
     for node in root.iter():
-        local = node.tag.rsplit("}", 1)[-1].lower()
-        if local in _ENTRY_NAMES and not (node.tag == tag and node.getparent() is parent):
+        name = node.tag
+        if not isinstance(name, str):  # a comment or processing instruction
             raise Declined
+        if node.get(_XML_BASE) is not None:
+            raise Declined
+        if _local_name(name) in _ENTRY_NAMES and not (name == tag and node.getparent() is parent):
+            raise Declined
+
+
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+@lru_cache(maxsize=256)
+def _local_name(tag: str) -> str:
+    """The element's name without its namespace, in lower case."""
+    return tag.rsplit("}", 1)[-1].lower()
 
 
 def _text(element: Any) -> str:
@@ -225,11 +233,10 @@ def _children(element: Any, read: frozenset[str], ignored: frozenset[str]) -> di
 
 
 def _rss(root: Any) -> RawFeed:
-    _no_base(root)
     if len(root) != 1 or root[0].tag != "channel" or root[0].attrib:
         raise Declined
     channel = root[0]
-    _entries_only_at(root, channel, "item")
+    _plain_tree(root, channel, "item")
     title = link = None
     items = []
     for child in channel:
@@ -295,8 +302,7 @@ def _rss_item(item: Any) -> RawEntry:
 
 
 def _atom(root: Any) -> RawFeed:
-    _no_base(root)
-    _entries_only_at(root, root, f"{{{ATOM}}}entry")
+    _plain_tree(root, root, f"{{{ATOM}}}entry")
     title = link = None
     entries = []
     for child in root:

@@ -20,7 +20,6 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations, repeat
@@ -49,17 +48,31 @@ _MERSENNE61 = (1 << 61) - 1
 _MIX_PRIME = 0x100000001B3
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased words of the normalised text (punctuation and case ignored)."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+def words(text: str) -> list[bytes]:
+    """Lower-cased words of the normalised text (punctuation and case ignored),
+    UTF-8 encoded: what the shingles' hashes are of."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isascii():
+        # The regex's words, in a fifth of the time: in ASCII its word characters
+        # are letters, digits and "_", and the others are blanked by a table lookup
+        # a byte (the regex's Unicode word test costs more than the rest together).
+        return folded.encode().translate(_ASCII_WORD_BYTES).split()
+    return [word.encode() for word in _WORD.findall(folded)]
+
+
+# Every ASCII byte that is not a word character, blanked out (the others are not ASCII).
+_ASCII_WORD_BYTES = bytes(
+    byte if chr(byte).isalnum() or chr(byte) == "_" else ord(" ") for byte in range(128)
+) + bytes(range(128, 256))
 
 
 def shingle_hashes(text: str) -> set[int]:
-    """32-bit hashes of the text's overlapping runs of three words."""
+    """32-bit hashes of the text's overlapping runs of three words (their UTF-8
+    bytes joined by a space)."""
     found = words(text)
     runs = zip(found, found[1:], found[2:], strict=False)  # the shorter lists end it
     # map() with C functions throughout: half the time of a comprehension.
-    return set(map(crc32, map(str.encode, map(" ".join, runs))))
+    return set(map(crc32, map(b" ".join, runs)))
 
 
 def signature(text: str) -> bytes | None:
@@ -68,6 +81,13 @@ def signature(text: str) -> bytes | None:
 
 
 def signature_of(hashes: set[int]) -> bytes | None:
+    lanes = _signature_lanes(hashes)
+    return None if lanes is None else _packed(lanes)
+
+
+def _signature_lanes(hashes: set[int]) -> int | None:
+    """The signature's bins as one number, bin s in the low half of its 64-bit
+    lane s (see _lanes_minus), or None for too few shingles."""
     if len(hashes) < MIN_SHINGLES:
         return None
     # Largest first, so in the dict each bin keeps the last (smallest) value:
@@ -99,19 +119,31 @@ _BIN_MIXES = sum((s * _DENSIFY) << (8 * _LANE_BYTES * s) for s in range(BINS))
 _LOW_HALVES = int.from_bytes(b"\xff\xff\xff\xff\x00\x00\x00\x00" * BINS, "little")
 
 
-def _lanes_minus(owners: list[int]) -> bytes:
-    """The packed signature of (owners[s] - s * _DENSIFY) mod 2**32, bin by bin.
+def _lanes_minus(owners: list[int]) -> int:
+    """(owners[s] - s * _DENSIFY) mod 2**32, bin by bin, each in the low half of
+    the 64-bit lane s of one number.
 
     Each value sits in a 64-bit lane of one big number, so one subtraction and
     one mask do every bin in C (a lane stays >= 0: o >= s, and < 2**40: no
     borrow nor carry crosses lanes), where a loop over the bins made three
-    integer objects each; the low four bytes of every lane are the packed
-    little-endian signature."""
+    integer objects each."""
     lanes = array("Q", owners)
     if sys.byteorder != "little":
         lanes.byteswap()
-    mixed = (int.from_bytes(lanes, "little") - _BIN_MIXES) & _LOW_HALVES
-    return memoryview(mixed.to_bytes(_LANE_BYTES * BINS, "little")).cast("I")[::2].tobytes()
+    return (int.from_bytes(lanes, "little") - _BIN_MIXES) & _LOW_HALVES
+
+
+def _packed(lanes: int) -> bytes:
+    """The packed little-endian signature: the low four bytes of every lane."""
+    return memoryview(lanes.to_bytes(_LANE_BYTES * BINS, "little")).cast("I")[::2].tobytes()
+
+
+def _lanes_of(packed: bytes) -> int:
+    """A packed signature as _signature_lanes gives it."""
+    lanes = array("Q", unpack(packed))
+    if sys.byteorder != "little":
+        lanes.byteswap()
+    return int.from_bytes(lanes, "little")
 
 
 def unpack(packed: bytes) -> array[int]:
@@ -180,34 +212,35 @@ def band_keys(packed: bytes) -> list[int]:
     `_mix(rows, band + 1)`, computed with one remainder a band.
 
     Two texts share a band key with probability 1 - (1 - J^r)^b for Jaccard
-    J: with r=3, b=40, about 0.85 at J=0.35, 0.996 at J=0.5 and 0.04 at 0.1.
+    J: with r=3, b=40, about 0.85 at J=0.35, 0.996 at J=0.5 and 0.04 at 0.1."""
+    return _band_keys(_lanes_of(packed))
 
-    Every band at once: each band's rows sit in a 128-bit lane of one number
-    (the products stay below 2**95, so nothing crosses lanes), and the
-    remainder by the Mersenne prime 2**61 - 1 is folded lane by lane (x mod m
-    is (x & m) + (x >> 61), again, then m itself is 0). A loop over the bands
-    made a dozen integer objects each, twice the time."""
-    lanes = array("I", bytes(_BAND_LANE_BYTES * BANDS))
-    rows = unpack(packed)
-    for row in range(ROWS_PER_BAND):
-        lanes[row::4] = rows[row::ROWS_PER_BAND]
-    if sys.byteorder != "little":
-        lanes.byteswap()
-    together = int.from_bytes(lanes, "little")
-    first, second, third = (together >> (32 * row) & _BAND_LOW32 for row in range(ROWS_PER_BAND))
+
+def _band_keys(lanes: int) -> list[int]:
+    """band_keys() of the signature in lanes (_signature_lanes), every band at once.
+
+    A band's three rows are three 64-bit lanes, 192 bits a band: masking and
+    shifting the number puts each band's first, second and third row at the
+    bottom of its 192 bits, where the products stay below 2**95, so nothing
+    crosses bands; the remainder by the Mersenne prime 2**61 - 1 is folded band
+    by band (x mod m is (x & m) + (x >> 61), again, then m itself is 0). A loop
+    over the bands made a dozen integer objects each, twice the time; reading
+    the rows from the lanes the signature is made in spares packing and
+    unpacking them."""
+    first, second, third = (lanes >> (64 * row) & _BAND_LOW32 for row in range(ROWS_PER_BAND))
     keys = _BAND_BASE_LANES + first * _MIX2 + second * _MIX_PRIME + third
     for _ in range(2):
-        keys = (keys & _BAND_LOW61) + (keys >> 61 & _BAND_LOW67)
-    halves = array("Q")
-    halves.frombytes(keys.to_bytes(_BAND_LANE_BYTES * BANDS, "little"))
+        keys = (keys & _BAND_LOW61) + (keys >> 61 & _BAND_HIGH)
+    bands = array("Q")
+    bands.frombytes(keys.to_bytes(_BAND_LANE_BYTES * BANDS, "little"))
     if sys.byteorder != "little":
-        halves.byteswap()
-    found = halves[::2].tolist()  # each lane's low half: its key
+        bands.byteswap()
+    found = bands[:: _BAND_LANE_BYTES // 8].tolist()  # each band's low 64 bits: its key
     # (A key is m only where it is 0 mod m: once in 2**61 bands.)
     return [0 if key == _MERSENNE61 else key for key in found] if _MERSENNE61 in found else found
 
 
-_BAND_LANE_BYTES = 16
+_BAND_LANE_BYTES = 8 * ROWS_PER_BAND
 
 
 def _band_lanes(value_of_band: Iterable[int]) -> int:
@@ -217,7 +250,8 @@ def _band_lanes(value_of_band: Iterable[int]) -> int:
 _BAND_BASE_LANES = _band_lanes(_BAND_BASES)
 _BAND_LOW32 = _band_lanes([(1 << 32) - 1] * BANDS)
 _BAND_LOW61 = _band_lanes([_MERSENNE61] * BANDS)
-_BAND_LOW67 = _band_lanes([(1 << 67) - 1] * BANDS)
+# A band's bits above the 61 folded down, not the next band's (those land 61 below it).
+_BAND_HIGH = _band_lanes([(1 << (8 * _BAND_LANE_BYTES - 61)) - 1] * BANDS)
 
 
 def salient_keys(names: Iterable[tuple[str, str]]) -> list[int]:
@@ -228,7 +262,14 @@ def salient_keys(names: Iterable[tuple[str, str]]) -> list[int]:
     mentioned win, ties broken by name and label (never by arrival order).
     Keys come from the names, not from database ids, so they can be made
     where the text is analysed, before anything is stored."""
-    counts = Counter(pair for pair in names if pair[1] in NAME_LABELS)
+    # (A dict, not a Counter: a feed item names two or three, and a Counter's
+    # set-up cost more than the counting.)
+    counts: dict[tuple[str, str], int] = {}
+    for pair in names:
+        if pair[1] in NAME_LABELS:
+            counts[pair] = counts.get(pair, 0) + 1
+    if not counts:
+        return []
     ranked = sorted(counts, key=lambda pair: (-counts[pair], pair))[:SALIENT_ENTITIES]
     return [crc32(f"{label}\t{name}".encode()) for name, label in ranked]
 
@@ -259,13 +300,13 @@ class Fingerprint:
 def fingerprint(title: str, text: str, names: Iterable[tuple[str, str]]) -> Fingerprint:
     """The article's fingerprint from its title, text and entity mentions."""
     hashes = shingle_hashes(f"{title}\n{text}")
-    packed = signature_of(hashes)
+    lanes = _signature_lanes(hashes)
     salient = salient_keys(names)
     return Fingerprint(
-        packed,
+        None if lanes is None else _packed(lanes),
         len(hashes),
         tuple(sorted(salient)),
-        tuple(band_keys(packed)) if packed is not None else (),
+        () if lanes is None else tuple(_band_keys(lanes)),
         tuple(entity_keys(salient)),
     )
 
