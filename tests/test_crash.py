@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,18 +29,8 @@ def test_killed_refresh_leaves_each_feed_whole_or_untouched(
     server: LoopbackServer, tmp_path: Path
 ) -> None:
     db = tmp_path / "crash.db"
-    config = tmp_path / "config.toml"
-    config.write_text("[refresh]\nextract = false\nconcurrency = 4\nper_host = 4\n")
-    env = {**os.environ, "READER_DB": str(db), "READER_CONFIG": str(config)}
-    urls = []
-    for n in range(FEEDS):
-        items = [
-            {"title": f"f{n} item {i}", "guid": f"f{n}-{i}", "link": f"http://x.invalid/{n}/{i}"}
-            for i in range(ITEMS)
-        ]
-        # Staggered answers, so feeds finish one after another over ~1.5 s.
-        urls.append(server.add(f"/f{n}.xml", body=rss(items), etag=f'"{n}"', delay=0.25))
-    subprocess.run([*COMMAND, "add", "--no-fetch", *urls], env=env, check=True, capture_output=True)
+    # Staggered answers, so feeds finish one after another over ~1.5 s.
+    env = _feeds_added(server, tmp_path, db, lambda n: 0.25, etags=True)
 
     # --db on the command line: the worker processes show it in their cmdline too.
     proc = subprocess.Popen(
@@ -131,19 +122,9 @@ def test_ctrl_c_during_a_refresh_says_so_in_one_line_and_keeps_what_finished(
     (a coroutine left pending on a closed loop printed one), no process left,
     and the feeds stored before it stay whole."""
     db = tmp_path / "interrupted.db"
-    config = tmp_path / "config.toml"
-    config.write_text("[refresh]\nextract = false\nconcurrency = 4\nper_host = 4\n")
-    env = {**os.environ, "READER_DB": str(db), "READER_CONFIG": str(config)}
-    urls = []
-    for n in range(FEEDS):
-        items = [
-            {"title": f"f{n} item {i}", "guid": f"f{n}-{i}", "link": f"http://x.invalid/{n}/{i}"}
-            for i in range(ITEMS)
-        ]
-        # The first feeds answer at once, the others slowly: the Ctrl-C comes
-        # while the refresh waits on the network.
-        urls.append(server.add(f"/f{n}.xml", body=rss(items), delay=0 if n < 2 else 3))
-    subprocess.run([*COMMAND, "add", "--no-fetch", *urls], env=env, check=True, capture_output=True)
+    # The first feeds answer at once, the others slowly: the Ctrl-C comes
+    # while the refresh waits on the network.
+    env = _feeds_added(server, tmp_path, db, lambda n: 0 if n < 2 else 3, etags=False)
     proc = subprocess.Popen(
         [*COMMAND, "--db", str(db), "refresh"],
         env=env,
@@ -214,3 +195,28 @@ def test_a_ctrl_c_raised_in_another_task_still_lets_the_refresh_close(
     assert loop.is_closed()
     assert isinstance(siblings[0].exception(), KeyboardInterrupt)
     reader.close()
+
+
+def _feeds_added(
+    server: LoopbackServer,
+    tmp_path: Path,
+    db: Path,
+    delay: Callable[[int], float],
+    *,
+    etags: bool,
+) -> dict[str, str]:
+    """FEEDS feeds of ITEMS items each, feed n answering after delay(n) seconds,
+    added to db without fetching; returns the environment that points at db."""
+    config = tmp_path / "config.toml"
+    config.write_text("[refresh]\nextract = false\nconcurrency = 4\nper_host = 4\n")
+    env = {**os.environ, "READER_DB": str(db), "READER_CONFIG": str(config)}
+    urls = []
+    for n in range(FEEDS):
+        items = [
+            {"title": f"f{n} item {i}", "guid": f"f{n}-{i}", "link": f"http://x.invalid/{n}/{i}"}
+            for i in range(ITEMS)
+        ]
+        etag = f'"{n}"' if etags else None
+        urls.append(server.add(f"/f{n}.xml", body=rss(items), etag=etag, delay=delay(n)))
+    subprocess.run([*COMMAND, "add", "--no-fetch", *urls], env=env, check=True, capture_output=True)
+    return env
