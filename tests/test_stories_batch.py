@@ -487,6 +487,44 @@ def test_a_first_refresh_writes_stories_as_it_goes_and_a_stop_leaves_them_whole(
     stopped.close()
 
 
+def test_the_next_refresh_groups_what_a_stopped_refresh_left_waiting(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """Into an archive that has stories, a refresh writes its stories once the
+    last feed is stored: stopped before that (the app quitting, Ctrl-C), its
+    articles are in no story, so the follows' counts miss them. The next
+    refresh groups them before its own articles look for candidates, and the
+    stories come out as those of a refresh that was never stopped."""
+    feeds = _copies_and_singles()
+    urls = [server.add(f"/s{n}.xml", body=_feed(items)) for n, items in enumerate(feeds)]
+
+    def reader_with_first_feed(name: str) -> Reader:
+        reader = make_reader(make_settings(tmp_path / name, extract=False))
+        for url in urls:
+            reader.add_feed(url, discover=False)
+        list(reader.refresh([1]))  # an archive with stories
+        return reader
+
+    reference = reader_with_first_feed("reference")
+    list(reference.refresh())
+    expected = _stories_by_guid(reference)
+    assert any(len(story) > 2 for story in expected)
+    reference.close()
+
+    stopped = reader_with_first_feed("stopped")
+    refresh = stopped.refresh()
+    for _ in range(3):
+        next(refresh)
+    refresh.close()  # stopped before the stories of what it stored were written
+    assert _grouped_whole(stopped.store.conn) == 5
+    list(stopped.refresh([1]))  # a feed with nothing new: only the catch-up
+    assert _grouped_whole(stopped.store.conn) == 15
+    list(stopped.refresh())
+    assert _grouped_whole(stopped.store.conn) == 30
+    assert _stories_by_guid(stopped) == expected
+    stopped.close()
+
+
 def test_a_band_held_by_many_earlier_articles_is_left_out_of_the_lookup(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

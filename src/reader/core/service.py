@@ -209,6 +209,8 @@ class Reader(StoriesFacade):
         (the app quitting), ends the refresh so within STOP_CHECK_SECONDS,
         even while it waits on a slow feed, as stopping the iteration does.
         """
+        if self.settings.stories.group_on_refresh:
+            self._group_left_by_a_stop()
         states = self.store.feed_states(feed_ids)
         now = clock.utcnow()
         due = []
@@ -249,7 +251,7 @@ class Reader(StoriesFacade):
                 for _ in due:
                     outcome = runner.run(_next_outcome(pipeline, stop))
                     if outcome is None:
-                        return  # stopped; its stories wait for group_pending
+                        return  # stopped; the next refresh groups what it stored
                     yield self._store(outcome, pipeline.counters, waiting)
             finally:
                 _close_pipeline(runner, pipeline)
@@ -257,6 +259,15 @@ class Reader(StoriesFacade):
                 self.group_refreshed(waiting)
         retention = self.settings.retention
         self.store.prune(retention.keep_days, keep_unread=retention.keep_unread)
+
+    def _group_left_by_a_stop(self) -> None:
+        """A refresh stopped before it wrote its stories left its newest articles
+        out of every story (and out of the follows' counts): group them before
+        this refresh's articles look for candidates among them."""
+        from reader.core.stories.grouping import newer_than_every_story
+
+        if newer_than_every_story(self.store.conn):
+            self.group_pending()
 
     def _store(
         self, outcome: Outcome, counters: Counters, waiting: StoryBatch | None
