@@ -232,15 +232,105 @@ async def test_quitting_during_a_refresh_ends_it_at_once(
         assert [f.title for f in reader.feeds() if f.last_fetched] == ["Quick Feed"]
 
 
+async def test_a_replaced_refresh_leaves_progress_and_summary_to_the_new_one(
+    tmp_path: Path, make_app: MakeApp, server: LoopbackServer
+) -> None:
+    """r while a refresh runs replaces it. The old refresh ends at once but must
+    not hide the new one's progress bar or post a summary as if it were the
+    refresh that finished; what it stored stays, and the Followed notice of the
+    refresh that does finish covers it."""
+    import dataclasses
+    import threading
+
+    from loopback import Request, Route
+    from reader.core.config import HttpSettings
+    from story_texts import CHIP, body
+
+    quick_items = [
+        {"title": "Chip", "guid": "chip", "link": "https://news.example/chip"},
+        {"title": "Other", "guid": "other", "link": "https://news.example/other"},
+    ]
+    quick_items[0]["description"] = body(CHIP)
+    quick = server.add("/quick.xml", body=rss(quick_items, title="Quick Feed"))
+    slow_feed = Route(body=rss(items("Slow", 2), title="Slow Feed"))
+    # The first refresh's request hangs until the test ends; the second
+    # refresh's until the test has looked at the screen while it runs.
+    first_answer, second_answer = threading.Event(), threading.Event()
+
+    def slow(request: Request) -> Route:
+        asked = len(server.hits("/slow.xml"))
+        (first_answer if asked == 1 else second_answer).wait(60)
+        return slow_feed
+
+    slow_url = server.add("/slow.xml", slow)
+    settings = app_settings(tmp_path)
+    settings = dataclasses.replace(
+        settings, http=HttpSettings(connect_timeout=2, read_timeout=60, total_timeout=60)
+    )
+    with core(settings) as reader:
+        reader.store.add_feed(quick, title="Quick Feed")
+        reader.store.add_feed(slow_url, title="Slow Feed")
+        reader.follow("Nvidia")
+    app = make_app(settings)
+    notes = Notes(app)
+    try:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.press("r")
+            await wait_until(
+                pilot,
+                lambda: article_list(app).total == 2 and len(server.hits("/slow.xml")) == 1,
+            )
+            [old_thread] = _threads_inside("_refresh_worker", "app.py")
+            await pilot.press("r")  # replaces the refresh still waiting for the slow feed
+            await wait_until(
+                pilot,
+                lambda: (
+                    old_thread not in _threads_inside("_refresh_worker", "app.py")
+                    and len(server.hits("/slow.xml")) == 2
+                ),
+            )
+            await pilot.pause()  # what the old refresh posted on its way out is handled
+            assert app.screen.query_one("#status").display  # the new refresh's bar stays
+            assert not [m for m in notes.messages() if m.startswith("Refreshed")]
+            assert [t for _, t, _ in notes.seen if t == "Followed"] == []
+
+            second_answer.set()
+            await wait_until(
+                pilot, lambda: any(m.startswith("Refreshed") for m in notes.messages())
+            )
+            await settle(pilot)
+            # One summary, the new refresh's: the quick feed's articles were
+            # stored by the refresh it replaced.
+            assert [m for m in notes.messages() if m.startswith("Refreshed")] == [
+                "Refreshed 2 feeds: 2 new articles"
+            ]
+            assert [m for m, t, _ in notes.seen if t == "Followed"] == ["Nvidia (1 article)"]
+            assert not app.screen.query_one("#status").display
+            assert article_list(app).total == 4
+    finally:
+        first_answer.set()
+        second_answer.set()
+    with core(settings) as reader:
+        assert sorted(f.title for f in reader.feeds() if f.last_fetched) == [
+            "Quick Feed",
+            "Slow Feed",
+        ]
+
+
 def _threads_refreshing() -> list[int]:
     """The threads inside Reader.refresh now (the app's refresh worker)."""
+    return _threads_inside("refresh", "service.py")
+
+
+def _threads_inside(function: str, file_suffix: str) -> list[int]:
+    """The threads now inside `function` of the module file ending `file_suffix`."""
     import sys
 
     found = []
     for thread_id, frame in sys._current_frames().items():
         while frame is not None:
             code = frame.f_code
-            if code.co_name == "refresh" and code.co_filename.endswith("service.py"):
+            if code.co_name == function and code.co_filename.endswith(file_suffix):
                 found.append(thread_id)
                 break
             frame = frame.f_back  # type: ignore[assignment]

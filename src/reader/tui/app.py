@@ -14,7 +14,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core import clock
 from reader.core.errors import unexpected
-from reader.core.models import FeedResult, RefreshTally
+from reader.core.models import RefreshTally
 from reader.core.service import AddResult, OpmlImportResult, Reader
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
 from reader.tui.entity_theme import entity_variables
@@ -75,8 +75,11 @@ class ReaderApp(App[None]):
         self.crash: Exception | None = None  # what ended the app, if anything did
         self.settings = reader.settings
         self._load_demo = demo
-        self._refresh_new = 0
-        self._refresh_failed: list[FeedResult] = []
+        # The refresh whose progress and summary are shown: a replaced one's
+        # worker still posts on its way out, and those messages are ignored.
+        self._refresh: Worker[None] | None = None
+        # When the shown refresh, or the first of those it replaced, began.
+        self._refresh_since: str | None = None
 
     # -- start-up ------------------------------------------------------------------
 
@@ -320,18 +323,21 @@ class ReaderApp(App[None]):
             self.start_refresh(None)
 
     def start_refresh(self, feed_ids: Sequence[int] | None, *, force: bool = False) -> None:
-        self._refresh_new = 0
-        self._refresh_failed = []
+        # A refresh still running is replaced (the worker is exclusive). The new
+        # one names what appeared since the replaced one began, so what that one
+        # stored is announced too.
+        if self._refresh_since is None:
+            self._refresh_since = clock.utcnow()
         main = self._main_if_open()
         if main is not None:
             main.refresh_started("Refreshing…")
-        self._refresh_worker(list(feed_ids) if feed_ids is not None else None, force)
+        ids = list(feed_ids) if feed_ids is not None else None
+        self._refresh = self._refresh_worker(ids, force, self._refresh_since)
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, feed_ids: list[int] | None, force: bool) -> None:
+    def _refresh_worker(self, feed_ids: list[int] | None, force: bool, since: str) -> None:
         worker = get_current_worker()
         tally = RefreshTally()
-        started = clock.utcnow()  # what is stored from now on is what this refresh brought
         # The store gives this worker thread its own connection. Cancelled
         # (the app quits, another refresh replaces it), the refresh stops at
         # once, not after its next feed: the app's exit waits for this thread.
@@ -339,14 +345,15 @@ class ReaderApp(App[None]):
             if worker.is_cancelled:
                 break
             tally.add(result)
-            self.post_message(FeedRefreshed(result))
-        appeared = self.reader.followed_appeared(started)
-        if appeared:
-            said = ", ".join(f"{name} ({plural(n, 'article')})" for name, n in appeared)
-            self.call_from_thread(self.notify, said, title="Followed", markup=False)
-        self.post_message(RefreshFinished(tally.fetched, tally.new, tally.failed, tally.skipped))
+            self.post_message(FeedRefreshed(worker, result))
+        appeared = self.reader.followed_appeared(since)
+        self.post_message(
+            RefreshFinished(worker, tally.fetched, tally.new, tally.failed, tally.skipped, appeared)
+        )
 
     def on_feed_refreshed(self, message: FeedRefreshed) -> None:
+        if message.worker is not self._refresh:
+            return  # a replaced refresh's: the bar shows the new one's progress
         main = self._main_if_open()
         if main is not None:
             main.refresh_progress(message.result)
@@ -360,9 +367,15 @@ class ReaderApp(App[None]):
             )
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
+        if message.worker is not self._refresh:
+            return  # a replaced refresh ends silently; the new one sums up
+        self._refresh_since = None
         main = self._main_if_open()
         if main is not None:
             main.refresh_finished()
+        if message.appeared:
+            said = ", ".join(f"{name} ({plural(n, 'article')})" for name, n in message.appeared)
+            self.notify(said, title="Followed", markup=False)
         summary = f"Refreshed {plural(message.feeds, 'feed')}: {plural(message.new, 'new article')}"
         if message.failed:
             names = ", ".join(r.title or short_url(r.url) for r in message.failed[:3])
@@ -380,9 +393,11 @@ class ReaderApp(App[None]):
             self.notify(
                 unexpected(event.worker.error), title="Error", severity="error", markup=False
             )
-            main = self._main_if_open()
-            if main is not None and event.worker.group == "refresh":
-                main.refresh_finished()
+            if event.worker is self._refresh:
+                self._refresh_since = None
+                main = self._main_if_open()
+                if main is not None:
+                    main.refresh_finished()
 
     def _handle_exception(self, error: Exception) -> None:
         """A crash ends the app with exit code 1 (Textual's own handling); the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.message import Message
+from textual.worker import Worker
 
 from reader.core.models import FeedResult
 
@@ -10,8 +11,9 @@ from reader.core.models import FeedResult
 class FeedRefreshed(Message):
     """One feed's refresh finished (stored, failed or skipped)."""
 
-    def __init__(self, result: FeedResult) -> None:
+    def __init__(self, worker: Worker[None], result: FeedResult) -> None:
         super().__init__()
+        self.worker = worker  # which refresh: the app ignores a replaced one's
         self.result = result
 
 
@@ -19,10 +21,18 @@ class RefreshFinished(Message):
     """The whole refresh is over."""
 
     def __init__(
-        self, feeds: int, new: int, failed: list[FeedResult], skipped: list[FeedResult]
+        self,
+        worker: Worker[None],
+        feeds: int,
+        new: int,
+        failed: list[FeedResult],
+        skipped: list[FeedResult],
+        appeared: list[tuple[str, int]],
     ) -> None:
         super().__init__()
+        self.worker = worker  # which refresh: the app ignores a replaced one's
         self.feeds = feeds
         self.new = new
         self.failed = failed
         self.skipped = skipped
+        self.appeared = appeared  # (followed name, articles) stored since the refresh began
