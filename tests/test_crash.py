@@ -39,24 +39,12 @@ def test_killed_refresh_leaves_each_feed_whole_or_untouched(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    stored = 0
-    while time.monotonic() < deadline and stored == 0:
-        time.sleep(0.02)
-        try:
-            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-                stored = conn.execute(
-                    "SELECT count(*) FROM feeds WHERE last_fetched IS NOT NULL"
-                ).fetchone()[0]
-        except sqlite3.OperationalError:
-            continue
+    stored = _feeds_fetched(db, at_least=1)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert stored > 0
     # Its extraction workers go with it rather than lingering as orphans.
-    deadline = time.monotonic() + 5
-    while _processes_mentioning(str(db)) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _wait_for_no_process_mentioning(db)
     assert _processes_mentioning(str(db)) == []
 
     conn = sqlite3.connect(db)
@@ -132,26 +120,14 @@ def test_ctrl_c_during_a_refresh_says_so_in_one_line_and_keeps_what_finished(
         stderr=subprocess.PIPE,
         start_new_session=True,  # a group of its own, as a terminal's foreground job
     )
-    deadline = time.monotonic() + 30
-    stored = 0
-    while time.monotonic() < deadline and stored < 2:
-        time.sleep(0.02)
-        try:
-            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-                stored = conn.execute(
-                    "SELECT count(*) FROM feeds WHERE last_fetched IS NOT NULL"
-                ).fetchone()[0]
-        except sqlite3.OperationalError:
-            continue
+    stored = _feeds_fetched(db, at_least=2)
     time.sleep(0.2)  # waiting on the slow feeds now
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert stored == 2
     assert proc.returncode == 130, err
     assert err.decode().strip() == "reader: interrupted; what finished is stored.", err
-    deadline = time.monotonic() + 5
-    while _processes_mentioning(str(db)) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    _wait_for_no_process_mentioning(db)
     assert _processes_mentioning(str(db)) == []
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -220,3 +196,27 @@ def _feeds_added(
         urls.append(server.add(f"/f{n}.xml", body=rss(items), etag=etag, delay=delay(n)))
     subprocess.run([*COMMAND, "add", "--no-fetch", *urls], env=env, check=True, capture_output=True)
     return env
+
+
+def _feeds_fetched(db: Path, *, at_least: int) -> int:
+    """How many feeds the running refresh has stored, read as it goes (for up
+    to 30 s) until there are at least `at_least`."""
+    deadline = time.monotonic() + 30
+    stored = 0
+    while time.monotonic() < deadline and stored < at_least:
+        time.sleep(0.02)
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+                stored = conn.execute(
+                    "SELECT count(*) FROM feeds WHERE last_fetched IS NOT NULL"
+                ).fetchone()[0]
+        except sqlite3.OperationalError:
+            continue
+    return stored
+
+
+def _wait_for_no_process_mentioning(db: Path) -> None:
+    """Gives the refresh's processes up to 5 s to end (the caller asserts they did)."""
+    deadline = time.monotonic() + 5
+    while _processes_mentioning(str(db)) and time.monotonic() < deadline:
+        time.sleep(0.05)

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from textual.widgets._toast import Toast
 
 from loopback import LoopbackServer, article_page, rss
+from reader.core.config import HttpSettings, Settings
 from reader.core.store import ArticleQuery
 from reader.tui.app import ReaderApp
 from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog
@@ -197,23 +198,28 @@ async def test_refresh_with_a_failing_feed(
         assert not app.screen.query_one("#status").display  # the progress bar went away
 
 
+def _waiting_settings(tmp_path: Path, *, seconds: float) -> Settings:
+    """The app's test settings with an HTTP client that waits `seconds` for a
+    slow feed (the tests hold a feed's answer back on purpose)."""
+    import dataclasses
+
+    return dataclasses.replace(
+        app_settings(tmp_path),
+        http=HttpSettings(connect_timeout=2, read_timeout=seconds, total_timeout=seconds),
+    )
+
+
 async def test_quitting_during_a_refresh_ends_it_at_once(
     tmp_path: Path, make_app: MakeApp, server: LoopbackServer
 ) -> None:
     """The app quits while a feed is still being fetched: the refresh's thread
     stops at once (the app's exit waited for it: up to the HTTP time limit,
     a minute by default, with the terminal already given back and blank)."""
-    import dataclasses
     import time
-
-    from reader.core.config import HttpSettings
 
     quick = server.add("/quick.xml", body=rss(items("Quick", 2), title="Quick Feed"))
     slow = server.add("/slow.xml", body=rss(items("Slow", 2), title="Slow Feed"), delay=20)
-    settings = app_settings(tmp_path)
-    settings = dataclasses.replace(
-        settings, http=HttpSettings(connect_timeout=2, read_timeout=30, total_timeout=30)
-    )
+    settings = _waiting_settings(tmp_path, seconds=30)
     with core(settings) as reader:
         reader.store.add_feed(quick, title="Quick Feed")
         reader.store.add_feed(slow, title="Slow Feed")
@@ -239,11 +245,9 @@ async def test_a_replaced_refresh_leaves_progress_and_summary_to_the_new_one(
     not hide the new one's progress bar or post a summary as if it were the
     refresh that finished; what it stored stays, and the Followed notice of the
     refresh that does finish covers it."""
-    import dataclasses
     import threading
 
     from loopback import Request, Route
-    from reader.core.config import HttpSettings
     from story_texts import CHIP, body
 
     quick_items = [
@@ -263,10 +267,7 @@ async def test_a_replaced_refresh_leaves_progress_and_summary_to_the_new_one(
         return slow_feed
 
     slow_url = server.add("/slow.xml", slow)
-    settings = app_settings(tmp_path)
-    settings = dataclasses.replace(
-        settings, http=HttpSettings(connect_timeout=2, read_timeout=60, total_timeout=60)
-    )
+    settings = _waiting_settings(tmp_path, seconds=60)
     with core(settings) as reader:
         reader.store.add_feed(quick, title="Quick Feed")
         reader.store.add_feed(slow_url, title="Slow Feed")
