@@ -721,12 +721,11 @@ class StoryBatch:
     feed. Articles must be added in id order (a refresh
     stores its feeds one after another, so they are).
 
-    A batch begun on an empty archive meets only its own articles: its links
-    are joined as they are found, and write_some() stores the stories of
-    those waiting so far while the refresh goes on, each time in one
-    transaction with their index rows, as if a refresh had ended there (the
-    later arrivals then join or merge those stories as they would stored
-    ones). Its lookups never read the stored index, so the rows it writes
+    A batch begun on an empty archive meets only its own articles:
+    write_some() stores the stories of those waiting so far while the
+    refresh goes on, each time in one transaction with their index rows, as
+    if a refresh had ended there (the later arrivals then join or merge those
+    stories as they would stored ones). Its lookups never read the stored index, so the rows it writes
     are not met twice."""
 
     def __init__(self) -> None:
@@ -739,11 +738,8 @@ class StoryBatch:
         # Whether the stored index held nothing when the first feed came;
         # None until then.
         self.archive_empty: bool | None = None
-        # The links found among the batch's own articles, joined as they are
-        # found; whether any arrival met a stored article (whose story may
-        # change before the end), in which case group_later links them all
-        # anew.
-        self.links = _Joins()
+        # Whether any arrival met a stored article (whose story may change
+        # before the end), in which case group_later links them all anew.
         self.met_stored = False
         # The arrivals written already (arrivals[:written]), their stories,
         # and the articles of each of those stories.
@@ -765,7 +761,6 @@ class StoryBatch:
         met = _candidates(conn, ordered, days, self._index, archive=not self.archive_empty)
         self.members.update(mine)
         stored = _members(conn, {i for found in met.values() for i in found} - self.members.keys())
-        links = self.links
         for article_id, found in met.items():
             member = mine[article_id]
             judged = self.judged[article_id] = {
@@ -773,13 +768,8 @@ class StoryBatch:
                 for other_id, by_text in found.items()
                 if (other := self.members.get(other_id) or stored.get(other_id)) is not None
             }
-            node = ("a", article_id)
-            links.root(node)
             if len(judged) < len(found) or not self.members.keys() >= found.keys():
                 self.met_stored = True
-            for other_id, (_, linked) in judged.items():
-                if linked and other_id in self.members:
-                    links.join(node, ("a", other_id))
         self.met.update(met)
         self.days.update(days)
         self.arrivals.extend(ordered)
