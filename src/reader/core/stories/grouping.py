@@ -725,8 +725,8 @@ class StoryBatch:
     write_some() stores the stories of those waiting so far while the
     refresh goes on, each time in one transaction with their index rows, as
     if a refresh had ended there (the later arrivals then join or merge those
-    stories as they would stored ones). Its lookups never read the stored index, so the rows it writes
-    are not met twice."""
+    stories as they would stored ones). Its lookups never read the stored
+    index, so the rows it writes are not met twice."""
 
     def __init__(self) -> None:
         self.arrivals: list[Arrival] = []
