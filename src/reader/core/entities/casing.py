@@ -7,6 +7,11 @@ m either, c mostly capitalised, C almost always. A capitalised run of words
 usually written in lower case ("Agentic AI", "Annual Report") is less likely
 a name; the span classifier (spans.py) and the context rules (context.py)
 read it.
+
+reader/data/entities/english_words.txt, made by bench/make_english_words.py
+from an English dictionary, says whether the dictionary writes a word in lower
+case (an everyday word), only capitalised (a proper name), or not at all (a
+coined name: "Wunderlist"): what a name nobody labelled still shows.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from functools import cache
 from reader.core.entities.data_files import data_text
 
 WORD_CASE_FILE = "word_case.txt"
+ENGLISH_WORDS_FILE = "english_words.txt"
 
 
 @cache
@@ -32,3 +38,23 @@ def word_case() -> dict[str, str]:
 def usually_lower(word: str) -> bool:
     """Whether running text writes `word` in lower case at least two times in three."""
     return word_case().get(word.lower()) in ("L", "l")
+
+
+@cache
+def _english_words() -> dict[str, str]:
+    """The dictionary's words by their lower-case form: "w" everyday, "p" proper."""
+    classes: dict[str, str] = {}
+    for line in data_text(ENGLISH_WORDS_FILE).splitlines():
+        if line and not line.startswith("#"):
+            bucket, *words = line.split()
+            classes.update(dict.fromkeys(words, bucket))
+    return classes
+
+
+def dictionary_class(word: str) -> str:
+    """How an English dictionary writes `word`: "w" in lower case, "p" only
+    capitalised, "n" not at all, "#" not a plain word (digits, hyphens)."""
+    found = _english_words().get(word.lower())
+    if found is not None:
+        return found
+    return "n" if word.isalpha() else "#"
