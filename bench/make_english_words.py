@@ -8,12 +8,12 @@ That holds for names nobody labelled, which is where the classifier's own
 name-word features know nothing (docs/evaluation.md, "entrec8").
 
 Source: SCOWL, as Debian's ``wamerican`` package installs it
-(``apt-get install wamerican``; /usr/share/dict/words), read at development time
+(``apt-get install wamerican``; /usr/share/dict/american-english), read at development time
 and shipped as data: nothing is read from the system at run time. Possessives
 ("Kodak's") are left out; a word the dictionary writes both ways counts as lower
 case.
 
-    python bench/make_english_words.py [--words /usr/share/dict/words]
+    python bench/make_english_words.py [--words /usr/share/dict/american-english]
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def render(lower: Sequence[str], proper: Sequence[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--words", type=Path, default=Path("/usr/share/dict/words"))
+    parser.add_argument("--words", type=Path, default=Path("/usr/share/dict/american-english"))
     args = parser.parse_args(argv)
     if not args.words.is_file():
         print(f"{args.words} is missing: apt-get install wamerican")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.entities import Mention, Recognizer, recognize
-from reader.core.entities.casing import dictionary_class
+from reader.core.entities.casing import dictionary_class, english_words, word_case
 from reader.core.entities.spans import (
     CLASSES,
     SpanModel,
@@ -212,6 +212,16 @@ def test_the_package_ships_a_small_model() -> None:
     assert model is not None
     assert 1_000 < len(model.weights) < 20_000
     assert model.threshold > 0
+
+
+def test_loading_the_model_loads_the_word_lists_its_features_read() -> None:
+    # So that the workers' fork server, which loads the model, shares them.
+    shipped_model.cache_clear()
+    english_words.cache_clear()
+    word_case.cache_clear()
+    assert shipped_model() is not None
+    assert english_words.cache_info().currsize == 1
+    assert word_case.cache_info().currsize == 1
 
 
 @pytest.mark.parametrize(

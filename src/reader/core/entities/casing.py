@@ -41,20 +41,23 @@ def usually_lower(word: str) -> bool:
 
 
 @cache
-def _english_words() -> dict[str, str]:
-    """The dictionary's words by their lower-case form: "w" everyday, "p" proper."""
-    classes: dict[str, str] = {}
-    for line in data_text(ENGLISH_WORDS_FILE).splitlines():
-        if line and not line.startswith("#"):
-            bucket, *words = line.split()
-            classes.update(dict.fromkeys(words, bucket))
-    return classes
+def english_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The dictionary's words, lower-cased: (everyday words, proper names).
+    (Each line's letter says which; the words are read in one split per
+    kind; 74,000 words, loaded once a process, see spans.shipped_model.)"""
+    lines = data_text(ENGLISH_WORDS_FILE).splitlines()
+    everyday = " ".join([line[2:] for line in lines if line.startswith("w ")])
+    proper = " ".join([line[2:] for line in lines if line.startswith("p ")])
+    return frozenset(everyday.split()), frozenset(proper.split())
 
 
 def dictionary_class(word: str) -> str:
     """How an English dictionary writes `word`: "w" in lower case, "p" only
     capitalised, "n" not at all, "#" not a plain word (digits, hyphens)."""
-    found = _english_words().get(word.lower())
-    if found is not None:
-        return found
+    everyday, proper = english_words()
+    low = word.lower()
+    if low in everyday:
+        return "w"
+    if low in proper:
+        return "p"
     return "n" if word.isalpha() else "#"

@@ -30,6 +30,7 @@ from reader.core.entities.casing import (
     ENGLISH_WORDS_FILE,
     WORD_CASE_FILE,
     dictionary_class,
+    english_words,
     word_case,
 )
 from reader.core.entities.context import (
@@ -400,7 +401,15 @@ def surnames() -> frozenset[str]:
 def shipped_model() -> SpanModel | None:
     """The model in the package, or None when the file is missing."""
     text = data_text(MODEL_FILE)
-    return SpanModel.from_json(text) if text else None
+    if not text:
+        return None
+    # The word lists its features read are loaded with it: a process that
+    # loads the model before it forks (the workers' fork server, see
+    # refresh.load_for_jobs) then shares them instead of each worker reading
+    # them at its first name (the dictionary is 74,000 words).
+    word_case()
+    english_words()
+    return SpanModel.from_json(text)
 
 
 def text_words(text: str) -> frozenset[str]:
