@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reader.core.entities import Mention, recognize
+from reader.core.entities.afterpass import company_or_product
 from reader.core.entities.spans import (
     NameRun,
     context_features,
@@ -262,6 +263,20 @@ def test_us_in_text_set_in_capitals_is_a_pronoun() -> None:
 )
 def test_company_or_product_by_the_words_around(text: str, name: str, label: str) -> None:
     assert (name, label) in named(text)
+
+
+def test_a_place_the_classifier_guessed_is_the_company_its_verbs_say() -> None:
+    # "Ferrovane" ends like "Singapore": where the model took it for a place,
+    # "has raised" says it is the company, here and at its other mentions.
+    text = "Ferrovane has raised $2 million. Ferrovane is in talks."
+    guessed = [
+        Mention(0, 9, "GPE", "Ferrovane", "Ferrovane", "model"),
+        Mention(33, 42, "GPE", "Ferrovane", "Ferrovane", "model"),
+    ]
+    assert [m.label for m in company_or_product(text, guessed)] == ["ORG", "ORG"]
+    # A place the knowledge base knows stays one.
+    listed = [Mention(0, 9, "GPE", "Ferrovane", "Ferrovane", "kb")]
+    assert company_or_product(text, listed) == listed
 
 
 def test_a_product_noun_that_only_describes_a_maker_says_nothing() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.entities import Mention, Recognizer, recognize
+from reader.core.entities.casing import dictionary_class, english_words, word_case
 from reader.core.entities.spans import (
     CLASSES,
     SpanModel,
@@ -134,6 +135,13 @@ def test_decide_takes_the_first_best_class_as_scores_rank_them() -> None:
         ("(Quorvane said)", {"sent-start-n=1", "sent-start-case=?", "p1=(", "n1=said"}),
         ("met Quorvane Tellis. Then", {"p1=met", "next-char=."}),
         ("met Quorvane Then", {"p1=met", "capital-after"}),
+        # A capitalised word before the run that ends a sentence, or that is a
+        # sentence's first word ("The"), is no title's capital.
+        (
+            "near Cemetery Ridge. Quorvane said",
+            {"sent-start-n=1", "sent-start-case=?", "p1-ends-sentence", "n1=said"},
+        ),
+        ("The Quorvane said", {"p1=the", "n1=said"}),
     ],
 )
 def test_the_context_features_at_the_edges_of_the_text(text: str, context: set[str]) -> None:
@@ -142,7 +150,7 @@ def test_the_context_features_at_the_edges_of_the_text(text: str, context: set[s
     assert {f for f in feats if f.startswith(_CONTEXT)} == context
 
 
-_CONTEXT = ("sent-start", "p1=", "n1=", "next-char=", "capital-", "known=", "also-lower")
+_CONTEXT = ("sent-start", "p1=", "p1-", "n1=", "next-char=", "capital-", "known=", "also-lower")
 
 
 def test_classify_spans_types_free_runs_with_the_model() -> None:
@@ -161,6 +169,27 @@ def test_the_features_say_what_a_labeller_would_look_at() -> None:
     feats = features(text, run, frozenset({"Ondine"}), frozenset(text.split()), {})
     assert {"given", "shape=Xx Xx", "first=ondine", "last=marsh", "next-char='"} <= set(feats)
     assert "capital-before" not in feats and "p1=from" in feats
+
+
+@pytest.mark.parametrize(
+    "word, written",
+    [
+        ("Workflow", "w"),  # an everyday word, written in lower case
+        ("Kodak", "p"),  # a proper name: only ever capitalised
+        ("Quorvane", "n"),  # no English word: a coined name
+        ("Z-330", "#"),  # not a plain word
+    ],
+)
+def test_a_dictionary_says_how_english_writes_a_word(word: str, written: str) -> None:
+    assert dictionary_class(word) == written
+
+
+def test_the_dictionary_features_name_the_first_and_last_words() -> None:
+    text = "Users of Quorvane and of Kodak Workflow."
+    *_, one, two = candidates(text, [])
+    assert "dict1=n" in features(text, one, frozenset(), frozenset(text.split()), {})
+    feats = features(text, two, frozenset(), frozenset(text.split()), {})
+    assert {"dictf=p", "dictl=w"} <= set(feats)
 
 
 def test_model_json_round_trip_and_a_wrong_class_list_is_refused() -> None:
@@ -183,6 +212,16 @@ def test_the_package_ships_a_small_model() -> None:
     assert model is not None
     assert 1_000 < len(model.weights) < 20_000
     assert model.threshold > 0
+
+
+def test_loading_the_model_loads_the_word_lists_its_features_read() -> None:
+    # So that the workers' fork server, which loads the model, shares them.
+    shipped_model.cache_clear()
+    english_words.cache_clear()
+    word_case.cache_clear()
+    assert shipped_model() is not None
+    assert english_words.cache_info().currsize == 1
+    assert word_case.cache_info().currsize == 1
 
 
 @pytest.mark.parametrize(

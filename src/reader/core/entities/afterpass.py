@@ -581,8 +581,8 @@ _COMPANY_BEFORE = re.compile(
 _COMPANY_AFTER = re.compile(
     r"(?:'s)? (?:employees?|staff|workers|founders?|co-founders?|CEO|chief executive"
     r"|executives|investors|shareholders|headquarters|engineers)\b"
-    r"|,? (?:said|says|announced|told|hired|sued|acquired|bought|laid off|raised|secured"
-    r"|signed|agreed|reported|employs|partnered|backed out)\b"
+    r"|,? (?:ha[sd] |have )?(?:said|says|announced|told|hired|sued|acquired|bought|laid off"
+    r"|raised|secured|signed|agreed|reported|employs|partnered|backed out)\b"
 )
 _PRODUCT_AFTER = re.compile(
     r" (?:folders?|accounts?|keys?|workspaces?|repos?|repository|repositories|servers?"
@@ -594,6 +594,13 @@ _OWNED = (" a ", " an ", " my ", " your ", " our ", " their ", " his ", " her ",
 _CUED_SOURCES = frozenset({"kb", "context", "model"})
 
 
+def _cued_label(m: Mention) -> bool:
+    """Whether the company cues may relabel `m`: a company or product, or a
+    place only the classifier guessed from a word's ending ("Ferrocore" like
+    "Singapore": "Ferrocore has raised" is the company)."""
+    return m.label in ("ORG", "PRODUCT") or (m.label == "GPE" and m.source == "model")
+
+
 def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
     """One-word knowledge-base names relabelled ORG or PRODUCT where the words
     around them say which is meant: "a co-founder of Twitch", "Windsurf
@@ -602,7 +609,7 @@ def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
     uncued mentions take that reading too ("the first Ulysses office")."""
     cues: dict[int, str] = {}
     for i, m in enumerate(mentions):
-        if m.source not in _CUED_SOURCES or m.label not in ("ORG", "PRODUCT") or " " in m.text:
+        if m.source not in _CUED_SOURCES or " " in m.text or not _cued_label(m):
             continue
         if (
             _COMPANY_AFTER.match(text, m.end)
@@ -610,6 +617,8 @@ def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
             or (text.startswith(", ", m.end) and company_apposition(text[m.end : m.end + 60]))
         ):
             cues[i] = "ORG"
+        elif m.label == "GPE":
+            continue
         elif _PRODUCT_AFTER.match(text, m.end) and text.endswith(_OWNED, 0, m.start):
             cues[i] = "PRODUCT"
     if not cues:
@@ -622,7 +631,7 @@ def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
         label = cues.get(i)
         if label is None:
             seen = readings.get(m.text)
-            if seen is None or len(seen) != 1 or m.label not in ("ORG", "PRODUCT"):
+            if seen is None or len(seen) != 1 or not _cued_label(m):
                 continue
             (label,) = seen
         if label != m.label:

@@ -26,7 +26,13 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from operator import itemgetter
 
-from reader.core.entities.casing import WORD_CASE_FILE, word_case
+from reader.core.entities.casing import (
+    ENGLISH_WORDS_FILE,
+    WORD_CASE_FILE,
+    dictionary_class,
+    english_words,
+    word_case,
+)
 from reader.core.entities.context import (
     NOT_NAMES_FILE,
     PLACE_WORDS,
@@ -143,7 +149,19 @@ def surface_features(words: tuple[str, ...], first_names: frozenset[str]) -> lis
             feats.append("not-name-word")
             break
     feats += casing_features(words)
+    feats += dictionary_features(words)
     return feats
+
+
+def dictionary_features(words: tuple[str, ...]) -> list[str]:
+    """How an English dictionary writes the run's first and last words: a word
+    it does not know is most likely a coined name ("Wunderlist"), one it writes
+    only capitalised a proper name, one it writes in lower case an everyday
+    word. Unlike the name-word features, this carries over to names nobody
+    labelled (docs/evaluation.md, "entrec8")."""
+    if len(words) == 1:
+        return ["dict1=" + dictionary_class(words[0])]
+    return ["dictf=" + dictionary_class(words[0]), "dictl=" + dictionary_class(words[-1])]
 
 
 def casing_features(words: tuple[str, ...]) -> list[str]:
@@ -249,7 +267,14 @@ def context_features(
         if prev:
             # In a title or a heading every word is capitalised: a run there is
             # less likely one name ("Solve Math Word Problems").
-            feats.append("capital-before" if prev[0].isupper() else "p1=" + prev.lower())
+            if not prev[0].isupper():
+                feats.append("p1=" + prev.lower())
+            elif prev[-1] in ".!?:":
+                feats.append("p1-ends-sentence")  # "... Ridge. Sickles": a new sentence
+            elif word_case().get(prev.lower()) == "L":
+                feats.append("p1=" + prev.lower())  # "The Pencil": a sentence's first word
+            else:
+                feats.append("capital-before")
     if text.startswith(" ", end):
         space = text.find(" ", end + 1, end + 25)
         nxt = text[end + 1 : space if space >= 0 else end + 25].rstrip(".,;:)'’\"”")
@@ -294,7 +319,7 @@ class SpanModel:
         their files: serialising the weights and sorting the lists again cost
         20-90 ms at every start-up, hashing the files well under one."""
         digest = hashlib.sha256((self._source or self.to_json()).encode())
-        for name in (NOT_NAMES_FILE, SURNAMES_FILE, WORD_CASE_FILE):
+        for name in (NOT_NAMES_FILE, SURNAMES_FILE, WORD_CASE_FILE, ENGLISH_WORDS_FILE):
             digest.update(data_text(name).encode())
         return "spans:" + digest.hexdigest()[:12]
 
@@ -376,7 +401,15 @@ def surnames() -> frozenset[str]:
 def shipped_model() -> SpanModel | None:
     """The model in the package, or None when the file is missing."""
     text = data_text(MODEL_FILE)
-    return SpanModel.from_json(text) if text else None
+    if not text:
+        return None
+    # The word lists its features read are loaded with it: a process that
+    # loads the model before it forks (the workers' fork server, see
+    # refresh.load_for_jobs) then shares them instead of each worker reading
+    # them at its first name (the dictionary is 74,000 words).
+    word_case()
+    english_words()
+    return SpanModel.from_json(text)
 
 
 def text_words(text: str) -> frozenset[str]:
