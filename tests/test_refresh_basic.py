@@ -182,3 +182,21 @@ def test_the_collector_is_relaxed_while_a_refresh_runs_and_restored_after(
     next(stopped)
     stopped.close()
     assert gc.get_threshold() == before
+
+
+def test_a_feeds_outcome_is_named_without_formatting_its_articles() -> None:
+    """The command line's refresh takes each feed's outcome from asyncio.Runner.run,
+    which formats its finished task, result included, twice (putting Ctrl-C's
+    handler back): a repr holding every record's page text cost milliseconds a feed."""
+    from reader.core.feeds import ParsedFeed
+    from reader.core.fetch import FetchResult
+    from reader.core.models import FeedState
+    from reader.core.refresh import Fetched
+    from records import record
+
+    state = FeedState(7, "https://news.example/feed.xml", "News", None, None, 0, None)
+    response = FetchResult(state.url, 200, b"<rss/>" * 10_000, {}, None, None, None)
+    feed = ParsedFeed("News", "https://news.example/", (), None, 0)
+    records = tuple(record(f"k{n}", "page text " * 2_000) for n in range(20))
+    shown = repr(Fetched(state, response, feed, records, 0))
+    assert shown == "Fetched('https://news.example/feed.xml', 20 records)"

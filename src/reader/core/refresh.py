@@ -59,7 +59,7 @@ class Failed:
     retry_after: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Fetched:
     state: FeedState
     response: FetchResult
@@ -68,6 +68,15 @@ class Fetched:
     extraction_failures: int
     # Keys of articles left out by the AI-only filter (remembered, not refetched).
     skipped_keys: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        # Short on purpose: the command line's refresh takes each feed's outcome
+        # from asyncio.Runner.run, which formats its finished task, result and
+        # all, twice when it puts Ctrl-C's handler back (signal's enum lookup of
+        # the old handler, a partial holding the task, builds a message with its
+        # repr). The dataclass's repr of a feed's records with their page texts
+        # was ~4.5 ms of the parent's CPU a feed (~1 ms with feed texts only).
+        return f"Fetched({self.state.url!r}, {len(self.records)} records)"
 
 
 Outcome = NotModified | Failed | Fetched
