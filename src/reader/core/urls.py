@@ -41,7 +41,8 @@ def check_url(url: str) -> str:
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError when out of range
     except ValueError as exc:
-        raise UrlError(f"invalid URL: {exc}") from None
+        # urlsplit's message may quote the netloc as typed, controls and all.
+        raise UrlError(f"invalid URL: {shown(str(exc))}") from None
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         raise UrlError(
