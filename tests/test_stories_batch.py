@@ -579,9 +579,20 @@ def test_only_a_refresh_into_an_empty_archive_meets_in_a_process_of_its_own(
 ) -> None:
     """The stories' process lives while a first refresh runs and is gone
     when the refresh ends, stopped or not; a refresh into an archive with
-    stories meets its articles in the storing process."""
+    stories, or one that extracts pages (the workers are what it waits on
+    then), meets its articles in the storing process."""
     feeds = _copies_and_singles()
     urls = [server.add(f"/p{n}.xml", body=_feed(items)) for n, items in enumerate(feeds)]
+    with_pages = make_reader(make_settings(tmp_path / "pages", extract=True))
+    for n, items in enumerate(feeds[:2]):
+        # Pages on the loopback server (not found: the feed's text is kept).
+        body = _feed(items).replace(b"https://news.example/", server.url("/gone/").encode())
+        with_pages.add_feed(server.add(f"/pages{n}.xml", body=body), discover=False)
+    for _ in with_pages.refresh():
+        assert not _stories_process_children()
+    assert _grouped_whole(with_pages.store.conn) == 10
+    assert len(server.hits("/gone/g0-0")) == 1
+    with_pages.close()
     reader = make_reader(make_settings(tmp_path / "p", extract=False))
     for url in urls[:3]:
         reader.add_feed(url, discover=False)
