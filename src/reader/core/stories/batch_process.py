@@ -6,18 +6,19 @@ waiting) while the workers have cycles to spare. Meeting each new article's
 candidates and judging the pairs (StoryBatch.add) was ~1.3 s of its ~4.4 s
 of CPU there; here it runs beside it, on the other core's spare cycles.
 
-Only for a batch begun on an empty archive (a first refresh): its articles
-meet only each other, so the process needs no database and holds the whole
-batch index in memory. It is sent each feed's arrivals once their feed is
-committed, and answers with each arrival's links (the earlier arrivals it
-was judged to be in a story with). The storing process keeps the rest of
-StoryBatch (the arrivals, their days, what is written) and writes the stories
-of the arrivals whose links are back, in its own transactions as before
-(StoryBatch.write_some): the stored result and what a crash leaves are the
-same. If the process is lost, or the links are late past COLLECT_LIMIT, the
-arrivals whose links never came are grouped in the storing process at the
-end (group_later, StoryBatch.group_rest), as a batch that met stored
-articles is.
+Only for a batch begun on an empty archive (a first refresh) of the feeds'
+own text (service.Reader._story_batch; with pages the refresh waits on the
+workers instead): its articles meet only each other, so the process needs no
+database and holds the whole batch index in memory. It is sent each feed's
+arrivals once their feed is committed, and answers with each arrival's links
+(the earlier arrivals it was judged to be in a story with). The storing
+process keeps the rest of StoryBatch (the arrivals, their days, what is
+written) and writes the stories of the arrivals whose links are back, in its
+own transactions as before (StoryBatch.write_some): the stored result and
+what a crash leaves are the same. If the process is lost, or the links are
+late past COLLECT_LIMIT, the arrivals whose links never came are grouped in
+the storing process at the end (group_later, StoryBatch.group_rest), as a
+batch that met stored articles is.
 """
 
 from __future__ import annotations
