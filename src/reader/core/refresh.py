@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reader.core.config import EntitySettings, Settings
 from reader.core.entities import Rule
@@ -62,9 +62,14 @@ class Failed:
 @dataclass(frozen=True, slots=True, repr=False)
 class Fetched:
     state: FeedState
-    response: FetchResult
-    feed: ParsedFeed
-    records: tuple[ArticleRecord, ...]
+    # Not in the repr: an outcome is the result of the step the refresh's
+    # asyncio.Runner ran, and the Runner formats that step's repr (result
+    # included, in full before reprlib cuts it) twice a step, as it sets
+    # and resets its Ctrl-C handler: the feed's bytes and its articles'
+    # texts made that ~4 ms of the storing process's CPU a feed.
+    response: FetchResult = field(repr=False)
+    feed: ParsedFeed = field(repr=False)
+    records: tuple[ArticleRecord, ...] = field(repr=False)
     extraction_failures: int
     # Keys of articles left out by the AI-only filter (remembered, not refetched).
     skipped_keys: tuple[str, ...] = ()
@@ -142,11 +147,17 @@ def _die_with_parent() -> None:
         os._exit(0)
 
 
-def _init_worker(import_trafilatura: bool) -> None:
+def init_helper() -> None:
+    """What a process the refresh starts beside it (a worker, the stories'
+    process: stories.batch_process) does first."""
     _die_with_parent()
     # feedparser allocates many small objects and the default collector ran
     # often enough to cost ~15% of parse time; jobs make few cycles.
     gc.set_threshold(*REFRESH_GC_THRESHOLDS)
+
+
+def _init_worker(import_trafilatura: bool) -> None:
+    init_helper()
     # Load in each worker up front, while the parent is still waiting on
     # the network, rather than inside the first job. (A worker started by the
     # fork server finds all this loaded already: WORKER_PRELOAD.)

@@ -137,7 +137,7 @@ PIPE_BUFFER_BYTES = 4 * 1024 * 1024
 PIPE_BUFFER_LEAST = 64 * 1024
 
 
-def _roomy(conn: Connection) -> int:
+def roomy(conn: Connection) -> int:
     """Ask for PIPE_BUFFER_BYTES of send buffer on one end of a pipe; the bytes
     it then holds before a sender waits (Linux reports about as much)."""
     with contextlib.suppress(OSError):  # a pipe without socket options keeps its own
@@ -358,7 +358,10 @@ class WorkerPool:
         self._event_loop = asyncio.get_running_loop()
         return self._event_loop
 
-    def _start(self) -> _Worker:
+    def context(self) -> ForkContext | ForkServerContext:
+        """How the pool starts its processes, chosen once, at its first
+        worker (or at this call, if sooner); another process the caller
+        runs beside the workers (stories.batch_process) is started the same way."""
         # fork: workers inherit the imported modules, so they start in
         # milliseconds; they never touch the parent's sockets or database.
         # Forking a process that runs other threads (the app, a test runner)
@@ -377,10 +380,13 @@ class WorkerPool:
                 # workers do not run it again each.
                 if self._preload:
                     self._context.set_forkserver_preload(["__main__", *self._preload])
-        context = self._context
+        return self._context
+
+    def _start(self) -> _Worker:
+        context = self.context()
         parent_end, child_end = context.Pipe()
-        room = _roomy(parent_end)
-        _roomy(child_end)
+        room = roomy(parent_end)
+        roomy(child_end)
         process = context.Process(
             target=_serve,
             args=(child_end, self._initializer, self._initargs),
