@@ -103,7 +103,10 @@ class LoopbackServer:
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        # shutdown() waits for serve_forever to end: for ever if it never ran.
+        # server_close() waits for no handler: they are daemon threads.
+        if self._thread is not None:
+            self._httpd.shutdown()
         self._httpd.server_close()
 
     def __enter__(self) -> LoopbackServer:

@@ -162,7 +162,7 @@ def test_killing_a_process_mid_write_keeps_every_committed_annotation(tmp_path: 
             assert line, proc.stderr.read() if proc.stderr else "writer ended"
             committed = int(line)
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.wait(timeout=30)
     # What it reported before dying is still in the pipe.
     for line in proc.stdout.read().splitlines():
         if line.strip().isdigit():

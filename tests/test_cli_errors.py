@@ -240,7 +240,7 @@ def test_read_only_database(tmp_path: Path) -> None:
         command = [str(SCRIPT), "tag", "1", "x"]
         if os.geteuid() == 0:
             drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-            probe = subprocess.run([*drop, str(SCRIPT), "--help"], capture_output=True)
+            probe = subprocess.run([*drop, str(SCRIPT), "--help"], capture_output=True, timeout=60)
             if probe.returncode != 0:
                 # A checkout in a private folder (mktemp -d is 0700): the
                 # unprivileged user cannot reach its interpreter, and root

@@ -79,6 +79,7 @@ def test_cli_reports_an_unloadable_model(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert "no_such_pipeline_xyz" in result.stderr and "never" in result.stderr

@@ -103,7 +103,8 @@ def test_each_thread_gets_its_own_connection_and_close_ends_them_all(store: Stor
 
     worker = threading.Thread(target=in_a_thread)
     worker.start()
-    worker.join()
+    worker.join(30)
+    assert not worker.is_alive()
     assert seen[0] is not store.conn and seen[1] == 1
     store.close()
     with pytest.raises(sqlite3.ProgrammingError):
@@ -197,7 +198,7 @@ def test_keyset_paging_walks_every_article_once(store: Store) -> None:
     )
     seen: list[int] = []
     after = None
-    while True:
+    for _ in range(23):  # five pages; a page that never moves on fails, not hangs
         page = store.articles(ArticleQuery(limit=5, after=after))
         if not page:
             break
@@ -258,7 +259,10 @@ def test_title_order_pages_through_every_article(store: Store) -> None:
     write(store, feed_id, *[record(f"k{i}", t, "x") for i, t in enumerate(titles)])
     seen: list[str] = []
     after = None
-    while page := store.articles(ArticleQuery(limit=7, after=after, by_title=True)):
+    for _ in range(30):  # five pages; a page that never moves on fails, not hangs
+        page = store.articles(ArticleQuery(limit=7, after=after, by_title=True))
+        if not page:
+            break
         seen += [a.title for a in page]
         after = (page[-1].title.lower(), page[-1].id)
     assert seen == sorted(titles, key=str.lower)

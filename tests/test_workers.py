@@ -369,7 +369,7 @@ def off_the_loop(scenario: object, stuck: list[int], timeout: float = 10) -> obj
     if runner.is_alive():
         for pid in stuck:
             os.kill(pid, signal.SIGKILL)
-        runner.join()
+        runner.join(30)
         pytest.fail("the event loop was stuck sending a job to a worker that did not read it")
     return results[0]
 

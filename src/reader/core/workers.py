@@ -26,8 +26,9 @@ import queue
 import signal
 import socket
 import threading
+import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -51,6 +52,16 @@ class WorkerLostError(Exception):
 # How long a new worker may take to start (fork server, imports) before it is
 # given up. Generous: a busy machine, a cold disk.
 STARTUP_LIMIT = 120.0
+
+
+# How long closing the pool (or dropping a worker) waits for the killed workers
+# to be reported gone. A killed worker is gone in milliseconds; its end is
+# reported by its parent: this process for a forked worker, else the fork
+# server, which hears of it by SIGCHLD only. Where that never comes (SIGCHLD
+# blocked in the process that started the server, or ignored here, so that
+# nobody can wait for the worker), the wait stops at this limit instead of
+# lasting for ever (a CI run hung for 90 minutes on it).
+REAP_LIMIT = 5.0
 
 
 # Jobs sent to one worker at once: the one it runs and the next. The next one
@@ -222,17 +233,24 @@ class WorkerPool:
             self._start()
 
     def close(self) -> None:
-        """Kill every worker and wait for each to be gone (milliseconds)."""
+        """Kill every worker and wait for each to be gone (milliseconds; at
+        most REAP_LIMIT seconds in all)."""
         self._closed = True
         for job in (*self._urgent, *self._waiting):
             job.answer.cancel()
         self._urgent.clear()
         self._waiting.clear()
-        for worker in list(self._all):
+        workers = list(self._all)
+        # All are killed before any is waited for: they end together, and
+        # the waits share one limit.
+        for worker in workers:
+            _kill(worker.process)
+        reap_by = time.monotonic() + REAP_LIMIT
+        for worker in workers:
             for job in worker.jobs:
                 job.answer.cancel()
             worker.jobs.clear()
-            self._discard(worker)
+            self._discard(worker, reap_by)
 
     # -- jobs ----------------------------------------------------------------------
 
@@ -394,7 +412,8 @@ class WorkerPool:
             daemon=True,
         )
         try:
-            process.start()
+            with _child_exits_heard():
+                process.start()
         finally:
             # Only the worker holds its end: its death then reads as EOF here.
             child_end.close()
@@ -405,7 +424,9 @@ class WorkerPool:
         self._time(worker, STARTUP_LIMIT, "starting a worker")
         return worker
 
-    def _discard(self, worker: _Worker) -> None:
+    def _discard(self, worker: _Worker, reap_by: float | None = None) -> None:
+        """Kill the worker and wait until it is gone (until `reap_by` at the
+        latest, else REAP_LIMIT from now); its waiting jobs go to the others."""
         if worker not in self._all:
             return
         self._all.remove(worker)
@@ -415,13 +436,47 @@ class WorkerPool:
         if self._event_loop is not None and not self._event_loop.is_closed():
             self._event_loop.remove_reader(worker.conn.fileno())
         worker.conn.close()
-        if worker.process.is_alive():
-            worker.process.kill()
-        worker.process.join()
-        worker.process.close()
+        _kill(worker.process)
+        if reap_by is None:
+            reap_by = time.monotonic() + REAP_LIMIT
+        worker.process.join(max(0.0, reap_by - time.monotonic()))
+        if worker.process.exitcode is None:
+            _forget(worker.process)
+        else:
+            worker.process.close()
         # Jobs that waited in it never started: they go first to the next worker.
         for job in reversed(worker.jobs):
             if not job.answer.done():
                 (self._urgent if job.urgent else self._waiting).appendleft(job)
         worker.jobs.clear()
         self._dispatch()
+
+
+def _kill(process: BaseProcess) -> None:
+    if process.exitcode is None:  # else its pid may be another process's by now
+        process.kill()
+
+
+def _forget(process: BaseProcess) -> None:
+    """A killed worker whose end was not reported within REAP_LIMIT (see
+    there): nobody waits for it again. multiprocessing would, without a limit,
+    when the interpreter exits (it joins every child it knows of); the fork
+    server or the system reaps it once it can."""
+    children = getattr(multiprocessing.process, "_children", None)
+    if isinstance(children, set):
+        children.discard(process)
+
+
+@contextlib.contextmanager
+def _child_exits_heard() -> Iterator[None]:
+    """SIGCHLD unblocked on this thread while it starts a worker.
+
+    A fork server started now (by the process's first worker that needs one)
+    inherits this thread's signal mask, and it learns that a worker ended only
+    from SIGCHLD: started with it blocked (a launcher or a CI runner may start
+    the program so), it reaps no worker and reports none gone."""
+    previous = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
