@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from reader.core.config import EntitySettings, Settings
 from reader.core.entities import Rule
@@ -62,14 +62,9 @@ class Failed:
 @dataclass(frozen=True, slots=True, repr=False)
 class Fetched:
     state: FeedState
-    # Not in the repr: an outcome is the result of the step the refresh's
-    # asyncio.Runner ran, and the Runner formats that step's repr (result
-    # included, in full before reprlib cuts it) twice a step, as it sets
-    # and resets its Ctrl-C handler: the feed's bytes and its articles'
-    # texts made that ~4 ms of the storing process's CPU a feed.
-    response: FetchResult = field(repr=False)
-    feed: ParsedFeed = field(repr=False)
-    records: tuple[ArticleRecord, ...] = field(repr=False)
+    response: FetchResult
+    feed: ParsedFeed
+    records: tuple[ArticleRecord, ...]
     extraction_failures: int
     # Keys of articles left out by the AI-only filter (remembered, not refetched).
     skipped_keys: tuple[str, ...] = ()
