@@ -412,8 +412,7 @@ class WorkerPool:
             daemon=True,
         )
         try:
-            with _child_exits_heard():
-                process.start()
+            start_process(process)
         finally:
             # Only the worker holds its end: its death then reads as EOF here.
             child_end.close()
@@ -436,20 +435,33 @@ class WorkerPool:
         if self._event_loop is not None and not self._event_loop.is_closed():
             self._event_loop.remove_reader(worker.conn.fileno())
         worker.conn.close()
-        _kill(worker.process)
-        if reap_by is None:
-            reap_by = time.monotonic() + REAP_LIMIT
-        worker.process.join(max(0.0, reap_by - time.monotonic()))
-        if worker.process.exitcode is None:
-            _forget(worker.process)
-        else:
-            worker.process.close()
+        end_process(worker.process, reap_by)
         # Jobs that waited in it never started: they go first to the next worker.
         for job in reversed(worker.jobs):
             if not job.answer.done():
                 (self._urgent if job.urgent else self._waiting).appendleft(job)
         worker.jobs.clear()
         self._dispatch()
+
+
+def start_process(process: BaseProcess) -> None:
+    """Start a worker, or another process the refresh runs beside them
+    (stories.batch_process), hearing its end (see _child_exits_heard)."""
+    with _child_exits_heard():
+        process.start()
+
+
+def end_process(process: BaseProcess, reap_by: float | None = None) -> None:
+    """Kill the process and wait until it is reported gone, until `reap_by`
+    at the latest (else REAP_LIMIT from now); never longer (see _forget)."""
+    _kill(process)
+    if reap_by is None:
+        reap_by = time.monotonic() + REAP_LIMIT
+    process.join(max(0.0, reap_by - time.monotonic()))
+    if process.exitcode is None:
+        _forget(process)
+    else:
+        process.close()
 
 
 def _kill(process: BaseProcess) -> None:

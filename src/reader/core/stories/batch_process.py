@@ -23,7 +23,6 @@ batch that met stored articles is.
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import sqlite3
 import time
@@ -75,7 +74,7 @@ class ProcessBatch(StoryBatch):
         # with the buffers this asks for (8 MB granted here), the storing
         # process would wait on a send only behind some 9,000 unanswered
         # arrivals, i.e. a process stopped, not a slow one.
-        from reader.core.workers import roomy
+        from reader.core.workers import roomy, start_process
 
         roomy(parent_end)
         roomy(child_end)
@@ -83,7 +82,7 @@ class ProcessBatch(StoryBatch):
             target=_serve, args=(child_end, initializer), name="reader-stories", daemon=True
         )
         try:
-            self._process.start()
+            start_process(self._process)
         finally:
             child_end.close()  # only the process holds its end: its death reads as EOF
         self._conn = parent_end
@@ -121,12 +120,11 @@ class ProcessBatch(StoryBatch):
 
     def close(self) -> None:
         """End the process (at once: what it holds is in the links or lost)."""
+        from reader.core.workers import end_process
+
         self._lost = True
         self._conn.close()
-        with contextlib.suppress(OSError, ValueError):
-            if self._process.is_alive():
-                self._process.kill()
-            self._process.join(5.0)
+        end_process(self._process)
 
     def _receive(self, timeout: float) -> None:
         """Take the links that came back, waiting up to `timeout` seconds for one answer."""
