@@ -142,17 +142,11 @@ def _die_with_parent() -> None:
         os._exit(0)
 
 
-def init_helper() -> None:
-    """What a process the refresh starts beside it (a worker, the stories'
-    process: stories.batch_process) does first."""
+def _init_worker(import_trafilatura: bool) -> None:
     _die_with_parent()
     # feedparser allocates many small objects and the default collector ran
     # often enough to cost ~15% of parse time; jobs make few cycles.
     gc.set_threshold(*REFRESH_GC_THRESHOLDS)
-
-
-def _init_worker(import_trafilatura: bool) -> None:
-    init_helper()
     # Load in each worker up front, while the parent is still waiting on
     # the network, rather than inside the first job. (A worker started by the
     # fork server finds all this loaded already: WORKER_PRELOAD.)

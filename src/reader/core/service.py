@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import threading
 from collections.abc import Iterator, Sequence
@@ -43,7 +42,6 @@ from reader.core.refresh import (
     Outcome,
     Pipeline,
     fewer_collections,
-    init_helper,
 )
 from reader.core.store import ArticleQuery, NotFoundError, Store
 from reader.core.stories.facade import StoriesFacade
@@ -51,8 +49,6 @@ from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
 
 if TYPE_CHECKING:
-    from multiprocessing.context import ForkContext, ForkServerContext
-
     from reader.core.entities.recognizer import Recognizer
     from reader.core.stories.grouping import StoryBatch
 
@@ -243,48 +239,26 @@ class Reader(StoriesFacade):
             tuple(self.store.entity_rules()),
             site_boilerplate=self.store.site_boilerplate,
         )
-        waiting: StoryBatch | None = None
-        try:
-            with fewer_collections():
-                try:
-                    runner.run(pipeline.start(due))
-                    waiting = self._story_batch(pipeline.pool.context())
-                    for _ in due:
-                        outcome = runner.run(_next_outcome(pipeline, stop))
-                        if outcome is None:
-                            return  # stopped; the next refresh groups what it stored
-                        yield self._store(outcome, pipeline.counters, waiting)
-                finally:
-                    _close_pipeline(runner, pipeline)
-                if waiting:
-                    self.group_refreshed(waiting)
-        finally:
-            if waiting is not None:
-                waiting.close()
+        # New articles meet their candidates as each feed is stored; their
+        # stories are written once the last is, or on the way into an empty
+        # archive (stories.grouping.StoryBatch).
+        from reader.core.stories.grouping import StoryBatch
+
+        waiting = StoryBatch() if self.settings.stories.group_on_refresh else None
+        with fewer_collections():
+            try:
+                runner.run(pipeline.start(due))
+                for _ in due:
+                    outcome = runner.run(_next_outcome(pipeline, stop))
+                    if outcome is None:
+                        return  # stopped; the next refresh groups what it stored
+                    yield self._store(outcome, pipeline.counters, waiting)
+            finally:
+                _close_pipeline(runner, pipeline)
+            if waiting:
+                self.group_refreshed(waiting)
         retention = self.settings.retention
         self.store.prune(retention.keep_days, keep_unread=retention.keep_unread)
-
-    def _story_batch(self, context: ForkContext | ForkServerContext) -> StoryBatch | None:
-        """Where a refresh's new articles wait for their stories, if they are
-        grouped at refresh: they meet their candidates as each feed is
-        stored, and their stories are written once the last is, or on the
-        way into an empty archive (stories.grouping.StoryBatch). Into an
-        empty archive, when the feeds' own text is stored, the meeting runs
-        in a process of its own, started by `context` (stories.batch_process):
-        there the storing process is what the refresh waits on. With pages
-        it waits on the workers (~24 ms of CPU a page), and a process more
-        would only take their cycles (and ~50 MB: the bench's peak went
-        from 348 to 402 MB)."""
-        if not self.settings.stories.group_on_refresh:
-            return None
-        from reader.core.stories.grouping import StoryBatch, index_empty
-
-        if not self.settings.refresh.extract and index_empty(self.store.conn):
-            from reader.core.stories.batch_process import ProcessBatch
-
-            with contextlib.suppress(OSError):  # no process to spare: met here
-                return ProcessBatch(context, init_helper)
-        return StoryBatch()
 
     def _group_left_by_a_stop(self) -> None:
         """A refresh stopped before it wrote its stories left its newest articles

@@ -148,7 +148,7 @@ PIPE_BUFFER_BYTES = 4 * 1024 * 1024
 PIPE_BUFFER_LEAST = 64 * 1024
 
 
-def roomy(conn: Connection) -> int:
+def _roomy(conn: Connection) -> int:
     """Ask for PIPE_BUFFER_BYTES of send buffer on one end of a pipe; the bytes
     it then holds before a sender waits (Linux reports about as much)."""
     with contextlib.suppress(OSError):  # a pipe without socket options keeps its own
@@ -377,9 +377,7 @@ class WorkerPool:
         return self._event_loop
 
     def context(self) -> ForkContext | ForkServerContext:
-        """How the pool starts its processes, chosen once, at its first
-        worker (or at this call, if sooner); another process the caller
-        runs beside the workers (stories.batch_process) is started the same way."""
+        """How the pool starts its processes, chosen once, at its first worker."""
         # fork: workers inherit the imported modules, so they start in
         # milliseconds; they never touch the parent's sockets or database.
         # Forking a process that runs other threads (the app, a test runner)
@@ -403,8 +401,8 @@ class WorkerPool:
     def _start(self) -> _Worker:
         context = self.context()
         parent_end, child_end = context.Pipe()
-        room = roomy(parent_end)
-        roomy(child_end)
+        room = _roomy(parent_end)
+        _roomy(child_end)
         process = context.Process(
             target=_serve,
             args=(child_end, self._initializer, self._initargs),
@@ -445,8 +443,7 @@ class WorkerPool:
 
 
 def start_process(process: BaseProcess) -> None:
-    """Start a worker, or another process the refresh runs beside them
-    (stories.batch_process), hearing its end (see _child_exits_heard)."""
+    """Start a worker so that its end is heard (see _child_exits_heard)."""
     with _child_exits_heard():
         process.start()
 

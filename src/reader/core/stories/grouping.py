@@ -135,11 +135,6 @@ def _parse(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp[:19]).replace(tzinfo=UTC)
 
 
-def day_of(arrival: Arrival) -> int:
-    """The day an arrival's keys are indexed under (its member's `when`)."""
-    return _parse(arrival.sort_date).toordinal()
-
-
 def _names_agree(a: Member, b: Member) -> bool:
     shared = len(a.entities & b.entities)
     smaller = min(len(a.entities), len(b.entities))
@@ -408,10 +403,11 @@ def _best(counts: dict[int, int], limit: int, batch: _BatchIndex | None = None) 
 
 
 def _candidates(
-    conn: sqlite3.Connection | None,
+    conn: sqlite3.Connection,
     changed: Sequence[Arrival],
     days: dict[int, int],
     batch: _BatchIndex | None = None,
+    archive: bool = True,
 ) -> dict[int, dict[int, bool]]:
     """(article id, found through the text's bands) of each arrival's
     candidates: what it would meet taken alone in id order, i.e. the stored
@@ -423,19 +419,17 @@ def _candidates(
     earlier articles within reach, counted over the batch and the stored
     index together, so the answer does not depend on where a refresh's batch
     boundaries fall); a trio of the day's big names held by many is still
-    how different write-ups of one event meet. `conn` None: the stored
+    how different write-ups of one event meet. `archive` False: the stored
     index is not looked at (it held nothing when the batch began)."""
     archived = (
-        _indexed(conn, (key for a in changed for key in _keys(a.fingerprint)))
-        if conn is not None
-        else set()
+        _indexed(conn, (key for a in changed for key in _keys(a.fingerprint))) if archive else set()
     )
     batch = batch if batch is not None else _BatchIndex()
     candidates: dict[int, dict[int, bool]] = {}
     for arrival in changed:
         found, day, article_id = arrival.fingerprint, days[arrival.article_id], arrival.article_id
         bands = [key for key in found.bands if key in archived] if archived else []
-        elsewhere = _held_stored(conn, bands, day, _BAND_REACH) if conn is not None else {}
+        elsewhere = _held_stored(conn, bands, day, _BAND_REACH)
         # Indexed as it is looked up: the next arrivals of the batch find
         # it, as if they came one by one.
         in_batch = batch.meet(found, day, article_id, elsewhere)
@@ -445,11 +439,11 @@ def _candidates(
         # together are among the best of each. A band only the stored index
         # holds is crowded by its count there alone.
         bands = [k for k in bands if k not in in_batch[2] and elsewhere.get(k, 0) <= CROWDED_BAND]
-        if bands and conn is not None:
+        if bands:
             stored = _matches(conn, bands, day, _BAND_REACH, MAX_CANDIDATES)
             texts = _best({**texts, **dict(stored)}, MAX_CANDIDATES)
         trios = [key for key in found.trios if key in archived] if archived else []
-        if trios and conn is not None:
+        if trios:
             stored = _matches(conn, trios, day, _TRIO_REACH, MAX_ENTITY_CANDIDATES)
             names = _best({**names, **dict(stored)}, MAX_ENTITY_CANDIDATES)
         picked = dict.fromkeys(names, False)
@@ -738,9 +732,6 @@ class StoryBatch:
         self.arrivals: list[Arrival] = []
         self.met: dict[int, dict[int, bool]] = {}
         self.judged: dict[int, Judged] = {}
-        # The earlier arrivals each arrival was judged to link to (from
-        # `judged`): what write_some() joins.
-        self.links: dict[int, tuple[int, ...]] = {}
         self._index = _BatchIndex()
         self.members: dict[int, Member] = {}  # each arrival's, made once
         self.days: dict[int, int] = {}  # the day each arrival's keys go under
@@ -761,20 +752,15 @@ class StoryBatch:
         """How many arrivals wait for their stories."""
         return len(self.arrivals) - self.written
 
-    def add(self, conn: sqlite3.Connection | None, arrivals: Sequence[Arrival]) -> None:
-        """Meet the arrivals' candidates and judge the pairs. `conn` None:
-        the archive is known to be empty (a batch in a process of its own,
-        stories.batch_process, which has no database)."""
+    def add(self, conn: sqlite3.Connection, arrivals: Sequence[Arrival]) -> None:
         if self.archive_empty is None:
-            self.archive_empty = conn is None or index_empty(conn)
-        archive = None if self.archive_empty else conn
+            self.archive_empty = conn.execute("SELECT 1 FROM story_keys LIMIT 1").fetchone() is None
         ordered = sorted(arrivals, key=lambda a: a.article_id)
         mine = {a.article_id: _member(a) for a in ordered}
         days = {article_id: member.when.toordinal() for article_id, member in mine.items()}
-        met = _candidates(archive, ordered, days, self._index)
+        met = _candidates(conn, ordered, days, self._index, archive=not self.archive_empty)
         self.members.update(mine)
-        others = {i for found in met.values() for i in found} - self.members.keys()
-        stored = _members(archive, others) if archive is not None else {}
+        stored = _members(conn, {i for found in met.values() for i in found} - self.members.keys())
         for article_id, found in met.items():
             member = mine[article_id]
             judged = self.judged[article_id] = {
@@ -784,44 +770,23 @@ class StoryBatch:
             }
             if len(judged) < len(found) or not self.members.keys() >= found.keys():
                 self.met_stored = True
-            self.links[article_id] = tuple(i for i, (_, linked) in judged.items() if linked)
         self.met.update(met)
         self.days.update(days)
         self.arrivals.extend(ordered)
 
     def due(self) -> bool:
         """Whether write_some() has WRITE_EVERY arrivals to write."""
-        return self._writable() and self.linked() - self.written >= WRITE_EVERY
-
-    def linked(self) -> int:
-        """How many of the arrivals (the first ones) have their links known:
-        here, all (a batch in another process: stories.batch_process)."""
-        return len(self.arrivals)
-
-    def collect(self) -> None:
-        """Wait until every arrival's links are known (here, they are)."""
-
-    def close(self) -> None:
-        """Let go of what the batch holds outside this process (here, nothing)."""
-
-    def group_rest(self, conn: sqlite3.Connection, present: Sequence[Arrival]) -> None:
-        """group_later's way for what write_some() could not write: the
-        arrivals still stored grouped as they were met. Those written
-        already are stored articles now, and as the batch met them:
-        group_articles leaves them as they are."""
-        group_articles(conn, present, self.met, self.judged, self.members)
+        return self._writable() and len(self) >= WRITE_EVERY
 
     def _writable(self) -> bool:
         return bool(self.archive_empty) and not self.met_stored and self._own_only
 
     def write_some(self, conn: sqlite3.Connection) -> bool:
         """Store, in the caller's transaction, the stories of the arrivals
-        not written yet whose links are known, with their index rows, if
-        the batch still met only its own articles and those are all still
-        as it met them; returns whether it did (else group_later groups
-        them). Any first arrivals may be written so: the later ones link to
-        them as to stored articles."""
-        waiting = self.arrivals[self.written : self.linked()]
+        not written yet, with their index rows, if the batch still met only
+        its own articles and those are all still as it met them; returns
+        whether it did (else group_later groups them)."""
+        waiting = self.arrivals[self.written :]
         ids = [a.article_id for a in waiting]
         if not self._writable():
             return False
@@ -834,9 +799,10 @@ class StoryBatch:
         for article_id in ids:
             node = ("a", article_id)
             joins.root(node)
-            for other_id in self.links[article_id]:
-                story = self.story_of.get(other_id)
-                joins.join(node, ("s", story) if story is not None else ("a", other_id))
+            for other_id, (_, linked) in self.judged[article_id].items():
+                if linked:
+                    story = self.story_of.get(other_id)
+                    joins.join(node, ("s", story) if story is not None else ("a", other_id))
         story_of, merged = _write(conn, waiting, self.days, {}, joins)
         _index_rows(conn, ids)
         for old, target in merged.items():
@@ -846,13 +812,8 @@ class StoryBatch:
         for article_id, story in story_of.items():
             self._in_story.setdefault(story, []).append(article_id)
         self.story_of.update(story_of)
-        self.written += len(waiting)
+        self.written = len(self.arrivals)
         return True
-
-
-def index_empty(conn: sqlite3.Connection) -> bool:
-    """Whether the stored story index holds nothing (a first refresh)."""
-    return conn.execute("SELECT 1 FROM story_keys LIMIT 1").fetchone() is None
 
 
 def _unchanged(conn: sqlite3.Connection, ids: Sequence[int]) -> bool:
@@ -874,10 +835,7 @@ def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
     one grouped meanwhile (stories asked for during the refresh) is unchanged
     and left as it is."""
     with batch_cache(conn):
-        if not waiting:
-            return
-        waiting.collect()
-        if waiting.write_some(conn) and not waiting:
+        if not waiting or waiting.write_some(conn):
             return
         present: set[int] = set()
         for chunk, marks in in_chunks([a.article_id for a in waiting.arrivals]):
@@ -885,7 +843,15 @@ def group_later(conn: sqlite3.Connection, waiting: StoryBatch) -> None:
                 row[0]
                 for row in conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
             )
-        waiting.group_rest(conn, [a for a in waiting.arrivals if a.article_id in present])
+        # Those written already are stored articles now, and as the batch
+        # met them: group_articles leaves them as they are.
+        group_articles(
+            conn,
+            [a for a in waiting.arrivals if a.article_id in present],
+            waiting.met,
+            waiting.judged,
+            waiting.members,
+        )
 
 
 @contextmanager
