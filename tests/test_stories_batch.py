@@ -514,9 +514,13 @@ def test_the_next_refresh_groups_what_a_stopped_refresh_left_waiting(
     for _ in range(3):
         next(refresh)
     refresh.close()  # stopped before the stories of what it stored were written
+    # Which feeds the three outcomes were depends on their order of arrival
+    # (the first feed, nothing new in it, is usually but not always one).
+    stored = stopped.store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert stored >= 15
     assert _grouped_whole(stopped.store.conn) == 5
     list(stopped.refresh([1]))  # a feed with nothing new: only the catch-up
-    assert _grouped_whole(stopped.store.conn) == 15
+    assert _grouped_whole(stopped.store.conn) == stored
     list(stopped.refresh())
     assert _grouped_whole(stopped.store.conn) == 30
     assert _stories_by_guid(stopped) == expected
