@@ -92,7 +92,8 @@ DEFAULT_PAGES = next(
     REPO_ROOT.parent / "shared/corpora/extraction/article-extraction-benchmark",
 )
 INSTALL_LEMON24 = (
-    "python3 -m venv /work/peers/lemon24 && /work/peers/lemon24/bin/pip install 'reader[cli]' sgmllib3k"
+    "python3 -m venv /work/peers/lemon24"
+    " && /work/peers/lemon24/bin/pip install 'reader[cli]' sgmllib3k"
 )
 INSTALL_NEWSBOAT = "apt-get update && apt-get install -y newsboat"
 SAMPLE_INTERVAL = 0.020
