@@ -376,7 +376,7 @@ class WorkerPool:
         self._event_loop = asyncio.get_running_loop()
         return self._event_loop
 
-    def context(self) -> ForkContext | ForkServerContext:
+    def _start_context(self) -> ForkContext | ForkServerContext:
         """How the pool starts its processes, chosen once, at its first worker."""
         # fork: workers inherit the imported modules, so they start in
         # milliseconds; they never touch the parent's sockets or database.
@@ -399,7 +399,7 @@ class WorkerPool:
         return self._context
 
     def _start(self) -> _Worker:
-        context = self.context()
+        context = self._start_context()
         parent_end, child_end = context.Pipe()
         room = _roomy(parent_end)
         _roomy(child_end)
@@ -410,7 +410,7 @@ class WorkerPool:
             daemon=True,
         )
         try:
-            start_process(process)
+            _start_process(process)
         finally:
             # Only the worker holds its end: its death then reads as EOF here.
             child_end.close()
@@ -433,7 +433,7 @@ class WorkerPool:
         if self._event_loop is not None and not self._event_loop.is_closed():
             self._event_loop.remove_reader(worker.conn.fileno())
         worker.conn.close()
-        end_process(worker.process, reap_by)
+        _end_process(worker.process, reap_by)
         # Jobs that waited in it never started: they go first to the next worker.
         for job in reversed(worker.jobs):
             if not job.answer.done():
@@ -442,13 +442,13 @@ class WorkerPool:
         self._dispatch()
 
 
-def start_process(process: BaseProcess) -> None:
+def _start_process(process: BaseProcess) -> None:
     """Start a worker so that its end is heard (see _child_exits_heard)."""
     with _child_exits_heard():
         process.start()
 
 
-def end_process(process: BaseProcess, reap_by: float | None = None) -> None:
+def _end_process(process: BaseProcess, reap_by: float | None = None) -> None:
     """Kill the process and wait until it is reported gone, until `reap_by`
     at the latest (else REAP_LIMIT from now); never longer (see _forget)."""
     _kill(process)
