@@ -133,3 +133,15 @@ async def test_followed_entities_in_the_sidebar_count_new_stories(
         assert reader.following()[0].new_stories == 0
         shown = {a.id for a in reader.articles(ArticleQuery(entity="Halcyon AI", limit=None))}
     assert current in shown
+
+
+def test_a_storys_title_is_shown_as_written_never_as_markup() -> None:
+    # A feed's headline is untrusted: brackets in it are text, not styles or links.
+    from reader.core.stories.queries import Story
+    from reader.tui.screens.stories import story_prompt
+
+    title = "[bold red]Breaking[/] [link=file:///etc/passwd]click[/link] [@click=app.quit]x[/]"
+    story = Story(1, title, (), ("Feed [b]",), "2026-12-06T10:00:00Z", None)
+    prompt = story_prompt(story, expanded=False)
+    assert title in prompt.plain
+    assert not any("link" in str(span.style) or "click" in str(span.style) for span in prompt.spans)
