@@ -376,8 +376,7 @@ class WorkerPool:
         self._event_loop = asyncio.get_running_loop()
         return self._event_loop
 
-    def _start_context(self) -> ForkContext | ForkServerContext:
-        """How the pool starts its processes, chosen once, at its first worker."""
+    def _start(self) -> _Worker:
         # fork: workers inherit the imported modules, so they start in
         # milliseconds; they never touch the parent's sockets or database.
         # Forking a process that runs other threads (the app, a test runner)
@@ -396,10 +395,7 @@ class WorkerPool:
                 # workers do not run it again each.
                 if self._preload:
                     self._context.set_forkserver_preload(["__main__", *self._preload])
-        return self._context
-
-    def _start(self) -> _Worker:
-        context = self._start_context()
+        context = self._context
         parent_end, child_end = context.Pipe()
         room = _roomy(parent_end)
         _roomy(child_end)
@@ -410,7 +406,8 @@ class WorkerPool:
             daemon=True,
         )
         try:
-            _start_process(process)
+            with _child_exits_heard():
+                process.start()
         finally:
             # Only the worker holds its end: its death then reads as EOF here.
             child_end.close()
@@ -440,12 +437,6 @@ class WorkerPool:
                 (self._urgent if job.urgent else self._waiting).appendleft(job)
         worker.jobs.clear()
         self._dispatch()
-
-
-def _start_process(process: BaseProcess) -> None:
-    """Start a worker so that its end is heard (see _child_exits_heard)."""
-    with _child_exits_heard():
-        process.start()
 
 
 def _end_process(process: BaseProcess, reap_by: float | None = None) -> None:
