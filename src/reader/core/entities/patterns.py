@@ -43,11 +43,12 @@ _RATE = (
 # A rate by any noun ("per problem"), kept only on unit prices (no magnitude).
 _GENERIC_RATE = re.compile(rf" per (?!(?:\S+ ){{0,2}}{_RATE_UNIT}\b)")
 _LARGE = re.compile(rf"\d\s?(?:{_MAGNITUDE}|{_SHORT_MAGNITUDE})\b")
-# Rough amounts in words: "tens of millions of dollars", "billions of euros".
+# Rough amounts in words: "tens of millions of dollars", "billions of euros",
+# capitalised too where they open a sentence ("Tens of millions of dollars").
 # Searched on its own, and only when the text has "...ions of"/"...ands of":
-# starting it at every lower-case "t", "h", "m" or "b" would cost more.
+# starting it at every "t", "h", "m" or "b" would cost more.
 _ROUGH = (
-    r"(?:(?:tens|hundreds)\sof\s)?(?:thousands|millions|billions|trillions)\sof\s"
+    r"(?:(?:[Tt]ens|[Hh]undreds)\sof\s)?(?:[Tt]housands|[Mm]illions|[Bb]illions|[Tt]rillions)\sof\s"
     r"(?:(?:US|U\.S\.|Canadian|Australian|Hong\sKong|Singapore)\s)?(?:dollars|euros|pounds|yuan|yen)\b"
 )
 ROUGH_MONEY = re.compile(rf"(?<![\w-]){_ROUGH}")
@@ -280,7 +281,7 @@ def _rough_amounts(text: str) -> Iterator[re.Match[str]]:
         at = text.find(key)
         while at >= 0:
             start = text.rfind(" ", 0, at) + 1
-            for prefix in ("tens of ", "hundreds of "):
+            for prefix in ("tens of ", "hundreds of ", "Tens of ", "Hundreds of "):
                 if text.endswith(prefix, 0, start):
                     start -= len(prefix)
                     break
