@@ -36,6 +36,7 @@ from reader.core.entities.casing import (
 from reader.core.entities.context import (
     NOT_NAMES_FILE,
     PLACE_WORDS,
+    SURNAMES_FILE,
     NameRun,
     name_runs,
     sentence_start,
@@ -44,7 +45,6 @@ from reader.core.entities.data_files import data_text, word_list
 from reader.core.entities.records import Mention, new_mention
 
 MODEL_FILE = "span_model.json"
-SURNAMES_FILE = "census_surnames.txt"
 # What the classifier decides between; "O" is "not a name".
 CLASSES: tuple[str, ...] = ("O", "PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
 # The five name classes by name, for SpanModel.decide (which sums six scores).
