@@ -24,6 +24,7 @@ from reader.core.entities.records import Mention, new_mention
 # The list the span classifier also reads: words that are never names.
 NOT_NAMES_FILE = "not_names.txt"
 SURNAMES_FILE = "census_surnames.txt"
+WORD_SURNAMES_FILE = "census_word_surnames.txt"
 # A capitalised word: letters, digits, inner hyphens, dots and apostrophes;
 # possessives and trailing punctuation are trimmed by `_clean`.
 _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃ][\w&'’.-]*")
@@ -800,10 +801,16 @@ def _surname_like(word: str, first_names: frozenset[str]) -> bool:
     """Whether a run's last word can end a person's name after a given name:
     not an everyday word the dictionary writes in lower case ("Mac Power
     Users", "Sierra Space", "Kimi Open Platform"), unless it is also a known
-    surname or given name ("Stephen King", "Ruth Young", "John Paul")."""
+    surname or given name ("Stephen King", "Ruth Young", "John Paul"); the
+    common surnames that are everyday words have a list of their own
+    (bench/make_name_lists.py)."""
     if dictionary_class(word) != "w":
         return True
-    return word in word_list(SURNAMES_FILE) or word in first_names
+    return (
+        word in first_names
+        or word in word_list(SURNAMES_FILE)
+        or word in word_list(WORD_SURNAMES_FILE)
+    )
 
 
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:

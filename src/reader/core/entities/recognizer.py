@@ -45,7 +45,7 @@ from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule, ne
 from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "8"
+RECOGNISER_VERSION = "9"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
