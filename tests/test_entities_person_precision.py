@@ -108,3 +108,19 @@ def test_the_demo_lenders_are_two_firms() -> None:
 )
 def test_county_and_a_name_is_a_place(text: str) -> None:
     assert ("County Meath", "GPE") in named(text)
+
+
+# -- a known person's leading title stays outside the name ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        ("On Monday Pope Francis appointed a new nuncio.", "Francis"),
+        ("Pope Francis’ envoy arrived.", "Francis"),
+        ("King Charles III opened the session.", "Charles III"),
+    ],
+)
+def test_a_known_persons_title_stays_outside_the_name(text: str, person: str) -> None:
+    found = [(m.text, m.label) for m in recognize(text) if m.label == "PERSON"]
+    assert found == [(person, "PERSON")]

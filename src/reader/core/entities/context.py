@@ -720,7 +720,7 @@ def _ampersand_firms(
 # King", "Major League", "Democrat Party" aside), so they cannot end a run
 # as _PERSON_TITLES do: a run that starts with one is a person after it when
 # the rest looks like a person's name.
-_LEADING_TITLES = frozenset(
+LEADING_TITLES = frozenset(
     """Sir Dame Lord Lady King Queen Prince Princess Emperor Empress Kaiser Tsar Czar Sultan
     Emir Sheikh Pope Archbishop Bishop Cardinal Reverend Rev. Rabbi Imam Pastor Father
     Democrat Republican Architect Sheriff Detective Inspector Coach""".split()
@@ -728,7 +728,7 @@ _LEADING_TITLES = frozenset(
 # Ranks that also start names of things ("General Assembly", "Major League",
 # "Captain America"): a person only when a given name follows.
 _LEADING_RANKS = frozenset("General Gen. Major Captain Capt. Lt. Sgt. Private Corporal".split())
-_TITLE_STARTS = _LEADING_TITLES | _LEADING_RANKS
+_TITLE_STARTS = LEADING_TITLES | _LEADING_RANKS
 
 
 def _after_leading_title(run: NameRun, first_names: frozenset[str]) -> NameRun | None:
