@@ -34,7 +34,7 @@ SURNAME_CUT = 0.002
 # apart: context.py lets one end a person's name after a given name, where an
 # everyday word does not ("Sierra Space"), but the span classifier's surname
 # list leaves them out.
-WORD_SURNAME_CUT = 0.01
+WORD_SURNAME_CUT = 0.002
 _LOWER = re.compile(r"\b[a-z]+\b")
 
 

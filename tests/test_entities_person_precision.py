@@ -63,7 +63,8 @@ def test_two_words_joined_by_an_ampersand_are_one_firm() -> None:
     "text, run",
     [
         ("Read more in Arts & Culture this week.", "Arts & Culture"),  # everyday words
-        ("Then David & Sarah went home.", "David & Sarah"),  # two given names
+        ("Then David & Sarah went home.", "David & Sarah"),  # given names
+        ("Then Jamie & Colm went home.", "Jamie & Colm"),  # a given name first
         ("He taught at Quorn College Of Engineering & Management.", "Engineering & Management"),
     ],
 )
@@ -124,3 +125,15 @@ def test_county_and_a_name_is_a_place(text: str) -> None:
 def test_a_known_persons_title_stays_outside_the_name(text: str, person: str) -> None:
     found = [(m.text, m.label) for m in recognize(text) if m.label == "PERSON"]
     assert found == [(person, "PERSON")]
+
+
+@pytest.mark.parametrize(
+    "text, run",
+    [
+        ("Seen before [Carlsmith; Hebbar; Quorne & Vashlegin].", "Quorne & Vashlegin"),
+        ("As shown by Quorne & Vashlegin (2024), it works.", "Quorne & Vashlegin"),
+        ("Quorne & Vashlegin, 2023 found the same.", "Quorne & Vashlegin"),
+    ],
+)
+def test_authors_cited_with_an_ampersand_are_no_firm(text: str, run: str) -> None:
+    assert (run, "ORG") not in named(text)

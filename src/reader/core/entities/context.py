@@ -684,13 +684,18 @@ def _coordinated_people(
     return left
 
 
+_CITATION_AFTER = re.compile(r",? \(?(?:19|20)\d\d\b|,? et al\b|[\];]")
+
+
 def _ampersand_firms(
     text: str, untyped: list[NameRun], first_names: frozenset[str], found: list[Mention]
 ) -> list[NameRun]:
     """Two single capitalised words joined by " & " are one firm ("Harcourt &
     Lyle", "Pratt & Whitney", "Procter & Gamble": partners' surnames), unless
     the first is an everyday word ("Arts & Culture", "Research & Development")
-    or both are given names ("David & Sarah"). Returns the runs still untyped."""
+    or a given name ("Jamie & Colm": two people), or it is cited as authors
+    are ("Mallen & Shlegeris (2024)", "[Hebbar; Mallen & Shlegeris]").
+    Returns the runs still untyped."""
     left: list[NameRun] = []
     i = 0
     while i < len(untyped):
@@ -705,7 +710,10 @@ def _ampersand_firms(
             and run.words[0].isalpha()
             and nxt.words[0].isalpha()
             and dictionary_class(run.words[0]) != "w"
-            and not (run.words[0] in first_names and nxt.words[0] in first_names)
+            and run.words[0] not in first_names
+            and _CITATION_AFTER.match(text, nxt.end) is None
+            and text[run.start - 1 : run.start] not in ("[", ";")
+            and not text.endswith("; ", 0, run.start)
         ):
             surface = text[run.start : nxt.end]
             found.append(Mention(run.start, nxt.end, "ORG", surface, surface, "context"))
