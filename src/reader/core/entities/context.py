@@ -802,7 +802,7 @@ _HEADS_FIRST = frozenset(
     Compañía Compagnia Companhia Deutsche Institut Instituto Istituto Universidad Université
     Università Universität Universidade Hochschule Agence Agencia Agenzia Ministère Ministerio
     Ministero Éditions Editorial Ediciones Laboratorios Laboratoires Industrias""".split()
-)
+) | {"County"}  # (and "County Meath", a place: _type_run tells them apart)
 
 
 def _surname_like(word: str, first_names: frozenset[str]) -> bool:
@@ -824,19 +824,24 @@ def _surname_like(word: str, first_names: frozenset[str]) -> bool:
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
     start, end, words = run
     n = len(words)
-    if n >= 2 and words[-1] in _ORG_SUFFIXES:
-        if words[-1] in _TERM_SUFFIXES and all(usually_lower(w) for w in words[:-1]):
-            # "Agentic AI", "Advanced Research", "Automated Scientific Research":
-            # everyday words capitalised (a heading, a term) before a company
-            # word are no company; the span classifier may still find one.
-            return None
-        return "ORG"
-    if n >= 2 and words[-1] in _BODY_WORDS and words[-2] not in PLACE_WORDS:
-        return "ORG"  # "High Court", "Air Force", "House Oversight Committee"
-    if n == 2 and words[0] == "County" and words[1].isalpha():
-        return "GPE"  # "County Meath", "County Cork": an Irish county, named first
-    if n >= 2 and words[0] in _HEADS_FIRST:
-        return "ORG"  # "Banque Duvernoy", "Fondo Andino", "Universidad Nacional"
+    # (One test of n for the head words: most runs are one word, and each
+    # comparison here costs a measurable share of this function.)
+    if n >= 2:
+        last_word = words[-1]
+        if last_word in _ORG_SUFFIXES:
+            if last_word in _TERM_SUFFIXES and all(usually_lower(w) for w in words[:-1]):
+                # "Agentic AI", "Advanced Research", "Automated Scientific Research":
+                # everyday words capitalised (a heading, a term) before a company
+                # word are no company; the span classifier may still find one.
+                return None
+            return "ORG"
+        if last_word in _BODY_WORDS and words[-2] not in PLACE_WORDS:
+            return "ORG"  # "High Court", "Air Force", "House Oversight Committee"
+        if words[0] in _HEADS_FIRST:
+            if words[0] != "County":
+                return "ORG"  # "Banque Duvernoy", "Fondo Andino", "Universidad Nacional"
+            if n == 2 and last_word.isalpha():
+                return "GPE"  # "County Meath", "County Cork": an Irish county, named first
     before = text[start - 40 if start > 40 else 0 : start]
     after = text[end : end + 60]
     first = after[:1]
