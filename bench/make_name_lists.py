@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 DATA = REPO_ROOT / "src/reader/data/entities"
 GIVEN_CUT = 0.001  # percent of people
 SURNAME_CUT = 0.002
-# Common surnames that are also everyday words ("Young", "King", "Brown"), kept
+# Common surnames that are also everyday words ("Young", "King", "Cruise"), kept
 # apart: context.py lets one end a person's name after a given name, where an
 # everyday word does not ("Sierra Space"), but the span classifier's surname
 # list leaves them out.
@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     word_surnames = sorted(n for n in census("dist.all.last", WORD_SURNAME_CUT) if not plain(n))
     write(
         DATA / "census_word_surnames.txt",
-        "Common surnames (0.01% of people or more) that are also everyday words: the\n"
+        "Common surnames (0.002% of people or more) that are also everyday words: the\n"
         "names the surname list leaves out. Derived by bench/make_name_lists.py from the\n"
         "1990 US Census name files (public domain).",
         word_surnames,

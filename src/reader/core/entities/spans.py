@@ -37,6 +37,7 @@ from reader.core.entities.context import (
     NOT_NAMES_FILE,
     PLACE_WORDS,
     SURNAMES_FILE,
+    WORD_SURNAMES_FILE,
     NameRun,
     name_runs,
     sentence_start,
@@ -319,7 +320,14 @@ class SpanModel:
         their files: serialising the weights and sorting the lists again cost
         20-90 ms at every start-up, hashing the files well under one."""
         digest = hashlib.sha256((self._source or self.to_json()).encode())
-        for name in (NOT_NAMES_FILE, SURNAMES_FILE, WORD_CASE_FILE, ENGLISH_WORDS_FILE):
+        # (The context rules' word surnames too: the digest names the analysis.)
+        for name in (
+            NOT_NAMES_FILE,
+            SURNAMES_FILE,
+            WORD_SURNAMES_FILE,
+            WORD_CASE_FILE,
+            ENGLISH_WORDS_FILE,
+        ):
             digest.update(data_text(name).encode())
         return "spans:" + digest.hexdigest()[:12]
 
