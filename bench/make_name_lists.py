@@ -11,6 +11,8 @@ unlabelled silver feeds of bench/train_entities.py write it in lower case three
 times or more (neither the dev nor the test set is read).
 
     python bench/make_name_lists.py --corpora /work/shared/corpora
+
+A third list keeps the common surnames that filter left out (``census_word_surnames.txt``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ sys.path.insert(0, str(REPO_ROOT / "bench"))
 DATA = REPO_ROOT / "src/reader/data/entities"
 GIVEN_CUT = 0.001  # percent of people
 SURNAME_CUT = 0.002
+# Common surnames that are also everyday words ("Young", "King", "Cruise"), kept
+# apart: context.py lets one end a person's name after a given name, where an
+# everyday word does not ("Sierra Space"), but the span classifier's surname
+# list leaves them out.
+WORD_SURNAME_CUT = 0.002
 _LOWER = re.compile(r"\b[a-z]+\b")
 
 
@@ -81,6 +88,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     write(DATA / "census_given_names.txt", "Given names. " + source, given)
     write(DATA / "census_surnames.txt", "Surnames. " + source, surnames)
+    word_surnames = sorted(n for n in census("dist.all.last", WORD_SURNAME_CUT) if not plain(n))
+    write(
+        DATA / "census_word_surnames.txt",
+        "Common surnames (0.002% of people or more) that are also everyday words: the\n"
+        "names the surname list leaves out. Derived by bench/make_name_lists.py from the\n"
+        "1990 US Census name files (public domain).",
+        word_surnames,
+    )
     return 0
 
 

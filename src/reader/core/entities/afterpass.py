@@ -26,7 +26,12 @@ from collections.abc import Callable
 import ahocorasick
 
 from reader.core.entities.automata import automaton
-from reader.core.entities.context import NameRun, company_apposition, is_stop_word
+from reader.core.entities.context import (
+    LEADING_TITLES,
+    NameRun,
+    company_apposition,
+    is_stop_word,
+)
 from reader.core.entities.kb import Entry
 from reader.core.entities.records import Mention
 
@@ -521,6 +526,24 @@ _A_PERIOD = re.compile(rf"(?:{_PERIOD})$")
 _NOT_PART_OF_A_NAME = frozenset(
     "CEO CTO CFO COO Inc Corp Ltd LLC AI The A An In On At And But Or For Said".split()
 )
+
+
+def titles_outside(mentions: list[Mention]) -> list[Mention]:
+    """A known person listed with a leading title ("Pope Francis", "King
+    Charles III", "Prince William") is named without it, as the context rules
+    name "Archbishop Salvatore Pennacchio" (docs/labelling.md: titles stay
+    outside a person's name); the entity keeps the listed name."""
+    out = mentions
+    for i, m in enumerate(mentions):
+        if m.label != "PERSON" or m.source != "kb":
+            continue
+        title, space, rest = m.text.partition(" ")
+        if space and title in LEADING_TITLES and rest[:1].isupper():
+            if out is mentions:
+                out = list(mentions)
+            start = m.start + len(title) + 1
+            out[i] = Mention(start, m.end, "PERSON", rest, m.entity, m.source)
+    return out
 
 
 def drop_prefix_makers(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -16,13 +16,15 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from reader.core.entities.casing import usually_lower
+from reader.core.entities.casing import dictionary_class, usually_lower
 from reader.core.entities.data_files import word_list
 from reader.core.entities.patterns import VERSION_TAIL
 from reader.core.entities.records import Mention, new_mention
 
 # The list the span classifier also reads: words that are never names.
 NOT_NAMES_FILE = "not_names.txt"
+SURNAMES_FILE = "census_surnames.txt"
+WORD_SURNAMES_FILE = "census_word_surnames.txt"
 # A capitalised word: letters, digits, inner hyphens, dots and apostrophes;
 # possessives and trailing punctuation are trimmed by `_clean`.
 _WORD = re.compile(r"[A-ZÀ-ÖØ-ÞŁŚŻŹĆŃ][\w&'’.-]*")
@@ -547,6 +549,8 @@ def find_context_names(
         found.append(new_mention(run.start, end, label, surface, surface, "context"))
 
     untyped = _coordinated_people(text, untyped, [*known, *found], found)
+    if " & " in text:
+        untyped = _ampersand_firms(text, untyped, first_names, found)
     # "Lowell, Massachusetts", "Long Beach, California": a place before a
     # known region is a place.
     before_region = {m.start - 2 for m in known if m.label == "GPE"}
@@ -680,11 +684,51 @@ def _coordinated_people(
     return left
 
 
+_CITATION_AFTER = re.compile(r",? \(?(?:19|20)\d\d\b|,? et al\b|[\];]")
+
+
+def _ampersand_firms(
+    text: str, untyped: list[NameRun], first_names: frozenset[str], found: list[Mention]
+) -> list[NameRun]:
+    """Two single capitalised words joined by " & " are one firm ("Harcourt &
+    Lyle", "Pratt & Whitney", "Procter & Gamble": partners' surnames), unless
+    the first is an everyday word ("Arts & Culture", "Research & Development")
+    or a given name ("Jamie & Colm": two people), or it is cited as authors
+    are ("Mallen & Shlegeris (2024)", "[Hebbar; Mallen & Shlegeris]").
+    Returns the runs still untyped."""
+    left: list[NameRun] = []
+    i = 0
+    while i < len(untyped):
+        run = untyped[i]
+        nxt = untyped[i + 1] if i + 1 < len(untyped) else None
+        if (
+            nxt is not None
+            and len(run.words) == 1
+            and len(nxt.words) == 1
+            and nxt.start == run.end + 3
+            and text.startswith(" & ", run.end)
+            and run.words[0].isalpha()
+            and nxt.words[0].isalpha()
+            and dictionary_class(run.words[0]) != "w"
+            and run.words[0] not in first_names
+            and _CITATION_AFTER.match(text, nxt.end) is None
+            and text[run.start - 1 : run.start] not in ("[", ";")
+            and not text.endswith("; ", 0, run.start)
+        ):
+            surface = text[run.start : nxt.end]
+            found.append(Mention(run.start, nxt.end, "ORG", surface, surface, "context"))
+            i += 2
+            continue
+        left.append(run)
+        i += 1
+    return left
+
+
 # Titles written before a name that are also words of other names ("Stephen
 # King", "Major League", "Democrat Party" aside), so they cannot end a run
 # as _PERSON_TITLES do: a run that starts with one is a person after it when
 # the rest looks like a person's name.
-_LEADING_TITLES = frozenset(
+LEADING_TITLES = frozenset(
     """Sir Dame Lord Lady King Queen Prince Princess Emperor Empress Kaiser Tsar Czar Sultan
     Emir Sheikh Pope Archbishop Bishop Cardinal Reverend Rev. Rabbi Imam Pastor Father
     Democrat Republican Architect Sheriff Detective Inspector Coach""".split()
@@ -692,7 +736,7 @@ _LEADING_TITLES = frozenset(
 # Ranks that also start names of things ("General Assembly", "Major League",
 # "Captain America"): a person only when a given name follows.
 _LEADING_RANKS = frozenset("General Gen. Major Captain Capt. Lt. Sgt. Private Corporal".split())
-_TITLE_STARTS = _LEADING_TITLES | _LEADING_RANKS
+_TITLE_STARTS = LEADING_TITLES | _LEADING_RANKS
 
 
 def _after_leading_title(run: NameRun, first_names: frozenset[str]) -> NameRun | None:
@@ -748,18 +792,56 @@ def _product_introduced(before: str) -> bool:
     return _VERSION_OF.search(before) is not None
 
 
+# Words that head an institution's name at its start in French, Spanish,
+# Italian, Portuguese and German, where English puts them last ("Banque
+# Duvernoy", "Fondo Andino", "Deutsche Telekom"): two unknown words after one
+# are no person's name, whatever their endings suggest.
+_HEADS_FIRST = frozenset(
+    """Banque Banco Banca Caisse Crédit Credito Fondo Fonds Fondation Fundación Fundação
+    Fondazione Stiftung Groupe Grupo Gruppo Société Sociedad Società Sociedade Compagnie
+    Compañía Compagnia Companhia Deutsche Institut Instituto Istituto Universidad Université
+    Università Universität Universidade Hochschule Agence Agencia Agenzia Ministère Ministerio
+    Ministero Éditions Editorial Ediciones Laboratorios Laboratoires Industrias""".split()
+) | {"County"}  # (and "County Meath", a place: _type_run tells them apart)
+
+
+def _surname_like(word: str, first_names: frozenset[str]) -> bool:
+    """Whether a run's last word can end a person's name after a given name:
+    not an everyday word the dictionary writes in lower case ("Mac Power
+    Users", "Sierra Space", "Kimi Open Platform"), unless it is also a known
+    surname or given name ("Stephen King", "Ruth Young", "John Paul"); the
+    common surnames that are everyday words have a list of their own
+    (bench/make_name_lists.py)."""
+    if dictionary_class(word) != "w":
+        return True
+    return (
+        word in first_names
+        or word in word_list(SURNAMES_FILE)
+        or word in word_list(WORD_SURNAMES_FILE)
+    )
+
+
 def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | None:
     start, end, words = run
     n = len(words)
-    if n >= 2 and words[-1] in _ORG_SUFFIXES:
-        if words[-1] in _TERM_SUFFIXES and all(usually_lower(w) for w in words[:-1]):
-            # "Agentic AI", "Advanced Research", "Automated Scientific Research":
-            # everyday words capitalised (a heading, a term) before a company
-            # word are no company; the span classifier may still find one.
-            return None
-        return "ORG"
-    if n >= 2 and words[-1] in _BODY_WORDS and words[-2] not in PLACE_WORDS:
-        return "ORG"  # "High Court", "Air Force", "House Oversight Committee"
+    # (One test of n for the head words: most runs are one word, and each
+    # comparison here costs a measurable share of this function.)
+    if n >= 2:
+        last_word = words[-1]
+        if last_word in _ORG_SUFFIXES:
+            if last_word in _TERM_SUFFIXES and all(usually_lower(w) for w in words[:-1]):
+                # "Agentic AI", "Advanced Research", "Automated Scientific Research":
+                # everyday words capitalised (a heading, a term) before a company
+                # word are no company; the span classifier may still find one.
+                return None
+            return "ORG"
+        if last_word in _BODY_WORDS and words[-2] not in PLACE_WORDS:
+            return "ORG"  # "High Court", "Air Force", "House Oversight Committee"
+        if words[0] in _HEADS_FIRST:
+            if words[0] != "County":
+                return "ORG"  # "Banque Duvernoy", "Fondo Andino", "Universidad Nacional"
+            if n == 2 and last_word.isalpha():
+                return "GPE"  # "County Meath", "County Cork": an Irish county, named first
     before = text[start - 40 if start > 40 else 0 : start]
     after = text[end : end + 60]
     first = after[:1]
@@ -833,7 +915,9 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
     # where the sentence also talks about companies ("angel investor X Y").
     if 2 <= len(words) <= 4 and words[-1] not in PLACE_WORDS:
         previous = before.rstrip().rsplit(" ", 1)[-1].rstrip(",") if before.strip() else ""
-        if words[0] in first_names or previous in _PERSON_TITLES:
+        if previous in _PERSON_TITLES or (
+            words[0] in first_names and _surname_like(words[-1], first_names)
+        ):
             return "PERSON"
     if _ORG_AFTER.match(after) or (
         words[-1] not in PLACE_WORDS

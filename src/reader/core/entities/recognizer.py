@@ -31,6 +31,7 @@ from reader.core.entities.afterpass import (
     listed_names,
     maker_codes,
     tier_names,
+    titles_outside,
 )
 from reader.core.entities.context import (
     NameRun,
@@ -244,6 +245,7 @@ class Recognizer:
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))
+        chosen = titles_outside(chosen)
         chosen = company_or_product(text, chosen)
         chosen = self._apply_rules(chosen)
         chosen.sort(key=_start)

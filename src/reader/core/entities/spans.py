@@ -36,6 +36,8 @@ from reader.core.entities.casing import (
 from reader.core.entities.context import (
     NOT_NAMES_FILE,
     PLACE_WORDS,
+    SURNAMES_FILE,
+    WORD_SURNAMES_FILE,
     NameRun,
     name_runs,
     sentence_start,
@@ -44,7 +46,6 @@ from reader.core.entities.data_files import data_text, word_list
 from reader.core.entities.records import Mention, new_mention
 
 MODEL_FILE = "span_model.json"
-SURNAMES_FILE = "census_surnames.txt"
 # What the classifier decides between; "O" is "not a name".
 CLASSES: tuple[str, ...] = ("O", "PERSON", "ORG", "PRODUCT", "AI_MODEL", "GPE")
 # The five name classes by name, for SpanModel.decide (which sums six scores).
@@ -319,7 +320,14 @@ class SpanModel:
         their files: serialising the weights and sorting the lists again cost
         20-90 ms at every start-up, hashing the files well under one."""
         digest = hashlib.sha256((self._source or self.to_json()).encode())
-        for name in (NOT_NAMES_FILE, SURNAMES_FILE, WORD_CASE_FILE, ENGLISH_WORDS_FILE):
+        # (The context rules' word surnames too: the digest names the analysis.)
+        for name in (
+            NOT_NAMES_FILE,
+            SURNAMES_FILE,
+            WORD_SURNAMES_FILE,
+            WORD_CASE_FILE,
+            ENGLISH_WORDS_FILE,
+        ):
             digest.update(data_text(name).encode())
         return "spans:" + digest.hexdigest()[:12]
 
