@@ -270,3 +270,25 @@ def test_an_unreachable_port_reads_as_httpcore_said_it() -> None:
     [error] = get_all(Http11Transport(2), [f"http://127.0.0.1:{port}/"])
     assert isinstance(error, httpx.ConnectError)
     assert str(error) == "All connection attempts failed"
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["length", "chunked"])
+def test_a_large_body_read_slowly_arrives_whole(server: LoopbackServer, chunked: bool) -> None:
+    # Much larger than what a connection buffers before it stops reading its
+    # socket, and read with a pause: the socket is read again as it drains.
+    body = bytes(range(256)) * 12_000
+    server.add("/big", body=body, content_type="application/octet-stream", chunked=chunked)
+
+    async def run() -> bytes:
+        async with (
+            httpx.AsyncClient(transport=Http11Transport(1), timeout=5.0) as client,
+            client.stream("GET", server.url("/big")) as response,
+        ):
+            parts = []
+            async for chunk in response.aiter_raw():
+                if not parts:
+                    await asyncio.sleep(0.3)  # the server fills the buffers meanwhile
+                parts.append(chunk)
+            return b"".join(parts)
+
+    assert asyncio.run(run()) == body
