@@ -5,8 +5,9 @@ a request (a scan of the pool's connections on every request start and end,
 per-read cancel scopes, a socket-attribute dict built for each readability
 check), which made most of an unchanged refresh's CPU (300 answers of 304).
 This transport does only what a feed reader's GETs need: HTTP/1.1 with
-keep-alive, TLS, the timeouts httpx hands it, and at most `per_origin`
-connections an origin. h11 parses every byte the server sends, as it did under
+keep-alive, TLS, httpx's connect and read timeouts (a request is small enough
+to be written at once; there is no pool timeout: a request waits for a free
+connection of its origin), and at most `per_origin` connections an origin. h11 parses every byte the server sends, as it did under
 httpcore. Everything above the wire (redirects, size caps, decoding, the total
 deadline, which addresses may be reached) stays in fetch.py.
 
