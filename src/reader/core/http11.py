@@ -7,9 +7,10 @@ check), which made most of an unchanged refresh's CPU (300 answers of 304).
 This transport does only what a feed reader's GETs need: HTTP/1.1 with
 keep-alive, TLS, httpx's connect and read timeouts (a request is small enough
 to be written at once; there is no pool timeout: a request waits for a free
-connection of its origin), and at most `per_origin` connections an origin. h11 parses every byte the server sends, as it did under
-httpcore. Everything above the wire (redirects, size caps, decoding, the total
-deadline, which addresses may be reached) stays in fetch.py.
+connection of its origin), and at most `per_origin` connections an origin.
+h11 parses every byte the server sends, as it did under httpcore. Everything
+above the wire (redirects, size caps, decoding, the total deadline, which
+addresses may be reached) stays in fetch.py.
 
 Errors are httpx's, with the texts httpcore gave (fetch._network_reason reads
 them): a connection that cannot be made is "All connection attempts failed",
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import ipaddress
 import socket
 import ssl
 from collections.abc import AsyncIterator
@@ -37,6 +39,16 @@ READ_BYTES = 64 * 1024
 _HIGH_WATER = 4 * READ_BYTES
 # Delay before the next address of a name is tried (RFC 8305), as anyio's.
 _HAPPY_EYEBALLS_DELAY = 0.25
+
+
+def _eyeballs_delay(host: str) -> float | None:
+    """No race for an IP address: it is the only one to try (asyncio races
+    its one attempt against nothing, in a task of its own, all the same)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return _HAPPY_EYEBALLS_DELAY
+    return None
 
 
 class _Connection(asyncio.Protocol):
@@ -296,7 +308,7 @@ class Http11Transport(httpx.AsyncBaseTransport):
         try:
             async with asyncio.timeout(timeout):
                 transport, _ = await loop.create_connection(
-                    lambda: conn, host, port, happy_eyeballs_delay=_HAPPY_EYEBALLS_DELAY
+                    lambda: conn, host, port, happy_eyeballs_delay=_eyeballs_delay(host)
                 )
         except TimeoutError:
             raise httpx.ConnectTimeout("timed out") from None
