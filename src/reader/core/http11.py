@@ -231,13 +231,16 @@ class Http11Transport(httpx.AsyncBaseTransport):
             )
         port = url.port or (443 if url.scheme == "https" else 80)
         timeouts = request.extensions.get("timeout", {})
-        origin = self.origin(url.scheme, url.host, port)
+        # The ASCII form (IDNA 2008 as httpx encoded it, for the resolver and
+        # TLS's server name): url.host is the Unicode one.
+        host = url.raw_host.decode("ascii")
+        origin = self.origin(url.scheme, host, port)
         await origin.slots.acquire()
         conn: _Connection | None = None
         try:
             conn = self._idle_connection(origin)
             if conn is None:
-                conn = await self._connect(url.scheme, url.host, port, timeouts.get("connect"))
+                conn = await self._connect(url.scheme, host, port, timeouts.get("connect"))
                 origin.connections.add(conn)
             conn.send(
                 h11.Request(method=request.method, target=url.raw_path, headers=request.headers.raw)
