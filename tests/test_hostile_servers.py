@@ -508,9 +508,17 @@ def test_refresh_leaves_no_worker_process_or_thread(
     assert refresh(reader)[feed_id].status == "updated"
     assert multiprocessing.active_children() == []
     assert not concurrent.futures.process._threads_wakeups
-    assert set(threading.enumerate()) - threads_before <= {
+    # The loopback server's own handler threads are left out: one ends when it
+    # sees the refresh's connection closed, which may be a moment after the
+    # refresh returns (so the test failed 2 runs in 25 on main, under load).
+    assert {t for t in set(threading.enumerate()) - threads_before if not _serving(t)} <= {
         t for t in threading.enumerate() if t.name.startswith(("asyncio_", "ThreadPoolExecutor"))
     }
+
+
+def _serving(thread: threading.Thread) -> bool:
+    """A thread of the test's http.server answering one connection."""
+    return "(process_request_thread)" in thread.name
 
 
 def test_many_short_refreshes_print_no_traceback(server: LoopbackServer, tmp_path: Path) -> None:

@@ -18,7 +18,6 @@ import asyncio
 import email.utils
 import ipaddress
 import socket
-import ssl
 import sys
 import time
 import zlib
@@ -38,6 +37,7 @@ from reader.core import urls  # noqa: E402
 from reader.core.addresses import address_kind  # noqa: E402
 from reader.core.config import HttpSettings  # noqa: E402
 from reader.core.demo import DEMO_ORIGIN, DemoTransport  # noqa: E402
+from reader.core.http11 import Http11Transport  # noqa: E402
 from reader.core.textnorm import strip_controls  # noqa: E402
 
 FEED_ACCEPT = (
@@ -199,51 +199,6 @@ def _decoder_for(content_encoding: str) -> _Decoder:
     raise FetchError(f"unsupported Content-Encoding: {content_encoding}", kind="encoding")
 
 
-# A pool is keyed by scheme, host and port, so a plain-http pool never makes a
-# TLS connection: it gets a bare context (no CA bundle to load) it never uses.
-_UNUSED_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
-class PerHostTransport(httpx.AsyncBaseTransport):
-    """One small connection pool per origin.
-
-    httpcore's pool scans all of its connections on every request start and
-    end; one shared pool of 128 connections cost 55% of the refresh's CPU in
-    bench/refresh_bench.py. Pools of `per_host` connections keep that scan
-    short, and per-host reuse is all a feed reader needs. One SSL context is
-    shared: building one loads the CA bundle (~15 ms).
-    """
-
-    def __init__(self, per_host: int) -> None:
-        self._limits = httpx.Limits(
-            max_connections=per_host, max_keepalive_connections=per_host, keepalive_expiry=30.0
-        )
-        self._ssl: Any = None
-        self._pools: dict[tuple[str, str, int | None], httpx.AsyncHTTPTransport] = {}
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        origin = (url.scheme, url.host, url.port)
-        pool = self._pools.get(origin)
-        if pool is None:
-            pool = self._pools[origin] = httpx.AsyncHTTPTransport(
-                verify=self._ssl_context() if url.scheme == "https" else _UNUSED_TLS,
-                limits=self._limits,
-                trust_env=False,
-            )
-        return await pool.handle_async_request(request)
-
-    def _ssl_context(self) -> Any:
-        if self._ssl is None:
-            self._ssl = httpx.create_ssl_context()
-        return self._ssl
-
-    async def aclose(self) -> None:
-        for pool in self._pools.values():
-            await pool.aclose()
-        self._pools.clear()
-
-
 class Fetcher:
     """Concurrent, polite HTTP GETs. Use as `async with Fetcher(...) as f`."""
 
@@ -264,7 +219,7 @@ class Fetcher:
             ),
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
             trust_env=False,
-            transport=PerHostTransport(self._per_host_limit),
+            transport=Http11Transport(self._per_host_limit),
             # The bundled demo is served from package data, never the network.
             mounts={DEMO_ORIGIN: DemoTransport()},
             event_hooks={"response": [_hide_location]},
