@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.store import ArticleQuery, ArticleRecord, NotFoundError, Store, fts_query
+from reader.core.store.base import WAL_CHECKPOINT_PAGES
 from reader.core.store.schema import MIGRATIONS, apply_migrations, pending_migrations
 from records import record as make_record
 from records import write
@@ -34,6 +35,44 @@ def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path: Path) -> N
     again = Store(tmp_path / "new.db")
     applied = again.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
     assert applied == len(MIGRATIONS)
+
+
+def test_every_connection_journals_statements_in_memory_and_checkpoints_less_often(
+    tmp_path: Path,
+) -> None:
+    """The refresh's settings hold for each thread's own connection too, and
+    the WAL is copied into the database only past WAL_CHECKPOINT_PAGES, not at
+    SQLite's 1,000 pages: ~8 MB of commits leave it all in the WAL."""
+    store = Store(tmp_path / "s.db")
+    seen: list[tuple[int, int]] = []
+
+    def look() -> None:
+        conn = store.conn
+        seen.append(
+            (
+                conn.execute("PRAGMA temp_store").fetchone()[0],
+                conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0],
+            )
+        )
+
+    thread = threading.Thread(target=look)
+    thread.start()
+    thread.join(10)
+    look()
+    assert seen == [(2, WAL_CHECKPOINT_PAGES)] * 2  # 2: MEMORY
+    value = "x" * 4000
+    for batch in range(20):
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO preferences (key, value) VALUES (?, ?)",
+                [(f"{batch}.{i}", value) for i in range(100)],
+            )
+    wal = tmp_path / "s.db-wal"
+    assert wal.stat().st_size > 7_000_000  # SQLite's default had reset it at ~4 MB
+    store.close()
+    again = Store(tmp_path / "s.db")
+    assert again.conn.execute("SELECT count(*) FROM preferences").fetchone()[0] == 2000
+    again.close()
 
 
 def test_a_partly_migrated_database_upgrades_in_place(tmp_path: Path) -> None:

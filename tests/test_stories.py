@@ -58,8 +58,8 @@ def test_a_syndicated_copy_is_similar_and_another_story_is_not() -> None:
 
 
 def test_similarity_is_the_share_of_equal_bins_whichever_bytes_differ() -> None:
-    # similarity() folds each 32-bit bin's bytes together before counting:
-    # a bin differing in any one byte, or only in its high bits, is unequal.
+    # similarity() counts the 32-bit bins that differ at all: a bin differing
+    # in any one bit of any of its four bytes, or only in its top bit, is unequal.
     rng = random.Random(5)
     base = [rng.getrandbits(32) for _ in range(BINS)]
     for changed in (0, 1, 7, 60, BINS):
@@ -69,6 +69,14 @@ def test_similarity_is_the_share_of_equal_bins_whichever_bytes_differ() -> None:
         a, b = (struct.pack(f"<{BINS}I", *values) for values in (base, other))
         assert similarity(a, b) == similarity(b, a) == (BINS - changed) / BINS
     assert similarity(a, bytes(4 * BINS)) == 0.0
+    # The bins' top bit and their carries: each bin counted alone, whatever its
+    # neighbours hold (a lane differing by all ones next to an equal one, and so on).
+    for xor in (1 << 31, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000001, 1):
+        for every in (1, 2, 3):
+            other = [v ^ xor if slot % every == 0 else v for slot, v in enumerate(base)]
+            unequal = sum(1 for slot in range(BINS) if slot % every == 0)
+            a, b = (struct.pack(f"<{BINS}I", *values) for values in (base, other))
+            assert similarity(a, b) == (BINS - unequal) / BINS
 
 
 def test_band_keys_are_each_bands_rows_mixed_with_its_number() -> None:

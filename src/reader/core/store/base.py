@@ -19,6 +19,9 @@ from pathlib import Path
 
 from reader.core.store.schema import apply_migrations, pending_migrations
 
+# Pages of WAL between two automatic checkpoints (open_connection): ~40 MB.
+WAL_CHECKPOINT_PAGES = 10_000
+
 
 def create_private(path: Path) -> None:
     """Create the database file 0600 and the folders it needs 0700, whatever the
@@ -54,6 +57,23 @@ def open_connection(path: str, busy_timeout: float) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # Statement journals in memory: a multi-row statement that may stop
+        # halfway (the refresh's upsert of a feed's articles, its full-text
+        # trigger and indexes: ~0.6 MB of pages) keeps the pages it changed
+        # until it ends, and past 64 KiB SQLite spilled them to a temporary
+        # file, created, written and deleted for every feed (a first refresh
+        # of 300 feeds: 290 files, 179 MB in 56,739 write calls, ~0.15 s of
+        # the storing process's CPU). Sorts and temporary tables stay in memory
+        # too; the store makes no large ones.
+        conn.execute("PRAGMA temp_store = MEMORY")
+        # The WAL is copied into the database (a checkpoint, two fsyncs) every
+        # WAL_CHECKPOINT_PAGES pages instead of SQLite's 1,000 (4 MB), which a
+        # first refresh passed 30 times, waiting on the disk each time in the
+        # process that stores (~0.3 s). Pages written again between two
+        # checkpoints are copied once. The WAL file grows to about that size
+        # (it is removed when the last connection closes); what a crash leaves
+        # is the same.
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     except BaseException:

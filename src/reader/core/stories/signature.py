@@ -158,22 +158,22 @@ def as_number(packed: bytes) -> int:
     return int.from_bytes(packed, "little")
 
 
-# The low byte of every 32-bit lane.
-_LOW_BYTES = as_number(b"\xff\x00\x00\x00" * BINS)
+# Every 32-bit lane's low 31 bits, and its top bit.
+_LOW31 = as_number(b"\xff\xff\xff\x7f" * BINS)
+_TOP_BITS = as_number(b"\x00\x00\x00\x80" * BINS)
 
 
 def similarity_of(a: int, b: int) -> float:
     """similarity() of two signatures given as as_number()."""
-    # XOR the two: an equal bin becomes a zero 32-bit lane. Each lane's four
-    # bytes are OR-ed into its low byte (what shifts in from the next lane
-    # lands in the bytes masked off), and the zero bytes are counted by
-    # bytes.count in C: the masked-off bytes are always zero, three a lane.
-    # A third of the time of unpacking the lanes into a list of ints.
+    # XOR the two: an equal bin becomes a zero 32-bit lane. Adding 2**31 - 1
+    # to each lane's low 31 bits carries into its top bit unless they are all
+    # zero (and never out of the lane); OR-ed with the lane's own top bit, the
+    # top bit says whether the lane is non-zero, and bit_count counts those in
+    # C. Five operations on the 3,840-bit numbers where OR-ing each lane's
+    # bytes into its low byte and counting zero bytes took eight (2.2 against
+    # 0.8-1.3 us a pair; a story batch tests ~10 pairs an article).
     xor = a ^ b
-    xor |= xor >> 16
-    xor |= xor >> 8
-    zeros = (xor & _LOW_BYTES).to_bytes(4 * BINS, "little").count(0)
-    return (zeros - 3 * BINS) / BINS
+    return (BINS - (((xor & _LOW31) + _LOW31 | xor) & _TOP_BITS).bit_count()) / BINS
 
 
 def similarity(a: bytes, b: bytes) -> float:
