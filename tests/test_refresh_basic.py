@@ -103,7 +103,10 @@ def test_a_feeds_pages_wait_to_be_fetched_while_its_fetched_pages_wait_for_a_wor
     # 16 long pages on one host, answered at once, one worker that needs a while
     # for each: without a bound all 16 bodies would be fetched (8 at a time) and
     # wait in the parent. With it, the 9th is asked for only once a page was
-    # extracted and let go, which takes at least half an extraction's time.
+    # extracted and let go, which takes at least half an extraction's time after
+    # the first was asked for. (Measured from the first, not the 8th: under load
+    # the server's thread for the 8th may run late, even after the first
+    # extraction ended.)
     from reader.core.extract import extract_page
 
     paragraphs = [
@@ -133,7 +136,7 @@ def test_a_feeds_pages_wait_to_be_fetched_while_its_fetched_pages_wait_for_a_wor
         [result] = list(reader.refresh())
     assert (result.status, result.new) == ("updated", 16)
     arrivals.sort()
-    assert arrivals[8] - arrivals[7] >= extraction / 2
+    assert arrivals[8] - arrivals[0] >= extraction / 2
 
 
 def test_pages_are_extracted_with_a_per_host_limit_of_zero(tmp_path: Path) -> None:
