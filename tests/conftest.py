@@ -32,6 +32,13 @@ def server() -> Iterator[LoopbackServer]:
         yield srv
 
 
+@pytest.fixture
+def second_host() -> Iterator[LoopbackServer]:
+    """A second loopback server on its own address (another host to the fetcher)."""
+    with LoopbackServer("127.0.0.2") as srv:
+        yield srv
+
+
 def make_settings(tmp_path: Path, **refresh: object) -> Settings:
     """Settings for tests: a temporary database, short timeouts, one extraction worker."""
     return Settings(

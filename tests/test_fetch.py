@@ -269,12 +269,6 @@ def slow_route(seconds: float, *gauges: Gauge) -> Callable[[Request], Route]:
     return handler
 
 
-@pytest.fixture
-def second_host() -> Iterator[LoopbackServer]:
-    with LoopbackServer("127.0.0.2") as srv:
-        yield srv
-
-
 def test_per_host_limit_is_respected(
     server: LoopbackServer, second_host: LoopbackServer, http: HttpSettings
 ) -> None:

@@ -62,12 +62,6 @@ class Peak:
         return handler
 
 
-@pytest.fixture
-def second_host() -> Iterator[LoopbackServer]:
-    with LoopbackServer("127.0.0.2") as srv:
-        yield srv
-
-
 def test_connections_are_capped_per_origin(
     server: LoopbackServer, second_host: LoopbackServer
 ) -> None:
