@@ -10,6 +10,8 @@ from loopback import LoopbackServer, Request, Route, article_page, rss
 from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery
 
+FEED = rss([{"title": "One", "guid": "1"}, {"title": "Two", "guid": "2"}])
+
 
 def test_refresh_fetches_feed_and_article_pages(server: LoopbackServer, reader: Reader) -> None:
     page = server.add(
@@ -203,3 +205,48 @@ def test_a_feeds_outcome_is_named_without_formatting_its_articles() -> None:
     records = tuple(record(f"k{n}", "page text " * 2_000) for n in range(20))
     shown = repr(Fetched(state, response, feed, records, 0))
     assert shown == "Fetched('https://news.example/feed.xml', 20 records)"
+
+
+def _unchanged_feeds(
+    tmp_path: Path, server: LoopbackServer, count: int
+) -> tuple[Reader, list[str], list[int]]:
+    """A reader with `count` feeds refreshed once: the next refresh is all 304s."""
+    reader = make_reader(make_settings(tmp_path, extract=False, per_host=count))
+    urls = [server.add(f"/f{i}.xml", body=FEED, etag='"v1"') for i in range(count)]
+    ids = [reader.add_feed(url, discover=False).feed_id for url in urls]
+    assert {r.status for r in reader.refresh()} == {"updated"}
+    return reader, [url.rsplit("/", 1)[1] for url in urls], ids
+
+
+def test_feeds_finishing_together_are_yielded_one_by_one_in_the_order_they_finished(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    # Eight answers at once (several finish in one step of the loop and are
+    # taken without another), then four late ones.
+    reader, paths, ids = _unchanged_feeds(tmp_path, server, 12)
+    for path in paths[8:]:
+        server.add(f"/{path}", body=FEED, etag='"v1"', delay=0.5)
+    try:
+        results = list(reader.refresh())
+    finally:
+        reader.close()
+    assert [r.status for r in results] == ["not_modified"] * 12
+    assert {r.feed_id for r in results[:8]} == set(ids[:8])
+    assert {r.feed_id for r in results[8:]} == set(ids[8:])
+    progress = [r.progress for r in results]
+    assert [p.feeds_done for p in progress if p is not None] == list(range(1, 13))
+
+
+def test_a_stop_ends_the_refresh_though_finished_feeds_wait(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    reader, _, _ = _unchanged_feeds(tmp_path, server, 8)
+    stop = threading.Event()
+    results = []
+    try:
+        for result in reader.refresh(stop=stop):
+            results.append(result)
+            stop.set()  # the other seven answered in the same moment, most of them
+    finally:
+        reader.close()
+    assert [r.status for r in results] == ["not_modified"]

@@ -223,6 +223,15 @@ class Pipeline:
         self.counters.feeds_done += 1
         return outcome
 
+    def ready_outcome(self) -> Outcome | None:
+        """A finished feed already waiting, taken without running the loop; None if none is."""
+        try:
+            outcome = self._results.get_nowait()
+        except asyncio.QueueEmpty:
+            return None
+        self.counters.feeds_done += 1
+        return outcome
+
     async def close(self) -> None:
         for task in self._tasks:
             task.cancel()

@@ -249,7 +249,7 @@ class Reader(StoriesFacade):
             try:
                 runner.run(pipeline.start(due))
                 for _ in due:
-                    outcome = runner.run(_next_outcome(pipeline, stop))
+                    outcome = _take_outcome(runner, pipeline, stop)
                     if outcome is None:
                         return  # stopped; the next refresh groups what it stored
                     yield self._store(outcome, pipeline.counters, waiting)
@@ -731,6 +731,20 @@ async def _next_outcome(pipeline: Pipeline, stop: threading.Event | None) -> Out
             return waiting.result()
     waiting.cancel()
     return None
+
+
+def _take_outcome(
+    runner: asyncio.Runner, pipeline: Pipeline, stop: threading.Event | None
+) -> Outcome | None:
+    """The next finished feed, or None once `stop` is set. One already waiting
+    (several often finish in one step of the loop) is taken without running
+    the loop: each run costs a task and two swaps of the SIGINT handler."""
+    if stop is not None and stop.is_set():
+        return None
+    outcome = pipeline.ready_outcome()
+    if outcome is None:
+        outcome = runner.run(_next_outcome(pipeline, stop))
+    return outcome
 
 
 def _close_pipeline(runner: asyncio.Runner, pipeline: Pipeline) -> None:
