@@ -214,8 +214,13 @@ class Pipeline:
         # it will be parsed: its worker starts now, while the feed is fetched.
         # An unchanged refresh (all 304) starts none. With no process to spare
         # now, workers start on demand as before, a failure each feed's own.
+        wanted = sum(1 for s in states if not (s.etag or s.last_modified))
+        if wanted:
+            # Before the fork, so that the workers start with our parser
+            # loaded, as the first job in this process needs it too.
+            import reader.core.feeds  # noqa: F401
         with contextlib.suppress(OSError):
-            self.pool.prestart(sum(1 for s in states if not (s.etag or s.last_modified)))
+            self.pool.prestart(wanted)
         await self.fetcher.__aenter__()
         self.counters.feeds_total = len(states)
         for state in states:
