@@ -219,6 +219,36 @@ def test_bytes_while_idle_make_the_connection_unfit(
     assert srv.connections == 2
 
 
+@pytest.mark.parametrize(
+    ("method", "head"),
+    [
+        # A 304 may carry the Content-Length of the body it stands for.
+        ("GET", b"HTTP/1.1 304 Not Modified\r\nContent-Length: 50\r\n\r\n"),
+        ("GET", b"HTTP/1.1 204 No Content\r\n\r\n"),
+        ("HEAD", b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n"),
+    ],
+)
+def test_an_answer_without_a_body_frees_its_connection_unread(
+    scripted: Callable[..., ScriptedServer], method: str, head: bytes
+) -> None:
+    srv = scripted([head, OK])
+    transport = Http11Transport(1)
+
+    async def run() -> tuple[int, bytes]:
+        async with httpx.AsyncClient(transport=transport) as client:
+            # Its body is never read nor the response closed before the next
+            # request: the transport has ended the message (one slot only).
+            response = await client.send(client.build_request(method, srv.url), stream=True)
+            second = await asyncio.wait_for(client.get(srv.url), 5.0)
+            await response.aclose()
+            return response.status_code, second.content
+
+    status, content = asyncio.run(run())
+    assert status == int(head.split()[1]) and content == b"real"
+    assert srv.connections == 1  # the same connection served the next request
+    assert srv.heads[0].startswith(method.encode() + b" /feed ")
+
+
 def test_a_connection_the_server_dropped_while_idle_is_replaced(
     scripted: Callable[..., ScriptedServer],
 ) -> None:

@@ -22,10 +22,12 @@ def test_core_imports_without_textual_or_rich() -> None:
 
 def test_cli_start_up_does_not_import_the_heavy_parsers() -> None:
     # `reader feeds` and an unchanged refresh must start fast: feedparser and
-    # trafilatura are imported by the worker processes that use them.
+    # trafilatura are imported by the worker processes that use them, and our
+    # feed parser, extractor and story grouping when a feed has changed.
     code = (
         "import sys, reader.cli, reader.core.service;"
-        "print(','.join(m for m in ('feedparser', 'trafilatura', 'sqlite_utils')"
+        "print(','.join(m for m in ('feedparser', 'trafilatura', 'sqlite_utils',"
+        " 'reader.core.feeds', 'reader.core.extract', 'reader.core.stories.grouping')"
         " if m in sys.modules))"
     )
     done = subprocess.run(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from contextlib import ExitStack
@@ -9,6 +11,8 @@ from conftest import make_settings
 from loopback import LoopbackServer, Request, Route, article_page, rss
 from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery
+
+FEED = rss([{"title": "One", "guid": "1"}, {"title": "Two", "guid": "2"}])
 
 
 def test_refresh_fetches_feed_and_article_pages(server: LoopbackServer, reader: Reader) -> None:
@@ -203,3 +207,68 @@ def test_a_feeds_outcome_is_named_without_formatting_its_articles() -> None:
     records = tuple(record(f"k{n}", "page text " * 2_000) for n in range(20))
     shown = repr(Fetched(state, response, feed, records, 0))
     assert shown == "Fetched('https://news.example/feed.xml', 20 records)"
+
+
+def _unchanged_feeds(
+    tmp_path: Path, server: LoopbackServer, count: int
+) -> tuple[Reader, list[str], list[int]]:
+    """A reader with `count` feeds refreshed once: the next refresh is all 304s."""
+    reader = make_reader(make_settings(tmp_path, extract=False, per_host=count))
+    urls = [server.add(f"/f{i}.xml", body=FEED, etag='"v1"') for i in range(count)]
+    ids = [reader.add_feed(url, discover=False).feed_id for url in urls]
+    assert {r.status for r in reader.refresh()} == {"updated"}
+    return reader, [url.rsplit("/", 1)[1] for url in urls], ids
+
+
+def test_feeds_finishing_together_are_yielded_one_by_one_in_the_order_they_finished(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    # Eight answers at once (several finish in one step of the loop and are
+    # taken without another), then four late ones.
+    reader, paths, ids = _unchanged_feeds(tmp_path, server, 12)
+    for path in paths[8:]:
+        server.add(f"/{path}", body=FEED, etag='"v1"', delay=0.5)
+    try:
+        results = list(reader.refresh())
+    finally:
+        reader.close()
+    assert [r.status for r in results] == ["not_modified"] * 12
+    assert {r.feed_id for r in results[:8]} == set(ids[:8])
+    assert {r.feed_id for r in results[8:]} == set(ids[8:])
+    progress = [r.progress for r in results]
+    assert [p.feeds_done for p in progress if p is not None] == list(range(1, 13))
+
+
+def test_a_stop_ends_the_refresh_though_finished_feeds_wait(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    reader, _, _ = _unchanged_feeds(tmp_path, server, 8)
+    stop = threading.Event()
+    results = []
+    try:
+        for result in reader.refresh(stop=stop):
+            results.append(result)
+            stop.set()  # the other seven answered in the same moment, most of them
+    finally:
+        reader.close()
+    assert [r.status for r in results] == ["not_modified"]
+
+
+def test_an_unchanged_refresh_imports_neither_the_parsers_nor_grouping(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    # What an unchanged refresh (all 304) never uses is not imported: ~20 ms
+    # of its start-up. A feed that changed imports them (the first refresh).
+    reader, _, _ = _unchanged_feeds(tmp_path, server, 3)
+    reader.close()
+    code = (
+        "import sys; from reader.cli.main import main;"
+        f"code = main(['--db', {str(tmp_path / 'reader.db')!r}, 'refresh']);"
+        "print(code, sorted(m for m in ('reader.core.feeds', 'reader.core.extract',"
+        " 'reader.core.stories.grouping', 'feedparser') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "3 feeds" in done.stdout and "0 updated" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "0 []"

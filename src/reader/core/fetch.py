@@ -416,7 +416,11 @@ class Fetcher:
                     response_headers["location"] = response_headers.pop(_HIDDEN_LOCATION)
                 status = response.status_code
                 peer = _peer_address(response)
-                if status == 304 or status in REDIRECT_STATUSES or status >= 400:
+                if status == 304:
+                    # Never a body (RFC 9112 6.3): the transport has ended the
+                    # message and handed its connection back already.
+                    return status, response_headers, b"", peer
+                if status in REDIRECT_STATUSES or status >= 400:
                     # The body of these is never used. Read a small one anyway so
                     # the connection goes back to the pool; a large one is dropped
                     # with its connection.

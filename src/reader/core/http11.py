@@ -259,15 +259,30 @@ class Http11Transport(httpx.AsyncBaseTransport):
                     raise httpx.RemoteProtocolError(
                         f"unexpected {type(event).__name__} before a response"
                     )
+            bodiless = event.status_code in (204, 304) or request.method == "HEAD"
+            if bodiless:
+                # No body, whatever the headers say (RFC 9112 6.3): h11 has the
+                # message's end now, without a read. Taking it here hands the
+                # connection back at once, so the caller need not read an
+                # empty body (an unchanged refresh is 300 answers of 304).
+                end = await conn.next_event(read_timeout)
+                if not isinstance(end, h11.EndOfMessage):
+                    raise httpx.RemoteProtocolError("a body where none may be")
         except BaseException:
             if conn is not None:
                 self._discard(origin, conn)
             origin.slots.release()
             raise
+        stream: httpx.AsyncByteStream
+        if bodiless:
+            self.release(origin, conn)
+            stream = httpx.ByteStream(b"")
+        else:
+            stream = _Body(self, origin, conn, read_timeout)
         return httpx.Response(
             event.status_code,
             headers=event.headers.raw_items(),
-            stream=_Body(self, origin, conn, read_timeout),
+            stream=stream,
             extensions={
                 "http_version": b"HTTP/" + event.http_version,
                 "reason_phrase": event.reason,

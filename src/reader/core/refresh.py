@@ -21,22 +21,22 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.core.config import EntitySettings, Settings
 from reader.core.entities import Rule
-from reader.core.extract import (
-    MIN_ARTICLE_CHARS,
-    PageExtract,
-    PageTooComplexError,
-    extract_page,
-)
-from reader.core.feed_lead import trim_to_feed
-from reader.core.feeds import NotAFeedError, ParsedEntry, ParsedFeed, parse_feed
 from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
 from reader.core.models import ArticleRecord, ExtractionStatus, FeedState
 from reader.core.site_boilerplate import paragraph_keys, remove_boilerplate, site_of
 from reader.core.textnorm import strip_controls
 from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
+
+if TYPE_CHECKING:
+    # Imported where first needed instead: the parent of an unchanged refresh
+    # (all 304) parses nothing, and the feed parser and the extractor compile
+    # regexes and build dataclasses at import (~15 ms of its start-up).
+    from reader.core.extract import PageExtract
+    from reader.core.feeds import ParsedEntry, ParsedFeed
 
 # How many feeds may be in the page-extraction phase at once. Without a bound,
 # pages of every feed interleave in the CPU queue and all feeds finish at the
@@ -161,6 +161,9 @@ def load_for_jobs() -> None:
     the entity knowledge base (~0.06 s to build); ~0.2 s of CPU in all."""
     import feedparser  # noqa: F401
 
+    # Ours too: the parent of an unchanged refresh no longer imports them.
+    import reader.core.feed_lead
+    import reader.core.feeds  # noqa: F401  # and the extractor it imports
     from reader.core.analysis import analyse
 
     # One short text loads all the analysis builds on first use (the knowledge
@@ -211,8 +214,13 @@ class Pipeline:
         # it will be parsed: its worker starts now, while the feed is fetched.
         # An unchanged refresh (all 304) starts none. With no process to spare
         # now, workers start on demand as before, a failure each feed's own.
+        wanted = sum(1 for s in states if not (s.etag or s.last_modified))
+        if wanted:
+            # Before the fork, so that the workers start with our parser
+            # loaded, as the first job in this process needs it too.
+            import reader.core.feeds  # noqa: F401
         with contextlib.suppress(OSError):
-            self.pool.prestart(sum(1 for s in states if not (s.etag or s.last_modified)))
+            self.pool.prestart(wanted)
         await self.fetcher.__aenter__()
         self.counters.feeds_total = len(states)
         for state in states:
@@ -220,6 +228,15 @@ class Pipeline:
 
     async def next_outcome(self) -> Outcome:
         outcome = await self._results.get()
+        self.counters.feeds_done += 1
+        return outcome
+
+    def ready_outcome(self) -> Outcome | None:
+        """A finished feed already waiting, taken without running the loop; None if none is."""
+        try:
+            outcome = self._results.get_nowait()
+        except asyncio.QueueEmpty:
+            return None
         self.counters.feeds_done += 1
         return outcome
 
@@ -248,6 +265,10 @@ class Pipeline:
             return Failed(state, exc.reason, exc.retry_after)
         if response.not_modified:
             return NotModified(state)
+        # Before the job: a worker forked for it starts with the parser loaded,
+        # as when the parent imported it at start-up.
+        from reader.core.feeds import NotAFeedError
+
         limit = self.settings.refresh.parse_timeout
         hashes, pruned = self.known_entries(state.id)
         extract = self.settings.refresh.extract
@@ -352,6 +373,8 @@ class Pipeline:
         if content_type not in HTML_TYPES:
             return _record(entry, None, f"article page is {content_type}, not HTML")
         timeout = self.settings.refresh.extract_timeout
+        from reader.core.extract import PageTooComplexError  # loaded with the parser
+
         try:
             return await self.pool.run(
                 _page_record,
@@ -393,6 +416,9 @@ def _page_record(
 ) -> ArticleRecord:
     """In a worker process: extract the page, choose the text, analyse it. One
     task per page, so the article travels between processes once."""
+    from reader.core.extract import MIN_ARTICLE_CHARS, extract_page
+    from reader.core.feed_lead import trim_to_feed
+
     # The entry's own author and date win over the page's (_record): not looked for then.
     extracted = extract_page(
         content, url, want_author=not entry.author, want_date=entry.published is None
@@ -432,6 +458,8 @@ def _read_feed(
     feed then without its entries: the records are what the parent stores,
     and the entries sent beside them cost it as much again to unpickle
     (0.06 s of a first refresh's 6,000 items)."""
+    from reader.core.feeds import parse_feed
+
     feed = parse_feed(content, headers, url)
     changed = tuple(
         entry

@@ -888,21 +888,6 @@ def fingerprint_stored(conn: sqlite3.Connection, article_ids: Sequence[int]) -> 
     return arrivals
 
 
-def newer_than_every_story(conn: sqlite3.Connection) -> bool:
-    """Whether an article was stored after the newest one in a story: what a
-    refresh stopped before its stories were written (quit, Ctrl-C, a crash)
-    leaves behind. Two primary-key look-ups, so a refresh can ask every time.
-    An archive without any story (stored before stories existed, or grouping
-    at refresh was off) says no: it may hold 100,000 articles, grouped when
-    stories are first asked for (group_pending), as before."""
-    row = conn.execute(
-        """SELECT EXISTS (SELECT 1 FROM articles WHERE id > newest)
-           FROM (SELECT max(article_id) AS newest FROM story_articles)
-           WHERE newest IS NOT NULL"""
-    ).fetchone()
-    return row is not None and bool(row[0])
-
-
 def ungrouped_articles(conn: sqlite3.Connection, limit: int) -> list[int]:
     """Articles not in a story yet (stored before stories existed, or while
     grouping at refresh was off), oldest first."""
