@@ -802,7 +802,7 @@ _HEADS_FIRST = frozenset(
     Compañía Compagnia Companhia Deutsche Institut Instituto Istituto Universidad Université
     Università Universität Universidade Hochschule Agence Agencia Agenzia Ministère Ministerio
     Ministero Éditions Editorial Ediciones Laboratorios Laboratoires Industrias""".split()
-) | {"County"}  # (and "County Meath", a place: _type_run tells them apart)
+)
 
 
 def _surname_like(word: str, first_names: frozenset[str]) -> bool:
@@ -838,10 +838,9 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
         if last_word in _BODY_WORDS and words[-2] not in PLACE_WORDS:
             return "ORG"  # "High Court", "Air Force", "House Oversight Committee"
         if words[0] in _HEADS_FIRST:
-            if words[0] != "County":
-                return "ORG"  # "Banque Duvernoy", "Fondo Andino", "Universidad Nacional"
-            if n == 2 and last_word.isalpha():
-                return "GPE"  # "County Meath", "County Cork": an Irish county, named first
+            return "ORG"  # "Banque Duvernoy", "Fondo Andino", "Universidad Nacional"
+        if words[0] == "County" and n == 2 and last_word.isalpha():
+            return "GPE"  # "County Meath", "County Cork": an Irish county, named first
     before = text[start - 40 if start > 40 else 0 : start]
     after = text[end : end + 60]
     first = after[:1]
