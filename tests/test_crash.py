@@ -108,8 +108,11 @@ def test_ctrl_c_during_a_refresh_says_so_in_one_line_and_keeps_what_finished(
     and the feeds stored before it stay whole."""
     db = tmp_path / "interrupted.db"
     # The first feeds answer at once, the others slowly: the Ctrl-C comes
-    # while the refresh waits on the network.
-    env = _feeds_added(server, tmp_path, db, lambda n: 0 if n < 2 else 3, etags=False)
+    # while the refresh waits on the network. Slowly is 15 s, under the read
+    # timeout (20 s) so they cannot fail early, and far beyond a loaded
+    # machine's start-up: at 3 s, a refresh that took that long to store its
+    # first two feeds had finished all of them before the Ctrl-C.
+    env = _feeds_added(server, tmp_path, db, lambda n: 0 if n < 2 else 15, etags=False)
     proc = subprocess.Popen(
         [*COMMAND, "--db", str(db), "refresh"],
         env=env,
