@@ -118,6 +118,67 @@ def test_extract_page_metadata_without_meta_tags_and_only_what_is_wanted() -> No
     assert (lean.text, lean.title, lean.site_name) == (page.text, page.title, page.site_name)
 
 
+# JSON-LD as sites write it: pretty-printed, escaped quotes and slashes, \u escapes
+# (a surrogate pair among them), an entity, markup in a string, white space inside
+# strings; a second script that is not valid JSON; scripts of other types.
+JSON_LD_SCRIPTS = [
+    (
+        "application/ld+json",
+        '{\n  "@context": "https://schema.org",\n  "@type": "NewsArticle",\n'
+        '  "headline": "Vellmar  votes \\"yes\\" for new\\ttidal barriers \\ud83c\\udf0a",\n'
+        '  "author": {"@type": "Person", "name": "Ines   Marwick"},\n'
+        '  "publisher": {"@type": "Organization", "name": "Coastline &amp; <b>Herald</b>"},\n'
+        '  "url": "https:\\/\\/herald.example\\/vellmar",\n'
+        '  "datePublished": "2026-03-14T09:30:00Z"\n}',
+    ),
+    ("application/ld+json", '{"@type": "NewsArticle", "headline": "Broken "quote", }'),
+    ("application/settings+json", '{"@type": "WebPage", "name": "Site settings"}'),
+    ("text/javascript", '{"@type": "NewsArticle", "headline": "Not metadata"}'),
+]
+
+
+def json_ld_page(scripts: list[tuple[str, str]]) -> bytes:
+    tags = "".join(f'<script type="{kind}">{body}</script>\n' for kind, body in scripts)
+    return article_page().replace(b"</head>", tags.encode() + b"</head>")
+
+
+def test_json_ld_is_read_as_trafilatura_reads_it() -> None:
+    # page_metadata finds and minifies the JSON-LD in C; every field must be the
+    # one trafilatura's own extract_meta_json gives, with each script in turn.
+    from trafilatura import metadata as tm
+
+    from reader.core.extract import load_page
+    from reader.core.page_metadata import _json_ld_metadata
+
+    for count in range(1, len(JSON_LD_SCRIPTS) + 1):
+        for scripts in (JSON_LD_SCRIPTS[:count], JSON_LD_SCRIPTS[:count][::-1]):
+            html = json_ld_page(scripts)
+            ours = _json_ld_metadata(load_page(html), tm.examine_meta(load_page(html)))
+            theirs = tm.extract_meta_json(load_page(html), tm.examine_meta(load_page(html)))
+            for field in ("title", "author", "url", "sitename", "date", "image", "pagetype"):
+                assert getattr(ours, field) == getattr(theirs, field), (count, field)
+    page = extract_page(json_ld_page(JSON_LD_SCRIPTS), "https://herald.example/vellmar")
+    assert page is not None
+    assert page.site_name == "Coastline & Herald"
+
+
+def test_the_json_minifier_removes_what_trafilaturas_removes() -> None:
+    import itertools
+
+    from trafilatura.metadata import JSON_MINIFY
+
+    from reader.core.page_metadata import _JSON_MINIFY
+
+    # Every string of up to 6 of these characters: quotes opened and left open,
+    # escaped quotes and backslashes, runs of white space (a Unicode one too).
+    alphabet = ['"', "\\", " ", "\n", "\u3000", "a", ":"]
+    for length in range(7):
+        for chars in itertools.product(alphabet, repeat=length):
+            text = "".join(chars)
+            expected = JSON_MINIFY.sub(r"\1", text)
+            assert "".join(filter(None, _JSON_MINIFY.split(text))) == expected, repr(text)
+
+
 def test_a_page_without_a_site_name_is_named_after_its_own_url_whatever_is_wanted() -> None:
     # The page's URL (its canonical link here) is looked for only where it is used:
     # the date search, and the site name a page does not give.

@@ -22,6 +22,13 @@ from typing import Any
 _SITE_FROM_URL = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")
 
 
+# trafilatura's JSON minifier (metadata.JSON_MINIFY) with runs of white space
+# taken at once: at a space its string branch cannot match, so each run goes
+# whole either way.
+_JSON_MINIFY = re.compile(r'("(?:\\.|[^"\\])*")|\s+')
+_JSON_LD_TYPES = ("application/ld+json", "application/settings+json")
+
+
 @dataclass(frozen=True, slots=True)
 class PageMetadata:
     title: str | None
@@ -44,7 +51,7 @@ def page_metadata(
         found.author = None  # trafilatura's rule: a single word is a handle, not a name
     # A page's broken JSON-LD leaves the meta tags' answers (trafilatura guards it so too).
     with contextlib.suppress(Exception):
-        found = tm.extract_meta_json(tree, found)
+        found = _json_ld_metadata(tree, found)
     title = found.title or tm.extract_title(tree)
     author = None
     if want_author:
@@ -69,3 +76,30 @@ def page_metadata(
     return PageMetadata(
         title=title, author=author, date=date, site_name=site_name, image=found.image
     )
+
+
+def _json_ld_metadata(tree: Any, found: Any) -> Any:
+    """trafilatura's `extract_meta_json`: the same scripts, text and readers, found
+    and minified in C.
+
+    Its XPath for the scripts visits every element with its tests (~0.25 ms of a
+    real news page here; tree.iter with a tag ~0.05), and its minifier substitutes
+    each quoted string and each white-space character through a template that
+    re expands in Python, ~200 times a page (~0.26 ms); split on the same
+    pattern keeps the text between matches and each matched string, the same
+    characters as that substitution, in C (~0.10 ms).
+    """
+    import json
+
+    from trafilatura.json_metadata import extract_json, extract_json_parse_error, normalize_json
+
+    for script in tree.iter("script"):
+        if script.get("type") not in _JSON_LD_TYPES or not script.text:
+            continue
+        minified = "".join(filter(None, _JSON_MINIFY.split(script.text)))
+        text = normalize_json(minified)
+        try:
+            found = extract_json(json.loads(text, strict=False), found)
+        except json.JSONDecodeError:
+            found = extract_json_parse_error(text, found)
+    return found
