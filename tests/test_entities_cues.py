@@ -105,3 +105,19 @@ def test_no_cue_types_what_cannot_be_a_name(text: str, surface: str) -> None:
 def test_built_on_a_companys_engine_is_no_product() -> None:
     # A possessive after the run: the maker of what is built on, not a product.
     assert labels_of("The feature was built on Vantrix's engine.", "Vantrix") != {"PRODUCT"}
+
+
+# -- a cued name keeps its label wherever the text writes it again ----------------
+
+
+def test_a_cued_name_is_the_same_thing_where_the_text_writes_it_again() -> None:
+    text = "Last year I switched to Quorvel. Since then, Quorvel syncs my notes."
+    assert [(m.text, m.label) for m in recognize(text) if m.text == "Quorvel"] == [
+        ("Quorvel", "PRODUCT"),
+        ("Quorvel", "PRODUCT"),
+    ]
+    text = "A spokesperson for Vantrix declined to comment. In May, Vantrix cut prices."
+    assert [(m.text, m.label) for m in recognize(text) if m.text == "Vantrix"] == [
+        ("Vantrix", "ORG"),
+        ("Vantrix", "ORG"),
+    ]

@@ -144,7 +144,34 @@ def cued_names(
             continue
         surface = text[start:end]
         found.append(new_mention(start, end, label, surface, surface, "context"))
-    return found
+    return _same_name_elsewhere(text, runs, free, found) if found else found
+
+
+def _same_name_elsewhere(
+    text: str, runs: Sequence[NameRun], free: Callable[[int, int], bool], found: list[Mention]
+) -> list[Mention]:
+    """The cued names, and every other untyped run of the text with one of
+    their surfaces, labelled alike: a text that says "switched to Quorvel"
+    names the same product when it writes "Quorvel" again. (Only cues spread:
+    a name the classifier guessed, spread so, cost precision: see
+    docs/evaluation.md, "entrec8".)"""
+    labels = {m.text: m.label for m in found}
+    cued = {m.start for m in found}
+    out = list(found)
+    for run in runs:
+        start, end, _ = run
+        label = labels.get(text[start:end])
+        if label is None or start in cued or not free(start, end):
+            continue
+        if _looks_like_a_name(text, run):  # not "iHome" after "the Home app"
+            surface = text[start:end]
+            out.append(new_mention(start, end, label, surface, surface, "context"))
+    out.sort(key=_start_of)
+    return out
+
+
+def _start_of(m: Mention) -> int:
+    return m.start
 
 
 def _cue_after(
