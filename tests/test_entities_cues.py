@@ -46,6 +46,7 @@ def test_a_cue_makes_an_unknown_name_a_product(text: str) -> None:
     [
         "On Monday, Vantrix shares fell sharply.",
         "Last week Vantrix employees walked out.",
+        "A Vantrix spokesperson declined to comment.",
         "A spokesperson for Vantrix declined to comment.",
         "They say analysts at Vantrix expect growth.",
         "Early investors in Vantrix made money.",

@@ -40,10 +40,10 @@ _ORG, _PRODUCT = "ORG", "PRODUCT"
 # test decides: "for" a system ("Quorvel for Mac"), words that also follow
 # everyday words ("Enterprise users": only for a run no dictionary writes in
 # lower case), shares that move, a title before a person's name ("Vantrix CEO
-# Mara Ilse"; people share it: "Trump spokesperson"), a definition ("is a
-# note-taking app"). Not a kind of device: before "laptop", "charger" or
-# "receiver" a name is mostly the maker's ("a Lenovo laptop"), which the
-# training set labels ORG.
+# Mara Ilse"; a person's name can stand before a title too, so a run that may
+# be one is left), a definition ("is a note-taking app"). Not a kind of
+# device: before "laptop", "charger" or "receiver" a name is mostly the
+# maker's ("a Lenovo laptop"), which the training set labels ORG.
 _AFTER_WORDS: dict[str, str] = {
     **dict.fromkeys("app apps browser plugin plug-in client".split(), _PRODUCT),
     **dict.fromkeys(
@@ -114,7 +114,7 @@ _ORG_KINDS = frozenset(
 # The first two letters after a run of every cue after it, and the last
 # three characters before a run of every cue before it.
 _AFTER_STARTS = frozenset(
-    " " + start for start in "ap br pl cl fo su us ac sh st em ex CE CF CT CO ch co is".split()
+    " " + start for start in "ap br pl cl fo su us ac sh st sp em ex CE CF CT CO ch co is".split()
 )
 _BEFORE_ENDS = frozenset(("to ", "om ", "th ", "on ", "or ", "at ", "in ", "by "))
 
