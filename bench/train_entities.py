@@ -60,7 +60,7 @@ from reader.core.entities.spans import (  # noqa: E402
     text_words,
     worth_asking,
 )
-from why_missed import print_causes, why_missed  # noqa: E402
+from why_missed import print_causes, why_missed, why_spurious  # noqa: E402
 
 MODEL_PATH = REPO_ROOT / "src/reader/data/entities" / MODEL_FILE
 DEFAULT_CORPORA = REPO_ROOT.parent / "shared/corpora"
@@ -226,14 +226,35 @@ def train_averaged(data: list[Example], epochs: int, seeds: int) -> dict[str, li
 
 def score(docs: Sequence[Doc], model: SpanModel | None, why: Causes | None = None) -> Score:
     """Scores of the whole recogniser (rules, and the model when given); with
-    `why`, the causes of its missed names are added to it (bench/why_missed.py)."""
+    `why`, the causes of its missed and of its spurious names are added to it
+    (bench/why_missed.py; the spurious ones' causes marked by `_SPURIOUS`)."""
     tagger = Recognizer(spans=model, use_spans=model is not None)
-    preds = [[(m.start, m.end, m.label) for m in tagger.find(text)] for text, _ in docs]
+    found = [tagger.find(text) for text, _ in docs]
+    preds = [[(m.start, m.end, m.label) for m in mentions] for mentions in found]
     if why is not None:
         rules = Recognizer(use_spans=False)
-        for (text, gold), pred in zip(docs, preds, strict=True):
+        for (text, gold), pred, mentions in zip(docs, preds, found, strict=True):
             why.update(why_missed(text, gold, pred, rules))
+            made = [(m.start, m.end, m.label, m.source) for m in mentions]
+            why.update(
+                {(lab, _SPURIOUS + c): n for (lab, c), n in why_spurious(gold, made).items()}
+            )
     return score_docs([gold for _, gold in docs], preds)
+
+
+# The spurious mentions' causes share the `why` counter, marked by this prefix.
+_SPURIOUS = "spurious: "
+
+
+def print_why(title: str, why: Causes) -> None:
+    """The tables of bench/why_missed.py: names missed, then names made up."""
+    print_causes(title, Counter({k: n for k, n in why.items() if not k[1].startswith(_SPURIOUS)}))
+    spurious = {
+        (lab, c.removeprefix(_SPURIOUS)): n
+        for (lab, c), n in why.items()
+        if c.startswith(_SPURIOUS)
+    }
+    print_causes(title, Counter(spurious), "spurious")
 
 
 def _figures(c: Counts) -> str:
@@ -266,7 +287,7 @@ def report(
         print(f"{name}, with the model at {t:<4}: {_figures(scored.typed)}")
         _per_label(f"per label at {t}", scored)
         if why is not None:
-            print_causes(f"{name}, model at {t}", why)
+            print_why(f"{name}, model at {t}", why)
 
 
 Weights = dict[str, list[float]]
@@ -329,7 +350,7 @@ def cross_validate(
             )
             _per_label(f"per label at {t}", totals[name, t])
         if args.why_missed:
-            print_causes(f"cross-validation, {name}, model at {thresholds[0]}", why[name])
+            print_why(f"cross-validation, {name}, model at {thresholds[0]}", why[name])
 
 
 def _add(total: Score, part: Score) -> None:
@@ -363,7 +384,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--why-missed",
         action="store_true",
-        help="count why ORG/PRODUCT/AI_MODEL names were missed (CV at the first threshold, dev)",
+        help="count why ORG/PRODUCT/AI_MODEL names were missed or spurious "
+        "(CV at the first threshold, dev)",
     )
     args = parser.parse_args(argv)
 

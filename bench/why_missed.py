@@ -1,4 +1,5 @@
-"""Why the recogniser missed a gold name: counts by cause, not a listing of names.
+"""Why the recogniser missed a gold name, or made one up: counts by cause, not a
+listing of names.
 
 Used by ``bench/train_entities.py --why-missed`` on the cross-validation folds and
 on dev. Every gold ORG, PRODUCT or AI_MODEL span the recogniser did not find with
@@ -14,6 +15,11 @@ its exact span and label falls into the first of these that holds:
   boundaries, and no mention there;
 - ``a never a candidate``: nothing overlaps it; split by the span's shape
   (the first that holds, in the order of `SHAPES`).
+
+Every spurious ORG, PRODUCT or AI_MODEL mention (``why_spurious``) is counted by
+the pass that made it (``kb``, ``context``, ``model``...) and by what the gold
+has there: the same span with another label (c), a gold name it overlaps with
+other boundaries (b), or no gold name at all (o).
 
 Candidates are the trainer's (``spans.candidates`` outside what the knowledge
 base, the patterns and user rules claimed), so a run a context rule typed
@@ -100,13 +106,35 @@ def why_missed(
     return counts
 
 
-def print_causes(title: str, counts: Counter[tuple[str, str]]) -> None:
+def why_spurious(
+    gold: Sequence[Span], pred: Sequence[tuple[int, int, str, str]]
+) -> Counter[tuple[str, str]]:
+    """(label, cause) counts for the spurious ORG/PRODUCT/AI_MODEL mentions of one
+    text; `pred` are (start, end, label, source) with the pass that made each:
+    the same span with another gold label (c), a span overlapping a gold name (b),
+    or no gold name there at all (o)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    exact = {(s, e): lab for s, e, lab in gold}
+    for start, end, label, source in pred:
+        if label not in LABELS or exact.get((start, end)) == label:
+            continue
+        if (start, end) in exact:
+            cause = f"c gold is {exact[start, end]}, by {source}"
+        elif any(s < end and start < e for s, e, _ in gold):
+            cause = f"b boundary, by {source}"
+        else:
+            cause = f"o no name there, by {source}"
+        counts[label, cause] += 1
+    return counts
+
+
+def print_causes(title: str, counts: Counter[tuple[str, str]], what: str = "missed") -> None:
     """A table: causes as rows, labels as columns, with totals."""
     causes = sorted({cause for _, cause in counts})
-    print(f"\nwhy missed, {title}")
+    print(f"\nwhy {what}, {title}")
     print(f"  {'cause':<62} " + " ".join(f"{lab:>8}" for lab in LABELS) + "    total")
     for cause in causes:
         row = [counts[lab, cause] for lab in LABELS]
         print(f"  {cause:<62} " + " ".join(f"{n:>8}" for n in row) + f" {sum(row):>8}")
     totals = [sum(n for (lab, _), n in counts.items() if lab == label) for label in LABELS]
-    print(f"  {'all missed':<62} " + " ".join(f"{n:>8}" for n in totals) + f" {sum(totals):>8}")
+    print(f"  {'all ' + what:<62} " + " ".join(f"{n:>8}" for n in totals) + f" {sum(totals):>8}")

@@ -39,14 +39,15 @@ from reader.core.entities.context import (
     is_stop_word,
     sentence_start,
 )
+from reader.core.entities.cues import cued_names
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
 from reader.core.entities.patterns import VERSION_TAIL, find_patterns
 from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule, new_mention
-from reader.core.entities.spans import SpanModel, classify_spans, shipped_model
+from reader.core.entities.spans import SpanModel, classify_spans, shipped_model, surnames
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "9"
+RECOGNISER_VERSION = "10"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
@@ -237,6 +238,8 @@ class Recognizer:
         claims = _Claims.of(chosen)
         claim(bracketed_acronyms(text, chosen, claims.free))
         claim(capitalised_names(text, self.kb.folded, claims.free))
+        if leftover:
+            claim(cued_names(text, leftover, claims.free, self.kb.first_names, surnames()))
         claim(listed_names(text, chosen, leftover, claims.free))
         if self.spans is not None:
             claim(

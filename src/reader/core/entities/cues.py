@@ -1,0 +1,284 @@
+"""Names nobody listed, typed by the words a writer puts around a product or a
+company (issue 10, entrec10).
+
+The knowledge base knows names, and the span classifier knows names by their
+own words: a new name ("Quorvel", "Vantrix") has neither, and the classifier,
+which sees one word either side, mostly leaves it. What a new name has is the
+sentence: "the Quorvel app", "Quorvel for Mac", "switched to Quorvel", "built
+on Quorvel", "Quorvel is a note-taking app" say a product; "Vantrix shares
+fell", "Vantrix employees", "a spokesperson for Vantrix", "investors in
+Vantrix", "Vantrix CEO Mara Ilse", "Vantrix is a startup" say a company. This
+pass types the runs of capitalised words the context rules left untyped
+(context.py's leftovers) when such a cue stands right next to them, before the
+span classifier is asked.
+
+A cue types only a run that can be a name where it stands: three words at
+most, not a sentence's first word that is an everyday word ("Help for Android
+users"), not a run after a capitalised word (a title-case heading), not two
+letters ("AI"), not the capitalised end of a word ("arXiv"), not a word of
+`not_names.txt` in any case ("Chinese", "Javascript"); the cues that people
+share with companies ("developed by", "worked at", "X CEO Y") leave a run
+that starts with a given name or is a lone surname to the other rules, and
+the cues that also follow everyday words ("users", "account") need a run no
+dictionary writes in lower case ("Enterprise users" is a tier).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import cache
+
+from reader.core.entities.casing import dictionary_class
+from reader.core.entities.context import NOT_NAMES_FILE, NameRun, is_stop_word, sentence_start
+from reader.core.entities.data_files import word_list
+from reader.core.entities.records import Mention, new_mention
+
+_ORG, _PRODUCT = "ORG", "PRODUCT"
+
+# The word after a run that makes it a product or a company, or says which
+# test decides: "for" a system ("Quorvel for Mac"), words that also follow
+# everyday words ("Enterprise users": only for a run no dictionary writes in
+# lower case), shares that move, a title before a person's name ("Vantrix CEO
+# Mara Ilse"; a person's name can stand before a title too, so a run that may
+# be one is left), a definition ("is a note-taking app"). Not a kind of
+# device: before "laptop", "charger" or "receiver" a name is mostly the
+# maker's ("a Lenovo laptop"), which the training set labels ORG.
+_AFTER_WORDS: dict[str, str] = {
+    **dict.fromkeys("app apps browser plugin plug-in client".split(), _PRODUCT),
+    **dict.fromkeys(
+        "employees staffers shareholders spokesperson spokesman spokeswoman executives".split(),
+        _ORG,
+    ),
+    **dict.fromkeys("subscription subscribers users account accounts".split(), "coined"),
+    **dict.fromkeys("shares stock".split(), "moves"),
+    **dict.fromkeys(
+        "CEO CFO CTO COO chief co-founder cofounder founder chairman chairwoman".split(),
+        "title",
+    ),
+    "for": "for",
+    "is": "is",
+}
+_WORD_AFTER = re.compile(r" ([\w-]+)")  # "app" in "app—you", "co-founder" whole
+_FOR_SYSTEM = re.compile(
+    r" for (?:Mac|macOS|iOS|iPhone|iPad|iPadOS|Android|Windows|Linux|the web|Chrome|Firefox"
+    r"|Safari|watchOS|visionOS)\b"
+)
+_SHARES_MOVE = re.compile(
+    r" (?:shares|stock) (?:rose|fell|jumped|climbed|slid|dropped|gained|lost|surged|sank"
+    r"|tumbled|plunged|soared|closed|traded|rallied|slumped)\b"
+)
+_TITLE_BEFORE_NAME = re.compile(
+    r" (?:CEO|CFO|CTO|COO|chief executive|co-?founder|founder|chairman|chairwoman) [A-Z]"
+)
+# The two words before a run that make it a product or a company, and
+# whether people share the cue ("developed by Ada Park"): then a run starting
+# with a given name, or a lone surname, is left to the other rules.
+_BEFORE_PAIRS: dict[tuple[str, str], tuple[str, bool]] = {}
+for _words, _joins, _cue_label, _shared in (
+    # What one does with software: "switched to", "built on", "runs on".
+    ("switched switching migrated migrating", "to from", _PRODUCT, False),
+    ("built build building written", "with on", _PRODUCT, False),
+    ("runs running ran run", "on", _PRODUCT, False),
+    # A company's spokesperson, its analysts, its investors.
+    ("spokesperson spokesman spokeswoman representative analyst analysts", "for at", _ORG, False),
+    ("invested invests investing investor investors", "in", _ORG, False),
+    # Working there, making things.
+    ("worked works working", "at for", _ORG, True),
+    ("developed made manufactured published designed operated owned", "by", _ORG, True),
+):
+    for _word in _words.split():
+        for _join in _joins.split():
+            _BEFORE_PAIRS[_word, _join] = (_cue_label, _shared)
+# An apposition naming the kind ("the startup, Vantrix,", "the note-taking
+# app, Quorvel,"): a determiner, at most one word, the kind and a comma.
+_DETERMINERS = frozenset("the The a A an An my My our Our its Its their Their".split())
+_APPOSITION_KINDS = {
+    **dict.fromkeys(
+        "startup start-up company firm maker retailer publisher studio lab".split(), _ORG
+    ),
+    **dict.fromkeys("app game tool service platform browser editor".split(), _PRODUCT),
+}
+# "X is a/an [up to three words] <kind>": a definition names what X is.
+_DEFINITION = re.compile(r" is an? ((?:[\w-]+ ){0,3}[\w-]+)")
+_PRODUCT_KINDS = frozenset(
+    "app application tool service platform game browser editor client device phone"
+    " smartphone laptop tablet console camera headset smartwatch chip plugin database"
+    " utility".split()
+)
+_ORG_KINDS = frozenset(
+    "company startup start-up firm maker manufacturer developer lab retailer publisher studio"
+    " agency nonprofit non-profit brand carrier chain provider conglomerate bank insurer"
+    " automaker carmaker chipmaker".split()
+)
+# The first two letters after a run of every cue after it, and the last
+# three characters before a run of every cue before it.
+_AFTER_STARTS = frozenset(
+    " " + start for start in "ap br pl cl fo su us ac sh st sp em ex CE CF CT CO ch co is".split()
+)
+_BEFORE_ENDS = frozenset(("to ", "om ", "th ", "on ", "or ", "at ", "in ", "by "))
+
+
+def cued_names(
+    text: str,
+    runs: Sequence[NameRun],
+    free: Callable[[int, int], bool],
+    first_names: frozenset[str],
+    surnames: frozenset[str],
+) -> list[Mention]:
+    """PRODUCT or ORG mentions for the untyped `runs` a cue stands next to.
+    (This loop runs for every untyped run of every article: the two letters
+    after a run and the three before it are looked up before any word.)"""
+    found: list[Mention] = []
+    after_starts, before_ends = _AFTER_STARTS, _BEFORE_ENDS
+    for run in runs:
+        start, end, _ = run
+        label = None
+        if text[end : end + 3] in after_starts:
+            label = _cue_after(text, run, first_names, surnames)
+        if label is None and start > 3:
+            tail = text[start - 3 : start]
+            if tail in before_ends or tail.endswith(", "):
+                label = _cue_before(text, run, first_names, surnames)
+        if label is None or not free(start, end) or not _looks_like_a_name(text, run):
+            continue
+        surface = text[start:end]
+        found.append(new_mention(start, end, label, surface, surface, "context"))
+    return _same_name_elsewhere(text, runs, free, found) if found else found
+
+
+def _same_name_elsewhere(
+    text: str, runs: Sequence[NameRun], free: Callable[[int, int], bool], found: list[Mention]
+) -> list[Mention]:
+    """The cued names, and every other untyped run of the text with one of
+    their surfaces, labelled alike: a text that says "switched to Quorvel"
+    names the same product when it writes "Quorvel" again. (Only cues spread:
+    a name the classifier guessed, spread so, cost precision: see
+    docs/evaluation.md, "entrec8".)"""
+    labels = {m.text: m.label for m in found}
+    cued = {m.start for m in found}
+    out = list(found)
+    for run in runs:
+        start, end, _ = run
+        label = labels.get(text[start:end])
+        if label is None or start in cued or not free(start, end):
+            continue
+        if _looks_like_a_name(text, run):  # not "iHome" after "the Home app"
+            surface = text[start:end]
+            out.append(new_mention(start, end, label, surface, surface, "context"))
+    out.sort(key=_start_of)
+    return out
+
+
+def _start_of(m: Mention) -> int:
+    return m.start
+
+
+def _cue_after(
+    text: str, run: NameRun, first_names: frozenset[str], surnames: frozenset[str]
+) -> str | None:
+    """The label the word after the run says ("Quorvel app", "Vantrix
+    employees", "Quorvel for Mac", "Vantrix CEO Mara Ilse"), or None."""
+    end = run.end
+    word = _WORD_AFTER.match(text, end)
+    cue = _AFTER_WORDS.get(word.group(1)) if word is not None else None
+    if cue is None:
+        return None
+    if cue == "for":
+        return _PRODUCT if _FOR_SYSTEM.match(text, end) else None
+    if cue == "coined":
+        return _PRODUCT if _coined(run) else None
+    if cue == "moves":
+        return _ORG if _SHARES_MOVE.match(text, end) else None
+    if cue == "title":
+        if _TITLE_BEFORE_NAME.match(text, end) and not _personal(run, first_names, surnames):
+            return _ORG
+        return None
+    if cue == "is":
+        definition = _DEFINITION.match(text, end)
+        if definition is not None:
+            # The first word naming a kind decides ("a note-taking app").
+            for kind in definition.group(1).split():
+                if kind in _PRODUCT_KINDS:
+                    return _PRODUCT
+                if kind in _ORG_KINDS:
+                    return _ORG
+        return None
+    return cue
+
+
+def _cue_before(
+    text: str, run: NameRun, first_names: frozenset[str], surnames: frozenset[str]
+) -> str | None:
+    """The label the words before the run say ("switched to Quorvel", "a
+    spokesperson for Vantrix", "the startup, Vantrix,"), or None."""
+    start = run.start
+    # The two words before the run, or the three before an apposition's comma.
+    words = text[max(0, start - 40) : start].rsplit(None, 3)
+    if len(words) < 2:
+        return None
+    last = words[-1]
+    if last.endswith(","):
+        if words[-2] in _DETERMINERS or (len(words) > 2 and words[-3] in _DETERMINERS):
+            return _APPOSITION_KINDS.get(last[:-1])
+        return None
+    cue = _BEFORE_PAIRS.get((words[-2], last))
+    if cue is None:
+        return None
+    label, shared = cue
+    if shared and _personal(run, first_names, surnames):
+        return None
+    if label == _PRODUCT and text.startswith(_POSSESSIVE, run.end):
+        return None  # "built on Vantrix's engine": the maker, not a product
+    return label
+
+
+_POSSESSIVE = ("'s", "’s")
+
+
+@cache
+def _not_names_folded() -> frozenset[str]:
+    """`not_names.txt` in lower case: a writer's "Javascript" is JavaScript."""
+    return frozenset(w.lower() for w in word_list(NOT_NAMES_FILE))
+
+
+def _coined(run: NameRun) -> bool:
+    """Whether no word of the run is an everyday word of the dictionary."""
+    return all(dictionary_class(w) != "w" for w in run.words)
+
+
+def _personal(run: NameRun, first_names: frozenset[str], surnames: frozenset[str]) -> bool:
+    """Whether the run may be a person's name: it starts with a given name,
+    or it is one word that is a known surname."""
+    words = run.words
+    return words[0] in first_names or (len(words) == 1 and words[0] in surnames)
+
+
+def _looks_like_a_name(text: str, run: NameRun) -> bool:
+    """Whether the run can be a name where it stands (see the module's doc)."""
+    words = run.words
+    if len(words) > 3 or is_stop_word(words[0]) or run.end - run.start < 3:
+        return False  # (two letters: "AI", "UK", an initial)
+    if run.start and text[run.start - 1].isalnum():
+        return False  # the capitalised end of a word ("arXiv"): no name of its own
+    common = _not_names_folded()
+    if any(w.lower() in common for w in words):
+        return False  # "Chinese", "Javascript"
+    if run.start > 1 and text[run.start - 1] == " ":
+        # A capitalised word before, not ending a sentence: a title-case
+        # heading, unless that word is a sentence's first and an everyday one
+        # ("The Quorvel app", "Many Quorvel users").
+        space = text.rfind(" ", 0, run.start - 1)
+        prev = text[space + 1 : run.start - 1]
+        if (
+            prev[:1].isupper()
+            and prev[-1:] not in '.!?:;,"”’)'
+            and not (
+                sentence_start(text, space + 1)
+                and (is_stop_word(prev) or dictionary_class(prev) == "w")
+            )
+        ):
+            return False
+    return not (
+        len(words) == 1 and sentence_start(text, run.start) and dictionary_class(words[0]) == "w"
+    )
