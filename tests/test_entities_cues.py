@@ -25,11 +25,9 @@ def labels_of(text: str, surface: str) -> set[str]:
     [
         "Last year the Quorvel app got a redesign.",
         "The new version of Quorvel for Mac now supports tags.",
-        "Many Quorvel users have complained about the update.",
-        "I opened a Quorvel account to try it.",
         "Last year I switched to Quorvel and never looked back.",
         "The site was built with Quorvel and loads in a second.",
-        "Our backend runs on Quorvel today.",
+        "Our backend was built on Quorvel in 2021.",
         "He said Quorvel is a note-taking app for the iPad.",
         "I love the note-taking app, Quorvel, for its speed.",
     ],
@@ -53,7 +51,6 @@ def test_a_cue_makes_an_unknown_name_a_product(text: str) -> None:
         "For ten years he worked at Vantrix as an engineer.",
         "The app, developed by Vantrix, is free.",
         "In Austin, Vantrix is a startup that builds sensors.",
-        "The startup, Vantrix, makes sensors.",
     ],
 )
 def test_a_cue_makes_an_unknown_name_a_company(text: str) -> None:
@@ -84,11 +81,50 @@ def test_a_sentences_first_everyday_word_is_no_product() -> None:
     assert not labels_of("Help for Android users is coming soon.", "Help")
 
 
-def test_tiers_before_users_are_no_products() -> None:
-    # "users" and "account" follow everyday words too: only a coined name takes them.
+def test_tiers_and_peoples_before_users_are_no_products() -> None:
+    # "users" follows tiers, peoples and programmes as often as products: no cue.
     text = "It is rolling out to Business and Enterprise users today."
     assert not labels_of(text, "Enterprise") & {"PRODUCT"}
     assert not labels_of(text, "Business") & {"PRODUCT"}
+    assert not labels_of("Meanwhile Rohingya users were blocked.", "Rohingya") & {"PRODUCT"}
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        # A definition whose kind word is not its head: a person's job.
+        ("Nakamura is a chip designer.", "Nakamura"),
+        ("Delgado is a bank teller.", "Delgado"),
+        ("Kowalczyk is a software developer in Warsaw.", "Kowalczyk"),
+        ("The senator said Whitmore is a company man.", "Whitmore"),
+        # People have spokespeople, and sponsors, co-authors and artists are people.
+        ("A spokesman for Whitmore declined to comment.", "Whitmore"),
+        ("A Whitmore spokeswoman declined to comment.", "Whitmore"),
+        ("It was written with Kowalczyk, his co-author.", "Kowalczyk"),
+        (
+            "The statue was designed by Bartholdi. Bartholdi said it was his finest work.",
+            "Bartholdi",
+        ),
+        # A speech tag after an apposition's comma.
+        ("The company, Ellison said, would grow.", "Ellison"),
+    ],
+)
+def test_cues_that_also_name_people_leave_people_alone(text: str, surface: str) -> None:
+    assert not labels_of(text, surface) & {"ORG", "PRODUCT"}
+
+
+@pytest.mark.parametrize(
+    "text, surface",
+    [
+        ("The service runs on Sundays.", "Sundays"),
+        ("The campaign was built on Hope.", "Hope"),
+        ("The home was built on Maple Street.", "Maple Street"),
+        ("The library was built with Carnegie money.", "Carnegie"),
+        ("Voters switched to Labour in 1997.", "Labour"),
+    ],
+)
+def test_what_one_does_with_software_is_done_with_other_things_too(text: str, surface: str) -> None:
+    assert "PRODUCT" not in labels_of(text, surface)
 
 
 @pytest.mark.parametrize(

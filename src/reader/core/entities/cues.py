@@ -4,23 +4,26 @@ company (issue 10, entrec10).
 The knowledge base knows names, and the span classifier knows names by their
 own words: a new name ("Quorvel", "Vantrix") has neither, and the classifier,
 which sees one word either side, mostly leaves it. What a new name has is the
-sentence: "the Quorvel app", "Quorvel for Mac", "switched to Quorvel", "built
+sentence: "the Quorvel app", "Quorvel for Mac", "migrated to Quorvel", "built
 on Quorvel", "Quorvel is a note-taking app" say a product; "Vantrix shares
 fell", "Vantrix employees", "a spokesperson for Vantrix", "investors in
 Vantrix", "Vantrix CEO Mara Ilse", "Vantrix is a startup" say a company. This
 pass types the runs of capitalised words the context rules left untyped
 (context.py's leftovers) when such a cue stands right next to them, before the
-span classifier is asked.
+span classifier is asked. (An apposition, "the startup, Vantrix,", is
+context.py's.)
 
 A cue types only a run that can be a name where it stands: three words at
 most, not a sentence's first word that is an everyday word ("Help for Android
 users"), not a run after a capitalised word (a title-case heading), not two
 letters ("AI"), not the capitalised end of a word ("arXiv"), not a word of
-`not_names.txt` in any case ("Chinese", "Javascript"); the cues that people
-share with companies ("developed by", "worked at", "X CEO Y") leave a run
-that starts with a given name or is a lone surname to the other rules, and
-the cues that also follow everyday words ("users", "account") need a run no
-dictionary writes in lower case ("Enterprise users" is a tier).
+`not_names.txt` in any case ("Chinese", "Javascript"). Cues that people share
+with companies ("developed by", "worked at", "a spokesman for", "X CEO Y",
+"X is a ...") leave a run that starts with a given name or is a lone surname
+to the other rules, and the cues that also come before everyday words
+("switched to Labour", "built on Hope") need a run no dictionary writes in
+lower case. Cues that name people as often as things were left out (see
+_AFTER_WORDS and _BEFORE_PAIRS).
 """
 
 from __future__ import annotations
@@ -37,20 +40,19 @@ from reader.core.entities.records import Mention, new_mention
 _ORG, _PRODUCT = "ORG", "PRODUCT"
 
 # The word after a run that makes it a product or a company, or says which
-# test decides: "for" a system ("Quorvel for Mac"), words that also follow
-# everyday words ("Enterprise users": only for a run no dictionary writes in
-# lower case), shares that move, a title before a person's name ("Vantrix CEO
-# Mara Ilse"; a person's name can stand before a title too, so a run that may
-# be one is left), a definition ("is a note-taking app"). Not a kind of
-# device: before "laptop", "charger" or "receiver" a name is mostly the
-# maker's ("a Lenovo laptop"), which the training set labels ORG.
+# test decides: "for" a system ("Quorvel for Mac"), a spokesperson (people
+# have them too: a run that may be a person's name is left), shares that
+# move, a title before a person's name ("Vantrix CEO Mara Ilse"; a person's
+# name can stand before a title too, so a run that may be one is left), a
+# definition ("is a note-taking app"). Not a kind of device: before "laptop",
+# "charger" or "receiver" a name is mostly the maker's ("a Lenovo laptop"),
+# which the training set labels ORG. Not "client" (a law firm's, a bank's),
+# nor "users", "subscribers" or "account": they follow peoples, programmes
+# and tiers as often as products ("Rohingya users", "Medicare subscribers").
 _AFTER_WORDS: dict[str, str] = {
-    **dict.fromkeys("app apps browser plugin plug-in client".split(), _PRODUCT),
-    **dict.fromkeys(
-        "employees staffers shareholders spokesperson spokesman spokeswoman executives".split(),
-        _ORG,
-    ),
-    **dict.fromkeys("subscription subscribers users account accounts".split(), "coined"),
+    **dict.fromkeys("app apps browser plugin plug-in".split(), _PRODUCT),
+    **dict.fromkeys("employees staffers shareholders executives".split(), _ORG),
+    **dict.fromkeys("spokesperson spokesman spokeswoman".split(), "spokes"),
     **dict.fromkeys("shares stock".split(), "moves"),
     **dict.fromkeys(
         "CEO CFO CTO COO chief co-founder cofounder founder chairman chairwoman".split(),
@@ -71,50 +73,53 @@ _SHARES_MOVE = re.compile(
 _TITLE_BEFORE_NAME = re.compile(
     r" (?:CEO|CFO|CTO|COO|chief executive|co-?founder|founder|chairman|chairwoman) [A-Z]"
 )
-# The two words before a run that make it a product or a company, and
-# whether people share the cue ("developed by Ada Park"): then a run starting
-# with a given name, or a lone surname, is left to the other rules.
-_BEFORE_PAIRS: dict[tuple[str, str], tuple[str, bool]] = {}
-for _words, _joins, _cue_label, _shared in (
-    # What one does with software: "switched to", "built on", "runs on".
-    ("switched switching migrated migrating", "to from", _PRODUCT, False),
-    ("built build building written", "with on", _PRODUCT, False),
-    ("runs running ran run", "on", _PRODUCT, False),
-    # A company's spokesperson, its analysts, its investors.
-    ("spokesperson spokesman spokeswoman representative analyst analysts", "for at", _ORG, False),
-    ("invested invests investing investor investors", "in", _ORG, False),
-    # Working there, making things.
-    ("worked works working", "at for", _ORG, True),
-    ("developed made manufactured published designed operated owned", "by", _ORG, True),
+# The two words before a run that make it a product or a company, and what
+# the run must be besides. Every cue here also comes before people's names
+# ("developed by Ada Park", "a spokesman for Whitmore"): a run starting with
+# a given name, or a lone surname, is left to the other rules. The cues for
+# what one does with software also come before everyday words and causes
+# ("switched to Labour", "built on Hope", "built on Maple Street"): only a
+# run of words no dictionary holds takes them. Left out as too loose: "runs
+# on" (Sundays, coffee), "written with" (a co-author), "made, designed or
+# published by" (artists and writers), a "representative for" (of a star).
+_ANY, _COINED = "any", "coined"
+_BEFORE_PAIRS: dict[tuple[str, str], tuple[str, str]] = {}
+for _words, _joins, _cue_label, _needs in (
+    ("switched switching migrated migrating", "to from", _PRODUCT, _COINED),
+    ("built build building", "with on", _PRODUCT, _COINED),
+    ("spokesperson spokesman spokeswoman", "for at", _ORG, _ANY),
+    ("analyst analysts", "at", _ORG, _ANY),
+    ("invested invests investing investor investors", "in", _ORG, _ANY),
+    ("worked works working", "at for", _ORG, _ANY),
+    ("developed manufactured operated owned", "by", _ORG, _ANY),
 ):
     for _word in _words.split():
         for _join in _joins.split():
-            _BEFORE_PAIRS[_word, _join] = (_cue_label, _shared)
-# An apposition naming the kind ("the startup, Vantrix,", "the note-taking
-# app, Quorvel,"): a determiner, at most one word, the kind and a comma.
-_DETERMINERS = frozenset("the The a A an An my My our Our its Its their Their".split())
-_APPOSITION_KINDS = {
-    **dict.fromkeys(
-        "startup start-up company firm maker retailer publisher studio lab".split(), _ORG
-    ),
-    **dict.fromkeys("app game tool service platform browser editor".split(), _PRODUCT),
-}
-# "X is a/an [up to three words] <kind>": a definition names what X is.
-_DEFINITION = re.compile(r" is an? ((?:[\w-]+ ){0,3}[\w-]+)")
+            _BEFORE_PAIRS[_word, _join] = (_cue_label, _needs)
+# "X is a/an [up to three words] <kind>": a definition names what X is when
+# the kind is its head noun, the last word before a comma, a full stop or a
+# clause ("a note-taking app for the iPad", "a small company that builds"),
+# not a word before another noun ("a chip designer", "a company man").
+_DEFINITION = re.compile(
+    r" is an? ((?:[\w-]+ ){0,3}?([\w-]+))"
+    r"(?=[,.;:!?)]|$| (?:that|which|who|for|in|on|from|with|based|founded|backed|whose"
+    r"|and|to|of|set|run|owned|called|known|made|built)\b)"
+)
 _PRODUCT_KINDS = frozenset(
     "app application tool service platform game browser editor client device phone"
     " smartphone laptop tablet console camera headset smartwatch chip plugin database"
     " utility".split()
 )
+# Not "developer", "publisher", "designer": people are those too.
 _ORG_KINDS = frozenset(
-    "company startup start-up firm maker manufacturer developer lab retailer publisher studio"
+    "company startup start-up firm maker manufacturer lab retailer studio"
     " agency nonprofit non-profit brand carrier chain provider conglomerate bank insurer"
     " automaker carmaker chipmaker".split()
 )
 # The first two letters after a run of every cue after it, and the last
 # three characters before a run of every cue before it.
 _AFTER_STARTS = frozenset(
-    " " + start for start in "ap br pl cl fo su us ac sh st sp em ex CE CF CT CO ch co is".split()
+    " " + start for start in "ap br pl fo sh st sp em ex CE CF CT CO ch co is".split()
 )
 _BEFORE_ENDS = frozenset(("to ", "om ", "th ", "on ", "or ", "at ", "in ", "by "))
 
@@ -136,10 +141,8 @@ def cued_names(
         label = None
         if text[end : end + 3] in after_starts:
             label = _cue_after(text, run, first_names, surnames)
-        if label is None and start > 3:
-            tail = text[start - 3 : start]
-            if tail in before_ends or tail.endswith(", "):
-                label = _cue_before(text, run, first_names, surnames)
+        if label is None and start > 3 and text[start - 3 : start] in before_ends:
+            label = _cue_before(text, run, first_names, surnames)
         if label is None or not free(start, end) or not _looks_like_a_name(text, run):
             continue
         surface = text[start:end]
@@ -186,8 +189,8 @@ def _cue_after(
         return None
     if cue == "for":
         return _PRODUCT if _FOR_SYSTEM.match(text, end) else None
-    if cue == "coined":
-        return _PRODUCT if _coined(run) else None
+    if cue == "spokes":
+        return None if _personal(run, first_names, surnames) else _ORG
     if cue == "moves":
         return _ORG if _SHARES_MOVE.match(text, end) else None
     if cue == "title":
@@ -196,14 +199,12 @@ def _cue_after(
         return None
     if cue == "is":
         definition = _DEFINITION.match(text, end)
-        if definition is not None:
-            # The first word naming a kind decides ("a note-taking app").
-            for kind in definition.group(1).split():
-                if kind in _PRODUCT_KINDS:
-                    return _PRODUCT
-                if kind in _ORG_KINDS:
-                    return _ORG
-        return None
+        if definition is None or _personal(run, first_names, surnames):
+            return None
+        head = definition.group(2)
+        if head in _PRODUCT_KINDS:
+            return _PRODUCT
+        return _ORG if head in _ORG_KINDS else None
     return cue
 
 
@@ -211,29 +212,47 @@ def _cue_before(
     text: str, run: NameRun, first_names: frozenset[str], surnames: frozenset[str]
 ) -> str | None:
     """The label the words before the run say ("switched to Quorvel", "a
-    spokesperson for Vantrix", "the startup, Vantrix,"), or None."""
+    spokesperson for Vantrix"), or None."""
     start = run.start
-    # The two words before the run, or the three before an apposition's comma.
-    words = text[max(0, start - 40) : start].rsplit(None, 3)
+    words = text[max(0, start - 40) : start].rsplit(None, 2)
     if len(words) < 2:
         return None
-    last = words[-1]
-    if last.endswith(","):
-        if words[-2] in _DETERMINERS or (len(words) > 2 and words[-3] in _DETERMINERS):
-            return _APPOSITION_KINDS.get(last[:-1])
+    cue = _BEFORE_PAIRS.get((words[-2], words[-1]))
+    if cue is None or _personal(run, first_names, surnames):
         return None
-    cue = _BEFORE_PAIRS.get((words[-2], last))
-    if cue is None:
+    label, needs = cue
+    if needs == _COINED and not _coined(run):
         return None
-    label, shared = cue
-    if shared and _personal(run, first_names, surnames):
-        return None
-    if label == _PRODUCT and text.startswith(_POSSESSIVE, run.end):
-        return None  # "built on Vantrix's engine": the maker, not a product
+    if label == _PRODUCT and (
+        text.startswith(_POSSESSIVE, run.end) or _modifies_a_noun(text, run.end)
+    ):
+        return None  # "built on Vantrix's engine", "built with Carnegie money"
     return label
 
 
-_POSSESSIVE = ("'s", "’s")
+_NEXT_WORD = re.compile(r" ([a-z][\w-]*)")
+
+
+def _modifies_a_noun(text: str, end: int) -> bool:
+    """Whether a lower-case word that is not a function word follows the run:
+    the run then names what the noun is of or for ("Carnegie money", "Quorvel
+    support"), not the thing itself."""
+    after = _NEXT_WORD.match(text, end)
+    return after is not None and after.group(1) not in _CLAUSE_WORDS
+
+
+# Lower-case words that may follow a product's name without being modified by
+# it: conjunctions, prepositions, adverbs of time ("switched to Quorvel and",
+# "built on Quorvel in 2021", "migrated to Quorvel last year").
+_CLAUSE_WORDS = frozenset(
+    "and or but nor so yet as at by for from in into of on onto over to with without"
+    " since until after before because when while where which who that instead too"
+    " also again then now today yesterday last this next years months weeks ago"
+    " entirely completely fully".split()
+)
+
+
+_POSSESSIVE = "'s"  # the text is folded: a curly apostrophe is straight here
 
 
 @cache
