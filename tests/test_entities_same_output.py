@@ -305,3 +305,36 @@ def test_a_people_list_counts_only_after_its_verb() -> None:
             first += 1
             assert before.endswith(context._PEOPLE_LIST_VERBS, 0, len(before) - 1)
     assert first >= 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The pies, pie and piesx; a piece of apple pie_ in the orchards by the river.",
+        "Astrology, astrologers and astrolog; star signs, a star sign and the zodiac.",
+        "windsurf windows winds wind, rainforests_ basin's analyses/analysis twins twin",
+        "A Monet painter poet poets NASA's NASAx Apollo11 Apollo spacecraft capsule juice",
+        "cider fruit fruits fruitsy horoscope horoscopes horoscopesx constellation \u00e9pie",
+        "",
+    ],
+)
+def test_other_senses_are_found_where_the_plain_regex_finds_them(text: str) -> None:
+    """_OTHER_SENSE groups its words by first letter, for speed: it finds a
+    word in every piece of a text where `\\b(?:words)\\b` does, and only there."""
+    plain = re.compile(rf"\b(?:{recognizer._OTHER_SENSE_WORDS})\b")
+    assert plain.pattern != recognizer._OTHER_SENSE.pattern
+    found = 0
+    for start in range(len(text) + 1):
+        for piece in (text[start:], text[:start], text[start : start + 9]):
+            expected = plain.search(piece) is not None
+            assert (recognizer._OTHER_SENSE.search(piece) is not None) == expected
+            found += expected
+    assert found or not text
+
+
+def test_words_grouped_by_first_letter_start_with_a_letter() -> None:
+    assert recognizer._by_first_letter("pies?|poet|river") == "p(?:ies?|oet)|r(?:iver)"
+    with pytest.raises(ValueError):
+        recognizer._by_first_letter(r"pie|\bpoet")
+    with pytest.raises(ValueError):
+        recognizer._by_first_letter("pie|s?poet")
