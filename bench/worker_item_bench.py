@@ -5,7 +5,8 @@ The feeds are those `bench/refresh_bench.py` serves (same generator, same seed:
 `--rounds` rounds of one stage over all items, in µs of CPU (process_time) per
 item; the whole job is what a worker does with a feed when the feed's own text is
 stored: parse, keep the entries, build and analyse the records (entities, AI
-score, story fingerprint) and pickle the answer for the parent.
+score, story fingerprint) and pickle the answer for the parent. The last line is a
+digest of the analysed records, to compare two checkouts' output.
 
     python bench/worker_item_bench.py [--rounds 5]
     PYTHONPATH=<other checkout>/src python bench/worker_item_bench.py   # another checkout
@@ -122,7 +123,34 @@ def main() -> int:
         print(f"  {name:<28} {figures[name]:7.1f} µs CPU per item", flush=True)
     outside = figures["whole job (+ pickling)"] - figures["recognise text and title"]
     print(f"  {'whole job but the recogniser':<28} {outside:7.1f} µs CPU per item")
+    print(f"  digest of the analysed records: {_digest(feeds, analysis_args)}")
     return 0
+
+
+def _digest(feeds: list[tuple[str, bytes]], analysis_args: tuple[Any, ...]) -> str:
+    """A hash of what the job's analysis makes of every record (its title and
+    text, mentions, AI score, tags, analysis digest and story fingerprint;
+    not the farm's addresses and dates, new each run), for checking that a
+    speed change leaves it as it was: two checkouts print the same digest."""
+    import hashlib
+
+    from reader.core import refresh
+
+    digest = hashlib.sha256()
+    for url, body in feeds:
+        _, records = refresh._read_feed(body, HEADERS, url, {}, set(), "", analysis_args)
+        for record in records:
+            analysed = (
+                record.title,
+                record.text,
+                record.mentions,
+                record.ai_score,
+                record.auto_tags,
+                record.analysed_with,
+                record.fingerprint,
+            )
+            digest.update(repr(analysed).encode())
+    return digest.hexdigest()[:16]
 
 
 if __name__ == "__main__":

@@ -21,7 +21,16 @@ import re
 import ahocorasick
 import pytest
 
-from reader.core.entities import Recognizer, Rule, automata, patterns, recognizer, records
+from reader.core.entities import (
+    Recognizer,
+    Rule,
+    afterpass,
+    automata,
+    context,
+    patterns,
+    recognizer,
+    records,
+)
 from reader.core.models import Mention
 
 Row = tuple[int, int, str, str, str]  # start, end, label, entity, source
@@ -246,3 +255,86 @@ def test_new_mention_makes_the_same_mention_as_the_class() -> None:
     assert dataclasses.astuple(made) == (3, 9, "ORG", "OpenAI", "OpenAI", "kb")
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.label = "PERSON"  # type: ignore[misc]
+
+
+def test_new_run_makes_the_same_run_as_the_named_tuple() -> None:
+    """context.new_run (tuple.__new__) makes runs faster than NameRun(...):
+    an equal object of the same type."""
+    made = context.new_run(context.NameRun, (3, 9, ("Parallax",)))
+    plain = context.NameRun(3, 9, ("Parallax",))
+    assert type(made) is context.NameRun
+    assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
+    assert (made.start, made.end, made.words) == (3, 9, ("Parallax",))
+
+
+def test_the_company_cue_before_a_name_needs_one_of_its_last_words() -> None:
+    """afterpass tests the text before a name for the cue's last words with
+    str.endswith before searching it, for speed: wherever the search finds
+    the cue, that test holds (line breaks, where "$" also matches, too)."""
+    text = (
+        "a co-founder of Twitch, the CEO of \nWindsurf, it acquired Slack and bought \n"
+        "Figma; investor in Dropbox, a stake in Notion; joined Stripe, buys X, buying Y, "
+        "purchased Z, acquires W, acquiring V, will acquire U, employees of T. Chief "
+        "Executive of S, shareholders of R,\nof Q"
+    )
+    found = 0
+    for end in range(len(text) + 1):
+        match = afterpass._COMPANY_BEFORE.search(text, max(0, end - 25), end)
+        if match is not None:
+            found += 1
+            assert text.endswith(afterpass._COMPANY_BEFORE_ENDS, 0, end)
+    assert found >= 18
+
+
+def test_a_people_list_counts_only_after_its_verb() -> None:
+    """context._coordinated_people searches the sentence before a run for a
+    people list only after a join or right after the list's verb, for speed:
+    wherever the search makes a run the list's first name, the text before
+    the run ends with the verb and one character."""
+    text = (
+        "Its co-founders are Ana Ruiz and Ben Holt. The researchers were: Cy Dunn, and the"
+        " investors included\nDee Fox; its partners including Eli Gray. Founders include Fay"
+        " Lim. The authors are (Gus Hill) and executives were Hal Ives."
+    )
+    first = 0
+    for start in range(1, len(text) + 1):
+        before = text[max(0, start - 160) : start]
+        sentence = context._SENTENCE_END.split(before)[-1]
+        listed = context._PEOPLE_LIST.search(sentence)
+        if listed is not None and listed.end() == len(sentence) - 1:
+            first += 1
+            assert before.endswith(context._PEOPLE_LIST_VERBS, 0, len(before) - 1)
+    assert first >= 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The pies, pie and piesx; a piece of apple pie_ in the orchards by the river.",
+        "Astrology, astrologers and astrolog; star signs, a star sign and the zodiac.",
+        "windsurf windows winds wind, rainforests_ basin's analyses/analysis twins twin",
+        "A Monet painter poet poets NASA's NASAx Apollo11 Apollo spacecraft capsule juice",
+        "cider fruit fruits fruitsy horoscope horoscopes horoscopesx constellation \u00e9pie",
+        "",
+    ],
+)
+def test_other_senses_are_found_where_the_plain_regex_finds_them(text: str) -> None:
+    """_OTHER_SENSE groups its words by first letter, for speed: it finds a
+    word in every piece of a text where `\\b(?:words)\\b` does, and only there."""
+    plain = re.compile(rf"\b(?:{recognizer._OTHER_SENSE_WORDS})\b")
+    assert plain.pattern != recognizer._OTHER_SENSE.pattern
+    found = 0
+    for start in range(len(text) + 1):
+        for piece in (text[start:], text[:start], text[start : start + 9]):
+            expected = plain.search(piece) is not None
+            assert (recognizer._OTHER_SENSE.search(piece) is not None) == expected
+            found += expected
+    assert found or not text
+
+
+def test_words_grouped_by_first_letter_start_with_a_letter() -> None:
+    assert recognizer._by_first_letter("pies?|poet|river") == "p(?:ies?|oet)|r(?:iver)"
+    with pytest.raises(ValueError):
+        recognizer._by_first_letter(r"pie|\bpoet")
+    with pytest.raises(ValueError):
+        recognizer._by_first_letter("pie|s?poet")

@@ -463,7 +463,10 @@ def join_ranges_and_tails(text: str, mentions: list[Mention]) -> list[Mention]:
     """One span for a range of amounts ("$5 million to $10 million", "20% to
     30%") and for a company with its ", Inc." ("Apple, Inc.")."""
     amounts = sum(m.label in ("MONEY", "PERCENT") for m in mentions)
-    if amounts < 2 and ", " not in text:
+    if amounts < 2 and (", " not in text or _COMPANY_TAIL.search(text) is None):
+        # No range, and no company's tail anywhere in the text (one search
+        # for ", " and what follows, instead of a pass over every mention).
+        # The later passes do not depend on the mentions' order.
         return mentions
     ordered = sorted(mentions, key=lambda m: m.start)
     out: list[Mention] = []
@@ -601,6 +604,16 @@ _COMPANY_BEFORE = re.compile(
     r"|acquired|acquire|acquires|acquiring|purchased|bought|buy|buys|buying|joined|investor in"
     r"|stake in) $"
 )
+# How a text that _COMPANY_BEFORE finds ends: one of its last words, a space,
+# and perhaps a line break (where "$" matches too). Tested first with
+# str.endswith: the regex search tries every position of its window, for
+# every one-word name, and the last words are rarely there.
+_COMPANY_BEFORE_LAST = (
+    "of in acquired acquire acquires acquiring purchased bought buy buys buying joined"
+)
+_COMPANY_BEFORE_ENDS = tuple(
+    f"{word} {end}" for word in _COMPANY_BEFORE_LAST.split() for end in ("", "\n")
+)
 _COMPANY_AFTER = re.compile(
     r"(?:'s)? (?:employees?|staff|workers|founders?|co-founders?|CEO|chief executive"
     r"|executives|investors|shareholders|headquarters|engineers)\b"
@@ -636,7 +649,10 @@ def company_or_product(text: str, mentions: list[Mention]) -> list[Mention]:
             continue
         if (
             _COMPANY_AFTER.match(text, m.end)
-            or _COMPANY_BEFORE.search(text, max(0, m.start - 25), m.start)
+            or (
+                text.endswith(_COMPANY_BEFORE_ENDS, 0, m.start)
+                and _COMPANY_BEFORE.search(text, max(0, m.start - 25), m.start)
+            )
             or (text.startswith(", ", m.end) and company_apposition(text[m.end : m.end + 60]))
         ):
             cues[i] = "ORG"

@@ -51,10 +51,10 @@ RECOGNISER_VERSION = "10"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
-_OTHER_SENSE = re.compile(
-    r"\b(?:constellation|zodiac|horoscopes?|astrolog\w*|star sign|pies?|orchards?|juice|cider|"
+_OTHER_SENSE_WORDS = (
+    r"constellation|zodiac|horoscopes?|astrolog\w*|star sign|pies?|orchards?|juice|cider|"
     r"fruits?|rainforest|river|basin|winds?|analysis|analyses|Monet|painter|poet|twins|"
-    r"spacecraft|capsule|NASA|Apollo)\b"
+    r"spacecraft|capsule|NASA|Apollo"
 )
 # Vocabulary that says a passage is about technology, for ambiguous surfaces.
 _TECH_WORDS = (
@@ -74,7 +74,7 @@ def _any_word(alternation: str) -> re.Pattern[str]:
     on a text that has none of the words (a text with an ambiguous name and
     no other tech name is read to its end). Every alternative starts with a
     letter. (Not worth it for _OTHER_SENSE, whose first letters start most
-    words.)"""
+    words: see _by_first_letter.)"""
     alternatives = _top_level(alternation)
     for alternative in alternatives:
         if not alternative[:1].isalnum() or alternative[1:2] in ("?", "*", "{"):
@@ -105,7 +105,23 @@ def _top_level(alternation: str) -> list[str]:
     return parts
 
 
+def _by_first_letter(alternation: str) -> str:
+    """The same alternatives grouped by their first letter ("c(?:ider|apsule)
+    |p(?:ies?|oet)|..."): where the engine tries them at every word start
+    (after `\\b`), it then reads one group instead of every alternative.
+    (_OTHER_SENSE so searched the 240 characters around an ambiguous name in
+    about 40% of the time, on the news articles.) Every alternative starts
+    with a letter, as _any_word requires."""
+    groups: dict[str, list[str]] = {}
+    for alternative in _top_level(alternation):
+        if not alternative[:1].isalpha() or alternative[1:2] in ("?", "*", "{"):
+            raise ValueError(f"{alternative!r} does not start with a letter")
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 _TECH = _any_word(_TECH_WORDS)
+_OTHER_SENSE = re.compile(rf"\b(?:{_by_first_letter(_OTHER_SENSE_WORDS)})\b")
 
 
 def _is_word_char(ch: str) -> bool:
