@@ -12,10 +12,15 @@ is process start to exit, so work left running past the summary counts.
 (``<p>a b</p>`` x 19,000), with ``--extract-timeout`` (default 1 s): the limit
 then has to stop a running extraction.
 
+``--json-ld KB`` serves instead an ordinary article whose JSON-LD script is KB
+kilobytes of escaped quotes in a string that never closes: trafilatura's JSON
+minifier, tried at every quote, takes time that grows with the square of it.
+
 Run from the repository root::
 
     python bench/costly_page_bench.py
     python bench/costly_page_bench.py --slow --extract-timeout 1
+    python bench/costly_page_bench.py --json-ld 64
 
 Only loopback addresses are used. It prints figures and asserts nothing.
 """
@@ -46,12 +51,20 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=5)
     parser.add_argument("--slow", action="store_true", help="a slow page under the tag limit")
     parser.add_argument("--extract-timeout", type=float, default=None)
+    parser.add_argument("--json-ld", type=int, default=0, metavar="KB")
     args = parser.parse_args()
     paragraphs = 19_000 if args.slow else 200_000
     timeout = (
         args.extract_timeout if args.extract_timeout is not None else (1.0 if args.slow else 30.0)
     )
     costly = b"<html><body><article>" + b"<p>a b</p>" * paragraphs + b"</article></body></html>"
+    described = f"<p>a b</p> x {paragraphs:,}"
+    if args.json_ld:
+        script = '{"@type": "NewsArticle", "headline": "' + '\\"' * (args.json_ld * 512)
+        costly = article_page("Costly", ["Paragraph of the costly story. " * 60]).replace(
+            b"</head>", f'<script type="application/ld+json">{script}</script></head>'.encode()
+        )
+        described = f"an article with {args.json_ld} KB of unclosed JSON-LD"
     with LoopbackServer() as server, tempfile.TemporaryDirectory() as tmp:
         costly_url = server.add("/costly", body=costly, content_type="text/html")
         urls = []
@@ -100,7 +113,7 @@ def main() -> None:
         )
         error = json.loads(shown.stdout).get("extraction_error")
     print(
-        f"page: <p>a b</p> x {paragraphs:,} ({len(costly) / 1e6:.1f} MB); "
+        f"page: {described} ({len(costly) / 1e6:.1f} MB); "
         f"extract_timeout {timeout:g} s; {args.feeds} feeds x {args.items} pages"
     )
     print(
