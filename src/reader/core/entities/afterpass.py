@@ -26,6 +26,7 @@ from collections.abc import Callable
 import ahocorasick
 
 from reader.core.entities.automata import automaton
+from reader.core.entities.capitals import capital_runs, long_capitals
 from reader.core.entities.context import (
     LEADING_TITLES,
     NameRun,
@@ -298,18 +299,19 @@ def bracketed_acronyms(
     return found
 
 
-_CAPITALS = re.compile(r"[A-Z][A-Z0-9&]{3,}")
-
-
 def capitalised_names(
-    text: str, folded: dict[str, Entry], free: Callable[[int, int], bool]
+    text: str,
+    folded: dict[str, Entry],
+    free: Callable[[int, int], bool],
+    capitals: list[tuple[int, int]] | None = None,
 ) -> list[Mention]:
     """Companies, products and places the knowledge base knows, written in
-    capitals ("NVIDIA", "WASHINGTON" in a dateline)."""
+    capitals ("NVIDIA", "WASHINGTON" in a dateline): among the words of four
+    capitals or more (`capitals`: the text's capital_runs, when the caller
+    has them)."""
     found = []
-    for match in _CAPITALS.finditer(text):
-        word = match.group()
-        start, end = match.span()
+    for start, end in long_capitals(capital_runs(text) if capitals is None else capitals):
+        word = text[start:end]
         if (start and (text[start - 1].isalnum() or text[start - 1] in "-_")) or (
             end < len(text) and (text[end].isalnum() or text[end] in "-_")
         ):
@@ -317,8 +319,8 @@ def capitalised_names(
         entry = folded.get(word.lower())
         if entry is None or entry.ambiguous or entry.label not in ("ORG", "PRODUCT", "GPE"):
             continue
-        if free(match.start(), match.end()):
-            found.append(Mention(match.start(), match.end(), entry.label, word, entry.name, "kb"))
+        if free(start, end):
+            found.append(Mention(start, end, entry.label, word, entry.name, "kb"))
     return found
 
 

@@ -33,6 +33,7 @@ from reader.core.entities.afterpass import (
     tier_names,
     titles_outside,
 )
+from reader.core.entities.capitals import capital_runs
 from reader.core.entities.context import (
     NameRun,
     find_context_names,
@@ -253,13 +254,23 @@ class Recognizer:
         # The joined names replaced pieces: the later passes fill what is left.
         claims = _Claims.of(chosen)
         claim(bracketed_acronyms(text, chosen, claims.free))
-        claim(capitalised_names(text, self.kb.folded, claims.free))
+        # Words in capitals, for this pass and the classifier's acronyms: one scan.
+        capitals = capital_runs(text)
+        claim(capitalised_names(text, self.kb.folded, claims.free, capitals))
         if leftover:
             claim(cued_names(text, leftover, claims.free, self.kb.first_names, surnames()))
         claim(listed_names(text, chosen, leftover, claims.free))
         if self.spans is not None:
             claim(
-                classify_spans(text, self.spans, leftover, chosen, claims.free, self.kb.first_names)
+                classify_spans(
+                    text,
+                    self.spans,
+                    leftover,
+                    chosen,
+                    claims.free,
+                    self.kb.first_names,
+                    capitals,
+                )
             )
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]

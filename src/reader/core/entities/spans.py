@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from operator import itemgetter
 
+from reader.core.entities.capitals import capital_runs, short_acronyms
 from reader.core.entities.casing import (
     ENGLISH_WORDS_FILE,
     WORD_CASE_FILE,
@@ -70,9 +71,8 @@ def candidates(text: str, taken: Sequence[tuple[int, int]]) -> list[Candidate]:
 
 
 # A short acronym ("DOD", "NRO", "GMU"): context.py ends its runs at these
-# (most are words such as "API" or "GPU"); here the model decides.
-# (The capital first and the look-behind after it: the engine skips to capitals.)
-_ACRONYM = re.compile(r"[A-Z](?<![\w.&'’-].)[A-Z0-9]{1,3}(?![\w&'’-]|\.\w)")
+# (most are words such as "API" or "GPU"); here the model decides. They are
+# found among the runs of capitals the recogniser scans for once (capitals.py).
 # A number after a name is part of it ("Drafts 4", "Amiga 500", "Wolfenstein
 # 3D"), unless it starts an amount or a count.
 _NUMBER_AFTER = re.compile(
@@ -86,9 +86,13 @@ _start_of = itemgetter(0)  # a candidate's start (a C-level sort key)
 
 
 def asked(
-    text: str, runs: Iterable[Candidate], free: Callable[[int, int], bool]
+    text: str,
+    runs: Iterable[Candidate],
+    free: Callable[[int, int], bool],
+    capitals: list[tuple[int, int]] | None = None,
 ) -> list[Candidate]:
-    """The runs, each with the number after it, and the free short acronyms."""
+    """The runs, each with the number after it, and the free short acronyms
+    (from `capitals`, the text's capital_runs, when the caller has them)."""
     out: list[Candidate] = []
     for run in runs:
         end = run.end
@@ -97,10 +101,12 @@ def asked(
             run = NameRun(run.start, number.end(1), (*run.words, number.group(1)))
         out.append(run)
     make_run = new_run  # (NameRun(...) in half the time: see context.py)
+    if capitals is None:
+        capitals = capital_runs(text)
     acronyms = [
-        make_run(NameRun, (m.start(), m.end(), (m.group(),)))
-        for m in _ACRONYM.finditer(text)
-        if free(m.start(), m.end())
+        make_run(NameRun, (start, end, (text[start:end],)))
+        for start, end in short_acronyms(text, capitals)
+        if free(start, end)
     ]
     if not acronyms:
         return out
@@ -493,8 +499,12 @@ def classify_spans(
     mentions: Sequence[Mention],
     free: Callable[[int, int], bool],
     first_names: frozenset[str],
+    capitals: list[tuple[int, int]] | None = None,
 ) -> list[Mention]:
-    """Typed mentions for the unresolved runs of `text` still free."""
+    """Typed mentions for the unresolved runs of `text` still free
+    (`capitals`: the text's capital_runs, when the caller has them)."""
+    if capitals is None:
+        capitals = capital_runs(text)
     found: list[Mention] = []
     known: dict[str, str] | None = None
     full: dict[str, str] | None = None
@@ -504,7 +514,7 @@ def classify_spans(
     licences: frozenset[str] | None = None
     # (This loop runs for every unresolved run of every article: the text's
     # own structures are made at the first run worth scoring, if any.)
-    for cand in asked(text, runs, free):
+    for cand in asked(text, runs, free, capitals):
         start, end, cand_words = cand
         if not free(start, end):
             continue
@@ -520,7 +530,7 @@ def classify_spans(
         if not plausible_here(text, cand, words):
             continue
         if licences is None:
-            licences = _licences(text, runs)
+            licences = _licences(text, runs, capitals)
         if licences and text[start:end] in licences:
             continue  # "the Apache 2.0 licence", and that licence elsewhere: not a name
         label = model.decide(context_features(text, cand, words, known, edges), base)
@@ -544,12 +554,14 @@ def classify_spans(
 _LICENCE_AFTER = re.compile(r" licen[cs]es?\b")
 
 
-def _licences(text: str, runs: Sequence[Candidate]) -> frozenset[str]:
+def _licences(
+    text: str, runs: Sequence[Candidate], capitals: list[tuple[int, int]]
+) -> frozenset[str]:
     """The runs the text calls a licence ("the Apache 2.0 licence")."""
     if " licen" not in text:
         return frozenset()
     found = set()
-    for run in asked(text, runs, lambda start, end: True):
+    for run in asked(text, runs, lambda start, end: True, capitals):
         if _LICENCE_AFTER.match(text, run.end):
             found.add(text[run.start : run.end])
     return frozenset(found)
