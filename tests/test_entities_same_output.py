@@ -338,3 +338,22 @@ def test_words_grouped_by_first_letter_start_with_a_letter() -> None:
         recognizer._by_first_letter(r"pie|\bpoet")
     with pytest.raises(ValueError):
         recognizer._by_first_letter("pie|s?poet")
+
+
+@pytest.mark.parametrize(
+    "learned",
+    [["AT", "AT&T"], ["AT&T", "AT"], ["T.", "A.T", "TA", "A.T."], ["AA", "AT", "TA", "TT", "A-T"]],
+)
+def test_learned_acronyms_are_found_where_their_alternation_finds_them(
+    learned: list[str],
+) -> None:
+    # Every text of up to six characters from capitals, a lower case letter,
+    # the acronyms' punctuation and a space: the spans learned_uses gives are
+    # those of the alternation bracketed_acronyms used before redos11.
+    alternation = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, learned)) + r")(?![\w-])")
+    texts = [""]
+    for _ in range(6):
+        texts = [text + ch for text in texts for ch in "AT&.-a "]
+        for text in texts:
+            expected = [m.span() for m in alternation.finditer(text)]
+            assert list(afterpass.learned_uses(text, learned)) == expected, text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import sys
 from pathlib import Path
 
@@ -323,3 +324,58 @@ def test_the_models_guesses_are_no_evidence_of_an_ai_story() -> None:
     assert ai_score("Spring sale", text, [model_], title_mentions=[]) < ai_score(
         "Spring sale", text, [known], title_mentions=[]
     )
+
+
+def _pairwise_joined(
+    text: str, taken: list[tuple[int, int]]
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The candidates as `asked` joined them before redos11: each run or
+    acronym one space after the last joined one was appended to it, its
+    words copied every time (quadratic on "AA AA AA ..."): the reference
+    the chain-at-once join must agree with."""
+    from reader.core.entities.context import name_runs
+    from reader.core.entities.spans import _ACRONYM, _NUMBER_AFTER
+
+    def free(start: int, end: int) -> bool:
+        i = bisect.bisect_left(taken, (end,))
+        return i == 0 or taken[i - 1][1] <= start
+
+    out = []
+    for run in name_runs(text, taken):
+        start, end, words = run
+        number = _NUMBER_AFTER.match(text, end) if text[end + 1 : end + 2].isdigit() else None
+        if number is not None and free(number.start(1), number.end(1)):
+            end, words = number.end(1), (*words, number.group(1))
+        out.append((start, end, tuple(words)))
+    acronyms = [
+        (m.start(), m.end(), (m.group(),)) for m in _ACRONYM.finditer(text) if free(*m.span())
+    ]
+    if not acronyms:
+        return out
+    joined: list[tuple[int, int, tuple[str, ...]]] = []
+    for cand in sorted([*out, *acronyms], key=lambda c: c[0]):
+        last = joined[-1] if joined else None
+        if last is not None and last[1] + 1 == cand[0] and text[last[1]] == " ":
+            joined[-1] = (last[0], cand[1], (*last[2], *cand[2]))
+        else:
+            joined.append(cand)
+    return joined
+
+
+def test_acronyms_and_runs_one_space_apart_join_as_before() -> None:
+    # Every text of up to four words from names, acronyms, numbers and lower
+    # case words, one space, two spaces or a comma apart, with nothing claimed
+    # and with the first word claimed.
+    words = ("IBM", "PC", "Roku", "TV", "x", "2")
+    texts = [""]
+    for _ in range(4):
+        texts = [
+            f"{t}{sep}{w}" if t else w
+            for t in texts
+            for w in words
+            for sep in ((" ", "  ", ", ") if t else ("",))
+        ]
+        for text in texts:
+            for taken in ([], [(0, text.index(" ") if " " in text else len(text))]):
+                got = [(c.start, c.end, tuple(c.words)) for c in candidates(text, taken)]
+                assert got == _pairwise_joined(text, taken), (text, taken)
