@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 import sys
 from pathlib import Path
 
@@ -334,7 +335,11 @@ def _pairwise_joined(
     words copied every time (quadratic on "AA AA AA ..."): the reference
     the chain-at-once join must agree with."""
     from reader.core.entities.context import name_runs
-    from reader.core.entities.spans import _ACRONYM, _NUMBER_AFTER
+    from reader.core.entities.spans import _NUMBER_AFTER
+
+    # The classifier's acronym regex before scan11 (capitals.short_acronyms
+    # finds the same spans now, tested in test_entities_capitals.py).
+    acronym = re.compile(r"[A-Z](?<![\w.&'’-].)[A-Z0-9]{1,3}(?![\w&'’-]|\.\w)")
 
     def free(start: int, end: int) -> bool:
         i = bisect.bisect_left(taken, (end,))
@@ -348,7 +353,7 @@ def _pairwise_joined(
             end, words = number.end(1), (*words, number.group(1))
         out.append((start, end, tuple(words)))
     acronyms = [
-        (m.start(), m.end(), (m.group(),)) for m in _ACRONYM.finditer(text) if free(*m.span())
+        (m.start(), m.end(), (m.group(),)) for m in acronym.finditer(text) if free(*m.span())
     ]
     if not acronyms:
         return out
