@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.entities import Mention, Recognizer, recognize
+from reader.core.entities.capitals import capital_runs
 from reader.core.entities.casing import dictionary_class, english_words, word_case
 from reader.core.entities.spans import (
     CLASSES,
@@ -158,9 +159,10 @@ _CONTEXT = ("sent-start", "p1=", "p1-", "n1=", "next-char=", "capital-", "known=
 def test_classify_spans_types_free_runs_with_the_model() -> None:
     text = "Quorvane said it. Nobody else did."
     runs = candidates(text, [])
-    found_ = classify_spans(text, toy_model(), runs, [], lambda s, e: True, frozenset())
+    capitals = capital_runs(text)
+    found_ = classify_spans(text, toy_model(), runs, [], lambda s, e: True, frozenset(), capitals)
     assert [(m.text, m.label, m.source) for m in found_] == [("Quorvane", "PERSON", "model")]
-    taken = classify_spans(text, toy_model(), runs, [], lambda s, e: s > 0, frozenset())
+    taken = classify_spans(text, toy_model(), runs, [], lambda s, e: s > 0, frozenset(), capitals)
     assert taken == []  # a run claimed meanwhile is left alone
 
 

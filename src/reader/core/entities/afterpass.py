@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 import ahocorasick
 
 from reader.core.entities.automata import automaton
-from reader.core.entities.capitals import capital_runs, long_capitals
+from reader.core.entities.capitals import long_capitals
 from reader.core.entities.context import (
     LEADING_TITLES,
     NameRun,
@@ -339,14 +339,14 @@ def capitalised_names(
     text: str,
     folded: dict[str, Entry],
     free: Callable[[int, int], bool],
-    capitals: list[tuple[int, int]] | None = None,
+    capitals: list[tuple[int, int]],
 ) -> list[Mention]:
     """Companies, products and places the knowledge base knows, written in
     capitals ("NVIDIA", "WASHINGTON" in a dateline): among the words of four
-    capitals or more (`capitals`: the text's capital_runs, when the caller
-    has them)."""
+    capitals or more (`capitals`: the text's capital_runs, scanned once by
+    the recogniser)."""
     found = []
-    for start, end in long_capitals(capital_runs(text) if capitals is None else capitals):
+    for start, end in long_capitals(capitals):
         word = text[start:end]
         if (start and (text[start - 1].isalnum() or text[start - 1] in "-_")) or (
             end < len(text) and (text[end].isalnum() or text[end] in "-_")

@@ -67,7 +67,7 @@ def candidates(text: str, taken: Sequence[tuple[int, int]]) -> list[Candidate]:
         i = bisect.bisect_left(taken, (end,))
         return i == 0 or taken[i - 1][1] <= start
 
-    return asked(text, name_runs(text, taken), free)
+    return asked(text, name_runs(text, taken), free, capital_runs(text))
 
 
 # A short acronym ("DOD", "NRO", "GMU"): context.py ends its runs at these
@@ -89,10 +89,10 @@ def asked(
     text: str,
     runs: Iterable[Candidate],
     free: Callable[[int, int], bool],
-    capitals: list[tuple[int, int]] | None = None,
+    capitals: list[tuple[int, int]],
 ) -> list[Candidate]:
     """The runs, each with the number after it, and the free short acronyms
-    (from `capitals`, the text's capital_runs, when the caller has them)."""
+    (from `capitals`, the text's capital_runs)."""
     out: list[Candidate] = []
     for run in runs:
         end = run.end
@@ -101,8 +101,6 @@ def asked(
             run = NameRun(run.start, number.end(1), (*run.words, number.group(1)))
         out.append(run)
     make_run = new_run  # (NameRun(...) in half the time: see context.py)
-    if capitals is None:
-        capitals = capital_runs(text)
     acronyms = [
         make_run(NameRun, (start, end, (text[start:end],)))
         for start, end in short_acronyms(text, capitals)
@@ -513,12 +511,10 @@ def classify_spans(
     mentions: Sequence[Mention],
     free: Callable[[int, int], bool],
     first_names: frozenset[str],
-    capitals: list[tuple[int, int]] | None = None,
+    capitals: list[tuple[int, int]],
 ) -> list[Mention]:
     """Typed mentions for the unresolved runs of `text` still free
-    (`capitals`: the text's capital_runs, when the caller has them)."""
-    if capitals is None:
-        capitals = capital_runs(text)
+    (`capitals`: the text's capital_runs, scanned once by the recogniser)."""
     found: list[Mention] = []
     known: dict[str, str] | None = None
     full: dict[str, str] | None = None
