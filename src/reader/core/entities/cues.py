@@ -53,6 +53,9 @@ _AFTER_WORDS: dict[str, str] = {
     **dict.fromkeys("app apps browser plugin plug-in".split(), _PRODUCT),
     **dict.fromkeys("employees staffers shareholders executives".split(), _ORG),
     **dict.fromkeys("spokesperson spokesman spokeswoman".split(), "spokes"),
+    # A publication: "a Personal Computer World magazine", "the Clarion
+    # newspaper" (an owner's name is a person's: "a Murdoch newspaper").
+    **dict.fromkeys("magazine newspaper".split(), "spokes"),
     **dict.fromkeys("shares stock".split(), "moves"),
     **dict.fromkeys(
         "CEO CFO CTO COO chief co-founder cofounder founder chairman chairwoman".split(),
@@ -119,7 +122,7 @@ _ORG_KINDS = frozenset(
 # The first two letters after a run of every cue after it, and the last
 # three characters before a run of every cue before it.
 _AFTER_STARTS = frozenset(
-    " " + start for start in "ap br pl fo sh st sp em ex CE CF CT CO ch co is".split()
+    " " + start for start in "ap br pl fo sh st sp em ex CE CF CT CO ch co is ma ne".split()
 )
 _BEFORE_ENDS = frozenset(("to ", "om ", "th ", "on ", "or ", "at ", "in ", "by "))
 

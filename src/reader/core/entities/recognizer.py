@@ -43,12 +43,13 @@ from reader.core.entities.context import (
 from reader.core.entities.cues import cued_names
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
+from reader.core.entities.orgheads import branches, service_names
 from reader.core.entities.patterns import VERSION_TAIL, find_patterns
 from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule, new_mention
 from reader.core.entities.spans import SpanModel, classify_spans, shipped_model, surnames
 
 # Bump when the recognisers change in a way that should re-analyse stored articles.
-RECOGNISER_VERSION = "10"
+RECOGNISER_VERSION = "11"
 
 _RANK = {source: i for i, source in enumerate(SOURCES)}
 # Words near an ambiguous surface that say it means something else.
@@ -259,6 +260,7 @@ class Recognizer:
         claim(capitalised_names(text, self.kb.folded, claims.free, capitals))
         if leftover:
             claim(cued_names(text, leftover, claims.free, self.kb.first_names, surnames()))
+            claim(service_names(text, leftover, claims.free))
         claim(listed_names(text, chosen, leftover, claims.free))
         if self.spans is not None:
             claim(
@@ -275,7 +277,7 @@ class Recognizer:
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))
-        chosen = titles_outside(chosen)
+        chosen = branches(text, titles_outside(chosen))
         chosen = company_or_product(text, chosen)
         chosen = self._apply_rules(chosen)
         chosen.sort(key=_start)

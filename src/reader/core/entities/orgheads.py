@@ -1,0 +1,161 @@
+"""Organisations named by a generic word (issue 10, entorg12).
+
+Many organisations are named by a word every reader knows and no list holds
+as a name: an armed service ("the Army", "the Navy", "the Air Force"), a unit
+("First Armored Division"), a government named after its head ("the Trump
+administration"), a publication ("a Personal Computer World magazine"), a
+branch named after its country ("Isuzu Motors India"). The span classifier,
+which knows names by their words, meets them out of the source it learnt
+them from as new words; these passes type them by the head word or the words
+around them, which carry to any text.
+
+- `service_names`: an untyped run of capitalised words ending in an armed
+  service's name ("Navy", "Air Force", "Marine Corps") or in a unit word
+  ("Division", "Brigade") after another word ("First Armored Division"; an
+  ordinal before the run joins it).
+- `administrations`: a person's name followed by "administration" is the
+  government ("the Trump administration"): one ORG over both words.
+- `branches`: a multi-word organisation right before a known place, the
+  place then ending a clause ("Thumbay Hospital Dubai guided", "Isuzu Motors
+  India, added"): one ORG, the branch. Not before a noun ("the Goldman Sachs
+  London office" is the firm's office in a city).
+
+Each looks for its words with a str.find or a set look-up before any regex:
+most texts name none of these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from reader.core.entities.context import NameRun, sentence_start
+from reader.core.entities.records import Mention, new_mention
+
+_ORG = "ORG"
+
+# A service's name ends the run: "the Navy", "Royal Navy", "the Air Force",
+# "Continental Army", "the Marines". (Capitalised only: "an army of bots".)
+_SERVICE_LAST = frozenset(("Army", "Navy", "Marines"))
+# Marines are also people ("three Marines", "a company of Marines"): only
+# "the Marines" is the service.
+_PEOPLE_TOO = "Marines"
+_SERVICE_LAST_TWO = frozenset(
+    (("Air", "Force"), ("Marine", "Corps"), ("Coast", "Guard"), ("Space", "Force"))
+)
+# Unit words end a unit's name after at least one other word ("First Armored
+# Division", "101st Airborne Division", "Peace Corps"); alone they are words.
+_UNIT_LAST = frozenset(("Division", "Brigade", "Battalion", "Regiment", "Squadron", "Corps"))
+# After the run, words that make it part of a longer name: a word in capitals
+# ("Navy SEAL teams") or "of" and a capitalised word ("Army of the Potomac").
+# (A title may follow: "Army Secretary Howard Callaway".)
+_LONGER_NAME = re.compile(r" (?:[A-Z]{2,}\b|of (?:the )?[A-Z])")
+_ORDINAL = re.compile(
+    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|\d+(?:st|nd|rd|th)) $"
+)
+
+
+def service_names(
+    text: str, runs: Sequence[NameRun], free: Callable[[int, int], bool]
+) -> list[Mention]:
+    """ORG mentions for the untyped `runs` that name an armed service or unit."""
+    found: list[Mention] = []
+    for run in runs:
+        words = run.words
+        last = words[-1]
+        if last in _SERVICE_LAST or (len(words) > 1 and words[-2:] in _SERVICE_LAST_TWO):
+            start = run.start
+            if words == (_PEOPLE_TOO,) and not text.endswith(("the ", "The "), 0, start):
+                continue
+        elif last in _UNIT_LAST:
+            start = run.start
+            ordinal = _ORDINAL.search(text, max(0, start - 8), start)
+            if ordinal is not None:
+                start = ordinal.start()
+            elif len(words) < 2:
+                continue
+        else:
+            continue
+        if len(words) > 4 or _in_heading(text, start) or not free(start, run.end):
+            continue
+        if _LONGER_NAME.match(text, run.end):
+            continue  # "Navy SEAL", "Army of the Potomac": a longer name, not this one
+        surface = text[start : run.end]
+        found.append(new_mention(start, run.end, _ORG, surface, surface, "context"))
+    return found
+
+
+def _in_heading(text: str, start: int) -> bool:
+    """Whether a capitalised word that does not start a sentence stands right
+    before `start`: a title-case heading ("Why The Navy Lost"), where any
+    word is capitalised."""
+    if start < 2 or text[start - 1] != " ":
+        return False
+    space = text.rfind(" ", 0, start - 1)
+    prev = text[space + 1 : start - 1]
+    if not prev[:1].isupper() or prev[-1:] in '.!?:;,"”’)':
+        return False
+    return not sentence_start(text, space + 1)
+
+
+_ADMINISTRATION = (" administration", " Administration")
+
+
+def administrations(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A person's name and "administration" after it are one ORG: "the Trump
+    administration", "the Biden Administration's plan". Not with a possessive
+    between ("Obama's administration": the person)."""
+    if " administration" not in text and " Administration" not in text:
+        return mentions  # most texts
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        if m.label == "PERSON" and text.startswith(_ADMINISTRATION, m.end):
+            end = m.end + len(_ADMINISTRATION[0])
+            if end < len(text) and (text[end].isalnum() or text[end] == "-"):
+                continue  # "administrations", "administration-wide"
+            surface = text[m.start : end]
+            out[i] = Mention(m.start, end, _ORG, surface, surface, "context")
+    return out
+
+
+# What may follow a branch's place: punctuation, the end, or a word that
+# starts a clause ("Thumbay Hospital Dubai guided"), not a noun it modifies.
+_AFTER_BRANCH = re.compile(
+    r"(?:[,.;:!?)(]|$| (?:is|was|are|were|will|would|has|had|have|and|or|but|by|in|on|at"
+    r"|to|for|with|from|as|said|says|added|announced|also|which|who|that)\b)"
+)
+
+
+def branches(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A multi-word organisation and a known place right after it are one ORG
+    where the place ends a clause: "Isuzu Motors India, added", "at Thumbay
+    Hospital Dubai." (the guideline's whole name)."""
+    if len(mentions) < 2:
+        return mentions
+    mentions = sorted(mentions, key=_start_of)
+    out: list[Mention] = []
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        if (
+            i + 1 < len(mentions)
+            and m.label == _ORG
+            and " " in m.text
+            and mentions[i + 1].label == "GPE"
+            and mentions[i + 1].source == "kb"
+            and mentions[i + 1].start == m.end + 1
+            and text[m.end] == " "
+            and _AFTER_BRANCH.match(text, mentions[i + 1].end) is not None
+        ):
+            end = mentions[i + 1].end
+            surface = text[m.start : end]
+            out.append(Mention(m.start, end, _ORG, surface, surface, m.source))
+            i += 2
+            continue
+        out.append(m)
+        i += 1
+    return out
+
+
+def _start_of(m: Mention) -> int:
+    return m.start
