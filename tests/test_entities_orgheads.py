@@ -138,3 +138,62 @@ def test_a_presidents_administration_keeps_the_person() -> None:
     # The training set labels "Trump administration" an ORG and dev labels
     # "Trump" a PERSON there: no rule until the guideline decides.
     assert ("Trump", "PERSON") in named("The Trump administration said on Tuesday it would act.")
+
+
+# -- where an institution's name ends -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "other"),
+    [
+        (
+            "The Office of Orvale Affairs Director Mara Ilse said on Monday that funding would rise.",
+            "Office of Orvale Affairs",
+            ("Mara Ilse", "PERSON"),
+        ),
+        (
+            "She briefed the Committee on Orvale Policy on Tuesday.",
+            "Committee on Orvale Policy",
+            ("Tuesday", "DATE"),
+        ),
+        (
+            "The Vantrix-funded Orvale Institute opened in May.",
+            "Orvale Institute",
+            ("Vantrix", "ORG"),
+        ),
+    ],
+)
+def test_an_institution_ends_before_a_person_a_date_or_its_backer(
+    text: str, org: str, other: tuple[str, str]
+) -> None:
+    found = named(text)
+    assert (org, "ORG") in found
+    assert other in found
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        # Names after a connector are the institution's own.
+        (
+            "He studied at the College of William and Mary for four years.",
+            "College of William and Mary",
+        ),
+        (
+            "He joined the Board of Trustees of West Virginia Wesleyan in 1990.",
+            "Board of Trustees of West Virginia Wesleyan",
+        ),
+        # One word a rule took for a person is no full name.
+        (
+            "She led the Texas Federation of Republican Women for a decade.",
+            "Texas Federation of Republican Women",
+        ),
+        # A hyphen before a capital is inside the name.
+        (
+            "He taught at the Hewlett-Packard Research Institute.",
+            "Hewlett-Packard Research Institute",
+        ),
+    ],
+)
+def test_an_institution_named_after_people_or_places_stays_whole(text: str, org: str) -> None:
+    assert (org, "ORG") in named(text)

@@ -34,6 +34,7 @@ from reader.core.entities.context import (
     is_stop_word,
 )
 from reader.core.entities.kb import Entry
+from reader.core.entities.orgheads import institution_end
 from reader.core.entities.records import Mention
 
 _ORG_HEADS = (
@@ -111,7 +112,10 @@ _HEAD_AFTER = re.compile(rf"\b(?:{'|'.join(_HEADS_AFTER)})\b(?!\s(?:of|for|on)\s
 # the head word before it looked up in a set: an alternation of head words
 # tried at every word boundary cost more than all the other passes together.
 _CONNECTORS = (" of ", " for ", " on ")
-_WORDS_BEFORE = re.compile(r"(?<![\w.])(?:[A-Z][\w.&'’-]*\s)+$")
+# (A hyphen inside a word only before a capital or a digit: "Times-Union", not
+# "Thiel-backed", which ends the words before: "the Peter Thiel-backed
+# Seasteading Institute" is an institution and its backer.)
+_WORDS_BEFORE = re.compile(r"(?<![\w.-])(?:[A-Z][\w.&'’]*(?:-[A-Z\d][\w.&'’]*)*\s)+$")
 _AND = re.compile(r"\s(?:and|&)\s")
 _POSSESSIVE = re.compile(r"['’]s\s")
 # After "Court on", "Council for": a day or a month is when, not the name's rest.
@@ -188,7 +192,9 @@ def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[st
 
 
 def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
-    """One ORG for "X of Y" and "X University" names; the pieces inside go."""
+    """One ORG for "X of Y" and "X University" names; the pieces inside go.
+    An "X of Y" name ends before a person or a date its run of words runs on
+    into (`orgheads.institution_end`)."""
     # Sorted by start, so each candidate name looks only at the mentions near
     # it (a bisection), not at all of them: a text of thousands of
     # "Ohio State University" took time growing with its square (176 KB: 44 s).
@@ -199,6 +205,9 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
     # Where a name the knowledge base knows starts: "and" before one ends the
     # institution's name ("University of Oxford and Google" is two names).
     starts = {m.start for m in mentions if m.source in ("kb", "user")}
+    # Where people named in full start (one word may be the institution's own:
+    # "Republican Women", "Carnegie").
+    people = frozenset(m.start for m in mentions if m.label == "PERSON" and " " in m.text)
     longest = max((m.end - m.start for m in mentions), default=0)
     for pattern, matches in zip((_OF_HEAD, _HEAD_AFTER), heads, strict=True):
         pos = 0
@@ -213,6 +222,8 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
                 if conn.start() > start and (conn.end() in starts or next_word in _HEAD_WORDS):
                     end = conn.start()
                     break
+            if pattern is _OF_HEAD:
+                end = institution_end(text, start, end, people)
             if end - start >= MAX_NAME_CHARS:
                 continue  # cut off at the bound: a run of words, not one name
             # A possessive ends the name: "Department of Energy's Lawrence

@@ -519,6 +519,7 @@ def is_stop_word(word: str) -> bool:
 
 
 _NOT_NAMES = _STOP | _PERSON_TITLES
+PERSON_TITLES = _PERSON_TITLES  # (orgheads: a title ends an institution's name)
 
 
 def find_context_names(

@@ -15,6 +15,10 @@ around them, which carry to any text.
   ordinal before the run joins it).
 - `administrations`: a person's name followed by "administration" is the
   government ("the Trump administration"): one ORG over both words.
+- `institution_end`: where an "X of Y" institution's name ends when the
+  words after it run on into a person's name or a date ("Office of Science
+  and Technology Policy Michael Kratsios", "Office of Management and Budget
+  Director Russell Vought", "Council on Foreign Relations on Monday").
 - `branches`: a multi-word organisation right before a known place, the
   place then ending a clause ("Thumbay Hospital Dubai guided", "Isuzu Motors
   India, added"): one ORG, the branch. Not before a noun ("the Goldman Sachs
@@ -29,7 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from reader.core.entities.context import NameRun, sentence_start
+from reader.core.entities.context import PERSON_TITLES, NameRun, sentence_start
 from reader.core.entities.records import Mention, new_mention
 
 _ORG = "ORG"
@@ -96,6 +100,44 @@ def _in_heading(text: str, start: int) -> bool:
     if not prev[:1].isupper() or prev[-1:] in '.!?:;,"”’)':
         return False
     return not sentence_start(text, space + 1)
+
+
+# A date after a connector inside an institution's run of words is when, not
+# the name's rest ("... Foreign Relations on Monday").
+_DATE_AFTER = re.compile(
+    r" (?:of|for|on) (?:the )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"|January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b"
+)
+# Connectors inside an institution's name: a person's name after one is part
+# of it ("College of William and Mary").
+_CONNECTOR_WORDS = frozenset(("of", "for", "on", "and", "the", "&"))
+
+
+def institution_end(text: str, head: int, end: int, people: frozenset[int]) -> int:
+    """Where the institution whose head word is at `head` and whose run of
+    words ends at `end` really ends: before a date after a connector, and
+    before a person the rules found in the run (`people`: where PERSON
+    mentions start), with the title before it ("... Policy Michael Kratsios",
+    "... Budget Director Russell Vought"). Not a person after a connector:
+    "College of William and Mary" names an institution after people. Most
+    names end where they ended."""
+    date = _DATE_AFTER.search(text, head, end)
+    if date is not None:
+        end = date.start()
+    if not people:
+        return end
+    words = text[head:end].split(" ")
+    at = head
+    previous = ""
+    title_at = -1
+    for i, word in enumerate(words):
+        if i >= 2 and at in people and previous not in _CONNECTOR_WORDS:
+            return (title_at if title_at >= 0 else at) - 1
+        title_at = at if word in PERSON_TITLES else -1
+        previous = word
+        at += len(word) + 1
+    return end
 
 
 _ADMINISTRATION = (" administration", " Administration")
