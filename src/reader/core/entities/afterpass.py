@@ -205,9 +205,7 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
     # Where a name the knowledge base knows starts: "and" before one ends the
     # institution's name ("University of Oxford and Google" is two names).
     starts = {m.start for m in mentions if m.source in ("kb", "user")}
-    # Where people named in full start (one word may be the institution's own:
-    # "Republican Women", "Carnegie").
-    people = frozenset(m.start for m in mentions if m.label == "PERSON" and " " in m.text)
+    people: frozenset[int] | None = None  # made at the first "X of Y" name
     longest = max((m.end - m.start for m in mentions), default=0)
     for pattern, matches in zip((_OF_HEAD, _HEAD_AFTER), heads, strict=True):
         pos = 0
@@ -223,6 +221,12 @@ def join_institutions(text: str, mentions: list[Mention]) -> list[Mention]:
                     end = conn.start()
                     break
             if pattern is _OF_HEAD:
+                if people is None:
+                    # Where people named in full start (one word may be the
+                    # institution's own: "Republican Women", "Carnegie").
+                    people = frozenset(
+                        m.start for m in mentions if m.label == "PERSON" and " " in m.text
+                    )
                 end = institution_end(text, start, end, people)
             if end - start >= MAX_NAME_CHARS:
                 continue  # cut off at the bound: a run of words, not one name

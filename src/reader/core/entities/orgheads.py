@@ -54,6 +54,7 @@ _UNIT_LAST = frozenset(("Division", "Brigade", "Battalion", "Regiment", "Squadro
 # ("Navy SEAL teams") or "of" and a capitalised word ("Army of the Potomac").
 # (A title may follow: "Army Secretary Howard Callaway".)
 _LONGER_NAME = re.compile(r" (?:[A-Z]{2,}\b|of (?:the )?[A-Z])")
+_LAST_WORDS = _SERVICE_LAST | {two[1] for two in _SERVICE_LAST_TWO} | _UNIT_LAST
 _ORDINAL = re.compile(
     r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|\d+(?:st|nd|rd|th)) $"
 )
@@ -63,8 +64,12 @@ def service_names(
     text: str, runs: Sequence[NameRun], free: Callable[[int, int], bool]
 ) -> list[Mention]:
     """ORG mentions for the untyped `runs` that name an armed service or unit."""
+    # (One set look-up a run in a comprehension first: this sees every
+    # untyped run of every article, and few end in these words.)
+    last_words = _LAST_WORDS
+    hits = [run for run in runs if run.words[-1] in last_words]
     found: list[Mention] = []
-    for run in runs:
+    for run in hits:
         words = run.words
         last = words[-1]
         if last in _SERVICE_LAST or (len(words) > 1 and words[-2:] in _SERVICE_LAST_TWO):
@@ -79,7 +84,7 @@ def service_names(
             elif len(words) < 2:
                 continue
         else:
-            continue
+            continue  # "Force", "Guard" alone
         if len(words) > 4 or _in_heading(text, start) or not free(start, run.end):
             continue
         if _LONGER_NAME.match(text, run.end):
@@ -172,32 +177,29 @@ def branches(text: str, mentions: list[Mention]) -> list[Mention]:
     """A multi-word organisation and a known place right after it are one ORG
     where the place ends a clause: "Isuzu Motors India, added", "at Thumbay
     Hospital Dubai." (the guideline's whole name)."""
-    if len(mentions) < 2:
-        return mentions
-    mentions = sorted(mentions, key=_start_of)
-    out: list[Mention] = []
-    i = 0
-    while i < len(mentions):
-        m = mentions[i]
+    # (Two comprehensions find the few places right after an organisation:
+    # every text passes here.)
+    after_org = {m.end + 1: m for m in mentions if m.label == _ORG}
+    places = [m for m in mentions if m.start in after_org and m.label == "GPE"]
+    if not places:
+        return mentions  # most texts
+    joined: dict[int, Mention] = {}  # the organisation's start: the branch
+    gone: set[int] = set()  # the joined places' starts
+    for place in places:
+        org = after_org[place.start]
         if (
-            i + 1 < len(mentions)
-            and m.label == _ORG
-            and " " in m.text
-            and mentions[i + 1].label == "GPE"
-            and mentions[i + 1].source == "kb"
-            and mentions[i + 1].start == m.end + 1
-            and text[m.end] == " "
-            and _AFTER_BRANCH.match(text, mentions[i + 1].end) is not None
+            place.source == "kb"
+            and " " in org.text
+            and text[org.end] == " "
+            and _AFTER_BRANCH.match(text, place.end) is not None
         ):
-            end = mentions[i + 1].end
-            surface = text[m.start : end]
-            out.append(Mention(m.start, end, _ORG, surface, surface, m.source))
-            i += 2
-            continue
-        out.append(m)
-        i += 1
-    return out
-
-
-def _start_of(m: Mention) -> int:
-    return m.start
+            surface = text[org.start : place.end]
+            joined[org.start] = Mention(org.start, place.end, _ORG, surface, surface, org.source)
+            gone.add(place.start)
+    if not joined:
+        return mentions
+    return [
+        joined.get(m.start, m) if m.label == _ORG else m
+        for m in mentions
+        if not (m.label == "GPE" and m.start in gone)
+    ]
