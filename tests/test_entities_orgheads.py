@@ -197,3 +197,36 @@ def test_an_institution_ends_before_a_person_a_date_or_its_backer(
 )
 def test_an_institution_named_after_people_or_places_stays_whole(text: str, org: str) -> None:
     assert (org, "ORG") in named(text)
+
+
+# -- places of care and schools ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("She was treated at Orvale Hospital last spring.", "Orvale Hospital"),
+        (
+            "A tie-up with the upcoming Vantrix Rehabilitation Center was agreed.",
+            "Vantrix Rehabilitation Center",
+        ),
+        ("He trained at the Quorvel Clinic for two years.", "Quorvel Clinic"),
+    ],
+)
+def test_a_hospital_or_clinic_with_a_name_of_its_own_is_an_organisation(
+    text: str, surface: str
+) -> None:
+    assert labels_of(text, surface) == {"ORG"}
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("Open the Notification Center and swipe left.", "Notification Center"),
+        ("The new Data Center will need its own power plant.", "Data Center"),
+        ("He was taken to the Community Hospital nearby.", "Community Hospital"),
+        ("Hospital staff said the ward was full.", "Hospital"),
+    ],
+)
+def test_a_kind_of_place_in_everyday_words_is_no_name(text: str, surface: str) -> None:
+    assert "ORG" not in labels_of(text, surface)
