@@ -230,3 +230,42 @@ def test_a_hospital_or_clinic_with_a_name_of_its_own_is_an_organisation(
 )
 def test_a_kind_of_place_in_everyday_words_is_no_name(text: str, surface: str) -> None:
     assert "ORG" not in labels_of(text, surface)
+
+
+# -- a company counted as a noun is its product -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        (
+            "Whole Foods will become the grocery equivalent of a Mercedes for the price of a Toyota.",
+            "Toyota",
+        ),
+        (
+            "Whole Foods will become the grocery equivalent of a Mercedes for the price of a Toyota.",
+            "Mercedes",
+        ),
+        ("It was literally a remote control plane and a GoPro.", "GoPro"),
+        ("You can't turn a Volkswagen into a race car.", "Volkswagen"),
+    ],
+)
+def test_a_company_counted_as_a_noun_is_its_product(text: str, surface: str) -> None:
+    assert labels_of(text, surface) == {"PRODUCT"}
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("He bought it from a Toyota dealer in Ohio.", "Toyota"),
+        ("A Tesla spokesperson declined to comment.", "Tesla"),
+        ("She was an Apple engineer for ten years.", "Apple"),
+        ("We need a Congress that understands those problems.", "Congress"),
+        ("Toyota said a recall was under way.", "Toyota"),
+        ("Shares of Toyota rose.", "Toyota"),
+    ],
+)
+def test_a_company_modifying_a_noun_or_not_counted_stays_the_company(
+    text: str, surface: str
+) -> None:
+    assert labels_of(text, surface) == {"ORG"}

@@ -24,6 +24,9 @@ around them, which carry to any text.
   place then ending a clause ("Thumbay Hospital Dubai guided", "Isuzu Motors
   India, added"): one ORG, the branch. Not before a noun ("the Goldman Sachs
   London office" is the firm's office in a city).
+- `countable_products`: a company the knowledge base knows, counted with
+  "a" or "an" as a noun, is one of its products ("a Mercedes for the price
+  of a Toyota"; not "a Toyota dealer").
 
 Each filters with a set look-up before any regex: most texts name none of
 these. ("The Trump administration" as one ORG was left out: the training set
@@ -195,3 +198,41 @@ def branches(text: str, mentions: list[Mention]) -> list[Mention]:
         for m in mentions
         if not (m.label == "GPE" and m.start in gone)
     ]
+
+
+# After "a" or "an" and a company's name, what ends the noun phrase: the name
+# is then the noun ("a Toyota.", "a Mercedes for the price of", "a Boeing or
+# Airbus"), not a noun's modifier ("a Toyota dealer"). Not "that", "which",
+# "is", "of": "a Congress that understands", "a Congress of the Council of
+# Europe" are bodies.
+_NOUN_PHRASE_END = re.compile(
+    r"(?:[,.;:!?)]|$| (?:and|or|but|for|with|to|into|in|at|on|from|by|than)\b)"
+)
+
+
+def _counted(text: str, start: int) -> bool:
+    """Whether the word "a" or "an" stands right before `start`."""
+    for article in ("a ", "an "):
+        at = start - len(article)
+        if at >= 0 and text[at:start].lower() == article and not text[at - 1 : at].isalnum():
+            return True
+    return False
+
+
+def countable_products(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A company the knowledge base knows, counted with "a" or "an" as a
+    noun, is one of its products: "a Mercedes for the price of a Toyota",
+    "a GoPro", "a Tesla and a Boeing" (companies are not counted)."""
+    found = [
+        i
+        for i, m in enumerate(mentions)
+        if m.label == _ORG and m.source == "kb" and " " not in m.text and _counted(text, m.start)
+    ]
+    if not found:
+        return mentions  # most texts
+    out = list(mentions)
+    for i in found:
+        m = mentions[i]
+        if _NOUN_PHRASE_END.match(text, m.end):
+            out[i] = Mention(m.start, m.end, "PRODUCT", m.text, m.entity, m.source)
+    return out

@@ -43,7 +43,7 @@ from reader.core.entities.context import (
 from reader.core.entities.cues import cued_names
 from reader.core.entities.kb import Entry, KnowledgeBase, build, knowledge_base
 from reader.core.entities.normalize import fold
-from reader.core.entities.orgheads import branches, service_names
+from reader.core.entities.orgheads import branches, countable_products, service_names
 from reader.core.entities.patterns import VERSION_TAIL, find_patterns
 from reader.core.entities.records import NAME_LABELS, SOURCES, Mention, Rule, new_mention
 from reader.core.entities.spans import SpanModel, classify_spans, shipped_model, surnames
@@ -277,7 +277,7 @@ class Recognizer:
         if self.model is not None:
             claim(self.model.find(text))  # type: ignore[attr-defined]
         chosen = join_ranges_and_tails(text, drop_prefix_makers(text, join_makers(text, chosen)))
-        chosen = branches(text, titles_outside(chosen))
+        chosen = countable_products(text, branches(text, titles_outside(chosen)))
         chosen = company_or_product(text, chosen)
         chosen = self._apply_rules(chosen)
         chosen.sort(key=_start)
