@@ -226,6 +226,8 @@ def test_a_hospital_or_clinic_with_a_name_of_its_own_is_an_organisation(
         ("The new Data Center will need its own power plant.", "Data Center"),
         ("He was taken to the Community Hospital nearby.", "Community Hospital"),
         ("Hospital staff said the ward was full.", "Hospital"),
+        # "Centre" is in no American dictionary: the words before it decide.
+        ("They met at the Research Centre on the campus.", "Research Centre"),
     ],
 )
 def test_a_kind_of_place_in_everyday_words_is_no_name(text: str, surface: str) -> None:

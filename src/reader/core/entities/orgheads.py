@@ -60,9 +60,10 @@ _UNIT_LAST = frozenset(("Division", "Brigade", "Battalion", "Regiment", "Squadro
 # ("Navy SEAL teams") or "of" and a capitalised word ("Army of the Potomac").
 # (A title may follow: "Army Secretary Howard Callaway".)
 _LONGER_NAME = re.compile(r" (?:[A-Z]{2,}\b|of (?:the )?[A-Z])")
-# Places of care and schools named by their own word: "Orvale Hospital",
-# "Thumbay Rehabilitation Center"; a run of everyday words only is a kind of
-# place ("Data Center", "Notification Center", "Community Hospital").
+# Places of care and schools named by a word of their own before the kind
+# word: "Orvale Hospital", "Thumbay Rehabilitation Center"; everyday words
+# before it make a kind of place ("Data Center", "Notification Center",
+# "Community Hospital", "Research Centre", where "Centre" is no American word).
 _CARE_LAST = frozenset(("Hospital", "Clinic", "Center", "Centre", "School"))
 _LAST_WORDS = _SERVICE_LAST | {two[1] for two in _SERVICE_LAST_TWO} | _UNIT_LAST | _CARE_LAST
 _ORDINAL = re.compile(
@@ -96,7 +97,7 @@ def service_names(
                 continue
         elif last in _CARE_LAST:
             start = run.start
-            if len(words) < 2 or all(dictionary_class(w) == "w" for w in words):
+            if len(words) < 2 or all(dictionary_class(w) == "w" for w in words[:-1]):
                 continue
         else:
             continue  # "Force", "Guard" alone
