@@ -209,6 +209,7 @@ def branches(text: str, mentions: list[Mention]) -> list[Mention]:
 _NOUN_PHRASE_END = re.compile(
     r"(?:[,.;:!?)]|$| (?:and|or|but|for|with|to|into|in|at|on|from|by|than)\b)"
 )
+_ARTICLE_ENDS = frozenset(("a ", "A ", "n ", "N "))
 
 
 def _counted(text: str, start: int) -> bool:
@@ -224,10 +225,17 @@ def countable_products(text: str, mentions: list[Mention]) -> list[Mention]:
     """A company the knowledge base knows, counted with "a" or "an" as a
     noun, is one of its products: "a Mercedes for the price of a Toyota",
     "a GoPro", "a Tesla and a Boeing" (companies are not counted)."""
+    # (A comprehension, the two characters before a known company looked up
+    # before any call: every text passes here, and few companies are counted.)
+    ends = _ARTICLE_ENDS
     found = [
         i
         for i, m in enumerate(mentions)
-        if m.label == _ORG and m.source == "kb" and " " not in m.text and _counted(text, m.start)
+        if m.label == _ORG
+        and m.source == "kb"
+        and text[m.start - 2 : m.start] in ends
+        and " " not in m.text
+        and _counted(text, m.start)
     ]
     if not found:
         return mentions  # most texts
