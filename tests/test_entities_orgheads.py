@@ -36,6 +36,8 @@ def labels_of(text: str, surface: str) -> set[str]:
         ),
         ("Sickles commanded the Third Corps, and he didn't follow orders.", "Third Corps"),
         ("The 101st Airborne Division landed at night.", "101st Airborne Division"),
+        # A possessive before the run is no title-case heading.
+        ("He served in the U.S. Army's First Armored Division in Iraq.", "First Armored Division"),
     ],
 )
 def test_a_service_or_unit_is_an_organisation(text: str, surface: str) -> None:

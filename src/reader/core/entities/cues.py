@@ -276,6 +276,25 @@ def _personal(run: NameRun, first_names: frozenset[str], surnames: frozenset[str
     return words[0] in first_names or (len(words) == 1 and words[0] in surnames)
 
 
+def in_heading(text: str, start: int) -> bool:
+    """Whether a capitalised word stands right before `start`, not ending a
+    sentence: a title-case heading, where any word is capitalised, unless that
+    word is a sentence's first and an everyday one ("The Quorvel app", "Many
+    Quorvel users"). (orgheads.py asks it too.)"""
+    if start <= 1 or text[start - 1] != " ":
+        return False
+    space = text.rfind(" ", 0, start - 1)
+    prev = text[space + 1 : start - 1]
+    return (
+        prev[:1].isupper()
+        and prev[-1:] not in '.!?:;,"”’)'
+        and not (
+            sentence_start(text, space + 1)
+            and (is_stop_word(prev) or dictionary_class(prev) == "w")
+        )
+    )
+
+
 def _looks_like_a_name(text: str, run: NameRun) -> bool:
     """Whether the run can be a name where it stands (see the module's doc)."""
     words = run.words
@@ -286,21 +305,8 @@ def _looks_like_a_name(text: str, run: NameRun) -> bool:
     common = _not_names_folded()
     if any(w.lower() in common for w in words):
         return False  # "Chinese", "Javascript"
-    if run.start > 1 and text[run.start - 1] == " ":
-        # A capitalised word before, not ending a sentence: a title-case
-        # heading, unless that word is a sentence's first and an everyday one
-        # ("The Quorvel app", "Many Quorvel users").
-        space = text.rfind(" ", 0, run.start - 1)
-        prev = text[space + 1 : run.start - 1]
-        if (
-            prev[:1].isupper()
-            and prev[-1:] not in '.!?:;,"”’)'
-            and not (
-                sentence_start(text, space + 1)
-                and (is_stop_word(prev) or dictionary_class(prev) == "w")
-            )
-        ):
-            return False
+    if in_heading(text, run.start):
+        return False
     return not (
         len(words) == 1 and sentence_start(text, run.start) and dictionary_class(words[0]) == "w"
     )

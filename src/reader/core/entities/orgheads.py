@@ -39,7 +39,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from reader.core.entities.casing import dictionary_class
-from reader.core.entities.context import PERSON_TITLES, NameRun, sentence_start
+from reader.core.entities.context import PERSON_TITLES, NameRun
+from reader.core.entities.cues import in_heading
 from reader.core.entities.records import Mention, new_mention
 
 _ORG = "ORG"
@@ -66,6 +67,7 @@ _LONGER_NAME = re.compile(r" (?:[A-Z]{2,}\b|of (?:the )?[A-Z])")
 # "Community Hospital", "Research Centre", where "Centre" is no American word).
 _CARE_LAST = frozenset(("Hospital", "Clinic", "Center", "Centre", "School"))
 _LAST_WORDS = _SERVICE_LAST | {two[1] for two in _SERVICE_LAST_TWO} | _UNIT_LAST | _CARE_LAST
+_OWNER = "'s "  # (the text is folded: a curly apostrophe is straight here)
 _ORDINAL = re.compile(
     r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|\d+(?:st|nd|rd|th)) $"
 )
@@ -101,26 +103,15 @@ def service_names(
                 continue
         else:
             continue  # "Force", "Guard" alone
-        if len(words) > 4 or _in_heading(text, start) or not free(start, run.end):
+        if len(words) > 4 or not free(start, run.end):
             continue
+        if text[start - 3 : start] != _OWNER and in_heading(text, start):
+            continue  # "Why The Navy Lost"; not "the U.S. Army's First Armored Division"
         if _LONGER_NAME.match(text, run.end):
             continue  # "Navy SEAL", "Army of the Potomac": a longer name, not this one
         surface = text[start : run.end]
         found.append(new_mention(start, run.end, _ORG, surface, surface, "context"))
     return found
-
-
-def _in_heading(text: str, start: int) -> bool:
-    """Whether a capitalised word that does not start a sentence stands right
-    before `start`: a title-case heading ("Why The Navy Lost"), where any
-    word is capitalised."""
-    if start < 2 or text[start - 1] != " ":
-        return False
-    space = text.rfind(" ", 0, start - 1)
-    prev = text[space + 1 : start - 1]
-    if not prev[:1].isupper() or prev[-1:] in '.!?:;,"”’)':
-        return False
-    return not sentence_start(text, space + 1)
 
 
 # A date after a connector inside an institution's run of words is when, not
