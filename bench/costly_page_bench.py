@@ -16,11 +16,17 @@ then has to stop a running extraction.
 kilobytes of escaped quotes in a string that never closes: trafilatura's JSON
 minifier, tried at every quote, takes time that grows with the square of it.
 
+``--json-ld-keys KB`` serves instead an ordinary article whose JSON-LD script is
+``"author":1,`` repeated to KB kilobytes, never closed: json.loads rejects it,
+and trafilatura's crude author patterns looked from every key to the end
+(review12, finding 4; page_metadata reads it with json_ld_crude now).
+
 Run from the repository root::
 
     python bench/costly_page_bench.py
     python bench/costly_page_bench.py --slow --extract-timeout 1
     python bench/costly_page_bench.py --json-ld 64
+    python bench/costly_page_bench.py --json-ld-keys 128
 
 Only loopback addresses are used. It prints figures and asserts nothing.
 """
@@ -30,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,6 +59,7 @@ def main() -> None:
     parser.add_argument("--slow", action="store_true", help="a slow page under the tag limit")
     parser.add_argument("--extract-timeout", type=float, default=None)
     parser.add_argument("--json-ld", type=int, default=0, metavar="KB")
+    parser.add_argument("--json-ld-keys", type=int, default=0, metavar="KB")
     args = parser.parse_args()
     paragraphs = 19_000 if args.slow else 200_000
     timeout = (
@@ -59,12 +67,17 @@ def main() -> None:
     )
     costly = b"<html><body><article>" + b"<p>a b</p>" * paragraphs + b"</article></body></html>"
     described = f"<p>a b</p> x {paragraphs:,}"
+    script = ""
     if args.json_ld:
         script = '{"@type": "NewsArticle", "headline": "' + '\\"' * (args.json_ld * 512)
+        described = f"an article with {args.json_ld} KB of unclosed JSON-LD"
+    elif args.json_ld_keys:
+        script = "{" + '"author":1,' * (args.json_ld_keys * 1000 // 11)
+        described = f'an article with {args.json_ld_keys} KB of JSON-LD "author":1, keys'
+    if script:
         costly = article_page("Costly", ["Paragraph of the costly story. " * 60]).replace(
             b"</head>", f'<script type="application/ld+json">{script}</script></head>'.encode()
         )
-        described = f"an article with {args.json_ld} KB of unclosed JSON-LD"
     with LoopbackServer() as server, tempfile.TemporaryDirectory() as tmp:
         costly_url = server.add("/costly", body=costly, content_type="text/html")
         urls = []
@@ -92,9 +105,10 @@ def main() -> None:
         subprocess.run(
             [*COMMAND, "add", "--no-fetch", *urls], env=env, check=True, capture_output=True
         )
-        start = time.monotonic()
+        start, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run([*COMMAND, "refresh"], env=env, capture_output=True, text=True)
-        wall = time.monotonic() - start
+        wall, after = time.monotonic() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = sum(after[:2]) - sum(before[:2])  # the refresh and its workers
         listed = subprocess.run(
             [*COMMAND, "articles", "--json", "--limit", "100000"],
             env=env,
@@ -117,7 +131,7 @@ def main() -> None:
         f"extract_timeout {timeout:g} s; {args.feeds} feeds x {args.items} pages"
     )
     print(
-        f"reader refresh: exit {done.returncode}, wall {wall:.2f} s, "
+        f"reader refresh: exit {done.returncode}, wall {wall:.2f} s, CPU {cpu:.2f} s, "
         f"{len(articles)} articles stored (expected {args.feeds * args.items + 1})"
     )
     print(f"costly article: {error}")

@@ -41,6 +41,12 @@ CASES: dict[str, Callable[[int], str]] = {
     "capitalised-words": _repeated("Aa "),
     "spaces": _repeated(" "),
     "digits": _repeated("1"),
+    # review12 #5: a short name ("Aa" after "Aa Inc.") starting each sentence,
+    # checked against the whole text for its lower-case use, once per sentence.
+    "short-name-sentences": _repeated("Aa of Aa Inc. GPT-4 Aa\n"),
+    # review12 #5 (minor): many names claimed out of order, each inserted into
+    # the recogniser's sorted lists of claimed spans.
+    "titled-names": _repeated("Dr Aa of Aa "),
 }
 
 

@@ -247,6 +247,26 @@ def test_costly_page_does_not_stall_the_refresh(server: LoopbackServer, make: Ma
     assert results[ids[0]].extraction_failures == 1
 
 
+def test_broken_json_ld_does_not_stall_the_page(server: LoopbackServer, make: MakeReader) -> None:
+    # 23,000 "author": keys and a brace, then the one that names someone: a
+    # JSON-LD script json.loads rejects. trafilatura's crude author pattern
+    # scanned from every key to the brace (~90 s of CPU for these 256 KB; on
+    # main the page was stopped at the limit and kept the feed's text).
+    script = "{" + '"author":1,' * 23_000 + '},"author":{"name":"Late Name"}'
+    page = article_page("Broken", STORY).replace(
+        b"</head>", f'<script type="application/ld+json">{script}</script></head>'.encode()
+    )
+    url = server.add("/broken-ld", body=page, content_type="text/html")
+    item = {"title": "Broken", "guid": "broken", "link": url, "description": "Summary."}
+    reader = make(extract=True, extract_timeout=20.0)
+    [feed_id] = subscribe(reader, serve_feed_with_pages(server, "first", [item]))
+    refresh(reader)
+    article = by_title(reader, feed_id)["Broken"]
+    assert article.extraction_error is None  # type: ignore[attr-defined]
+    assert article.summary.extraction == "page"  # type: ignore[attr-defined]
+    assert article.summary.author == "Late Name"  # type: ignore[attr-defined]
+
+
 def test_slow_extraction_is_stopped_at_its_limit(server: LoopbackServer, make: MakeReader) -> None:
     # Under the tag limit, but seconds of trafilatura: the time limit must stop it.
     slow_page = b"<html><body><article>" + b"<p>a b</p>" * 19_000 + b"</article></body></html>"

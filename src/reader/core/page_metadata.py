@@ -97,7 +97,9 @@ def _json_ld_metadata(tree: Any, found: Any) -> Any:
     """
     import json
 
-    from trafilatura.json_metadata import extract_json, extract_json_parse_error, normalize_json
+    from trafilatura.json_metadata import extract_json, normalize_json
+
+    from reader.core.json_ld_crude import crude_metadata
 
     for script in tree.iter("script"):
         if script.get("type") not in _JSON_LD_TYPES or not script.text:
@@ -107,7 +109,8 @@ def _json_ld_metadata(tree: Any, found: Any) -> Any:
         try:
             found = extract_json(json.loads(text, strict=False), found)
         except json.JSONDecodeError:
-            found = extract_json_parse_error(text, found)
+            # trafilatura's extract_json_parse_error, linear (json_ld_crude).
+            found = crude_metadata(text, found)
     return found
 
 

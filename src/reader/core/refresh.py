@@ -267,7 +267,7 @@ class Pipeline:
             return NotModified(state)
         # Before the job: a worker forked for it starts with the parser loaded,
         # as when the parent imported it at start-up.
-        from reader.core.feeds import NotAFeedError
+        from reader.core.feeds import NotAFeedError, cannot_parse
 
         limit = self.settings.refresh.parse_timeout
         hashes, pruned = self.known_entries(state.id)
@@ -297,7 +297,7 @@ class Pipeline:
         except JobTimeoutError:
             return Failed(state, f"parsing the feed took longer than {limit:g} s; stopped")
         except Exception as exc:
-            return Failed(state, f"cannot parse the feed: {type(exc).__name__}: {exc}")
+            return Failed(state, cannot_parse(exc))
         changed = feed.entries
         feed_title = feed.title or state.title
         if extract and changed:

@@ -52,6 +52,12 @@ if TYPE_CHECKING:
     from reader.core.stories.grouping import StoryBatch
 
 
+# How many of the feeds a page links to `reader add` tries (best first; see
+# feeds.find_feed_links): a site lists a handful, and each candidate may take
+# up to the HTTP timeout, so a page listing thousands held the command for hours.
+DISCOVERY_CANDIDATES = 10
+
+
 class AddError(ValueError):
     """A URL that could not be subscribed to; the message says why."""
 
@@ -96,7 +102,7 @@ class Reader(StoriesFacade):
     async def _discover(fetcher: Fetcher, url: str) -> Discovered:
         # The feed parser is imported when first needed: a refresh parses in
         # its workers, and an unchanged one parses nothing (~15 ms of start-up).
-        from reader.core.feeds import NotAFeedError, find_feed_links, parse_feed
+        from reader.core.feeds import NotAFeedError, cannot_parse, find_feed_links, parse_feed
 
         try:
             response = await fetcher.get(url)
@@ -109,16 +115,28 @@ class Reader(StoriesFacade):
             candidates = find_feed_links(response.content, response.url)
             if not candidates:
                 raise AddError(f"{url}: {not_feed}, and the page links to no feed") from not_feed
+        except Exception as exc:  # the parser's own failure: this URL's error, as in a refresh
+            raise AddError(f"{url}: {cannot_parse(exc)}") from exc
         errors = []
-        for candidate in candidates:
+        # A page may list any number of feeds (a crafted one thousands, each
+        # tried up to the HTTP timeout): the best few are tried, in turn.
+        for candidate in candidates[:DISCOVERY_CANDIDATES]:
             try:
                 # The page chose these links: held to the rules of a feed's links.
                 found = await fetcher.get(candidate, linked_from=response)
                 feed = parse_feed(found.content, found.headers, found.url)
                 return Discovered(found.url, feed.title)
             except (FetchError, NotAFeedError) as exc:
-                errors.append(f"{candidate}: {exc}")
-        raise AddError(f"{url}: no working feed among the page's links ({'; '.join(errors)})")
+                reason = str(exc)
+            except Exception as exc:  # as above: this candidate fails, the next is tried
+                reason = cannot_parse(exc)
+            # (Each bounded: the page chose the URL, the server the error.)
+            errors.append(f"{shown(candidate)}: {shown(reason)}")
+        skipped = len(candidates) - DISCOVERY_CANDIDATES
+        untried = f"; {skipped} more not tried" if skipped > 0 else ""
+        raise AddError(
+            f"{url}: no working feed among the page's links ({'; '.join(errors)}{untried})"
+        )
 
     def add_feeds(
         self, urls: Sequence[str], *, tags: Sequence[str] = (), discover: bool = True
