@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import random
 import re
 
 import ahocorasick
@@ -27,6 +28,7 @@ from reader.core.entities import (
     afterpass,
     automata,
     context,
+    normalize,
     patterns,
     recognizer,
     records,
@@ -357,3 +359,25 @@ def test_learned_acronyms_are_found_where_their_alternation_finds_them(
         for text in texts:
             expected = [m.span() for m in alternation.finditer(text)]
             assert list(afterpass.learned_uses(text, learned)) == expected, text
+
+
+def test_the_foldable_characters_are_the_ones_the_alternation_found() -> None:
+    # The regex of folded characters before recspeed12: one class of every
+    # one-for-one character and a second of the invisible ones. Random texts
+    # of those, characters beyond the Basic Multilingual Plane (folded or
+    # not), other non-ASCII characters and ASCII: the same set is found.
+    before = re.compile(
+        "["
+        + "".join(re.escape(chr(c)) for c in sorted(normalize._ONE_FOR_ONE))
+        + "]|"
+        + normalize._INVISIBLE.pattern
+    )
+    alphabet = [chr(c) for c in normalize._ONE_FOR_ONE]
+    alphabet += [*normalize._INVISIBLE_CHARS, "a", " ", "é", "“", "\U0001d550", "\U0001f600"]
+    rng = random.Random(12)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        if rng.random() < 0.5:
+            text = "x" + text.replace("\U0001d54f", "")  # most texts: none beyond the plane
+        assert normalize._foldable(text) == set(before.findall(text)), text
+    assert normalize._foldable("X \U0001d54f") == {"\U0001d54f"}
