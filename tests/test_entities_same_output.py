@@ -402,3 +402,58 @@ def test_the_family_stems_are_found_where_and_in_the_order_pyahocorasick_found_t
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
         expected = [(end + 1, end + 1 - length) for end, length in before.iter(text)]
         assert patterns.family_hits(after, text) == expected, text
+
+
+def _institution_heads_before_recspeed12(text: str) -> list[tuple[str, int, int]]:
+    """afterpass._institution_heads as it was before recspeed12: a regex of
+    the head words grouped by first letter, then pyahocorasick on a window
+    at each head word starting a word."""
+    heads = {*afterpass._HEAD_WORDS, *afterpass._HEADS_AFTER}
+    by_first: dict[str, list[str]] = {}
+    for head in sorted(heads, key=len, reverse=True):
+        by_first.setdefault(head[0], []).append(re.escape(head[1:]))
+    head_word = re.compile("|".join(f"{f}(?:{'|'.join(rest)})" for f, rest in by_first.items()))
+    keys = automata.automaton(
+        (key, (len(key), with_connector)) for key, with_connector in afterpass._HEAD_KEYS
+    )
+    longest = max(map(len, heads)) + max(map(len, afterpass._CONNECTORS))
+    found: list[tuple[str, int, int]] = []
+    for head in head_word.finditer(text):
+        at = head.start()
+        if at and text[at - 1] not in ' \n("“':
+            continue
+        for window_end, (length, with_connector) in keys.iter(text[at : at + longest]):
+            end_index = at + window_end
+            if end_index + 1 - length != at:
+                continue
+            if with_connector:
+                match = afterpass._OF_HEAD.match(text, at, at + afterpass.MAX_NAME_CHARS)
+                if match is not None and not afterpass._DATE_WORD.match(text, end_index + 1):
+                    found.append(("of", *match.span()))
+            else:
+                match = afterpass._HEAD_AFTER.match(text, at)
+                if match is not None:
+                    found.append(("after", *match.span()))
+    return sorted(found, key=lambda kind_span: (kind_span[0], kind_span[1]))
+
+
+def test_the_institution_heads_are_the_ones_the_windows_found() -> None:
+    # Random texts of head words, connectors, capitalised words, dates and
+    # the characters that may or may not stand before a head word: the same
+    # "X of Y" and "X University" matches, in the same order.
+    pieces = [
+        *afterpass._HEAD_WORDS,
+        *afterpass._HEADS_AFTER,
+        " of ", " for ", " on ", " the ", "Ohio", "State", "Monday", "Data", "and", "s",
+        " ", " ", "(", "“", "-", "\n", "x", "Programme",
+    ]  # fmt: skip
+    rng = random.Random(12)
+    compared = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        of_heads, after_heads = afterpass._institution_heads(text)
+        found = [("after", *m.span()) for m in after_heads] + [("of", *m.span()) for m in of_heads]
+        expected = _institution_heads_before_recspeed12(text)
+        assert found == expected, text
+        compared += len(found)
+    assert compared > 300
