@@ -391,12 +391,14 @@ def test_the_family_stems_are_found_where_and_in_the_order_pyahocorasick_found_t
     # one end. The DFA's overlapping matches, sorted as find_patterns sorts
     # them, are the same, in the same order: on random texts made of the
     # shipped stems, pieces of them, separators and characters of every
-    # width (the DFA counts in characters, as pyahocorasick does).
+    # width, a lone surrogate too (the DFA counts in characters, as
+    # pyahocorasick does).
     stems = family_stems(data_files.data_text("model_families.tsv"))
     before = automata.automaton((stem, len(stem)) for stem in stems)
     after = patterns.family_automaton(stems)
     assert after is not None
     pieces = [*stems, "Code", "Llama", "claude-", "o", "1", "-", " ", "ü", "“", "\U0001f600", "a"]
+    pieces.append("\ud800")  # a lone surrogate (json.loads makes them): no UTF-8 for it
     rng = random.Random(12)
     for _ in range(2000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
@@ -445,7 +447,7 @@ def test_the_institution_heads_are_the_ones_the_windows_found() -> None:
         *afterpass._HEAD_WORDS,
         *afterpass._HEADS_AFTER,
         " of ", " for ", " on ", " the ", "Ohio", "State", "Monday", "Data", "and", "s",
-        " ", " ", "(", "“", "-", "\n", "x", "Programme",
+        " ", " ", "(", "“", "-", "\n", "x", "Programme", "\udfff",
     ]  # fmt: skip
     rng = random.Random(12)
     compared = 0
@@ -457,3 +459,19 @@ def test_the_institution_heads_are_the_ones_the_windows_found() -> None:
         assert found == expected, text
         compared += len(found)
     assert compared > 300
+
+
+def test_a_text_with_a_lone_surrogate_is_recognised_as_before() -> None:
+    # json.loads makes a lone surrogate of "\ud800"; the DFA scans read UTF-8,
+    # which has none: the text is read with U+FFFD in its place. The mentions
+    # are main's before recspeed12.
+    text = (
+        "Kestrel-3 8B and Qwen2.5-72B-Instruct \ud800 beat Llama 3.1 405B, said the"
+        " Office of the Director of National Intelligence.\udfff"
+    )
+    assert [(m.text, m.label, m.source) for m in Recognizer().find(text)] == [
+        ("Kestrel-3 8B", "AI_MODEL", "pattern"),
+        ("Qwen2.5-72B-Instruct", "AI_MODEL", "kb"),
+        ("Llama 3.1 405B", "AI_MODEL", "kb"),
+        ("Office of the Director of National Intelligence", "ORG", "kb"),
+    ]

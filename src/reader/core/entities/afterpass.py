@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import ahocorasick_rs
 
+from reader.core.entities.automata import overlapping_matches
 from reader.core.entities.capitals import long_capitals
 from reader.core.entities.context import (
     LEADING_TITLES,
@@ -149,7 +150,7 @@ def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[st
     of_heads: list[re.Match[str]] = []
     after_heads: list[re.Match[str]] = []
     # Every occurrence of every key, by where it starts, then where it ends.
-    found = _HEADS.find_matches_as_indexes(text, overlapping=True)
+    found = overlapping_matches(_HEADS, text)
     for start, end, key in sorted((start, end, key) for key, start, end in found):
         if start and text[start - 1] not in ' \n("“':
             continue  # inside a word ("Programme"), or after a hyphen

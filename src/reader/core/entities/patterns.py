@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import ahocorasick_rs
 
+from reader.core.entities.automata import overlapping_matches
 from reader.core.entities.records import Mention, new_mention
 
 _MAGNITUDE = r"(?:trillion|billion|million|thousand|crore|lakh)"
@@ -366,9 +367,7 @@ def family_hits(families: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[i
     """(end, start) of every occurrence of every stem, in the order the scan
     of a classic automaton reports them: by where each ends, the longer first
     where two end together ("Code Llama" before "Llama")."""
-    return sorted(
-        (end, start) for _, start, end in families.find_matches_as_indexes(text, overlapping=True)
-    )
+    return sorted((end, start) for _, start, end in overlapping_matches(families, text))
 
 
 def family_automaton(families: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick | None:
