@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import random
 import re
 
 import ahocorasick
@@ -27,10 +28,13 @@ from reader.core.entities import (
     afterpass,
     automata,
     context,
+    data_files,
+    normalize,
     patterns,
     recognizer,
     records,
 )
+from reader.core.entities.kb import family_stems
 from reader.core.models import Mention
 
 Row = tuple[int, int, str, str, str]  # start, end, label, entity, source
@@ -357,3 +361,117 @@ def test_learned_acronyms_are_found_where_their_alternation_finds_them(
         for text in texts:
             expected = [m.span() for m in alternation.finditer(text)]
             assert list(afterpass.learned_uses(text, learned)) == expected, text
+
+
+def test_the_foldable_characters_are_the_ones_the_alternation_found() -> None:
+    # The regex of folded characters before recspeed12: one class of every
+    # one-for-one character and a second of the invisible ones. Random texts
+    # of those, characters beyond the Basic Multilingual Plane (folded or
+    # not), other non-ASCII characters and ASCII: the same set is found.
+    before = re.compile(
+        "["
+        + "".join(re.escape(chr(c)) for c in sorted(normalize._ONE_FOR_ONE))
+        + "]|"
+        + normalize._INVISIBLE.pattern
+    )
+    alphabet = [chr(c) for c in normalize._ONE_FOR_ONE]
+    alphabet += [*normalize._INVISIBLE_CHARS, "a", " ", "é", "“", "\U0001d550", "\U0001f600"]
+    rng = random.Random(12)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        if rng.random() < 0.5:
+            text = "x" + text.replace("\U0001d54f", "")  # most texts: none beyond the plane
+        assert normalize._foldable(text) == set(before.findall(text)), text
+    assert normalize._foldable("X \U0001d54f") == {"\U0001d54f"}
+
+
+def test_the_family_stems_are_found_where_and_in_the_order_pyahocorasick_found_them() -> None:
+    # Before recspeed12 the stems were found with pyahocorasick's `iter`:
+    # every occurrence of every stem, by where it ends, the longer first at
+    # one end. The DFA's overlapping matches, sorted as find_patterns sorts
+    # them, are the same, in the same order: on random texts made of the
+    # shipped stems, pieces of them, separators and characters of every
+    # width, a lone surrogate too (the DFA counts in characters, as
+    # pyahocorasick does).
+    stems = family_stems(data_files.data_text("model_families.tsv"))
+    before = automata.automaton((stem, len(stem)) for stem in stems)
+    after = patterns.family_automaton(stems)
+    assert after is not None
+    pieces = [*stems, "Code", "Llama", "claude-", "o", "1", "-", " ", "ü", "“", "\U0001f600", "a"]
+    pieces.append("\ud800")  # a lone surrogate (json.loads makes them): no UTF-8 for it
+    rng = random.Random(12)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 10)))
+        expected = [(end + 1, end + 1 - length) for end, length in before.iter(text)]
+        assert patterns.family_hits(after, text) == expected, text
+
+
+def _institution_heads_before_recspeed12(text: str) -> list[tuple[str, int, int]]:
+    """afterpass._institution_heads as it was before recspeed12: a regex of
+    the head words grouped by first letter, then pyahocorasick on a window
+    at each head word starting a word."""
+    heads = {*afterpass._HEAD_WORDS, *afterpass._HEADS_AFTER}
+    by_first: dict[str, list[str]] = {}
+    for head in sorted(heads, key=len, reverse=True):
+        by_first.setdefault(head[0], []).append(re.escape(head[1:]))
+    head_word = re.compile("|".join(f"{f}(?:{'|'.join(rest)})" for f, rest in by_first.items()))
+    keys = automata.automaton(
+        (key, (len(key), with_connector)) for key, with_connector in afterpass._HEAD_KEYS
+    )
+    longest = max(map(len, heads)) + max(map(len, afterpass._CONNECTORS))
+    found: list[tuple[str, int, int]] = []
+    for head in head_word.finditer(text):
+        at = head.start()
+        if at and text[at - 1] not in ' \n("“':
+            continue
+        for window_end, (length, with_connector) in keys.iter(text[at : at + longest]):
+            end_index = at + window_end
+            if end_index + 1 - length != at:
+                continue
+            if with_connector:
+                match = afterpass._OF_HEAD.match(text, at, at + afterpass.MAX_NAME_CHARS)
+                if match is not None and not afterpass._DATE_WORD.match(text, end_index + 1):
+                    found.append(("of", *match.span()))
+            else:
+                match = afterpass._HEAD_AFTER.match(text, at)
+                if match is not None:
+                    found.append(("after", *match.span()))
+    return sorted(found, key=lambda kind_span: (kind_span[0], kind_span[1]))
+
+
+def test_the_institution_heads_are_the_ones_the_windows_found() -> None:
+    # Random texts of head words, connectors, capitalised words, dates and
+    # the characters that may or may not stand before a head word: the same
+    # "X of Y" and "X University" matches, in the same order.
+    pieces = [
+        *afterpass._HEAD_WORDS,
+        *afterpass._HEADS_AFTER,
+        " of ", " for ", " on ", " the ", "Ohio", "State", "Monday", "Data", "and", "s",
+        " ", " ", "(", "“", "-", "\n", "x", "Programme", "\udfff",
+    ]  # fmt: skip
+    rng = random.Random(12)
+    compared = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        of_heads, after_heads = afterpass._institution_heads(text)
+        found = [("after", *m.span()) for m in after_heads] + [("of", *m.span()) for m in of_heads]
+        expected = _institution_heads_before_recspeed12(text)
+        assert found == expected, text
+        compared += len(found)
+    assert compared > 300
+
+
+def test_a_text_with_a_lone_surrogate_is_recognised_as_before() -> None:
+    # json.loads makes a lone surrogate of "\ud800"; the DFA scans read UTF-8,
+    # which has none: the text is read with U+FFFD in its place. The mentions
+    # are main's before recspeed12.
+    text = (
+        "Kestrel-3 8B and Qwen2.5-72B-Instruct \ud800 beat Llama 3.1 405B, said the"
+        " Office of the Director of National Intelligence.\udfff"
+    )
+    assert [(m.text, m.label, m.source) for m in Recognizer().find(text)] == [
+        ("Kestrel-3 8B", "AI_MODEL", "pattern"),
+        ("Qwen2.5-72B-Instruct", "AI_MODEL", "kb"),
+        ("Llama 3.1 405B", "AI_MODEL", "kb"),
+        ("Office of the Director of National Intelligence", "ORG", "kb"),
+    ]

@@ -23,9 +23,9 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-import ahocorasick
+import ahocorasick_rs
 
-from reader.core.entities.automata import automaton
+from reader.core.entities.automata import overlapping_matches
 from reader.core.entities.capitals import long_capitals
 from reader.core.entities.context import (
     LEADING_TITLES,
@@ -131,63 +131,41 @@ def _ends_sentence(text: str, dot: int) -> bool:
     return "." not in word[:-1] and word not in ("St.", "Mr.", "Ms.", "Dr.", "Inc.", "Corp.")
 
 
-def _head_automaton() -> ahocorasick.Automaton:
-    """Head words with their connector ("University of", "Office of") and the
-    heads that end a name ("University"), found in one pass over the text: a
-    regex or a str.find per head cost more than the rest of this module."""
-    with_connector = [
-        (head + connector, (len(head + connector), True))
-        for head in _HEAD_WORDS
-        for connector in _CONNECTORS
-    ]
-    return automaton([*with_connector, *((head, (len(head), False)) for head in _HEADS_AFTER)])
+def _head_keys() -> tuple[tuple[str, bool], ...]:
+    """The keys of the head words' automaton, each with whether a connector
+    ends it: the head words with their connector ("University of ", "Office
+    of ") and the heads that end a name ("University")."""
+    with_connector = [(head + connector, True) for head in _HEAD_WORDS for connector in _CONNECTORS]
+    return (*with_connector, *((head, False) for head in _HEADS_AFTER))
 
 
-_HEADS = _head_automaton()
-# At least the longest key's length (a head word and its connector).
-_LONGEST_HEAD = max(map(len, (*_HEAD_WORDS, *_HEADS_AFTER))) + max(map(len, _CONNECTORS))
-
-
-def _head_word_regex() -> re.Pattern[str]:
-    """Any head word, the alternatives grouped by first letter ("U(?:niversity|
-    nion)|..."): the engine skips to those capitals and reads one group, half
-    the cost of the automaton's scan of the whole text."""
-    by_first: dict[str, list[str]] = {}
-    for head in sorted({*_HEAD_WORDS, *_HEADS_AFTER}, key=len, reverse=True):
-        by_first.setdefault(head[0], []).append(re.escape(head[1:]))
-    return re.compile("|".join(f"{first}(?:{'|'.join(rest)})" for first, rest in by_first.items()))
-
-
-_HEAD_WORD = _head_word_regex()
+_HEAD_KEYS = _head_keys()
+# Every head word in one scan of the text, a DFA's (ahocorasick_rs: a table
+# look-up per character; see patterns.family_automaton). A regex of the head
+# words grouped by first letter, then pyahocorasick on a window at each one,
+# cost twice as much: the regex stopped at most capitals of the text.
+_HEADS = ahocorasick_rs.AhoCorasick(
+    [key for key, _ in _HEAD_KEYS], implementation=ahocorasick_rs.Implementation.DFA
+)
 
 
 def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """Matches of _OF_HEAD and of _HEAD_AFTER at the head words in `text`."""
     of_heads: list[re.Match[str]] = []
     after_heads: list[re.Match[str]] = []
-    # Every key of _HEADS starts with a head word: where one starts a word,
-    # the automaton reads only the longest key's length from there.
-    for head in _HEAD_WORD.finditer(text):
-        at = head.start()
-        if at and text[at - 1] not in ' \n("“':
-            continue  # inside a word (as is any key starting inside this one)
-        # (On a slice: given the whole text and a window, the automaton
-        # converts the whole text at every call, quadratic on thousands of heads.)
-        window = text[at : at + _LONGEST_HEAD]
-        for window_end, (length, with_connector) in _HEADS.iter(window):
-            end_index = at + window_end
-            if end_index + 1 - length != at:
-                continue  # a key further on: found from its own head word
-            if with_connector:
-                match = _OF_HEAD.match(text, at, at + MAX_NAME_CHARS)
-                if match is not None and not _DATE_WORD.match(text, end_index + 1):
-                    of_heads.append(match)
-            else:
-                match = _HEAD_AFTER.match(text, at)
-                if match is not None:
-                    after_heads.append(match)
-    of_heads.sort(key=lambda m: m.start())
-    after_heads.sort(key=lambda m: m.start())
+    # Every occurrence of every key, by where it starts, then where it ends.
+    found = overlapping_matches(_HEADS, text)
+    for start, end, key in sorted((start, end, key) for key, start, end in found):
+        if start and text[start - 1] not in ' \n("“':
+            continue  # inside a word ("Programme"), or after a hyphen
+        if _HEAD_KEYS[key][1]:
+            match = _OF_HEAD.match(text, start, start + MAX_NAME_CHARS)
+            if match is not None and not _DATE_WORD.match(text, end):
+                of_heads.append(match)
+        else:
+            match = _HEAD_AFTER.match(text, start)
+            if match is not None:
+                after_heads.append(match)
     return of_heads, after_heads
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import ahocorasick
+import ahocorasick_rs
 
 from reader.core.entities.automata import automaton
 from reader.core.entities.data_files import data_text
@@ -50,7 +51,7 @@ class Entry:
 class KnowledgeBase:
     automaton: ahocorasick.Automaton  # surface -> (surface length, Entry)
     entries: dict[str, Entry]  # surface -> entry
-    families: ahocorasick.Automaton | None  # AI model family stems for the model grammar
+    families: ahocorasick_rs.AhoCorasick | None  # AI model family stems for the model grammar
     first_names: frozenset[str]
     digest: str  # changes whenever the data changes (articles are re-analysed)
     # One-word surfaces by their lower-case form, for names written in capitals.
@@ -129,6 +130,17 @@ def build(entries: dict[str, Entry]) -> ahocorasick.Automaton:
     return automaton((surface, (len(surface), entry)) for surface, entry in entries.items())
 
 
+def family_stems(text: str) -> tuple[str, ...]:
+    """The model family stems of model_families.tsv's text, longest first."""
+    return tuple(
+        sorted(
+            {c.strip() for row in _rows(text) for c in row[0].split("|") if c.strip()},
+            key=len,
+            reverse=True,
+        )
+    )
+
+
 @cache
 def knowledge_base() -> KnowledgeBase:
     """The shipped knowledge base, loaded once per process."""
@@ -150,13 +162,7 @@ def knowledge_base() -> KnowledgeBase:
     names_text = data_text("first_names.txt") + "\n" + data_text("census_given_names.txt")
     digest.update(families_text.encode())
     digest.update(names_text.encode())
-    families = tuple(
-        sorted(
-            {c.strip() for row in _rows(families_text) for c in row[0].split("|") if c.strip()},
-            key=len,
-            reverse=True,
-        )
-    )
+    families = family_stems(families_text)
     first_names = frozenset(
         word
         for line in names_text.splitlines()

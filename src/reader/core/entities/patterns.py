@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import ahocorasick
+import ahocorasick_rs
 
-from reader.core.entities.automata import automaton
+from reader.core.entities.automata import overlapping_matches
 from reader.core.entities.records import Mention, new_mention
 
 _MAGNITUDE = r"(?:trillion|billion|million|thousand|crore|lakh)"
@@ -311,7 +311,7 @@ def _word_before(text: str, start: int) -> str:
     return head.rstrip().rsplit(None, 1)[-1] if head.strip() else ""
 
 
-def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator[Mention]:
+def find_patterns(text: str, families: ahocorasick_rs.AhoCorasick | None) -> Iterator[Mention]:
     for kind, start, end, surface in amounts_and_dates(text):
         if kind == "money":
             surface = surface.rstrip()
@@ -344,18 +344,18 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
     for match in unknown_models:
         surface = match.group()
         yield new_mention(match.start(), match.end(), "AI_MODEL", surface, surface, "pattern")
-    if families is None or families.kind != ahocorasick.AHOCORASICK:
+    if families is None:
         return
     # Model names: find the family stems in one Aho–Corasick pass, then match
-    # the version/size/variant grammar right after each.
+    # the version/size/variant grammar right after each; the first stem
+    # whose grammar matches at a place wins there.
     last_end = -1
-    for end_index, length in families.iter(text):
-        start = end_index + 1 - length
+    for end, start in family_hits(families, text):
         if start < last_end or (
             start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_")
         ):
             continue
-        tail = _MODEL_TAIL.match(text, end_index + 1)
+        tail = _MODEL_TAIL.match(text, end)
         if tail is None or not tail.group():
             continue
         surface = text[start : tail.end()]
@@ -363,7 +363,25 @@ def find_patterns(text: str, families: ahocorasick.Automaton | None) -> Iterator
         yield new_mention(start, tail.end(), "AI_MODEL", surface, surface, "pattern")
 
 
-def family_automaton(families: tuple[str, ...]) -> ahocorasick.Automaton | None:
+def family_hits(families: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int]]:
+    """(end, start) of every occurrence of every stem, in the order the scan
+    of a classic automaton reports them: by where each ends, the longer first
+    where two end together ("Code Llama" before "Llama")."""
+    return sorted((end, start) for _, start, end in overlapping_matches(families, text))
+
+
+def family_automaton(families: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick | None:
+    """The model family stems' automaton (None without any stem).
+
+    ahocorasick_rs (the Rust aho-corasick crate) as a DFA, not pyahocorasick:
+    its scan is a table look-up per character, where pyahocorasick searches
+    the children of a node one by one, and a text's common characters (a
+    space, most lower-case letters) start no stem, so it read all thirty-odd
+    children of the root at nearly every character (on the news articles
+    0.08 against 0.016 ms per 1,000 words; 5.3 against 1.3 µs a feed item).
+    The knowledge base keeps pyahocorasick: its longest-match scan
+    (`iter_long`) has rules of its own that no match kind of the crate
+    reproduces."""
     if not families:
         return None
-    return automaton((family, len(family)) for family in families)
+    return ahocorasick_rs.AhoCorasick(families, implementation=ahocorasick_rs.Implementation.DFA)
