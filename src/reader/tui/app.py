@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core import clock
-from reader.core.errors import unexpected
+from reader.core.errors import problem, unexpected
 from reader.core.models import RefreshTally
 from reader.core.service import AddResult, OpmlImportResult, Reader
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
@@ -26,6 +26,7 @@ from reader.tui.screens.main import MainScreen
 from reader.tui.screens.welcome import WelcomeScreen
 from reader.tui.text import plural, short_url
 from reader.tui.widgets.sidebar import Sidebar
+from reader.tui.writes import saving, writes
 
 THEME_PREFERENCE = "theme"
 
@@ -119,6 +120,7 @@ class ReaderApp(App[None]):
         self.theme_variables = variables
         return variables
 
+    @writes
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
         if isinstance(name, str):
@@ -259,6 +261,7 @@ class ReaderApp(App[None]):
 
         self.push_screen(ImportOpmlDialog(self.reader), imported)
 
+    @writes
     def subscribe_starter_pack(self) -> None:
         results = self.reader.add_feeds(self.settings.ui.starter_feeds, discover=False)
         ids = [r.feed_id for r in results if isinstance(r, AddResult)]
@@ -268,6 +271,7 @@ class ReaderApp(App[None]):
         self._main().reload_sidebar()
         self.start_refresh(ids, force=True)
 
+    @writes
     def load_demo(self) -> None:
         ids = self.reader.add_demo()
         self._main().reload_sidebar()
@@ -275,6 +279,7 @@ class ReaderApp(App[None]):
         self.start_refresh(ids, force=True)
 
     def remove_demo(self) -> None:
+        @saving(self)
         def answered(yes: bool | None) -> None:
             if yes:
                 removed, kept = self.reader.remove_demo()
@@ -390,9 +395,8 @@ class ReaderApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.notify(
-                unexpected(event.worker.error), title="Error", severity="error", markup=False
-            )
+            said = problem(event.worker.error, self.settings.db_path())
+            self.notify(said, title="Error", severity="error", markup=False)
             if event.worker is self._refresh:
                 self._refresh_since = None
                 main = self._main_if_open()
