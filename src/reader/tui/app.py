@@ -24,7 +24,7 @@ from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlD
 from reader.tui.screens.help import HelpScreen, unknown_binding_ids
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.welcome import WelcomeScreen
-from reader.tui.text import plural, short_url
+from reader.tui.text import literal_markup, plural, short_url
 from reader.tui.widgets.sidebar import Sidebar
 from reader.tui.writes import saving, writes
 
@@ -191,7 +191,10 @@ class ReaderApp(App[None]):
             for label, description, action in MAIN_COMMANDS:
                 keys = self._keys_for(main, action)
                 help_text = f"{description} ({keys})" if keys else description
-                yield SystemCommand(label, help_text, getattr(main, f"action_{action}"))
+                # The keys come from the user's keymap ("[" is a key).
+                yield SystemCommand(
+                    label, literal_markup(help_text), getattr(main, f"action_{action}")
+                )
 
     def _keys_for(self, screen: Screen[Any], action: str) -> str:
         """The keys bound to `action` on the screen now, after the user's keymap:
