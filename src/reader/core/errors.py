@@ -35,6 +35,14 @@ def database_problem(error: sqlite3.Error, path: Path) -> str:
     return f"database error on {path}: {one_line(str(error))}"
 
 
+def problem(error: BaseException, path: Path) -> str:
+    """The sentence for any error: a database one as `database_problem` says it
+    (the database at `path`), anything else as `unexpected`."""
+    if isinstance(error, sqlite3.Error):
+        return database_problem(error, path)
+    return unexpected(error)
+
+
 def unexpected(error: BaseException) -> str:
     """One line for an error nobody anticipated, with the way to learn more."""
     detail = one_line(str(error))

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core import clock
-from reader.core.errors import unexpected
+from reader.core.errors import problem, unexpected
 from reader.core.models import RefreshTally
 from reader.core.service import AddResult, OpmlImportResult, Reader
 from reader.tui.commands import ArticlesProvider, EntitiesProvider, FeedsProvider
@@ -24,8 +24,9 @@ from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlD
 from reader.tui.screens.help import HelpScreen, unknown_binding_ids
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.welcome import WelcomeScreen
-from reader.tui.text import plural, short_url
+from reader.tui.text import literal_markup, plural, short_url
 from reader.tui.widgets.sidebar import Sidebar
+from reader.tui.writes import saving, writes
 
 THEME_PREFERENCE = "theme"
 
@@ -119,6 +120,7 @@ class ReaderApp(App[None]):
         self.theme_variables = variables
         return variables
 
+    @writes
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
         if isinstance(name, str):
@@ -189,7 +191,10 @@ class ReaderApp(App[None]):
             for label, description, action in MAIN_COMMANDS:
                 keys = self._keys_for(main, action)
                 help_text = f"{description} ({keys})" if keys else description
-                yield SystemCommand(label, help_text, getattr(main, f"action_{action}"))
+                # The keys come from the user's keymap ("[" is a key).
+                yield SystemCommand(
+                    label, literal_markup(help_text), getattr(main, f"action_{action}")
+                )
 
     def _keys_for(self, screen: Screen[Any], action: str) -> str:
         """The keys bound to `action` on the screen now, after the user's keymap:
@@ -259,6 +264,7 @@ class ReaderApp(App[None]):
 
         self.push_screen(ImportOpmlDialog(self.reader), imported)
 
+    @writes
     def subscribe_starter_pack(self) -> None:
         results = self.reader.add_feeds(self.settings.ui.starter_feeds, discover=False)
         ids = [r.feed_id for r in results if isinstance(r, AddResult)]
@@ -268,6 +274,7 @@ class ReaderApp(App[None]):
         self._main().reload_sidebar()
         self.start_refresh(ids, force=True)
 
+    @writes
     def load_demo(self) -> None:
         ids = self.reader.add_demo()
         self._main().reload_sidebar()
@@ -275,6 +282,7 @@ class ReaderApp(App[None]):
         self.start_refresh(ids, force=True)
 
     def remove_demo(self) -> None:
+        @saving(self)
         def answered(yes: bool | None) -> None:
             if yes:
                 removed, kept = self.reader.remove_demo()
@@ -390,9 +398,8 @@ class ReaderApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.notify(
-                unexpected(event.worker.error), title="Error", severity="error", markup=False
-            )
+            said = problem(event.worker.error, self.settings.db_path())
+            self.notify(said, title="Error", severity="error", markup=False)
             if event.worker is self._refresh:
                 self._refresh_since = None
                 main = self._main_if_open()

@@ -2,7 +2,8 @@
 
 Feed and article titles are untrusted. Textual's `Matcher.highlight()` parses
 its argument as markup and the palette parses `help` as markup, so prompts are
-built here from plain `Content` and help text is escaped.
+built here from plain `Content` and help text goes through `literal_markup`
+(textual.markup.escape leaves "[ @click=…]" and "[Updated]" live).
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
-from textual.markup import escape
 
 from reader.core.models import ArticleQuery, EntityCount
 from reader.core.service import Reader
 from reader.tui.app_access import ReaderAppAccess
 from reader.tui.styles import LABEL_NAMES
-from reader.tui.text import plural
+from reader.tui.text import literal_markup, plural
 
 
 def highlight(matcher: Matcher, candidate: str) -> Content:
@@ -48,7 +48,7 @@ class FeedsProvider(ReaderAppAccess, Provider):
                     highlight(matcher, name),
                     partial(app.jump_to_feed, feed.id),
                     text=name,
-                    help=escape(f"{feed.unread} unread · {feed.url}"),
+                    help=literal_markup(f"{feed.unread} unread · {feed.url}"),
                 )
 
     async def discover(self) -> Hits:
@@ -59,7 +59,7 @@ class FeedsProvider(ReaderAppAccess, Provider):
                 Content(name),
                 partial(app.jump_to_feed, feed.id),
                 text=name,
-                help=escape(f"{feed.unread} unread"),
+                help=literal_markup(f"{feed.unread} unread"),
             )
 
 
@@ -81,7 +81,7 @@ class ArticlesProvider(ReaderAppAccess, Provider):
                 highlight(matcher, title),
                 partial(app.jump_to_article, article.id),
                 text=title,
-                help=escape(f"{article.feed_title} · {(article.published or '')[:10]}"),
+                help=literal_markup(f"{article.feed_title} · {(article.published or '')[:10]}"),
             )
 
 
@@ -118,7 +118,7 @@ class EntitiesProvider(ReaderAppAccess, Provider):
                     highlight(matcher, name),
                     partial(app.follow_entity, entity.name),
                     text=name,
-                    help=escape(_entity_help(entity)),
+                    help=literal_markup(_entity_help(entity)),
                 )
 
     async def discover(self) -> Hits:
@@ -129,7 +129,7 @@ class EntitiesProvider(ReaderAppAccess, Provider):
                 Content(name),
                 partial(app.follow_entity, entity.name),
                 text=name,
-                help=escape(_entity_help(entity)),
+                help=literal_markup(_entity_help(entity)),
             )
 
 

@@ -7,6 +7,10 @@ When re-extraction changes the text, `reanchor` places the anchor again, trying
 the old version into the new one, every exact occurrence of the quote, and an
 approximate search; otherwise the anchor is an orphan.
 
+Every re-anchoring is bounded, whatever the texts (they come from feeds, and
+it runs in the refresh's write transaction): its diffs share a budget of
+comparisons (MAX_DIFF_WORK), and the searches cap what they look at.
+
 The one rule everything here serves: a highlight must never land on different
 words. An orphan is shown to the user and can be re-attached; a highlight that
 silently moved onto other words is a lie. So every step that is not an exact
@@ -18,12 +22,15 @@ Pure functions of strings; no database, no UI.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from difflib import SequenceMatcher
-from itertools import accumulate
+from difflib import Match, SequenceMatcher
+from itertools import accumulate, repeat
+from operator import add
 
 from rapidfuzz.distance import Indel
 
@@ -49,8 +56,17 @@ MAX_QUOTE = 4000  # cap on a highlight's length
 # Under this many characters a quote is too common to trust on its own text:
 # it also needs its context.
 SHORT_QUOTE = 16
-# A moved paragraph is recognised by its words only from this length on.
+# A moved paragraph is recognised by its words only from this length on, and
+# looked for only up to the other: it is compared with every new line of
+# about its length, which costs its words times theirs (an article extracted
+# as one line of 460,000 characters, against four such lines: 8 s).
 MIN_PARAGRAPH = 40
+MAX_PARAGRAPH = 5_000
+# More new lines than this that could be the moved paragraph (unmatched, of
+# about its length) and none is looked at: a text of thousands of look-alike
+# lines says nothing about where one paragraph went, and comparing each, for
+# each highlight, is the cost of that text's length times the highlights.
+MAX_MOVED_CANDIDATES = 100
 # A changed quote is "the same passage" only this similar (Indel ratio of the
 # characters, as difflib's ratio) ...
 FUZZY_MIN_RATIO = 0.8
@@ -73,14 +89,30 @@ CONTEXT_AGREES = 0.5
 CONTEXT_AGREES_BLIND = 0.7
 SHORT_CONTEXT = 0.8
 REPEATED_CONTEXT = 0.9
-# Inner diffs above this many tokens a side are skipped (the block then counts
-# as replaced): difflib is quadratic-ish there and such a block is a rewrite.
+# The most pairs of equal units (lines, word tokens) difflib may look at for
+# one re-anchoring (all its diffs together). difflib's matcher visits, per
+# longest-match search, every pair of equal units in its ranges: on ordinary
+# edits a few thousand, on text built of one repeated word (new text "the the
+# the ...") the product of the copies on both sides, again at each level of
+# its recursion: minutes, in the refresh's write transaction. Past this many
+# (a few tenths of a second of CPU; the anchor bench's largest needs 143,199)
+# a block counts as replaced, and its highlights are placed by quote and
+# context (steps 3 and 4) or kept as orphans.
+MAX_DIFF_WORK = 3_000_000
+# Inner diffs above this many tokens on both sides are not tried (the block
+# counts as replaced): such a block is a rewrite, and its diff would be costly.
 _MAX_DIFF_TOKENS = 4000
 
 # Words with their trailing whitespace, single punctuation marks, whitespace:
 # diffing these keeps alignments on word boundaries and halves the token count.
 _TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
 _WORD = re.compile(r"\w+|[^\w\s]")
+# A line that may be where a moved paragraph went (MIN_PARAGRAPH to
+# MAX_PARAGRAPH characters, within FUZZY_LENGTH).
+_MOVABLE_LINE = re.compile(
+    rf"(?m)^[^\n]{{{math.ceil(MIN_PARAGRAPH * FUZZY_LENGTH[0])},"
+    rf"{math.floor(MAX_PARAGRAPH * FUZZY_LENGTH[1])}}}$"
+)
 # Re-extraction often changes only typography: curly quotes, dashes, ellipses.
 _PLAIN = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "…": "..."}
@@ -170,6 +202,7 @@ def reanchor_all(anchors: Sequence[Anchor], old_text: str | None, new_text: str)
     """`reanchor` for every anchor of one article: the diff is computed once."""
     diff: _Alignment | None = None
     unchanged = old_text == new_text
+    budget = _Budget(MAX_DIFF_WORK)
     placements = []
     for anchor in anchors:
         # The offsets only mean something if the anchor really was made on old_text.
@@ -181,20 +214,28 @@ def reanchor_all(anchors: Sequence[Anchor], old_text: str | None, new_text: str)
         elif valid:
             assert old_text is not None
             if diff is None:
-                diff = _align(old_text, new_text)
-            placements.append(_Search(anchor, new_text, old_text, diff).place())
+                diff = _align(old_text, new_text, budget)
+            placements.append(_Search(anchor, new_text, old_text, diff, budget).place())
         else:
-            placements.append(_Search(anchor, new_text, None, None).place())
+            placements.append(_Search(anchor, new_text, None, None, budget).place())
     return placements
 
 
 class _Search:
     """Steps 2 to 5 for one anchor."""
 
-    __slots__ = ("anchor", "diff", "expected", "old", "repeated", "text")
+    __slots__ = ("anchor", "budget", "diff", "expected", "old", "repeated", "text")
 
-    def __init__(self, anchor: Anchor, text: str, old: str | None, diff: _Alignment | None):
+    def __init__(
+        self,
+        anchor: Anchor,
+        text: str,
+        old: str | None,
+        diff: _Alignment | None,
+        budget: _Budget,
+    ):
         self.anchor, self.text, self.old, self.diff = anchor, text, old, diff
+        self.budget = budget
         self.expected = min(anchor.start, len(text)) if diff is None else diff.nearest(anchor.start)
         # A quote the article says more than once is identified by its context
         # alone, and a diff of repetitive text may pair the wrong copies (an
@@ -260,16 +301,21 @@ class _Search:
         para_end = len(old) if para_end < 0 else para_end
         paragraph = old[para_start:para_end]
         if (
-            len(paragraph) < MIN_PARAGRAPH
+            not MIN_PARAGRAPH <= len(paragraph) <= MAX_PARAGRAPH
             # Mostly still in place: it did not move (a copy of it may have
             # been added, and must not be taken for it).
             or diff.mostly_equal(para_start, para_end, new_side=False)
             or _occurs_twice(old, paragraph)  # twins: which one moved is anyone's guess
         ):
             return None
+        shortest = math.ceil(FUZZY_LENGTH[0] * len(paragraph))
+        longest = math.floor(FUZZY_LENGTH[1] * len(paragraph))
+        lines = diff.unmatched_lines(text, shortest, longest)
+        if len(lines) > MAX_MOVED_CANDIDATES:
+            return None
         words = _WORD.findall(paragraph)
         scored = []
-        for start, end in diff.unmatched_lines(text):
+        for start, end in lines:
             if FUZZY_LENGTH[0] <= (end - start) / len(paragraph) <= FUZZY_LENGTH[1]:
                 similarity = Indel.normalized_similarity(words, _WORD.findall(text, start, end))
                 scored.append((similarity, start, end))
@@ -279,7 +325,7 @@ class _Search:
         similarity, start, end = scored[0]
         if similarity < 0.7 or (len(scored) > 1 and similarity - scored[1][0] < MARGIN):
             return None
-        local = _align(paragraph, text[start:end])
+        local = _align(paragraph, text[start:end], self.budget)
         quote_start, quote_end = anchor.start - para_start, anchor.end - para_start
         span = local.map_span(quote_start, quote_end)
         if span is None:
@@ -392,7 +438,7 @@ class _Search:
         for guess in _candidate_starts(anchor, text):
             window_start = max(0, guess - len(anchor.prefix) - slack)
             window_end = min(len(text), guess + len(quote) + len(anchor.suffix) + slack)
-            local = _align(old_piece, text[window_start:window_end])
+            local = _align(old_piece, text[window_start:window_end], self.budget)
             span = local.map_span(quote_at, quote_at + len(quote))
             if span is None:
                 continue
@@ -648,11 +694,14 @@ _Op = tuple[bool, int, int, int, int]
 class _Alignment:
     """A character-level diff old→new, as a list of equal and changed blocks."""
 
-    __slots__ = ("_new_starts", "_old_starts", "_ops", "_unmatched")
+    __slots__ = ("_new_starts", "_old_starts", "_ops", "_unmatched", "_unmatched_lengths")
 
     def __init__(self, ops: list[_Op]) -> None:
         self._ops = ops
-        self._unmatched: list[tuple[int, int]] | None = None
+        # (length, start, end) of each unmatched line that may be a moved
+        # paragraph, shortest first; made when first asked for.
+        self._unmatched: list[tuple[int, int, int]] = []
+        self._unmatched_lengths: list[int] | None = None
         self._old_starts = [op[1] for op in ops]
         self._new_starts = [op[3] for op in ops]
 
@@ -691,20 +740,26 @@ class _Alignment:
             return None
         return new_start, new_end
 
-    def unmatched_lines(self, new: str) -> list[tuple[int, int]]:
-        """Lines of the new text that are mostly not unchanged old text.
+    def unmatched_lines(self, new: str, shortest: int, longest: int) -> list[tuple[int, int]]:
+        """Lines of the new text, `shortest` to `longest` characters long, that
+        are mostly not unchanged old text.
 
         A moved paragraph is an insertion to difflib; a line that is mostly
         unchanged text is something else (two paragraphs run together after a
-        deletion, say) and is left out.
+        deletion, say) and is left out. Only lines a paragraph step 2 looks
+        for could have become are collected (the regex skips the others at C
+        speed), once per diff, sorted by length for each highlight's range.
         """
-        if self._unmatched is None:
-            self._unmatched = []
-            for line in re.finditer(r"[^\n]+", new):
+        if self._unmatched_lengths is None:
+            for line in _MOVABLE_LINE.finditer(new):
                 start, end = line.span()
                 if not self.mostly_equal(start, end, new_side=True):
-                    self._unmatched.append((start, end))
-        return self._unmatched
+                    self._unmatched.append((end - start, start, end))
+            self._unmatched.sort()
+            self._unmatched_lengths = [line[0] for line in self._unmatched]
+        lo = bisect_left(self._unmatched_lengths, shortest)
+        hi = bisect_right(self._unmatched_lengths, longest)
+        return [(start, end) for _, start, end in self._unmatched[lo:hi]]
 
     def mostly_equal(self, start: int, end: int, new_side: bool) -> bool:
         """True if most of start:end (old or new text) lies in unchanged blocks."""
@@ -743,14 +798,72 @@ class _Alignment:
         return mapped_end <= old_start or mapped_start >= old_end
 
 
-def _align(old: str, new: str) -> _Alignment:
+class _Budget:
+    """The pairs of equal units difflib may still look at (MAX_DIFF_WORK)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, work: int) -> None:
+        self.left = work
+
+    def spend(self, work: int) -> bool:
+        """Take `work` from the budget; False (taking nothing) if there is not enough."""
+        if work > self.left:
+            return False
+        self.left -= work
+        return True
+
+
+class _TooCostly(Exception):
+    """A diff would look at more pairs than its budget allows."""
+
+
+class _BoundedMatcher(SequenceMatcher[str]):
+    """difflib's matcher, stopped (_TooCostly) before it outspends its budget.
+
+    Its index of b costs a step per unit of b. A longest-match search over
+    a[alo:ahi] visits, for every unit there, its occurrences in b: at most the
+    sum of their counts, known before it runs (prefix sums) and paid before it
+    runs.
+    """
+
+    def __init__(self, a: list[str], b: list[str], budget: _Budget) -> None:
+        counts = Counter(b)
+        # Per unit of a: its pairs, and one for the loop itself.
+        pairs = map(counts.get, a, repeat(0))
+        self._cost = list(accumulate(map(add, pairs, repeat(1)), initial=0))
+        self._budget = budget
+        if len(b) + self._cost[-1] > budget.left:
+            # Not even the index is built when the first search could not follow.
+            raise _TooCostly
+        budget.spend(len(b))
+        super().__init__(None, a, b, autojunk=False)
+
+    def find_longest_match(
+        self, alo: int = 0, ahi: int | None = None, blo: int = 0, bhi: int | None = None
+    ) -> Match:
+        end = len(self._cost) - 1 if ahi is None else ahi
+        if not self._budget.spend(self._cost[end] - self._cost[alo]):
+            raise _TooCostly
+        return super().find_longest_match(alo, ahi, blo, bhi)
+
+
+def _align(old: str, new: str, budget: _Budget) -> _Alignment:
     ops: list[_Op] = []
-    _diff(old, 0, len(old), new, 0, len(new), 0, ops)
+    _diff(old, 0, len(old), new, 0, len(new), 0, ops, budget)
     return _Alignment(_merge(ops))
 
 
 def _diff(
-    old: str, a0: int, a1: int, new: str, b0: int, b1: int, level: int, out: list[_Op]
+    old: str,
+    a0: int,
+    a1: int,
+    new: str,
+    b0: int,
+    b1: int,
+    level: int,
+    out: list[_Op],
+    budget: _Budget,
 ) -> None:
     """Diff old[a0:a1] against new[b0:b1] into `out`.
 
@@ -772,13 +885,21 @@ def _diff(
         if a0 == a1 or b0 == b1 or level >= 2:
             out.append((False, a0, a1, b0, b1))
         else:
-            _diff_units(old, a0, a1, new, b0, b1, level, out)
+            _diff_units(old, a0, a1, new, b0, b1, level, out, budget)
     if tail_op is not None:
         out.append(tail_op)
 
 
 def _diff_units(
-    old: str, a0: int, a1: int, new: str, b0: int, b1: int, level: int, out: list[_Op]
+    old: str,
+    a0: int,
+    a1: int,
+    new: str,
+    b0: int,
+    b1: int,
+    level: int,
+    out: list[_Op],
+    budget: _Budget,
 ) -> None:
     if level == 0:
         old_units = old[a0:a1].splitlines(keepends=True)
@@ -789,14 +910,18 @@ def _diff_units(
         if len(old_units) > _MAX_DIFF_TOKENS and len(new_units) > _MAX_DIFF_TOKENS:
             out.append((False, a0, a1, b0, b1))
             return
+    try:
+        opcodes = _BoundedMatcher(old_units, new_units, budget).get_opcodes()
+    except _TooCostly:
+        out.append((False, a0, a1, b0, b1))
+        return
     old_at = list(accumulate((len(u) for u in old_units), initial=a0))
     new_at = list(accumulate((len(u) for u in new_units), initial=b0))
-    matcher = SequenceMatcher(None, old_units, new_units, autojunk=False)
-    for tag, i0, i1, j0, j1 in matcher.get_opcodes():
+    for tag, i0, i1, j0, j1 in opcodes:
         if tag == "equal":
             out.append((True, old_at[i0], old_at[i1], new_at[j0], new_at[j1]))
         elif tag == "replace":
-            _diff(old, old_at[i0], old_at[i1], new, new_at[j0], new_at[j1], level + 1, out)
+            _diff(old, old_at[i0], old_at[i1], new, new_at[j0], new_at[j1], level + 1, out, budget)
         else:
             out.append((False, old_at[i0], old_at[i1], new_at[j0], new_at[j1]))
 

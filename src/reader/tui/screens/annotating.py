@@ -29,6 +29,7 @@ from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar
+from reader.tui.writes import saving, writes
 
 
 class AnnotatingScreen(ReaderAppAccess, Screen[None]):
@@ -65,6 +66,7 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
             "“" + shorten(what, 120) + "”"
         ).stylize("italic")
 
+        @saving(self)
         def answered(yes: bool | None) -> None:
             if yes:
                 self.reader.delete_annotation(annotation.id)
@@ -83,7 +85,10 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
         article_id = article.summary.id
         existing = event.annotation
         start, end = event.start, event.end
+        quote = article.text[start:end]
 
+        # Not saved (a busy database): the dialog again, with what was typed.
+        @saving(self, again=lambda edit: self._edit(existing, quote, done, draft=edit))
         def done(edit: AnnotationEdit | None) -> None:
             if edit is None:
                 return
@@ -109,25 +114,31 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
             self._pane().action_cancel_selection()
             self._annotations_changed()
 
-        self._edit(existing, article.text[start:end], done)
+        self._edit(existing, quote, done)
 
     def _edit(
         self,
         existing: Annotation | None,
         quote: str | None,
         done: Callable[[AnnotationEdit | None], None],
+        draft: AnnotationEdit | None = None,
     ) -> None:
+        """The annotation dialog: new, or editing `existing`; filled with `draft`
+        (what the user typed before a save that failed) if given."""
         names = self.reader.tag_names()
-        if existing is None:
+        if existing is not None:
+            quote = existing.exact if existing.kind == "highlight" else None
+            draft = draft or AnnotationEdit(existing.color, existing.note, list(existing.tags))
+        if draft is None:
             dialog = AnnotationDialog(quote, names)
         else:
             dialog = AnnotationDialog(
-                existing.exact if existing.kind == "highlight" else None,
+                quote,
                 names,
-                color=existing.color,
-                note=existing.note,
-                tags=existing.tags,
-                editing=True,
+                color=draft.color,
+                note=draft.note,
+                tags=draft.tags,
+                editing=existing is not None,
             )
         self.app.push_screen(dialog, done)
 
@@ -142,6 +153,7 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
             return
         article_id = article.summary.id
 
+        @saving(self, again=lambda edit: self._edit(None, None, done, draft=edit))
         def done(edit: AnnotationEdit | None) -> None:
             if edit is not None and (edit.note.strip() or edit.tags):
                 self.reader.add_note(article_id, edit.note, tags=edit.tags)
@@ -178,6 +190,7 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
         panel.focus()
 
     @on(AnnotationsPanel.Chosen)
+    @writes
     def _chosen(self, event: AnnotationsPanel.Chosen) -> None:
         annotation = event.annotation
         pane = self._pane()
@@ -213,6 +226,7 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
             self._edit_from_panel(annotation)
 
     def _edit_from_panel(self, annotation: Annotation) -> None:
+        @saving(self, again=lambda edit: self._edit(annotation, None, done, draft=edit))
         def done(edit: AnnotationEdit | None) -> None:
             if edit is not None:
                 self.reader.update_annotation(
@@ -252,6 +266,7 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
             return
         shared = [t for t in summaries[0].tags if all(t in s.tags for s in summaries)]
 
+        @saving(self)
         def done(change: tuple[list[str], list[str]] | None) -> None:
             if change is None:
                 return
@@ -279,6 +294,7 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
         name = event.name
         if event.action == "rename":
 
+            @saving(self)
             def renamed(new: str | None) -> None:
                 if new:
                     try:
@@ -292,6 +308,7 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
             self.app.push_screen(RenameTagDialog(name, self.reader.tag_names()), renamed)
             return
 
+        @saving(self)
         def deleted(yes: bool | None) -> None:
             if yes:
                 count = self.reader.delete_tag(name)

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, LoadingIndicator, Static
 from textual.widgets.button import ButtonVariant
 
-from reader.core.errors import unexpected
+from reader.core.errors import problem
 from reader.core.service import AddError, AddResult, OpmlImportResult, Reader, UrlError, typed_url
 
 ResultT = TypeVar("ResultT")
@@ -103,7 +103,7 @@ class AddFeedDialog(InputDialog[AddResult]):
             self.app.call_from_thread(self._failed, str(exc))
             return
         except Exception as exc:  # the dialog must never wait forever on "Looking…"
-            self.app.call_from_thread(self._failed, unexpected(exc))
+            self.app.call_from_thread(self._failed, problem(exc, self.reader.settings.db_path()))
             return
         self.app.call_from_thread(self.dismiss, result)
 
@@ -133,7 +133,8 @@ class ImportOpmlDialog(InputDialog[OpmlImportResult]):
             self._status(Content(f"Cannot import {raw}: {message}").stylize("$text-error"))
             return
         except Exception as exc:  # a bad file is a message in the dialog, not a crash
-            self._status(Content(f"Cannot import {raw}: {unexpected(exc)}").stylize("$text-error"))
+            said = problem(exc, self.reader.settings.db_path())
+            self._status(Content(f"Cannot import {raw}: {said}").stylize("$text-error"))
             return
         self.dismiss(result)
 

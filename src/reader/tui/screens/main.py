@@ -43,6 +43,7 @@ from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.refresh_status import RefreshStatus
 from reader.tui.widgets.search_bar import SearchBar
 from reader.tui.widgets.sidebar import Sidebar, View
+from reader.tui.writes import saving, writes
 
 RELOAD_EVERY = 1.0  # seconds between list reloads while a refresh runs
 DISPLAY_AFTER = 0.04  # seconds the cursor rests before the reading pane follows
@@ -267,6 +268,7 @@ class MainScreen(AnnotatingScreen):
         elif ui.preview_marks_read:
             self._mark_timer = self.set_timer(MARK_READ_AFTER, lambda: self.mark_read(article_id))
 
+    @writes
     def mark_read(self, article_id: int) -> None:
         """Mark the article read because the reader read it (if the settings say so)."""
         self._mark_timer = None
@@ -300,6 +302,7 @@ class MainScreen(AnnotatingScreen):
     def _current(self) -> int | None:
         return self.query_one(ArticleList).current_id
 
+    @writes
     def action_toggle_read(self) -> None:
         article_id = self._current()
         if article_id is None:
@@ -308,6 +311,7 @@ class MainScreen(AnnotatingScreen):
         self.reader.set_read([article_id], not read)
         self._article_changed(article_id)
 
+    @writes
     def action_toggle_star(self) -> None:
         article_id = self._current()
         if article_id is None:
@@ -343,6 +347,7 @@ class MainScreen(AnnotatingScreen):
             + Content(" as read?")
         )
 
+        @saving(self)
         def done(answer: bool | None) -> None:
             if answer:
                 self._undo_ids = self.reader.mark_all_read(self._query_for(view))
@@ -354,13 +359,15 @@ class MainScreen(AnnotatingScreen):
 
         self.app.push_screen(ConfirmDialog(question, yes="Mark read", variant="primary"), done)
 
+    @writes
     def action_undo_mark_all_read(self) -> None:
         """Unread again what the last "mark all read" marked read."""
         if not self._undo_ids:
             self.notify("Nothing to undo.", markup=False)
             return
-        ids, self._undo_ids = self._undo_ids, []
+        ids = self._undo_ids
         self.reader.set_read(ids, read=False)
+        self._undo_ids = []  # only once done: a busy database leaves u to press again
         self.query_one(ArticleList).reload()
         self.reload_sidebar()
         self.notify(f"Marked {plural(len(ids), 'article')} unread again.", markup=False)
@@ -525,6 +532,7 @@ class MainScreen(AnnotatingScreen):
         self.follow_entity(event.entity.name, event.entity.label)
 
     @on(EntityPanel.Watch)
+    @writes
     def _watch_from_panel(self, event: EntityPanel.Watch) -> None:
         name, new = self.reader.follow(event.entity.name)
         said = "Watching" if new else "Already watching"
@@ -548,6 +556,7 @@ class MainScreen(AnnotatingScreen):
         self.query_one(EntityPanel).display = False
         self.query_one(ReadingPane).focus()
 
+    @writes
     def _set_colours(self, colours: EntityColours) -> None:
         colours.save(self.reader)
         self.query_one(ReadingPane).set_entities(colours)
@@ -662,6 +671,7 @@ class MainScreen(AnnotatingScreen):
         self._show_view(self.current_view, keep_id=self._current())
         self.query_one(ArticleList).focus()
 
+    @writes
     def action_save_search(self) -> None:
         if not self._search:
             self.notify("Search first (/), then save the search.", markup=False)
@@ -673,6 +683,7 @@ class MainScreen(AnnotatingScreen):
     # -- deleting ------------------------------------------------------------------
 
     @on(Sidebar.DeleteRequested)
+    @writes
     def _delete(self, event: Sidebar.DeleteRequested) -> None:
         view = event.view
         if view.which.search_id is not None:
@@ -691,6 +702,7 @@ class MainScreen(AnnotatingScreen):
             )
         )
 
+        @saving(self)
         def done(answer: bool | None) -> None:
             if not answer:
                 return

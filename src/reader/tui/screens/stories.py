@@ -22,6 +22,7 @@ from reader.core.stories.digest import Digest, lead_of
 from reader.core.stories.queries import Story
 from reader.tui.styles import LABEL_NAMES
 from reader.tui.text import plural
+from reader.tui.writes import writes
 
 STORIES_SHOWN = 300
 SOURCES_SIDE_BY_SIDE = 4
@@ -81,6 +82,7 @@ class StoriesScreen(Screen[int | None]):
         yield OptionList(markup=False, id="stories")
         yield Footer()
 
+    @writes  # the stories of articles not grouped yet are stored first
     def on_mount(self) -> None:
         self.stories = self.reader.stories(limit=STORIES_SHOWN)
         follows = self.reader.following()
@@ -233,6 +235,7 @@ class DigestScreen(Screen[None]):
         self.window = window
         self._fill()
 
+    @writes  # as the stories screen
     def _fill(self) -> None:
         since, said = DIGEST_WINDOWS[self.window]
         digest = self.reader.digest(since or "1970-01-01")

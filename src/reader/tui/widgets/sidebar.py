@@ -19,6 +19,7 @@ from reader.core.models import ArticleQuery, Feed, ViewKey
 from reader.core.service import Reader
 from reader.tui.app_access import ReaderAppAccess
 from reader.tui.text import short_url
+from reader.tui.writes import writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,7 @@ class Sidebar(ReaderAppAccess, OptionList):
             options.append(Option(Content(item.name) + count.stylize("$text-muted"), id=which.id))
         return options
 
+    @writes
     def _seen(self, key: str) -> None:
         """A followed entity or search was opened: its new stories are seen."""
         which = self.views[key].which
