@@ -224,10 +224,12 @@ def test_feeds_finishing_together_are_yielded_one_by_one_in_the_order_they_finis
     tmp_path: Path, server: LoopbackServer
 ) -> None:
     # Eight answers at once (several finish in one step of the loop and are
-    # taken without another), then four late ones.
+    # taken without another), then four late ones. The late ones wait 1.2 s,
+    # under the tests' 2 s read timeout: with 0.5 s a loaded machine (a full
+    # suite on 2 cores beside other jobs) had not always finished the eight.
     reader, paths, ids = _unchanged_feeds(tmp_path, server, 12)
     for path in paths[8:]:
-        server.add(f"/{path}", body=FEED, etag='"v1"', delay=0.5)
+        server.add(f"/{path}", body=FEED, etag='"v1"', delay=1.2)
     try:
         results = list(reader.refresh())
     finally:
