@@ -36,6 +36,8 @@ from trafilatura.json_metadata import (
     normalize_json,
 )
 
+from reader.core.author_bound import JSON_STRINGS, AuthorBudget
+
 # The patterns below are these, taken apart (a test holds them equal):
 #   JSON_AUTHOR_1  "author":  [^}[]+?  _NAME_QUOTED
 #                | "author"   [^}[]+?  _NAMES_THEN_TEXT
@@ -152,22 +154,26 @@ def without_typed_objects(text: str) -> str:
     return "".join(kept)
 
 
-def _authors(text: str, first: Any) -> str | None:
-    """trafilatura's extract_json_author with `first` for its search."""
+def _authors(text: str, first: Any, budget: AuthorBudget) -> str | None:
+    """trafilatura's extract_json_author with `first` for its search, its names
+    rationed by `budget` (each search and removal costs the text's length, so
+    it also stops when the budget is spent)."""
     authors = None
-    while (match := first(text)) is not None:
+    while not budget.spent and (match := first(text)) is not None:
         name = next(filter(None, match.groups()), None)
         if not name or " " not in name:
             break
-        authors = normalize_authors(authors, name)
+        authors = normalize_authors(authors, budget.take(name))
         text = text[: match.start()] + text[match.end() :]  # its sub(count=1)
     return authors or None
 
 
-def crude_metadata(text: str, found: Any) -> Any:
-    """`extract_json_parse_error(text, found)`: the same steps, in its order."""
+def crude_metadata(text: str, found: Any, budget: AuthorBudget | None = None) -> Any:
+    """`extract_json_parse_error(text, found)`: the same steps, in its order,
+    its author names rationed by `budget` (a fresh one when not given)."""
+    budget = budget or AuthorBudget(JSON_STRINGS)
     typeless = without_typed_objects(text)
-    author = _authors(typeless, first_author) or _authors(typeless, first_person)
+    author = _authors(typeless, first_author, budget) or _authors(typeless, first_person, budget)
     if author:
         found.author = author
     if "@type" in text and (match := JSON_TYPE.search(text)):

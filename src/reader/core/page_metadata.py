@@ -52,7 +52,10 @@ def page_metadata(
     from trafilatura import metadata as tm
     from trafilatura.settings import DEFAULT_CONFIG, set_date_params
 
-    found = tm.examine_meta(tree)
+    from reader.core.author_bound import bounded_author_metas
+
+    with bounded_author_metas(tree):
+        found = tm.examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None  # trafilatura's rule: a single word is a handle, not a name
     # A page's broken JSON-LD leaves the meta tags' answers (trafilatura guards it so too).
@@ -99,18 +102,22 @@ def _json_ld_metadata(tree: Any, found: Any) -> Any:
 
     from trafilatura.json_metadata import extract_json, normalize_json
 
+    from reader.core.author_bound import JSON_STRINGS, AuthorBudget, bound_json_authors
     from reader.core.json_ld_crude import crude_metadata
 
+    budget = AuthorBudget(JSON_STRINGS)  # all of the page's scripts
     for script in tree.iter("script"):
         if script.get("type") not in _JSON_LD_TYPES or not script.text:
             continue
         minified = json_minified(script.text)
         text = normalize_json(minified)
         try:
-            found = extract_json(json.loads(text, strict=False), found)
+            parsed = json.loads(text, strict=False)
         except json.JSONDecodeError:
             # trafilatura's extract_json_parse_error, linear (json_ld_crude).
-            found = crude_metadata(text, found)
+            found = crude_metadata(text, found, budget)
+        else:
+            found = extract_json(bound_json_authors(parsed, budget), found)
     return found
 
 
