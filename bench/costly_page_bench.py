@@ -21,12 +21,18 @@ minifier, tried at every quote, takes time that grows with the square of it.
 and trafilatura's crude author patterns looked from every key to the end
 (review12, finding 4; page_metadata reads it with json_ld_crude now).
 
+``--meta-author KB`` serves instead an ordinary article whose author meta is
+``"( "`` repeated to KB kilobytes: trafilatura's normalize_authors removes
+nicknames with a pattern that scans from every unclosed bracket to the end
+(authors12; page_metadata cuts a page's author text to a budget now).
+
 Run from the repository root::
 
     python bench/costly_page_bench.py
     python bench/costly_page_bench.py --slow --extract-timeout 1
     python bench/costly_page_bench.py --json-ld 64
     python bench/costly_page_bench.py --json-ld-keys 128
+    python bench/costly_page_bench.py --meta-author 64
 
 Only loopback addresses are used. It prints figures and asserts nothing.
 """
@@ -60,6 +66,7 @@ def main() -> None:
     parser.add_argument("--extract-timeout", type=float, default=None)
     parser.add_argument("--json-ld", type=int, default=0, metavar="KB")
     parser.add_argument("--json-ld-keys", type=int, default=0, metavar="KB")
+    parser.add_argument("--meta-author", type=int, default=0, metavar="KB")
     args = parser.parse_args()
     paragraphs = 19_000 if args.slow else 200_000
     timeout = (
@@ -78,6 +85,13 @@ def main() -> None:
         costly = article_page("Costly", ["Paragraph of the costly story. " * 60]).replace(
             b"</head>", f'<script type="application/ld+json">{script}</script></head>'.encode()
         )
+    elif args.meta_author:
+        meta = f'<meta name="author" content="{"( " * (args.meta_author * 512)}">'
+        costly = article_page("Costly", ["Paragraph of the costly story. " * 60]).replace(
+            b"</head>", f"{meta}</head>".encode()
+        )
+        described = f'an article with a {args.meta_author} KB author meta of "( "'
+
     with LoopbackServer() as server, tempfile.TemporaryDirectory() as tmp:
         costly_url = server.add("/costly", body=costly, content_type="text/html")
         urls = []

@@ -55,19 +55,21 @@ class AuthorBudget:
         return kept
 
 
-def _is_author_meta(meta: Any) -> bool:
-    """A meta that trafilatura's examine_meta or extract_opengraph may read as an
-    author (a superset: one that is not only shares the budget)."""
+def _author_meta_test() -> Any:
+    """Whether a meta is one trafilatura's examine_meta or extract_opengraph may
+    read as an author (a superset: one that is not only shares the budget)."""
     from trafilatura.metadata import METANAME_AUTHOR, OG_AUTHOR, PROPERTY_AUTHOR
 
-    prop = meta.get("property")
-    if prop is not None and (prop in OG_AUTHOR or prop.lower() in PROPERTY_AUTHOR):
-        return True
-    name = meta.get("name")
-    if name is not None and name.lower() in METANAME_AUTHOR:
-        return True
-    itemprop = meta.get("itemprop")
-    return itemprop is not None and itemprop.lower() == "author"
+    by_name = METANAME_AUTHOR | {"author"}  # an itemprop of "author" too
+
+    def is_author(meta: Any) -> bool:
+        prop = meta.get("property")
+        if prop is not None and (prop in OG_AUTHOR or prop.lower() in PROPERTY_AUTHOR):
+            return True
+        name = meta.get("name") or meta.get("itemprop")
+        return name is not None and name.lower() in by_name
+
+    return is_author
 
 
 @contextlib.contextmanager
@@ -75,12 +77,12 @@ def bounded_author_metas(tree: Any) -> Iterator[None]:
     """While inside, the page's author metas hold only what the budget allows;
     each one cut is given back its content on the way out, so the tree is
     as it was (the same element objects, attributes and order)."""
-    budget = AuthorBudget(META_STRINGS)
+    budget, is_author = AuthorBudget(META_STRINGS), _author_meta_test()
     cut: list[tuple[Any, str]] = []
     try:
         # examine_meta's and extract_opengraph's metas (both under a head).
         for meta in tree.iterfind(".//head/meta[@content]"):
-            if not _is_author_meta(meta):
+            if not is_author(meta):
                 continue
             content = meta.get("content")
             kept = budget.take(content)
