@@ -21,8 +21,7 @@ from trafilatura.settings import Document
 from loopback import article_page
 from reader.core.author_bound import (
     BUDGET_CHARS,
-    JSON_STRINGS,
-    META_STRINGS,
+    BUDGET_STRINGS,
     STRING_CHARS,
     AuthorBudget,
     bound_json_authors,
@@ -78,9 +77,9 @@ def test_many_author_metas_are_rationed_in_count_and_characters() -> None:
     tree = load_page(_page(_metas(names)))
     with bounded_author_metas(tree):
         seen = [c for c in _author_contents(tree) if c]
-        assert seen == names[:META_STRINGS]
+        assert seen == names[:BUDGET_STRINGS]
     assert _author_contents(tree) == names  # all given back
-    first = load_page(_page(_metas(names[:META_STRINGS])))
+    first = load_page(_page(_metas(names[:BUDGET_STRINGS])))
     assert page_metadata(tree, URL) == page_metadata(first, URL)
     # Long strings spend the characters before the count runs out.
     long = [name + " x" * 300 for name in names[:5]]
@@ -114,10 +113,10 @@ def _ld(author: Any) -> str:
 def test_json_ld_authors_are_rationed() -> None:
     persons = [{"@type": "Person", "name": name, "url": "/p"} for name in _names(2_000)]
     tree = load_page(_page(_ld(persons)))
-    first = load_page(_page(_ld(persons[:JSON_STRINGS])))
+    first = load_page(_page(_ld(persons[:BUDGET_STRINGS])))
     found = page_metadata(tree, URL)
     assert found == page_metadata(first, URL)
-    assert found.author is not None and found.author.count("; ") == JSON_STRINGS - 1
+    assert found.author is not None and found.author.count("; ") == BUDGET_STRINGS - 1
     # One long name: cut to what one string may hold.
     tree = load_page(_page(_ld({"@type": "Person", "name": "Jo Park " + PARENS})))
     cut = load_page(_page(_ld({"@type": "Person", "name": ("Jo Park " + PARENS)[:STRING_CHARS]})))
@@ -131,13 +130,34 @@ def test_json_ld_bound_leaves_other_strings_whole() -> None:
         {"@type": ["Thing", "person"], "name": "n" * 5_000, "url": "u" * 5_000},
         {"author": [{"@type": "Person", "name": "Jo Park", "sameAs": "s" * 5_000}, "Tom Hale"]},
     ]
-    budget = AuthorBudget(JSON_STRINGS)
+    budget = AuthorBudget()
     bound = bound_json_authors(value, budget)
     assert bound[0] == {"@type": "NewsArticle", "articleBody": body, "name": "t" * 5_000}
     assert bound[1] == {"@type": ["Thing", "person"], "name": "n" * 1_000, "url": "u" * 5_000}
-    # the budget's characters went to the person's name: nothing left for the rest
-    assert bound[2]["author"] == [{"@type": "Person", "name": "", "sameAs": "s" * 5_000}, ""]
+    # the budget's characters went to the person's name: no author is left to
+    # call normalize_authors with (an empty name is a call all the same)
+    assert bound[2]["author"] == []
     assert budget.spent
+
+
+def test_json_ld_persons_and_author_text_are_rationed() -> None:
+    # A graph of 2,000 people, and an author given as JSON text of 2,000 names
+    # (trafilatura parses it): both read as the first BUDGET_STRINGS.
+    names = _names(2_000)
+    graph = [{"@type": "Person", "name": name} for name in names]
+    script = {"@context": "https://schema.org", "@graph": graph}
+    first = {"@context": "https://schema.org", "@graph": graph[:BUDGET_STRINGS]}
+
+    def ld(value: object) -> str:
+        return f'<script type="application/ld+json">{json.dumps(value)}</script>'
+
+    found = page_metadata(load_page(_page(ld(script))), URL, want_date=False)
+    assert found == page_metadata(load_page(_page(ld(first))), URL, want_date=False)
+    assert found.author is not None and found.author.count("; ") == BUDGET_STRINGS - 1
+    text, few = json.dumps(names), json.dumps(names[:BUDGET_STRINGS])
+    found = page_metadata(load_page(_page(_ld(text))), URL, want_date=False)
+    assert found == page_metadata(load_page(_page(_ld(few))), URL, want_date=False)
+    assert found.author is not None and found.author.count("; ") == BUDGET_STRINGS - 1
 
 
 def test_broken_json_ld_authors_are_rationed() -> None:
@@ -147,9 +167,9 @@ def test_broken_json_ld_authors_are_rationed() -> None:
     pieces = [f'"author":{{"name":"{name}"}}' for name in names]
     text = "{" + ",".join(pieces)
     found = crude_metadata(text, Document())
-    expected = extract_json_parse_error("{" + ",".join(pieces[:JSON_STRINGS]), Document())
+    expected = extract_json_parse_error("{" + ",".join(pieces[:BUDGET_STRINGS]), Document())
     assert found.author == expected.author
-    assert found.author is not None and found.author.count("; ") == JSON_STRINGS - 1
+    assert found.author is not None and found.author.count("; ") == BUDGET_STRINGS - 1
 
 
 def test_a_hostile_author_page_is_extracted() -> None:

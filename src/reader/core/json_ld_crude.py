@@ -36,7 +36,7 @@ from trafilatura.json_metadata import (
     normalize_json,
 )
 
-from reader.core.author_bound import JSON_STRINGS, AuthorBudget
+from reader.core.author_bound import AuthorBudget
 
 # The patterns below are these, taken apart (a test holds them equal):
 #   JSON_AUTHOR_1  "author":  [^}[]+?  _NAME_QUOTED
@@ -171,7 +171,7 @@ def _authors(text: str, first: Any, budget: AuthorBudget) -> str | None:
 def crude_metadata(text: str, found: Any, budget: AuthorBudget | None = None) -> Any:
     """`extract_json_parse_error(text, found)`: the same steps, in its order,
     its author names rationed by `budget` (a fresh one when not given)."""
-    budget = budget or AuthorBudget(JSON_STRINGS)
+    budget = budget or AuthorBudget()
     typeless = without_typed_objects(text)
     author = _authors(typeless, first_author, budget) or _authors(typeless, first_person, budget)
     if author:

@@ -102,10 +102,10 @@ def _json_ld_metadata(tree: Any, found: Any) -> Any:
 
     from trafilatura.json_metadata import extract_json, normalize_json
 
-    from reader.core.author_bound import JSON_STRINGS, AuthorBudget, bound_json_authors
+    from reader.core.author_bound import AuthorBudget, bound_json_authors
     from reader.core.json_ld_crude import crude_metadata
 
-    budget = AuthorBudget(JSON_STRINGS)  # all of the page's scripts
+    budget = AuthorBudget()  # all of the page's scripts
     for script in tree.iter("script"):
         if script.get("type") not in _JSON_LD_TYPES or not script.text:
             continue
