@@ -23,6 +23,7 @@ takes ~0.05 s of CPU here.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -56,6 +57,7 @@ class AuthorBudget:
         return kept
 
 
+@functools.cache  # trafilatura's name sets, read once a process, not once a page
 def _author_meta_test() -> Any:
     """Whether a meta is one trafilatura's examine_meta or extract_opengraph may
     read as an author (a superset: one that is not only shares the budget)."""
