@@ -23,9 +23,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-import ahocorasick_rs
-
-from reader.core.entities.automata import overlapping_matches
+from reader.core.entities.automata import dfa, overlapping_matches
 from reader.core.entities.capitals import long_capitals
 from reader.core.entities.context import (
     LEADING_TITLES,
@@ -144,9 +142,7 @@ _HEAD_KEYS = _head_keys()
 # look-up per character; see patterns.family_automaton). A regex of the head
 # words grouped by first letter, then pyahocorasick on a window at each one,
 # cost twice as much: the regex stopped at most capitals of the text.
-_HEADS = ahocorasick_rs.AhoCorasick(
-    [key for key, _ in _HEAD_KEYS], implementation=ahocorasick_rs.Implementation.DFA
-)
+_HEADS = dfa(key for key, _ in _HEAD_KEYS)
 
 
 def _institution_heads(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:

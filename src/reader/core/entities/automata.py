@@ -46,6 +46,11 @@ def automaton(items: Iterable[tuple[str, object]]) -> ahocorasick.Automaton:
     return built
 
 
+def dfa(keys: Iterable[str]) -> ahocorasick_rs.AhoCorasick:
+    """A DFA of `keys` (see the module's doc), read with overlapping_matches."""
+    return ahocorasick_rs.AhoCorasick(keys, implementation=ahocorasick_rs.Implementation.DFA)
+
+
 # A surrogate code point alone in a str (json.loads makes one of "\\ud800"):
 # no UTF-8 for it, which ahocorasick_rs reads the text in.
 _SURROGATE = re.compile("[\ud800-\udfff]")

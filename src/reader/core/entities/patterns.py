@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import ahocorasick_rs
 
-from reader.core.entities.automata import overlapping_matches
+from reader.core.entities.automata import dfa, overlapping_matches
 from reader.core.entities.records import Mention, new_mention
 
 _MAGNITUDE = r"(?:trillion|billion|million|thousand|crore|lakh)"
@@ -384,4 +384,4 @@ def family_automaton(families: tuple[str, ...]) -> ahocorasick_rs.AhoCorasick | 
     reproduces."""
     if not families:
         return None
-    return ahocorasick_rs.AhoCorasick(families, implementation=ahocorasick_rs.Implementation.DFA)
+    return dfa(families)
