@@ -26,6 +26,13 @@ and trafilatura's crude author patterns looked from every key to the end
 nicknames with a pattern that scans from every unclosed bracket to the end
 (authors12; page_metadata cuts a page's author text to a budget now).
 
+``--meta-comments KB`` serves instead an ordinary article whose description meta
+is ``&lt;!--`` repeated to KB kilobytes of page: trafilatura's tag-stripping
+pattern scans from every unclosed ``<!--`` to the end, and so does libxml2's
+writer of the value (htmldate serialises the page); ``--json-ld-comments KB``
+puts ``\u003c!--`` in a JSON-LD headline instead (lead13: strip_tags.py, and
+extract.py's _defuse_comment_runs).
+
 Run from the repository root::
 
     python bench/costly_page_bench.py
@@ -33,6 +40,8 @@ Run from the repository root::
     python bench/costly_page_bench.py --json-ld 64
     python bench/costly_page_bench.py --json-ld-keys 128
     python bench/costly_page_bench.py --meta-author 64
+    python bench/costly_page_bench.py --meta-comments 320
+    python bench/costly_page_bench.py --json-ld-comments 320
 
 Only loopback addresses are used. It prints figures and asserts nothing.
 """
@@ -67,6 +76,8 @@ def main() -> None:
     parser.add_argument("--json-ld", type=int, default=0, metavar="KB")
     parser.add_argument("--json-ld-keys", type=int, default=0, metavar="KB")
     parser.add_argument("--meta-author", type=int, default=0, metavar="KB")
+    parser.add_argument("--meta-comments", type=int, default=0, metavar="KB")
+    parser.add_argument("--json-ld-comments", type=int, default=0, metavar="KB")
     args = parser.parse_args()
     paragraphs = 19_000 if args.slow else 200_000
     timeout = (
@@ -81,6 +92,10 @@ def main() -> None:
     elif args.json_ld_keys:
         script = "{" + '"author":1,' * (args.json_ld_keys * 1000 // 11)
         described = f'an article with {args.json_ld_keys} KB of JSON-LD "author":1, keys'
+    elif args.json_ld_comments:
+        headline = "\\u003c!--" * (args.json_ld_comments * 1000 // 10)
+        script = '{"@type": "NewsArticle", "headline": "' + headline + '"}'
+        described = f"an article with a {args.json_ld_comments} KB JSON-LD headline of <!--"
     if script:
         costly = article_page("Costly", ["Paragraph of the costly story. " * 60]).replace(
             b"</head>", f'<script type="application/ld+json">{script}</script></head>'.encode()
@@ -91,6 +106,13 @@ def main() -> None:
             b"</head>", f"{meta}</head>".encode()
         )
         described = f'an article with a {args.meta_author} KB author meta of "( "'
+    elif args.meta_comments:
+        comments = "&lt;!--" * (args.meta_comments * 1000 // 7)
+        meta = f'<meta name="description" content="{comments}">'
+        costly = article_page("Costly", ["Paragraph of the costly story. " * 60]).replace(
+            b"</head>", f"{meta}</head>".encode()
+        )
+        described = f"an article with a {args.meta_comments} KB description meta of &lt;!--"
 
     with LoopbackServer() as server, tempfile.TemporaryDirectory() as tmp:
         costly_url = server.add("/costly", body=costly, content_type="text/html")

@@ -53,7 +53,9 @@ def page_metadata(
     from trafilatura.settings import DEFAULT_CONFIG, set_date_params
 
     from reader.core.author_bound import bounded_author_metas
+    from reader.core.strip_tags import install_linear_strip
 
+    install_linear_strip()  # trafilatura's tag stripping, linear (strip_tags.py)
     with bounded_author_metas(tree):
         found = tm.examine_meta(tree)
     if found.author and " " not in found.author:
