@@ -73,8 +73,9 @@ REAP_LIMIT = 5.0
 # workers and the parent share the two cores. With one job each, the workers
 # stood idle ~12 of 105 s of the full first refresh with real pages; with two
 # (one page, ~18 ms of CPU on average, waiting behind the running one), a
-# store that outlasted it still left them idle: 3.4 s of 2,000 pages' worker
-# time fell inside the parent's stores at a load of 10, 1.8 s with three.
+# store that outlasted it still left them idle. Refreshes of 2,000 real pages
+# at a load of 6-10: 1.6-3.4 s of the workers' idle time fell inside the
+# parent's stores with two jobs a worker, 1.1-1.8 s with three.
 JOBS_PER_WORKER = 3
 
 
