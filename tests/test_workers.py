@@ -133,6 +133,28 @@ def test_a_job_sent_ahead_starts_as_the_one_before_it_ends() -> None:
     assert second_ran_at < blocked_until
 
 
+def test_every_job_sent_ahead_starts_while_the_loop_is_held() -> None:
+    # A store of a feed with a batch of stories holds the parent's loop longer
+    # than one page takes: the worker goes on through the two jobs sent behind
+    # the one it runs.
+    async def scenario() -> tuple[list[float], float]:
+        workers = pool()
+        try:
+            await workers.run(int, "1", limit=60)  # started and ready, whatever the load
+            first = asyncio.ensure_future(workers.run(time.sleep, 0.2, limit=10))
+            ahead = [asyncio.ensure_future(workers.run(time.monotonic, limit=10)) for _ in range(2)]
+            await asyncio.sleep(0.05)
+            time.sleep(1.0)
+            blocked_until = time.monotonic()
+            await first
+            return list(await asyncio.gather(*ahead)), blocked_until
+        finally:
+            workers.close()
+
+    ran_at, blocked_until = asyncio.run(scenario())
+    assert all(t < blocked_until for t in ran_at)
+
+
 @pytest.mark.parametrize(
     ("first", "error"),
     [((time.sleep, 60), JobTimeoutError), ((os._exit, 3), WorkerLostError)],
@@ -415,6 +437,31 @@ def test_a_large_job_waits_for_its_worker_to_start_before_it_is_sent() -> None:
         patch.setattr(workers_module, "STARTUP_LIMIT", 0.5)
         (result,) = off_the_loop(scenario(), [], timeout=10)  # type: ignore[misc]
     assert isinstance(result, JobTimeoutError)
+
+
+def test_jobs_sent_ahead_never_fill_the_pipe_of_a_worker_not_started() -> None:
+    # A worker not started yet reads none of its jobs: together they must fit
+    # in its pipe, however many a worker may hold, or the event loop waits on
+    # a write nobody takes. Each of these fits alone, three do not.
+    parent_end, child_end = multiprocessing.Pipe()
+    room = workers_module._roomy(parent_end)
+    parent_end.close()
+    child_end.close()
+    medium = b"x" * (room * 2 // 5)
+
+    async def scenario() -> object:
+        workers = WorkerPool(1, time.sleep, (15,))
+        try:
+            return await asyncio.gather(
+                *(workers.run(len, medium, limit=10) for _ in range(3)), return_exceptions=True
+            )
+        finally:
+            workers.close()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers_module, "STARTUP_LIMIT", 0.5)
+        results = off_the_loop(scenario(), [], timeout=20)
+    assert all(isinstance(r, JobTimeoutError) for r in results)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)

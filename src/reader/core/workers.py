@@ -64,14 +64,19 @@ STARTUP_LIMIT = 120.0
 REAP_LIMIT = 5.0
 
 
-# Jobs sent to one worker at once: the one it runs and the next. The next one
-# then waits in the worker, not in the parent: a worker that finishes a page
-# starts the following one at once, instead of after the parent has read the
-# answer and chosen the next job. The parent is slow to do so while it stores
-# a finished feed (the event loop waits for that) or while the other worker and
-# the parent share the two cores; with one job each, the workers stood idle ~12
-# of 105 s of the full first refresh with real pages.
-JOBS_PER_WORKER = 2
+# Jobs sent to one worker at once: the one it runs and the next two. Those
+# wait in the worker, not in the parent: a worker that finishes a page starts
+# the following one at once, instead of after the parent has read the answer
+# and chosen the next job. The parent is slow to do so while it stores a
+# finished feed (the event loop waits for that: ~20 ms of CPU a feed of real
+# pages, ~50 ms more when it also writes a batch of stories) or while the
+# workers and the parent share the two cores. With one job each, the workers
+# stood idle ~12 of 105 s of the full first refresh with real pages; with two
+# (one page, ~18 ms of CPU on average, waiting behind the running one), a
+# store that outlasted it still left them idle. Refreshes of 2,000 real pages
+# at a load of 6-10: 1.6-3.4 s of the workers' idle time fell inside the
+# parent's stores with two jobs a worker, 1.1-1.8 s with three.
+JOBS_PER_WORKER = 3
 
 
 @dataclass(eq=False)
@@ -82,6 +87,7 @@ class _Job:
     urgent: bool
     answer: asyncio.Future[tuple[bool, Any]]
     message: bytes | None = None  # (fn, args) pickled, once it is to be sent
+    size: int = 0  # the message's length, once sent
 
 
 @dataclass(eq=False)
@@ -94,7 +100,7 @@ class _Worker:
     jobs: deque[_Job] = field(default_factory=deque)
     # Ends the running job (or the start-up) when it passes its limit.
     timer: asyncio.TimerHandle | None = None
-    # The largest job it may be sent while it is not free to read it at once.
+    # Bytes its pipe holds before a sender waits (_roomy).
     room: int = 0
 
 
@@ -289,7 +295,7 @@ class WorkerPool:
                 # would take it round forever); one behind it waits again.
                 self._lost(worker)
                 continue
-            job.message = None
+            job.size, job.message = len(job.message), None
             if len(worker.jobs) == 1 and worker.ready:
                 self._time(worker, job.limit, "stopped")
 
@@ -308,10 +314,16 @@ class WorkerPool:
         on its jobs. A worker reads its jobs on a thread of their own, but only
         once started, and not while a job runs in C code that keeps the GIL (a
         runaway regular expression): what is sent to it then must fit in the
-        pipe's buffer, which holds one job waiting behind another."""
+        pipe's buffer beside the jobs it may not have read yet (all of them
+        before it starts; once started, all but the one it runs)."""
         if worker.ready and not worker.jobs:
             return True
-        return len(message) <= worker.room // JOBS_PER_WORKER
+        unread = sum(job.size for job in worker.jobs)
+        if worker.ready:
+            unread -= worker.jobs[0].size
+        # Linux charges each write its buffers' upkeep too (a pipe with room
+        # for 8 MB took 7.9 MB of 180 KB writes): an eighth is kept spare.
+        return unread + len(message) <= worker.room - worker.room // 8
 
     def _time(self, worker: _Worker, limit: float, what: str) -> None:
         if worker.timer is not None:
