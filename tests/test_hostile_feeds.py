@@ -759,3 +759,31 @@ def test_a_feed_the_database_refuses_fails_alone(server: LoopbackServer, make: M
         results[bad_id], bad, "cannot store the feed: IntegrityError: refused by the test"
     )
     assert bad.title == title_before  # the feed's own update was rolled back too
+
+
+def test_an_opml_backup_of_a_hostile_title_imports_whole(
+    server: LoopbackServer, make: MakeReader, tmp_path: Path
+) -> None:
+    """U+FFFE in a JSON Feed's title was stored and written into the OPML
+    export as is; the import then refused the whole file."""
+    body = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "News \\ufffe\\uffff feed",'
+        ' "items": [{"id": "1", "title": "ok", "content_text": "hello"}]}'
+    )
+    hostile = server.add("/j.json", body=body.encode(), content_type="application/feed+json")
+    reader = make()
+    hostile_id, good_id = subscribe(reader, hostile, add_good_feed(server))
+    assert_good_stored(reader, refresh(reader), good_id)
+    assert feed(reader, hostile_id).title == "News feed"
+    backup = tmp_path / "subscriptions.opml"
+    backup.write_text(reader.export_opml(), encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    other = make_reader(make_settings(tmp_path / "other"))
+    try:
+        result = other.import_opml(backup)
+        assert (result.added, result.existing, result.invalid) == (2, 0, ())
+        assert sorted((f.url, f.title) for f in other.feeds()) == sorted(
+            (f.url, f.title) for f in reader.feeds()
+        )
+    finally:
+        other.close()
