@@ -684,7 +684,7 @@ class Reader(StoriesFacade):
 
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, a 5,000-digit number
             raise ValueError(f"not valid JSON: {exc}") from exc
         except RecursionError:
             raise ValueError("not an annotations export: nested too deeply") from None
