@@ -464,3 +464,20 @@ def test_an_app_crash_is_one_line_and_a_non_zero_exit_code(seeded: Reader) -> No
         " rerun with --debug to see the traceback\r\n"
     ) in shown
     assert "Traceback" not in shown
+
+
+# -- review13: searches and arguments -----------------------------------------------
+
+
+@pytest.mark.parametrize("command", [("articles",), ("annotations",)])
+def test_a_long_search_says_what_was_left_out(
+    capsys: pytest.CaptureFixture[str], seeded: Reader, command: tuple[str, ...]
+) -> None:
+    search = " ".join(f"w{i}" for i in range(70)) + " w1 w2"
+    code, _, err = run(capsys, *command, "--search", search)
+    assert code == 0
+    assert one_error_line(err) == (
+        "reader: the search is long: only its first 64 search terms are used (6 words left out)"
+    )
+    code, _, err = run(capsys, *command, "--search", "w1 " * 100)
+    assert (code, err) == (0, "")

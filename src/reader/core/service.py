@@ -43,7 +43,7 @@ from reader.core.refresh import (
     Pipeline,
     fewer_collections,
 )
-from reader.core.store import ArticleQuery, NotFoundError, Store
+from reader.core.store import MAX_SEARCH_TERMS, ArticleQuery, NotFoundError, Store, fts_terms
 from reader.core.stories.facade import StoriesFacade, newer_than_every_story
 from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
@@ -689,6 +689,18 @@ class Reader(StoriesFacade):
         except RecursionError:
             raise ValueError("not an annotations export: nested too deeply") from None
         return import_notes(self.store, data)
+
+
+def long_search_note(search: str | None) -> str | None:
+    """What to tell the user when a search had more words than are searched
+    for (store.common.MAX_SEARCH_TERMS), else None."""
+    left_out = fts_terms(search)[1] if search else 0
+    if not left_out:
+        return None
+    return (
+        f"the search is long: only its first {MAX_SEARCH_TERMS} search terms are used"
+        f" ({left_out} {'word' if left_out == 1 else 'words'} left out)"
+    )
 
 
 def salience(
