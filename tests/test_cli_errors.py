@@ -22,6 +22,7 @@ import pytest
 
 from reader.cli import main
 from reader.core.config import Settings, StorageSettings, load_settings
+from reader.core.models import AddResult
 from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery
 
@@ -481,3 +482,51 @@ def test_a_long_search_says_what_was_left_out(
     )
     code, _, err = run(capsys, *command, "--search", "w1 " * 100)
     assert (code, err) == (0, "")
+
+
+def test_one_feed_whatever_the_case_of_its_scheme_and_host_or_its_fragment(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    forms = ["HTTP://EXAMPLE.ORG/f", "http://example.org/f", "http://Example.org/f#frag"]
+    opml = tmp_path / "subs.opml"
+    outlines = "".join(f'<outline text="f" xmlUrl="{url}"/>' for url in forms)
+    opml.write_text(f"<opml><body>{outlines}</body></opml>", encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(opml))
+    assert code == 0 and "1 new feed, 2 already subscribed" in out
+    code, out, _ = run(capsys, "add", "--no-fetch", "--", *forms)
+    assert code == 0
+    _, out, _ = run(capsys, "feeds", "--json")
+    # The path keeps its case: it may be a different resource.
+    assert [f["url"] for f in json.loads(out)] == ["http://example.org/f"]
+    code, _, _ = run(capsys, "add", "--no-fetch", "http://example.org/F")
+    _, out, _ = run(capsys, "feeds", "--json")
+    assert len(json.loads(out)) == 2
+
+
+def test_a_subscription_stored_in_another_form_by_an_older_version_is_still_found(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    """Rows written before URLs had one form are found by any form, and never
+    rewritten or merged (two of them, once two subscriptions, stay two)."""
+    reader = make_reader(load_settings())
+    old = reader.add_feed("https://placeholder.example/a", discover=False).feed_id
+    twin = reader.add_feed("https://placeholder.example/b", discover=False).feed_id
+    reader.close()
+    conn = sqlite3.connect(db)
+    with conn:  # as an older version stored them: as typed
+        conn.execute("UPDATE feeds SET url = 'HTTP://OLD.EXAMPLE/f' WHERE id = ?", (old,))
+        conn.execute("UPDATE feeds SET url = 'http://old.example/f#x' WHERE id = ?", (twin,))
+    conn.close()
+    reader = make_reader(load_settings())
+    assert reader.feed_id("HTTP://OLD.EXAMPLE/f") == old  # itself, as stored
+    assert reader.feed_id("http://old.example/f#x") == twin
+    assert reader.feed_id("http://old.example/f") == old  # the first of its forms
+    for form in ("http://Old.Example/f", "http://old.example/f#x"):
+        assert reader.add_feed(form, discover=False) == AddResult(
+            old, "http://old.example/f", False
+        )
+    reader.close()
+    code, _, err = run(capsys, "remove", "HTTP://OLD.EXAMPLE/f")
+    assert code == 0, err
+    _, out, _ = run(capsys, "feeds", "--json")
+    assert [f["url"] for f in json.loads(out)] == ["http://old.example/f#x"]

@@ -787,3 +787,18 @@ def test_an_opml_backup_of_a_hostile_title_imports_whole(
         )
     finally:
         other.close()
+
+
+def test_a_subscription_an_older_version_stored_in_upper_case_is_not_moved(
+    server: LoopbackServer, make: MakeReader
+) -> None:
+    """URLs now have one form (urls.check_url); a row stored as typed before is
+    fetched in that form but not rewritten as if it had been redirected."""
+    reader = make()
+    [feed_id] = subscribe(reader, add_good_feed(server))
+    stored = "HTTP://" + feed(reader, feed_id).url.removeprefix("http://")
+    with reader.store.transaction() as conn:
+        conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (stored, feed_id))
+    results = refresh(reader)
+    assert (results[feed_id].status, results[feed_id].url) == ("updated", stored)
+    assert feed(reader, feed_id).url == stored
