@@ -530,3 +530,47 @@ def test_a_subscription_stored_in_another_form_by_an_older_version_is_still_foun
     assert code == 0, err
     _, out, _ = run(capsys, "feeds", "--json")
     assert [f["url"] for f in json.loads(out)] == ["http://old.example/f#x"]
+
+
+NOT_UTF8 = b"\xff".decode("utf-8", "surrogateescape")  # as Python hands such an argument over
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("articles", "--search", NOT_UTF8),
+        ("articles", "--tag", NOT_UTF8),
+        ("articles", "--entity", NOT_UTF8),
+        ("articles", "--feed", NOT_UTF8),
+        ("annotations", "--search", NOT_UTF8),
+        ("annotations", "--tag", NOT_UTF8),
+        ("remove", NOT_UTF8),
+        ("add", "--no-fetch", "https://example.org/" + NOT_UTF8),
+        ("tag", "1", NOT_UTF8),
+        ("follow", NOT_UTF8),
+    ],
+)
+def test_an_argument_that_is_not_utf8_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], seeded: Reader, args: tuple[str, ...]
+) -> None:
+    """Such an argument reached SQLite and ended in "unexpected error
+    (UnicodeEncodeError ...)"; it is now refused by the parser, by name."""
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "not valid UTF-8" in err.splitlines()[-1] and "unexpected error" not in err
+
+
+def test_a_path_that_is_not_utf8_is_still_a_path(seeded: Reader, db: Path, tmp_path: Path) -> None:
+    """File names are bytes: a path argument keeps taking any (a real process:
+    the arguments are the bytes a shell passes)."""
+    out = bytes(tmp_path) + b"/notes-\xff.json"
+    env = {**os.environ, "READER_DB": str(db), "PYTHONIOENCODING": "utf-8:surrogateescape"}
+    for args in (
+        [b"export", b"notes", b"--format", b"json", b"--out", out],
+        [b"import", out],
+    ):
+        done = subprocess.run([bytes(SCRIPT), *args], capture_output=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+    assert os.path.exists(out)
