@@ -498,6 +498,8 @@ def test_one_feed_whatever_the_case_of_its_scheme_and_host_or_its_fragment(
     _, out, _ = run(capsys, "feeds", "--json")
     # The path keeps its case: it may be a different resource.
     assert [f["url"] for f in json.loads(out)] == ["http://example.org/f"]
+    code, out, err = run(capsys, "articles", "--feed", "HTTP://Example.ORG/f#top")
+    assert (code, out, err) == (0, "", "")  # found (no articles yet), not "not subscribed"
     code, _, _ = run(capsys, "add", "--no-fetch", "http://example.org/F")
     _, out, _ = run(capsys, "feeds", "--json")
     assert len(json.loads(out)) == 2

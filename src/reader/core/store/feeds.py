@@ -210,14 +210,19 @@ def _same_feed(
     `HTTP://EXAMPLE.ORG/f` or `http://example.org/f#x` as typed. Those rows are
     found, never rewritten or merged (two such rows may both exist)."""
     where = " AND unsubscribed_at IS NULL" if subscribed else ""
-    row = conn.execute(
-        f"SELECT id, unsubscribed_at FROM feeds WHERE url = ?{where}", (url,)
-    ).fetchone()
-    if row is not None or not other_forms:
-        return None if row is None else (int(row[0]), row[1])
+    select = f"SELECT id, unsubscribed_at FROM feeds WHERE url = ?{where}"
+    row = conn.execute(select, (url,)).fetchone()
+    if row is not None:
+        return int(row[0]), row[1]
     try:
         canonical = check_url(url)
     except UrlError:
+        return None
+    if canonical != url:  # `reader remove HTTP://Example.org/f` for the one form
+        row = conn.execute(select, (canonical,)).fetchone()
+        if row is not None:
+            return int(row[0]), row[1]
+    if not other_forms:
         return None
     # Another form differs in the case of its scheme and host, or by a
     # fragment: lower() and LIKE narrow the rows (ASCII case, as the hosts'),
