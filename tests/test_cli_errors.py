@@ -22,6 +22,7 @@ import pytest
 
 from reader.cli import main
 from reader.core.config import Settings, StorageSettings, load_settings
+from reader.core.models import AddResult
 from reader.core.service import Reader, make_reader
 from reader.core.store import ArticleQuery
 
@@ -464,3 +465,114 @@ def test_an_app_crash_is_one_line_and_a_non_zero_exit_code(seeded: Reader) -> No
         " rerun with --debug to see the traceback\r\n"
     ) in shown
     assert "Traceback" not in shown
+
+
+# -- review13: searches and arguments -----------------------------------------------
+
+
+@pytest.mark.parametrize("command", [("articles",), ("annotations",)])
+def test_a_long_search_says_what_was_left_out(
+    capsys: pytest.CaptureFixture[str], seeded: Reader, command: tuple[str, ...]
+) -> None:
+    search = " ".join(f"w{i}" for i in range(70)) + " w1 w2"
+    code, _, err = run(capsys, *command, "--search", search)
+    assert code == 0
+    assert one_error_line(err) == (
+        "reader: the search is long: only its first 64 search terms are used (6 words left out)"
+    )
+    code, _, err = run(capsys, *command, "--search", "w1 " * 100)
+    assert (code, err) == (0, "")
+
+
+def test_one_feed_whatever_the_case_of_its_scheme_and_host_or_its_fragment(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    forms = ["HTTP://EXAMPLE.ORG/f", "http://example.org/f", "http://Example.org/f#frag"]
+    opml = tmp_path / "subs.opml"
+    outlines = "".join(f'<outline text="f" xmlUrl="{url}"/>' for url in forms)
+    opml.write_text(f"<opml><body>{outlines}</body></opml>", encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(opml))
+    assert code == 0 and "1 new feed, 2 already subscribed" in out
+    code, out, _ = run(capsys, "add", "--no-fetch", "--", *forms)
+    assert code == 0
+    _, out, _ = run(capsys, "feeds", "--json")
+    # The path keeps its case: it may be a different resource.
+    assert [f["url"] for f in json.loads(out)] == ["http://example.org/f"]
+    code, out, err = run(capsys, "articles", "--feed", "HTTP://Example.ORG/f#top")
+    assert (code, out, err) == (0, "", "")  # found (no articles yet), not "not subscribed"
+    code, _, _ = run(capsys, "add", "--no-fetch", "http://example.org/F")
+    _, out, _ = run(capsys, "feeds", "--json")
+    assert len(json.loads(out)) == 2
+
+
+def test_a_subscription_stored_in_another_form_by_an_older_version_is_still_found(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    """Rows written before URLs had one form are found by any form, and never
+    rewritten or merged (two of them, once two subscriptions, stay two)."""
+    reader = make_reader(load_settings())
+    old = reader.add_feed("https://placeholder.example/a", discover=False).feed_id
+    twin = reader.add_feed("https://placeholder.example/b", discover=False).feed_id
+    reader.close()
+    conn = sqlite3.connect(db)
+    with conn:  # as an older version stored them: as typed
+        conn.execute("UPDATE feeds SET url = 'HTTP://OLD.EXAMPLE/f' WHERE id = ?", (old,))
+        conn.execute("UPDATE feeds SET url = 'http://old.example/f#x' WHERE id = ?", (twin,))
+    conn.close()
+    reader = make_reader(load_settings())
+    assert reader.feed_id("HTTP://OLD.EXAMPLE/f") == old  # itself, as stored
+    assert reader.feed_id("http://old.example/f#x") == twin
+    assert reader.feed_id("http://old.example/f") == old  # the first of its forms
+    for form in ("http://Old.Example/f", "http://old.example/f#x"):
+        assert reader.add_feed(form, discover=False) == AddResult(
+            old, "http://old.example/f", False
+        )
+    reader.close()
+    code, _, err = run(capsys, "remove", "HTTP://OLD.EXAMPLE/f")
+    assert code == 0, err
+    _, out, _ = run(capsys, "feeds", "--json")
+    assert [f["url"] for f in json.loads(out)] == ["http://old.example/f#x"]
+
+
+NOT_UTF8 = b"\xff".decode("utf-8", "surrogateescape")  # as Python hands such an argument over
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("articles", "--search", NOT_UTF8),
+        ("articles", "--tag", NOT_UTF8),
+        ("articles", "--entity", NOT_UTF8),
+        ("articles", "--feed", NOT_UTF8),
+        ("annotations", "--search", NOT_UTF8),
+        ("annotations", "--tag", NOT_UTF8),
+        ("remove", NOT_UTF8),
+        ("add", "--no-fetch", "https://example.org/" + NOT_UTF8),
+        ("tag", "1", NOT_UTF8),
+        ("follow", NOT_UTF8),
+    ],
+)
+def test_an_argument_that_is_not_utf8_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], seeded: Reader, args: tuple[str, ...]
+) -> None:
+    """Such an argument reached SQLite and ended in "unexpected error
+    (UnicodeEncodeError ...)"; it is now refused by the parser, by name."""
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "not valid UTF-8" in err.splitlines()[-1] and "unexpected error" not in err
+
+
+def test_a_path_that_is_not_utf8_is_still_a_path(seeded: Reader, db: Path, tmp_path: Path) -> None:
+    """File names are bytes: a path argument keeps taking any (a real process:
+    the arguments are the bytes a shell passes)."""
+    out = bytes(tmp_path) + b"/notes-\xff.json"
+    env = {**os.environ, "READER_DB": str(db), "PYTHONIOENCODING": "utf-8:surrogateescape"}
+    for args in (
+        [b"export", b"notes", b"--format", b"json", b"--out", out],
+        [b"import", out],
+    ):
+        done = subprocess.run([bytes(SCRIPT), *args], capture_output=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+    assert os.path.exists(out)

@@ -266,6 +266,68 @@ def test_import_takes_a_foreign_annotation_by_url_and_quote(stores: tuple[Store,
     assert TEXT[x.start : x.end] == "independent replication"
 
 
+def _foreign(uid: str, exact: str, **extra: str) -> str:
+    """One annotation as another tool writes it, as JSON text (some of the
+    values below are not what json.dumps writes: NaN, a 400-digit integer,
+    a lone surrogate's escape)."""
+    state = extra.get("state", "{}")
+    start = TEXT.find(exact)
+    where = f'{{"type": "TextPositionSelector", "start": {start}, "end": {start + len(exact)}}}'
+    position = extra.get("position", f", {where}")
+    selectors = f'{{"type": "TextQuoteSelector", "exact": "{exact}"}}' + position
+    return (
+        f'{{"type": "Annotation", "id": "{uid}", "bodyValue": "{extra.get("note", "n")}",'
+        f' "target": {{"source": "https://news.example/k1", "selector": [{selectors}]}},'
+        f' "reader:state": {state}}}'
+    )
+
+
+def test_importing_twice_adds_nothing_whatever_the_uids_spacing(
+    stores: tuple[Store, Store],
+) -> None:
+    """The store keeps a uid normalised ("urn:x:my note") but looked up the raw
+    one: a second import of the same file failed on the UNIQUE constraint."""
+    _, b = stores
+    feed_b, _ = b.add_feed(FEED)
+    write(b, feed_b, record("k1"))
+    items = [_foreign("urn:x:my  note", "open-weight model"), _foreign("urn:x:other ", "Halcyon")]
+    document = json.loads('{"items": [' + ", ".join(items) + "]}")
+    first = import_notes(b, document)
+    assert (first.annotations_added, first.updated, first.unmatched) == (2, 0, ())
+    again = import_notes(b, document)
+    assert (again.annotations_added, again.updated, again.unmatched) == (0, 0, ())
+    assert sorted(a.uid for a in b.annotations()) == ["urn:x:my note", "urn:x:other"]
+
+
+def test_one_bad_value_costs_the_import_nothing(stores: tuple[Store, Store]) -> None:
+    """NaN (stored as NULL: the NOT NULL constraint), a 400-digit score (float()
+    overflows), a lone surrogate (SQLite refuses to bind it) and a position no
+    INTEGER holds each ended the whole import; each note is now kept."""
+    _, b = stores
+    feed_b, _ = b.add_feed(FEED)
+    write(b, feed_b, record("k1"))
+    far = ', {"type": "TextPositionSelector", "start": 1' + "0" * 30 + ', "end": 2' + "0" * 30
+    far += "}"
+    items = [
+        _foreign("urn:x:nan", "open-weight model", state='{"kind": "highlight", "score": NaN}'),
+        _foreign(
+            "urn:x:big", "Halcyon", state='{"kind": "highlight", "score": 1' + "0" * 400 + "}"
+        ),
+        _foreign("urn:x:surrogate", "coding benchmarks", note="a \\ud800 b"),
+        _foreign("urn:x:far", "a quote this text does not have", position=far),
+        _foreign("urn:x:plain", "independent replication"),
+    ]
+    result = import_notes(b, json.loads('{"items": [' + ", ".join(items) + "]}"))
+    assert (result.annotations_added, result.unmatched) == (5, ())
+    stored = {a.uid: a for a in b.annotations()}
+    assert stored["urn:x:nan"].state == stored["urn:x:big"].state == "exact"
+    assert stored["urn:x:surrogate"].note == "a \ufffd b"
+    assert stored["urn:x:far"].state == "orphan"
+    assert (
+        TEXT[stored["urn:x:plain"].start : stored["urn:x:plain"].end] == "independent replication"
+    )
+
+
 # -- Markdown ----------------------------------------------------------------------
 
 

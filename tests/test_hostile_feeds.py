@@ -684,3 +684,121 @@ def test_updated_entry_keeps_read_starred_and_tags(
     assert [a.title for a in reader.articles(ArticleQuery(feed_id=feed_id, unread=True))] == [
         "Untouched"
     ]
+
+
+# -- values no database takes ------------------------------------------------------
+
+LONE = "\\ud800"  # a JSON escape json.loads decodes to a lone surrogate
+
+
+def _surrogate_json_feed() -> bytes:
+    """A JSON Feed with a lone surrogate in every text field (written by hand:
+    json.dumps would escape the backslash of the escape)."""
+    item = (
+        f'{{"id": "i{LONE}", "title": "t {LONE}", "url": "http://example.org/{LONE}",'
+        f' "summary": "s {LONE}", "content_html": "<p>h {LONE}</p>",'
+        f' "authors": [{{"name": "A {LONE}"}}]}}'
+    )
+    text_only = f'{{"id": "2", "title": "two", "content_text": "c {LONE}"}}'
+    return (
+        f'{{"version": "https://jsonfeed.org/version/1.1", "title": "JF {LONE}",'
+        f' "items": [{item}, {text_only}]}}'
+    ).encode()
+
+
+def test_lone_surrogates_are_stored_as_replacement_characters(
+    server: LoopbackServer, make: MakeReader
+) -> None:
+    """One JSON Feed with a "\\ud800" escape used to end every refresh (the first
+    bind raised UnicodeEncodeError): each lone surrogate becomes U+FFFD."""
+    url = server.add(
+        "/surrogates.json", body=_surrogate_json_feed(), content_type="application/feed+json"
+    )
+    reader = make()
+    bad_id, good_id = subscribe(reader, url, add_good_feed(server))
+    results = refresh(reader)
+    assert_good_stored(reader, results, good_id)
+    assert results[bad_id].status == "updated" and results[bad_id].new == 2
+    assert feed(reader, bad_id).title == "JF \ufffd"
+    by_title = {s.title: s for s in reader.articles(ArticleQuery(feed_id=bad_id, limit=None))}
+    assert set(by_title) == {"t \ufffd", "two"}
+    first = reader.article(by_title["t \ufffd"].id)
+    assert first.guid == "i\ufffd"
+    assert first.summary.author == "A \ufffd"
+    assert "\ufffd" in first.summary.url
+    assert "h \ufffd" in first.text
+    assert "s \ufffd" in first.summary_html
+    assert reader.article(by_title["two"].id).text == "c \ufffd"
+
+
+def test_adding_a_json_feed_with_a_lone_surrogate(server: LoopbackServer, make: MakeReader) -> None:
+    body = f'{{"version": "https://jsonfeed.org/version/1.1", "title": "JF {LONE}", "items": []}}'
+    url = server.add("/j.json", body=body.encode(), content_type="application/feed+json")
+    reader = make()
+    added = reader.add_feed(url)
+    assert feed(reader, added.feed_id).title == "JF \ufffd"
+
+
+def test_a_feed_the_database_refuses_fails_alone(server: LoopbackServer, make: MakeReader) -> None:
+    """A feed whose items the database will not store (here a real trigger
+    refuses one title) is that feed's error, with backoff: the other feeds are
+    stored, and nothing of the refused feed is (its transaction rolled back)."""
+    items = [{"title": "poison", "guid": "p-1", "description": "refused"}]
+    url = server.add("/refused.xml", body=rss(items, title="Renamed by the feed"))
+    reader = make()
+    bad_id, good_id = subscribe(reader, url, add_good_feed(server))
+    title_before = feed(reader, bad_id).title
+    reader.store.conn.execute(
+        "CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.articles"
+        " WHEN NEW.title = 'poison' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+    )
+    results = refresh(reader)
+    assert_good_stored(reader, results, good_id)
+    bad = feed(reader, bad_id)
+    assert_failed(
+        results[bad_id], bad, "cannot store the feed: IntegrityError: refused by the test"
+    )
+    assert bad.title == title_before  # the feed's own update was rolled back too
+
+
+def test_an_opml_backup_of_a_hostile_title_imports_whole(
+    server: LoopbackServer, make: MakeReader, tmp_path: Path
+) -> None:
+    """U+FFFE in a JSON Feed's title was stored and written into the OPML
+    export as is; the import then refused the whole file."""
+    body = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "News \\ufffe\\uffff feed",'
+        ' "items": [{"id": "1", "title": "ok", "content_text": "hello"}]}'
+    )
+    hostile = server.add("/j.json", body=body.encode(), content_type="application/feed+json")
+    reader = make()
+    hostile_id, good_id = subscribe(reader, hostile, add_good_feed(server))
+    assert_good_stored(reader, refresh(reader), good_id)
+    assert feed(reader, hostile_id).title == "News feed"
+    backup = tmp_path / "subscriptions.opml"
+    backup.write_text(reader.export_opml(), encoding="utf-8")
+    (tmp_path / "other").mkdir()
+    other = make_reader(make_settings(tmp_path / "other"))
+    try:
+        result = other.import_opml(backup)
+        assert (result.added, result.existing, result.invalid) == (2, 0, ())
+        assert sorted((f.url, f.title) for f in other.feeds()) == sorted(
+            (f.url, f.title) for f in reader.feeds()
+        )
+    finally:
+        other.close()
+
+
+def test_a_subscription_an_older_version_stored_in_upper_case_is_not_moved(
+    server: LoopbackServer, make: MakeReader
+) -> None:
+    """URLs now have one form (urls.check_url); a row stored as typed before is
+    fetched in that form but not rewritten as if it had been redirected."""
+    reader = make()
+    [feed_id] = subscribe(reader, add_good_feed(server))
+    stored = "HTTP://" + feed(reader, feed_id).url.removeprefix("http://")
+    with reader.store.transaction() as conn:
+        conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (stored, feed_id))
+    results = refresh(reader)
+    assert (results[feed_id].status, results[feed_id].url) == ("updated", stored)
+    assert feed(reader, feed_id).url == stored

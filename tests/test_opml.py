@@ -49,6 +49,18 @@ def test_round_trip_keeps_urls_titles_and_tags() -> None:
     ]
 
 
+def test_characters_xml_forbids_never_reach_the_file() -> None:
+    """A title stored by an older version with U+FFFE (from a JSON Feed) made a
+    backup that no XML parser reads: every subscription in it was lost."""
+    hostile = "News \ufffe\uffff\x00\x1b\ud800 feed"
+    feeds = [feed("https://a.example/rss", hostile, ("a\ufffeb",)), feed("https://b.example/f")]
+    parsed = parse_opml(write_opml(feeds).encode())
+    assert [(p.url, p.title, p.tags) for p in parsed] == [
+        ("https://a.example/rss", "News feed", ("ab",)),
+        ("https://b.example/f", "", ()),
+    ]
+
+
 @pytest.mark.parametrize("data", [b"", b"<html/>", b"<opml><head/></opml>", b"<opml"])
 def test_broken_opml_is_a_clear_error(data: bytes) -> None:
     with pytest.raises(OpmlError):

@@ -30,6 +30,15 @@ def fail(message: str) -> int:
     return EXIT_ERROR
 
 
+def note_long_search(search: str | None) -> None:
+    """Say on stderr (--json output stays clean) when a search was cut short."""
+    from reader.core.service import long_search_note
+
+    note = long_search_note(search)
+    if note:
+        print(f"reader: {note}", file=sys.stderr)
+
+
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

@@ -12,7 +12,7 @@ from reader.wording import plural
 if TYPE_CHECKING:
     from reader.core.service import Reader
 
-from reader.cli.common import EXIT_ERROR, EXIT_OK, CliError, fail, print_json
+from reader.cli.common import EXIT_ERROR, EXIT_OK, CliError, fail, note_long_search, print_json
 from reader.cli.json_shapes import article_json, feed_json, show_json
 from reader.cli.notes import annotation_line, import_notes_file
 from reader.cli.refresh import run_refresh
@@ -145,6 +145,7 @@ def cmd_articles(reader: Reader, args: argparse.Namespace) -> int:
         limit=args.limit,
     )
     articles = reader.articles(query)
+    note_long_search(args.search)
     if not articles and args.entity:
         # Say why the list is empty (on stderr: --json output stays a list).
         looked_for = "" if query.entity == args.entity.strip() else f" (as {query.entity!r})"

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     )
     from reader.core.service import Reader
 
-from reader.cli.common import EXIT_OK, CliError, print_json
+from reader.cli.common import EXIT_OK, CliError, note_long_search, print_json
 from reader.cli.json_shapes import annotation_json
 
 
@@ -126,6 +126,7 @@ def cmd_annotations(reader: Reader, args: argparse.Namespace) -> int:
             state="orphan" if args.orphans else None,
         )
     )
+    note_long_search(args.search)
     if args.json:
         print_json([annotation_json(a) for a in found])
         return EXIT_OK

@@ -212,8 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     from reader.cli.stories import add_parsers as add_story_parsers
 
-    add_story_parsers(sub, _positive_int)
+    add_story_parsers(sub, _positive_int, _path)
+    _text_arguments(parser)
     return parser
+
+
+def _text_arguments(parser: argparse.ArgumentParser) -> None:
+    """Every argument that is neither a path nor typed otherwise is text: it is
+    checked as such (see _text), in every command at once."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                _text_arguments(subparser)
+        elif action.type is None and action.nargs != 0 and action.dest != "help":
+            action.type = _text
 
 
 # From the vocabulary, which imports no recogniser: the parser starts fast.
@@ -237,6 +249,20 @@ def _positive_int(value: str) -> int:
     if number > _LARGEST:
         raise argparse.ArgumentTypeError(f"must be at most {_LARGEST}: {value}")
     return number
+
+
+def _text(value: str) -> str:
+    # Python hands bytes that are not UTF-8 over as lone surrogates
+    # ("surrogateescape"); a search, tag or URL holding one ended in
+    # "unexpected error (UnicodeEncodeError ...)" when SQLite was given it.
+    # A path may hold such bytes (file names are bytes): _path takes them.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            "not valid UTF-8 (check the terminal's encoding)"
+        ) from None
+    return value
 
 
 def _path(value: str) -> str:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from reader.core.stories.queries import Story
 
 
-def add_parsers(sub: Any, positive_int: Callable[[str], int]) -> None:
+def add_parsers(sub: Any, positive_int: Callable[[str], int], path: Callable[[str], str]) -> None:
     stories = sub.add_parser("stories", help="articles grouped by the news they report")
     stories.add_argument(
         "--since", metavar="D", help="stories with an article since then: 12h, 1d, 2w or a date"
@@ -47,7 +47,7 @@ def add_parsers(sub: Any, positive_int: Callable[[str], int]) -> None:
     )
     digest.add_argument("--since", default="1d", metavar="D", help="12h, 1d, 2w or a date")
     digest.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    digest.add_argument("--out", metavar="FILE", help="default: standard output")
+    digest.add_argument("--out", type=path, metavar="FILE", help="default: standard output")
     digest.set_defaults(handler=cmd_digest)
 
 

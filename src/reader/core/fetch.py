@@ -278,7 +278,9 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        current = check_url(url)
+        # In its stored form (urls.check_url): a subscription an older version
+        # stored as `HTTP://EXAMPLE.ORG/f` is not "moved" by being written so.
+        first = current = check_url(url)
         seen = {current}
         permanent = True
         network = linked_from.network if linked_from is not None else None
@@ -315,7 +317,9 @@ class Fetcher:
                 permanent = permanent and status in (301, 308)
                 current = target
                 continue
-            return self._result(url, current, status, response_headers, content, permanent, network)
+            return self._result(
+                first, current, status, response_headers, content, permanent, network
+            )
         raise FetchError(
             f"too many redirects (more than {self.settings.max_redirects})", kind="redirect"
         )

@@ -8,6 +8,7 @@ above it, so a file nested 40,000 deep (700 KB) took 44 s and gigabytes.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,6 +22,12 @@ class OpmlError(ValueError):
 
 
 MAX_FOLDER_TAGS = 32
+
+# What XML 1.0 does not allow in a document (ElementTree writes it as given,
+# and the parser then refuses the whole file): C0 controls but tab, newline and
+# carriage return, lone surrogates, U+FFFE and U+FFFF. Stored text is cleaned
+# of them (textnorm); a database written before that may still hold one.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +86,26 @@ def _add_feed(
 
 
 def write_opml(feeds: Iterable[Feed], *, title: str = "reader subscriptions") -> str:
+    """The feeds as an OPML document that parse_opml reads back whole."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "title").text = _xml_text(title)
     body = ET.SubElement(root, "body")
     for feed in feeds:
-        attrs = {"type": "rss", "text": feed.title or feed.url, "xmlUrl": feed.url}
-        if feed.title:
-            attrs["title"] = feed.title
+        feed_title = _xml_text(feed.title)
+        url = _xml_text(feed.url)
+        attrs = {"type": "rss", "text": feed_title or url, "xmlUrl": url}
+        if feed_title:
+            attrs["title"] = feed_title
         if feed.site_url:
-            attrs["htmlUrl"] = feed.site_url
+            attrs["htmlUrl"] = _xml_text(feed.site_url)
         if feed.tags:
-            attrs["category"] = ",".join(feed.tags)
+            attrs["category"] = _xml_text(",".join(feed.tags))
         ET.SubElement(body, "outline", attrs)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _xml_text(value: str) -> str:
+    """`value` without the characters an XML 1.0 file cannot hold."""
+    return _NOT_XML.sub("", value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from reader.core.refresh import (
     Pipeline,
     fewer_collections,
 )
-from reader.core.store import ArticleQuery, NotFoundError, Store
+from reader.core.store import MAX_SEARCH_TERMS, ArticleQuery, NotFoundError, Store, fts_terms
 from reader.core.stories.facade import StoriesFacade, newer_than_every_story
 from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
@@ -297,8 +298,18 @@ class Reader(StoriesFacade):
         self, outcome: Outcome, counters: Counters, waiting: StoryBatch | None
     ) -> FeedResult:
         state = outcome.state
-        # Written before the progress is made: it counts what waits for stories.
-        new, updated = self._write(outcome, waiting) if isinstance(outcome, Fetched) else (0, 0)
+        new = updated = 0
+        if isinstance(outcome, Fetched):
+            # Written before the progress is made: it counts what waits for stories.
+            try:
+                new, updated = self._write(outcome, waiting)
+            except Exception as exc:
+                if not _caused_by_the_feed(exc):
+                    raise
+                # The feed's transaction was rolled back: this feed fails (and
+                # backs off) like one that could not be fetched; the others
+                # are stored. One hostile feed used to end every refresh.
+                outcome = Failed(state, f"cannot store the feed: {type(exc).__name__}: {exc}")
         if waiting is not None and waiting.due():
             self.group_some_refreshed(waiting)
         progress = RefreshProgress(
@@ -673,11 +684,23 @@ class Reader(StoriesFacade):
 
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, a 5,000-digit number
             raise ValueError(f"not valid JSON: {exc}") from exc
         except RecursionError:
             raise ValueError("not an annotations export: nested too deeply") from None
         return import_notes(self.store, data)
+
+
+def long_search_note(search: str | None) -> str | None:
+    """What to tell the user when a search had more words than are searched
+    for (store.common.MAX_SEARCH_TERMS), else None."""
+    left_out = fts_terms(search)[1] if search else 0
+    if not left_out:
+        return None
+    return (
+        f"the search is long: only its first {MAX_SEARCH_TERMS} search terms are used"
+        f" ({left_out} {'word' if left_out == 1 else 'words'} left out)"
+    )
 
 
 def salience(
@@ -742,6 +765,17 @@ __all__ = [
 # How often a refresh waiting for its next feed looks whether it was told to
 # stop (Reader.refresh's `stop`, an event set from another thread).
 STOP_CHECK_SECONDS = 0.1
+
+
+def _caused_by_the_feed(exc: Exception) -> bool:
+    """Whether storing a feed failed on what the feed holds (a value SQLite
+    cannot bind, a constraint its items break), not on the database itself:
+    a locked, full or damaged database is every feed's failure, and must not
+    put each on backoff in turn."""
+    if isinstance(exc, (sqlite3.OperationalError, sqlite3.InternalError, MemoryError)):
+        return False
+    # A bare DatabaseError is a damaged file ("database disk image is malformed").
+    return type(exc) is not sqlite3.DatabaseError
 
 
 async def _next_outcome(pipeline: Pipeline, stop: threading.Event | None) -> Outcome | None:

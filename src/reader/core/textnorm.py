@@ -24,7 +24,16 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides
 # that can make a title display as something it is not ("Trojan source").
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# U+FFFE and U+FFFF too: XML 1.0 forbids them, and an OPML backup holding one
+# (from a feed title) could not be imported again.
+_CONTROL_CHARS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+# Lone surrogates: a JSON "\\ud800" escape decodes to one (json.loads keeps
+# it), and no UTF-8 encoder, SQLite's binding among them, accepts it.
+_SURROGATES = r"\ud800-\udfff"
+_SURROGATE = re.compile(f"[{_SURROGATES}]")
+# Anything strip_controls changes: the fast path's one check.
+_UNCLEAN = re.compile(f"[{_CONTROL_CHARS}{_SURROGATES}]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # The characters of _SPACES but the plain space.
 _OTHER_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
@@ -32,7 +41,8 @@ _BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
 def strip_controls(value: str) -> str:
-    """Remove terminal escape sequences and control characters, keep \\n and \\t.
+    """Remove terminal escape sequences and control characters, keep \\n and \\t;
+    a lone surrogate becomes U+FFFD (the replacement character).
 
     The one cleaning for every string a server or a file chose (titles, texts,
     headers, URLs, error messages): applied before anything is stored, and
@@ -42,8 +52,9 @@ def strip_controls(value: str) -> str:
     # The common case, no copies: a one-line text is checked by isprintable()
     # (false for every character _CONTROL takes, and a few times faster);
     # others by one scan.
-    if value.isprintable() or _CONTROL.search(value) is None:
+    if value.isprintable() or _UNCLEAN.search(value) is None:
         return value
+    value = _SURROGATE.sub("\ufffd", value)
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _ESCAPE_SEQUENCE.sub("", value)
     return _CONTROL.sub("", value)

@@ -9,7 +9,7 @@ with a sentence the user can act on.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from reader.core.textnorm import normalize_line
 
@@ -34,7 +34,12 @@ def shown(url: str) -> str:
 
 
 def check_url(url: str) -> str:
-    """The URL (stripped) if it is http(s) with a valid host and port, else UrlError."""
+    """The URL in its one stored form if it is http(s) with a valid host and
+    port, else UrlError. The form: stripped, scheme and host in lower case, no
+    #fragment (never sent to the server), so `HTTP://EXAMPLE.ORG/f`,
+    `http://example.org/f` and `http://example.org/f#x` are one subscription
+    (they were three). The path and query are kept as written: they may be
+    case-sensitive."""
     url = url.strip()
     try:
         parts = urlsplit(url)
@@ -53,7 +58,12 @@ def check_url(url: str) -> str:
         raise UrlError(f"URL has no host: {shown(url)}")
     if any(c.isspace() or not c.isprintable() for c in host):
         raise UrlError(f"invalid URL: the host contains spaces or control characters: {shown(url)}")
-    return url
+    userinfo, at, host_port = parts.netloc.rpartition("@")
+    netloc = userinfo + at + host_port.lower()
+    if (scheme, netloc) == (parts.scheme, parts.netloc) and "#" not in url:
+        return url  # already so (the common case): as written, not re-joined
+    # Stripped again: "http://h/ #x" leaves "http://h/ ", which the next check strips.
+    return urlunsplit((scheme, netloc, parts.path, parts.query, "")).strip()
 
 
 def typed_url(text: str) -> str:

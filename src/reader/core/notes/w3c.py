@@ -41,6 +41,7 @@ from reader.core.notes.anchoring import reanchor
 from reader.core.notes.collect import by_article
 from reader.core.store import Store
 from reader.core.store.annotations import ImportedAnnotation, NotesArticle
+from reader.core.textnorm import normalize_line, strip_controls
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
@@ -190,7 +191,24 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    """A string of the file, cleaned as every untrusted string is: json.loads
+    gives a "\\ud800" escape back as a lone surrogate, which SQLite refuses
+    to bind (one such note ended the whole import); it becomes U+FFFD."""
+    return strip_controls(value) if isinstance(value, str) else ""
+
+
+# SQLite's largest INTEGER: a position past it cannot be stored (and no text
+# is that long); such a selector is ignored and the quote placed again.
+_MAX_POSITION = 2**63 - 1
+
+
+def _score(value: Any) -> float:
+    """How sure the exported place was, 0 to 1. Anything else (NaN, which
+    SQLite stores as NULL; 10**400, which float() refuses; a string) is 1.0,
+    as a missing score is: the score is a hint, the note must not be lost."""
+    if isinstance(value, int | float) and 0 <= value <= 1:  # false for NaN
+        return float(value)
+    return 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +232,8 @@ class _Parsed:
 
 
 def _parse(item: Mapping[str, Any]) -> _Parsed:
-    uid = _text(item.get("id"))
+    # As the store keeps it: a second import finds the first one's uid.
+    uid = normalize_line(_text(item.get("id")))
     targets = _as_list(item.get("target"))
     target: Mapping[str, Any] = next((t for t in targets if isinstance(t, Mapping)), {})
     url = _text(target.get("source")) or next((t for t in targets if isinstance(t, str)), "")
@@ -250,7 +269,9 @@ def _parse(item: Mapping[str, Any]) -> _Parsed:
     anchor = None
     start = position.get("start") if position else None
     end = position.get("end") if position else None
-    positioned = isinstance(start, int) and isinstance(end, int) and 0 <= start <= end
+    positioned = (
+        isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= _MAX_POSITION
+    )
     if quote is not None and _text(quote.get("exact")):
         anchor = Anchor(
             _text(quote.get("exact")),
@@ -269,7 +290,6 @@ def _parse(item: Mapping[str, Any]) -> _Parsed:
         else:
             kind = "note"
     color = _text(target.get("styleClass")).strip().lower()
-    score = state.get("score")
     return _Parsed(
         uid=uid,
         url=url,
@@ -281,7 +301,7 @@ def _parse(item: Mapping[str, Any]) -> _Parsed:
         anchor_sha=_text(state.get("text_sha")),
         article_sha=_text(article.get("text_sha")),
         state=_text(state.get("state")) or "exact",
-        score=float(score) if isinstance(score, int | float) else 1.0,
+        score=_score(state.get("score")),
         note="\n\n".join(notes),
         color=color if color in COLORS else "",
         tags=tuple(tags),

@@ -6,7 +6,16 @@ annotations, entities, sites (boilerplate learning); `Store` composes them.
 """
 
 from reader.core.models import ArticleQuery, ArticleRecord, FeedState
-from reader.core.store.common import NotFoundError, fts_query
+from reader.core.store.common import MAX_SEARCH_TERMS, NotFoundError, fts_query, fts_terms
 from reader.core.store.store import Store
 
-__all__ = ["ArticleQuery", "ArticleRecord", "FeedState", "NotFoundError", "Store", "fts_query"]
+__all__ = [
+    "MAX_SEARCH_TERMS",
+    "ArticleQuery",
+    "ArticleRecord",
+    "FeedState",
+    "NotFoundError",
+    "Store",
+    "fts_query",
+    "fts_terms",
+]

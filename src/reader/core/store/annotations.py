@@ -578,9 +578,13 @@ class AnnotationStore(StoreBase):
 
     def _restore_one(self, conn: sqlite3.Connection, item: ImportedAnnotation) -> str:
         """Write one imported annotation: "added", "updated" or "same"."""
-        row = conn.execute("SELECT id FROM annotations WHERE uid = ?", (item.uid,)).fetchone()
+        # Normalised once, before the lookup: the raw uid ("urn:x:my  note")
+        # was looked up but the normalised one stored, so a second import of
+        # the same file hit the UNIQUE constraint instead of finding it.
+        uid = normalize_line(item.uid)
+        row = conn.execute("SELECT id FROM annotations WHERE uid = ?", (uid,)).fetchone()
         if row is None:
-            self._import_new(conn, item)
+            self._import_new(conn, item, uid)
             return "added"
         current = self._get(conn, int(row[0]))
         note = normalize_note(item.note)
@@ -595,7 +599,7 @@ class AnnotationStore(StoreBase):
         self._set_tags(conn, current.id, tags)
         return "updated"
 
-    def _import_new(self, conn: sqlite3.Connection, item: ImportedAnnotation) -> None:
+    def _import_new(self, conn: sqlite3.Connection, item: ImportedAnnotation, uid: str) -> None:
         kind = item.kind if item.kind in ("highlight", "note") else "note"
         anchor = item.anchor
         # A note keeps a quote (an orphan turned into a note) but no place.
@@ -605,7 +609,7 @@ class AnnotationStore(StoreBase):
                "end", text_sha, state, score, note, color, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
-                normalize_line(item.uid),
+                uid,
                 item.article_id,
                 kind,
                 # Files written elsewhere: no terminal controls in what is shown.
