@@ -25,6 +25,8 @@ def part_starts(text: str, size: int = PART_CHARS) -> list[int]:
         start = starts[-1]
         limit = start + size
         cut = text.rfind("\n", start + size // 2, limit) + 1
+        while 0 < cut < limit and text[cut] == "\n":  # a blank line goes with its paragraph
+            cut += 1
         if cut == 0:
             spaces = [m.end() for m in _SPACE.finditer(text, limit - size // 2, limit)]
             cut = spaces[-1] if spaces else limit
