@@ -365,12 +365,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
         """Emphasise this entity's mentions (None: no more)."""
         if name != self.followed:
             self.followed = name
-            self._render_body()
+            self._render_body(layout=False)
 
     def set_highlights(self, highlights: list[Annotation]) -> None:
         """Show the article's highlights again (after one was added, edited or deleted)."""
         self.highlights = highlights
-        self._render_body()
+        self._render_body(layout=False)
 
     def refresh_header(self, article: Article) -> None:
         """Show the article's header again (its tags changed), keeping the place."""
@@ -387,7 +387,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._selection_changed()
 
     def _selection_changed(self) -> None:
-        self._render_body()
+        self._render_body(layout=False)
         self.refresh_bindings()
         if self.cursor is not None:
             self._scroll_to_offset(self.cursor)
@@ -413,7 +413,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 return self._word_at(self._base + layout.to_stored(start))[0]
         return self._word_at(self._base)[0]
 
-    def _render_body(self) -> None:
+    def _render_body(self, *, layout: bool = True) -> None:
+        """Render the part on show with its spans. `layout=False` when only the
+        spans changed (a cursor move, a highlight): the same text takes the same
+        lines, so Textual need not wrap it once more to measure its height."""
         if self.article is None:
             return
         selection = self.selection
@@ -430,7 +433,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 extra=extra,
                 followed=self.followed,
                 start=self._base,
-            )
+            ),
+            layout=layout,
         )
 
     def _mentions_in_part(self) -> list[Mention]:
@@ -512,7 +516,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         (`mentions`), keeping the reader's place and selection."""
         self.entity_colours = colours or self.entity_colours
         self.mentions = self.mentions if mentions is None else mentions
-        self._render_body()
+        self._render_body(layout=False)
         self._render_legend()
 
     def action_back(self) -> None:
