@@ -205,7 +205,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         # part starts in the stored text, and the one on show.
         self._starts = [0]
         self._part = 0
-        self._part_mentions: tuple[int, Sequence[Mention], list[Mention]] = (-1, (), [])
+        # (starts, part, all mentions) -> the mentions in that part
+        self._part_mentions: tuple[object, int, object, list[Mention]] = (None, -1, None, [])
         # The keyboard selection, in stored offsets: the cursor's word and,
         # once extending, the mark where the selection began.
         self.cursor: int | None = None
@@ -440,11 +441,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def _mentions_in_part(self) -> list[Mention]:
         """The mentions inside the part on show (a giant article has hundreds of
         thousands: filtered once a part, not on every cursor move)."""
-        part, mentions, inside = self._part_mentions
-        if part != self._part or mentions is not self.mentions:
+        starts, part, mentions, inside = self._part_mentions
+        if starts is not self._starts or part != self._part or mentions is not self.mentions:
             start, end = self._base, self._base + len(self._layout.text)
             inside = [m for m in self.mentions if m.start < end and m.end > start]
-            self._part_mentions = (self._part, self.mentions, inside)
+            self._part_mentions = (self._starts, self._part, self.mentions, inside)
         return inside
 
     def _show_part(self, part: int) -> None:
