@@ -105,6 +105,8 @@ def _key_name(key: str) -> str:
         "plus": "+",
         "left_curly_bracket": "{",
         "right_curly_bracket": "}",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
         "question_mark": "?",
         "less_than_sign": "<",
         "greater_than_sign": ">",

@@ -10,7 +10,9 @@ wrapped lines) live in display offsets. `DisplayText` converts both ways.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from textual.content import Content
@@ -89,11 +91,14 @@ def next_paragraph(text: str, offset: int, step: int) -> int:
     return starts[index]
 
 
-def visual_lines(display: str, width: int) -> list[int]:
+@functools.lru_cache(maxsize=4)
+def visual_lines(display: str, width: int) -> tuple[int, ...]:
     """Display offsets where each wrapped line on screen starts, at `width` cells.
 
     Textual wraps each line of the content and strips the spaces at a break,
     so the starts are recovered by walking the text past each wrapped piece.
+    Kept for the last few texts and widths: every cursor key asks again for
+    the same text, and wrapping a long article costs more than rendering it.
     """
     starts: list[int] = []
     position = 0
@@ -105,10 +110,10 @@ def visual_lines(display: str, width: int) -> list[int]:
             starts.append(cursor)
             cursor += len(piece.plain)
         position += len(line) + 1
-    return starts
+    return tuple(starts)
 
 
-def line_of(starts: list[int], display_offset: int) -> int:
+def line_of(starts: Sequence[int], display_offset: int) -> int:
     return max(0, bisect.bisect_right(starts, display_offset) - 1)
 
 
@@ -130,6 +135,6 @@ def move_line(layout: DisplayText, width: int, offset: int, step: int) -> int:
     return start if layout.to_display(start) < line_end else layout.to_stored(line_start)
 
 
-def _line_text(display: str, starts: list[int], row: int) -> str:
+def _line_text(display: str, starts: Sequence[int], row: int) -> str:
     end = starts[row + 1] if row + 1 < len(starts) else len(display)
     return display[starts[row] : end].strip()
