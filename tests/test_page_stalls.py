@@ -106,7 +106,9 @@ def test_a_feeds_pages_stop_at_its_budget(
         reader.add_feed(feed_url, discover=False)
         [result] = reader.refresh()
         assert 1 <= page_hits(pages) <= 5
-        errors = [row[0] for row in reader.store.conn.execute("SELECT extraction_error FROM articles")]
+        errors = [
+            row[0] for row in reader.store.conn.execute("SELECT extraction_error FROM articles")
+        ]
         late = [e for e in errors if e and "the feed's pages took over 1 s" in e]
         assert len(late) >= ITEMS - 5
         assert result.extraction_failures == len(late)
