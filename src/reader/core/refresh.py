@@ -46,21 +46,20 @@ FEEDS_EXTRACTING_AT_ONCE = 16
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 
-# A site whose article pages timed out this many times in a refresh is asked for
-# no more of them in it: each such page holds its feed total_timeout seconds,
-# and a site dripping bytes held a feed of 24 items for 182 s (3 rounds of 8).
-PAGE_TIMEOUTS_PER_SITE = 2
-
 
 class _SitePages:
     """How one site's article pages go in this refresh, over all its feeds."""
 
-    __slots__ = ("answered", "given_up", "probe", "timeouts")
+    __slots__ = ("answered", "given_up", "probe")
 
     def __init__(self) -> None:
-        self.timeouts = 0
-        self.given_up = False  # no more of its pages are asked for in this refresh
-        self.answered = False  # one of its pages came back in time
+        # Once one of its pages timed out, no more are asked for in this
+        # refresh: each holds its feed total_timeout seconds, and a site
+        # dripping bytes held a feed of 24 items 182 s (3 rounds of 8 pages);
+        # with a second timeout needed, a page started as the first round
+        # ended added a round of its own (124 s).
+        self.given_up = False
+        self.answered = False  # one of its pages came back (or failed) in time
         # Pages that timed out last time are asked for one at a time until one
         # comes back: a site still dripping costs one page's time a refresh.
         self.probe = asyncio.Lock()
@@ -425,8 +424,9 @@ class Pipeline:
                 return f"{PAGE_TIMED_OUT}: the feed's pages took over {budget:g} s"
             except FetchError as exc:
                 if exc.kind == "timeout":
-                    site.timeouts += 1
-                    site.given_up = slow or site.timeouts >= PAGE_TIMEOUTS_PER_SITE
+                    site.given_up = True
+                else:  # it failed fast: the site is not the slow one it was
+                    site.answered = True
                 return f"article page: {exc.reason}"
         site.answered = True
         return page
