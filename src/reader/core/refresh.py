@@ -384,7 +384,9 @@ class Pipeline:
         host = site_of(entry.url)
         if host not in pages_ahead:
             pages_ahead[host] = asyncio.Semaphore(max(1, self.settings.refresh.per_host))
-        site = self._sites.setdefault(host, _SitePages())
+        site = self._sites.get(host)
+        if site is None:
+            site = self._sites[host] = _SitePages()
         try:
             async with pages_ahead[host]:
                 if not entry.url:
