@@ -37,8 +37,8 @@ READ_BYTES = 64 * 1024
 # the body's reader catches up (a server may send faster than bodies are
 # decoded and capped).
 _HIGH_WATER = 4 * READ_BYTES
-# A body's pieces as h11 parses them (a chunk of a chunked body, or what one
-# socket read held) are merged up to READ_BYTES, or this many, before they go
+# A body's small pieces as h11 parses them (a chunk of a chunked body, or what
+# one socket read held) are merged up to _MERGE_BELOW, or this many, before they go
 # up to the reader: each piece cost a pass through httpx and fetch.py's
 # decoding and cap. And the loop gets a turn once a body has gone this many
 # pieces, or _UNYIELDED_BYTES, without its task waiting for the socket: a
@@ -47,6 +47,9 @@ _HIGH_WATER = 4 * READ_BYTES
 # fetches ended after 73.5 s against their 60 s limit). Not after every
 # merged piece: a turn each was ~15% more of the parent's CPU a page.
 _MERGED_EVENTS = 1024
+# Only pieces smaller than this are merged: a socket read of a page is mostly
+# larger, and a look for more at each cost the parent's CPU for nothing.
+_MERGE_BELOW = 16 * 1024
 _UNYIELDED_BYTES = 1 << 20
 # Past this many pieces a body is given up: each costs h11 a few microseconds,
 # and 1-byte chunks up to the 10 MB cap were a minute of the parent's CPU. A
@@ -236,7 +239,7 @@ class _Body(httpx.AsyncByteStream):
                 merged = [event.data]
                 size = len(event.data)
                 # What h11 can parse from bytes already received, without waiting.
-                while size < READ_BYTES and len(merged) < _MERGED_EVENTS:
+                while size < _MERGE_BELOW and len(merged) < _MERGED_EVENTS:
                     more = self._conn.ready_event()
                     if not isinstance(more, h11.Data):
                         pending = more
