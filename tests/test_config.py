@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -38,6 +39,11 @@ def test_refresh_section_has_the_documented_keys() -> None:
         ({"http": {"user_agent": 5}}, "must be a string"),
         ({"bogus": {}}, "unknown section"),
         ({"storage": {"busy_timeout": 3e6}}, "[storage] busy_timeout must be at most 86400"),
+        # A process each: 40 took 2.3 GB (review13).
+        (
+            {"refresh": {"extract_workers": 4 * (os.cpu_count() or 1) + 1}},
+            f"[refresh] extract_workers must be at most {4 * (os.cpu_count() or 1)}",
+        ),
     ],
 )
 def test_bad_settings_are_named(data: dict[str, object], message: str) -> None:

@@ -117,7 +117,7 @@ def test_pages_that_could_not_be_fetched_stay_retried_after_the_upgrade(tmp_path
     store = Store(path)
     statuses = dict(store.conn.execute("SELECT key, extraction_status FROM articles"))
     assert statuses == {"unreachable": "retry", "short": "failed", "fine": "done"}
-    hashes, _ = store.known_entries(1)
+    hashes, _, _ = store.known_entries(1)
     assert hashes == {"unreachable": "", "short": "hash-short", "fine": "hash-fine"}
 
 
@@ -132,7 +132,7 @@ def test_the_retry_rule_reads_the_status_not_the_message(store: Store) -> None:
         extraction_status="failed",
     )
     write(store, feed_id, unreachable, worded)
-    hashes, _ = store.known_entries(feed_id)
+    hashes, _, _ = store.known_entries(feed_id)
     assert hashes["a"] == "" and hashes["b"] == worded.entry_hash
     # A later refresh that reads the page makes it an ordinary article again.
     write(store, feed_id, record("a", "A", "x"))
@@ -307,7 +307,7 @@ def test_retention_prunes_old_read_untagged_articles_and_remembers_them(store: S
     store.set_starred([by_title["S"]])
     assert store.prune(30) == 1
     assert {a.title for a in store.articles(ArticleQuery())} == {"U", "T", "S", "F"}
-    hashes, pruned = store.known_entries(feed_id)
+    hashes, pruned, _ = store.known_entries(feed_id)
     assert pruned == {"read"} and "read" not in hashes
     assert store.prune(0) == 0
 

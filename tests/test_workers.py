@@ -268,7 +268,7 @@ def test_a_refresh_starts_workers_before_its_answers_only_for_feeds_without_vali
         return FeedState(n, f"http://127.0.0.1:9/{n}.xml", "", etag, None, 0, None)
 
     async def started(states: list[FeedState]) -> int:
-        pipeline = Pipeline(Settings(), lambda feed_id: ({}, set()))
+        pipeline = Pipeline(Settings(), lambda feed_id: ({}, set(), set()))
         try:
             await pipeline.start(states)
             return pipeline.pool.started

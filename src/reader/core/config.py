@@ -66,6 +66,11 @@ class RefreshSettings:
     extract: bool = True
     extract_workers: int = 0  # 0: one per CPU core
     extract_timeout: float = 30.0
+    # All of one feed's article page requests together, from the start of its
+    # page phase: pages not fetched by then keep the feed's text and are tried
+    # again at a later refresh (one site dripping bytes held a feed for
+    # minutes: N pages / per_host rounds of total_timeout each).
+    pages_timeout: float = 180.0
     parse_timeout: float = 60.0  # one feed's parsing, and its articles' analysis
     backoff_base_minutes: float = 5.0
     backoff_max_hours: float = 24.0
@@ -236,6 +241,9 @@ _LIMITS: dict[str, float] = {
     # SQLite takes it in milliseconds as a C int: past ~24.8 days it wraps and
     # a command would not wait at all.
     "[storage] busy_timeout": 86_400,  # a day
+    # A process each, ~60 MB with the extractor loaded: 40 took 2.3 GB for
+    # no gain on a machine of 2 cores.
+    "[refresh] extract_workers": 4 * (os.cpu_count() or 1),
 }
 
 

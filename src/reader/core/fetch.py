@@ -257,8 +257,7 @@ class Fetcher:
         `linked_from` for an item's link.
         """
         try:
-            async with asyncio.timeout(self.settings.total_timeout):
-                return await self._get(url, etag, last_modified, accept, linked_from)
+            return await self._get(url, etag, last_modified, accept, linked_from)
         except TimeoutError as exc:
             raise FetchError(
                 f"timed out after {self.settings.total_timeout:g} s", kind="timeout"
@@ -284,16 +283,26 @@ class Fetcher:
         seen = {current}
         permanent = True
         network = linked_from.network if linked_from is not None else None
+        # The total deadline starts once the first request holds its slots:
+        # time queued behind other requests to the host is not the server's
+        # (200 feeds on one host answering in 3 s each: 48 failed "timed out
+        # after 60 s", 40 of them never asked). Every wait in the queue is still
+        # bounded: each request ahead holds its slot at most this long.
+        deadline: float | None = None
         for hop in range(self.settings.max_redirects + 1):
             guarded = hop > 0 or linked_from is not None
             if guarded:
-                await self.refuse_local_target(current, network, redirected=hop > 0)
+                async with asyncio.timeout_at(deadline):
+                    await self.refuse_local_target(current, network, redirected=hop > 0)
             # The host's slot first: a request queued behind its host's limit
             # must not hold one of the global slots, or other hosts' requests
             # wait for nothing (bench/refresh_bench.py's 300 feeds on 30 hosts
             # took ~4.6 rounds of the servers' latency instead of 3).
             async with self._host_limit(current), self._global:
-                status, response_headers, content, peer = await self._request(current, headers)
+                if deadline is None:
+                    deadline = asyncio.get_running_loop().time() + self.settings.total_timeout
+                async with asyncio.timeout_at(deadline):
+                    status, response_headers, content, peer = await self._request(current, headers)
             if guarded:
                 # The address actually connected to: a name that resolved to a
                 # public address a moment ago may answer with a local one now.
@@ -350,9 +359,16 @@ class Fetcher:
             pass
         if host not in self._resolved:
             try:
-                infos = await asyncio.get_running_loop().getaddrinfo(
-                    host, None, type=socket.SOCK_STREAM
-                )
+                # Before the first request's deadline starts: a resolver that
+                # never answers would hold the page for ever.
+                async with asyncio.timeout(self.settings.connect_timeout):
+                    infos = await asyncio.get_running_loop().getaddrinfo(
+                        host, None, type=socket.SOCK_STREAM
+                    )
+            except TimeoutError as exc:
+                raise FetchError(
+                    f"cannot find the host {host} (DNS lookup timed out)", kind="network"
+                ) from exc
             except (OSError, UnicodeError) as exc:
                 raise FetchError(
                     f"cannot find the host {host} (DNS lookup failed)", kind="network"

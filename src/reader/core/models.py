@@ -130,6 +130,10 @@ def check_color(color: str) -> str:
 # again) or "retry" (the page could not be fetched: network, timeout, HTTP
 # error; the next refresh of its feed tries again).
 ExtractionStatus = Literal["done", "failed", "retry"]
+# How the reason of a "retry" whose page timed out (or was not asked for because
+# its site's pages were timing out) begins: the next refresh asks that site
+# for one such page at a time (no LIKE wildcard in it: the store matches it).
+PAGE_TIMED_OUT = "article page: timed out"
 
 
 @dataclass(frozen=True, slots=True)

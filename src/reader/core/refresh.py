@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from reader.core.config import EntitySettings, Settings
 from reader.core.entities import Rule
 from reader.core.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
-from reader.core.models import ArticleRecord, ExtractionStatus, FeedState
+from reader.core.models import PAGE_TIMED_OUT, ArticleRecord, ExtractionStatus, FeedState
 from reader.core.site_boilerplate import paragraph_keys, remove_boilerplate, site_of
 from reader.core.textnorm import strip_controls
 from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
@@ -45,6 +45,24 @@ if TYPE_CHECKING:
 FEEDS_EXTRACTING_AT_ONCE = 16
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+
+
+class _SitePages:
+    """How one site's article pages go in this refresh, over all its feeds."""
+
+    __slots__ = ("answered", "given_up", "probe")
+
+    def __init__(self) -> None:
+        # Once one of its pages timed out, no more are asked for in this
+        # refresh: each holds its feed total_timeout seconds, and a site
+        # dripping bytes held a feed of 24 items 182 s (3 rounds of 8 pages);
+        # with a second timeout needed, a page started as the first round
+        # ended added a round of its own (124 s).
+        self.given_up = False
+        self.answered = False  # one of its pages came back (or failed) in time
+        # Pages that timed out last time are asked for one at a time until one
+        # comes back: a site still dripping costs one page's time a refresh.
+        self.probe = asyncio.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +201,7 @@ class Pipeline:
     def __init__(
         self,
         settings: Settings,
-        known_entries: Callable[[int], tuple[dict[str, str], set[str]]],
+        known_entries: Callable[[int], tuple[dict[str, str], set[str], set[str]]],
         rules: tuple[Rule, ...] = (),
         site_boilerplate: Callable[[str], frozenset[int]] | None = None,
     ) -> None:
@@ -194,6 +212,7 @@ class Pipeline:
         # refresh (pages stored during this refresh teach the next one).
         self._site_boilerplate = site_boilerplate
         self._boilerplate_by_host: dict[str, frozenset[int]] = {}
+        self._sites: dict[str, _SitePages] = {}
         refresh = settings.refresh
         self.fetcher = Fetcher(
             settings.http, concurrency=refresh.concurrency, per_host=refresh.per_host
@@ -270,7 +289,7 @@ class Pipeline:
         from reader.core.feeds import NotAFeedError, cannot_parse
 
         limit = self.settings.refresh.parse_timeout
-        hashes, pruned = self.known_entries(state.id)
+        hashes, pruned, slow = self.known_entries(state.id)
         extract = self.settings.refresh.extract
         entities = self.settings.entities
         stories = self.settings.stories.group_on_refresh
@@ -311,9 +330,20 @@ class Pipeline:
             # and a feed linking to many sites still fetches from all at once.
             pages_ahead: dict[str, asyncio.Semaphore] = {}
             async with self._extracting:
-                records = await asyncio.gather(
-                    *(self._from_page(e, feed_title, response, pages_ahead) for e in changed)
+                # One budget for all the feed's page requests, so that no site
+                # holds the feed (and its slot here) longer, however it answers.
+                deadline = asyncio.get_running_loop().time() + self.settings.refresh.pages_timeout
+                read = await asyncio.gather(
+                    *(
+                        self._from_page(
+                            e, feed_title, response, pages_ahead, deadline, e.key in slow
+                        )
+                        for e in changed
+                    )
                 )
+            # None: a page that timed out before, not asked again; stored as it was.
+            records = [r for r in read if r is not None]
+            feed = _with_pages_note(feed, len(read) - len(records), records)
         else:
             records = list(analysed) or [_record(entry, None, None) for entry in changed]
         failures = sum(1 for r in records if r.extraction_error)
@@ -348,27 +378,64 @@ class Pipeline:
         feed_title: str,
         feed_response: FetchResult,
         pages_ahead: dict[str, asyncio.Semaphore],
-    ) -> ArticleRecord:
+        deadline: float,
+        slow: bool,
+    ) -> ArticleRecord | None:
         host = site_of(entry.url)
         if host not in pages_ahead:
             pages_ahead[host] = asyncio.Semaphore(max(1, self.settings.refresh.per_host))
+        site = self._sites.get(host)
+        if site is None:
+            site = self._sites[host] = _SitePages()
         try:
             async with pages_ahead[host]:
-                return await self._extract(entry, feed_title, feed_response)
+                if not entry.url:
+                    return _record(entry, None, "the entry has no link to an article page")
+                page = await self._fetch_page(entry.url, feed_response, site, deadline, slow)
+                if page is None:
+                    return None
+                if isinstance(page, str):
+                    return _record(entry, None, page, page_unreachable=True)
+                return await self._extract(entry, page, feed_title)
         except Exception as exc:  # never leave sibling pages running: keep the feed's text
             return _record(entry, None, f"internal error: {type(exc).__name__}: {exc}")
         finally:
             self.counters.pages_done += 1
 
+    async def _fetch_page(
+        self, url: str, feed_response: FetchResult, site: _SitePages, deadline: float, slow: bool
+    ) -> FetchResult | str | None:
+        """The page, or why it was not read (its article is tried again at a
+        later refresh), or None for a page that timed out before and is not
+        asked for now (`slow`: its article stays as stored)."""
+        probe = site.probe if slow and not site.answered else contextlib.nullcontext()
+        async with probe:
+            if site.given_up:
+                return (
+                    None
+                    if slow
+                    else f"{PAGE_TIMED_OUT} on this site earlier in this refresh; not asked for"
+                )
+            try:
+                async with asyncio.timeout_at(deadline):
+                    page = await self.fetcher.get(
+                        url, accept=PAGE_ACCEPT, linked_from=feed_response
+                    )
+            except TimeoutError:
+                budget = self.settings.refresh.pages_timeout
+                return f"{PAGE_TIMED_OUT}: the feed's pages took over {budget:g} s"
+            except FetchError as exc:
+                if exc.kind == "timeout":
+                    site.given_up = True
+                else:  # it failed fast: the site is not the slow one it was
+                    site.answered = True
+                return f"article page: {exc.reason}"
+        site.answered = True
+        return page
+
     async def _extract(
-        self, entry: ParsedEntry, feed_title: str, feed_response: FetchResult
+        self, entry: ParsedEntry, page: FetchResult, feed_title: str
     ) -> ArticleRecord:
-        if not entry.url:
-            return _record(entry, None, "the entry has no link to an article page")
-        try:
-            page = await self.fetcher.get(entry.url, accept=PAGE_ACCEPT, linked_from=feed_response)
-        except FetchError as exc:
-            return _record(entry, None, f"article page: {exc.reason}", page_unreachable=True)
         content_type = page.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in HTML_TYPES:
             return _record(entry, None, f"article page is {content_type}, not HTML")
@@ -402,6 +469,23 @@ class Pipeline:
         if host not in self._boilerplate_by_host:
             self._boilerplate_by_host[host] = self._site_boilerplate(url)
         return self._boilerplate_by_host[host]
+
+
+def _with_pages_note(feed: ParsedFeed, not_asked: int, records: list[ArticleRecord]) -> ParsedFeed:
+    """The feed with a warning that says how many articles' pages timed out
+    (or were not asked for, their site timing out): the user sees why they
+    keep the feed's text, and that their pages are tried again later."""
+    timed_out = not_asked + sum(
+        1 for r in records if (r.extraction_error or "").startswith(PAGE_TIMED_OUT)
+    )
+    if not timed_out:
+        return feed
+    note = (
+        f"the article pages of {timed_out} item(s) timed out or were not asked for"
+        " (their site's pages timed out); they keep the feed's text and are tried"
+        " again at a later refresh"
+    )
+    return dataclasses.replace(feed, warning="; ".join(w for w in (feed.warning, note) if w))
 
 
 def _page_record(

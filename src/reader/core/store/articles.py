@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.core import clock
-from reader.core.models import ArticleQuery, ArticleRecord
+from reader.core.models import PAGE_TIMED_OUT, ArticleQuery, ArticleRecord
 from reader.core.store.annotations import (
     Anchoring,
     annotated_articles,
@@ -115,27 +115,33 @@ class ArticleStore(StoreBase):
 
     # -- refresh writes ------------------------------------------------------------
 
-    def known_entries(self, feed_id: int) -> tuple[dict[str, str], set[str]]:
-        """(key -> entry_hash of stored articles, keys pruned by retention).
+    def known_entries(self, feed_id: int) -> tuple[dict[str, str], set[str], set[str]]:
+        """(key -> entry_hash of stored articles, keys pruned by retention,
+        keys whose page timed out last time).
 
         An article whose page could not be fetched last time is listed without
-        a hash, so the next time its feed is fetched the page is tried again.
+        a hash, so the next time its feed is fetched the page is tried again;
+        one whose page timed out is also in the third set, so its site is
+        asked carefully (refresh.Pipeline: one such page at a time).
         """
-        hashes = {
-            row[0]: "" if row[2] else row[1]
-            for row in self.conn.execute(
-                """SELECT key, entry_hash, extraction_status = 'retry'
-                    FROM articles WHERE feed_id = ?""",
-                (feed_id,),
-            )
-        }
+        hashes: dict[str, str] = {}
+        slow: set[str] = set()
+        for key, entry_hash, retry, timed_out in self.conn.execute(
+            """SELECT key, entry_hash, extraction_status = 'retry',
+                      extraction_error LIKE ? || '%'
+                FROM articles WHERE feed_id = ?""",
+            (PAGE_TIMED_OUT, feed_id),
+        ):
+            hashes[key] = "" if retry else entry_hash
+            if retry and timed_out:
+                slow.add(key)
         pruned = {
             row[0]
             for row in self.conn.execute(
                 "SELECT key FROM article_tombstones WHERE feed_id = ?", (feed_id,)
             )
         }
-        return hashes, pruned
+        return hashes, pruned, slow
 
     def site_boilerplate(self, url: str) -> frozenset[int]:
         """Paragraph fingerprints that pages of the URL's site share (its template)."""
