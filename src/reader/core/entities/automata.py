@@ -11,8 +11,12 @@ benchmark's 91 articles: the knowledge base's scan costs about a third
 less, the institution heads' half.)
 
 Small sets of keys scanned for in every text (the model family stems, the
-institutions' head words) are DFAs of ahocorasick_rs instead, read through
-overlapping_matches: a table look-up per character, whatever the keys.
+institutions' head words, the characters that fold, the pairs of capitals
+that start a word in capitals) are DFAs of ahocorasick_rs instead, read
+through overlapping_matches or leftmost_matches: a table look-up per
+character, whatever the keys. (The crate reads a str as UTF-8, which
+CPython makes once for a str and keeps with it: the first scan of a text
+pays for it, the later scans of the same str do not.)
 """
 
 from __future__ import annotations
@@ -64,3 +68,14 @@ def overlapping_matches(dfa: ahocorasick_rs.AhoCorasick, text: str) -> list[tupl
         return dfa.find_matches_as_indexes(text, overlapping=True)
     except UnicodeEncodeError:
         return dfa.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+
+
+def leftmost_matches(dfa: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """(key index, start, end) of the occurrences of the keys of `dfa` that
+    do not overlap, leftmost first (every occurrence where no key holds
+    another's start, as with single characters); lone surrogates as in
+    overlapping_matches."""
+    try:
+        return dfa.find_matches_as_indexes(text)
+    except UnicodeEncodeError:
+        return dfa.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text))

@@ -15,9 +15,20 @@ names a licence).
 from __future__ import annotations
 
 import re
+import string
+
+from reader.core.entities.automata import dfa, leftmost_matches
 
 # Two characters or more: no word of one capital is either kind.
 _RUN = re.compile(r"[A-Z][A-Z0-9&]+")
+# Where such a run can start: a capital, then a capital, a digit or "&". A
+# DFA of these pairs (see automata.py) finds them, and _RUN is matched only
+# there: the regex's own scan tested every character of the text against
+# its first class, at about the cost of the DFA's whole scan, and then tried
+# every capital (on the news articles 23.2 against 16.0 million
+# instructions a pass, recspeed13).
+_PAIRS = [a + b for a in string.ascii_uppercase for b in string.ascii_uppercase + "0123456789&"]
+_PAIRS_DFA = dfa(_PAIRS)
 # What may not stand right before a short acronym, besides a word character.
 _NOT_BEFORE_ACRONYM = frozenset(".&'’-")
 # What may not stand right after one, besides a word character.
@@ -26,8 +37,19 @@ _NOT_AFTER_ACRONYM = frozenset("&'’-")
 
 def capital_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each maximal run of capitals, digits and "&" that
-    starts with a capital and is two characters long or more, in order."""
-    return [match.span() for match in _RUN.finditer(text)]
+    starts with a capital and is two characters long or more, in order: the
+    matches of _RUN.finditer(text). Such a run starts at the first pair of
+    _PAIRS after the previous run (the pairs the DFA finds inside a run are
+    skipped), and _RUN matched there ends it."""
+    runs = []
+    end = 0
+    match = _RUN.match
+    for _, start, _ in leftmost_matches(_PAIRS_DFA, text):
+        run = match(text, start) if start >= end else None
+        if run is not None:  # (a pair always starts a run)
+            end = run.end()
+            runs.append((start, end))
+    return runs
 
 
 def _is_word_char(ch: str) -> bool:

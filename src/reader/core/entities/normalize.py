@@ -17,6 +17,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from reader.core.entities.automata import dfa, leftmost_matches
+
 # One code point for one: hyphens and dashes that join words, spaces that are
 # spaces, apostrophes and primes, and the full-width ASCII block.
 _ONE_FOR_ONE: dict[int, int] = {
@@ -42,30 +44,20 @@ _ONE_FOR_ONE: dict[int, int] = {
 # Invisible characters that may sit inside a word ("Anthro\u00adpic").
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _INVISIBLE_CHARS = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
-# Whether a text needs folding at all: most do not, and a regex scan of the
-# text costs far less than str.translate with a table. One class of every
-# such character of the Basic Multilingual Plane: the engine tests each
-# character of the text against it in one table look-up (a character
-# beyond the plane in it, or a second class after "|", made that a second
-# test of every character: a third more of this scan). The one character
-# beyond it is looked for apart, and only a text that may hold it (a
-# str.find, which a text of narrower characters answers at once).
-_BEYOND_THE_PLANE = "".join(chr(c) for c in sorted(_ONE_FOR_ONE) if c > 0xFFFF)
-_FOLDABLE = re.compile(
-    "["
-    + "".join(re.escape(chr(c)) for c in sorted(_ONE_FOR_ONE) if c <= 0xFFFF)
-    + "".join(sorted(_INVISIBLE_CHARS))
-    + "]"
-)
+# Whether a text needs folding at all, and which characters: most do not, and
+# a scan of the text costs far less than str.translate with a table. One DFA
+# of every such character (ahocorasick_rs, see automata.py), the one beyond
+# the Basic Multilingual Plane included: a table look-up per character of
+# the text. (A regex class of them cost a third more on the news articles,
+# most of it the engine's test of each character; the match list is short:
+# a text holds few such characters, curly apostrophes mostly.)
+_FOLDING = sorted(chr(c) for c in _ONE_FOR_ONE) + sorted(_INVISIBLE_CHARS)
+_FOLDING_DFA = dfa(_FOLDING)
 
 
 def _foldable(text: str) -> set[str]:
     """The characters of a non-ASCII `text` that fold (one for one, or dropped)."""
-    present = set(_FOLDABLE.findall(text))
-    for ch in _BEYOND_THE_PLANE:
-        if ch in text:
-            present.add(ch)
-    return present
+    return {_FOLDING[key] for key, _, _ in leftmost_matches(_FOLDING_DFA, text)}
 
 
 class Folded:
