@@ -155,10 +155,7 @@ class _Connection(asyncio.Protocol):
     async def next_event(self, timeout: float | None) -> h11.Event | type[h11.PAUSED]:
         """The next response event from h11, reading the socket as it needs."""
         while True:
-            try:
-                event = self.h11.next_event()
-            except h11.RemoteProtocolError as exc:
-                raise httpx.RemoteProtocolError(str(exc)) from exc
+            event = self._parsed_event()
             if event is not h11.NEED_DATA:
                 return event  # type: ignore[return-value]  # h11's sentinels are classes
             data = await self._read(timeout)
@@ -169,15 +166,19 @@ class _Connection(asyncio.Protocol):
     def ready_event(self) -> h11.Event | type[h11.PAUSED] | None:
         """The next response event if it can be had without waiting for the socket, else None."""
         while True:
-            try:
-                event = self.h11.next_event()
-            except h11.RemoteProtocolError as exc:
-                raise httpx.RemoteProtocolError(str(exc)) from exc
+            event = self._parsed_event()
             if event is not h11.NEED_DATA:
                 return event  # type: ignore[return-value]  # h11's sentinels are classes
             if not self._chunks:
                 return None
             self.h11.receive_data(self._take())
+
+    def _parsed_event(self) -> h11.Event | type[h11.NEED_DATA] | type[h11.PAUSED]:
+        """h11's next event from what it holds (NEED_DATA when it needs more)."""
+        try:
+            return self.h11.next_event()
+        except h11.RemoteProtocolError as exc:
+            raise httpx.RemoteProtocolError(str(exc)) from exc
 
     async def _read(self, timeout: float | None) -> bytes:
         while not self._chunks:
