@@ -14,7 +14,7 @@ from textual.widgets._toast import Toast
 
 from loopback import LoopbackServer, article_page, rss
 from reader.core.config import HttpSettings, Settings
-from reader.core.store import ArticleQuery
+from reader.core.store import MAX_SEARCH_TERMS, ArticleQuery
 from reader.tui.app import ReaderApp
 from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog
 from reader.tui.screens.main import MainScreen
@@ -339,6 +339,33 @@ def _threads_inside(function: str, file_suffix: str) -> list[int]:
 
 
 # -- search ----------------------------------------------------------------------------
+
+
+async def test_a_search_past_the_cap_of_terms_says_what_was_left_out(
+    tmp_path: Path, make_app: MakeApp
+) -> None:
+    # The store searches at most MAX_SEARCH_TERMS terms (a pasted wall of words
+    # took a minute); the app says so, as the command line does, once.
+    settings = app_settings(tmp_path)
+    await off_loop(seed_demo, settings)
+    app = make_app(settings)
+    notes = Notes(app)
+    words = " ".join(f"w{i}" for i in range(MAX_SEARCH_TERMS + 3))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("slash")
+        search = app.screen.query_one("#search", Input)
+        search.value = "Halcyon"
+        await settle(pilot)
+        assert not notes.messages("warning")
+        search.value = words
+        await wait_until(pilot, lambda: notes.messages("warning"))
+        [warning] = notes.messages("warning")
+        assert f"only its first {MAX_SEARCH_TERMS} search terms are used" in warning
+        assert "(3 words left out)" in warning
+        search.value = words + " "  # the same search again: no second notice
+        await settle(pilot)
+        assert len(notes.messages("warning")) == 1
+        assert app.is_running
 
 
 async def test_search_narrows_the_list_and_escape_clears_it(

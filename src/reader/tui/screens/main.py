@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.worker import get_current_worker
 
 from reader.core.models import ArticleQuery, FeedResult, Rule, ViewKey
-from reader.core.service import NotFoundError
+from reader.core.service import NotFoundError, long_search_note
 from reader.tui.browser import open_in_browser
 from reader.tui.layout import SINGLE_PANE_BELOW, Panes, panes, sidebar_fits
 from reader.tui.screens.annotating import AnnotatingScreen
@@ -86,6 +86,7 @@ class MainScreen(AnnotatingScreen):
         super().__init__()
         self._search: str | None = None  # as typed, for the title and saving
         self._search_query: str | None = None  # what runs: the word being typed as a prefix
+        self._search_note: str | None = None  # the long-search notice last shown
         self._order = "newest"  # newest, oldest, title
         self._last_reload = 0.0
         self._list_shift = 0  # columns moved from the article to the list with < and >
@@ -651,6 +652,12 @@ class MainScreen(AnnotatingScreen):
             return  # the user typed on meanwhile
         self.query_one(ArticleList).show(query, ranked=keys)
         self._update_title(self.current_view)
+        # A search past the store's cap of terms runs on its first ones: say so
+        # once for each length, not at every pause in typing.
+        note = long_search_note(query.search)
+        if note is not None and note != self._search_note:
+            self.notify(f"{note[0].upper()}{note[1:]}.", severity="warning", markup=False)
+        self._search_note = note
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
