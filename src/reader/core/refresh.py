@@ -30,6 +30,7 @@ from reader.core.models import PAGE_TIMED_OUT, ArticleRecord, ExtractionStatus, 
 from reader.core.site_boilerplate import paragraph_keys, remove_boilerplate, site_of
 from reader.core.textnorm import strip_controls
 from reader.core.workers import JobTimeoutError, WorkerLostError, WorkerPool
+from reader.wording import plural
 
 if TYPE_CHECKING:
     # Imported where first needed instead: the parent of an unchanged refresh
@@ -481,7 +482,7 @@ def _with_pages_note(feed: ParsedFeed, not_asked: int, records: list[ArticleReco
     if not timed_out:
         return feed
     note = (
-        f"the article pages of {timed_out} item(s) timed out or were not asked for"
+        f"the article pages of {plural(timed_out, 'item')} timed out or were not asked for"
         " (their site's pages timed out); they keep the feed's text and are tried"
         " again at a later refresh"
     )

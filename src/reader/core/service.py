@@ -47,6 +47,7 @@ from reader.core.store import MAX_SEARCH_TERMS, ArticleQuery, NotFoundError, Sto
 from reader.core.stories.facade import StoriesFacade, newer_than_every_story
 from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
+from reader.wording import plural
 
 if TYPE_CHECKING:
     from reader.core.entities.recognizer import Recognizer
@@ -699,7 +700,7 @@ def long_search_note(search: str | None) -> str | None:
         return None
     return (
         f"the search is long: only its first {MAX_SEARCH_TERMS} search terms are used"
-        f" ({left_out} {'word' if left_out == 1 else 'words'} left out)"
+        f" ({plural(left_out, 'word')} left out)"
     )
 
 
