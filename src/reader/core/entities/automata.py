@@ -64,10 +64,7 @@ def overlapping_matches(dfa: ahocorasick_rs.AhoCorasick, text: str) -> list[tupl
     """(key index, start, end) of every occurrence of every key of `dfa` in
     `text`, offsets in characters. A text with a lone surrogate is read with
     U+FFFD in its place: no key holds either, and the offsets stay."""
-    try:
-        return dfa.find_matches_as_indexes(text, overlapping=True)
-    except UnicodeEncodeError:
-        return dfa.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
+    return _matches(dfa, text, overlapping=True)
 
 
 def leftmost_matches(dfa: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
@@ -75,7 +72,13 @@ def leftmost_matches(dfa: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[i
     do not overlap, leftmost first (every occurrence where no key holds
     another's start, as with single characters); lone surrogates as in
     overlapping_matches."""
+    return _matches(dfa, text, overlapping=False)
+
+
+def _matches(
+    dfa: ahocorasick_rs.AhoCorasick, text: str, *, overlapping: bool
+) -> list[tuple[int, int, int]]:
     try:
-        return dfa.find_matches_as_indexes(text)
+        return dfa.find_matches_as_indexes(text, overlapping=overlapping)
     except UnicodeEncodeError:
-        return dfa.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text))
+        return dfa.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=overlapping)
