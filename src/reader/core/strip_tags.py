@@ -23,6 +23,7 @@ random strings of the characters that matter.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -82,9 +83,10 @@ class LinearStripTags:
         return getattr(self.compiled, name)
 
 
+@functools.cache  # once a process: page_metadata asks at every page
 def install_linear_strip() -> bool:
     """Give trafilatura's metadata modules `strip_tags` for their pattern's
-    `sub`; True when they have it (now or already)."""
+    `sub`; True when they have it (done once a process)."""
     import importlib
 
     installed = True
