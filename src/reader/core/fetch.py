@@ -112,6 +112,21 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
+def sendable_validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified as it may be sent back, or None if it may not.
+
+    Only visible ASCII and spaces: httpx encodes request headers as ASCII and
+    raises for anything else, before any request (a server's `ETag: "café"`
+    made every later refresh of its feed fail). RFC 9110 does allow bytes
+    0x80-0xFF in an entity-tag, but httpx decoded the response's headers by a
+    guess (UTF-8, else Latin-1), so those bytes cannot be given back for sure:
+    such a feed is fetched in full each time, as one without validators.
+    """
+    if value and value.isascii() and value.isprintable():
+        return value.strip() or None
+    return None
+
+
 class _Decoder(Protocol):
     def feed(self, data: bytes, limit: int) -> bytes: ...
 
@@ -273,6 +288,9 @@ class Fetcher:
     ) -> FetchResult:
         assert self._client is not None, "use Fetcher as an async context manager"
         headers = {"Accept": accept}
+        # Checked again here, not only when stored: a value an older version
+        # stored unchecked would fail every request of its feed, for good.
+        etag, last_modified = sendable_validator(etag), sendable_validator(last_modified)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -413,8 +431,8 @@ class Fetcher:
             status=status,
             content=content,
             headers=headers,
-            etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"),
+            etag=sendable_validator(headers.get("etag")),
+            last_modified=sendable_validator(headers.get("last-modified")),
             permanent_url=final if permanent and final != original else None,
             network=network,
         )
