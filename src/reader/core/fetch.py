@@ -7,7 +7,8 @@ Politeness and safety live in one place:
   second never trips a read timeout);
 - a size cap enforced while streaming, on the *decoded* body: gzip, deflate and
   brotli are decompressed here with bounded output, so a compression bomb stops
-  at the cap instead of filling memory;
+  at the cap instead of filling memory; the bytes received are capped too, and
+  what follows a compressed body's end is not read;
 - redirects followed by hand: only http and https, a hop limit, loop detection;
 - conditional GET (If-None-Match / If-Modified-Since) and Retry-After.
 """
@@ -47,6 +48,10 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Members of one gzip body: a few where a server joins pieces it compressed
+# apart. Each costs ~2 µs of the parent's CPU, and empty ones (20 bytes each)
+# up to the size cap were a second of it.
+MAX_GZIP_MEMBERS = 1_000
 
 
 class FetchError(Exception):
@@ -128,12 +133,18 @@ def sendable_validator(value: str | None) -> str | None:
 
 
 class _Decoder(Protocol):
+    # True once the body's encoded end has come and bytes after it were seen:
+    # those are ignored and the body is read no further.
+    ended: bool
+
     def feed(self, data: bytes, limit: int) -> bytes: ...
 
     def complete(self) -> bool: ...
 
 
 class _Identity:
+    ended = False
+
     def feed(self, data: bytes, limit: int) -> bytes:
         return data
 
@@ -142,17 +153,28 @@ class _Identity:
 
 
 class _Zlib:
-    """gzip or zlib/deflate with bounded output per call."""
+    """gzip or zlib/deflate with bounded output per call.
+
+    A gzip body may be a series of members (RFC 1952 2.2: gzip(1) writes one a
+    file, and a server may join pieces it compressed apart): each is decoded in
+    turn (only the first was, the rest of the feed dropped without a word).
+    Other bytes after the end (past a deflate stream, or after a member
+    without starting another) are ignored, as Chromium does, and reading stops:
+    fed to the finished inflater, they were kept in its unused_data, copied
+    again at every chunk (an endless tail: 300 MB and a core until the deadline).
+    """
 
     def __init__(self, encoding: str) -> None:
+        self._gzip = encoding in ("gzip", "x-gzip")
         # 47 = 32 + 15: zlib or gzip header auto-detected.
-        self._wbits = 47 if encoding in ("gzip", "x-gzip") else 15
-        self._inflate = zlib.decompressobj(self._wbits)
-        self._started = False
+        self._inflate = zlib.decompressobj(47 if self._gzip else 15)
+        self._started = self._gzip
         self._head = b""
+        self._members = 1
+        self.ended = False
 
     def feed(self, data: bytes, limit: int) -> bytes:
-        if not self._started and self._wbits == 15:
+        if not self._started:
             # zlib can only reject a missing header once it has two bytes; a body
             # may arrive a byte at a time.
             self._head += data
@@ -171,14 +193,38 @@ class _Zlib:
         return bool(self._inflate.eof)
 
     def _drain(self, data: bytes, limit: int) -> bytes:
-        # max_length is limit + 1 (never 0, which would mean "no limit").
-        out = self._inflate.decompress(data, limit + 1)
-        while self._inflate.unconsumed_tail and len(out) <= limit:
-            out += self._inflate.decompress(self._inflate.unconsumed_tail, limit + 1 - len(out))
+        out = b""
+        while data and len(out) <= limit:
+            if self._inflate.eof and not self._next_member(data):
+                break
+            # max_length is at least 1 here (0 would mean "no limit").
+            out += self._inflate.decompress(data, limit + 1 - len(out))
+            # Input held back by max_length, or past the end of a member.
+            data = self._inflate.unconsumed_tail or self._inflate.unused_data
         return out
+
+    def _next_member(self, data: bytes) -> bool:
+        """Whether `data`, after the end of a member, starts another (it then
+        goes to a new inflater); if not, the body has ended."""
+        if self._gzip and data[0] == 0x1F:  # ID1 of a gzip member's header
+            self._members += 1
+            if self._members > MAX_GZIP_MEMBERS:
+                raise FetchError(
+                    f"compressed body in more than {MAX_GZIP_MEMBERS:,} gzip members; given up",
+                    kind="encoding",
+                )
+            # gzip only: a further member is never a zlib stream.
+            self._inflate = zlib.decompressobj(31)
+            return True
+        self.ended = True
+        return False
 
 
 class _Brotli:
+    # Bytes after a brotli stream's end make the decoder fail: the read ends
+    # with an error there.
+    ended = False
+
     def __init__(self) -> None:
         import brotli
 
@@ -534,13 +580,22 @@ async def _discard_body(response: httpx.Response, headers: Mapping[str, str]) ->
 
 async def _read_capped(chunks: AsyncIterator[bytes], decoder: _Decoder, cap: int) -> bytes:
     parts: list[bytes] = []
-    size = 0
+    size = received = 0
     async for chunk in chunks:
+        # The bytes received are capped too, not only what they decode to:
+        # gzip members that decode to nothing, one after another, would be
+        # read until the deadline. Compression makes no body larger but by a
+        # few bytes in ten thousand (incompressible data in stored blocks).
+        received += len(chunk)
+        if received > cap:
+            raise _too_large(cap)
         data = decoder.feed(chunk, cap - size)
         size += len(data)
         if size > cap:
             raise _too_large(cap)
         parts.append(data)
+        if decoder.ended:
+            break
     if size and not decoder.complete():
         raise FetchError("truncated compressed body", kind="encoding")
     return b"".join(parts)
