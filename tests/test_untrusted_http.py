@@ -27,6 +27,7 @@ from conftest import make_settings
 from loopback import LoopbackServer, rss
 from reader.core.config import HttpSettings
 from reader.core.fetch import Fetcher, FetchError, FetchResult
+from reader.core.http11 import MAX_INFORMATIONAL
 from reader.core.service import Reader
 from reader.core.store import ArticleQuery
 
@@ -271,3 +272,38 @@ def test_a_gzip_body_of_several_members_arriving_byte_by_byte(
     )
     result = fetch(http, url)
     assert isinstance(result, FetchResult) and result.content == FEED
+
+
+# -- informational answers -------------------------------------------------------------------
+
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+HINTS = b'HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel="preload"\r\n\r\n'
+OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n" % len(
+    FEED
+)
+
+
+def test_a_few_informational_answers_are_skipped(
+    raw: Callable[..., RawServer], http: HttpSettings
+) -> None:
+    srv = raw(CONTINUE + HINTS * (MAX_INFORMATIONAL - 1) + OK + FEED)
+    result = fetch(http, srv.url)
+    assert isinstance(result, FetchResult) and (result.status, result.content) == (200, FEED)
+    srv = raw(CONTINUE + HINTS * MAX_INFORMATIONAL + OK + FEED)
+    error = fetch(http, srv.url)
+    assert isinstance(error, FetchError) and error.kind == "network"
+    assert error.reason.endswith(
+        f"more than {MAX_INFORMATIONAL} informational (1xx) answers; given up"
+    )
+
+
+def test_endless_informational_answers_are_given_up_at_once(
+    raw: Callable[..., RawServer], http: HttpSettings
+) -> None:
+    # Were parsed until the total deadline, the parent's core all the while.
+    srv = raw(b"", CONTINUE * 2000)
+    settings = dataclasses.replace(http, total_timeout=10)
+    start = time.monotonic()
+    error = fetch(settings, srv.url)
+    assert time.monotonic() - start < 2.0
+    assert isinstance(error, FetchError) and "informational (1xx) answers" in error.reason

@@ -56,6 +56,10 @@ _UNYIELDED_BYTES = 1 << 20
 # body of 10 MB in chunks of 100 bytes stays under it (~0.7 s of CPU a body
 # of 1-byte chunks, ~7 µs a piece with h11 and the merging).
 MAX_BODY_PIECES = 100_000
+# Informational (1xx) answers skipped before the final one: a server may send
+# a 100 Continue or a 103 Early Hints or two. An endless stream of them was
+# parsed until the deadline, a core taken from every other feed.
+MAX_INFORMATIONAL = 10
 # Delay before the next address of a name is tried (RFC 8305), as anyio's.
 _HAPPY_EYEBALLS_DELAY = 0.25
 
@@ -316,6 +320,7 @@ class Http11Transport(httpx.AsyncBaseTransport):
                     conn.send(h11.Data(data=chunk))
             conn.send(h11.EndOfMessage())
             read_timeout = timeouts.get("read")
+            informational = 0
             while True:
                 event = await conn.next_event(read_timeout)
                 # 1xx answers are skipped; the final answer follows on the same connection.
@@ -325,6 +330,14 @@ class Http11Transport(httpx.AsyncBaseTransport):
                     raise httpx.RemoteProtocolError(
                         f"unexpected {type(event).__name__} before a response"
                     )
+                informational += 1
+                if informational > MAX_INFORMATIONAL:
+                    raise httpx.RemoteProtocolError(
+                        f"more than {MAX_INFORMATIONAL} informational (1xx) answers; given up"
+                    )
+                # Parsed from bytes already received, they would never let
+                # the loop run anything else.
+                await asyncio.sleep(0)
             bodiless = event.status_code in (204, 304) or request.method == "HEAD"
             if bodiless:
                 # No body, whatever the headers say (RFC 9112 6.3): h11 has the
