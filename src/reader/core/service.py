@@ -261,6 +261,7 @@ class Reader(StoriesFacade):
             self.store.known_entries,
             tuple(self.store.entity_rules()),
             site_boilerplate=self.store.site_boilerplate,
+            legacy_keyed=self.store.legacy_keyed_feeds(),
         )
         # New articles meet their candidates as each feed is stored; their
         # stories are written once the last is, or on the way into an empty
@@ -368,6 +369,7 @@ class Reader(StoriesFacade):
             skipped_keys=outcome.skipped_keys,
             group_stories=self.settings.stories.group_on_refresh,
             stories_later=waiting,
+            rekeyed=outcome.rekeyed,
         )
 
     def _backoff_seconds(self, error_count: int, retry_after: float | None) -> float:
