@@ -674,3 +674,44 @@ def test_a_full_standard_output_is_named_and_a_closed_pipe_stays_silent(
     finally:
         os.close(write_end)
     assert (done.returncode, done.stderr) == (0, b"")
+
+
+def test_a_database_a_newer_version_migrated_is_not_opened(
+    capsys: pytest.CaptureFixture[str], seeded: Reader, db: Path
+) -> None:
+    """Its schema may carry rules (columns, constraints, triggers) this version
+    would write around: refused, with what to do, and nothing written."""
+    seeded.close()
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('reader', '0099_future', '2027-01-01')"
+        )
+    before = db.read_bytes()
+    for command in (["feeds"], ["note", "1", "a note"]):
+        code, out, err = run(capsys, *command)
+        assert (code, out) == (1, "")
+        assert one_error_line(err).startswith(
+            f"reader: cannot open the database {db}: it was made by a newer version of reader"
+            " (schema 0099_future, this version knows up to "
+        )
+        assert err.rstrip().endswith("upgrade reader to open it")
+    assert db.read_bytes() == before
+
+
+def test_a_database_with_a_retired_migration_of_an_earlier_version_opens(db: Path) -> None:
+    """4fb22f2 applied "0006_stories", which 0007 replaced: not a newer version."""
+    from reader.core.store.schema import apply_migrations
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    apply_migrations(conn, stop_before="0006_extraction_status")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('reader', '0006_stories', '2026-12-01 10:00:00+00:00')"
+    )
+    conn.close()
+    reader = make_reader(load_settings())
+    try:
+        assert reader.feeds() == []
+    finally:
+        reader.close()

@@ -368,8 +368,20 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Names earlier versions applied that are no longer in MIGRATIONS: the
+# stories' first migrations, replaced by 0007 (see _M0007_STORIES).
+RETIRED_MIGRATIONS = frozenset({"0005_stories", "0006_stories", "0006_story_keys"})
+
+
+class NewerDatabaseError(sqlite3.DatabaseError):
+    """The database was migrated by a newer version of reader: this one does
+    not know its schema's rules and must not write to it."""
+
+
 def pending_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Names not yet applied, read with plain sqlite3.
+    """Names not yet applied, read with plain sqlite3. Raises NewerDatabaseError
+    when an applied one is unknown: a newer version's migration may have added
+    columns, constraints or triggers that this version's writes would break.
 
     Importing sqlite-utils costs ~100 ms; a refresh of unchanged feeds must
     start fast, so it is imported only when there is a migration to run.
@@ -385,6 +397,13 @@ def pending_migrations(conn: sqlite3.Connection) -> list[str]:
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
             )
         }
+    known = {name for name, _ in MIGRATIONS}
+    newer = sorted(applied - known - RETIRED_MIGRATIONS)
+    if newer:
+        raise NewerDatabaseError(
+            f"it was made by a newer version of reader (schema {newer[-1]}, this"
+            f" version knows up to {MIGRATIONS[-1][0]}); upgrade reader to open it"
+        )
     return [name for name, _ in MIGRATIONS if name not in applied]
 
 
