@@ -396,6 +396,25 @@ def test_a_new_database_is_private(tmp_path: Path) -> None:
         os.umask(old)
 
 
+def test_a_new_database_made_through_a_link_is_private(tmp_path: Path) -> None:
+    """A link to where the database should be (a dotfiles setup): the file
+    created at its end is private too."""
+    target = tmp_path / "real.db"
+    link = tmp_path / "reader.db"
+    link.symlink_to(target)
+    old = os.umask(0o022)
+    try:
+        reader = make_reader(load_settings(db=link))
+        try:
+            reader.store.add_feed("https://example.org/feed")
+        finally:
+            reader.close()
+    finally:
+        os.umask(old)
+    assert link.is_symlink()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
 # -- the guard -------------------------------------------------------------------------
 
 

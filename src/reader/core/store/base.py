@@ -26,7 +26,10 @@ WAL_CHECKPOINT_PAGES = 10_000
 def create_private(path: Path) -> None:
     """Create the database file 0600 and the folders it needs 0700, whatever the
     umask: it holds what the user reads and writes. SQLite gives its -wal and
-    -shm files the database file's mode. An existing file or folder is left as it is."""
+    -shm files the database file's mode. An existing file or folder is left as it is.
+    A link is followed: through one that points nowhere yet, the file it names
+    is created so (O_EXCL refuses any link, and SQLite then made it by the umask)."""
+    path = Path(os.path.realpath(path))
     missing = []
     folder = path.parent
     while not folder.exists():
