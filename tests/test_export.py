@@ -553,8 +553,14 @@ def test_import_dispatches_on_the_file_and_explains_bad_ones(tmp_path: Path) -> 
             }
         )
     )
-    done = _cli(env, "import", str(unmatched))
+    done = _cli(env, "import", str(unmatched), ok=False)
     assert "1 unmatched" in done.stdout
     assert "urn:uuid:lost" in done.stderr and "the lost quote" in done.stderr
+    # Nothing of the file was restored: a script can tell.
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"reader: nothing was restored from {unmatched}: none of its items is on an article"
+        " in this database (subscribe to their feeds and refresh, then import again)"
+    )
     done = _cli(env, "export", "notes", "--format", "json", "--out", f"{tmp_path}/dir/", ok=False)
     assert done.returncode == 1 and "give a file for JSON" in done.stderr

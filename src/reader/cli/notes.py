@@ -40,6 +40,14 @@ def import_notes_file(reader: Reader, path: str) -> int:
         # knowing; the file's text is not trusted with the terminal.
         line = f"  unmatched {lost.kind} {lost.uid} on {lost.url or '(no url)'}: "
         print(strip_controls(line + (lost.exact or lost.note)), file=sys.stderr)
+    if result.unmatched and not result.matched:
+        # A script restoring a backup learns that nothing of it was (some
+        # unmatched items beside matched ones are listed, and exit 0, as a
+        # refresh with some failed feeds).
+        raise CliError(
+            f"nothing was restored from {path}: none of its items is on an article in this"
+            " database (subscribe to their feeds and refresh, then import again)"
+        )
     return EXIT_OK
 
 
