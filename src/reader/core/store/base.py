@@ -129,6 +129,13 @@ class StoreBase:
                 self._holders.add(holder)
         return holder.conn
 
+    def wait_here_at_most(self, seconds: float) -> None:
+        """This thread's connection waits at most `seconds` (never longer than
+        the store's busy timeout) for another connection's write; the other
+        threads' keep the store's."""
+        timeout = min(seconds, self._busy_timeout)
+        self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
     def close(self) -> None:
         """Close every thread's connection."""
         self._closed = True
