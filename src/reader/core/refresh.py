@@ -560,21 +560,15 @@ def _read_feed(
 
     feed = parse_feed(content, headers, url)
     rekeyed = _older_articles(content, headers, url, feed, hashes, pruned) if legacy else None
-    if rekeyed:
-        # Such an article is this entry: compared with it, or left out if pruned.
-        old_key = {new: old for old, new in rekeyed}
-        changed = tuple(
-            entry
-            for entry in feed.entries
-            if (key := old_key.get(entry.key, entry.key)) not in pruned
-            and hashes.get(key) != entry.entry_hash
-        )
-    else:
-        changed = tuple(
-            entry
-            for entry in feed.entries
-            if entry.key not in pruned and hashes.get(entry.key) != entry.entry_hash
-        )
+    # An entry stored under an older key is compared with that article (or
+    # left out, if it was pruned).
+    old_key = {new: old for old, new in rekeyed or ()}
+    changed = tuple(
+        entry
+        for entry in feed.entries
+        if (key := old_key.get(entry.key, entry.key)) not in pruned
+        and hashes.get(key) != entry.entry_hash
+    )
     feed = dataclasses.replace(feed, entries=changed)
     if analysis is None or not changed:
         return feed, (), rekeyed
