@@ -138,7 +138,7 @@ def _digest(feeds: list[tuple[str, bytes]], analysis_args: tuple[Any, ...]) -> s
 
     digest = hashlib.sha256()
     for url, body in feeds:
-        _, records = refresh._read_feed(body, HEADERS, url, {}, set(), "", analysis_args)
+        _, records, _ = refresh._read_feed(body, HEADERS, url, {}, set(), "", analysis_args)
         for record in records:
             analysed = (
                 record.title,

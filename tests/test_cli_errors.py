@@ -396,6 +396,25 @@ def test_a_new_database_is_private(tmp_path: Path) -> None:
         os.umask(old)
 
 
+def test_a_new_database_made_through_a_link_is_private(tmp_path: Path) -> None:
+    """A link to where the database should be (a dotfiles setup): the file
+    created at its end is private too."""
+    target = tmp_path / "real.db"
+    link = tmp_path / "reader.db"
+    link.symlink_to(target)
+    old = os.umask(0o022)
+    try:
+        reader = make_reader(load_settings(db=link))
+        try:
+            reader.store.add_feed("https://example.org/feed")
+        finally:
+            reader.close()
+    finally:
+        os.umask(old)
+    assert link.is_symlink()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
 # -- the guard -------------------------------------------------------------------------
 
 
@@ -576,3 +595,142 @@ def test_a_path_that_is_not_utf8_is_still_a_path(seeded: Reader, db: Path, tmp_p
         done = subprocess.run([bytes(SCRIPT), *args], capture_output=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
     assert os.path.exists(out)
+
+
+# -- writing files and standard output ---------------------------------------------------
+
+
+def _reader_with_file_size_limit(limit: int, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command in a process whose files cannot grow past `limit` bytes
+    (RLIMIT_FSIZE; the write then fails with EFBIG, as on a full disk)."""
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from reader.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize("what", ["notes", "opml"])
+def test_an_export_that_fails_halfway_leaves_the_previous_one_whole(
+    seeded: Reader, tmp_path: Path, what: str
+) -> None:
+    """The file is the user's backup: a full disk (here a file size limit)
+    during the next export must not leave it truncated."""
+    out = tmp_path / "backups" / f"backup.{what}"
+    out.parent.mkdir()
+    command = (
+        ["export", "notes", "--format", "json", "--out", str(out)]
+        if what == "notes"
+        else ["export", "opml", str(out)]
+    )
+    seeded.note(first_article(seeded), "an early note")
+    first = subprocess.run([str(SCRIPT), *command], capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    out.chmod(0o640)
+    backup = out.read_bytes()
+    assert len(backup) < 100_000
+    if what == "notes":
+        seeded.note(first_article(seeded), "n" * 300_000)
+    else:
+        seeded.store.add_feed("https://big.example/feed", title="t" * 300_000)
+    failed = _reader_with_file_size_limit(100_000, *command)
+    assert failed.returncode == 1
+    assert one_error_line(failed.stderr).startswith(f"reader: cannot write {out}: File too large")
+    assert out.read_bytes() == backup
+    assert os.listdir(out.parent) == [out.name]  # no temporary file left behind
+    # Without the limit the new export replaces it, with the file's permissions.
+    done = subprocess.run([str(SCRIPT), *command], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert len(out.read_bytes()) > 300_000
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert os.listdir(out.parent) == [out.name]
+
+
+def test_an_export_through_a_link_replaces_its_target_and_a_new_file_follows_the_umask(
+    tmp_path: Path,
+) -> None:
+    from reader.cli.common import write_file
+
+    target = tmp_path / "real.md"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    write_file(link, "new")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new"
+    old = os.umask(0o027)
+    try:
+        write_file(tmp_path / "fresh.md", "text")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "fresh.md").stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export", "opml"], ["export", "notes", "--format", "json"], ["articles", "--json"]],
+)
+def test_a_full_standard_output_is_named_and_a_closed_pipe_stays_silent(
+    seeded: Reader, command: list[str]
+) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [str(SCRIPT), *command], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60
+        )
+    assert done.returncode == 1
+    assert done.stderr == "reader: cannot write to standard output: No space left on device\n"
+    # `| head`: the reader of the output has gone before it is written.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [str(SCRIPT), *command], stdout=write_end, stderr=subprocess.PIPE, timeout=60
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (0, b"")
+
+
+def test_a_database_a_newer_version_migrated_is_not_opened(
+    capsys: pytest.CaptureFixture[str], seeded: Reader, db: Path
+) -> None:
+    """Its schema may carry rules (columns, constraints, triggers) this version
+    would write around: refused, with what to do, and nothing written."""
+    seeded.close()
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('reader', '0099_future', '2027-01-01')"
+        )
+    before = db.read_bytes()
+    for command in (["feeds"], ["note", "1", "a note"]):
+        code, out, err = run(capsys, *command)
+        assert (code, out) == (1, "")
+        assert one_error_line(err).startswith(
+            f"reader: cannot open the database {db}: it was made by a newer version of reader"
+            " (schema 0099_future, this version knows up to "
+        )
+        assert err.rstrip().endswith("upgrade reader to open it")
+    assert db.read_bytes() == before
+
+
+def test_a_database_with_a_retired_migration_of_an_earlier_version_opens(db: Path) -> None:
+    """4fb22f2 applied "0006_stories", which 0007 replaced: not a newer version."""
+    from reader.core.store.schema import apply_migrations
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    apply_migrations(conn, stop_before="0006_extraction_status")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('reader', '0006_stories', '2026-12-01 10:00:00+00:00')"
+    )
+    conn.close()
+    reader = make_reader(load_settings())
+    try:
+        assert reader.feeds() == []
+    finally:
+        reader.close()

@@ -415,6 +415,56 @@ def test_markdown_renders_hostile_text_literally(stores: tuple[Store, Store]) ->
     assert "<h1>Title: &quot;quoted&quot; --- [x](y) `code` #tag</h1>" in html
 
 
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "<pre>my snippet",
+        "<script>alert(1)",
+        "<STYLE>",
+        "  <textarea rows=2>",
+        "<!-- hidden",
+        "<?php echo 1;",
+        "<!DOCTYPE html",
+        "<![CDATA[ raw",
+        "text first\n<pre>then a block",
+        "```\n<pre>in a fence, closed below\n```\n<?open after the fence",
+    ],
+)
+def test_a_note_cannot_hide_the_rest_of_the_markdown_export(
+    stores: tuple[Store, Store], opening: str
+) -> None:
+    """CommonMark's HTML blocks of types 1 to 5 end only at their own marker:
+    a note opening one must not take in the articles after it."""
+    store, _ = stores
+    feed_id = build_articles(store)
+    annotate(store, feed_id)
+    # Story k2 comes first in the file, Story k1 after its notes.
+    store.add_note(article_id(store, feed_id, "k2"), opening + "\nmore of the note")
+    doc = notes_markdown(store, exported="2026-04-01T00:00:00Z")
+    assert doc.index("# Story k2") < doc.index("more of the note") < doc.index("# Story k1")
+    html = MarkdownIt("commonmark").render(doc.split("\n---\n", 1)[1])
+    # What follows the note is Markdown still: the next article's heading,
+    # its quotes and their fields; and so is the note's own last line.
+    assert html.count("<h1>Story k") == 2, html
+    assert "<blockquote>\n<p>open-weight model</p>" in html, html
+    assert "<p>[color:: yellow] #models #x-y</p>" in html, html
+    assert "more of the note</p>" in html, html
+    # The note's text is all there, to read (a fence's markers are markup).
+    visible = html.replace("&lt;", "<").replace("&gt;", ">")
+    for line in opening.split("\n"):
+        assert line == "```" or line.strip() in visible, line
+
+
+def test_html_a_note_closes_itself_stays_html(stores: tuple[Store, Store]) -> None:
+    store, _ = stores
+    feed_id = build_articles(store)
+    store.add_note(article_id(store, feed_id, "k1"), "<pre>\ncode\n</pre>")
+    doc = notes_markdown(store, exported="2026-04-01T00:00:00Z")
+    assert "\n<pre>\ncode\n</pre>\n" in doc
+    html = MarkdownIt("commonmark").render(doc.split("\n---\n", 1)[1])
+    assert "<pre>\ncode\n</pre>" in html and html.count("<h1>Story k") == 1
+
+
 def test_markdown_file_names_are_safe() -> None:
     assert markdown_file_name("../../etc/passwd", 3) == "etc-passwd-3.md"
     assert markdown_file_name("", 4) == "article-4.md"
@@ -503,8 +553,14 @@ def test_import_dispatches_on_the_file_and_explains_bad_ones(tmp_path: Path) -> 
             }
         )
     )
-    done = _cli(env, "import", str(unmatched))
+    done = _cli(env, "import", str(unmatched), ok=False)
     assert "1 unmatched" in done.stdout
     assert "urn:uuid:lost" in done.stderr and "the lost quote" in done.stderr
+    # Nothing of the file was restored: a script can tell.
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"reader: nothing was restored from {unmatched}: none of its items is on an article"
+        " in this database (subscribe to their feeds and refresh, then import again)"
+    )
     done = _cli(env, "export", "notes", "--format", "json", "--out", f"{tmp_path}/dir/", ok=False)
     assert done.returncode == 1 and "give a file for JSON" in done.stderr

@@ -324,7 +324,7 @@ def test_the_refresh_workers_fingerprint_what_they_analyse() -> None:
     content = _feed([("w1", "Nvidia unveils Vera", body(CHIP)), ("w2", "Brief", "Short.")])
     headers = {"content-type": "application/rss+xml"}
     job = (content, headers, "https://wire.example/feed", {}, set(), "Wire")
-    _, records = _read_feed(*job, (EntitySettings(), (), True))
+    _, records, _ = _read_feed(*job, (EntitySettings(), (), True))
     assert [r.guid for r in records] == ["w1", "w2"]
     for r in records:
         assert r.mentions or r.guid == "w2"
@@ -334,7 +334,7 @@ def test_the_refresh_workers_fingerprint_what_they_analyse() -> None:
     assert first is not None and first.signature is not None and len(first.bands) == 40
     assert records[1].fingerprint is not None and records[1].fingerprint.signature is None
     # Grouping at refresh turned off: no fingerprint is made.
-    _, plain = _read_feed(*job, (EntitySettings(), (), False))
+    _, plain, _ = _read_feed(*job, (EntitySettings(), (), False))
     assert [r.fingerprint for r in plain] == [None, None]
 
 

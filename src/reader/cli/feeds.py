@@ -12,7 +12,15 @@ from reader.wording import plural
 if TYPE_CHECKING:
     from reader.core.service import Reader
 
-from reader.cli.common import EXIT_ERROR, EXIT_OK, CliError, fail, note_long_search, print_json
+from reader.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliError,
+    fail,
+    note_long_search,
+    print_json,
+    write_file,
+)
 from reader.cli.json_shapes import article_json, feed_json, show_json
 from reader.cli.notes import annotation_line, import_notes_file
 from reader.cli.refresh import run_refresh
@@ -87,7 +95,7 @@ def cmd_export_opml(reader: Reader, args: argparse.Namespace) -> int:
     document = reader.export_opml()
     if args.file:
         try:
-            Path(args.file).write_text(document, encoding="utf-8")
+            write_file(args.file, document)
         except OSError as exc:
             raise CliError(f"cannot write {args.file}: {exc.strerror or exc}") from exc
         print(f"wrote {plural(len(reader.feeds()), 'feed')} to {args.file}", file=sys.stderr)

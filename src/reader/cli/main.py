@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from reader.core.service import Reader
@@ -18,8 +19,15 @@ from reader.cli.parser import build_parser
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    # The app draws on the terminal itself; the commands' output is watched.
+    if stdout is not None and getattr(args, "handler", cmd_app) is not cmd_app:
+        sys.stdout = _Output(stdout)
     try:
-        return _run(args)
+        code = _run(args)
+        if sys.stdout is not None:  # None: started with standard output closed
+            sys.stdout.flush()  # what is still buffered fails here, not at exit
+        return code
     except KeyboardInterrupt:
         print("\nreader: interrupted; what finished is stored.", file=sys.stderr)
         return 130
@@ -27,12 +35,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `reader articles | head`: the reader of our output left; not an error.
         sys.stderr.close()
         return EXIT_OK
+    except OutputError as exc:
+        # `reader export opml > /dev/full`: the user's redirection, not a bug.
+        _drop_output(stdout)
+        return fail(f"cannot write to standard output: {exc.strerror or exc}")
     except Exception as exc:  # the last guard: one line, the traceback on request
         from reader.core.errors import unexpected
 
         if args.debug:
             traceback.print_exc()
         return fail(unexpected(exc))
+    finally:
+        sys.stdout = stdout
+
+
+class OutputError(OSError):
+    """Standard output could not be written (a full disk, an I/O error)."""
+
+
+class _Output:
+    """sys.stdout while a command runs: an error writing it (but a closed pipe,
+    which stays a BrokenPipeError) becomes an OutputError, so the user reads
+    that their output could not be written, not "unexpected error"."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(exc.errno, exc.strerror) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(exc.errno, exc.strerror) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _drop_output(stream: TextIO) -> None:
+    """Point standard output at /dev/null, so that the interpreter's flush at
+    exit does not fail again on what is still buffered (and print a traceback)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # no file descriptor (a test's captured output): nothing to flush at exit
 
 
 def _run(args: argparse.Namespace) -> int:

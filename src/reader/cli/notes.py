@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     )
     from reader.core.service import Reader
 
-from reader.cli.common import EXIT_OK, CliError, note_long_search, print_json
+from reader.cli.common import EXIT_OK, CliError, note_long_search, print_json, write_file
 from reader.cli.json_shapes import annotation_json
 
 
@@ -40,6 +40,14 @@ def import_notes_file(reader: Reader, path: str) -> int:
         # knowing; the file's text is not trusted with the terminal.
         line = f"  unmatched {lost.kind} {lost.uid} on {lost.url or '(no url)'}: "
         print(strip_controls(line + (lost.exact or lost.note)), file=sys.stderr)
+    if result.unmatched and not result.matched:
+        # A script restoring a backup learns that nothing of it was (some
+        # unmatched items beside matched ones are listed, and exit 0, as a
+        # refresh with some failed feeds).
+        raise CliError(
+            f"nothing was restored from {path}: none of its items is on an article in this"
+            " database (subscribe to their feeds and refresh, then import again)"
+        )
     return EXIT_OK
 
 
@@ -53,7 +61,7 @@ def cmd_export_notes(reader: Reader, args: argparse.Namespace) -> int:
             folder.mkdir(parents=True, exist_ok=True)
             files = reader.export_notes_files()
             for name, content in files.items():
-                (folder / name).write_text(content, encoding="utf-8")
+                write_file(folder / name, content)
         except OSError as exc:
             raise CliError(f"cannot write to {out}: {exc.strerror or exc}") from exc
         print(f"wrote {plural(len(files), 'file')} to {folder}", file=sys.stderr)
@@ -61,7 +69,7 @@ def cmd_export_notes(reader: Reader, args: argparse.Namespace) -> int:
     document = reader.export_notes(args.format)
     if out:
         try:
-            Path(out).write_text(document, encoding="utf-8")
+            write_file(out, document)
         except OSError as exc:
             raise CliError(f"cannot write {out}: {exc.strerror or exc}") from exc
         print(f"wrote {len(reader.annotations())} annotations to {out}", file=sys.stderr)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.cli.common import EXIT_OK, CliError, print_json
+from reader.cli.common import EXIT_OK, CliError, print_json, write_file
 from reader.wording import plural
 
 if TYPE_CHECKING:
@@ -134,7 +133,7 @@ def cmd_digest(reader: Reader, args: argparse.Namespace) -> int:
         print(text, end="")
         return EXIT_OK
     try:
-        Path(args.out).write_text(text, encoding="utf-8")
+        write_file(args.out, text)
     except OSError as exc:
         raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     print(f"wrote {plural(digest.story_count, 'story', 'stories')} to {args.out}")

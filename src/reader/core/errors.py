@@ -27,6 +27,8 @@ def database_problem(error: sqlite3.Error, path: Path) -> str:
         )
     if "readonly" in message or "read-only" in message:
         return f"cannot write to the database {path}: it is read-only"
+    if "made by a newer version" in message:  # store.schema.NewerDatabaseError
+        return f"cannot open the database {path}: {one_line(str(error))}"
     if "not a database" in message:
         return f"{path} is not a reader database (SQLite: {one_line(str(error))})"
     if "unable to open" in message:

@@ -376,6 +376,7 @@ class NotesImportResult:
     updated: int
     tags_added: int
     unmatched: tuple[Unmatched, ...]
+    matched: int  # items whose article is here (restored, or there already)
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,9 @@ class Fetched:
     extraction_failures: int
     # Keys of articles left out by the AI-only filter (remembered, not refetched).
     skipped_keys: tuple[str, ...] = ()
+    # (old key, new key) of articles an older version keyed differently; None
+    # when the feed was not looked through for them (reader.core.legacy_keys).
+    rekeyed: tuple[tuple[str, str], ...] | None = None
 
     def __repr__(self) -> str:
         # Short on purpose: the command line's refresh takes each feed's outcome
@@ -205,9 +208,12 @@ class Pipeline:
         known_entries: Callable[[int], tuple[dict[str, str], set[str], set[str]]],
         rules: tuple[Rule, ...] = (),
         site_boilerplate: Callable[[str], frozenset[int]] | None = None,
+        legacy_keyed: frozenset[int] = frozenset(),
     ) -> None:
         self.settings = settings
         self.known_entries = known_entries
+        # Feeds an older version may have keyed differently (Store.legacy_keyed_feeds).
+        self.legacy_keyed = legacy_keyed
         self.rules = rules  # the user's entity rules, for the analysis step
         # Per-site boilerplate learned from the archive, read once per host and
         # refresh (pages stored during this refresh teach the next one).
@@ -297,20 +303,21 @@ class Pipeline:
         # One job parses the feed, keeps the new and changed entries and, when
         # the feed's own text is what gets stored, analyses them too: the
         # articles cross between the processes once.
+        legacy = state.id in self.legacy_keyed
         job = (response.content, dict(response.headers), response.url, hashes, pruned, state.title)
         try:
             try:
-                feed, analysed = await self.pool.run(
+                feed, analysed, rekeyed = await self.pool.run(
                     _read_feed, *job, None if extract else (entities, self.rules, stories),
-                    limit=limit, urgent=True,
+                    legacy, limit=limit, urgent=True,
                 )  # fmt: skip
             except (JobTimeoutError, WorkerLostError):
                 if extract:
                     raise
                 # Parsing alone may fit: the articles are then stored unanalysed
                 # rather than lost (`reader reanalyse` finds them).
-                feed, analysed = await self.pool.run(
-                    _read_feed, *job, None, limit=limit, urgent=True
+                feed, analysed, rekeyed = await self.pool.run(
+                    _read_feed, *job, None, legacy, limit=limit, urgent=True
                 )
         except NotAFeedError as exc:
             return Failed(state, str(exc))
@@ -365,13 +372,16 @@ class Pipeline:
         if records and state.url in entities.ai_only_feeds:
             # Only new articles are left out: one already stored (kept from
             # before the filter) keeps getting its updates.
+            renamed = {new for _, new in rekeyed or ()}
             skipped = tuple(
                 r.key
                 for r in records
-                if (r.ai_score or 0.0) < entities.ai_threshold and r.key not in hashes
+                if (r.ai_score or 0.0) < entities.ai_threshold
+                and r.key not in hashes
+                and r.key not in renamed
             )
             records = [r for r in records if r.key not in skipped]
-        return Fetched(state, response, feed, tuple(records), failures, skipped)
+        return Fetched(state, response, feed, tuple(records), failures, skipped, rekeyed)
 
     async def _from_page(
         self,
@@ -536,28 +546,58 @@ def _read_feed(
     pruned: set[str],
     fallback_title: str,
     analysis: tuple[EntitySettings, tuple[Rule, ...], bool] | None,
-) -> tuple[ParsedFeed, tuple[ArticleRecord, ...]]:
+    legacy: bool = False,
+) -> tuple[ParsedFeed, tuple[ArticleRecord, ...], tuple[tuple[str, str], ...] | None]:
     """In a worker process: the feed with only its new and changed entries,
     and, given `analysis` (the settings, the rules, whether to fingerprint
     for stories), those entries as analysed records of the feed's text, the
     feed then without its entries: the records are what the parent stores,
     and the entries sent beside them cost it as much again to unpickle
-    (0.06 s of a first refresh's 6,000 items)."""
+    (0.06 s of a first refresh's 6,000 items). Third, with `legacy` (a feed
+    an older version may have keyed differently), the articles it stored
+    under another key: (old key, new key); None without."""
     from reader.core.feeds import parse_feed
 
     feed = parse_feed(content, headers, url)
+    rekeyed = _older_articles(content, headers, url, feed, hashes, pruned) if legacy else None
+    # An entry stored under an older key is compared with that article (or
+    # left out, if it was pruned).
+    old_key = {new: old for old, new in rekeyed or ()}
     changed = tuple(
         entry
         for entry in feed.entries
-        if entry.key not in pruned and hashes.get(entry.key) != entry.entry_hash
+        if (key := old_key.get(entry.key, entry.key)) not in pruned
+        and hashes.get(key) != entry.entry_hash
     )
     feed = dataclasses.replace(feed, entries=changed)
     if analysis is None or not changed:
-        return feed, ()
+        return feed, (), rekeyed
     settings, rules, stories = analysis
     records = [_record(entry, None, None) for entry in changed]
     analysed = _analyse(records, feed.title or fallback_title, settings, rules, stories)
-    return dataclasses.replace(feed, entries=()), tuple(analysed)
+    return dataclasses.replace(feed, entries=()), tuple(analysed), rekeyed
+
+
+def _older_articles(
+    content: bytes,
+    headers: dict[str, str],
+    url: str,
+    feed: ParsedFeed,
+    hashes: dict[str, str],
+    pruned: set[str],
+) -> tuple[tuple[str, str], ...]:
+    """(old key, new key) of the feed's entries stored under an older
+    version's key. Read again only when an entry's key is unknown; a
+    surprise in that second reading (best effort) finds none."""
+    unknown = {e.key for e in feed.entries if e.key not in hashes and e.key not in pruned}
+    if not unknown:
+        return ()
+    from reader.core.legacy_keys import renamed_entries
+
+    try:
+        return renamed_entries(content, headers, url, unknown, hashes.keys() | pruned)
+    except Exception:
+        return ()
 
 
 def _analyse(

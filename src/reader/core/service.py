@@ -59,6 +59,13 @@ if TYPE_CHECKING:
 # up to the HTTP timeout, so a page listing thousands held the command for hours.
 DISCOVERY_CANDIDATES = 10
 
+# Seconds a write from the app's screen waits for another process's write (a
+# `reader remove` of a large feed, an import, a reanalyse batch, an sqlite3
+# session): the screen draws nothing and takes no key meanwhile, so 30 s (the
+# store's) froze the app that long before it said "busy". A few seconds let
+# ordinary writes by another reader finish; past them the app says "Not saved".
+INTERACTIVE_BUSY_TIMEOUT = 3.0
+
 
 class AddError(ValueError):
     """A URL that could not be subscribed to; the message says why."""
@@ -261,6 +268,7 @@ class Reader(StoriesFacade):
             self.store.known_entries,
             tuple(self.store.entity_rules()),
             site_boilerplate=self.store.site_boilerplate,
+            legacy_keyed=self.store.legacy_keyed_feeds(),
         )
         # New articles meet their candidates as each feed is stored; their
         # stories are written once the last is, or on the way into an empty
@@ -368,6 +376,7 @@ class Reader(StoriesFacade):
             skipped_keys=outcome.skipped_keys,
             group_stories=self.settings.stories.group_on_refresh,
             stories_later=waiting,
+            rekeyed=outcome.rekeyed,
         )
 
     def _backoff_seconds(self, error_count: int, retry_after: float | None) -> float:
@@ -419,6 +428,13 @@ class Reader(StoriesFacade):
         return self.store.mentions(article_id)
 
     # -- the reader's marks, tags, saved searches, preferences -------------------------
+
+    def answer_a_person_here(self) -> None:
+        """This thread runs the app's screen: its writes (a star, a mark read,
+        a tag, a note) wait for another process's write at most
+        INTERACTIVE_BUSY_TIMEOUT, then fail as busy (the app says "Not saved"
+        and keeps what was typed). The refresh's threads keep the long wait."""
+        self.store.wait_here_at_most(INTERACTIVE_BUSY_TIMEOUT)
 
     def set_read(self, article_ids: Sequence[int], read: bool = True) -> None:
         self.store.set_read(article_ids, read)

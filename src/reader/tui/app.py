@@ -85,6 +85,9 @@ class ReaderApp(App[None]):
     # -- start-up ------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # This thread draws the screen: its writes wait briefly for another
+        # process's (see INTERACTIVE_BUSY_TIMEOUT); the refresh's threads do not.
+        self.reader.answer_a_person_here()
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
             unknown = unknown_binding_ids(self.settings.keymap, self._own_bindings())

@@ -189,17 +189,60 @@ def _escape_line(line: str) -> str:
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 
+# CommonMark's HTML blocks that end only at a marker (types 1 to 5; 6 and 7
+# end at a blank line, and one follows every note): the start of a line (up
+# to 3 spaces in) and the marker that ends the block. Without the marker the
+# block runs to the end of the file, and a notes tool shows none of the other
+# articles' headings, quotes and notes as Markdown.
+_HTML_BLOCKS = tuple(
+    (re.compile(start, re.IGNORECASE), re.compile(end, re.IGNORECASE))
+    for start, end in (
+        (r" {0,3}<(?:pre|script|style|textarea)(?:[\s>]|$)", r"</(?:pre|script|style|textarea)>"),
+        (r" {0,3}<!--", r"-->"),
+        (r" {0,3}<\?", r"\?>"),
+        (r" {0,3}<![A-Za-z]", r">"),
+        (r" {0,3}<!\[CDATA\[", r"\]\]>"),
+    )
+)
+
 
 def _safe_note(note: str) -> str:
-    """The note as written, but an unclosed code fence or HTML comment is closed,
-    so it cannot swallow the rest of the file."""
-    note = note.strip("\n")
-    fences = _FENCE.findall(note)
-    if len(fences) % 2:
-        note += "\n" + fences[-1]
-    if note.count("<!--") > note.count("-->"):
-        note += " -->"
-    return note
+    """The note as written, but it cannot open a block that swallows the rest
+    of the file: an unclosed code fence is closed, and the `<` of a line that
+    starts an HTML block never ended in the note (`<pre>`, `<script>`, `<!--`,
+    `<?`, `<![CDATA[`...) is escaped, so that line shows as written. A block
+    the note closes itself is left as HTML."""
+    lines = note.strip("\n").split("\n")
+    fence = ""
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1).startswith(fence) and not line[opened.end() :].strip():
+                fence = ""
+        elif opened:
+            fence = opened.group(1)
+        else:
+            index = _past_html_block(lines, index)
+        index += 1
+    if fence:
+        lines.append(fence)
+    return "\n".join(lines)
+
+
+def _past_html_block(lines: list[str], index: int) -> int:
+    """The index of the last line of the HTML block lines[index] starts (index
+    itself if it starts none); a block not ended in the note has its `<`
+    escaped instead."""
+    for start, end in _HTML_BLOCKS:
+        if start.match(lines[index]):
+            for last in range(index, len(lines)):
+                if end.search(lines[last]):
+                    return last
+            lines[index] = lines[index].replace("<", "\\<", 1)
+            return index
+    return index
 
 
 def _hashtag(tag: str) -> str:

@@ -392,4 +392,5 @@ def import_notes(store: Store, data: Any) -> NotesImportResult:
         text, sha = texts[article_id]
         restored.append(_place(parsed, article_id, text, sha))
     added, updated, tags_added = store.restore_annotations(restored, article_tags)
-    return NotesImportResult(added, updated, tags_added, tuple(unmatched))
+    matched = len(restored) + len(article_tags)
+    return NotesImportResult(added, updated, tags_added, tuple(unmatched), matched)

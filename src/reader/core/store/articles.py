@@ -103,6 +103,21 @@ def _existing_keys(conn: sqlite3.Connection, feed_id: int, keys: Sequence[str]) 
     return found
 
 
+def _rename_keys(
+    conn: sqlite3.Connection, feed_id: int, rekeyed: Sequence[tuple[str, str]]
+) -> None:
+    """Give articles (and pruned articles' tombstones) stored under an older
+    version's key the key this version makes, once: the feed is then off the
+    list of feeds to look through. OR IGNORE: a new key already taken (by
+    another refresh since the feed was read) leaves the old article as it is."""
+    renames = [(new, feed_id, old) for old, new in rekeyed]
+    conn.executemany("UPDATE OR IGNORE articles SET key = ? WHERE feed_id = ? AND key = ?", renames)
+    conn.executemany(
+        "UPDATE OR IGNORE article_tombstones SET key = ? WHERE feed_id = ? AND key = ?", renames
+    )
+    conn.execute("DELETE FROM legacy_key_feeds WHERE feed_id = ?", (feed_id,))
+
+
 # What makes an article the user's: a star, a tag they set, an annotation.
 
 
@@ -143,6 +158,13 @@ class ArticleStore(StoreBase):
         }
         return hashes, pruned, slow
 
+    def legacy_keyed_feeds(self) -> frozenset[int]:
+        """Feeds whose articles an older version may have keyed differently
+        (reader.core.legacy_keys): their refresh looks for those keys."""
+        return frozenset(
+            row[0] for row in self.conn.execute("SELECT feed_id FROM legacy_key_feeds")
+        )
+
     def site_boilerplate(self, url: str) -> frozenset[int]:
         """Paragraph fingerprints that pages of the URL's site share (its template)."""
         return site_boilerplate(self.conn, url)
@@ -161,6 +183,7 @@ class ArticleStore(StoreBase):
         skipped_keys: Sequence[str] = (),
         group_stories: bool = True,
         stories_later: StoryBatch | None = None,
+        rekeyed: Sequence[tuple[str, str]] | None = None,
     ) -> tuple[int, int]:
         """Store a fetched feed and its new or changed articles in one transaction.
 
@@ -173,7 +196,10 @@ class ArticleStore(StoreBase):
         for the caller to write with the rest of its refresh
         (stories.grouping.group_later). If that never happens (the process
         is killed), they are grouped like articles stored with grouping off,
-        when stories are asked for.
+        when stories are asked for. `rekeyed`: given, the feed was looked
+        through for articles an older version keyed differently, and these
+        (old key, new key) were found; they take the new key before the
+        articles are stored, so that they are updated, not stored again.
         """
         now = clock.utcnow()
         with self.transaction() as conn:
@@ -193,6 +219,8 @@ class ArticleStore(StoreBase):
                    WHERE id = ?""",
                 (title, site_url, etag, last_modified, now, warning, bool(articles), now, feed_id),
             )
+            if rekeyed is not None:
+                _rename_keys(conn, feed_id, rekeyed)
             keys = [r.key for r in articles]
             stored = _existing_keys(conn, feed_id, keys)
             annotated = annotated_articles(conn, feed_id, keys)

@@ -26,7 +26,10 @@ WAL_CHECKPOINT_PAGES = 10_000
 def create_private(path: Path) -> None:
     """Create the database file 0600 and the folders it needs 0700, whatever the
     umask: it holds what the user reads and writes. SQLite gives its -wal and
-    -shm files the database file's mode. An existing file or folder is left as it is."""
+    -shm files the database file's mode. An existing file or folder is left as it is.
+    A link is followed: through one that points nowhere yet, the file it names
+    is created so (O_EXCL refuses any link, and SQLite then made it by the umask)."""
+    path = Path(os.path.realpath(path))
     missing = []
     folder = path.parent
     while not folder.exists():
@@ -125,6 +128,13 @@ class StoreBase:
             with self._lock:
                 self._holders.add(holder)
         return holder.conn
+
+    def wait_here_at_most(self, seconds: float) -> None:
+        """This thread's connection waits at most `seconds` (never longer than
+        the store's busy timeout) for another connection's write; the other
+        threads' keep the store's."""
+        timeout = min(seconds, self._busy_timeout)
+        self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
     def close(self) -> None:
         """Close every thread's connection."""

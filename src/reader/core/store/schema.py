@@ -336,6 +336,24 @@ CREATE TRIGGER story_articles_gone AFTER DELETE ON story_articles BEGIN
 END
 """
 
+# Feeds whose articles an older version may have keyed differently (see
+# reader.core.legacy_keys): those that were there before 0002, which came with
+# the last change of keys (7ca0232). Compared to the second: 0002's time is
+# sqlite-utils' ("2026-12-07 12:09:31.731905+00:00"), a feed's ours
+# ("2026-12-07T12:09:31Z"); a feed added in the same second is listed, which
+# costs one more reading of its feed. A database made since has no feed yet
+# when this runs. The refresh takes a feed off once it has been through it.
+_M0009_LEGACY_KEY_FEEDS = """
+CREATE TABLE legacy_key_feeds (
+    feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE
+);
+INSERT INTO legacy_key_feeds (feed_id)
+SELECT id FROM feeds WHERE substr(added_at, 1, 19) <= (
+    SELECT replace(substr(applied_at, 1, 19), ' ', 'T') FROM _sqlite_migrations
+    WHERE migration_set = 'reader' AND name = '0002_app'
+);
+"""
+
 # (name, sql) in order. The name is what sqlite-utils records as applied.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", _M0001_CORE),
@@ -346,11 +364,24 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0006_extraction_status", _M0006_EXTRACTION_STATUS),
     ("0007_story_keys", _M0007_STORIES),
     ("0008_story_keys_packed", _M0008_STORY_KEYS_PACKED),
+    ("0009_legacy_key_feeds", _M0009_LEGACY_KEY_FEEDS),
 )
 
 
+# Names earlier versions applied that are no longer in MIGRATIONS: the
+# stories' first migrations, replaced by 0007 (see _M0007_STORIES).
+RETIRED_MIGRATIONS = frozenset({"0005_stories", "0006_stories", "0006_story_keys"})
+
+
+class NewerDatabaseError(sqlite3.DatabaseError):
+    """The database was migrated by a newer version of reader: this one does
+    not know its schema's rules and must not write to it."""
+
+
 def pending_migrations(conn: sqlite3.Connection) -> list[str]:
-    """Names not yet applied, read with plain sqlite3.
+    """Names not yet applied, read with plain sqlite3. Raises NewerDatabaseError
+    when an applied one is unknown: a newer version's migration may have added
+    columns, constraints or triggers that this version's writes would break.
 
     Importing sqlite-utils costs ~100 ms; a refresh of unchanged feeds must
     start fast, so it is imported only when there is a migration to run.
@@ -366,6 +397,13 @@ def pending_migrations(conn: sqlite3.Connection) -> list[str]:
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
             )
         }
+    known = {name for name, _ in MIGRATIONS}
+    newer = sorted(applied - known - RETIRED_MIGRATIONS)
+    if newer:
+        raise NewerDatabaseError(
+            f"it was made by a newer version of reader (schema {newer[-1]}, this"
+            f" version knows up to {MIGRATIONS[-1][0]}); upgrade reader to open it"
+        )
     return [name for name, _ in MIGRATIONS if name not in applied]
 
 
