@@ -43,7 +43,14 @@ from reader.core.refresh import (
     Pipeline,
     fewer_collections,
 )
-from reader.core.store import MAX_SEARCH_TERMS, ArticleQuery, NotFoundError, Store, fts_terms
+from reader.core.store import (
+    MAX_SEARCH_TERMS,
+    ArticleQuery,
+    NotFoundError,
+    Store,
+    StoredWithoutStories,
+    fts_terms,
+)
 from reader.core.stories.facade import StoriesFacade, newer_than_every_story
 from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
@@ -300,10 +307,23 @@ class Reader(StoriesFacade):
     ) -> FeedResult:
         state = outcome.state
         new = updated = 0
+        not_grouped = None
         if isinstance(outcome, Fetched):
             # Written before the progress is made: it counts what waits for stories.
             try:
                 new, updated = self._write(outcome, waiting)
+            except StoredWithoutStories as stored:
+                cause = stored.__cause__
+                if isinstance(cause, Exception) and not _caused_by_the_feed(cause):
+                    raise cause from None  # the database's failure: every feed's
+                # Stored and committed: the feed's result says so, not "cannot
+                # store the feed" (it was put on backoff for articles it had stored).
+                new, updated = stored.new, stored.updated
+                not_grouped = strip_controls(  # (the cause may quote a stored value)
+                    "its new articles are stored but not yet in their stories"
+                    f" ({type(cause).__name__}: {cause}); they are grouped when"
+                    " stories are next asked for"
+                )
             except Exception as exc:
                 if not _caused_by_the_feed(exc):
                     raise
@@ -347,7 +367,7 @@ class Reader(StoriesFacade):
             "updated" if new or updated else "unchanged",
             new=new,
             updated=updated,
-            warning=feed.warning,
+            warning="; ".join(w for w in (feed.warning, not_grouped) if w) or None,
             extraction_failures=outcome.extraction_failures,
             skipped_articles=len(outcome.skipped_keys),
             progress=progress,
