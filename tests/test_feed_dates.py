@@ -334,6 +334,7 @@ def test_a_feed_whose_articles_were_stored_is_not_reported_as_not_stored(
         "SELECT error_count, next_fetch_after FROM feeds WHERE id = ?", (feed_id,)
     ).fetchone()
     assert tuple(state) == (0, None)
+    assert reader.feed(feed_id).last_warning == result.warning  # shown by `reader feeds`
     assert (
         reader.store.conn.execute(
             "SELECT count(*) FROM articles WHERE feed_id = ?", (feed_id,)

@@ -396,6 +396,11 @@ class Reader(StoriesFacade):
                 progress=progress,
             )
         response, feed = outcome.response, outcome.feed
+        warning = feed.warning
+        if not_grouped is not None:
+            # Stored on the feed too, where the user sees its warnings (`reader feeds`).
+            warning = "; ".join(w for w in (warning, not_grouped) if w)
+            self.store.record_warning(state.id, warning)
         return FeedResult(
             state.id,
             response.permanent_url or state.url,
@@ -403,7 +408,7 @@ class Reader(StoriesFacade):
             "updated" if new or updated else "unchanged",
             new=new,
             updated=updated,
-            warning="; ".join(w for w in (feed.warning, not_grouped) if w) or None,
+            warning=warning,
             extraction_failures=outcome.extraction_failures,
             skipped_articles=len(outcome.skipped_keys),
             progress=progress,
