@@ -18,6 +18,7 @@ from reader.core import feeds
 from reader.core.feeds_fast import parse_plain_feed
 from reader.core.service import Reader, make_reader
 from reader.core.store.schema import apply_migrations
+from reader.core.stories.queries import since_stamp
 from records import TEXT, record, write
 from test_cli import cli_runner
 
@@ -342,3 +343,13 @@ def test_a_feed_whose_articles_were_stored_is_not_reported_as_not_stored(
         == 1
     )
     reader.close()
+
+
+def test_a_since_date_is_written_as_the_stored_dates_are() -> None:
+    # On main: "999-01-01T00:00:00Z", after every 2026 date (`reader stories
+    # --since 0999-01-01` listed nothing), and OverflowError ("unexpected
+    # error") for a moment before year 1.
+    assert since_stamp("0999-01-01") == "0999-01-01T00:00:00Z"
+    assert since_stamp("99999999999w") == "0001-01-01T00:00:00Z"
+    with pytest.raises(ValueError, match="not a time"):
+        since_stamp("0001-01-01T00:00:00+01:00")
