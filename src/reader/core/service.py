@@ -170,17 +170,18 @@ class Reader(StoriesFacade):
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        late = f"no answer within {budget:g} s (the page's links share one [http] total_timeout)"
         errors = [
             # (Each bounded: the page chose the URL, the server the error.)
-            f"{shown(candidate)}: {shown(result if isinstance(result, str) else late)}"
+            f"{shown(candidate)}: {shown(result if isinstance(result, str) else 'no answer')}"
             for candidate, task in zip(tried, tasks, strict=True)
             for result in [None if task.cancelled() else task.result()]
         ]
+        late = any(task.cancelled() for task in tasks)
+        within = f" within {budget:g} s, the [http] total_timeout they share" if late else ""
         skipped = len(candidates) - DISCOVERY_CANDIDATES
         untried = f"; {skipped} more not tried" if skipped > 0 else ""
         raise AddError(
-            f"{url}: no working feed among the page's links ({'; '.join(errors)}{untried})"
+            f"{url}: no working feed among the page's links{within} ({'; '.join(errors)}{untried})"
         )
 
     def add_feeds(
