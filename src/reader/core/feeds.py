@@ -7,17 +7,16 @@ Everything returned is normalised text (see textnorm), ready to store.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from reader.core.clock import TIMESTAMP_FORMAT, timestamp
+from reader.core import feed_dates
 from reader.core.extract import html_to_text
 from reader.core.feeds_fast import RawEntry, RawFeed, parse_plain_feed
 from reader.core.pickling import as_tuple
@@ -155,8 +154,8 @@ def _entry_from_feedparser(entry: Any, base: str) -> ParsedEntry:
             url=_clean_url(entry.get("link"), base),
             title=entry.get("title") or "",
             author=author,
-            published=_iso(_raw(entry, "published_parsed") or _raw(entry, "updated_parsed")),
-            updated=_iso(_raw(entry, "updated_parsed")),
+            published=_date(entry, "published") or _date(entry, "updated"),
+            updated=_date(entry, "updated"),
             summary_html=summary_html,
             content_html=content_html,
         )
@@ -167,6 +166,24 @@ def _raw(entry: Any, key: str) -> Any:
     # dict.get bypasses feedparser's deprecated updated→published aliasing,
     # which would report a publication date as an update.
     return dict.get(entry, key)
+
+
+def _date(entry: Any, key: str) -> str | None:
+    """The entry's date `key` under the one rule (feed_dates): its text as the
+    feed wrote it, read by feedparser when it is of a form read there."""
+    parsed = _raw(entry, key + "_parsed")
+
+    def as_feedparser_read(_: str) -> datetime | None:
+        if not parsed:
+            return None
+        year, month, day, hour, minute, second = parsed[:6]
+        try:  # (feedparser's fields are in UTC already)
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        except (ValueError, TypeError):
+            return None
+
+    text = _raw(entry, key)
+    return feed_dates.read(text if isinstance(text, str) else "", as_feedparser_read)
 
 
 def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
@@ -183,26 +200,32 @@ def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
             continue
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
         author = ", ".join(
-            str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")
+            name
+            for name in (_string(a.get("name")) for a in _list(authors) if isinstance(a, dict))
+            if name
         )
+        modified = item.get("date_modified")
         entries.append(
             _make_entry(
                 RawEntry(
+                    # The spec's own rule for an id of another type: coerced to text.
                     guid=str(item.get("id") or ""),
-                    url=_clean_url(item.get("url") or item.get("external_url"), url),
-                    title=str(item.get("title") or ""),
+                    url=_clean_url(
+                        _string(item.get("url")) or _string(item.get("external_url")), url
+                    ),
+                    title=_string(item.get("title")),
                     author=author,
-                    published=_iso_text(item.get("date_published") or item.get("date_modified")),
-                    updated=_iso_text(item.get("date_modified")),
+                    published=_iso_text(item.get("date_published")) or _iso_text(modified),
+                    updated=_iso_text(modified),
                     summary_html=_text_or_html(item.get("summary")),
-                    content_html=str(item.get("content_html") or "")
+                    content_html=_string(item.get("content_html"))
                     or _text_or_html(item.get("content_text")),
                 )
             )
         )
     unique, duplicates = _dedupe(entries)
     return ParsedFeed(
-        title=normalize_line(str(data.get("title") or "")),
+        title=normalize_line(_string(data.get("title"))),
         site_url=_clean_url(data.get("home_page_url"), url),
         entries=unique,
         warning=None,
@@ -267,28 +290,30 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1(joined.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
 
 
-def _iso(value: time.struct_time | None) -> str | None:
-    if not value:
-        return None
-    try:
-        seconds = calendar.timegm(value)
-        return time.strftime(TIMESTAMP_FORMAT, time.gmtime(seconds))
-    except (OverflowError, ValueError, TypeError):
-        return None
-
-
 def _iso_text(value: Any) -> str | None:
+    """A JSON Feed date (RFC 3339) under the one rule (feed_dates); other ISO
+    forms ("2024-06-01", no zone: UTC) as fromisoformat reads them."""
     if not isinstance(value, str) or not value:
         return None
-    from datetime import UTC, datetime
+    return feed_dates.read(value.strip(), _from_iso)
 
+
+def _from_iso(text: str) -> datetime | None:
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return timestamp(parsed)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _string(value: Any) -> str:
+    """A JSON Feed text field: a string, else nothing. The spec types them all
+    as strings; a list or a number was stored as its Python repr (`['x']`)."""
+    return value if isinstance(value, str) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _text_or_html(value: Any) -> str:

@@ -5,7 +5,7 @@ the workers' CPU (~0.8 ms per item). Most feeds are well-formed UTF-8 RSS 2.0
 or Atom 1.0 using a handful of elements, which lxml (C) reads in a fraction of
 that time. This module reads exactly those documents and returns the same raw
 values feedparser would give; anything it is not sure about (an unknown
-element, a DOCTYPE, another encoding, xml:base, an unusual date, XHTML
+element, a DOCTYPE, another encoding, xml:base, a date of another form, XHTML
 content, an author with an e-mail address...) makes it answer ``None``, and the
 caller uses feedparser. ``bench/feed_parser_diff.py`` checks over thousands of
 real and broken feeds that every document it accepts gives a result equal to
@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+
+from reader.core import feed_dates
 
 RSS_CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -66,16 +67,6 @@ _ATOM_FEED_IGNORED = frozenset(
 # Local names that make an entry in feedparser, in any namespace and case.
 _ENTRY_NAMES = frozenset({"item", "entry"})
 
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-_RFC822 = re.compile(
-    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) "
-    r"(\d{2}):(\d{2})(?::(\d{2}))? (GMT|UT|UTC|Z|[+-]\d{4})",
-    re.ASCII,  # other digits (U+0661...) go to feedparser: _iso writes these as read
-)
-_W3CDTF = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})",
-    re.ASCII,
-)
 _LATIN1_ONLY = re.compile(r"[\x00-\xff]*")
 # feedparser maps these C1 code points to the Windows-1252 characters they
 # stand for in mis-encoded feeds (U+0080 -> "€", U+0085 -> "…"), in every text.
@@ -406,42 +397,15 @@ def _link(value: str) -> str:
     return value
 
 
-def _rfc822(value: str) -> str:
-    match = _RFC822.fullmatch(value)
-    if match is None or match.group(2) not in _MONTHS:
-        raise Declined
-    day, _, year, hour, minute, second, zone = match.groups()
-    offset = 0 if zone in ("GMT", "UT", "UTC", "Z") else _offset(zone[0], zone[1:3], zone[3:5])
-    return _iso(int(year), _MONTHS[match.group(2)], int(day), hour, minute, second, offset)
-
-
-def _w3cdtf(value: str) -> str:
-    match = _W3CDTF.fullmatch(value)
-    if match is None:
-        raise Declined
-    year, month, day, hour, minute, second, zone = match.groups()
-    offset = 0 if zone == "Z" else _offset(zone[0], zone[1:3], zone[4:6])
-    return _iso(int(year), int(month), int(day), hour, minute, second, offset)
-
-
-def _offset(sign: str, hours: str, minutes: str) -> int:
-    seconds = int(hours) * 3600 + int(minutes) * 60
-    return -seconds if sign == "-" else seconds
-
-
-def _iso(
-    year: int, month: int, day: int, hour: str, minute: str, second: str | None, offset: int
-) -> str:
+def _rfc822(value: str) -> str | None:
     try:
-        local = datetime(year, month, day, int(hour), int(minute), int(second or 0), tzinfo=UTC)
-    except ValueError as exc:  # 31 February, hour 24: feedparser has its own ideas
+        return feed_dates.rfc822(value)
+    except feed_dates.NotStandard as exc:
         raise Declined from exc
-    if not 1900 <= year <= 9998:
-        raise Declined
-    if offset:
-        local -= timedelta(seconds=offset)
-        year, month, day = local.year, local.month, local.day
-        hour, minute, second = f"{local.hour:02d}", f"{local.minute:02d}", f"{local.second:02d}"
-    # clock.TIMESTAMP_FORMAT written out (strftime was half of a date's cost);
-    # `hour`, `minute` and `second` are two digits as the patterns read them.
-    return f"{year:04d}-{month:02d}-{day:02d}T{hour}:{minute}:{second or '00'}Z"
+
+
+def _w3cdtf(value: str) -> str | None:
+    try:
+        return feed_dates.w3cdtf(value)
+    except feed_dates.NotStandard as exc:
+        raise Declined from exc

@@ -106,7 +106,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    # ASCII digits only: str.isdigit() is true for "²" and "①" too, which float()
+    # refuses (a ValueError that lost every URL of a `reader add`), and for
+    # "٣٠٠", which it reads as 300.
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

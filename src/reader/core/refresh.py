@@ -633,7 +633,10 @@ def _record(
     title = entry.title or (page.title if page else "") or _first_words(text)
     published = entry.published
     if published is None and page is not None and len(page.date) == 10:
-        published = page.date + "T00:00:00Z"
+        from reader.core.feed_dates import read  # (loaded with the parser in workers)
+
+        # The page's day, under the one rule for an item's date.
+        published = read(page.date + "T00:00:00Z", lambda _: None)
     return ArticleRecord(
         key=entry.key,
         guid=entry.guid,

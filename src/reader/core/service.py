@@ -43,7 +43,14 @@ from reader.core.refresh import (
     Pipeline,
     fewer_collections,
 )
-from reader.core.store import MAX_SEARCH_TERMS, ArticleQuery, NotFoundError, Store, fts_terms
+from reader.core.store import (
+    MAX_SEARCH_TERMS,
+    ArticleQuery,
+    NotFoundError,
+    Store,
+    StoredWithoutStories,
+    fts_terms,
+)
 from reader.core.stories.facade import StoriesFacade, newer_than_every_story
 from reader.core.textnorm import normalize_tag, strip_controls
 from reader.core.urls import UrlError, check_url, shown, typed_url
@@ -103,12 +110,19 @@ class Reader(StoriesFacade):
 
     async def _discover_one(self, fetcher: Fetcher, url: str) -> Discovered | AddError:
         try:
-            return await self._discover(fetcher, url)
+            return await self._discover(fetcher, url, self.settings.http.total_timeout)
         except AddError as exc:
             return exc
+        except Exception as exc:
+            # One URL's surprise is that URL's error: it used to end the whole
+            # gather, and no URL of the command was subscribed to. Not a
+            # failure of memory or of the database, every URL's (as a refresh).
+            if not _caused_by_the_feed(exc):
+                raise
+            return AddError(f"{url}: internal error: {type(exc).__name__}: {shown(str(exc))}")
 
     @staticmethod
-    async def _discover(fetcher: Fetcher, url: str) -> Discovered:
+    async def _discover(fetcher: Fetcher, url: str, budget: float) -> Discovered:
         # The feed parser is imported when first needed: a refresh parses in
         # its workers, and an unchanged one parses nothing (~15 ms of start-up).
         from reader.core.feeds import NotAFeedError, cannot_parse, find_feed_links, parse_feed
@@ -126,25 +140,55 @@ class Reader(StoriesFacade):
                 raise AddError(f"{url}: {not_feed}, and the page links to no feed") from not_feed
         except Exception as exc:  # the parser's own failure: this URL's error, as in a refresh
             raise AddError(f"{url}: {cannot_parse(exc)}") from exc
-        errors = []
-        # A page may list any number of feeds (a crafted one thousands, each
-        # tried up to the HTTP timeout): the best few are tried, in turn.
-        for candidate in candidates[:DISCOVERY_CANDIDATES]:
+
+        async def attempt(candidate: str) -> Discovered | str:
             try:
                 # The page chose these links: held to the rules of a feed's links.
                 found = await fetcher.get(candidate, linked_from=response)
                 feed = parse_feed(found.content, found.headers, found.url)
                 return Discovered(found.url, feed.title)
             except (FetchError, NotAFeedError) as exc:
-                reason = str(exc)
-            except Exception as exc:  # as above: this candidate fails, the next is tried
-                reason = cannot_parse(exc)
+                return str(exc)
+            except Exception as exc:  # as above: this candidate fails, the others go on
+                if not _caused_by_the_feed(exc):
+                    raise
+                return cannot_parse(exc)
+
+        # A page may list any number of feeds (a crafted one thousands): the
+        # best few are tried, all at once, within one budget for them all
+        # (tried in turn, each with its own deadline, 10 links that drip bytes
+        # held the command 10 times total_timeout, ~11 minutes by default).
+        # The best-ranked one that works wins.
+        tried = candidates[:DISCOVERY_CANDIDATES]
+        tasks = [asyncio.ensure_future(attempt(candidate)) for candidate in tried]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + budget
+        try:
+            for task in tasks:
+                await asyncio.wait({task}, timeout=max(0.0, deadline - loop.time()))
+                if not task.done():
+                    break  # out of time: the best of those that finished, if any
+                if isinstance(task.result(), Discovered):
+                    break
+            for task in tasks:
+                if task.done() and isinstance(result := task.result(), Discovered):
+                    return result
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        errors = [
             # (Each bounded: the page chose the URL, the server the error.)
-            errors.append(f"{shown(candidate)}: {shown(reason)}")
+            f"{shown(candidate)}: {shown(result if isinstance(result, str) else 'no answer')}"
+            for candidate, task in zip(tried, tasks, strict=True)
+            for result in [None if task.cancelled() else task.result()]
+        ]
+        late = any(task.cancelled() for task in tasks)
+        within = f" within {budget:g} s, the [http] total_timeout they share" if late else ""
         skipped = len(candidates) - DISCOVERY_CANDIDATES
         untried = f"; {skipped} more not tried" if skipped > 0 else ""
         raise AddError(
-            f"{url}: no working feed among the page's links ({'; '.join(errors)}{untried})"
+            f"{url}: no working feed among the page's links{within} ({'; '.join(errors)}{untried})"
         )
 
     def add_feeds(
@@ -308,10 +352,23 @@ class Reader(StoriesFacade):
     ) -> FeedResult:
         state = outcome.state
         new = updated = 0
+        not_grouped = None
         if isinstance(outcome, Fetched):
             # Written before the progress is made: it counts what waits for stories.
             try:
                 new, updated = self._write(outcome, waiting)
+            except StoredWithoutStories as stored:
+                cause = stored.__cause__
+                if isinstance(cause, Exception) and not _caused_by_the_feed(cause):
+                    raise cause from None  # the database's failure: every feed's
+                # Stored and committed: the feed's result says so, not "cannot
+                # store the feed" (it was put on backoff for articles it had stored).
+                new, updated = stored.new, stored.updated
+                not_grouped = strip_controls(  # (the cause may quote a stored value)
+                    "its new articles are stored but not yet in their stories"
+                    f" ({type(cause).__name__}: {cause}); they are grouped when"
+                    " stories are next asked for"
+                )
             except Exception as exc:
                 if not _caused_by_the_feed(exc):
                     raise
@@ -348,6 +405,11 @@ class Reader(StoriesFacade):
                 progress=progress,
             )
         response, feed = outcome.response, outcome.feed
+        warning = feed.warning
+        if not_grouped is not None:
+            # Stored on the feed too, where the user sees its warnings (`reader feeds`).
+            warning = "; ".join(w for w in (warning, not_grouped) if w)
+            self.store.record_warning(state.id, warning)
         return FeedResult(
             state.id,
             response.permanent_url or state.url,
@@ -355,7 +417,7 @@ class Reader(StoriesFacade):
             "updated" if new or updated else "unchanged",
             new=new,
             updated=updated,
-            warning=feed.warning,
+            warning=warning,
             extraction_failures=outcome.extraction_failures,
             skipped_articles=len(outcome.skipped_keys),
             progress=progress,

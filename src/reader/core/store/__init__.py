@@ -6,6 +6,7 @@ annotations, entities, sites (boilerplate learning); `Store` composes them.
 """
 
 from reader.core.models import ArticleQuery, ArticleRecord, FeedState
+from reader.core.store.articles import StoredWithoutStories
 from reader.core.store.common import MAX_SEARCH_TERMS, NotFoundError, fts_query, fts_terms
 from reader.core.store.store import Store
 
@@ -16,6 +17,7 @@ __all__ = [
     "FeedState",
     "NotFoundError",
     "Store",
+    "StoredWithoutStories",
     "fts_query",
     "fts_terms",
 ]

@@ -118,6 +118,17 @@ def _rename_keys(
     conn.execute("DELETE FROM legacy_key_feeds WHERE feed_id = ?", (feed_id,))
 
 
+class StoredWithoutStories(Exception):
+    """write_feed committed the feed's articles, then failed to add the new
+    ones to the refresh's story batch (the cause is chained). They wait,
+    ungrouped, for the next time stories are asked for (group_pending)."""
+
+    def __init__(self, new: int, updated: int) -> None:
+        super().__init__(f"stored {new} new and {updated} updated articles")
+        self.new = new
+        self.updated = updated
+
+
 # What makes an article the user's: a star, a tag they set, an annotation.
 
 
@@ -321,7 +332,13 @@ class ArticleStore(StoreBase):
         # next feeds skip looking them up. Not kept if the transaction failed.
         self._entity_ids = entity_ids
         if stories_later is not None and later:
-            stories_later.add(self.conn, later)
+            try:
+                stories_later.add(self.conn, later)
+            except Exception as exc:
+                # Committed already: the feed is stored, whatever failed here
+                # (a date in an old row stopped this, and the feed was then
+                # reported as not stored, and put on backoff).
+                raise StoredWithoutStories(new, updated) from exc
         return new, updated
 
     def prune(self, keep_days: int, *, keep_unread: bool = True) -> int:

@@ -190,6 +190,11 @@ class FeedStore(StoreBase):
                 (clock.utcnow(), feed_id),
             )
 
+    def record_warning(self, feed_id: int, warning: str) -> None:
+        """Replace the feed's warning (shown with the feed) after its refresh was stored."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE feeds SET last_warning = ? WHERE id = ?", (warning, feed_id))
+
     def record_failure(self, feed_id: int, error: str, next_fetch_after: str | None) -> int:
         """Store the error on the feed; returns the new consecutive error count."""
         with self.transaction() as conn:

@@ -354,6 +354,30 @@ SELECT id FROM feeds WHERE substr(added_at, 1, 19) <= (
 );
 """
 
+# Dates stored by earlier versions outside the one rule of
+# reader.core.feed_dates (review14c): an item dated year 1 was stored as
+# `1-01-01T00:00:00Z`, not ISO text, and every later refresh, `reader stories`
+# and `reader digest` failed on it for good; years 100-999 were stored with
+# three digits, and years before 1900 are no item's date. Such a date is
+# dropped, as the feed parser now does; an article's place in the list then is
+# the time it was fetched (what store.write_feed gives an undated item), and
+# one whose place changed leaves its story, to be grouped again when stories
+# are next asked for (stories.facade.group_pending). Repaired once here, so
+# every reader of a stored date can trust it is one.
+_STORED_DATE = "GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z'"
+_M0010_FEED_DATES = f"""
+UPDATE articles SET published = NULL
+    WHERE published IS NOT NULL AND NOT (published {_STORED_DATE} AND published >= '1900');
+UPDATE articles SET updated = NULL
+    WHERE updated IS NOT NULL AND NOT (updated {_STORED_DATE} AND updated >= '1900');
+DELETE FROM story_articles
+    WHERE NOT (sort_date {_STORED_DATE} AND sort_date >= '1900')
+    OR article_id IN (SELECT id FROM articles
+                      WHERE NOT (sort_date {_STORED_DATE} AND sort_date >= '1900'));
+UPDATE articles SET sort_date = added_at
+    WHERE NOT (sort_date {_STORED_DATE} AND sort_date >= '1900')
+"""
+
 # (name, sql) in order. The name is what sqlite-utils records as applied.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_core", _M0001_CORE),
@@ -365,6 +389,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0007_story_keys", _M0007_STORIES),
     ("0008_story_keys_packed", _M0008_STORY_KEYS_PACKED),
     ("0009_legacy_key_feeds", _M0009_LEGACY_KEY_FEEDS),
+    ("0010_feed_dates", _M0010_FEED_DATES),
 )
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from reader.core import clock
 from reader.core.entities.records import NAME_LABELS
 from reader.core.store.common import in_chunks
 
@@ -49,17 +50,21 @@ def since_stamp(text: str, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     found = _DURATION.match(text)
     if found:
-        delta = timedelta(**{_UNITS[found[2]]: int(found[1])})
-        return (now - delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            return clock.timestamp(now - timedelta(**{_UNITS[found[2]]: int(found[1])}))
+        except OverflowError:  # "99999999999w": before year 1, so everything
+            return clock.timestamp(datetime.min.replace(tzinfo=UTC))
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # clock.timestamp, as the dates compared with are written: strftime
+        # gave "999-01-01T00:00:00Z" for 0999-01-01, after every 2026 date.
+        return clock.timestamp(moment)
+    except (ValueError, OverflowError):  # (0001-01-01T00:00+01:00 is before year 1)
         raise ValueError(
             f"not a time: {text!r}; use 30m, 12h, 1d, 2w or a date such as 2026-03-01"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def story_ids_since(
