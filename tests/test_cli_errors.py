@@ -268,6 +268,8 @@ def test_read_only_database(tmp_path: Path) -> None:
         ("[entities]\nai_threshold = 7", "must be at most 1"),
         ("[storage]\nbusy_timeout = -inf", "must be a finite number, not -inf"),
         ('[storage]\ndb = "a\\u0000b"', "[storage] db must not contain a NUL character"),
+        ('[http]\nuser_agent = "l\u00e9ctor/1"', "[http] user_agent is sent as an HTTP header"),
+        ('[http]\nuser_agent = "a\\r\\nX-Evil: 1"', "[http] user_agent is sent as an HTTP header"),
     ],
 )
 def test_config_values_that_cannot_work(

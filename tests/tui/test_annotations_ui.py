@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.content import Content
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, RadioButton, Static
+from textual.widgets import Input, OptionList, RadioButton
 
 from reader.core.config import Settings
 from reader.core.models import AnnotationFilter
@@ -24,6 +24,7 @@ from reader.tui.screens.main import MainScreen
 from reader.tui.screens.tag_editor import RenameTagDialog, TagEditor
 from reader.tui.styles import HIGHLIGHT_STYLES
 from reader.tui.widgets.annotations_panel import AnnotationsPanel
+from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar
@@ -50,7 +51,7 @@ def pane(app: ReaderApp) -> ReadingPane:
 
 
 def body(app: ReaderApp) -> Content:
-    content = pane(app).query_one("#article-body", Static).content
+    content = pane(app).query_one("#article-body", ArticleBody).content
     assert isinstance(content, Content)
     return content
 

@@ -21,6 +21,7 @@ from reader.tui.highlight_theme import HUES
 from reader.tui.screens.dialogs import AddFeedDialog
 from reader.tui.screens.entity_dialogs import describe_rule
 from reader.tui.styles import LABEL_STYLES
+from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.entity_header import BARS, QUIET, trend
 from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.reading_pane import FOLLOWED_STYLE, ReadingPane
@@ -94,7 +95,7 @@ async def test_the_followed_entity_stands_out_in_the_article(
         await pilot.press("enter")
 
         def emphasised() -> set[str]:
-            content = app.screen.query_one("#article-body", Static).content
+            content = app.screen.query_one("#article-body", ArticleBody).content
             assert isinstance(content, Content)
             return {
                 content.plain[s.start : s.end] for s in content.spans if s.style == FOLLOWED_STYLE

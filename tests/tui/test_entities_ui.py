@@ -16,6 +16,7 @@ from reader.tui.app import ReaderApp
 from reader.tui.screens.entity_dialogs import CorrectionDialog, EntityLabelsDialog
 from reader.tui.screens.main import MainScreen
 from reader.tui.styles import LABEL_NAMES, LABEL_STYLES
+from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.entity_header import EntityHeader, weekly
 from reader.tui.widgets.entity_panel import EntityPanel
@@ -39,7 +40,7 @@ def richest_article(settings: Settings) -> tuple[int, list[Mention]]:
 
 
 def body(app: ReaderApp) -> Content:
-    content = app.screen.query_one("#article-body", Static).content
+    content = app.screen.query_one("#article-body", ArticleBody).content
     assert isinstance(content, Content)
     return content
 

@@ -23,6 +23,7 @@ from reader.core.models import AnnotationFilter
 from reader.tui.app import ReaderApp
 from reader.tui.screens.main import MainScreen
 from reader.tui.styles import HIGHLIGHT_STYLES, LABEL_STYLES
+from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.reading_pane import ReadingPane
 from records import record
 from tui.helpers import app_settings, core, wait_until
@@ -68,7 +69,7 @@ def pane(app: ReaderApp) -> ReadingPane:
 
 
 def shown(app: ReaderApp, widget_id: str) -> Content:
-    widget = pane(app).query_one(widget_id, Static)
+    widget = pane(app).query_one(widget_id, (Static, ArticleBody))
     if not widget.display:
         return Content("")
     content = widget.content

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,11 @@ class ConfigError(ValueError):
 PRIVATE_ADDRESS_MODES = ("feed-network", "always", "never")
 # String settings that take one of a few words.
 _CHOICES: dict[str, tuple[str, ...]] = {"[http] private_addresses": PRIVATE_ADDRESS_MODES}
+# String settings sent as an HTTP header's value: visible ASCII and spaces only.
+# httpx refuses anything else when it builds the client, which ended every
+# refresh in an "unexpected error"; a line break would start another header.
+_HEADER_VALUES = frozenset({"[http] user_agent"})
+_HEADER_VALUE = re.compile(r"[\x20-\x7e]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +280,11 @@ def _coerce(value: Any, default: Any, where: str, source: str) -> Any:
             raise ConfigError(f"{source}: {where} must be a string")
         if "\x00" in value:  # no path, name or tag holds one; file APIs raise on it
             raise ConfigError(f"{source}: {where} must not contain a NUL character")
+        if where in _HEADER_VALUES and not _HEADER_VALUE.fullmatch(value):
+            raise ConfigError(
+                f"{source}: {where} is sent as an HTTP header: only ASCII letters, digits,"
+                " punctuation and spaces"
+            )
         if where in _CHOICES and value not in _CHOICES[where]:
             raise ConfigError(f"{source}: {where} must be one of {', '.join(_CHOICES[where])}")
         return value

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from reader.core.models import Annotation, Article, Mention
 from reader.tui.styles import HIGHLIGHT_STYLES, LABEL_STYLES
+from reader.tui.widgets.article_body import ArticleBody
 from reader.tui.widgets.article_parts import part_of, part_starts
 from reader.tui.widgets.entity_legend import EntityColours, legend_content
 from reader.tui.widgets.text_cursor import (
@@ -216,7 +217,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         yield Static(id="article-header")
         yield Static(id="entity-legend")
         yield Static(id="article-before", classes="article-part-note")
-        yield Static(id="article-body")
+        yield ArticleBody(id="article-body")
         yield Static(id="article-after", classes="article-part-note")
 
     def on_mount(self) -> None:
@@ -249,12 +250,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
             step = parameters[0] if parameters and isinstance(parameters[0], int) else 1
             return self.article is not None and 0 <= self._part + step < len(self._starts)
         if action == "highlight_mouse":
-            return self.article is not None and self._body.text_selection is not None
+            return self.article is not None and self._body.text_selection_range is not None
         return True
 
     @property
-    def _body(self) -> Static:
-        return self.query_one("#article-body", Static)
+    def _body(self) -> ArticleBody:
+        return self.query_one("#article-body", ArticleBody)
 
     @property
     def selection(self) -> tuple[int, int] | None:
@@ -338,12 +339,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self.post_message(self.Annotate(*selection, existing))
 
     def action_highlight_mouse(self) -> None:
-        selected = self._body.text_selection
+        selected = self._body.text_selection_range
         if selected is None:
             return
         layout, base = self._layout, self._base
-        start = base + (layout.from_screen(selected.start) if selected.start else 0)
-        end = base + (layout.from_screen(selected.end) if selected.end else len(layout.text))
+        start, end = (base + layout.to_stored(offset) for offset in selected)
         self.screen.clear_selection()
         if end > start and self.article is not None and self.article.text[start:end].strip():
             self.post_message(self.Annotate(start, end, None))
@@ -558,7 +558,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             # article cost more than the rest of a cursor move.
             self.refresh_bindings()
         header = self.query_one("#article-header", Static)
-        body = self.query_one("#article-body", Static)
+        body = self._body
         if article is None:
             self._layout = DisplayText("")
             header.update(empty or Content("No article selected").stylize("$text-muted"))

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from textual.content import Content
-from textual.geometry import Offset
 
 _LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
 _WORD = re.compile(r"\S+")
@@ -49,14 +48,6 @@ class DisplayText:
             else:
                 high = middle - 1
         return low
-
-    def from_screen(self, position: Offset) -> int:
-        """The stored offset of a (column, line) position in the display text,
-        as Textual's text selection reports it."""
-        lines = self.display.split("\n")
-        row = max(0, min(position.y, len(lines) - 1))
-        start = sum(len(line) + 1 for line in lines[:row])
-        return self.to_stored(start + max(0, min(position.x, len(lines[row]))))
 
 
 def words(text: str) -> list[tuple[int, int]]:
