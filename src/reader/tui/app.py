@@ -26,7 +26,7 @@ from reader.tui.screens.main import MainScreen
 from reader.tui.screens.welcome import WelcomeScreen
 from reader.tui.text import literal_markup, plural, short_url
 from reader.tui.widgets.sidebar import Sidebar
-from reader.tui.writes import saving, writes
+from reader.tui.writes import ShowsRows, saving, writes
 
 THEME_PREFERENCE = "theme"
 
@@ -141,6 +141,13 @@ class ReaderApp(App[None]):
             if isinstance(screen, MainScreen):
                 return screen
         return None
+
+    def rows_gone(self) -> None:
+        """A row the app showed was deleted by another process (writes.gone):
+        every screen that shows rows reads them again, so it no longer shows."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ShowsRows):
+                screen.reload_rows()
 
     def _welcome_again(self) -> None:
         """The welcome screen in place of the main screen (no feeds left)."""

@@ -29,10 +29,10 @@ from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar
-from reader.tui.writes import saving, writes
+from reader.tui.writes import ShowsRows, saving, writes
 
 
-class AnnotatingScreen(ReaderAppAccess, Screen[None]):
+class AnnotatingScreen(ReaderAppAccess, ShowsRows, Screen[None]):
     BINDINGS = [
         Binding("t", "edit_tags", "Tags", id="main.tags"),
         Binding("N", "article_note", "Note", show=False, id="main.article_note"),
@@ -283,8 +283,9 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
         self.app.push_screen(TagEditor(len(ids), shared, self.reader.tag_names()), done)
 
     def _tags_changed(self) -> None:
-        self.query_one(Sidebar).load(self.reader)
-        self.query_one(ArticleList).reload()
+        # The sidebar's counts, the list's rows, and the pane's article if it
+        # was deleted meanwhile (then the list's article shows instead).
+        self.reload_rows()
         pane = self._pane()
         if pane.article is not None:
             pane.refresh_header(self.reader.article(pane.article.summary.id))

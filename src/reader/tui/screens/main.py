@@ -373,6 +373,7 @@ class MainScreen(AnnotatingScreen):
         self.reload_sidebar()
         self.notify(f"Marked {plural(len(ids), 'article')} unread again.", markup=False)
 
+    @writes  # the article may be gone (deleted by another process): a notice
     def action_open_browser(self) -> None:
         article_id = self._current()
         if article_id is None:
@@ -398,6 +399,7 @@ class MainScreen(AnnotatingScreen):
                 markup=False,
             )
 
+    @writes  # the article may be gone (deleted by another process): a notice
     def action_copy_link(self) -> None:
         article_id = self._current()
         if article_id is None:
@@ -765,5 +767,13 @@ class MainScreen(AnnotatingScreen):
         articles = self.query_one(ArticleList)
         articles.reload()
         self._update_title(self.current_view)
+        pane = self.query_one(ReadingPane)
         if articles.total == 0:  # its articles went away: say why, not "No article selected"
-            self.query_one(ReadingPane).show(None, empty=self._empty_hint(self.current_view))
+            pane.show(None, empty=self._empty_hint(self.current_view))
+        elif pane.article is not None and not self.reader.summaries([pane.article.summary.id]):
+            # Its article was deleted (pruned, unsubscribed) while the list
+            # kept its cursor elsewhere: the list's article takes its place.
+            self._display(articles.current_id)
+
+    def reload_rows(self) -> None:
+        self.reload_views()
