@@ -174,9 +174,14 @@ class ArticleStore(StoreBase):
         (stories.grouping.group_later). If that never happens (the process
         is killed), they are grouped like articles stored with grouping off,
         when stories are asked for.
+
+        A feed removed while it was fetched (unsubscribed in the app, or by
+        another process) stores nothing: (0, 0), not a failure.
         """
         now = clock.utcnow()
         with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone() is None:
+                return 0, 0
             if url is not None:
                 # A permanent redirect: follow it from now on, unless another
                 # subscription already has that URL.
