@@ -389,12 +389,13 @@ class MainScreen(AnnotatingScreen):
 
     @work(thread=True, group="browser", exit_on_error=False)
     def _open_in_browser(self, url: str) -> None:
-        if open_in_browser(url):
+        failed = open_in_browser(url)  # waits a few seconds at most (browser.OPENER_WAIT)
+        if failed is None:
             self.app.call_from_thread(self.notify, "Opened in the browser.", markup=False)
         else:
             self.app.call_from_thread(
                 self.notify,
-                "No browser available — press c to copy the link.",
+                f"{failed} — press c to copy the link.",
                 severity="warning",
                 markup=False,
             )
