@@ -172,9 +172,11 @@ class AnnotatingScreen(ReaderAppAccess, ShowsRows, Screen[None]):
         """The annotation dialog: new, or editing `existing`; filled with `draft`
         (what the user typed before a save that failed) if given."""
         names = self.reader.tag_names()
+        saved = None
         if existing is not None:
             quote = existing.exact if existing.kind == "highlight" else None
-            draft = draft or AnnotationEdit(existing.color, existing.note, list(existing.tags))
+            saved = AnnotationEdit(existing.color, existing.note, list(existing.tags))
+            draft = draft or saved
         if draft is None:
             dialog = AnnotationDialog(quote, names)
         else:
@@ -185,6 +187,7 @@ class AnnotatingScreen(ReaderAppAccess, ShowsRows, Screen[None]):
                 note=draft.note,
                 tags=draft.tags,
                 editing=existing is not None,
+                saved=saved,
             )
         self.app.push_screen(dialog, done)
 
