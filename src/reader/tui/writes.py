@@ -62,8 +62,8 @@ def gone(node: DOMNode, error: NotFoundError, *, typed: bool) -> None:
     app = cast("ReaderApp", node.app)
     said = str(error)
     message = (
-        f"{said[:1].upper()}{said[1:]}: it was deleted since it was shown, by another"
-        " reader (a refresh pruning old articles, an unsubscribe). The view is reloaded."
+        f"{said[:1].upper()}{said[1:]}: it was deleted since it was shown here (by another"
+        " reader process, or a refresh pruning old articles). The view is reloaded."
     )
     if typed:
         message += " What you typed is shown again: copy it (select it, ctrl+c) to keep it."

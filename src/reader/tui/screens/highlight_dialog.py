@@ -112,6 +112,8 @@ class AnnotationDialog(ModalScreen[AnnotationEdit | None]):
     def unsaved(self) -> bool:
         """True if closing would lose something the user typed: a note or tags
         (a new annotation), or any change (an annotation edited)."""
+        if not self.is_mounted:
+            return False  # pushed this instant: nothing typed yet
         edit = self.edit()
         if self.saved is None:
             return bool(edit.note or edit.tags)
