@@ -4,7 +4,6 @@ crash, nothing of the user's lost, and a crash that still happens is the exit co
 from __future__ import annotations
 
 import stat
-import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
@@ -129,12 +128,9 @@ async def test_remove_demo_keeps_annotated_tagged_and_starred_articles(
 
 @pytest.fixture
 def no_display(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As over SSH: no graphical display and no console browser for webbrowser to find.
-    webbrowser looks at the environment once; forget what it found before."""
-    for name in ("DISPLAY", "WAYLAND_DISPLAY", "TERM", "BROWSER"):
+    """As over SSH: no graphical display, no $BROWSER."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(webbrowser, "_tryorder", None)
-    monkeypatch.setattr(webbrowser, "_browsers", {})
 
 
 async def open_first_article_in_browser(app: ReaderApp, notes: Notes, pilot: object) -> str:
@@ -156,7 +152,9 @@ async def test_open_without_a_browser_says_so_and_offers_the_link(
     notes = Notes(app)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         message = await open_first_article_in_browser(app, notes, pilot)
-        assert message == "No browser available — press c to copy the link."
+        assert message == (
+            "No graphical browser here (no display: over SSH?) — press c to copy the link."
+        )
 
 
 async def test_open_with_a_browser_opens_the_link(

@@ -61,6 +61,7 @@ WRITES = {
 # Functions that write but are only called from guarded ones.
 CALLED_FROM_GUARDED = {
     ("entity_legend.py", "save"),  # EntityColours.save, from MainScreen._set_colours
+    ("annotating.py", "_save_highlight"),  # from the highlight dialog's saving callback
 }
 
 

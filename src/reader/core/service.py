@@ -715,6 +715,22 @@ class Reader(StoriesFacade):
         are the store's, named once in HighlightOptions."""
         return self.store.highlight(article_id, start, end, **options)
 
+    def passage_now(
+        self, article_id: int, seen_text: str, start: int, end: int
+    ) -> tuple[int, int, str] | None:
+        """Where seen_text[start:end] is in the article's current text, when a
+        refresh changed the text after the user selected the passage on
+        `seen_text`: (start, end, the current text's sha) if the anchoring
+        algorithm, as a refresh places highlights, finds the same words
+        ("exact" or "moved"); None if the passage was changed or is gone.
+        NotFoundError if the article is gone."""
+        article = self.article(article_id)
+        anchor = self.store.anchoring.make_anchor(seen_text, start, end)
+        [place] = self.store.anchoring.reanchor_all([anchor], seen_text, article.text)
+        if place.state in ("exact", "moved"):
+            return place.start, place.end, article.text_sha
+        return None
+
     def add_note(self, article_id: int, note: str, *, tags: Sequence[str] = ()) -> Annotation:
         return self.store.add_note(article_id, note, tags=tags)
 

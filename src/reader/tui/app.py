@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -22,11 +23,12 @@ from reader.tui.highlight_theme import highlight_variables
 from reader.tui.messages import FeedRefreshed, RefreshFinished
 from reader.tui.screens.dialogs import AddFeedDialog, ConfirmDialog, ImportOpmlDialog
 from reader.tui.screens.help import HelpScreen, unknown_binding_ids
+from reader.tui.screens.highlight_dialog import AnnotationDialog
 from reader.tui.screens.main import MainScreen
 from reader.tui.screens.welcome import WelcomeScreen
 from reader.tui.text import literal_markup, plural, short_url
 from reader.tui.widgets.sidebar import Sidebar
-from reader.tui.writes import saving, writes
+from reader.tui.writes import ShowsRows, saving, writes
 
 THEME_PREFERENCE = "theme"
 
@@ -144,6 +146,27 @@ class ReaderApp(App[None]):
             if isinstance(screen, MainScreen):
                 return screen
         return None
+
+    async def action_quit(self) -> None:
+        """Quit (q, ctrl+q); with a note or highlight typed and not saved in an
+        open dialog, ask first: the answer n (or Escape) goes back to it."""
+        if not any(isinstance(s, AnnotationDialog) and s.unsaved() for s in self.screen_stack):
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        question = Content("Quit? The note you typed is not saved.")
+        self.push_screen(ConfirmDialog(question, yes="Quit"), answered)
+
+    def rows_gone(self) -> None:
+        """A row the app showed was deleted by another process (writes.gone):
+        every screen that shows rows reads them again, so it no longer shows."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ShowsRows):
+                screen.reload_rows()
 
     def _welcome_again(self) -> None:
         """The welcome screen in place of the main screen (no feeds left)."""
@@ -300,8 +323,6 @@ class ReaderApp(App[None]):
                 main = self._main_if_open()
                 if main is not None:
                     main.reload_views()
-
-        from textual.content import Content
 
         self.push_screen(
             ConfirmDialog(

@@ -1,4 +1,5 @@
-"""A write the database cannot take is a notice in the app, never a crash.
+"""A write the database cannot take, or a row that is gone, is a notice in
+the app, never a crash.
 
 Another process may hold the database longer than `[storage] busy_timeout`
 (a long refresh, an import, a `reader` command), or it may be read-only or
@@ -9,6 +10,13 @@ the error becomes a notice with the command line's own sentence
 (errors.database_problem: "the database ... is busy ...; nothing more was
 saved, try again ..."), the rest of the handler does not run, and the app
 goes on. A write is one transaction, so nothing was half done.
+
+The app shows rows it read earlier: another process (a cron `reader refresh`
+whose retention prunes old articles, `reader remove`, a second app) may have
+deleted one since, and the core then raises NotFoundError for its id. The same
+guard turns that into a notice ("Gone"), and the app reloads what it shows
+(`ReaderApp.rows_gone`), so the stale row goes away. In both cases `again`
+offers what the user typed once more: it is never lost with the write.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 from textual.dom import DOMNode
 
 from reader.core.errors import database_problem
+from reader.core.service import NotFoundError
 
 if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
@@ -31,12 +40,36 @@ R = TypeVar("R")
 Node = TypeVar("Node", bound=DOMNode)
 
 
+class ShowsRows:
+    """A screen that shows rows of the database: when one turns out gone, the
+    app has each such screen read its rows again (`ReaderApp.rows_gone`)."""
+
+    def reload_rows(self) -> None:
+        raise NotImplementedError
+
+
 def not_saved(node: DOMNode, error: sqlite3.Error) -> None:
     """Tell the user, in the command line's words, that the write did not happen."""
     app = cast("ReaderApp", node.app)
     problem = database_problem(error, app.reader.settings.db_path())
     # Text of our own with a path in it: never markup.
     app.notify(problem, title="Not saved", severity="error", markup=False)
+
+
+def gone(node: DOMNode, error: NotFoundError, *, typed: bool) -> None:
+    """Tell the user the row is gone (deleted since it was shown), and reload
+    the views so it no longer shows."""
+    app = cast("ReaderApp", node.app)
+    said = str(error)
+    message = (
+        f"{said[:1].upper()}{said[1:]}: it was deleted since it was shown here (by another"
+        " reader process, or a refresh pruning old articles). The view is reloaded."
+    )
+    if typed:
+        message += " What you typed is shown again: copy it (select it, ctrl+c) to keep it."
+    # Ours, with an id or a tag name the user gave in it: never markup.
+    app.notify(message, title="Gone", severity="warning", markup=False)
+    app.rows_gone()
 
 
 def _synchronous(handler: Callable[..., object]) -> None:
@@ -48,11 +81,12 @@ def _synchronous(handler: Callable[..., object]) -> None:
 def saving(
     node: DOMNode, *, again: Callable[..., object] | None = None
 ) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
-    """Decorator for a callback that writes: a database error is a notice.
+    """Decorator for a callback that writes: a database error, or a row
+    gone, is a notice.
 
     `again`, if given, is called after the notice with the callback's own
     arguments: a dialog's answer, typed by the user, is offered again in the
-    dialog, so nothing typed is lost to a busy moment.
+    dialog, so nothing typed is lost to a busy moment or a deleted row.
     """
 
     def decorate(handler: Callable[P, R]) -> Callable[P, R | None]:
@@ -64,9 +98,11 @@ def saving(
                 return handler(*args, **kwargs)
             except sqlite3.Error as error:
                 not_saved(node, error)
-                if again is not None:
-                    again(*args, **kwargs)
-                return None
+            except NotFoundError as error:
+                gone(node, error, typed=again is not None)
+            if again is not None:
+                again(*args, **kwargs)
+            return None
 
         return guarded
 

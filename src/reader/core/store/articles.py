@@ -211,9 +211,14 @@ class ArticleStore(StoreBase):
         through for articles an older version keyed differently, and these
         (old key, new key) were found; they take the new key before the
         articles are stored, so that they are updated, not stored again.
+
+        A feed removed while it was fetched (unsubscribed in the app, or by
+        another process) stores nothing: (0, 0), not a failure.
         """
         now = clock.utcnow()
         with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM feeds WHERE id = ?", (feed_id,)).fetchone() is None:
+                return 0, 0
             if url is not None:
                 # A permanent redirect: follow it from now on, unless another
                 # subscription already has that URL.

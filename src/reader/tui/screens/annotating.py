@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
-from reader.core.models import Annotation, AnnotationFilter, ViewKey
+from reader.core.models import Annotation, AnnotationFilter, Article, ViewKey
 from reader.core.service import NotFoundError
 from reader.tui.app_access import ReaderAppAccess
 from reader.tui.screens.annotations import AnnotationsScreen
@@ -29,10 +29,10 @@ from reader.tui.widgets.article_list import ArticleList
 from reader.tui.widgets.entity_panel import EntityPanel
 from reader.tui.widgets.reading_pane import ReadingPane
 from reader.tui.widgets.sidebar import Sidebar
-from reader.tui.writes import saving, writes
+from reader.tui.writes import ShowsRows, saving, writes
 
 
-class AnnotatingScreen(ReaderAppAccess, Screen[None]):
+class AnnotatingScreen(ReaderAppAccess, ShowsRows, Screen[None]):
     BINDINGS = [
         Binding("t", "edit_tags", "Tags", id="main.tags"),
         Binding("N", "article_note", "Note", show=False, id="main.article_note"),
@@ -82,39 +82,85 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
         article = self._pane().article
         if article is None:
             return
-        article_id = article.summary.id
         existing = event.annotation
         start, end = event.start, event.end
         quote = article.text[start:end]
 
-        # Not saved (a busy database): the dialog again, with what was typed.
+        # Not saved (a busy database, the article or annotation gone): the
+        # dialog again, with what was typed.
         @saving(self, again=lambda edit: self._edit(existing, quote, done, draft=edit))
         def done(edit: AnnotationEdit | None) -> None:
             if edit is None:
                 return
-            try:
-                if existing is not None:
+            if existing is not None:
+                try:
                     self.reader.update_annotation(
                         existing.id, note=edit.note, color=edit.color, tags=edit.tags
                     )
-                else:
-                    # The offsets are on the text the user saw; the store
-                    # refuses them if a refresh changed it meanwhile.
-                    self.reader.highlight(
-                        article_id,
-                        start,
-                        end,
-                        note=edit.note,
-                        color=edit.color,
-                        tags=edit.tags,
-                        text_sha=article.text_sha,
-                    )
-            except (ValueError, NotFoundError) as exc:
-                self.notify(str(exc), severity="warning", markup=False)
+                except ValueError as exc:
+                    self.notify(str(exc), severity="warning", markup=False)
+            else:
+                self._save_highlight(article, start, end, edit)
             self._pane().action_cancel_selection()
             self._annotations_changed()
 
         self._edit(existing, quote, done)
+
+    def _save_highlight(self, article: Article, start: int, end: int, edit: AnnotationEdit) -> None:
+        """Highlight article.text[start:end], the text the user saw.
+
+        A refresh (the app's own, or another process) may have changed the
+        text while the dialog was open: the store then refuses the offsets
+        (they would be other words). What the user typed is kept all the same,
+        as a highlight a moment earlier would have been by that refresh: on the
+        same words in the new text if the anchoring algorithm finds them, or
+        else as an article note that quotes the passage. Each time, said.
+        """
+        article_id = article.summary.id
+        try:
+            self.reader.highlight(
+                article_id,
+                start,
+                end,
+                note=edit.note,
+                color=edit.color,
+                tags=edit.tags,
+                text_sha=article.text_sha,
+            )
+            return
+        except ValueError as exc:
+            if self.reader.article(article_id).text_sha == article.text_sha:
+                # Not a changed text: an empty selection, say.
+                self.notify(str(exc), severity="warning", markup=False)
+                return
+        changed = "The article's text changed while the dialog was open (a refresh updated it)"
+        placed = self.reader.passage_now(article_id, article.text, start, end)
+        if placed is not None:
+            new_start, new_end, new_sha = placed
+            try:
+                self.reader.highlight(
+                    article_id,
+                    new_start,
+                    new_end,
+                    note=edit.note,
+                    color=edit.color,
+                    tags=edit.tags,
+                    text_sha=new_sha,
+                )
+            except ValueError:
+                pass  # changed once more, this very moment: kept as a note below
+            else:
+                self.notify(f"{changed}; the highlight is on the same words in it.", markup=False)
+                return
+        quoted = "\n".join("> " + line for line in article.text[start:end].strip().splitlines())
+        note = f"{quoted}\n\n{edit.note}" if edit.note else quoted
+        self.reader.add_note(article_id, note, tags=edit.tags)
+        self.notify(
+            f"{changed}, and the passage is no longer in it: your note is kept as an"
+            " article note that quotes the passage (H shows it).",
+            severity="warning",
+            markup=False,
+        )
 
     def _edit(
         self,
@@ -126,9 +172,11 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
         """The annotation dialog: new, or editing `existing`; filled with `draft`
         (what the user typed before a save that failed) if given."""
         names = self.reader.tag_names()
+        saved = None
         if existing is not None:
             quote = existing.exact if existing.kind == "highlight" else None
-            draft = draft or AnnotationEdit(existing.color, existing.note, list(existing.tags))
+            saved = AnnotationEdit(existing.color, existing.note, list(existing.tags))
+            draft = draft or saved
         if draft is None:
             dialog = AnnotationDialog(quote, names)
         else:
@@ -139,6 +187,7 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
                 note=draft.note,
                 tags=draft.tags,
                 editing=existing is not None,
+                saved=saved,
             )
         self.app.push_screen(dialog, done)
 
@@ -283,8 +332,9 @@ class AnnotatingScreen(ReaderAppAccess, Screen[None]):
         self.app.push_screen(TagEditor(len(ids), shared, self.reader.tag_names()), done)
 
     def _tags_changed(self) -> None:
-        self.query_one(Sidebar).load(self.reader)
-        self.query_one(ArticleList).reload()
+        # The sidebar's counts, the list's rows, and the pane's article if it
+        # was deleted meanwhile (then the list's article shows instead).
+        self.reload_rows()
         pane = self._pane()
         if pane.article is not None:
             pane.refresh_header(self.reader.article(pane.article.summary.id))

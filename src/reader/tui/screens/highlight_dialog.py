@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
 
 from reader.core.models import COLORS
+from reader.tui.screens.dialogs import ConfirmDialog
 from reader.tui.styles import HIGHLIGHT_STYLES
 from reader.tui.widgets.tag_input import TagInput
 
@@ -54,7 +55,10 @@ class AnnotationDialog(ModalScreen[AnnotationEdit | None]):
         note: str = "",
         tags: Sequence[str] = (),
         editing: bool = False,
+        saved: AnnotationEdit | None = None,
     ) -> None:
+        """`saved`: what is stored now (the annotation edited), None for a new
+        one; what differs from it is unsaved, and is not thrown away unasked."""
         super().__init__()
         self.quote = quote
         self.tag_names = tag_names
@@ -62,6 +66,7 @@ class AnnotationDialog(ModalScreen[AnnotationEdit | None]):
         self.note = note
         self.tags = tags
         self.editing = editing
+        self.saved = saved
 
     def compose(self) -> ComposeResult:
         kind = "highlight" if self.quote is not None else "article note"
@@ -95,16 +100,40 @@ class AnnotationDialog(ModalScreen[AnnotationEdit | None]):
     def on_mount(self) -> None:
         self.query_one("#note", TextArea).focus()
 
-    @on(Button.Pressed, "#save")
-    @on(TagInput.Submitted, "#tags")
-    def action_save(self) -> None:
+    def edit(self) -> AnnotationEdit:
+        """What the dialog holds now."""
         color = self.color
         if self.quote is not None:
             pressed = self.query_one("#colors", RadioSet).pressed_button
             color = pressed.name if pressed is not None and pressed.name else color
         note = self.query_one("#note", TextArea).text.strip()
-        self.dismiss(AnnotationEdit(color, note, self.query_one("#tags", TagInput).tags))
+        return AnnotationEdit(color, note, self.query_one("#tags", TagInput).tags)
+
+    def unsaved(self) -> bool:
+        """True if closing would lose something the user typed: a note or tags
+        (a new annotation), or any change (an annotation edited)."""
+        if not self.is_mounted:
+            return False  # pushed this instant: nothing typed yet
+        edit = self.edit()
+        if self.saved is None:
+            return bool(edit.note or edit.tags)
+        return edit != self.saved
+
+    @on(Button.Pressed, "#save")
+    @on(TagInput.Submitted, "#tags")
+    def action_save(self) -> None:
+        self.dismiss(self.edit())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.unsaved():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        # A modal over this one: Escape or n there comes back here, text kept.
+        question = Content("Discard what you typed? It is not saved.")
+        self.app.push_screen(ConfirmDialog(question, yes="Discard"), answered)

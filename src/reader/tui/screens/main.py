@@ -373,6 +373,7 @@ class MainScreen(AnnotatingScreen):
         self.reload_sidebar()
         self.notify(f"Marked {plural(len(ids), 'article')} unread again.", markup=False)
 
+    @writes  # the article may be gone (deleted by another process): a notice
     def action_open_browser(self) -> None:
         article_id = self._current()
         if article_id is None:
@@ -388,16 +389,18 @@ class MainScreen(AnnotatingScreen):
 
     @work(thread=True, group="browser", exit_on_error=False)
     def _open_in_browser(self, url: str) -> None:
-        if open_in_browser(url):
+        failed = open_in_browser(url)  # waits a few seconds at most (browser.OPENER_WAIT)
+        if failed is None:
             self.app.call_from_thread(self.notify, "Opened in the browser.", markup=False)
         else:
             self.app.call_from_thread(
                 self.notify,
-                "No browser available — press c to copy the link.",
+                f"{failed} — press c to copy the link.",
                 severity="warning",
                 markup=False,
             )
 
+    @writes  # the article may be gone (deleted by another process): a notice
     def action_copy_link(self) -> None:
         article_id = self._current()
         if article_id is None:
@@ -765,5 +768,13 @@ class MainScreen(AnnotatingScreen):
         articles = self.query_one(ArticleList)
         articles.reload()
         self._update_title(self.current_view)
+        pane = self.query_one(ReadingPane)
         if articles.total == 0:  # its articles went away: say why, not "No article selected"
-            self.query_one(ReadingPane).show(None, empty=self._empty_hint(self.current_view))
+            pane.show(None, empty=self._empty_hint(self.current_view))
+        elif pane.article is not None and not self.reader.summaries([pane.article.summary.id]):
+            # Its article was deleted (pruned, unsubscribed) while the list
+            # kept its cursor elsewhere: the list's article takes its place.
+            self._display(articles.current_id)
+
+    def reload_rows(self) -> None:
+        self.reload_views()

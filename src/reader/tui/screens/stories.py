@@ -22,7 +22,7 @@ from reader.core.stories.digest import Digest, lead_of
 from reader.core.stories.queries import Story
 from reader.tui.styles import LABEL_NAMES
 from reader.tui.text import plural
-from reader.tui.writes import writes
+from reader.tui.writes import ShowsRows, writes
 
 STORIES_SHOWN = 300
 SOURCES_SIDE_BY_SIDE = 4
@@ -56,7 +56,7 @@ def story_prompt(story: Story, expanded: bool) -> Content:
     return Content(marker) + title + Content(details).stylize("$text-muted")
 
 
-class StoriesScreen(Screen[int | None]):
+class StoriesScreen(ShowsRows, Screen[int | None]):
     """Dismissed with the id of the article to open, or None."""
 
     DEFAULT_CSS = """
@@ -82,8 +82,13 @@ class StoriesScreen(Screen[int | None]):
         yield OptionList(markup=False, id="stories")
         yield Footer()
 
-    @writes  # the stories of articles not grouped yet are stored first
     def on_mount(self) -> None:
+        self.reload_rows()
+        self.query_one("#stories").focus()
+
+    @writes  # the stories of articles not grouped yet are stored first
+    def reload_rows(self) -> None:
+        keep = self.query_one("#stories", OptionList).highlighted_option
         self.stories = self.reader.stories(limit=STORIES_SHOWN)
         follows = self.reader.following()
         line = "Following: " + (
@@ -96,8 +101,11 @@ class StoriesScreen(Screen[int | None]):
         self.query_one("#stories-title", Static).update(
             Content("Stories").stylize("bold") + count.stylize("$text-muted")
         )
-        self._draw()
-        self.query_one("#stories").focus()
+        # The row it was on, if that story is still there.
+        ids = {f"s{story.id}" for story in self.stories} | {
+            f"a{article.id}" for story in self.stories for article in story.articles
+        }
+        self._draw(keep.id if keep is not None and keep.id in ids else None)
 
     def _draw(self, keep: str | None = None) -> None:
         options: list[Option | None] = []
@@ -145,10 +153,13 @@ class StoriesScreen(Screen[int | None]):
         self.expanded ^= {story_id}
         self._draw(keep=option_id)
 
+    @writes  # an article of the story may be gone (deleted by another process)
     def action_view_story(self) -> None:
         story = self._highlighted_story()
         if story is not None:
-            self.app.push_screen(StoryScreen(self.reader, story))
+            shown = story.articles[:SOURCES_SIDE_BY_SIDE]
+            texts = [self.reader.article(article.id).text for article in shown]
+            self.app.push_screen(StoryScreen(self.reader, story, texts))
 
     def action_digest(self) -> None:
         self.app.push_screen(DigestScreen(self.reader))
@@ -168,10 +179,13 @@ class StoryScreen(Screen[None]):
     """
     BINDINGS = [Binding("escape", "dismiss", "Close", id="story.close")]
 
-    def __init__(self, reader: Reader, story: Story) -> None:
+    def __init__(self, reader: Reader, story: Story, texts: list[str]) -> None:
+        """`texts`: the text of each article shown side by side, read by the
+        caller (where an article found gone is a notice, not a crash)."""
         super().__init__()
         self.reader = reader
         self.story = story
+        self.texts = texts
 
     def compose(self) -> ComposeResult:
         story = self.story
@@ -182,8 +196,7 @@ class StoryScreen(Screen[None]):
             id="story-title",
         )
         with Horizontal(id="story-sources"):
-            for article in story.articles[:SOURCES_SIDE_BY_SIDE]:
-                text = self.reader.article(article.id).text
+            for article, text in zip(story.articles, self.texts, strict=False):
                 with VerticalScroll(classes="story-source"):
                     yield Static(Content(article.feed_title).stylize("bold $text-primary"))
                     yield Static(Content(article.title).stylize("bold"))
