@@ -697,6 +697,23 @@ def test_a_full_standard_output_is_named_and_a_closed_pipe_stays_silent(
     assert (done.returncode, done.stderr) == (0, b"")
 
 
+@pytest.mark.parametrize(
+    ("command", "start"),
+    [
+        (["export", "opml", "/dev/stdout"], b"<?xml"),
+        (["export", "notes", "--format", "json", "--out", "/dev/stdout"], b"{"),
+    ],
+)
+def test_an_export_to_dev_stdout_on_a_pipe_is_written(
+    seeded: Reader, command: list[str], start: bytes
+) -> None:
+    """/dev/stdout on a pipe resolves to a /proc name that cannot be opened: the
+    atomic write must not resolve a target that is not a regular file."""
+    done = subprocess.run([str(SCRIPT), *command], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.lstrip().startswith(start)
+
+
 def test_a_database_a_newer_version_migrated_is_not_opened(
     capsys: pytest.CaptureFixture[str], seeded: Reader, db: Path
 ) -> None:

@@ -62,15 +62,18 @@ def write_file(path: str | Path, text: str) -> None:
     a FIFO) is written as before: it cannot be replaced, nor half-written
     over a backup. Raises OSError.
     """
-    target = Path(os.path.realpath(path))
     try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-        regular = stat.S_ISREG(os.stat(target).st_mode)
+        # Through the path as given: /dev/stdout on a pipe resolves to a
+        # /proc name that cannot be opened, but opens as given.
+        status = os.stat(path)
     except FileNotFoundError:
-        mode, regular = None, True
-    if not regular:
-        target.write_text(text, encoding="utf-8")
-        return
+        mode: int | None = None
+    else:
+        if not stat.S_ISREG(status.st_mode):
+            Path(path).write_text(text, encoding="utf-8")
+            return
+        mode = stat.S_IMODE(status.st_mode)
+    target = Path(os.path.realpath(path))
     existed = mode is not None
     if mode is None:
         mode = 0o666 & ~_umask()
