@@ -143,3 +143,29 @@ def test_a_database_made_since_lists_no_feed_to_look_through(tmp_path: Path) -> 
         assert reader.store.legacy_keyed_feeds() == frozenset()
     finally:
         reader.close()
+
+
+def test_an_old_key_that_is_another_entrys_key_now_stays_with_that_entry() -> None:
+    """`<guid>7</guid>` beside `<guid>http://host/7</guid>`: the first release
+    resolved the first onto the second and stored one article, the second's.
+    The first entry's old key is the second's key now, so that article (and
+    the user's star on it) is not renamed to the first (review15)."""
+    from reader.core.legacy_keys import renamed_entries
+
+    feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<link>http://host.example/</link>
+<item><title>A</title><guid>http://host.example/7</guid><description>a</description></item>
+<item><title>Relative B</title><guid>7</guid><description>b</description></item>
+</channel></rss>"""
+    url = "http://host.example/feed.xml"
+    headers = {"content-type": "application/rss+xml"}
+    # The stored article is A's; B's key now is unknown.
+    assert renamed_entries(feed, headers, url, {"guid:7"}, {"guid:http://host.example/7"}) == ()
+    # Without A in the feed, B's old key is A's article's no more: renamed.
+    alone = feed.replace(
+        b"<item><title>A</title><guid>http://host.example/7</guid><description>a</description></item>",
+        b"",
+    )
+    assert renamed_entries(alone, headers, url, {"guid:7"}, {"guid:http://host.example/7"}) == (
+        ("guid:http://host.example/7", "guid:7"),
+    )

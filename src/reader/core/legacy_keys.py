@@ -48,8 +48,13 @@ def renamed_entries(
     key under an older version is in `stored` (the feed's articles' keys and
     those it pruned). The same arguments parse_feed had."""
     pairs: list[tuple[str, str]] = []
-    taken: set[str] = set()
-    for new, olds in _older_keys(content, headers, url).items():
+    older, current = _older_keys(content, headers, url)
+    # An old key that is still another entry's key now belongs to that entry:
+    # `<guid>7</guid>` beside `<guid>http://host/7</guid>` was resolved onto
+    # the second and never stored on its own, and the stored article (its
+    # star, its notes) is the second's (review15).
+    taken = set(current)
+    for new, olds in older.items():
         if new not in unknown:
             continue
         for old in olds:
@@ -60,8 +65,11 @@ def renamed_entries(
     return tuple(pairs)
 
 
-def _older_keys(content: bytes, headers: Mapping[str, str], url: str) -> dict[str, tuple[str, ...]]:
-    """Each entry's key now -> the other keys older versions gave it.
+def _older_keys(
+    content: bytes, headers: Mapping[str, str], url: str
+) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+    """Each entry's key now -> the other keys older versions gave it, and
+    every entry's key now.
 
     The document is read twice by feedparser, as now and as then, and the
     entries are paired in document order (before duplicates are dropped:
@@ -71,14 +79,15 @@ def _older_keys(content: bytes, headers: Mapping[str, str], url: str) -> dict[st
     """
     now = list(_entries(content, headers, url, resolve_ids=False))
     then = list(_entries(content, headers, url, resolve_ids=True))
+    current_keys = {entry.key for entry in now}
     if not now or len(now) != len(then):
-        return {}
+        return {}, current_keys
     older: dict[str, tuple[str, ...]] = {}
     for current, old in zip(now, then, strict=True):
         keys = tuple(k for k in _keys_then(old) if k != current.key)
         if keys and current.key not in older:
             older[current.key] = keys
-    return older
+    return older, current_keys
 
 
 def _keys_then(entry: ParsedEntry) -> tuple[str, ...]:
