@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import random
 import re
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from reader.core.entities.spans import (
     classify_spans,
     features,
     shipped_model,
+    text_words,
     worth_asking,
 )
 
@@ -164,6 +166,71 @@ def test_classify_spans_types_free_runs_with_the_model() -> None:
     assert [(m.text, m.label, m.source) for m in found_] == [("Quorvane", "PERSON", "model")]
     taken = classify_spans(text, toy_model(), runs, [], lambda s, e: s > 0, frozenset(), capitals)
     assert taken == []  # a run claimed meanwhile is left alone
+
+
+def test_classify_spans_asks_whether_a_word_is_also_lower_case_where_it_decides() -> None:
+    # A toy model that types every run a person unless the text also writes
+    # its first word in lower case: classify_spans decides each run both ways
+    # and asks the text only where the two differ (recspeed14); the answers
+    # must be those of the features in full.
+    zero = [0.0] * len(CLASSES)
+    person = zero.copy()
+    person[CLASSES.index("PERSON")] = 2.0
+    lower = zero.copy()
+    lower[0] = 5.0
+    model = SpanModel({"bias": person, "also-lower": lower, "first-also-lower": lower}, 0.5)
+    text = (
+        "Then Quorvane met Tellis Brand, Kip Arden and Zorp Vale. Later quorvane, tellis and zorp. "
+        "Mirelle came. Ostrand came. He saw mirelle."
+    )
+    runs = candidates(text, [])
+    capitals = capital_runs(text)
+    found_ = classify_spans(text, model, runs, [], lambda s, e: True, frozenset(), capitals)
+    expected = [
+        (text[run.start : run.end], "PERSON")
+        for run in runs
+        if worth_asking(text, run, frozenset(text.split()))
+        and model.decide(features(text, run, frozenset(), frozenset(text.split()), {})) is not None
+    ]
+    assert [(m.text, m.label) for m in found_] == expected
+    assert expected == [("Kip Arden", "PERSON"), ("Ostrand", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apple apple, apple. apple.. apple,, pineapple applet",
+        "a\tb\u2003c\x1fd\u00a0e\nf  g",
+        ",  , . .. x, x. ,x .x",
+        "end, end. end",
+        "",
+    ],
+)
+def test_text_words_answers_as_the_set_of_the_split_text(text: str) -> None:
+    words = frozenset(text.split())
+    asked = {
+        w + tail
+        for w in [*text.split(), "", " ", "a b", "x", "pine", "apple"]
+        for tail in ("", ",", ".", ",,")
+    }
+    lazy = text_words(text)
+    for word in sorted(asked):
+        assert (word in lazy) == (word in words), word
+
+
+def test_text_words_past_its_finds_answers_from_the_set() -> None:
+    # Each word asked costs a find per place it is written; past the budget
+    # the set is made, and the answers stay the same.
+    rng = random.Random(14)
+    alphabet = ["ab", "a", "b", "ab,", "ab.", ",", ".", " ", "\n", "\u00a0", "Ab", "ba."]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        words = frozenset(text.split())
+        lazy = text_words(text)
+        for word in rng.sample(
+            ["a", "b", "ab", "ab,", "ab.", "ba", "ba.", ",", ".", "a,", "b."], 11
+        ):
+            assert (word in lazy) == (word in words), (text, word)
 
 
 def test_the_features_say_what_a_labeller_would_look_at() -> None:

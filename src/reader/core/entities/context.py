@@ -829,6 +829,8 @@ _INTRO_LAST_WORDS = _last_words(_ORG_INTRO | _PRODUCT_INTRO) | {"of"}
 _ROLE_OF_LAST = _last_words(_ROLE_OF)
 _ORG_BEFORE_LAST = _last_words(_ORG_BEFORE)
 _PERSON_BEFORE_LAST = _last_words(_PERSON_BEFORE)
+# The words before a one-word run that _type_run looks up (its first test).
+_ONE_WORD_CUES = _ORG_BEFORE_ONE | _INTRO_LAST_WORDS | _HONORIFICS
 
 
 def _product_introduced(before: str) -> bool:
@@ -892,14 +894,35 @@ def _type_run(text: str, run: NameRun, first_names: frozenset[str]) -> str | Non
     before = text[start - 40 if start > 40 else 0 : start]
     after = text[end : end + 60]
     first = after[:1]
+    # The word just before the run, when a space ends `before` ("" otherwise).
+    last = before[before.rfind(" ", 0, -1) + 1 : -1] if before.endswith(" ") else ""
+    if (
+        # Most runs: one plain capitalised word (no digit, hyphen or inner
+        # capital) before a space, that nothing around types. Each test rules
+        # out some of the one-word branch's cues below, together all of them,
+        # so the branch's answer, None, is given without testing them in turn:
+        # no word before it that a cue looks up (`last`, which _introduced_by
+        # reads for the honorifics unless white space other than a space hides
+        # in it); no ", " "d " "as " or " of " before it; no bracket, digit or
+        # "et al" after it; not a given name before "said".
+        n == 1
+        and first == " "
+        and last not in _ONE_WORD_CUES
+        and (last.isprintable() if last else not before.endswith(" "))
+        and not before.endswith((", ", "d ", "as ", " of "))
+        and (word := words[0]).isalpha()
+        and word.istitle()
+        and not after[1:2].isdigit()
+        and not after.startswith((" (", " et al"))
+        and not (word in first_names and _FIRST_NAME_ALONE.match(after))
+    ):
+        return None
     if first == "-" and _GPE_AFTER.match(after):
         return "GPE"
     if n <= 2 and before.endswith((", ", "d ", "as ")):
         thing = _thing_before(before)
         if thing is not None:
             return thing
-    # The word just before the run, when a space ends `before` ("" otherwise).
-    last = before[before.rfind(" ", 0, -1) + 1 : -1] if before.endswith(" ") else ""
     if n == 1:
         # One word is a name only when the text says what it is. Most runs
         # are one plain word, so the cheap tests on the next character come

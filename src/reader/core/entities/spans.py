@@ -22,7 +22,7 @@ import bisect
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from functools import cache, lru_cache
 from operator import itemgetter
 
@@ -253,20 +253,35 @@ _JOIN_AFTER = {", ": ", ", " a": " and ", " o": " or ", " &": " & "}
 def context_features(
     text: str,
     cand: Candidate,
-    words_of_text: frozenset[str],
+    words_of_text: Container[str],
     known: dict[str, str],
     edges: Edges = ({}, {}),
 ) -> list[str]:
     """What the text around the run says; `words_of_text` come from
     text_words, `known` are the labels of names the rules found in the text
-    (their surfaces and surnames). Few and cheap: this runs for every
-    unresolved run of every article."""
+    (their surfaces and surnames). Whether the text also writes the run's
+    first word in lower case comes first, then place_features."""
+    place = place_features(text, cand, known, edges)
+    if also_lower(words_of_text, cand.words[0]):
+        return [lower_feature(cand.words), *place]
+    return place
+
+
+def lower_feature(words: tuple[str, ...]) -> str:
+    """The feature of a run whose first word the text also writes in lower case."""
+    return "also-lower" if len(words) == 1 else "first-also-lower"
+
+
+def place_features(
+    text: str, cand: Candidate, known: dict[str, str], edges: Edges = ({}, {})
+) -> list[str]:
+    """The context features but the lower-case one (see context_features):
+    where the run stands, what the rules found, the words around it. Few and
+    cheap: this runs for every unresolved run of every article."""
     start, end, words = cand
     first = words[0]
     n = len(words)
     feats = []
-    if also_lower(words_of_text, first):
-        feats.append("also-lower" if n == 1 else "first-also-lower")
     if sentence_start(text, start):
         feats.append("sent-start-n=1" if n == 1 else "sent-start-n=2")
         # A sentence's first word is capitalised whatever it is: how the
@@ -309,7 +324,7 @@ def features(
     text: str,
     cand: Candidate,
     first_names: frozenset[str],
-    words_of_text: frozenset[str],
+    words_of_text: Container[str],
     known: dict[str, str],
     edges: Edges = ({}, {}),
 ) -> list[str]:
@@ -439,12 +454,76 @@ def shipped_model() -> SpanModel | None:
     return SpanModel.from_json(text)
 
 
-def text_words(text: str) -> frozenset[str]:
-    """The text's words as split at spaces (punctuation kept), for also_lower."""
-    return frozenset(text.split())
+def text_words(text: str) -> TextWords:
+    """The text's words as split at white space (punctuation kept), for also_lower."""
+    return TextWords(text)
 
 
-def also_lower(words: frozenset[str], word: str) -> bool:
+class TextWords:
+    """`word in TextWords(text)` answers `word in frozenset(text.split())`.
+
+    The set cost about 3% of the recogniser's instructions on the news
+    (hashing every word of every text), and the classifier needs it only
+    where also_lower can change a decision (classify_spans: a few words a
+    text, most texts none). So a word is first looked for with str.find, its
+    ends checked, and the set is made only past _FINDS_BEFORE_SET finds (a
+    find is ~4 instructions a character, the set ~80: past that many, the
+    set costs less). One search answers a word with "," and "." after it
+    too (the forms also_lower asks): they are kept by the word without them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._words: frozenset[str] | None = None
+        self._finds = 0
+        # A word without a final "," or "." -> which of "", ",", "." after it make a word.
+        self._endings: dict[str, str] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if self._words is not None:
+            return word in self._words
+        stem = word[:-1] if len(word) > 1 and word[-1] in ",." else word
+        endings = self._endings.get(stem)
+        if endings is None:
+            found = self._search(stem)
+            if found is None:  # past the finds' budget: the set answers from now on
+                self._words = frozenset(self.text.split())
+                return word in self._words
+            endings = self._endings[stem] = found
+        return (word[len(stem) :] or " ") in endings
+
+    def _search(self, stem: str) -> str | None:
+        """Which of nothing, "," and "." after `stem` make one of the text's
+        words (" " stands for nothing), or None when the finds' budget runs
+        out first."""
+        if stem.split() != [stem]:
+            return ""  # empty, or white space in it: never one word of split()
+        text = self.text
+        size = len(text)
+        width = len(stem)
+        endings = ""
+        at = -1
+        while True:
+            if self._finds >= _FINDS_BEFORE_SET:
+                return None
+            self._finds += 1
+            at = text.find(stem, at + 1)
+            if at < 0:
+                return endings
+            if at and not text[at - 1].isspace():
+                continue  # inside a word
+            end = at + width
+            if end == size or text[end].isspace():
+                endings += " "
+            elif text[end] in ",." and (end + 1 == size or text[end + 1].isspace()):
+                endings += text[end]
+
+
+_FINDS_BEFORE_SET = 16
+
+
+def also_lower(words: Container[str], word: str) -> bool:
     """Whether the text (its `words`) also writes `word` in lower case: a
     capitalised word that is also written so is more likely a sentence's
     first word than a name."""
@@ -482,21 +561,27 @@ def plausible_surface(words: tuple[str, ...]) -> bool:
     return not all(w in common for w in words)
 
 
-def plausible_here(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
+def plausible_here(text: str, cand: Candidate, words_of_text: Container[str]) -> bool:
     """Whether the run can be a name where it stands: not an acronym defining
     a term, not a sentence's capitalised first word that the text also
-    writes in lower case."""
+    writes in lower case. (classify_spans asks the two apart.)"""
     if len(cand.words) == 1:
         start = cand.start
-        if text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower():
-            return False  # "state-of-the-art (SOTA)"
+        if defines_a_term(text, start):
+            return False
         # (sentence_start first: it is the cheaper test, and mostly false.)
         if sentence_start(text, start) and also_lower(words_of_text, cand.words[0]):
             return False
     return True
 
 
-def worth_asking(text: str, cand: Candidate, words_of_text: frozenset[str]) -> bool:
+def defines_a_term(text: str, start: int) -> bool:
+    """Whether a one-word run at `start` is a term's short name in brackets
+    after it: "state-of-the-art (SOTA)"."""
+    return text.endswith(" (", 0, start) and text[start - 3 : start - 2].islower()
+
+
+def worth_asking(text: str, cand: Candidate, words_of_text: Container[str]) -> bool:
     """Whether to ask the model about a run (most runs end here)."""
     return plausible_surface(cand.words) and plausible_here(text, cand, words_of_text)
 
@@ -518,7 +603,7 @@ def classify_spans(
     found: list[Mention] = []
     known: dict[str, str] | None = None
     full: dict[str, str] | None = None
-    words: frozenset[str] = frozenset()
+    words = TextWords("")
     edges: Edges = ({}, {})
     makers: set[int] = set()
     licences: frozenset[str] | None = None
@@ -537,13 +622,27 @@ def classify_spans(
             makers = {m.end for m in mentions if m.label == "ORG" and m.source == "kb"}
         if start - 1 in makers and text[start - 1] == " ":
             continue  # "Deepgram Nova": a longer name a known company starts (afterpass.py)
-        if not plausible_here(text, cand, words):
-            continue
+        single = len(cand_words) == 1
+        if single and defines_a_term(text, start):
+            continue  # (plausible_here, its first half)
         if licences is None:
             licences = _licences(text, runs, capitals)
         if licences and text[start:end] in licences:
             continue  # "the Apache 2.0 licence", and that licence elsewhere: not a name
-        label = model.decide(context_features(text, cand, words, known, edges), base)
+        # Whether the text also writes the first word in lower case (also_lower)
+        # is asked only where the answer changes the outcome: most runs are
+        # decided the same either way (context_features, without and with its
+        # first feature), so most texts never need their words.
+        place = place_features(text, cand, known, edges)
+        label = model.decide(place, base)  # as if it did not
+        if single and sentence_start(text, start):
+            # plausible_here, its second half: if it does, the run is no name.
+            if label is None or also_lower(words, cand_words[0]):
+                continue
+        else:
+            lowered = model.decide([lower_feature(cand_words), *place], base)  # as if it did
+            if lowered != label and also_lower(words, cand_words[0]):
+                label = lowered
         if label is None:
             continue
         if label == _PERSON and cand_words[-1] in PLACE_WORDS:
