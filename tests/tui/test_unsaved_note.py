@@ -81,6 +81,19 @@ async def test_ctrl_q_with_a_note_typed_quits_when_told_to(
     assert stored_notes(demo) == []
 
 
+async def test_ctrl_q_again_while_asked_quits(demo: Settings, make_app: MakeApp) -> None:
+    """The question is asked once: a second ctrl+q is the answer, not a second question."""
+    app = make_app(demo)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await note_dialog(pilot)
+        await pilot.press(*"not wanted", "ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running)
+    assert app.return_code == 0
+    assert stored_notes(demo) == []
+
+
 async def test_ctrl_q_with_nothing_typed_quits_at_once(demo: Settings, make_app: MakeApp) -> None:
     app = make_app(demo)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -112,10 +125,12 @@ async def test_escape_with_a_note_typed_asks_before_discarding(
 async def test_escape_closes_at_once_what_holds_nothing_unsaved(
     demo: Settings, make_app: MakeApp
 ) -> None:
-    """A new note left empty, and a note opened for editing and left as it was."""
+    """A new note left empty, and a note opened for editing and left as it was
+    (stored with the trailing spaces the command line kept: the dialog saves
+    it stripped, which is no change to ask about)."""
     with core(demo) as reader:
         [first] = reader.articles(ArticleQuery(limit=1))
-        reader.add_note(first.id, "kept as it is", tags=["x"])
+        reader.add_note(first.id, "kept as it is  ", tags=["x"])
     app = make_app(demo)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await note_dialog(pilot)
@@ -125,7 +140,7 @@ async def test_escape_closes_at_once_what_holds_nothing_unsaved(
         await wait_until(pilot, lambda: bool(app.screen.query(AnnotationsPanel)))
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, AnnotationDialog))
-        assert app.screen.query_one(TextArea).text == "kept as it is"
+        assert app.screen.query_one(TextArea).text == "kept as it is  "
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
-    assert stored_notes(demo) == ["kept as it is"]
+    assert stored_notes(demo) == ["kept as it is  "]

@@ -78,6 +78,8 @@ class ReaderApp(App[None]):
         self.crash: Exception | None = None  # what ended the app, if anything did
         self.settings = reader.settings
         self._load_demo = demo
+        # The "Quit? The note you typed is not saved." question while it is asked.
+        self._quit_question: ConfirmDialog | None = None
         # The refresh whose progress and summary are shown: a replaced one's
         # worker still posts on its way out, and those messages are ignored.
         self._refresh: Worker[None] | None = None
@@ -149,17 +151,24 @@ class ReaderApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit (q, ctrl+q); with a note or highlight typed and not saved in an
-        open dialog, ask first: the answer n (or Escape) goes back to it."""
+        open dialog, ask first: the answer n (or Escape) goes back to it, and
+        quitting again while asked quits (not a second question)."""
+        asking = self._quit_question
+        if asking is not None and self.screen is asking:
+            self.exit()
+            return
         if not any(isinstance(s, AnnotationDialog) and s.unsaved() for s in self.screen_stack):
             self.exit()
             return
 
         def answered(quit_anyway: bool | None) -> None:
+            self._quit_question = None
             if quit_anyway:
                 self.exit()
 
-        question = Content("Quit? The note you typed is not saved.")
-        self.push_screen(ConfirmDialog(question, yes="Quit"), answered)
+        question = ConfirmDialog(Content("Quit? The note you typed is not saved."), yes="Quit")
+        self._quit_question = question
+        self.push_screen(question, answered)
 
     def rows_gone(self) -> None:
         """A row the app showed was deleted by another process (writes.gone):

@@ -4,7 +4,7 @@ Markdown note and tags. The quote is article text: it is shown as `Content`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual import on
 from textual.app import ComposeResult
@@ -117,7 +117,9 @@ class AnnotationDialog(ModalScreen[AnnotationEdit | None]):
         edit = self.edit()
         if self.saved is None:
             return bool(edit.note or edit.tags)
-        return edit != self.saved
+        # The dialog's note is compared as it would be saved (stripped); a
+        # stored note may keep the spaces an import or the CLI gave it.
+        return edit != replace(self.saved, note=self.saved.note.strip())
 
     @on(Button.Pressed, "#save")
     @on(TagInput.Submitted, "#tags")
