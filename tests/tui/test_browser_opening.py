@@ -155,3 +155,20 @@ async def test_a_browser_that_stays_open_is_waited_for_a_few_seconds_only(
     finally:
         if pid_file.exists():
             os.kill(int(pid_file.read_text(encoding="utf-8")), 15)
+
+
+def test_a_browser_list_is_tried_past_an_entry_that_cannot_be_used(bin_dir: Path) -> None:
+    """$BROWSER="a:b" (webbrowser's form): an entry not installed, or a terminal
+    browser, is passed over for the next (review15: only the first was read)."""
+    from reader.tui.browser import browser_command
+
+    fakefox = stand_in(bin_dir, "fakefox", "exit 0")
+    stand_in(bin_dir, "w3m", "exit 0")
+    url = "https://example.org/a"
+    path = os.environ["PATH"]
+    for listed in ("nosuchbrowser", "w3m"):
+        environ = {"PATH": path, "BROWSER": f"{listed}{os.pathsep}{fakefox}"}
+        assert browser_command(url, environ) == [str(fakefox), url]
+    # None usable: the first one's reason.
+    environ = {"PATH": path, "BROWSER": f"w3m{os.pathsep}nosuchbrowser"}
+    assert str(browser_command(url, environ)).startswith("$BROWSER is w3m, a terminal browser")

@@ -34,27 +34,20 @@ DESKTOP_OPENERS = ("xdg-open", "gio", "x-www-browser")
 
 
 def browser_command(url: str, environ: Mapping[str, str]) -> list[str] | str:
-    """The command that opens `url` in a browser window, or the reason there is none."""
-    chosen = next((c for c in environ.get("BROWSER", "").split(os.pathsep) if c.strip()), "")
-    if chosen:
-        try:
-            words = shlex.split(chosen)
-        except ValueError:
-            words = []
-        if not words:
-            return f"$BROWSER cannot be read as a command ({chosen!r})"
-        name = os.path.basename(words[0])
-        if name in TERMINAL_BROWSERS:
-            return (
-                f"$BROWSER is {name}, a terminal browser: it cannot share the screen with"
-                " reader (quit, then run it on the link)"
-            )
-        if shutil.which(words[0], path=environ.get("PATH")) is None:
-            return f"$BROWSER names {words[0]}, which is not installed"
-        # webbrowser's convention: %s marks where the URL goes.
-        if any("%s" in word for word in words):
-            return [word.replace("%s", url) for word in words]
-        return [*words, url]
+    """The command that opens `url` in a browser window, or the reason there is none.
+
+    $BROWSER may list several commands (`firefox:chromium`, as webbrowser reads
+    it): the first that can be used wins; when none can, the first one's reason
+    is given."""
+    reasons: list[str] = []
+    for chosen in environ.get("BROWSER", "").split(os.pathsep):
+        if chosen.strip():
+            command = _listed_browser(chosen, url, environ)
+            if not isinstance(command, str):
+                return command
+            reasons.append(command)
+    if reasons:
+        return reasons[0]
     if sys.platform == "darwin":
         return ["open", url]
     if not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
@@ -63,6 +56,28 @@ def browser_command(url: str, environ: Mapping[str, str]) -> list[str] | str:
         if shutil.which(opener, path=environ.get("PATH")) is not None:
             return ["gio", "open", url] if opener == "gio" else [opener, url]
     return "No browser opener found (xdg-open is not installed)"
+
+
+def _listed_browser(chosen: str, url: str, environ: Mapping[str, str]) -> list[str] | str:
+    """One command of $BROWSER with `url` in it, or why it cannot be used."""
+    try:
+        words = shlex.split(chosen)
+    except ValueError:
+        words = []
+    if not words:
+        return f"$BROWSER cannot be read as a command ({chosen!r})"
+    name = os.path.basename(words[0])
+    if name in TERMINAL_BROWSERS:
+        return (
+            f"$BROWSER is {name}, a terminal browser: it cannot share the screen with"
+            " reader (quit, then run it on the link)"
+        )
+    if shutil.which(words[0], path=environ.get("PATH")) is None:
+        return f"$BROWSER names {words[0]}, which is not installed"
+    # webbrowser's convention: %s marks where the URL goes.
+    if any("%s" in word for word in words):
+        return [word.replace("%s", url) for word in words]
+    return [*words, url]
 
 
 def open_in_browser(url: str, environ: Mapping[str, str] | None = None) -> str | None:
