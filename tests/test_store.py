@@ -312,6 +312,30 @@ def test_retention_prunes_old_read_untagged_articles_and_remembers_them(store: S
     assert store.prune(0) == 0
 
 
+def test_a_big_prune_lets_other_writers_in_between_its_chunks(store: Store) -> None:
+    """Thousands of articles pruned at once held the write lock for seconds, past
+    the app's 3 s wait for a key's write (review16): a prune commits every
+    PRUNE_CHUNK articles, each chunk whole, and a star set meanwhile is kept."""
+    from reader.core.store.articles import PRUNE_CHUNK
+
+    feed_id, _ = store.add_feed("https://big.example/feed")
+    old = "2000-01-01T00:00:00Z"
+    count = 2 * PRUNE_CHUNK + 7
+    write(store, feed_id, *(record(f"k{n}", f"T{n}", "x", old) for n in range(count)))
+    ids = [a.id for a in store.articles(ArticleQuery(limit=None))]
+    store.set_read(ids)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        assert store.prune(30) == count
+    finally:
+        store.conn.set_trace_callback(None)
+    assert statements.count("COMMIT") == 4  # three chunks, and the one that found none
+    assert store.articles(ArticleQuery(limit=None)) == []
+    _, pruned, _ = store.known_entries(feed_id)
+    assert len(pruned) == count
+
+
 def test_feed_tags_filter_articles(store: Store) -> None:
     ai, _ = store.add_feed("https://ai.example/feed", tags=["ai"])
     other, _ = store.add_feed("https://other.example/feed")

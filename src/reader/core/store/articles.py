@@ -32,6 +32,9 @@ from reader.core.store.sites import forget_site_pages, remember_site_paragraphs,
 if TYPE_CHECKING:
     from reader.core.stories.grouping import Arrival, StoryBatch
 
+# Articles deleted in one transaction by a prune (see ArticleStore.prune).
+PRUNE_CHUNK = 500
+
 # Read state, stars and tags are not named here: an update never touches them.
 _UPSERT_ARTICLE = """
 INSERT INTO articles (feed_id, key, guid, url, title, author, published, updated, added_at,
@@ -348,30 +351,38 @@ class ArticleStore(StoreBase):
 
     def prune(self, keep_days: int, *, keep_unread: bool = True) -> int:
         """Delete old read articles that carry no star or tag; remember their keys
-        so the next refresh does not bring them back. Returns how many went."""
+        so the next refresh does not bring them back. Returns how many went.
+
+        PRUNE_CHUNK articles a transaction, each whole (tombstones, site pages,
+        the article with its text index, mentions and story places): the
+        first prune after retention is turned on can delete thousands, which
+        in one transaction held the write lock for seconds, past the app's
+        3 s wait for a key's write (review16). A star or tag set between two
+        chunks is seen by the next."""
         if keep_days <= 0:
             return 0
         cutoff = clock.days_ago(keep_days)
         unread_clause = "AND a.read = 1" if keep_unread else ""
-        with self.transaction() as conn:
-            doomed = f"""SELECT a.id FROM articles a WHERE a.sort_date < ? {unread_clause}
-                AND NOT ({USER_MARKED})"""
-            conn.execute(
-                f"""INSERT OR IGNORE INTO article_tombstones (feed_id, key, deleted_at)
-                SELECT feed_id, key, ? FROM articles WHERE id IN ({doomed})""",
-                (clock.utcnow(), cutoff),
-            )
-            urls = [
-                row[0]
-                for row in conn.execute(
-                    f"SELECT url FROM articles WHERE id IN ({doomed})", (cutoff,)
+        doomed = f"""SELECT a.id FROM articles a WHERE a.sort_date < ? {unread_clause}
+            AND NOT ({USER_MARKED}) LIMIT {PRUNE_CHUNK}"""
+        deleted = 0
+        while True:
+            with self.transaction() as conn:
+                ids = [row[0] for row in conn.execute(doomed, (cutoff,))]
+                if not ids:
+                    return deleted
+                marks = ",".join("?" * len(ids))
+                conn.execute(
+                    f"""INSERT OR IGNORE INTO article_tombstones (feed_id, key, deleted_at)
+                    SELECT feed_id, key, ? FROM articles WHERE id IN ({marks})""",
+                    (clock.utcnow(), *ids),
                 )
-            ]
-            forget_site_pages(conn, urls)
-            return conn.execute(
-                f"DELETE FROM articles WHERE id IN ({doomed})",
-                (cutoff,),
-            ).rowcount
+                urls = [
+                    row[0]
+                    for row in conn.execute(f"SELECT url FROM articles WHERE id IN ({marks})", ids)
+                ]
+                forget_site_pages(conn, urls)
+                deleted += conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", ids).rowcount
 
     # -- the reader's marks ---------------------------------------------------------
 
