@@ -199,3 +199,55 @@ def test_clear_errors_for_bad_input(cli, tmp_path: Path) -> None:  # type: ignor
 def test_no_command_without_a_terminal_says_the_app_needs_one(cli) -> None:  # type: ignore[no-untyped-def]
     done = cli(ok=False)
     assert done.returncode == 1 and "the app needs a terminal" in done.stderr
+
+
+def test_the_app_ended_by_sigterm_gives_the_terminal_back(tmp_path: Path) -> None:
+    """`kill`, `timeout` or a shutdown: the app ends as after q, leaving its
+    alternate screen and mouse reporting (SIGTERM's default left the terminal
+    in both, review16)."""
+    import signal
+    import threading
+    import time
+
+    main, child = pty.openpty()
+    env = {**os.environ, "READER_DB": str(tmp_path / "app.db")}
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    env.update(READER_CONFIG=str(config), TERM="xterm-256color", COLUMNS="100", LINES="30")
+    process = subprocess.Popen(
+        [*COMMAND], stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
+    )
+    os.close(child)
+    output = bytearray()
+
+    def drain() -> None:  # the app must never block on a full terminal
+        while True:
+            try:
+                piece = os.read(main, 65536)
+            except OSError:
+                return
+            if not piece:
+                return
+            output.extend(piece)
+
+    reader_thread = threading.Thread(target=drain, daemon=True)
+    reader_thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while b"\x1b[?1049h" not in output and process.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert b"\x1b[?1049h" in output, bytes(output[-500:])
+        time.sleep(1.0)  # drawn and idle
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    reader_thread.join(timeout=10)
+    os.close(main)
+    assert process.returncode == 0
+    tail = bytes(output[output.rindex(b"\x1b[?1049h") :])
+    assert b"\x1b[?1049l" in tail  # back to the normal screen
+    assert b"\x1b[?1000l" in tail  # mouse reporting off

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -92,6 +95,13 @@ class ReaderApp(App[None]):
         # This thread draws the screen: its writes wait briefly for another
         # process's (see INTERACTIVE_BUSY_TIMEOUT); the refresh's threads do not.
         self.reader.answer_a_person_here()
+        # `kill`, `timeout`, a shutdown: end as after q, so the terminal gets
+        # its normal screen and mouse back (SIGTERM's default left it in the
+        # app's alternate screen reporting the mouse). Nobody can answer a
+        # question then: an unsaved note is not asked about. No Unix signals
+        # (Windows), or not the main thread: nothing to do.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
             unknown = unknown_binding_ids(self.settings.keymap, self._own_bindings())
@@ -148,6 +158,11 @@ class ReaderApp(App[None]):
             if isinstance(screen, MainScreen):
                 return screen
         return None
+
+    def on_unmount(self) -> None:
+        # The loop may outlive the app (a test's): SIGTERM's default again.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
 
     async def action_quit(self) -> None:
         """Quit (q, ctrl+q); with a note or highlight typed and not saved in an
