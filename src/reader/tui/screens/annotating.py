@@ -117,20 +117,16 @@ class AnnotatingScreen(ReaderAppAccess, ShowsRows, Screen[None]):
         else as an article note that quotes the passage. Each time, said.
         """
         article_id = article.summary.id
-
-        def save(at: int, to: int, text_sha: str) -> None:
+        try:
             self.reader.highlight(
                 article_id,
-                at,
-                to,
+                start,
+                end,
                 note=edit.note,
                 color=edit.color,
                 tags=edit.tags,
-                text_sha=text_sha,
+                text_sha=article.text_sha,
             )
-
-        try:
-            save(start, end, article.text_sha)
             return
         except ValueError as exc:
             if self.reader.article(article_id).text_sha == article.text_sha:
@@ -140,8 +136,17 @@ class AnnotatingScreen(ReaderAppAccess, ShowsRows, Screen[None]):
         changed = "The article's text changed while the dialog was open (a refresh updated it)"
         placed = self.reader.passage_now(article_id, article.text, start, end)
         if placed is not None:
+            new_start, new_end, new_sha = placed
             try:
-                save(*placed)
+                self.reader.highlight(
+                    article_id,
+                    new_start,
+                    new_end,
+                    note=edit.note,
+                    color=edit.color,
+                    tags=edit.tags,
+                    text_sha=new_sha,
+                )
             except ValueError:
                 pass  # changed once more, this very moment: kept as a note below
             else:
